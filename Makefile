@@ -1,0 +1,44 @@
+# Precision Hotspots: two commands from a fresh clone.
+#   make run    create .venv, install pinned requirements, start the app on the bundled data
+#   make test   the same set-up plus Debian Chromium, then the whole test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-requirements
+SUDO   := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
+PORT   ?= 8501
+
+.PHONY: run test test-fast bench ingest chromium venv clean-store
+
+$(STAMP): requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+# Browser tests drive Debian's Chromium (no browser is downloaded by Playwright).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+
+run: venv
+	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+test: venv chromium
+	$(BIN)/python -m pytest
+
+# Unit, sample and AppTest tests only (no browser).
+test-fast: venv
+	$(BIN)/python -m pytest -m "not e2e"
+
+bench: venv
+	$(BIN)/python -m bench
+
+ingest: venv
+	$(BIN)/python -m geo.ingest data/police_uk
+
+clean-store:
+	rm -rf store

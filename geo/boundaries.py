@@ -1,0 +1,133 @@
+"""LSOA, MSOA and district polygons with census 2011 figures.
+
+All polygons are returned in EPSG:4326 (longitude, latitude degrees), as published by the
+ONS. Use :func:`to_projected` for metres (EPSG:27700).
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.errors import InputFileError
+from geo.settings import Settings, get_settings
+
+#: Columns of the frame returned by :func:`read_lsoas` (besides ``geometry``).
+LSOA_COLUMNS: tuple[str, ...] = (
+    "lsoa_code",
+    "lsoa_name",
+    "msoa_code",
+    "msoa_name",
+    "district_code",
+    "district",
+    "persons",
+    "households",
+    "hectares",
+)
+
+
+def read_lsoas(settings: Settings | None = None) -> gpd.GeoDataFrame:
+    """Read the LSOA polygons of the five districts, joined to census 2011 figures.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per LSOA, columns :data:`LSOA_COLUMNS` and ``geometry`` (EPSG:4326).
+        ``persons`` (usual residents) and ``households`` are census 2011 counts; ``hectares``
+        is the LSOA's area.
+
+    Raises
+    ------
+    InputFileError
+        A file is missing, a column is missing, or a code repeats.
+    """
+    settings = settings or get_settings()
+    path = settings.lsoa_boundaries
+    try:
+        gdf = gpd.read_file(path)
+    except Exception as exc:  # pyogrio raises several types for unreadable files
+        raise InputFileError(path, f"cannot be read as GeoJSON ({exc})") from exc
+    need = {"LSOA11CD", "LSOA11NM", "MSOA11CD", "MSOA11NM", "LAD11CD", "LAD11NM"}
+    if missing := need - set(gdf.columns):
+        raise InputFileError(path, f"missing columns {sorted(missing)}")
+    gdf = gdf.rename(
+        columns={
+            "LSOA11CD": "lsoa_code",
+            "LSOA11NM": "lsoa_name",
+            "MSOA11CD": "msoa_code",
+            "MSOA11NM": "msoa_name",
+            "LAD11CD": "district_code",
+            "LAD11NM": "district",
+        }
+    )
+    gdf = gdf[gdf["district_code"].isin(list(settings.districts))]
+    if gdf["lsoa_code"].duplicated().any():
+        raise InputFileError(path, "an LSOA code appears twice")
+    gdf = gdf.set_crs(settings.crs_geographic, allow_override=True)
+    gdf["geometry"] = shapely.make_valid(gdf.geometry.values)
+
+    pop_path = settings.lsoa_population
+    try:
+        pop = pd.read_csv(pop_path, dtype={"LSOA11CD": "str"})
+    except (OSError, pd.errors.ParserError) as exc:
+        raise InputFileError(pop_path, f"cannot be read ({exc})") from exc
+    if missing := {"LSOA11CD", "persons", "households", "hectares"} - set(pop.columns):
+        raise InputFileError(pop_path, f"missing columns {sorted(missing)}")
+    pop = pop.rename(columns={"LSOA11CD": "lsoa_code"})[
+        ["lsoa_code", "persons", "households", "hectares"]
+    ]
+    gdf = gdf.merge(pop, on="lsoa_code", how="left")
+    for col in ("persons", "households", "hectares"):
+        gdf[col] = gdf[col].fillna(0)
+    gdf["persons"] = gdf["persons"].astype("int64")
+    gdf["households"] = gdf["households"].astype("int64")
+    gdf = gdf.sort_values("lsoa_code").reset_index(drop=True)
+    return gpd.GeoDataFrame(gdf[[*LSOA_COLUMNS, "geometry"]], geometry="geometry")
+
+
+def lsoas_to_districts(lsoas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Dissolve LSOAs into district polygons.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per district: ``district_code``, ``district``, ``persons``, ``households``,
+        ``geometry`` (EPSG:4326), sorted by district name.
+    """
+    out = lsoas.dissolve(
+        by=["district_code", "district"], aggfunc={"persons": "sum", "households": "sum"}
+    ).reset_index()
+    return out.sort_values("district").reset_index(drop=True)
+
+
+def points_to_lsoa(
+    longitude: np.ndarray, latitude: np.ndarray, lsoas: gpd.GeoDataFrame
+) -> np.ndarray:
+    """Return the LSOA code of the polygon holding each point ('' where none does).
+
+    Parameters
+    ----------
+    longitude, latitude : numpy.ndarray
+        Coordinates in degrees (EPSG:4326); NaN gives ''.
+    lsoas : geopandas.GeoDataFrame
+        As returned by :func:`read_lsoas`.
+    """
+    out = np.full(len(longitude), "", dtype=object)
+    ok = np.isfinite(longitude) & np.isfinite(latitude)
+    if not ok.any():
+        return out
+    points = shapely.points(longitude[ok], latitude[ok])
+    point_idx, poly_idx = lsoas.sindex.query(points, predicate="intersects")
+    # A point on a shared edge meets two polygons: keep the first for a stable answer.
+    first = np.unique(point_idx, return_index=True)[1]
+    found = np.flatnonzero(ok)
+    out[found[point_idx[first]]] = lsoas["lsoa_code"].to_numpy()[poly_idx[first]]
+    return out
+
+
+def to_projected(gdf: gpd.GeoDataFrame, settings: Settings | None = None) -> gpd.GeoDataFrame:
+    """Return a copy in the projected CRS (EPSG:27700, metres)."""
+    settings = settings or get_settings()
+    return gdf.to_crs(settings.crs_projected)

@@ -1,0 +1,37 @@
+"""Error classes of the data layer.
+
+Every error carries a message meant for a person: it names the file and the problem.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class PrecisionError(Exception):
+    """Base class of every error raised on purpose by Precision Hotspots."""
+
+
+class InputFileError(PrecisionError):
+    """A whole input file cannot be used (not a data.police.uk street CSV at all).
+
+    Parameters
+    ----------
+    path : str or Path
+        The file (or ``archive.zip!member.csv``) that was rejected.
+    problem : str
+        What is wrong with it, in plain words.
+    """
+
+    def __init__(self, path: str | Path, problem: str) -> None:
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}")
+
+
+class StoreError(PrecisionError):
+    """The incident store is missing, locked or inconsistent."""
+
+
+class SettingsError(PrecisionError):
+    """A setting has a value that cannot be used."""

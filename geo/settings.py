@@ -1,0 +1,190 @@
+"""Typed settings with documented defaults.
+
+One frozen :class:`Settings` object holds every tunable of the product. Code reads it with
+:func:`get_settings`; tests replace it with :func:`override_settings`::
+
+    with override_settings(store_dir=tmp_path / "store"):
+        ...
+
+Environment variables (read once, when the default settings are first built):
+
+``PRECISION_STORE``
+    Folder of the incident store (default ``<repo>/store``).
+``PRECISION_MAP_TILES``
+    Background tiles of the map: a folium tile name, or ``none`` for no tiles (offline).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
+
+from geo.errors import SettingsError
+
+#: Root of the repository (the folder holding ``app.py``).
+REPO_DIR = Path(__file__).resolve().parent.parent
+
+#: The five West Yorkshire local authority districts: ONS code -> name.
+DISTRICTS: Mapping[str, str] = MappingProxyType(
+    {
+        "E08000032": "Bradford",
+        "E08000033": "Calderdale",
+        "E08000034": "Kirklees",
+        "E08000035": "Leeds",
+        "E08000036": "Wakefield",
+    }
+)
+
+#: The columns of a data.police.uk street-level crime CSV, in published order.
+POLICE_UK_COLUMNS: tuple[str, ...] = (
+    "Crime ID",
+    "Month",
+    "Reported by",
+    "Falls within",
+    "Longitude",
+    "Latitude",
+    "Location",
+    "LSOA code",
+    "LSOA name",
+    "Crime type",
+    "Last outcome category",
+    "Context",
+)
+
+#: Crime categories published on data.police.uk street-level files since May 2013.
+CRIME_TYPES: tuple[str, ...] = (
+    "Anti-social behaviour",
+    "Bicycle theft",
+    "Burglary",
+    "Criminal damage and arson",
+    "Drugs",
+    "Other crime",
+    "Other theft",
+    "Possession of weapons",
+    "Public order",
+    "Robbery",
+    "Shoplifting",
+    "Theft from the person",
+    "Vehicle crime",
+    "Violence and sexual offences",
+)
+
+
+#: H3 resolutions stored with every incident (the store's schema has one column each).
+STORED_RESOLUTIONS: tuple[int, ...] = (7, 8, 9, 10)
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """Every tunable of the product, with its default.
+
+    Attributes
+    ----------
+    data_dir : Path
+        Folder of the bundled sample (``<repo>/data``).
+    store_dir : Path
+        Folder of the incident store (Parquet files and ``manifest.json``), git-ignored.
+    lsoa_boundaries : Path
+        GeoJSON of the 1,388 West Yorkshire LSOAs (2011), EPSG:4326, with MSOA and district.
+    lsoa_population : Path
+        CSV of census 2011 usual residents, households and hectares per LSOA.
+    sample_paths : tuple of Path
+        What the app ingests on first start when the store is empty.
+    crs_geographic : str
+        CRS of all stored coordinates: ``"EPSG:4326"`` (WGS 84, degrees).
+    crs_projected : str
+        CRS for distances and areas: ``"EPSG:27700"`` (British National Grid, metres).
+    h3_resolutions : tuple of int
+        H3 resolutions offered to users, among :data:`STORED_RESOLUTIONS` (res 7 cells are
+        about 5.2 km², res 8 0.74 km², res 9 0.105 km², res 10 0.015 km²).
+    h3_default_resolution : int
+        Resolution the map opens at.
+    force_area_bounds : tuple of float
+        ``(min_lon, min_lat, max_lon, max_lat)`` in degrees: coordinates outside this box are
+        rejected as impossible for West Yorkshire Police. It is West Yorkshire with a margin of
+        about 40 km, because WYP records some crimes located in neighbouring force areas.
+    districts : Mapping[str, str]
+        District code -> name for the five districts.
+    crime_types : tuple of str
+        The known data.police.uk crime categories.
+    map_tiles : str or None
+        Folium tile layer for the background, or None for none (the map stays readable
+        because district boundaries are always drawn).
+    map_coordinate_decimals : int
+        Decimals kept in hexagon coordinates sent to the browser (5 ≈ 1 m).
+    map_classes : int
+        Number of colour classes in the map legend.
+    """
+
+    data_dir: Path = REPO_DIR / "data"
+    store_dir: Path = REPO_DIR / "store"
+    lsoa_boundaries: Path = REPO_DIR / "data" / "boundaries" / "west_yorkshire_lsoa_2011_bsc.geojson"
+    lsoa_population: Path = REPO_DIR / "data" / "population" / "west_yorkshire_lsoa_census2011.csv"
+    sample_paths: tuple[Path, ...] = (REPO_DIR / "data" / "police_uk",)
+    crs_geographic: str = "EPSG:4326"
+    crs_projected: str = "EPSG:27700"
+    h3_resolutions: tuple[int, ...] = STORED_RESOLUTIONS
+    h3_default_resolution: int = 9
+    force_area_bounds: tuple[float, float, float, float] = (-2.8, 53.2, -0.6, 54.4)
+    districts: Mapping[str, str] = dataclasses.field(default_factory=lambda: DISTRICTS)
+    crime_types: tuple[str, ...] = CRIME_TYPES
+    map_tiles: str | None = "CartoDB positron"
+    map_coordinate_decimals: int = 5
+    map_classes: int = 6
+
+    def __post_init__(self) -> None:
+        if self.h3_default_resolution not in self.h3_resolutions:
+            raise SettingsError(
+                f"h3_default_resolution {self.h3_default_resolution} is not among "
+                f"h3_resolutions {self.h3_resolutions}"
+            )
+        if not set(self.h3_resolutions) <= set(STORED_RESOLUTIONS):
+            raise SettingsError(
+                f"h3_resolutions {self.h3_resolutions} must be among {STORED_RESOLUTIONS}"
+            )
+        lon0, lat0, lon1, lat1 = self.force_area_bounds
+        if not (lon0 < lon1 and lat0 < lat1):
+            raise SettingsError(f"force_area_bounds is not a box: {self.force_area_bounds}")
+
+
+def _from_environment() -> Settings:
+    kwargs: dict[str, object] = {}
+    if store := os.environ.get("PRECISION_STORE"):
+        kwargs["store_dir"] = Path(store).expanduser().resolve()
+    if (tiles := os.environ.get("PRECISION_MAP_TILES")) is not None:
+        kwargs["map_tiles"] = None if tiles.strip().lower() in {"", "none", "off"} else tiles
+    return Settings(**kwargs)  # type: ignore[arg-type]
+
+
+_current: Settings | None = None
+
+
+def get_settings() -> Settings:
+    """Return the settings in force (built from the environment on first call)."""
+    global _current
+    if _current is None:
+        _current = _from_environment()
+    return _current
+
+
+@contextlib.contextmanager
+def override_settings(**changes: object) -> Iterator[Settings]:
+    """Replace some settings inside a ``with`` block (for tests and commands).
+
+    Parameters
+    ----------
+    **changes
+        Field names of :class:`Settings` and their new values.
+    """
+    global _current
+    before = get_settings()
+    _current = dataclasses.replace(before, **changes)  # type: ignore[arg-type]
+    try:
+        yield _current
+    finally:
+        _current = before

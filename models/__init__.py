@@ -1,0 +1,1 @@
+"""Statistics and plans over incident frames. No I/O, no plotting, no Streamlit."""

@@ -1,0 +1,73 @@
+"""Home: what is loaded, incidents per district, the way to each page."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from geo.police_uk import REJECT_REASONS
+from geo.settings import get_settings
+from models.counts import district_counts
+from ui import cache
+
+settings = get_settings()
+token = st.session_state["store_token"]
+stats = cache.month_stats(token)
+incidents = cache.incidents(token)
+
+st.title("Precision Hotspots")
+st.markdown(
+    "Hotspot dashboard of West Yorkshire's serious and organised crime partnership "
+    "(Programme Precision). Street-level incidents from data.police.uk are binned into H3 "
+    "hexagons across Bradford, Calderdale, Kirklees, Leeds and Wakefield."
+)
+
+st.subheader("What is loaded")
+c = st.columns(6)
+c[0].metric("Months", f"{len(stats)}", help=", ".join(stats["month"]))
+c[1].metric("Rows read", f"{int(stats['rows_read'].sum()):,}")
+c[2].metric("Incidents stored", f"{int(stats['stored'].sum()):,}")
+c[3].metric("Rejected rows", f"{int(stats['rejected'].sum()):,}")
+c[4].metric("Unmapped", f"{int(stats['unmapped'].sum()):,}", help="No coordinates: counted, not on the map.")
+c[5].metric("Outside West Yorkshire", f"{int(stats['outside'].sum()):,}", help="Located in a neighbouring force area: counted, not analysed.")
+
+st.dataframe(
+    stats.rename(
+        columns={
+            "month": "Month",
+            "rows_read": "Rows read",
+            "stored": "Stored",
+            "rejected": "Rejected",
+            "unmapped": "Unmapped",
+            "outside": "Outside",
+            "ingested_at": "Ingested (UTC)",
+            "files": "Files",
+        }
+    )[["Month", "Rows read", "Stored", "Rejected", "Unmapped", "Outside", "Ingested (UTC)", "Files"]],
+    hide_index=True,
+    width="stretch",
+)
+rejected = cache.store().rejected_by_reason()
+if rejected:
+    st.caption(
+        "Rejected rows by reason: "
+        + "; ".join(f"{REJECT_REASONS.get(r, r)}: {n:,}" for r, n in sorted(rejected.items()))
+    )
+
+st.subheader("Incidents per district")
+per_district = district_counts(incidents, sorted(settings.districts.values()))
+left, right = st.columns([2, 3])
+left.dataframe(
+    per_district.rename(columns={"district": "District", "incidents": "Incidents", "mapped": "With coordinates"}),
+    hide_index=True,
+    width="stretch",
+)
+right.bar_chart(per_district, x="district", y="incidents", x_label="District", y_label="Incidents", horizontal=True)
+
+st.subheader("Pages")
+st.page_link("pages/hotspot_map.py", label="Hotspot map: incidents per hexagon, by district, month and crime type", icon=":material/map:")
+
+st.caption(
+    "Source: data.police.uk street-level crime, Open Government Licence v3.0. Locations are "
+    "anonymised to map points near the street; ONS LSOA boundaries and census 2011 figures, "
+    "contains OS data © Crown copyright and database right."
+)

@@ -1,0 +1,275 @@
+"""Map building: returns ``folium.Map`` objects that tests can inspect without a browser.
+
+Leaflet is served from the app's own ``static/`` folder (no CDN), folium's other default
+assets (jQuery, Bootstrap, Font Awesome) are left out, and only non-empty cells with rounded
+coordinates are sent. District boundaries are always drawn, so the map reads with no tiles.
+Nothing that came from a CSV is put into the map's HTML: hexagons carry only their cell id
+and count, and a click is looked up in Python.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+from collections.abc import Sequence
+
+import folium
+import geopandas as gpd
+import mapclassify
+import numpy as np
+import pandas as pd
+from branca.element import MacroElement
+from jinja2 import Template
+
+from geo import hexes
+
+#: URLs of the locally served Leaflet (Streamlit static serving, ``static/leaflet``).
+LEAFLET_JS = [("leaflet", "/app/static/leaflet/leaflet.js")]
+LEAFLET_CSS = [("leaflet_css", "/app/static/leaflet/leaflet.css")]
+
+#: Sequential, colour-blind safe palette (ColorBrewer YlOrRd), light to dark.
+PALETTE: dict[int, list[str]] = {
+    1: ["#bd0026"],
+    2: ["#fd8d3c", "#bd0026"],
+    3: ["#ffeda0", "#feb24c", "#f03b20"],
+    4: ["#ffffb2", "#fecc5c", "#fd8d3c", "#e31a1c"],
+    5: ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"],
+    6: ["#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"],
+    7: ["#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#b10026"],
+}
+
+#: Classification schemes offered to users: label -> mapclassify class name.
+SCHEMES: dict[str, str] = {
+    "Quantiles (equal numbers of hexagons)": "Quantiles",
+    "Natural breaks (Fisher-Jenks)": "FisherJenks",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Classes:
+    """Colour classes of the hexagon counts.
+
+    Attributes
+    ----------
+    upper : list of int
+        Upper bound (inclusive) of each class.
+    lower : list of int
+        Lower bound (inclusive) of each class.
+    colours : list of str
+        Hex colour of each class.
+    members : list of int
+        Number of hexagons in each class.
+    index : numpy.ndarray
+        Class of each input value.
+    """
+
+    upper: list[int]
+    lower: list[int]
+    colours: list[str]
+    members: list[int]
+    index: np.ndarray
+
+    def labels(self) -> list[str]:
+        """Return readable ranges ("1-3", "4", "5-9", ...)."""
+        return [f"{lo:,}" if lo == up else f"{lo:,}–{up:,}" for lo, up in zip(self.lower, self.upper)]
+
+
+def classify_counts(counts: np.ndarray, k: int = 6, scheme: str = "Quantiles") -> Classes:
+    """Put counts into at most k classes with mapclassify (integer bounds, no empty class).
+
+    Parameters
+    ----------
+    counts : numpy.ndarray
+        Positive integer counts (one per non-empty hexagon).
+    k : int
+        Classes wanted (1 to 7); fewer are made when there are fewer distinct counts.
+    scheme : str
+        mapclassify class name, ``"Quantiles"`` or ``"FisherJenks"``.
+    """
+    y = np.asarray(counts, dtype=np.int64)
+    if len(y) == 0:
+        return Classes([], [], [], [], np.zeros(0, dtype=np.int64))
+    distinct = np.unique(y)
+    k = int(max(1, min(k, len(distinct), max(PALETTE))))
+    if k == 1:
+        upper = [int(distinct[-1])]
+    else:
+        classifier = getattr(mapclassify, scheme)(y, k=k)
+        upper = sorted({int(np.floor(b)) for b in classifier.bins} | {int(distinct[-1])})
+    upper = [u for u in upper if (distinct <= u).any()]
+    index = np.searchsorted(np.array(upper), y, side="left")
+    lower = [int(distinct[0])] + [u + 1 for u in upper[:-1]]
+    members = np.bincount(index, minlength=len(upper)).tolist()
+    keep = [i for i, m in enumerate(members) if m > 0]
+    remap = {old: new for new, old in enumerate(keep)}
+    index = np.array([remap[i] for i in index], dtype=np.int64)
+    lower = [lower[i] for i in keep]
+    upper = [upper[i] for i in keep]
+    # a class's lower bound is the smallest count in it
+    lower = [int(y[index == j].min()) for j in range(len(keep))]
+    colours = PALETTE[len(keep)]
+    return Classes(upper, lower, list(colours), [members[i] for i in keep], index)
+
+
+def district_outlines(districts: gpd.GeoDataFrame, tolerance_deg: float = 0.0005) -> dict:
+    """Return the district boundaries as simplified GeoJSON (tolerance in degrees, ~30 m)."""
+    outline = districts[["district", "geometry"]].copy()
+    outline["geometry"] = outline.geometry.simplify(tolerance_deg)
+    return outline.__geo_interface__
+
+
+def base_map(
+    outlines: dict,
+    bounds: Sequence[float],
+    tiles: str | None,
+    height_px: int = 620,
+) -> folium.Map:
+    """Return a map fitted to bounds, with the district boundaries drawn.
+
+    Parameters
+    ----------
+    outlines : dict
+        GeoJSON FeatureCollection of districts with a ``district`` property
+        (see :func:`district_outlines`).
+    bounds : sequence of float
+        ``(min_lon, min_lat, max_lon, max_lat)`` in degrees, the view to fit.
+    tiles : str or None
+        Folium tile name, or None for a blank background (offline).
+    """
+    minx, miny, maxx, maxy = bounds
+    fmap = folium.Map(
+        location=[(miny + maxy) / 2, (minx + maxx) / 2],
+        zoom_start=10,
+        tiles=tiles,
+        prefer_canvas=True,
+        control_scale=True,
+        height=height_px,
+        zoom_snap=0.25,
+    )
+    fmap.default_js = LEAFLET_JS
+    fmap.default_css = LEAFLET_CSS
+    fmap.fit_bounds([[miny, minx], [maxy, maxx]])
+    folium.GeoJson(
+        outlines,
+        name="District boundaries",
+        style_function=lambda _: {"color": "#253494", "weight": 2, "fill": False},
+        tooltip=folium.GeoJsonTooltip(fields=["district"], labels=False),
+        control=False,
+    ).add_to(fmap)
+    return fmap
+
+
+def hex_features(cells: np.ndarray, counts: np.ndarray, classes: Classes, decimals: int) -> dict:
+    """Return a GeoJSON FeatureCollection of hexagons: id (cell), n (count), k (class)."""
+    rings = hexes.cells_to_rings(cells, decimals)
+    features = [
+        {
+            "type": "Feature",
+            "id": hexes.cell_to_str(c),
+            "properties": {"n": int(n), "k": int(k)},
+            "geometry": {"type": "Polygon", "coordinates": [ring]},
+        }
+        for c, n, k, ring in zip(cells.tolist(), counts.tolist(), classes.index.tolist(), rings)
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+class _Legend(MacroElement):
+    """A fixed legend box drawn in the map's own HTML (no branca colormap, no d3)."""
+
+    _template = Template(
+        """
+        {% macro html(this, kwargs) %}
+        <div class="ph-legend" style="position:absolute; bottom:24px; right:10px; z-index:1000;
+             background:rgba(255,255,255,0.92); padding:6px 8px; border:1px solid #999;
+             border-radius:4px; font:12px/1.35 sans-serif;">
+          {{ this.body }}
+        </div>
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, body: str) -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.body = body
+
+
+def legend_html(title: str, classes: Classes) -> str:
+    """Return the legend's HTML (all text escaped)."""
+    rows = "".join(
+        f'<div><span style="display:inline-block;width:14px;height:12px;background:{c};'
+        f'border:1px solid #777;margin-right:6px;vertical-align:middle"></span>{html.escape(label)}'
+        f' <span style="color:#666">({m:,})</span></div>'
+        for c, label, m in zip(classes.colours, classes.labels(), classes.members)
+    )
+    return f"<b>{html.escape(title)}</b>{rows}"
+
+
+@dataclasses.dataclass(frozen=True)
+class HexLayer:
+    """Hexagons ready to draw: GeoJSON features and their colour classes."""
+
+    features: dict
+    classes: Classes
+
+
+def counts_to_hex_layer(
+    counts: pd.DataFrame, classes_wanted: int = 6, scheme: str = "Quantiles", decimals: int = 5
+) -> HexLayer:
+    """Classify cell counts and build their hexagon features.
+
+    Parameters
+    ----------
+    counts : pandas.DataFrame
+        ``cell`` (int64) and ``count``, non-empty cells only (see
+        :func:`models.counts.cell_counts`).
+    decimals : int
+        Decimals of the hexagon coordinates sent to the browser (5 ≈ 1 m).
+    """
+    cells = counts["cell"].to_numpy(dtype=np.int64)
+    values = counts["count"].to_numpy(dtype=np.int64)
+    classes = classify_counts(values, classes_wanted, scheme)
+    return HexLayer(hex_features(cells, values, classes, decimals), classes)
+
+
+def hex_count_map(
+    layer: HexLayer,
+    outlines: dict,
+    bounds: Sequence[float],
+    *,
+    tiles: str | None,
+    legend_title: str = "Incidents per hexagon",
+) -> folium.Map:
+    """Return a map of hexagons shaded by count, with district boundaries and a legend.
+
+    Parameters
+    ----------
+    layer : HexLayer
+        From :func:`counts_to_hex_layer`.
+    outlines, bounds, tiles
+        As for :func:`base_map`.
+    """
+    fmap = base_map(outlines, bounds, tiles)
+    if layer.features["features"]:
+        colours = layer.classes.colours
+        folium.GeoJson(
+            layer.features,
+            name="Hexagons",
+            style_function=lambda f: {
+                "fillColor": colours[f["properties"]["k"]],
+                "fillOpacity": 0.75,
+                "color": "#555555",
+                "weight": 0.3,
+            },
+            highlight_function=lambda _: {"weight": 2, "color": "#000000"},
+            tooltip=folium.GeoJsonTooltip(fields=["n"], aliases=["Incidents (click for details)"]),
+            smooth_factor=0,
+        ).add_to(fmap)
+        fmap.add_child(_Legend(legend_html(legend_title, layer.classes)))
+    return fmap
+
+
+def map_payload_bytes(fmap: folium.Map) -> int:
+    """Return the size in bytes of the map's rendered HTML and script (what a browser gets)."""
+    return len(fmap.get_root().render().encode("utf-8"))
