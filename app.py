@@ -23,6 +23,6 @@ FILTERED = {"map"}
 navigation = st.navigation(list(PAGES.values()))
 token = loading.ensure_data(cache.store())
 st.session_state["store_token"] = token
-if any(navigation is PAGES[k] for k in FILTERED):
+if navigation.url_path in {PAGES[k].url_path for k in FILTERED}:
     st.session_state["filters"] = filters.sidebar_filters(cache.store().months())
 navigation.run()

@@ -276,8 +276,6 @@ def parse_street_csv(raw: bytes, label: str) -> ParsedFile:
     total = table.num_rows + len(malformed) + len(blank)
     if malformed and max(n for n, _ in malformed) == total + 1 and not text.endswith(b"\n"):
         raise InputFileError(label, "file is truncated (its last row is cut short)")
-    if table.num_rows == 0 and not malformed:
-        raise InputFileError(label, "has a header but no data rows")
 
     skipped = np.array(sorted([n for n, _ in malformed] + blank), dtype=np.int64)
     all_lines = np.arange(2, total + 2, dtype=np.int64)
@@ -286,6 +284,13 @@ def parse_street_csv(raw: bytes, label: str) -> ParsedFile:
     frame = table.rename_columns([_RENAMES[c] for c in table.column_names]).to_pandas()
     frame = frame[[_RENAMES[c] for c in POLICE_UK_COLUMNS]]
     frame["source_line"] = kept_lines
+    # pyarrow reads a blank line as a record of empty fields: drop those (a line of bare
+    # commas is treated the same way, as it holds nothing).
+    blank_rows = np.logical_and.reduce([frame[c].to_numpy() == "" for c in frame.columns[:12]])
+    if blank_rows.any():
+        frame = frame.loc[~blank_rows].reset_index(drop=True)
+    if len(frame) == 0 and not malformed:
+        raise InputFileError(label, "has a header but no data rows")
     rejects = pd.DataFrame(
         {
             "file": pd.Series([label] * len(malformed), dtype="str"),

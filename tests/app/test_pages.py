@@ -1,0 +1,70 @@
+"""Every page runs under Streamlit's AppTest, on the real sample."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from geo.settings import override_settings
+from geo.store import Store
+from tests.app.conftest import APP
+
+pytestmark = pytest.mark.app
+
+
+def test_first_start_ingests_the_bundled_sample(tmp_path: Path):
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    with override_settings(store_dir=tmp_path / "store", map_tiles=None):
+        at = AppTest.from_file(APP, default_timeout=120).run()
+        assert not at.exception
+        assert Store(tmp_path / "store").months() == ["2016-07", "2017-07"]
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def test_home_shows_what_is_loaded_and_per_district(app_with_sample: AppTest):
+    at = app_with_sample.run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Months"] == "2"
+    assert metrics["Rows read"] == "55,713"
+    assert metrics["Rejected rows"] == "0"
+    assert metrics["Unmapped"] == "2,888"
+    districts = at.dataframe[1].value
+    assert sorted(districts["District"]) == ["Bradford", "Calderdale", "Kirklees", "Leeds", "Wakefield"]
+    assert not at.sidebar.multiselect  # no filters on Home
+
+
+def test_hotspot_map_filters_change_the_hexagon_count(app_with_sample: AppTest):
+    at = app_with_sample.run()
+    at.switch_page("pages/hotspot_map.py").run()
+    assert not at.exception
+    assert at.title[0].value == "Hotspot map"
+    all_text = at.markdown[0].value
+    at.sidebar.multiselect(key="_w:districts").set_value(["Calderdale"]).run()
+    at.sidebar.multiselect(key="_w:crime_types").set_value(["Burglary"]).run()
+    assert not at.exception
+    narrowed = at.markdown[0].value
+    assert narrowed != all_text
+    n_all = int(all_text.split("**")[1].replace(",", ""))
+    n_narrow = int(narrowed.split("**")[1].replace(",", ""))
+    assert 0 < n_narrow < n_all
+    assert "Calderdale" in at.caption[0].value and "Burglary" in at.caption[0].value
+    at.sidebar.select_slider(key="_w:resolution").set_value(7).run()
+    assert "H3 resolution 7" in at.caption[0].value
+
+
+def test_filters_are_restored_from_the_kept_choice(app_with_sample: AppTest):
+    # A choice is kept under "filter:<name>" when made, and restored when the page is drawn
+    # again after a visit elsewhere (the round trip itself is checked in the browser test).
+    at = app_with_sample.run()
+    at.session_state["filter:districts"] = ["Leeds"]
+    at.session_state["filter:resolution"] = 8
+    at.switch_page("pages/hotspot_map.py").run()
+    assert at.sidebar.multiselect(key="_w:districts").value == ["Leeds"]
+    assert at.sidebar.select_slider(key="_w:resolution").value == 8
+    assert "Leeds" in at.caption[0].value

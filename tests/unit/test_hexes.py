@@ -1,0 +1,76 @@
+"""H3 binning, parents, grids and outlines, checked against known cells."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import h3
+import numpy as np
+import pytest
+from shapely.geometry import box
+
+from geo import hexes
+
+
+def test_latlng_to_cells_matches_the_h3_documentation_example():
+    # h3 documentation: latlng_to_cell(37.7752702151959, -122.418307270836, 9) -> '8928308280fffff'
+    cells = hexes.latlng_to_cells(np.array([37.7752702151959]), np.array([-122.418307270836]), 9)
+    assert hexes.cell_to_str(cells[0]) == "8928308280fffff"
+
+
+def test_leeds_city_centre_point_falls_in_hand_checked_cells():
+    lat, lng = np.array([53.79648]), np.array([-1.54785])  # Leeds railway station
+    cells = hexes.latlng_to_cells(lat, lng, 9)
+    expected = h3.latlng_to_cell(53.79648, -1.54785, 9)
+    assert hexes.cell_to_str(cells[0]) == expected
+    # the point lies inside the outline of its cell
+    ring = np.array(hexes.cells_to_rings(cells, 7)[0])
+    assert ring[:, 0].min() < -1.54785 < ring[:, 0].max()
+    assert ring[:, 1].min() < 53.79648 < ring[:, 1].max()
+
+
+def test_missing_coordinates_give_no_cell_and_repeated_points_share_cells():
+    lat = np.array([53.8, np.nan, 53.8, 53.7])
+    lng = np.array([-1.55, -1.55, -1.55, np.nan])
+    cells = hexes.latlng_to_cells(lat, lng, 10)
+    assert cells[1] == hexes.NO_CELL and cells[3] == hexes.NO_CELL
+    assert cells[0] == cells[2] != 0
+    assert cells.dtype == np.int64
+
+
+@pytest.mark.parametrize("res", [7, 8, 9])
+def test_parents_by_bit_arithmetic_equal_h3_cell_to_parent(res: int):
+    rng = np.random.default_rng(0)
+    lat = rng.uniform(53.5, 54.0, 300)
+    lng = rng.uniform(-2.2, -1.2, 300)
+    fine = hexes.latlng_to_cells(lat, lng, 10)
+    expected = [h3.str_to_int(h3.cell_to_parent(h3.int_to_str(int(c)), res)) for c in fine]
+    np.testing.assert_array_equal(hexes.cells_to_parents(fine, res), np.array(expected, dtype=np.int64))
+    assert hexes.cells_to_parents(np.array([0], dtype=np.int64), res)[0] == 0
+
+
+def test_grid_covers_polygons_sorted_unique_and_owned_by_centre():
+    lsoas = gpd.GeoDataFrame(
+        {
+            "lsoa_code": ["A", "B"],
+            "msoa_code": ["MA", "MB"],
+            "msoa_name": ["M a", "M b"],
+            "district_code": ["D1", "D2"],
+            "district": ["West", "East"],
+        },
+        geometry=[box(-1.60, 53.78, -1.55, 53.82), box(-1.55, 53.78, -1.50, 53.82)],
+        crs="EPSG:4326",
+    )
+    grid = hexes.lsoas_to_grid(lsoas, 9)
+    assert grid["cell"].is_monotonic_increasing and grid["cell"].is_unique
+    lat, lng = hexes.cells_to_centroids(grid["cell"].to_numpy())
+    assert ((lng < -1.55) == (grid["district"] == "West")).all()
+    # about (0.05 x 0.04 degrees = 3.3 km x 4.4 km = 14.6 km²) / 0.105 km² per cell per box
+    assert 230 < len(grid) < 330
+
+
+def test_rings_are_closed_lng_lat_and_rounded():
+    cell = hexes.latlng_to_cells(np.array([53.8]), np.array([-1.55]), 9)
+    ring = hexes.cells_to_rings(cell, decimals=4)[0]
+    assert ring[0] == ring[-1] and len(ring) == 7
+    assert all(-2 < lng < -1 and 53 < lat < 54 for lng, lat in ring)
+    assert all(round(v, 4) == v for pt in ring for v in pt)

@@ -1,0 +1,176 @@
+"""Reading and row validation of data.police.uk street CSVs, on tiny hand-made files."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from geo.errors import InputFileError
+from geo.police_uk import REJECT_REASONS, find_sources, parse_street_csv, parse_upload, read_and_validate, validate
+from tests.conftest import HEADER, street_csv, street_row
+
+
+def _validate(*files: tuple[str, bytes]):
+    return validate([parse_street_csv(raw, name) for name, raw in files])
+
+
+def test_good_rows_are_kept_with_numeric_coordinates_and_lines():
+    raw = street_csv([street_row(), street_row(crime_id="a1", crime_type="Burglary", lon="-1.6", lat="53.7")])
+    batch = _validate(("f.csv", raw))
+    assert len(batch.rejects) == 0
+    assert batch.rows_read == {"f.csv": 2}
+    assert batch.incidents["source_line"].tolist() == [2, 3]
+    np.testing.assert_allclose(batch.incidents["longitude"], [-1.549, -1.6])
+    np.testing.assert_allclose(batch.incidents["latitude"], [53.8, 53.7])
+
+
+@pytest.mark.parametrize(
+    ("row", "reason"),
+    [
+        (street_row(month="2017-13"), "bad_month"),
+        (street_row(month="July 2017"), "bad_month"),
+        (street_row(month=""), "bad_month"),
+        (street_row(crime_type="Jaywalking"), "unknown_crime_type"),
+        (street_row(lon="abc"), "bad_coordinates"),
+        (street_row(lat=""), "bad_coordinates"),
+        (street_row(lon="nan", lat="nan"), "bad_coordinates"),
+        (street_row(lon="0.0", lat="0.0"), "outside_force_area"),
+        (street_row(lon="53.8", lat="-1.55"), "outside_force_area"),
+        (street_row() + ",extra", "malformed_row"),
+        ("2017-07,West Yorkshire Police", "malformed_row"),
+    ],
+)
+def test_each_rejection_reason_names_file_line_and_reason(row: str, reason: str):
+    raw = street_csv([street_row(), row, street_row()])
+    batch = _validate(("area/2017-07-west-yorkshire-street.csv", raw))
+    assert batch.rejects["reason"].tolist() == [reason]
+    assert batch.rejects["line"].tolist() == [3]
+    assert batch.rejects["file"].tolist() == ["area/2017-07-west-yorkshire-street.csv"]
+    assert batch.rejects["detail"].iloc[0]
+    assert reason in REJECT_REASONS
+    assert batch.incidents["source_line"].tolist() == [2, 4]
+
+
+def test_duplicate_crime_id_within_month_is_rejected_across_files_but_not_across_months():
+    a = street_csv([street_row(crime_id="X1", crime_type="Burglary"), street_row(crime_id="X1", crime_type="Burglary")])
+    b = street_csv(
+        [
+            street_row(crime_id="X1", crime_type="Burglary"),
+            street_row(crime_id="X1", crime_type="Burglary", month="2017-08"),
+            street_row(),  # anti-social behaviour rows have no Crime ID: never duplicates
+            street_row(),
+        ]
+    )
+    batch = _validate(("a.csv", a), ("b.csv", b))
+    rejected = batch.rejects[["file", "line", "reason"]].values.tolist()
+    assert rejected == [["a.csv", 3, "duplicate_crime_id"], ["b.csv", 2, "duplicate_crime_id"]]
+    assert "a.csv line 2" in batch.rejects["detail"].iloc[1]
+    assert len(batch.incidents) == 4
+
+
+def test_rows_without_coordinates_are_kept_unmapped():
+    batch = _validate(("f.csv", street_csv([street_row(lon="", lat="", lsoa_code="", lsoa_name="")])))
+    assert len(batch.rejects) == 0
+    assert np.isnan(batch.incidents["longitude"].iloc[0])
+
+
+def test_blank_lines_are_skipped_and_line_numbers_stay_physical():
+    raw = (HEADER + "\n" + street_row() + "\n\n" + street_row(month="bad") + "\n").encode()
+    batch = _validate(("f.csv", raw))
+    assert batch.rejects["line"].tolist() == [4]
+    assert batch.rows_read == {"f.csv": 2}
+
+
+def test_bom_crlf_and_latin1_are_read():
+    rows = [street_row(location="On or near Café Street"), street_row(crime_id="z", crime_type="Drugs")]
+    text = "\r\n".join([HEADER, *rows]) + "\r\n"
+    raw = b"\xef\xbb\xbf" + text.encode("latin-1")
+    parsed = parse_street_csv(raw, "latin.csv")
+    assert parsed.encoding in {"cp1252", "latin-1"}
+    batch = validate([parsed])
+    assert len(batch.rejects) == 0
+    assert batch.incidents["location"].iloc[0] == "On or near Café Street"
+    assert batch.incidents["outcome"].iloc[1] == ""  # no stray carriage return
+
+
+def test_quoted_commas_in_location_are_one_field():
+    batch = _validate(("f.csv", street_csv([street_row(location="On or near Kirkgate, Market")])))
+    assert batch.incidents["location"].iloc[0] == "On or near Kirkgate, Market"
+
+
+@pytest.mark.parametrize(
+    ("raw", "problem"),
+    [
+        (b"", "empty"),
+        (b"   \n", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+        (b"a,b,c\n1,2,3\n", "columns"),
+        ((HEADER.replace("Crime type,", "") + "\n").encode(), "missing 'Crime type'"),
+        ((HEADER + "\n").encode(), "no data rows"),
+        (street_csv([street_row(), street_row()])[:-30], "truncated"),
+    ],
+)
+def test_unusable_files_raise_naming_the_file_and_problem(raw: bytes, problem: str):
+    with pytest.raises(InputFileError) as info:
+        parse_street_csv(raw, "bad/2017-07-x-street.csv")
+    assert info.value.path == "bad/2017-07-x-street.csv"
+    assert problem in str(info.value)
+
+
+def test_last_line_without_line_break_is_not_truncation():
+    raw = street_csv([street_row(), street_row()]).rstrip(b"\n")
+    assert len(_validate(("f.csv", raw)).incidents) == 2
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, content in members.items():
+            z.writestr(name, content)
+    return buf.getvalue()
+
+
+def test_folders_and_zip_archives_are_searched_for_street_files(tmp_path: Path):
+    month = tmp_path / "2017-07"
+    month.mkdir()
+    (month / "2017-07-west-yorkshire-street.csv").write_bytes(street_csv([street_row()]))
+    (month / "2017-07-west-yorkshire-outcomes.csv").write_text("not read")
+    archive = tmp_path / "latest.zip"
+    archive.write_bytes(
+        _zip(
+            {
+                "2017-08/2017-08-west-yorkshire-street.csv": street_csv([street_row(month="2017-08")]),
+                "2017-08/2017-08-west-yorkshire-stop-and-search.csv": b"x",
+            }
+        )
+    )
+    labels = [s.label for s in find_sources([tmp_path])]
+    assert labels == [str(month / "2017-07-west-yorkshire-street.csv")]
+    batch = read_and_validate([month, archive])
+    assert sorted(batch.incidents["month"].unique()) == ["2017-07", "2017-08"]
+    assert f"{archive}!2017-08/2017-08-west-yorkshire-street.csv" in batch.rows_read
+
+
+def test_broken_archives_and_missing_paths_raise(tmp_path: Path):
+    bad = tmp_path / "cut.zip"
+    bad.write_bytes(_zip({"2017-07/2017-07-x-street.csv": street_csv([street_row()] * 50)})[:-40])
+    with pytest.raises(InputFileError, match="cut.zip"):
+        read_and_validate([bad])
+    with pytest.raises(InputFileError, match="no such file"):
+        find_sources([tmp_path / "nothing.csv"])
+    empty = tmp_path / "empty_folder"
+    empty.mkdir()
+    with pytest.raises(InputFileError, match="no \\*-street.csv"):
+        find_sources([empty])
+
+
+def test_uploads_are_parsed_from_memory():
+    content = _zip({"2017-07/2017-07-west-yorkshire-street.csv": street_csv([street_row()])})
+    parsed = parse_upload("2017-07.zip", content)
+    assert [p.source.label for p in parsed] == ["2017-07.zip!2017-07/2017-07-west-yorkshire-street.csv"]
+    with pytest.raises(InputFileError, match="not a readable zip"):
+        parse_upload("x.zip", b"PK\x03\x04garbage")

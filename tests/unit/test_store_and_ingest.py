@@ -1,0 +1,112 @@
+"""The store's atomic commits and the ingest command's summary and exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from geo.errors import StoreError
+from geo.ingest import ingest, main
+from geo.store import Store
+from tests.conftest import street_csv, street_row
+
+
+def _write(path: Path, rows: list[str]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(street_csv(rows))
+    return path
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file() and p.name != ".lock"}
+
+
+def test_ingest_stores_months_and_reingest_replaces_without_duplicates(tmp_path: Path):
+    f = _write(
+        tmp_path / "in" / "2017-07-x-street.csv",
+        [street_row(), street_row(crime_id="c1", crime_type="Drugs"), street_row(month="2017-7")],
+    )
+    store = Store(tmp_path / "store")
+    summary = ingest([f], store)
+    assert (summary.rows_read, summary.stored, summary.rejected) == (3, 2, {"bad_month": 1})
+    assert store.months() == ["2017-07"]
+    ingest([f], store)
+    assert len(store.read_incidents()) == 2
+    stats = store.month_stats()
+    assert stats[["stored", "rejected", "rows_read"]].values.tolist() == [[2, 1, 3]]
+    assert store.read_rejects()[["line", "reason"]].values.tolist() == [[4, "bad_month"]]
+    # replaced files are gone: one incidents file per month on disk
+    assert len(list((tmp_path / "store" / "incidents").rglob("*.parquet"))) == 1
+
+
+def test_a_month_in_a_new_ingest_replaces_only_that_month(tmp_path: Path):
+    store = Store(tmp_path / "store")
+    a = _write(tmp_path / "a.csv", [street_row(month="2017-07"), street_row(month="2017-08")])
+    ingest([a], store)
+    b = _write(tmp_path / "b.csv", [street_row(month="2017-08")] * 3)
+    ingest([b], store)
+    counts = store.read_incidents()["month"].astype(str).value_counts().to_dict()
+    assert counts == {"2017-07": 1, "2017-08": 3}
+
+
+def test_bad_file_stores_nothing_and_exits_2_naming_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    store_dir = tmp_path / "store"
+    good = _write(tmp_path / "good.csv", [street_row()])
+    assert main([str(good), "--store", str(store_dir)]) == 0
+    before = _snapshot(store_dir)
+    capsys.readouterr()
+    newer = _write(tmp_path / "newer.csv", [street_row()] * 5)
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"\x00\x01binary")
+    assert main([str(newer), str(bad), "--store", str(store_dir)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and str(bad) in err[0] and "binary" in err[0]
+    assert _snapshot(store_dir) == before
+
+
+def test_summary_is_printed(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    f = _write(tmp_path / "f.csv", [street_row(), street_row(lon="", lat="", lsoa_code=""), street_row(crime_type="x")])
+    assert main([str(f), "--store", str(tmp_path / "s")]) == 0
+    out = capsys.readouterr().out
+    assert "rows read:        3" in out and "unknown_crime_type" in out and "unmapped" in out
+
+
+def test_a_commit_that_fails_midway_leaves_the_store_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    store = Store(tmp_path / "store")
+    ingest([_write(tmp_path / "a.csv", [street_row(month="2017-07")])], store)
+    before = _snapshot(tmp_path / "store")
+    calls = {"n": 0}
+    real = Store._write_table
+
+    def failing(self: Store, relative: str, frame, schema):
+        calls["n"] += 1
+        if calls["n"] == 3:  # after the first month's two files are written
+            raise OSError("disk full")
+        return real(self, relative, frame, schema)
+
+    monkeypatch.setattr(Store, "_write_table", failing)
+    two_months = _write(tmp_path / "b.csv", [street_row(month="2017-07")] * 4 + [street_row(month="2017-08")])
+    with pytest.raises(OSError):
+        ingest([two_months], store)
+    assert json.loads((tmp_path / "store" / "manifest.json").read_text()) == json.loads(before["manifest.json"])
+    assert len(store.read_incidents()) == 1
+    monkeypatch.undo()
+    # the next commit removes what the failed one left behind
+    ingest([_write(tmp_path / "c.csv", [street_row(month="2017-09")])], store)
+    files = list((tmp_path / "store").rglob("*.parquet"))
+    assert len(files) == 4  # incidents + rejects for 2017-07 and 2017-09
+
+
+def test_corrupt_manifest_is_reported_with_its_path(tmp_path: Path):
+    (tmp_path / "manifest.json").write_text("{not json")
+    with pytest.raises(StoreError, match="manifest.json"):
+        Store(tmp_path).months()
+
+
+def test_progress_is_reported(tmp_path: Path):
+    seen: list[float] = []
+    ingest([_write(tmp_path / "f.csv", [street_row()])], Store(tmp_path / "s"), progress=lambda f, t: seen.append(f))
+    assert seen[-1] == 1.0 and seen == sorted(seen)
+
