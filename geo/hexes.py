@@ -20,7 +20,12 @@ _RES_SHIFT = np.uint64(52)
 _RES_MASK = np.uint64(0xF) << _RES_SHIFT
 
 
-def latlng_to_cells(latitude: np.ndarray, longitude: np.ndarray, resolution: int) -> np.ndarray:
+def latlng_to_cells(
+    latitude: np.ndarray,
+    longitude: np.ndarray,
+    resolution: int,
+    memo: dict[complex, int] | None = None,
+) -> np.ndarray:
     """Return the H3 cell of each point, as int64 (0 where a coordinate is NaN).
 
     Each distinct coordinate pair is indexed once: data.police.uk snaps crimes to a fixed set
@@ -32,6 +37,9 @@ def latlng_to_cells(latitude: np.ndarray, longitude: np.ndarray, resolution: int
         Degrees, EPSG:4326.
     resolution : int
         H3 resolution, 0 to 15.
+    memo : dict, optional
+        Cells already found at this resolution, keyed by ``lat + 1j * lng``; filled in as
+        new pairs are met. Pass the same dict for every file of one ingest.
     """
     lat = np.asarray(latitude, dtype=np.float64)
     lng = np.asarray(longitude, dtype=np.float64)
@@ -39,14 +47,15 @@ def latlng_to_cells(latitude: np.ndarray, longitude: np.ndarray, resolution: int
     ok = np.isfinite(lat) & np.isfinite(lng)
     if not ok.any():
         return out
-    pairs = np.column_stack([lat[ok], lng[ok]])
-    unique, inverse = np.unique(pairs, axis=0, return_inverse=True)
-    cells = np.fromiter(
-        (h3.str_to_int(h3.latlng_to_cell(a, b, resolution)) for a, b in unique.tolist()),
-        dtype=np.uint64,
-        count=len(unique),
-    ).astype(np.int64)
-    out[ok] = cells[inverse.ravel()]
+    codes, unique = pd.factorize(lat[ok] + 1j * lng[ok])
+    memo = {} if memo is None else memo
+    cells = np.empty(len(unique), dtype=np.int64)
+    for i, key in enumerate(np.asarray(unique).tolist()):
+        cell = memo.get(key)
+        if cell is None:
+            cell = memo[key] = h3.str_to_int(h3.latlng_to_cell(key.real, key.imag, resolution))
+        cells[i] = cell
+    out[ok] = cells[codes]
     return out
 
 

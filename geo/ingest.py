@@ -16,22 +16,20 @@ import dataclasses
 import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from geo import boundaries, hexes
-from geo._schemas import H3_COLUMNS, INCIDENT_CHECK
+from geo._schemas import H3_COLUMNS, INCIDENT_COLUMNS
 from geo.errors import PrecisionError
-from geo.police_uk import (
-    REJECT_REASONS,
-    ParsedFile,
-    find_sources,
-    parse_street_csv,
-    validate,
-)
+from geo._arrow import distinct_values
+from geo.police_uk import REJECT_REASONS, ParsedFile, find_sources, read_source, validate
 from geo.settings import Settings, get_settings
 from geo.store import MonthData, Store
 
@@ -90,7 +88,10 @@ class IngestSummary:
 
 
 def assign_districts(
-    incidents: pd.DataFrame, lsoas: gpd.GeoDataFrame
+    lsoa_code: pa.Array | pa.ChunkedArray,
+    longitude: np.ndarray,
+    latitude: np.ndarray,
+    lsoas: gpd.GeoDataFrame,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return each incident's district name ('' if none) and whether it lies outside.
 
@@ -98,74 +99,154 @@ def assign_districts(
     empty or malformed code is placed by point in polygon. A code of another area, or a
     point in no West Yorkshire LSOA, is "outside West Yorkshire". A row with neither a code
     nor coordinates is neither in a district nor outside: it is unknown (and unmapped).
+
+    Parameters
+    ----------
+    lsoa_code : pyarrow.Array
+        LSOA codes as published (text).
+    longitude, latitude : numpy.ndarray
+        Degrees (EPSG:4326), NaN where missing.
+    lsoas : geopandas.GeoDataFrame
+        As returned by :func:`geo.boundaries.read_lsoas`.
     """
-    code_to_district = dict(zip(lsoas["lsoa_code"], lsoas["district"]))
-    codes = incidents["lsoa_code"].astype("str").str.strip().to_numpy(dtype=object)
-    well_formed = np.fromiter((bool(_LSOA_CODE.match(c)) for c in codes), dtype=bool, count=len(codes))
-    district = np.fromiter((code_to_district.get(c, "") for c in codes), dtype=object, count=len(codes))
-    outside = well_formed & (district == "")
-
-    lon = incidents["longitude"].to_numpy(dtype=float)
-    lat = incidents["latitude"].to_numpy(dtype=float)
-    has_xy = np.isfinite(lon) & np.isfinite(lat)
-    by_point = ~well_formed & has_xy
-    if by_point.any():
-        found = boundaries.points_to_lsoa(lon[by_point], lat[by_point], lsoas)
-        district[by_point] = np.array([code_to_district.get(c, "") for c in found], dtype=object)
-        outside[by_point] = found == ""
-    return district, outside
+    lookup = DistrictLookup(lsoas)
+    index, outside = lookup.assign(lsoa_code, longitude, latitude)
+    return np.array(lookup.names, dtype=object)[index], outside
 
 
-def enrich(incidents: pd.DataFrame, lsoas: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Add ``district``, ``outside`` and one H3 column per stored resolution.
+class DistrictLookup:
+    """LSOA code -> district, built once per ingest.
+
+    Attributes
+    ----------
+    names : list of str
+        ``''`` (no district) then the district names, sorted; :meth:`assign` returns indices
+        into this list.
+    """
+
+    def __init__(self, lsoas: gpd.GeoDataFrame) -> None:
+        self.lsoas = lsoas
+        self.names = ["", *sorted(set(lsoas["district"].astype(str)))]
+        position = {d: i for i, d in enumerate(self.names)}
+        self.code_to_index = {
+            str(c): position[str(d)] for c, d in zip(lsoas["lsoa_code"].tolist(), lsoas["district"].tolist())
+        }
+
+    def assign(
+        self, lsoa_code: pa.Array | pa.ChunkedArray, longitude: np.ndarray, latitude: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Return (district index per row into :attr:`names`, outside per row); see
+        :func:`assign_districts` for the rules."""
+        values, idx = distinct_values(lsoa_code)
+        trimmed = [v.strip() for v in values]
+        well_formed = np.array([bool(_LSOA_CODE.match(c)) for c in trimmed] + [False], dtype=bool)[idx]
+        district = np.array([self.code_to_index.get(c, 0) for c in trimmed] + [0], dtype=np.int32)[idx]
+        outside = well_formed & (district == 0)
+        lon = np.asarray(longitude, dtype=float)
+        lat = np.asarray(latitude, dtype=float)
+        by_point = ~well_formed & np.isfinite(lon) & np.isfinite(lat)
+        if by_point.any():
+            found = boundaries.points_to_lsoa(lon[by_point], lat[by_point], self.lsoas)
+            district[by_point] = np.array([self.code_to_index.get(c, 0) for c in found.tolist()], dtype=np.int32)
+            outside[by_point] = found == ""
+        return district, outside
+
+
+def enrich(
+    table: pa.Table,
+    source_label: str,
+    lookup: DistrictLookup,
+    memo: dict[complex, int] | None = None,
+) -> pa.Table:
+    """Add ``district``, ``outside``, ``source_file`` and one H3 column per stored resolution.
 
     Binning happens once here, at ingest; cells are stored as int64 (0 = no coordinates).
+
+    Parameters
+    ----------
+    table : pyarrow.Table
+        Checked rows of one file (see :class:`geo.police_uk.CheckedFile`).
+    source_label : str
+        The file's name, stored with every row.
+    lookup : DistrictLookup
+        Built once per ingest from the LSOAs.
+    memo : dict, optional
+        Finest-resolution cells of coordinate pairs already binned in this ingest.
     """
-    out = incidents.copy()
-    district, outside = assign_districts(out, lsoas)
-    out["district"] = pd.Series(district, index=out.index, dtype="str")
-    out["outside"] = outside
+    lon = table.column("longitude").to_numpy(zero_copy_only=False).astype(float)
+    lat = table.column("latitude").to_numpy(zero_copy_only=False).astype(float)
+    district, outside = lookup.assign(table.column("lsoa_code"), lon, lat)
+    n = table.num_rows
+    out = table.append_column(
+        "district", pa.DictionaryArray.from_arrays(pa.array(district, type=pa.int32()), pa.array(lookup.names, type=pa.string()))
+    )
+    out = out.append_column("outside", pa.array(outside, type=pa.bool_()))
+    out = out.append_column(
+        "source_file",
+        pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, dtype=np.int32)), pa.array([source_label], type=pa.string())),
+    )
     finest = max(H3_COLUMNS)
-    cells = hexes.latlng_to_cells(out["latitude"].to_numpy(), out["longitude"].to_numpy(), finest)
-    for res, column in H3_COLUMNS.items():
-        out[column] = cells if res == finest else hexes.cells_to_parents(cells, res)
-    return out
+    cells = hexes.latlng_to_cells(lat, lon, finest, memo)
+    for res, column in sorted(H3_COLUMNS.items()):
+        out = out.append_column(column, pa.array(cells if res == finest else hexes.cells_to_parents(cells, res)))
+    return out.select(INCIDENT_COLUMNS)
 
 
-def build_months(parsed: Sequence[ParsedFile], lsoas: gpd.GeoDataFrame, settings: Settings) -> tuple[dict[str, MonthData], IngestSummary]:
-    """Validate and enrich parsed files; split them into months ready to commit."""
+def _split_by_month(table: pa.Table) -> dict[str, pa.Table]:
+    month = table.column("month").combine_chunks()
+    present = pc.unique(month.dictionary_decode()).to_pylist()
+    if len(present) == 1:
+        return {present[0]: table}
+    decoded = month.dictionary_decode()
+    return {m: table.filter(pc.equal(decoded, m)) for m in present}
+
+
+def build_months(
+    parsed: Sequence[ParsedFile], lsoas: gpd.GeoDataFrame, settings: Settings
+) -> tuple[dict[str, MonthData], IngestSummary]:
+    """Validate and enrich parsed files; split them into months ready to commit.
+
+    Rejected rows and the rows read of a file are recorded with the month most of its kept
+    rows belong to; a file with no good row at all is reported in the summary only.
+    """
     batch = validate(parsed, settings)
-    incidents = enrich(batch.incidents, lsoas)
-    INCIDENT_CHECK.validate(incidents)
-
-    # Rejected rows and reads are attributed to the month most of a file's rows belong to.
+    memo: dict[complex, int] = {}
+    lookup = DistrictLookup(lsoas)
+    pieces: dict[str, list[pa.Table]] = {}
     file_month: dict[str, str] = {}
-    if len(incidents):
-        modes = incidents.groupby("source_file", observed=True)["month"].agg(lambda s: s.mode().iat[0])
-        file_month = {str(k): str(v) for k, v in modes.items()}
-    # A file with no good row at all is reported in the summary; no month is replaced by it.
+    for checked in batch.files:
+        enriched = enrich(checked.table, checked.source.label, lookup, memo)
+        by_month = _split_by_month(enriched) if enriched.num_rows else {}
+        for month, piece in by_month.items():
+            pieces.setdefault(month, []).append(piece)
+        if by_month:
+            file_month[checked.source.label] = max(by_month, key=lambda m: by_month[m].num_rows)
 
     months: dict[str, MonthData] = {}
-    for month, frame in incidents.groupby("month", observed=True, sort=True):
-        files = sorted({f for f, m in file_month.items() if m == month} | set(frame["source_file"].unique()))
-        rejects = batch.rejects[batch.rejects["file"].map(file_month).eq(month)].reset_index(drop=True)
+    totals = {"stored": 0, "unmapped": 0, "outside": 0}
+    for month in sorted(pieces):
+        table = pa.concat_tables(pieces[month], promote_options="permissive")
+        files = sorted(f for f, m in file_month.items() if m == month)
+        rejects = batch.rejects[batch.rejects["file"].isin(files)].reset_index(drop=True)
         stats = {
             "files": files,
-            "rows_read": int(sum(batch.rows_read.get(f, 0) for f in files if file_month.get(f) == month)),
-            "stored": int(len(frame)),
-            "unmapped": int(frame["longitude"].isna().sum()),
-            "outside": int(frame["outside"].sum()),
+            "rows_read": int(sum(batch.rows_read[f] for f in files)),
+            "stored": int(table.num_rows),
+            "unmapped": int(table.column("longitude").null_count),
+            "outside": int(pc.sum(table.column("outside")).as_py() or 0),
             "rejected": {str(k): int(v) for k, v in rejects["reason"].value_counts().items()},
         }
-        months[str(month)] = MonthData(frame.reset_index(drop=True), rejects, stats)
+        for key in totals:
+            totals[key] += stats[key]
+        months[month] = MonthData(table, rejects, stats)
 
     summary = IngestSummary(
         files=sorted(batch.rows_read),
         rows_read=int(sum(batch.rows_read.values())),
-        stored=int(len(incidents)),
+        stored=totals["stored"],
         rejected={str(k): int(v) for k, v in batch.rejects["reason"].value_counts().items()},
-        unmapped=int(incidents["longitude"].isna().sum()),
-        outside=int(incidents["outside"].sum()),
+        unmapped=totals["unmapped"],
+        outside=totals["outside"],
         months=sorted(months),
         rejects=batch.rejects,
     )
@@ -182,10 +263,10 @@ def ingest_parsed(
     """Validate, bin and store already parsed files in one atomic commit."""
     settings = settings or get_settings()
     report = progress or (lambda fraction, text: None)
-    report(0.6, "checking rows and binning to H3")
+    report(0.5, "checking rows and binning to H3")
     lsoas = lsoas if lsoas is not None else boundaries.read_lsoas(settings)
     months, summary = build_months(parsed, lsoas, settings)
-    report(0.85, f"writing {len(months)} month(s) to the store")
+    report(0.8, f"writing {len(months)} month(s) to the store")
     if months:
         store.commit(months)
     report(1.0, "done")
@@ -216,10 +297,9 @@ def ingest(
     store = store or Store(settings.store_dir)
     report = progress or (lambda fraction, text: None)
     sources = find_sources(paths)
-    parsed = []
-    for i, source in enumerate(sources):
-        report(0.5 * i / max(len(sources), 1), f"reading {Path(source.label).name}")
-        parsed.append(dataclasses.replace(parse_street_csv(source.read_bytes(), source.label), source=source))
+    report(0.0, f"reading {len(sources)} file(s)")
+    with ThreadPoolExecutor(2) as pool:
+        parsed = list(pool.map(read_source, sources))
     return ingest_parsed(parsed, store, settings, progress=report)
 
 

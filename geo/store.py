@@ -23,6 +23,7 @@ import json
 import os
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from geo._schemas import INCIDENT_SCHEMA, REJECT_SCHEMA
+from geo._schemas import DICTIONARY_COLUMNS, INCIDENT_COLUMNS, REJECT_SCHEMA
 from geo.errors import StoreError
 
 MANIFEST = "manifest.json"
@@ -43,8 +44,8 @@ class MonthData:
 
     Attributes
     ----------
-    incidents : pandas.DataFrame
-        Rows matching :data:`geo._schemas.INCIDENT_SCHEMA`.
+    incidents : pyarrow.Table
+        Rows with the columns :data:`geo._schemas.INCIDENT_COLUMNS`.
     rejects : pandas.DataFrame
         Rejected rows of the files that supplied the month (``file``, ``line``, ``reason``,
         ``detail``).
@@ -53,7 +54,7 @@ class MonthData:
         ``outside``, ``rejected`` (reason -> count).
     """
 
-    incidents: pd.DataFrame
+    incidents: pa.Table
     rejects: pd.DataFrame
     stats: dict[str, Any]
 
@@ -159,32 +160,29 @@ class Store:
 
         Text columns with few distinct values come back as pandas categoricals.
         """
-        return self._read("incidents", INCIDENT_SCHEMA, months, columns)
+        return self._read("incidents", months, columns or INCIDENT_COLUMNS)
 
     def read_rejects(self, months: Sequence[str] | None = None) -> pd.DataFrame:
         """Return the rejected rows recorded with the given months (all by default)."""
-        return self._read("rejects", REJECT_SCHEMA, months, None)
+        return self._read("rejects", months, REJECT_SCHEMA.names)
 
-    def _read(
-        self,
-        kind: str,
-        schema: pa.Schema,
-        months: Sequence[str] | None,
-        columns: Sequence[str] | None,
-    ) -> pd.DataFrame:
+    def _read(self, kind: str, months: Sequence[str] | None, columns: Sequence[str]) -> pd.DataFrame:
         entries = self.manifest()["months"]
         wanted = sorted(entries) if months is None else [m for m in sorted(set(months)) if m in entries]
-        cols = list(columns) if columns is not None else schema.names
+        cols = list(columns)
+        dictionary = [c for c in DICTIONARY_COLUMNS if c in cols] if kind == "incidents" else []
         tables = []
         for month in wanted:
             path = self.root / entries[month][kind]
             try:
-                tables.append(pq.read_table(path, columns=cols, schema=schema))
+                tables.append(pq.read_table(path, columns=cols, read_dictionary=dictionary))
             except (OSError, pa.ArrowInvalid) as exc:
                 raise StoreError(f"{path}: stored {kind} of {month} cannot be read ({exc})") from exc
         if not tables:
-            return schema.empty_table().select(cols).to_pandas()
-        return pa.concat_tables(tables).to_pandas()
+            if kind == "rejects":
+                return REJECT_SCHEMA.empty_table().to_pandas()
+            return pd.DataFrame({c: pd.Series(dtype="category" if c in dictionary else "object") for c in cols})
+        return pa.concat_tables(tables, promote_options="permissive").to_pandas()
 
     # ----------------------------------------------------------------- writing
     @contextlib.contextmanager
@@ -203,6 +201,9 @@ class Store:
     def commit(self, months: Mapping[str, MonthData]) -> str:
         """Write the given months, replacing any stored version, in one atomic commit.
 
+        Month files are written in parallel (Parquet encoding releases the GIL); the
+        manifest is replaced last.
+
         Returns
         -------
         str
@@ -212,26 +213,31 @@ class Store:
         with self._locked():
             manifest = self.manifest()
             entries = dict(manifest["months"])
+            jobs = []
             for month, data in sorted(months.items()):
-                inc = self._write_table(f"incidents/month={month}/{commit}.parquet", data.incidents, INCIDENT_SCHEMA)
-                rej = self._write_table(f"rejects/month={month}/{commit}.parquet", data.rejects, REJECT_SCHEMA)
+                rejects = pa.Table.from_pandas(data.rejects[REJECT_SCHEMA.names], schema=REJECT_SCHEMA, preserve_index=False)
+                jobs.append((f"incidents/month={month}/{commit}.parquet", data.incidents.select(INCIDENT_COLUMNS)))
+                jobs.append((f"rejects/month={month}/{commit}.parquet", rejects))
+            with ThreadPoolExecutor(2) as pool:
+                list(pool.map(lambda job: self._write_table(*job), jobs))
+            stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+            for month, data in months.items():
                 entries[month] = {
-                    "incidents": inc,
-                    "rejects": rej,
+                    "incidents": f"incidents/month={month}/{commit}.parquet",
+                    "rejects": f"rejects/month={month}/{commit}.parquet",
                     "stats": data.stats,
-                    "ingested_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                    "ingested_at": stamp,
                 }
             new = {"format": _FORMAT, "commit": commit, "months": entries}
             atomic_write_bytes(self.root / MANIFEST, json.dumps(new, indent=1, sort_keys=True).encode("utf-8"))
             self._collect_garbage(new)
         return commit
 
-    def _write_table(self, relative: str, frame: pd.DataFrame, schema: pa.Schema) -> str:
+    def _write_table(self, relative: str, table: pa.Table) -> str:
         path = self.root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        table = pa.Table.from_pandas(frame[schema.names], schema=schema, preserve_index=False)
         tmp = path.with_name(f".{path.name}.tmp")
-        pq.write_table(table, tmp, compression="zstd")
+        pq.write_table(table, tmp, compression="lz4")
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, path)

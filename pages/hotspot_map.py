@@ -26,7 +26,7 @@ st.markdown(
     f"**{len(layer.features['features']):,}** hexagons."
 )
 
-left, right = st.columns([3, 1])
+left, right = st.columns([5, 2])
 with left:
     fmap = maps.hex_count_map(layer, cache.district_outlines(), bounds, tiles=settings.map_tiles)
     clicked = st_folium(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
+import pyarrow as pa
 from shapely.geometry import box
 
-from geo.ingest import assign_districts, enrich
+from geo.ingest import DistrictLookup, assign_districts, enrich
 
 LSOAS = gpd.GeoDataFrame(
     {
@@ -23,36 +23,41 @@ LSOAS = gpd.GeoDataFrame(
 )
 
 
-def _incidents(rows: list[tuple[str, float, float]]) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "lsoa_code": [r[0] for r in rows],
-            "longitude": [r[1] for r in rows],
-            "latitude": [r[2] for r in rows],
-        }
-    )
-
-
 def test_code_decides_then_point_in_polygon_then_outside():
-    frame = _incidents(
-        [
-            ("E01000001", -1.55, 53.75),  # known code
-            ("E01000002", -1.55, 53.75),  # known code wins over the point
-            ("", -1.75, 53.75),  # no code: point in Bradford's polygon
-            ("junk", -1.55, 53.75),  # malformed code: point in Leeds's polygon
-            ("E01007359", -1.55, 53.60),  # code of another area (Barnsley): outside
-            ("", -1.0, 53.0),  # no code, point in no polygon: outside
-            ("", np.nan, np.nan),  # nothing known: neither
-            ("E01000001", np.nan, np.nan),  # code known, no point: in Leeds, unmapped
-        ]
-    )
-    district, outside = assign_districts(frame, LSOAS)
+    rows = [
+        ("E01000001", -1.55, 53.75),  # known code
+        ("E01000002", -1.55, 53.75),  # known code wins over the point
+        ("", -1.75, 53.75),  # no code: point in Bradford's polygon
+        ("junk", -1.55, 53.75),  # malformed code: point in Leeds's polygon
+        ("E01007359", -1.55, 53.60),  # code of another area (Barnsley): outside
+        ("", -1.0, 53.0),  # no code, point in no polygon: outside
+        ("", np.nan, np.nan),  # nothing known: neither
+        (" E01000001 ", np.nan, np.nan),  # code known (padded), no point: in Leeds, unmapped
+    ]
+    codes = pa.array([r[0] for r in rows])
+    lon = np.array([r[1] for r in rows])
+    lat = np.array([r[2] for r in rows])
+    district, outside = assign_districts(codes, lon, lat, LSOAS)
     assert district.tolist() == ["Leeds", "Bradford", "Bradford", "Leeds", "", "", "", "Leeds"]
     assert outside.tolist() == [False, False, False, False, True, True, False, False]
 
 
-def test_enrich_adds_cells_at_every_stored_resolution():
-    out = enrich(_incidents([("E01000001", -1.55, 53.75), ("", np.nan, np.nan)]), LSOAS)
+def test_enrich_adds_district_and_cells_at_every_stored_resolution():
+    table = pa.table(
+        {
+            "month": pa.array(["2017-07", "2017-07"]).dictionary_encode(),
+            "crime_id": ["", ""],
+            "crime_type": pa.array(["Drugs", "Drugs"]).dictionary_encode(),
+            "longitude": pa.array([-1.55, None], type=pa.float64()),
+            "latitude": pa.array([53.75, None], type=pa.float64()),
+            **{c: ["", ""] for c in ("location", "lsoa_name", "outcome", "context", "reported_by", "falls_within")},
+            "lsoa_code": ["E01000001", ""],
+            "source_line": pa.array([2, 3], type=pa.int64()),
+        }
+    )
+    out = enrich(table, "f.csv", DistrictLookup(LSOAS)).to_pandas()
+    assert out["district"].astype(str).tolist() == ["Leeds", ""]
+    assert out["source_file"].astype(str).tolist() == ["f.csv", "f.csv"]
     for col in ("h3_r7", "h3_r8", "h3_r9", "h3_r10"):
         assert out[col].dtype == np.int64
         assert out[col].iloc[0] != 0 and out[col].iloc[1] == 0

@@ -80,11 +80,11 @@ def test_a_commit_that_fails_midway_leaves_the_store_as_it_was(tmp_path: Path, m
     calls = {"n": 0}
     real = Store._write_table
 
-    def failing(self: Store, relative: str, frame, schema):
+    def failing(self: Store, relative: str, table):
         calls["n"] += 1
         if calls["n"] == 3:  # after the first month's two files are written
             raise OSError("disk full")
-        return real(self, relative, frame, schema)
+        return real(self, relative, table)
 
     monkeypatch.setattr(Store, "_write_table", failing)
     two_months = _write(tmp_path / "b.csv", [street_row(month="2017-07")] * 4 + [street_row(month="2017-08")])

@@ -1,0 +1,1 @@
+"""Benchmarks: one script each, printing figures. `python -m bench` runs them all."""

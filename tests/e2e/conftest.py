@@ -1,0 +1,129 @@
+"""End-to-end fixtures: `streamlit run` on a free port and Debian's headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from geo.settings import REPO_DIR
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = REPO_DIR / "tests" / "artifacts"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def app_url(sample_store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """URL of the app served by `streamlit run` over a copy of the sample store, no tiles."""
+    store_dir = tmp_path_factory.mktemp("e2e") / "store"
+    shutil.copytree(sample_store_dir, store_dir)
+    port = _free_port()
+    env = {**os.environ, "PRECISION_STORE": str(store_dir), "PRECISION_MAP_TILES": "none"}
+    log = open(tmp_path_factory.mktemp("e2e-log") / "streamlit.log", "w+")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(REPO_DIR / "app.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=REPO_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            log.seek(0)
+            proc.kill()
+            pytest.fail(f"streamlit did not start:\n{log.read()[-3000:]}")
+        time.sleep(0.5)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Headless Debian Chromium driven by Playwright (no browser download)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian chromium is not installed: run `make test`, which installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class Session:
+    """A page plus the console errors and off-machine requests seen while using it."""
+
+    def __init__(self, page: object) -> None:
+        self.page = page
+        self.errors: list[str] = []
+        self.external: list[str] = []
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on(
+            "request",
+            lambda r: self.external.append(r.url)
+            if not r.url.startswith(("http://127.0.0.1", "http://localhost", "data:", "blob:", "about:"))
+            else None,
+        )
+
+    def wait_idle(self, timeout_s: float = 90) -> None:
+        """Wait until the script has finished and no skeleton remains."""
+        page = self.page
+        page.wait_for_timeout(300)
+        page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout_s * 1000)
+        page.wait_for_function("() => !document.querySelector(\"[data-testid='stSkeleton']\")", timeout=timeout_s * 1000)
+        page.wait_for_timeout(500)
+
+    def map_frame(self) -> object:
+        """The st_folium iframe, once Leaflet has drawn in it."""
+        handle = self.page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]', timeout=60_000)
+        frame = handle.content_frame()
+        frame.wait_for_function("() => typeof map_div !== 'undefined' && map_div._loaded", timeout=60_000)
+        self.page.wait_for_timeout(800)
+        return frame
+
+
+@pytest.fixture()
+def session(browser: object) -> Iterator[Session]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    yield Session(page)
+    context.close()

@@ -1,0 +1,91 @@
+"""What a user sees in a real headless Chromium against `streamlit run`."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from tests.e2e.conftest import ARTIFACTS, Session
+
+pytestmark = pytest.mark.e2e
+
+HEX_LAYERS_JS = """() => {
+  let n = 0, best = null;
+  map_div.eachLayer(l => {
+    if (l.feature && l.feature.properties && l.feature.properties.n !== undefined) {
+      n++;
+      if (!best || l.feature.properties.n > best.feature.properties.n) best = l;
+    }
+  });
+  const p = map_div.latLngToContainerPoint(best.getBounds().getCenter());
+  return {n: n, top: best.feature.properties.n, x: p.x, y: p.y};
+}"""
+
+
+def _coloured_share(path: str) -> float:
+    """Share of pixels in the hexagon palette's orange-red hues."""
+    img = np.asarray(Image.open(path).convert("RGB")).astype(int)
+    r, g, b = img[..., 0], img[..., 1], img[..., 2]
+    return float(((r > 180) & (b < 120) & (r - g > 30)).mean())
+
+
+def test_home_then_map_draws_hexagons_offline_without_console_errors(app_url: str, session: Session):
+    page = session.page
+    page.goto(app_url)
+    session.wait_idle()
+    assert "Precision Hotspots" in page.locator("h1").first.inner_text()
+    assert "55,713" in page.locator("[data-testid='stMetric']").nth(1).inner_text()
+
+    page.locator("[data-testid='stSidebarNav']").get_by_role("link", name="Hotspot map").click()
+    session.wait_idle()
+    frame = session.map_frame()
+    drawn = frame.evaluate(HEX_LAYERS_JS)
+    assert drawn["n"] > 5_000 and drawn["top"] > 100
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    map_png = str(ARTIFACTS / "hotspot_map_iframe.png")
+    page.locator('iframe[title="streamlit_folium.st_folium"]').screenshot(path=map_png)
+    assert _coloured_share(map_png) > 0.01  # hexagons are visible, with no tiles at all
+    page.screenshot(path=str(ARTIFACTS / "hotspot_map.png"), full_page=True)
+
+    assert session.errors == []
+    assert session.external == []
+
+
+def test_clicking_the_busiest_hexagon_shows_its_details(app_url: str, session: Session):
+    page = session.page
+    page.goto(app_url)
+    session.wait_idle()
+    page.locator("[data-testid='stSidebarNav']").get_by_role("link", name="Hotspot map").click()
+    session.wait_idle()
+    frame = session.map_frame()
+    top = frame.evaluate(HEX_LAYERS_JS)
+    frame.locator(".leaflet-container").click(position={"x": top["x"], "y": top["y"]})
+    session.wait_idle()
+    page.get_by_text("Most frequent locations").wait_for(timeout=30_000)
+    panel = page.locator("[data-testid='stMetric']").filter(has_text="Incidents").first
+    assert panel.inner_text().split()[-1].replace(",", "") == str(top["top"])
+    page.screenshot(path=str(ARTIFACTS / "hotspot_map_details.png"), full_page=True)
+    assert session.errors == []
+
+
+def test_filters_survive_a_visit_to_home(app_url: str, session: Session):
+    page = session.page
+    page.goto(app_url)
+    session.wait_idle()
+    nav = page.locator("[data-testid='stSidebarNav']")
+    nav.get_by_role("link", name="Hotspot map").click()
+    session.wait_idle()
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.locator("[data-testid='stMultiSelect']").first.click()
+    page.keyboard.type("Wakefield")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    session.wait_idle()
+    assert page.locator("[data-testid='stCaptionContainer']").first.inner_text().startswith("Wakefield")
+    nav.get_by_role("link", name="Home").click()
+    session.wait_idle()
+    nav.get_by_role("link", name="Hotspot map").click()
+    session.wait_idle()
+    assert page.locator("[data-testid='stCaptionContainer']").first.inner_text().startswith("Wakefield")
