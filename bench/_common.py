@@ -18,10 +18,20 @@ def shifted_month(month: str, by: int) -> str:
     return f"{total // 12:04d}-{total % 12 + 1:02d}"
 
 
-def replicate_sample(out_dir: Path, min_rows: int) -> tuple[list[Path], int]:
+def quiet_streamlit() -> None:
+    """Silence Streamlit's "no runtime" warnings when its caches are used outside an app."""
+    import logging
+    import os
+
+    os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
+
+
+def replicate_sample(out_dir: Path, min_rows: int = 0, months: int = 0) -> tuple[list[Path], int]:
     """Write copies of the sample months, each relabelled as a different month.
 
-    Returns the files written and their total number of data rows. Each copy keeps the
+    Writes at least ``min_rows`` rows, and at least ``months`` files. Returns the files
+    written and their total number of data rows. Each copy keeps the
     published rows exactly, only the Month field (and the file name) change, so the files
     exercise the same validation and binning as real months.
     """
@@ -30,7 +40,7 @@ def replicate_sample(out_dir: Path, min_rows: int) -> tuple[list[Path], int]:
     files: list[Path] = []
     rows = 0
     k = 0
-    while rows < min_rows:
+    while rows < min_rows or k < months:
         path, lines = sources[k % len(sources)]
         month = path.name[:7]
         new_month = shifted_month("2010-01", k)
