@@ -146,3 +146,29 @@ def cells_to_centroids(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     pts = [h3.cell_to_latlng(h3.int_to_str(c)) for c in np.asarray(cells, dtype=np.int64).tolist()]
     arr = np.array(pts, dtype=np.float64).reshape(-1, 2)
     return arr[:, 0], arr[:, 1]
+
+
+def cells_to_neighbours(cells: np.ndarray, k: int = 1) -> dict[int, list[int]]:
+    """Return, for each cell's position, the positions of the cells within k rings of it.
+
+    Only cells present in ``cells`` count (the grid's edge has fewer neighbours); a cell is
+    not its own neighbour. Positions index into ``cells``.
+
+    Parameters
+    ----------
+    cells : numpy.ndarray
+        int64 cells of one resolution, no repeats.
+    k : int
+        Ring distance (1 = the six touching cells).
+    """
+    texts = [h3.int_to_str(c) for c in np.asarray(cells, dtype=np.int64).tolist()]
+    position = {t: i for i, t in enumerate(texts)}
+    return {
+        i: sorted(position[n] for n in h3.grid_disk(t, k) if n != t and n in position)
+        for i, t in enumerate(texts)
+    }
+
+
+def ring_distance_m(resolution: int) -> float:
+    """Return the distance between the centres of neighbouring cells, in metres (average)."""
+    return float(np.sqrt(3.0) * h3.average_hexagon_edge_length(resolution, unit="m"))

@@ -1,0 +1,246 @@
+"""Hotspot communities: significant hot cells grouped into named, ranked places.
+
+Hot cells are clustered with scikit-learn's DBSCAN on their centres in metres
+(EPSG:27700). The neighbourhood radius is 1.5 times the distance between neighbouring cell
+centres, so touching hot cells join and a gap of a whole cell does not. A group larger than
+``max_cells`` (a city centre can be one hot area of 18 km²) is split into parts of about
+that size with k-means on the cell centres weighted by incidents, so that every community
+is a place a team can cover. Both steps run on sorted cells with fixed seeds, so the same
+inputs and parameters always give the same communities.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Mapping, Sequence
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import Transformer
+from sklearn.cluster import DBSCAN, KMeans
+
+from geo import hexes
+from geo._schemas import H3_COLUMNS
+
+
+@dataclasses.dataclass(frozen=True)
+class CommunityParams:
+    """Parameters of the grouping.
+
+    Attributes
+    ----------
+    min_bin : int
+        Smallest Gi* bin counted as hot (1 = 90 % confidence).
+    eps_rings : float
+        DBSCAN radius, in distances between neighbouring cell centres.
+    min_cells : int
+        Smallest community, in cells; smaller groups are left out of the ranking.
+    max_cells : int
+        Largest community, in cells, before it is split (30 cells at resolution 9 are about
+        3 km²; the number is scaled by cell area at other resolutions).
+    seed : int
+        Seed of the k-means split.
+    top_streets : int
+        Streets kept per community.
+    """
+
+    min_bin: int = 1
+    eps_rings: float = 1.5
+    min_cells: int = 2
+    max_cells: int = 30
+    top_streets: int = 5
+    seed: int = 0
+
+
+def cluster_cells(
+    cells: np.ndarray,
+    resolution: int,
+    eps_rings: float = 1.5,
+    weights: np.ndarray | None = None,
+    max_cells: int | None = None,
+    seed: int = 0,
+) -> np.ndarray:
+    """Return a community label per cell.
+
+    DBSCAN (min_samples 1) on EPSG:27700 centres joins cells closer than ``eps_rings``
+    neighbour distances; groups above ``max_cells`` are split by k-means weighted by
+    ``weights``. Labels are numbered in the order of each community's smallest cell.
+
+    Parameters
+    ----------
+    cells : numpy.ndarray
+        int64 cells of one resolution.
+    resolution : int
+        Their H3 resolution.
+    weights : numpy.ndarray, optional
+        Incidents per cell, used to place the split (default 1 each).
+    max_cells : int, optional
+        Split groups larger than this; None never splits.
+    """
+    cells = np.asarray(cells, dtype=np.int64)
+    if len(cells) == 0:
+        return np.zeros(0, dtype=np.int64)
+    order = np.argsort(cells, kind="stable")
+    sorted_cells = cells[order]
+    w = np.ones(len(cells)) if weights is None else np.asarray(weights, dtype=float)[order]
+    lat, lng = hexes.cells_to_centroids(sorted_cells)
+    x, y = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True).transform(lng, lat)
+    xy = np.column_stack([x, y])
+    eps = eps_rings * hexes.ring_distance_m(resolution)
+    raw = DBSCAN(eps=eps, min_samples=1, algorithm="kd_tree").fit_predict(xy)
+    if max_cells:
+        next_label = int(raw.max()) + 1
+        for label in np.unique(raw):
+            members = np.flatnonzero(raw == label)
+            if len(members) <= max_cells:
+                continue
+            parts = int(np.ceil(len(members) / max_cells))
+            km = KMeans(n_clusters=parts, n_init=10, random_state=seed)
+            sub = km.fit_predict(xy[members], sample_weight=np.maximum(w[members], 0.1))
+            for part in range(1, parts):
+                raw[members[sub == part]] = next_label
+                next_label += 1
+    first_seen: dict[int, int] = {}
+    for label in raw:
+        first_seen.setdefault(int(label), len(first_seen))
+    labels = np.empty(len(cells), dtype=np.int64)
+    labels[order] = [first_seen[int(l)] for l in raw]
+    return labels
+
+
+#: Words that mark a data.police.uk location as a street (others are place types such as
+#: "Supermarket" or "Parking Area", poor names for a community).
+STREET_WORDS = frozenset(
+    "road street lane avenue way close drive place terrace crescent grove court gardens row walk "
+    "hill square parade view rise mount green gate circus bank fold croft mews vale approach "
+    "park bridge yard wharf market broadway boulevard chase garth side top end".split()
+)
+
+
+def is_street(name: str) -> bool:
+    """Return True when a location reads as a street rather than a place type."""
+    words = name.lower().replace("'", " ").split()
+    return bool(words) and any(w in STREET_WORDS for w in words[1:] or words)
+
+
+def _street(location: str) -> str:
+    text = location.strip()
+    text = text[len("On or near "):] if text.lower().startswith("on or near ") else text
+    return re.sub(r"'S\b", "'s", text)
+
+
+def community_table(
+    hot_cells: np.ndarray,
+    resolution: int,
+    grid: pd.DataFrame,
+    incidents: pd.DataFrame,
+    lsoas: gpd.GeoDataFrame,
+    harm_weights: Mapping[str, float],
+    params: CommunityParams = CommunityParams(),
+) -> gpd.GeoDataFrame:
+    """Group hot cells into communities and describe each one.
+
+    Parameters
+    ----------
+    hot_cells : numpy.ndarray
+        int64 cells judged hot (e.g. ``HotspotResult.cells[bins >= 1]``).
+    resolution : int
+        Their H3 resolution.
+    grid : pandas.DataFrame
+        The district grid at that resolution (:func:`geo.hexes.lsoas_to_grid`).
+    incidents : pandas.DataFrame
+        The incidents analysed (filtered), with ``crime_type``, ``location``, ``month`` and
+        the H3 column of the resolution.
+    lsoas : geopandas.GeoDataFrame
+        LSOAs with ``persons`` and ``households`` (census 2011).
+    harm_weights : mapping
+        Crime type -> weight for the harm score.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per community, ranked by harm score (then incidents): ``rank``,
+        ``community_id`` ("HC01"...), ``name``, ``districts``, ``n_cells``, ``area_km2``,
+        ``incidents``, ``harm``, ``residents``, ``households`` (census, shared by area),
+        ``top_crime_types``, ``streets``, ``lsoas``, ``msoas``, ``cells`` (list of int),
+        ``by_type`` (dict), ``by_month`` (dict), ``geometry`` (dissolved outline, EPSG:4326).
+    """
+    columns = ["rank", "community_id", "name", "districts", "n_cells", "area_km2", "incidents", "harm",
+               "residents", "households", "top_crime_types", "streets", "lsoas", "msoas", "cells",
+               "by_type", "by_month"]
+    hot_cells = np.unique(np.asarray(hot_cells, dtype=np.int64))
+    cell_col = H3_COLUMNS[resolution]
+    counts = incidents[cell_col].value_counts()
+    per_cell = counts.reindex(hot_cells).fillna(0).to_numpy()
+    scale = hexes_area_km2(9) / hexes_area_km2(resolution)
+    max_cells = max(params.min_cells, int(round(params.max_cells * scale)))
+    labels = cluster_cells(hot_cells, resolution, params.eps_rings, per_cell, max_cells, params.seed)
+    grid_idx = grid.set_index("cell")
+    cells_per_lsoa = grid.groupby("lsoa_code").size()
+    census = lsoas.set_index("lsoa_code")[["persons", "households"]]
+    inc = incidents[incidents[cell_col].isin(hot_cells)]
+    label_of = dict(zip(hot_cells.tolist(), labels.tolist()))
+    inc_label = inc[cell_col].map(label_of)
+    weights = inc["crime_type"].astype(str).map(harm_weights).fillna(1.0)
+    cell_area = hexes_area_km2(resolution)
+
+    rows = []
+    for label in np.unique(labels):
+        cells = hot_cells[labels == label]
+        if len(cells) < params.min_cells:
+            continue
+        mine = inc[inc_label.to_numpy() == label]
+        on_grid = grid_idx.reindex(cells).dropna(subset=["lsoa_code"])
+        lsoa_share = on_grid.groupby("lsoa_code").size() / cells_per_lsoa
+        lsoa_share = lsoa_share.dropna()
+        residents = float((census.reindex(lsoa_share.index)["persons"] * lsoa_share).sum())
+        households = float((census.reindex(lsoa_share.index)["households"] * lsoa_share).sum())
+        by_type = mine["crime_type"].astype(str).value_counts()
+        streets = mine["location"].astype(str).map(_street).value_counts()
+        streets = streets[streets.index != ""]
+        msoa_names = on_grid["msoa_name"].value_counts()
+        top_msoa = str(msoa_names.index[0]) if len(msoa_names) else ""
+        named = [s for s in streets.index if is_street(s)] or list(streets.index)
+        name_streets = " & ".join(named[:2]) if named else "no named street"
+        rows.append(
+            {
+                "name": f"{name_streets} ({top_msoa})" if top_msoa else name_streets,
+                "districts": ", ".join(sorted(on_grid["district"].astype(str).unique())),
+                "n_cells": int(len(cells)),
+                "area_km2": round(len(cells) * cell_area, 3),
+                "incidents": int(len(mine)),
+                "harm": float(weights[inc_label.to_numpy() == label].sum()),
+                "residents": round(residents),
+                "households": round(households),
+                "top_crime_types": ", ".join(by_type.index[:3]),
+                "streets": list(streets.index[: params.top_streets]),
+                "lsoas": sorted(on_grid["lsoa_code"].astype(str).unique()),
+                "msoas": sorted(msoa_names.index.astype(str)),
+                "cells": cells.tolist(),
+                "by_type": {str(k): int(v) for k, v in by_type.items()},
+                "by_month": {str(k): int(v) for k, v in mine["month"].astype(str).value_counts().sort_index().items()},
+                "geometry": cells_to_outline(cells),
+            }
+        )
+    if not rows:
+        return gpd.GeoDataFrame({c: [] for c in columns}, geometry=gpd.GeoSeries([], crs="EPSG:4326"))
+    table = pd.DataFrame(rows).sort_values(["harm", "incidents", "n_cells"], ascending=False, kind="stable")
+    table.insert(0, "rank", np.arange(1, len(table) + 1))
+    table.insert(1, "community_id", [f"HC{r:02d}" for r in table["rank"]])
+    return gpd.GeoDataFrame(table.reset_index(drop=True), geometry="geometry", crs="EPSG:4326")
+
+
+def cells_to_outline(cells: Sequence[int]) -> shapely.Geometry:
+    """Return the dissolved outline of cells (Polygon or MultiPolygon, EPSG:4326)."""
+    rings = hexes.cells_to_rings(np.asarray(cells, dtype=np.int64), decimals=7)
+    return shapely.union_all([shapely.Polygon(r) for r in rings])
+
+
+def hexes_area_km2(resolution: int) -> float:
+    """Average area of a cell at a resolution, in km²."""
+    import h3
+
+    return float(h3.average_hexagon_area(resolution, unit="km^2"))
