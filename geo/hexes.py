@@ -16,8 +16,6 @@ import pandas as pd
 #: The "no cell" marker stored for incidents without coordinates.
 NO_CELL = 0
 
-_RES_SHIFT = np.uint64(52)
-_RES_MASK = np.uint64(0xF) << _RES_SHIFT
 
 
 def latlng_to_cells(
@@ -57,25 +55,6 @@ def latlng_to_cells(
         cells[i] = cell
     out[ok] = cells[codes]
     return out
-
-
-def cells_to_parents(cells: np.ndarray, resolution: int) -> np.ndarray:
-    """Return the parent of each cell at a coarser resolution (0 stays 0).
-
-    Vectorised bit arithmetic on the H3 index layout (resolution in bits 52-55, then 15
-    three-bit digits, unused digits set to 7); equal to ``h3.cell_to_parent`` cell by cell.
-
-    Parameters
-    ----------
-    cells : numpy.ndarray
-        int64 cells, all at one resolution not coarser than ``resolution``.
-    resolution : int
-        Resolution of the parents.
-    """
-    c = np.asarray(cells, dtype=np.int64).view(np.uint64)
-    unused = np.uint64((1 << (3 * (15 - resolution))) - 1)
-    parents = (c & ~_RES_MASK) | (np.uint64(resolution) << _RES_SHIFT) | unused
-    return np.where(c == 0, np.uint64(0), parents).view(np.int64)
 
 
 def cell_to_str(cell: int) -> str:

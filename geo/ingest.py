@@ -156,7 +156,7 @@ def enrich(
     table: pa.Table,
     source_label: str,
     lookup: DistrictLookup,
-    memo: dict[complex, int] | None = None,
+    memo: dict[int, dict[complex, int]] | None = None,
 ) -> pa.Table:
     """Add ``district``, ``outside``, ``source_file`` and one H3 column per stored resolution.
 
@@ -171,7 +171,7 @@ def enrich(
     lookup : DistrictLookup
         Built once per ingest from the LSOAs.
     memo : dict, optional
-        Finest-resolution cells of coordinate pairs already binned in this ingest.
+        Resolution -> cells of coordinate pairs already binned in this ingest.
     """
     lon = table.column("longitude").to_numpy(zero_copy_only=False).astype(float)
     lat = table.column("latitude").to_numpy(zero_copy_only=False).astype(float)
@@ -185,10 +185,12 @@ def enrich(
         "source_file",
         pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, dtype=np.int32)), pa.array([source_label], type=pa.string())),
     )
-    finest = max(H3_COLUMNS)
-    cells = hexes.latlng_to_cells(lat, lon, finest, memo)
+    # Each resolution is binned directly: H3 is not exactly nested, so the parent of a
+    # point's fine cell is not always the coarse cell that contains the point.
+    memo = {} if memo is None else memo
     for res, column in sorted(H3_COLUMNS.items()):
-        out = out.append_column(column, pa.array(cells if res == finest else hexes.cells_to_parents(cells, res)))
+        cells = hexes.latlng_to_cells(lat, lon, res, memo.setdefault(res, {}))
+        out = out.append_column(column, pa.array(cells))
     return out.select(INCIDENT_COLUMNS)
 
 
@@ -210,7 +212,7 @@ def build_months(
     rows belong to; a file with no good row at all is reported in the summary only.
     """
     batch = validate(parsed, settings)
-    memo: dict[complex, int] = {}
+    memo: dict[int, dict[complex, int]] = {}
     lookup = DistrictLookup(lsoas)
     pieces: dict[str, list[pa.Table]] = {}
     file_month: dict[str, str] = {}

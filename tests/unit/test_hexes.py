@@ -37,15 +37,18 @@ def test_missing_coordinates_give_no_cell_and_repeated_points_share_cells():
     assert cells.dtype == np.int64
 
 
-@pytest.mark.parametrize("res", [7, 8, 9])
-def test_parents_by_bit_arithmetic_equal_h3_cell_to_parent(res: int):
+@pytest.mark.parametrize("res", [7, 8, 9, 10])
+def test_each_resolution_is_the_cell_containing_the_point(res: int):
     rng = np.random.default_rng(0)
     lat = rng.uniform(53.5, 54.0, 300)
     lng = rng.uniform(-2.2, -1.2, 300)
-    fine = hexes.latlng_to_cells(lat, lng, 10)
-    expected = [h3.str_to_int(h3.cell_to_parent(h3.int_to_str(int(c)), res)) for c in fine]
-    np.testing.assert_array_equal(hexes.cells_to_parents(fine, res), np.array(expected, dtype=np.int64))
-    assert hexes.cells_to_parents(np.array([0], dtype=np.int64), res)[0] == 0
+    memo: dict[complex, int] = {}
+    cells = hexes.latlng_to_cells(lat, lng, res, memo)
+    expected = [h3.str_to_int(h3.latlng_to_cell(a, b, res)) for a, b in zip(lat, lng)]
+    np.testing.assert_array_equal(cells, np.array(expected, dtype=np.int64))
+    assert len(memo) == 300
+    again = hexes.latlng_to_cells(lat, lng, res, memo)  # served from the memo
+    np.testing.assert_array_equal(again, cells)
 
 
 def test_grid_covers_polygons_sorted_unique_and_owned_by_centre():
