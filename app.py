@@ -13,16 +13,26 @@ from ui import cache, filters, loading
 
 st.set_page_config(page_title="Precision Hotspots", page_icon=str(REPO_DIR / "static" / "favicon.png"), layout="wide")
 
+# URL paths differ from the file names on purpose: Streamlit still treats a `pages/` folder as
+# a legacy multipage app at the start of a run, and a URL matching a file name would run that
+# page without this script (no navigation, no shared filters).
 PAGES = {
     "home": st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
     "map": st.Page("pages/hotspot_map.py", title="Hotspot map", icon=":material/map:", url_path="hotspot-map"),
+    "communities": st.Page("pages/communities.py", title="Hotspot communities", icon=":material/groups:", url_path="hotspot-communities"),
+    "accuracy": st.Page("pages/accuracy.py", title="Accuracy", icon=":material/target:", url_path="backtest-accuracy"),
 }
-#: Pages that show the shared filters.
-FILTERED = {"map"}
+#: Pages that show the shared filters, and those that also show the analysis choices.
+FILTERED = {"map", "communities"}
+ANALYSED = {"map", "communities"}
 
 navigation = st.navigation(list(PAGES.values()))
+cache.numba_warm_up()
 token = loading.ensure_data(cache.store())
 st.session_state["store_token"] = token
-if navigation.url_path in {PAGES[k].url_path for k in FILTERED}:
+current = next(k for k, page in PAGES.items() if page.url_path == navigation.url_path)
+if current in FILTERED:
     st.session_state["filters"] = filters.sidebar_filters(cache.store().months())
+if current in ANALYSED:
+    st.session_state["analysis"] = filters.sidebar_analysis(st.session_state["filters"].resolution)
 navigation.run()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-BENCHMARKS = [["bench.ingest"], ["bench.map"], ["bench.map", "--months", "36"]]
+BENCHMARKS = [["bench.ingest"], ["bench.map"], ["bench.map", "--months", "36"], ["bench.hotspots"]]
 
 
 def main() -> int:

@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
             for _ in range(2):
                 start = time.perf_counter()
                 layer = cache.hex_layer(token, filters, "Quantiles")
-                fmap = maps.hex_count_map(layer, cache.district_outlines(), tuple(cache.districts().total_bounds), tiles=None)
+                fmap = maps.hex_map(layer, cache.district_outlines(), tuple(cache.districts().total_bounds), tiles=None)
                 html = fmap.get_root().render()
                 timings.append(time.perf_counter() - start)
             months = len(store.months())

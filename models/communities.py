@@ -111,19 +111,21 @@ def cluster_cells(
     return labels
 
 
-#: Words that mark a data.police.uk location as a street (others are place types such as
-#: "Supermarket" or "Parking Area", poor names for a community).
-STREET_WORDS = frozenset(
-    "road street lane avenue way close drive place terrace crescent grove court gardens row walk "
-    "hill square parade view rise mount green gate circus bank fold croft mews vale approach "
-    "park bridge yard wharf market broadway boulevard chase garth side top end".split()
+#: data.police.uk's generic place types, used instead of a street name for some map points
+#: (poor names for a community). Any name with a "/" is one too.
+PLACE_TYPES = frozenset(
+    {
+        "no location", "supermarket", "parking area", "shopping area", "petrol station", "nightclub",
+        "pedestrian subway", "prison", "hospital", "police station", "motorway service area",
+        "place of worship", "railway station", "bus station", "shopping centre", "supermarket car park",
+    }
 )
 
 
 def is_street(name: str) -> bool:
-    """Return True when a location reads as a street rather than a place type."""
-    words = name.lower().replace("'", " ").split()
-    return bool(words) and any(w in STREET_WORDS for w in words[1:] or words)
+    """Return True when a location names a street rather than a generic place type."""
+    text = name.strip().lower()
+    return bool(text) and "/" not in text and text not in PLACE_TYPES
 
 
 def _street(location: str) -> str:

@@ -62,9 +62,13 @@ def hit_rates(scores: np.ndarray, test_counts: np.ndarray, coverages: Sequence[f
 
 
 def ring_smoothed(counts: np.ndarray, weights: W) -> np.ndarray:
-    """Each cell's count plus its neighbours' (the Gi* window without standardising)."""
-    y = np.asarray(counts, dtype=float)
-    return y + np.array([y[weights.neighbors[i]].sum() if weights.neighbors[i] else 0.0 for i in range(len(y))])
+    """Each cell's count plus its neighbours' (the Gi* window without standardising).
+
+    ``weights`` are :func:`models.hotspots.ring_weights`.
+    """
+    from models.hotspots import local_sums
+
+    return local_sums(counts, weights)
 
 
 def kernel_density(counts: np.ndarray, x: np.ndarray, y: np.ndarray, bandwidth_m: float) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Hotspot map: incidents per H3 hexagon under the sidebar filters; click a hexagon for details."""
+"""Hotspot map: incident counts or Gi* hot spots per H3 hexagon; click a hexagon for details."""
 
 from __future__ import annotations
 
@@ -6,38 +6,50 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.settings import get_settings
+from models.hotspots import BIN_LABELS
 from ui import cache, filters, maps, panels
 
 settings = get_settings()
 token = st.session_state["store_token"]
 chosen = st.session_state["filters"]
+params = st.session_state["analysis"]
 
 st.title("Hotspot map")
 st.caption(filters.describe(chosen))
 
-scheme_label = st.radio("Colour classes", list(maps.SCHEMES), horizontal=True)
-layer = cache.hex_layer(token, chosen, maps.SCHEMES[scheme_label])
+left_controls, right_controls = st.columns([3, 2])
+view = left_controls.radio("Show", ["Incident counts", "Gi* hot spots"], horizontal=True)
+show_communities = right_controls.toggle("Community outlines", value=view == "Gi* hot spots")
 selected = cache.filtered(token, chosen)
-bounds = panels.view_bounds(cache.districts(), chosen.districts)
+analysis = cache.hotspot_analysis(token, chosen, params) if view == "Gi* hot spots" or show_communities else None
+
+if view == "Incident counts":
+    scheme_label = st.radio("Colour classes", list(maps.SCHEMES), horizontal=True)
+    layer = cache.hex_layer(token, chosen, maps.SCHEMES[scheme_label])
+else:
+    r = analysis.result
+    layer = maps.bins_to_hex_layer(r.cells, r.bins, r.z, BIN_LABELS, settings.map_coordinate_decimals)
+    panels.hotspot_summary(analysis)
 
 mapped = int(selected["longitude"].notna().sum())
 st.markdown(
-    f"**{len(selected):,}** incidents, **{mapped:,}** with coordinates, in "
-    f"**{len(layer.features['features']):,}** hexagons."
+    f"**{len(selected):,}** incidents, **{mapped:,}** with coordinates; "
+    f"**{len(layer.features['features']):,}** hexagons drawn."
 )
-
 left, right = st.columns([5, 2])
 with left:
-    fmap = maps.hex_count_map(layer, cache.district_outlines(), bounds, tiles=settings.map_tiles)
-    clicked = st_folium(
-        fmap,
-        key="hotspot_map",
-        height=620,
-        use_container_width=True,
-        returned_objects=["last_object_clicked"],
+    fmap = maps.hex_map(
+        layer,
+        cache.district_outlines(),
+        panels.view_bounds(cache.districts(), chosen.districts),
+        tiles=settings.map_tiles,
+        communities=maps.community_features(analysis.communities) if show_communities and analysis else None,
     )
+    clicked = st_folium(fmap, key="hotspot_map", height=620, use_container_width=True,
+                        returned_objects=["last_object_clicked"])
 with right:
-    panels.cell_details(selected, chosen.resolution, clicked.get("last_object_clicked") if clicked else None)
+    panels.cell_details(selected, chosen.resolution, clicked.get("last_object_clicked") if clicked else None,
+                        analysis.result if analysis else None)
 
 st.caption(
     "Locations on data.police.uk are anonymised: each crime is placed at the nearest of a "

@@ -6,15 +6,20 @@ big frame, so hashing stays cheap. Nothing here writes anything.
 
 from __future__ import annotations
 
+import threading
+
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
+from libpysal.weights import W
 
-from geo import boundaries, hexes
+from geo import boundaries, hexes, reference
 from geo.settings import get_settings
 from geo.store import Store
-from models import counts
+from models import counts, evaluation, hotspots, pipeline
+from models import emerging as emerging_mod
 from models.counts import Filters
+from models.pipeline import HotspotAnalysis, HotspotParams
 from ui import maps
 
 
@@ -81,3 +86,55 @@ def hex_layer(token: str, filters: Filters, scheme: str) -> maps.HexLayer:
 def district_outlines() -> dict:
     """Simplified district boundaries as GeoJSON."""
     return maps.district_outlines(districts())
+
+
+@st.cache_data(show_spinner=False)
+def harm_weights() -> dict[str, float]:
+    """Crime type -> harm weight (data/harm_weights.csv)."""
+    return reference.read_harm_weights()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def ring_weights(resolution: int, k: int = 1) -> W:
+    """Gi* ring weights of the district grid (they depend only on the grid)."""
+    return hotspots.ring_weights(grid(resolution)["cell"].to_numpy(), k)
+
+
+@st.cache_data(show_spinner="Finding hot spots (Gi* with conditional permutations)…", max_entries=16)
+def hotspot_analysis(token: str, filters: Filters, params: HotspotParams) -> HotspotAnalysis:
+    """Gi* and communities for the filtered incidents."""
+    return pipeline.analyse_hotspots(
+        filtered(token, filters), grid(params.resolution), lsoas(), harm_weights(), params,
+        ring_weights(params.resolution, params.k),
+    )
+
+
+@st.cache_data(show_spinner="Computing monthly Gi* for the trend…", max_entries=8)
+def emerging(token: str, filters: Filters, harm_weighted: bool) -> pd.DataFrame:
+    """Emerging hot-spot category of every cell over the filtered months."""
+    frame = filtered(token, filters)
+    months = sorted(frame["month"].astype(str).unique())
+    cells = grid(filters.resolution)["cell"].to_numpy()
+    bins, z = pipeline.monthly_gi(frame, cells, filters.resolution, months, ring_weights(filters.resolution),
+                                  harm_weights() if harm_weighted else None)
+    return emerging_mod.emerging_hotspots(cells, bins, z)
+
+
+@st.cache_data(show_spinner="Backtesting the rankings…", max_entries=8)
+def backtest(token: str, resolution: int, train: tuple[str, ...], test: tuple[str, ...]) -> evaluation.Backtest:
+    """Hit rate and PAI of every ranking method for a train/test split."""
+    return evaluation.evaluate_methods(
+        incidents(token), grid(resolution)["cell"].to_numpy(), resolution, train, test
+    )
+
+
+@st.cache_resource
+def numba_warm_up() -> threading.Thread:
+    """Start compiling esda's numba kernels in the background, once per process.
+
+    The first Gi* of a process otherwise waits about 18 s for the compilation; started
+    from app.py, it runs while the user reads the home page.
+    """
+    thread = threading.Thread(target=hotspots.warm_up, name="esda-numba-warm-up", daemon=True)
+    thread.start()
+    return thread

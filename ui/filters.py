@@ -1,27 +1,37 @@
-"""The shared sidebar filters (one definition for every page that uses them).
+"""The shared sidebar controls (one definition for every page that uses them).
 
 Widget values are copied to plain session-state keys on every change, so a choice survives
-visits to pages that do not show the filters.
+visits to pages that do not show the controls.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import streamlit as st
 
 from geo.settings import get_settings
+from models.communities import CommunityParams
 from models.counts import Filters
+from models.pipeline import HotspotParams
 
-_KEYS = ("districts", "months", "crime_types", "resolution")
 
-
-def _kept(name: str, default: object) -> object:
+def _kept(name: str, default: Any) -> Any:
     return st.session_state.get(f"filter:{name}", default)
 
 
 def _keep(name: str) -> None:
     st.session_state[f"filter:{name}"] = st.session_state[f"_w:{name}"]
+
+
+def _kept_widget(widget: Callable[..., Any], label: str, name: str, **kwargs: Any) -> Any:
+    """Draw a widget whose value is kept under ``filter:<name>`` across pages."""
+    return widget(label, key=f"_w:{name}", on_change=_keep, args=(name,), **kwargs)
+
+
+def _kept_choice(name: str, options: Sequence[Any]) -> list[Any]:
+    return [v for v in _kept(name, []) if v in options]
 
 
 def sidebar_filters(months: Sequence[str]) -> Filters:
@@ -36,40 +46,21 @@ def sidebar_filters(months: Sequence[str]) -> Filters:
     districts = sorted(settings.districts.values())
     with st.sidebar:
         st.header("Filters")
-        chosen_districts = st.multiselect(
-            "Districts",
-            districts,
-            default=[d for d in _kept("districts", []) if d in districts],  # type: ignore[union-attr]
-            key="_w:districts",
-            on_change=_keep,
-            args=("districts",),
-            placeholder="All five districts",
+        chosen_districts = _kept_widget(
+            st.multiselect, "Districts", "districts", options=districts,
+            default=_kept_choice("districts", districts), placeholder="All five districts",
         )
-        chosen_months = st.multiselect(
-            "Months",
-            list(months),
-            default=[m for m in _kept("months", []) if m in months],  # type: ignore[union-attr]
-            key="_w:months",
-            on_change=_keep,
-            args=("months",),
-            placeholder="All loaded months",
+        chosen_months = _kept_widget(
+            st.multiselect, "Months", "months", options=list(months),
+            default=_kept_choice("months", months), placeholder="All loaded months",
         )
-        chosen_types = st.multiselect(
-            "Crime types",
-            list(settings.crime_types),
-            default=[t for t in _kept("crime_types", []) if t in settings.crime_types],  # type: ignore[union-attr]
-            key="_w:crime_types",
-            on_change=_keep,
-            args=("crime_types",),
-            placeholder="All crime types",
+        chosen_types = _kept_widget(
+            st.multiselect, "Crime types", "crime_types", options=list(settings.crime_types),
+            default=_kept_choice("crime_types", settings.crime_types), placeholder="All crime types",
         )
-        resolution = st.select_slider(
-            "Hexagon size (H3 resolution)",
-            options=list(settings.h3_resolutions),
-            value=_kept("resolution", settings.h3_default_resolution),
-            key="_w:resolution",
-            on_change=_keep,
-            args=("resolution",),
+        resolution = _kept_widget(
+            st.select_slider, "Hexagon size (H3 resolution)", "resolution",
+            options=list(settings.h3_resolutions), value=_kept("resolution", settings.h3_default_resolution),
             help="7: about 5 km² a hexagon; 8: 0.7 km²; 9: 0.1 km² (default); 10: 0.015 km².",
         )
     return Filters(
@@ -77,6 +68,38 @@ def sidebar_filters(months: Sequence[str]) -> Filters:
         months=tuple(chosen_months),
         crime_types=tuple(chosen_types),
         resolution=int(resolution),
+    )
+
+
+#: Confidence offered for communities: label -> smallest Gi* bin.
+COMMUNITY_LEVELS = {"90 %": 1, "95 %": 2, "99 %": 3}
+
+
+def sidebar_analysis(resolution: int) -> HotspotParams:
+    """Draw the hot-spot analysis choices in the sidebar and return them."""
+    with st.sidebar:
+        st.header("Hot-spot analysis")
+        harm = _kept_widget(
+            st.toggle, "Weight by harm", "harm", value=_kept("harm", False),
+            help="Weight each incident by its crime type's harm weight (data/harm_weights.csv) "
+            "instead of counting it. Communities are always ranked by harm.",
+        )
+        permutations = _kept_widget(
+            st.radio, "Permutations", "permutations", options=[999, 9999],
+            index=[999, 9999].index(_kept("permutations", 999)), horizontal=True,
+            help="Conditional permutations confirming each hot spot: 999 takes about 2 s, "
+            "9,999 about 7 s and gives finer p-values.",
+        )
+        level = _kept_widget(
+            st.radio, "Community confidence", "level", options=list(COMMUNITY_LEVELS),
+            index=list(COMMUNITY_LEVELS).index(_kept("level", "90 %")), horizontal=True,
+            help="Smallest Gi* confidence of the hot cells grouped into communities.",
+        )
+    return HotspotParams(
+        resolution=resolution,
+        permutations=int(permutations),
+        harm_weighted=bool(harm),
+        community=CommunityParams(min_bin=COMMUNITY_LEVELS[level]),
     )
 
 

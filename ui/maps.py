@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import json
 from collections.abc import Sequence
 
 import folium
@@ -18,6 +19,7 @@ import geopandas as gpd
 import mapclassify
 import numpy as np
 import pandas as pd
+import shapely
 from branca.element import MacroElement
 from jinja2 import Template
 
@@ -159,17 +161,17 @@ def base_map(
     return fmap
 
 
-def hex_features(cells: np.ndarray, counts: np.ndarray, classes: Classes, decimals: int) -> dict:
-    """Return a GeoJSON FeatureCollection of hexagons: id (cell), n (count), k (class)."""
+def hex_features(cells: np.ndarray, values: np.ndarray, classes: np.ndarray, decimals: int) -> dict:
+    """Return a GeoJSON FeatureCollection of hexagons: id (cell), n (value), k (class)."""
     rings = hexes.cells_to_rings(cells, decimals)
     features = [
         {
             "type": "Feature",
             "id": hexes.cell_to_str(c),
-            "properties": {"n": int(n), "k": int(k)},
+            "properties": {"n": n, "k": int(k)},
             "geometry": {"type": "Polygon", "coordinates": [ring]},
         }
-        for c, n, k, ring in zip(cells.tolist(), counts.tolist(), classes.index.tolist(), rings)
+        for c, n, k, ring in zip(cells.tolist(), values.tolist(), np.asarray(classes).tolist(), rings)
     ]
     return {"type": "FeatureCollection", "features": features}
 
@@ -195,23 +197,40 @@ class _Legend(MacroElement):
         self.body = body
 
 
-def legend_html(title: str, classes: Classes) -> str:
-    """Return the legend's HTML (all text escaped)."""
-    rows = "".join(
-        f'<div><span style="display:inline-block;width:14px;height:12px;background:{c};'
-        f'border:1px solid #777;margin-right:6px;vertical-align:middle"></span>{html.escape(label)}'
-        f' <span style="color:#666">({m:,})</span></div>'
-        for c, label, m in zip(classes.colours, classes.labels(), classes.members)
-    )
-    return f"<b>{html.escape(title)}</b>{rows}"
-
-
 @dataclasses.dataclass(frozen=True)
 class HexLayer:
-    """Hexagons ready to draw: GeoJSON features and their colour classes."""
+    """Hexagons ready to draw: GeoJSON features, a colour per class and the legend.
+
+    Attributes
+    ----------
+    features : dict
+        FeatureCollection from :func:`hex_features` (property ``k`` is the class).
+    colours : list of str
+        Fill colour of each class.
+    legend : list of (str, str, int)
+        (label, colour, hexagons) rows.
+    title : str
+        Legend title.
+    value_label : str
+        What the tooltip calls a hexagon's value.
+    """
 
     features: dict
-    classes: Classes
+    colours: list[str]
+    legend: list[tuple[str, str, int]]
+    title: str
+    value_label: str
+
+
+def legend_html(title: str, rows: Sequence[tuple[str, str, int]]) -> str:
+    """Return the legend's HTML (all text escaped)."""
+    body = "".join(
+        f'<div><span style="display:inline-block;width:14px;height:12px;background:{html.escape(c)};'
+        f'border:1px solid #777;margin-right:6px;vertical-align:middle"></span>{html.escape(label)}'
+        f' <span style="color:#666">({m:,})</span></div>'
+        for label, c, m in rows
+    )
+    return f"<b>{html.escape(title)}</b>{body}"
 
 
 def counts_to_hex_layer(
@@ -230,29 +249,80 @@ def counts_to_hex_layer(
     cells = counts["cell"].to_numpy(dtype=np.int64)
     values = counts["count"].to_numpy(dtype=np.int64)
     classes = classify_counts(values, classes_wanted, scheme)
-    return HexLayer(hex_features(cells, values, classes, decimals), classes)
+    return HexLayer(
+        hex_features(cells, values, classes.index, decimals),
+        list(classes.colours),
+        list(zip(classes.labels(), classes.colours, classes.members)),
+        "Incidents per hexagon",
+        "Incidents (click for details)",
+    )
 
 
-def hex_count_map(
+#: Colours of the Gi* bins, -3..3 (ColorBrewer RdBu, colour-blind safe); 0 is not drawn.
+BIN_COLOURS: dict[int, str] = {
+    3: "#b2182b", 2: "#ef8a62", 1: "#fddbc7", -1: "#d1e5f0", -2: "#67a9cf", -3: "#2166ac",
+}
+
+
+def bins_to_hex_layer(cells: np.ndarray, bins: np.ndarray, z: np.ndarray, labels: dict[int, str], decimals: int = 5) -> HexLayer:
+    """Hexagons of the significant Gi* bins (not-significant cells are not sent).
+
+    Parameters
+    ----------
+    cells, bins, z : numpy.ndarray
+        The grid's cells, their bins (-3..3) and z-scores.
+    labels : dict of int to str
+        Legend label of each bin.
+    """
+    order = [3, 2, 1, -1, -2, -3]
+    keep = np.asarray(bins) != 0
+    b = np.asarray(bins)[keep]
+    k = np.array([order.index(int(v)) for v in b], dtype=np.int64)
+    features = hex_features(np.asarray(cells)[keep], np.round(np.asarray(z)[keep], 2), k, decimals)
+    counts = {v: int((b == v).sum()) for v in order}
+    return HexLayer(
+        features,
+        [BIN_COLOURS[v] for v in order],
+        [(labels[v], BIN_COLOURS[v], counts[v]) for v in order if counts[v]],
+        "Getis-Ord Gi* hot spots",
+        "Gi* z-score (click for details)",
+    )
+
+
+def community_features(communities: gpd.GeoDataFrame, decimals: int = 5) -> dict:
+    """Community outlines as GeoJSON with escaped ``label`` text for tooltips."""
+    if communities.empty:
+        return {"type": "FeatureCollection", "features": []}
+    out = communities[["community_id", "name", "geometry"]].copy()
+    out["label"] = [
+        html.escape(f"{cid} · {name}") for cid, name in zip(out["community_id"], out["name"])
+    ]
+    out["geometry"] = shapely.set_precision(out.geometry.values, 10 ** -decimals)
+    return json.loads(out[["label", "geometry"]].to_json(drop_id=True))
+
+
+def hex_map(
     layer: HexLayer,
     outlines: dict,
     bounds: Sequence[float],
     *,
     tiles: str | None,
-    legend_title: str = "Incidents per hexagon",
+    communities: dict | None = None,
 ) -> folium.Map:
-    """Return a map of hexagons shaded by count, with district boundaries and a legend.
+    """Return a map of shaded hexagons, district boundaries, a legend and optional outlines.
 
     Parameters
     ----------
     layer : HexLayer
-        From :func:`counts_to_hex_layer`.
+        From :func:`counts_to_hex_layer` or :func:`bins_to_hex_layer`.
     outlines, bounds, tiles
         As for :func:`base_map`.
+    communities : dict, optional
+        :func:`community_features` to draw as outlines.
     """
     fmap = base_map(outlines, bounds, tiles)
     if layer.features["features"]:
-        colours = layer.classes.colours
+        colours = layer.colours
         folium.GeoJson(
             layer.features,
             name="Hexagons",
@@ -263,10 +333,17 @@ def hex_count_map(
                 "weight": 0.3,
             },
             highlight_function=lambda _: {"weight": 2, "color": "#000000"},
-            tooltip=folium.GeoJsonTooltip(fields=["n"], aliases=["Incidents (click for details)"]),
+            tooltip=folium.GeoJsonTooltip(fields=["n"], aliases=[layer.value_label]),
             smooth_factor=0,
         ).add_to(fmap)
-        fmap.add_child(_Legend(legend_html(legend_title, layer.classes)))
+        fmap.add_child(_Legend(legend_html(layer.title, layer.legend)))
+    if communities and communities["features"]:
+        folium.GeoJson(
+            communities,
+            name="Hotspot communities",
+            style_function=lambda _: {"color": "#000000", "weight": 2.5, "fill": False, "dashArray": "6 4"},
+            tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+        ).add_to(fmap)
     return fmap
 
 

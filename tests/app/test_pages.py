@@ -68,3 +68,35 @@ def test_filters_are_restored_from_the_kept_choice(app_with_sample: AppTest):
     assert at.sidebar.multiselect(key="_w:districts").value == ["Leeds"]
     assert at.sidebar.select_slider(key="_w:resolution").value == 8
     assert "Leeds" in at.caption[0].value
+
+
+def test_communities_page_ranks_and_profiles(app_with_sample: AppTest):
+    at = app_with_sample.run()
+    at.switch_page("pages/communities.py").run(timeout=300)
+    assert not at.exception
+    assert at.title[0].value == "Hotspot communities"
+    table = at.dataframe[0].value
+    assert table["Rank"].tolist()[:3] == [1, 2, 3]
+    assert "HC01" in at.subheader[1].value
+    at.selectbox[0].set_value("HC02").run(timeout=300)
+    assert "HC02" in at.subheader[1].value
+    assert any("need at least 10 months" in i.value for i in at.info)  # emerging: two months loaded
+
+
+def test_accuracy_page_shows_the_backtest(app_with_sample: AppTest):
+    at = app_with_sample.run()
+    at.switch_page("pages/accuracy.py").run(timeout=300)
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert "hindsight (test period itself)" in table["Method"].tolist()
+    assert table.loc[table["Method"] == "prior counts", "Hit rate at 1%"].iat[0] == pytest.approx(0.198, abs=0.001)
+    at.multiselect[1].set_value([]).run(timeout=300)
+    assert at.warning
+
+
+def test_map_page_shows_gi_star_bins(app_with_sample: AppTest):
+    at = app_with_sample.run()
+    at.switch_page("pages/hotspot_map.py").run(timeout=300)
+    at.radio[0].set_value("Gi* hot spots").run(timeout=300)
+    assert not at.exception
+    assert "hotspot communities" in at.markdown[0].value

@@ -78,7 +78,7 @@ def test_map_uses_local_leaflet_only_and_sends_only_non_empty_cells():
     counts = pd.DataFrame({"cell": cells, "count": [10, 3, 1]})
     layer = maps.counts_to_hex_layer(counts, 6, "Quantiles", 5)
     d = _districts()
-    fmap = maps.hex_count_map(layer, maps.district_outlines(d), tuple(d.total_bounds), tiles=None)
+    fmap = maps.hex_map(layer, maps.district_outlines(d), tuple(d.total_bounds), tiles=None)
     html = fmap.get_root().render()
     assert re.findall(r"https?://[^\"' )]+", html) == []
     assert fmap.default_js == maps.LEAFLET_JS and fmap.default_css == maps.LEAFLET_CSS
@@ -89,6 +89,6 @@ def test_map_uses_local_leaflet_only_and_sends_only_non_empty_cells():
     assert all(len(str(v).split(".")[1]) <= 5 for pt in coords for v in pt)
 
 
-def test_legend_escapes_its_title():
-    c = maps.classify_counts(np.array([1, 2]), 2)
-    assert "<script>" not in maps.legend_html("<script>alert(1)</script>", c)
+def test_legend_escapes_its_text():
+    out = maps.legend_html("<script>alert(1)</script>", [("<b>x</b>", "#fff", 3)])
+    assert "<script>" not in out and "<b>x</b>" not in out and "&lt;script&gt;" in out

@@ -1,0 +1,132 @@
+"""The hotspot pipeline as one call: values per cell -> Gi* -> communities.
+
+Pure: takes frames and parameters, returns a result object.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from libpysal.weights import W
+
+from geo._schemas import H3_COLUMNS
+from models.communities import CommunityParams, community_table
+from models.hotspots import HotspotResult, gi_star, grid_values, ring_weights
+
+
+@dataclasses.dataclass(frozen=True)
+class HotspotParams:
+    """Choices of the hotspot analysis.
+
+    Attributes
+    ----------
+    resolution : int
+        H3 resolution of the grid.
+    k : int
+        Ring distance of the Gi* weights.
+    permutations : int
+        Conditional permutations (999 or 9,999).
+    seed : int
+        Seed of the permutations and of the community split.
+    use_fdr : bool
+        Correct the bins for the false discovery rate.
+    harm_weighted : bool
+        Weight each incident by its crime type's harm weight instead of counting it.
+    community : CommunityParams
+        How hot cells are grouped.
+    """
+
+    resolution: int = 9
+    k: int = 1
+    permutations: int = 999
+    seed: int = 12345
+    use_fdr: bool = True
+    harm_weighted: bool = False
+    community: CommunityParams = CommunityParams()
+
+
+@dataclasses.dataclass(frozen=True)
+class HotspotAnalysis:
+    """Gi* of every grid cell and the communities built from the hot ones."""
+
+    result: HotspotResult
+    communities: gpd.GeoDataFrame
+    params: HotspotParams
+
+
+def incident_weights(incidents: pd.DataFrame, harm_weights: Mapping[str, float] | None) -> np.ndarray | None:
+    """Harm weight of each incident (None = count every incident as 1)."""
+    if harm_weights is None:
+        return None
+    return incidents["crime_type"].astype(str).map(harm_weights).fillna(1.0).to_numpy(dtype=float)
+
+
+def analyse_hotspots(
+    incidents: pd.DataFrame,
+    grid: pd.DataFrame,
+    lsoas: gpd.GeoDataFrame,
+    harm_weights: Mapping[str, float],
+    params: HotspotParams = HotspotParams(),
+    weights: W | None = None,
+) -> HotspotAnalysis:
+    """Run Gi* over the grid and group the significant hot cells into communities.
+
+    Parameters
+    ----------
+    incidents : pandas.DataFrame
+        Incidents to analyse (already filtered by district, month and crime type).
+    grid : pandas.DataFrame
+        The grid at ``params.resolution`` (:func:`geo.hexes.lsoas_to_grid`).
+    lsoas : geopandas.GeoDataFrame
+        LSOAs with census figures.
+    harm_weights : mapping
+        Crime type -> harm weight (used for the community ranking always, and for the
+        cell values when ``params.harm_weighted``).
+    weights : libpysal.weights.W, optional
+        Precomputed :func:`models.hotspots.ring_weights` of the grid.
+    """
+    cells = grid["cell"].to_numpy(dtype=np.int64)
+    column = H3_COLUMNS[params.resolution]
+    values = grid_values(
+        cells,
+        incidents[column].to_numpy(),
+        incident_weights(incidents, harm_weights if params.harm_weighted else None),
+    )
+    w = weights if weights is not None else ring_weights(cells, params.k)
+    result = gi_star(values, cells, k=params.k, permutations=params.permutations, seed=params.seed,
+                     use_fdr=params.use_fdr, weights=w)
+    hot = result.cells[result.bins >= params.community.min_bin]
+    communities = community_table(hot, params.resolution, grid, incidents, lsoas, harm_weights, params.community)
+    return HotspotAnalysis(result, communities, params)
+
+
+def monthly_gi(
+    incidents: pd.DataFrame,
+    grid_cells: np.ndarray,
+    resolution: int,
+    months: Sequence[str],
+    weights: W,
+    harm_weights: Mapping[str, float] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Gi* bins and z-scores of every cell for each month (analytical inference).
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        Bins and z-scores, each (cells x months), months in the order given.
+    """
+    column = H3_COLUMNS[resolution]
+    month_of = incidents["month"].astype(str).to_numpy()
+    bins = np.zeros((len(grid_cells), len(months)), dtype=np.int8)
+    z = np.zeros((len(grid_cells), len(months)))
+    for j, month in enumerate(months):
+        chosen = incidents.loc[month_of == month]
+        values = grid_values(grid_cells, chosen[column].to_numpy(), incident_weights(chosen, harm_weights))
+        r = gi_star(values, grid_cells, weights=weights, inference="analytical")
+        bins[:, j] = r.bins
+        z[:, j] = r.z
+    return bins, z

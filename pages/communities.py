@@ -1,0 +1,50 @@
+"""Hotspot communities: the ranked table, one community's profile, emerging hot spots."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.settings import get_settings
+from models.emerging import enough_months
+from models.hotspots import BIN_LABELS
+from ui import cache, filters, maps, panels
+
+settings = get_settings()
+token = st.session_state["store_token"]
+chosen = st.session_state["filters"]
+params = st.session_state["analysis"]
+
+st.title("Hotspot communities")
+st.caption(filters.describe(chosen))
+analysis = cache.hotspot_analysis(token, chosen, params)
+panels.hotspot_summary(analysis)
+communities = analysis.communities
+if communities.empty:
+    st.info("No significant hot spots under these filters. Widen the districts, months or crime types.")
+    st.stop()
+
+st.subheader("Ranked by harm")
+picked = panels.community_table(communities)
+
+st.subheader(f"{picked['community_id']} · {picked['name']}")
+left, right = st.columns([3, 2])
+with left:
+    r = analysis.result
+    in_community = r.cells[(r.bins != 0)]
+    layer = maps.bins_to_hex_layer(r.cells, r.bins, r.z, BIN_LABELS, settings.map_coordinate_decimals)
+    one = communities[communities["community_id"] == picked["community_id"]]
+    fmap = maps.hex_map(layer, cache.district_outlines(), tuple(one.total_bounds), tiles=settings.map_tiles,
+                        communities=maps.community_features(one))
+    st_folium(fmap, key=f"community_map_{picked['community_id']}", height=460, use_container_width=True,
+              returned_objects=[])
+with right:
+    panels.community_profile(picked)
+
+st.subheader("Emerging hot spots")
+months = sorted(cache.filtered(token, chosen)["month"].astype(str).unique())
+ok, why = enough_months(months)
+if ok:
+    panels.emerging_summary(cache.emerging(token, chosen, params.harm_weighted), communities)
+else:
+    st.info(why)

@@ -1,0 +1,35 @@
+"""Charts and chart-ready tables (Altair, colour-blind safe palette), as pure functions."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+#: Okabe-Ito palette (colour-blind safe).
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442"]
+
+
+def accuracy_curve(table: pd.DataFrame, measure: str, title: str) -> alt.Chart:
+    """Line chart of a measure (hit_rate or pai) against area coverage, one line a method."""
+    data = table.assign(coverage_pct=table["coverage"] * 100)
+    return (
+        alt.Chart(data, title=title)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("coverage_pct:Q", title="Area covered (% of hexagons)"),
+            y=alt.Y(f"{measure}:Q", title=title),
+            color=alt.Color("method:N", title="Method", scale=alt.Scale(range=OKABE_ITO),
+                            legend=alt.Legend(orient="bottom", columns=2, labelLimit=320)),
+            tooltip=["method", alt.Tooltip("coverage_pct:Q", title="Area %"),
+                     alt.Tooltip(f"{measure}:Q", format=".3f")],
+        )
+        .properties(height=340)
+    )
+
+
+def accuracy_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Wide table: one row a method, hit rate and PAI at each coverage."""
+    wide = table.pivot_table(index="method", columns="coverage", values=["hit_rate", "pai"], sort=False)
+    wide.columns = [f"{'Hit rate' if m == 'hit_rate' else 'PAI'} at {c:.0%}" for m, c in wide.columns]
+    ordered = [c for cov in sorted(table["coverage"].unique()) for c in (f"Hit rate at {cov:.0%}", f"PAI at {cov:.0%}")]
+    return wide[ordered].round(3).reset_index().rename(columns={"method": "Method"})
