@@ -8,6 +8,8 @@ once: boundaries come as (lat, lng) and are flipped to (lng, lat) for GeoJSON, a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import geopandas as gpd
 import h3
 import numpy as np
@@ -54,6 +56,45 @@ def latlng_to_cells(
             cell = memo[key] = h3.str_to_int(h3.latlng_to_cell(key.real, key.imag, resolution))
         cells[i] = cell
     out[ok] = cells[codes]
+    return out
+
+
+def latlng_to_cells_multi(
+    latitude: np.ndarray,
+    longitude: np.ndarray,
+    resolutions: Sequence[int],
+    memo: dict[complex, tuple[int, ...]] | None = None,
+) -> dict[int, np.ndarray]:
+    """Return the cell of each point at several resolutions (see :func:`latlng_to_cells`).
+
+    Each resolution is indexed directly: H3 is not exactly nested, so the parent of a point's
+    fine cell is not always the coarse cell that contains the point.
+
+    Parameters
+    ----------
+    memo : dict, optional
+        Cells already found, keyed by ``lat + 1j * lng``, one tuple per pair in the order of
+        ``resolutions``; filled in as new pairs are met. Share it across the files of an
+        ingest (and keep ``resolutions`` the same).
+    """
+    lat = np.asarray(latitude, dtype=np.float64)
+    lng = np.asarray(longitude, dtype=np.float64)
+    out = {r: np.zeros(len(lat), dtype=np.int64) for r in resolutions}
+    ok = np.isfinite(lat) & np.isfinite(lng)
+    if not ok.any():
+        return out
+    codes, unique = pd.factorize(lat[ok] + 1j * lng[ok])
+    memo = {} if memo is None else memo
+    found = np.empty((len(unique), len(resolutions)), dtype=np.int64)
+    for i, key in enumerate(np.asarray(unique).tolist()):
+        cells = memo.get(key)
+        if cells is None:
+            cells = memo[key] = tuple(
+                h3.str_to_int(h3.latlng_to_cell(key.real, key.imag, r)) for r in resolutions
+            )
+        found[i] = cells
+    for j, r in enumerate(resolutions):
+        out[r][ok] = found[codes, j]
     return out
 
 

@@ -29,7 +29,7 @@ from geo import boundaries, hexes
 from geo._schemas import H3_COLUMNS, INCIDENT_COLUMNS
 from geo.errors import PrecisionError
 from geo._arrow import distinct_values
-from geo.police_uk import REJECT_REASONS, ParsedFile, find_sources, read_source, validate
+from geo.police_uk import REJECT_REASONS, ParsedFile, check_rows, combine_checked, find_sources, read_source
 from geo.settings import Settings, get_settings
 from geo.store import MonthData, Store
 
@@ -156,7 +156,7 @@ def enrich(
     table: pa.Table,
     source_label: str,
     lookup: DistrictLookup,
-    memo: dict[int, dict[complex, int]] | None = None,
+    memo: dict[complex, tuple[int, ...]] | None = None,
 ) -> pa.Table:
     """Add ``district``, ``outside``, ``source_file`` and one H3 column per stored resolution.
 
@@ -171,7 +171,8 @@ def enrich(
     lookup : DistrictLookup
         Built once per ingest from the LSOAs.
     memo : dict, optional
-        Resolution -> cells of coordinate pairs already binned in this ingest.
+        Cells of coordinate pairs already binned in this ingest (see
+        :func:`geo.hexes.latlng_to_cells_multi`).
     """
     lon = table.column("longitude").to_numpy(zero_copy_only=False).astype(float)
     lat = table.column("latitude").to_numpy(zero_copy_only=False).astype(float)
@@ -185,12 +186,10 @@ def enrich(
         "source_file",
         pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, dtype=np.int32)), pa.array([source_label], type=pa.string())),
     )
-    # Each resolution is binned directly: H3 is not exactly nested, so the parent of a
-    # point's fine cell is not always the coarse cell that contains the point.
-    memo = {} if memo is None else memo
-    for res, column in sorted(H3_COLUMNS.items()):
-        cells = hexes.latlng_to_cells(lat, lon, res, memo.setdefault(res, {}))
-        out = out.append_column(column, pa.array(cells))
+    resolutions = sorted(H3_COLUMNS)
+    cells = hexes.latlng_to_cells_multi(lat, lon, resolutions, memo)
+    for res in resolutions:
+        out = out.append_column(H3_COLUMNS[res], pa.array(cells[res]))
     return out.select(INCIDENT_COLUMNS)
 
 
@@ -211,14 +210,15 @@ def build_months(
     Rejected rows and the rows read of a file are recorded with the month most of its kept
     rows belong to; a file with no good row at all is reported in the summary only.
     """
-    batch = validate(parsed, settings)
-    memo: dict[int, dict[complex, int]] = {}
-    lookup = DistrictLookup(lsoas)
+    with ThreadPoolExecutor(2) as pool:
+        batch = combine_checked(list(pool.map(lambda p: check_rows(p, settings), parsed)))
+        memo: dict[complex, tuple[int, ...]] = {}
+        lookup = DistrictLookup(lsoas)
+        enriched = list(pool.map(lambda c: enrich(c.table, c.source.label, lookup, memo), batch.files))
     pieces: dict[str, list[pa.Table]] = {}
     file_month: dict[str, str] = {}
-    for checked in batch.files:
-        enriched = enrich(checked.table, checked.source.label, lookup, memo)
-        by_month = _split_by_month(enriched) if enriched.num_rows else {}
+    for checked, table in zip(batch.files, enriched):
+        by_month = _split_by_month(table) if table.num_rows else {}
         for month, piece in by_month.items():
             pieces.setdefault(month, []).append(piece)
         if by_month:

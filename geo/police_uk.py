@@ -563,7 +563,12 @@ def validate(parsed: Sequence[ParsedFile], settings: Settings | None = None) -> 
     settings = settings or get_settings()
     with ThreadPoolExecutor(_THREADS) as pool:
         checked = list(pool.map(lambda p: check_rows(p, settings), parsed))
-    checked = _reject_repeats_across_files(checked)
+    return combine_checked(checked)
+
+
+def combine_checked(checked: Sequence[CheckedFile]) -> ValidatedBatch:
+    """Apply the across-files rule (repeated Crime IDs) and gather the rejects."""
+    checked = _reject_repeats_across_files(list(checked))
     rejects = [c.rejects for c in checked if len(c.rejects)]
     all_rejects = (
         pd.concat(rejects, ignore_index=True).sort_values(["file", "line"], kind="stable").reset_index(drop=True)
