@@ -117,7 +117,15 @@ class Session:
         handle = self.page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]', timeout=60_000)
         frame = handle.content_frame()
         frame.wait_for_function("() => typeof map_div !== 'undefined' && map_div._loaded", timeout=60_000)
-        self.page.wait_for_timeout(800)
+        # the component may redraw once after its first value reaches Python: wait until the
+        # view has stayed the same for a second
+        last = None
+        for _ in range(30):
+            self.page.wait_for_timeout(1000)
+            view = frame.evaluate("() => [map_div.getZoom(), map_div.getCenter().lat, map_div.getSize().x]")
+            if view == last:
+                break
+            last = view
         return frame
 
 

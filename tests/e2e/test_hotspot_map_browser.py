@@ -59,14 +59,16 @@ def test_clicking_the_busiest_hexagon_shows_its_details(app_url: str, session: S
     session.wait_idle()
     page.locator("[data-testid='stSidebarNav']").get_by_role("link", name="Hotspot map").click()
     session.wait_idle()
+    page.locator('iframe[title="streamlit_folium.st_folium"]').scroll_into_view_if_needed()
     frame = session.map_frame()
     top = frame.evaluate(HEX_LAYERS_JS)
-    frame.locator(".leaflet-container").click(position={"x": top["x"], "y": top["y"]})
+    box = frame.locator(".leaflet-container").bounding_box()
+    page.mouse.click(box["x"] + top["x"], box["y"] + top["y"])  # a real click where the hexagon is drawn
     session.wait_idle()
     page.get_by_text("Most frequent locations").wait_for(timeout=30_000)
+    page.screenshot(path=str(ARTIFACTS / "hotspot_map_details.png"), full_page=True)
     panel = page.locator("[data-testid='stMetric']").filter(has_text="Incidents").first
     assert panel.inner_text().split()[-1].replace(",", "") == str(top["top"])
-    page.screenshot(path=str(ARTIFACTS / "hotspot_map_details.png"), full_page=True)
     assert session.errors == []
 
 
@@ -89,3 +91,30 @@ def test_filters_survive_a_visit_to_home(app_url: str, session: Session):
     nav.get_by_role("link", name="Hotspot map").click()
     session.wait_idle()
     assert page.locator("[data-testid='stCaptionContainer']").first.inner_text().startswith("Wakefield")
+
+
+def test_gi_star_view_and_communities_page_in_the_browser(app_url: str, session: Session):
+    page = session.page
+    page.goto(app_url)
+    session.wait_idle()
+    nav = page.locator("[data-testid='stSidebarNav']")
+    nav.get_by_role("link", name="Hotspot map").click()
+    session.wait_idle()
+    page.get_by_text("Gi* hot spots", exact=True).click()
+    session.wait_idle(180)
+    frame = session.map_frame()
+    drawn = frame.evaluate(HEX_LAYERS_JS)
+    assert drawn["n"] > 500  # significant hexagons only
+    outlines = frame.evaluate(
+        "() => { let n = 0; map_div.eachLayer(l => { if (l.feature && l.feature.properties && l.feature.properties.label) n++; }); return n; }"
+    )
+    assert outlines >= 20
+    page.screenshot(path=str(ARTIFACTS / "hotspot_map_gi_star.png"), full_page=True)
+
+    nav.get_by_role("link", name="Hotspot communities").click()
+    session.wait_idle(180)
+    assert page.get_by_text("HC01 ·").first.is_visible()
+    session.map_frame()
+    page.screenshot(path=str(ARTIFACTS / "communities.png"), full_page=True)
+    assert session.errors == []
+    assert session.external == []
