@@ -20,11 +20,12 @@ PAGES = {
     "home": st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
     "map": st.Page("pages/hotspot_map.py", title="Hotspot map", icon=":material/map:", url_path="hotspot-map"),
     "communities": st.Page("pages/communities.py", title="Hotspot communities", icon=":material/groups:", url_path="hotspot-communities"),
+    "comms": st.Page("pages/comms_plan.py", title="Comms plan", icon=":material/campaign:", url_path="communications-plan"),
     "accuracy": st.Page("pages/accuracy.py", title="Accuracy", icon=":material/target:", url_path="backtest-accuracy"),
 }
 #: Pages that show the shared filters, and those that also show the analysis choices.
-FILTERED = {"map", "communities"}
-ANALYSED = {"map", "communities"}
+FILTERED = {"map", "communities", "comms"}
+ANALYSED = {"map", "communities", "comms"}
 
 navigation = st.navigation(list(PAGES.values()))
 cache.numba_warm_up()

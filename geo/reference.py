@@ -38,3 +38,34 @@ def read_harm_weights(path: Path | None = None, settings: Settings | None = None
     if missing or unknown:
         raise InputFileError(path, f"categories missing {missing} or unknown {unknown}")
     return out
+
+
+#: The comms team's theme table: crime type -> theme, audience, message.
+THEMES_FILE = REPO_DIR / "data" / "comms_themes.csv"
+
+
+def read_themes(path: Path | None = None, settings: Settings | None = None) -> pd.DataFrame:
+    """Return the theme table (``crime_type``, ``theme``, ``audience``, ``message``).
+
+    Raises
+    ------
+    InputFileError
+        A column or a crime category is missing, or a category is unknown.
+    """
+    settings = settings or get_settings()
+    path = path or THEMES_FILE
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, pd.errors.ParserError) as exc:
+        raise InputFileError(path, f"cannot be read ({exc})") from exc
+    need = ["crime_type", "theme", "audience", "message"]
+    if missing := [c for c in need if c not in table.columns]:
+        raise InputFileError(path, f"missing columns {missing}")
+    table = table[need].apply(lambda col: col.str.strip())
+    missing_types = sorted(set(settings.crime_types) - set(table["crime_type"]))
+    unknown = sorted(set(table["crime_type"]) - set(settings.crime_types))
+    if missing_types or unknown:
+        raise InputFileError(path, f"categories missing {missing_types} or unknown {unknown}")
+    if (table["theme"] == "").any():
+        raise InputFileError(path, "every crime type needs a theme")
+    return table.drop_duplicates("crime_type").reset_index(drop=True)

@@ -168,11 +168,13 @@ def community_table(
         ``community_id`` ("HC01"...), ``name``, ``districts``, ``n_cells``, ``area_km2``,
         ``incidents``, ``harm``, ``residents``, ``households`` (census, shared by area),
         ``top_crime_types``, ``streets``, ``lsoas``, ``msoas``, ``cells`` (list of int),
-        ``by_type`` (dict), ``by_month`` (dict), ``geometry`` (dissolved outline, EPSG:4326).
+        ``lsoa_households`` (LSOA -> households inside the community), ``lsoa_streets``
+        (LSOA -> its most frequent streets in the community), ``by_type`` (dict),
+        ``by_month`` (dict), ``geometry`` (dissolved outline, EPSG:4326).
     """
     columns = ["rank", "community_id", "name", "districts", "n_cells", "area_km2", "incidents", "harm",
                "residents", "households", "top_crime_types", "streets", "lsoas", "msoas", "cells",
-               "by_type", "by_month"]
+               "lsoa_households", "lsoa_streets", "by_type", "by_month"]
     hot_cells = np.unique(np.asarray(hot_cells, dtype=np.int64))
     cell_col = H3_COLUMNS[resolution]
     counts = incidents[cell_col].value_counts()
@@ -198,8 +200,14 @@ def community_table(
         on_grid = grid_idx.reindex(cells).dropna(subset=["lsoa_code"])
         lsoa_share = on_grid.groupby("lsoa_code").size() / cells_per_lsoa
         lsoa_share = lsoa_share.dropna()
-        residents = float((census.reindex(lsoa_share.index)["persons"] * lsoa_share).sum())
-        households = float((census.reindex(lsoa_share.index)["households"] * lsoa_share).sum())
+        shared = census.reindex(lsoa_share.index).mul(lsoa_share, axis=0)
+        residents = float(shared["persons"].sum())
+        households = float(shared["households"].sum())
+        lsoa_streets = {
+            str(code): [s for s in group["location"].astype(str).map(_street).value_counts().index if s][:3]
+            for code, group in mine.groupby(mine["lsoa_code"].astype(str), observed=True)
+            if code in lsoa_share.index
+        }
         by_type = mine["crime_type"].astype(str).value_counts()
         streets = mine["location"].astype(str).map(_street).value_counts()
         streets = streets[streets.index != ""]
@@ -222,6 +230,8 @@ def community_table(
                 "lsoas": sorted(on_grid["lsoa_code"].astype(str).unique()),
                 "msoas": sorted(msoa_names.index.astype(str)),
                 "cells": cells.tolist(),
+                "lsoa_households": {str(k): round(float(v), 1) for k, v in shared["households"].items()},
+                "lsoa_streets": lsoa_streets,
                 "by_type": {str(k): int(v) for k, v in by_type.items()},
                 "by_month": {str(k): int(v) for k, v in mine["month"].astype(str).value_counts().sort_index().items()},
                 "geometry": cells_to_outline(cells),

@@ -16,10 +16,11 @@ from libpysal.weights import W
 from geo import boundaries, hexes, reference
 from geo.settings import get_settings
 from geo.store import Store
-from models import counts, evaluation, hotspots, pipeline
+from models import counts, evaluation, hotspots, pipeline, targeting
 from models import emerging as emerging_mod
 from models.counts import Filters
 from models.pipeline import HotspotAnalysis, HotspotParams
+from models.targeting import Plan, PlanConstraints
 from ui import maps
 
 
@@ -138,3 +139,16 @@ def numba_warm_up() -> threading.Thread:
     thread = threading.Thread(target=hotspots.warm_up, name="esda-numba-warm-up", daemon=True)
     thread.start()
     return thread
+
+
+@st.cache_data(show_spinner=False)
+def themes() -> pd.DataFrame:
+    """The comms theme table (data/comms_themes.csv)."""
+    return reference.read_themes()
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def plan(token: str, filters: Filters, params: HotspotParams, constraints: PlanConstraints, selected: tuple[str, ...]) -> Plan:
+    """The communications plan for the chosen communities and constraints."""
+    communities = hotspot_analysis(token, filters, params).communities
+    return targeting.make_plan(communities, constraints, themes(), harm_weights(), selected)

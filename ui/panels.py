@@ -13,6 +13,7 @@ from geo import hexes
 from models.counts import cell_profile
 from models.hotspots import BIN_LABELS, HotspotResult
 from models.pipeline import HotspotAnalysis
+from models.targeting import Plan
 
 
 def view_bounds(districts: gpd.GeoDataFrame, focus: Sequence[str]) -> tuple[float, float, float, float]:
@@ -141,3 +142,40 @@ def emerging_summary(categories: pd.DataFrame, communities: gpd.GeoDataFrame) ->
         cats = pd.Series([per_cell.get(c, "no pattern") for c in row.cells]).value_counts()
         rows.append({"Id": row.community_id, "Name": row.name, **cats.to_dict()})
     st.dataframe(pd.DataFrame(rows).fillna(0), hide_index=True, width="stretch")
+
+
+def plan_communities(plan: Plan) -> None:
+    """The communities offered, chosen or not, with flyers and themes."""
+    table = plan.communities.assign(
+        In=plan.communities["chosen"].map({True: "yes", False: "no"}),
+        Themes=plan.communities["themes"].map(", ".join),
+    )[["In", "community_id", "name", "districts", "households", "flyers", "Themes"]].rename(
+        columns={"community_id": "Id", "name": "Name", "districts": "Districts",
+                 "households": "Households", "flyers": "Flyers"}
+    )
+    st.dataframe(table, hide_index=True, width="stretch", height=460)
+
+
+def plan_sessions(plan: Plan) -> None:
+    """The Facebook Live schedule as a table."""
+    if plan.sessions.empty:
+        st.info("No session planned: set sessions a month above zero and a window with allowed days.")
+        return
+    s = plan.sessions
+    st.dataframe(
+        s.assign(When=[f"{a:%a %d %b %Y, %H:%M}–{b:%H:%M}" for a, b in zip(s["start"], s["end"])])[
+            ["When", "district", "community_id", "name", "theme", "spot"]
+        ].rename(columns={"district": "District", "community_id": "Id", "name": "Community",
+                          "theme": "Theme", "spot": "Suggested spot"}),
+        hide_index=True, width="stretch",
+    )
+
+
+def plan_drops(plan: Plan) -> None:
+    """Flyer drop zones by LSOA."""
+    st.dataframe(
+        plan.drops.rename(columns={"community_id": "Id", "name": "Community", "district": "District",
+                                   "lsoa_code": "LSOA", "households": "Households", "flyers": "Flyers",
+                                   "streets": "Streets"}),
+        hide_index=True, width="stretch",
+    )

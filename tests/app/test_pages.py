@@ -100,3 +100,19 @@ def test_map_page_shows_gi_star_bins(app_with_sample: AppTest):
     at.radio[0].set_value("Gi* hot spots").run(timeout=300)
     assert not at.exception
     assert "hotspot communities" in at.markdown[0].value
+
+
+def test_comms_plan_page_plans_and_changes_with_the_selection(app_with_sample: AppTest):
+    at = app_with_sample.run()
+    at.switch_page("pages/comms_plan.py").run(timeout=300)
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Communities in the plan"].endswith("of 10")
+    flyers = int(metrics["Flyers to print"].replace(",", ""))
+    assert 0 < flyers <= 20_000
+    at.multiselect(key="comms_selected").set_value(["HC01"]).run(timeout=300)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Communities in the plan"] == "1 of 1"
+    at.number_input(key="comms_flyers").set_value(100).run(timeout=300)
+    assert {m.label: m.value for m in at.metric}["Communities in the plan"] == "0 of 1"
+    assert at.warning

@@ -118,3 +118,24 @@ def test_gi_star_view_and_communities_page_in_the_browser(app_url: str, session:
     page.screenshot(path=str(ARTIFACTS / "communities.png"), full_page=True)
     assert session.errors == []
     assert session.external == []
+
+
+def test_comms_plan_exports_download(app_url: str, session: Session, tmp_path):
+    import icalendar
+
+    page = session.page
+    page.goto(app_url)
+    session.wait_idle()
+    page.locator("[data-testid='stSidebarNav']").get_by_role("link", name="Comms plan").click()
+    session.wait_idle(240)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Sessions (Outlook .ics)").click()
+    path = tmp_path / "sessions.ics"
+    info.value.save_as(path)
+    events = icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT")
+    assert len(events) >= 1 and "0800 555 111" in str(events[0]["description"])
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Brief (PDF)").click()
+    assert info.value.suggested_filename == "precision_comms_brief.pdf"
+    page.screenshot(path=str(ARTIFACTS / "comms_plan.png"), full_page=True)
+    assert session.errors == []

@@ -129,6 +129,7 @@ def test_community_table_names_ranks_and_shares_census():
         "location": ["On or near Supermarket", "On or near Briggate", "On or near Briggate",
                      "On or near Supermarket", "On or near Supermarket"],
         "month": ["2017-07"] * 5,
+        "lsoa_code": ["E1"] * 5,
     })
     harm = {"Robbery": 9.0, "Drugs": 6.0, "Shoplifting": 2.0}
     table = community_table(cells, 9, grid, incidents, lsoas, harm, CommunityParams(min_cells=2))
@@ -138,6 +139,8 @@ def test_community_table_names_ranks_and_shares_census():
     assert row["harm"] == 9 + 9 + 6 + 2 + 2 and row["incidents"] == 5
     assert row["residents"] == 700 and row["households"] == 280
     assert row["by_type"] == {"Robbery": 2, "Shoplifting": 2, "Drugs": 1}
+    assert row["lsoa_households"] == {"E1": 280.0}
+    assert row["lsoa_streets"] == {"E1": ["Supermarket", "Briggate"]}
     assert row.geometry.is_valid and row.geometry.area > 0
 
 

@@ -1,0 +1,351 @@
+"""The communications targeting plan: flyer drops and Facebook Live sessions.
+
+Pure functions over the ranked hotspot communities (:func:`models.communities.community_table`).
+
+Flyer allocation is a 0/1 knapsack solved exactly by dynamic programming: choose the
+communities that maximise the harm covered, subject to the print run (households to cover
+plus a spare margin) fitting the flyer budget. Print quantities are counted in packs
+(default 50 flyers, as printers sell them), which keeps the table small (budget / pack
+columns). A community whose themes include a priority theme counts its harm
+``priority_boost`` times.
+
+Facebook Live sessions are shared across districts in proportion to the harm of their chosen
+communities, with a minimum per district (largest-remainder rounding), then given dates
+across the campaign window: evenings of the chosen weekdays, at least
+``min_days_between`` days apart in one community, communities taken in rank order.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from models.communities import is_street
+
+#: Crimestoppers' number and promise, on everything the plan produces for the public.
+CRIMESTOPPERS = "Crimestoppers 0800 555 111"
+CRIMESTOPPERS_PROMISE = (
+    "Call Crimestoppers on 0800 555 111 or report online at crimestoppers-uk.org. "
+    "It is an independent charity: you stay 100% anonymous. They never ask your name, "
+    "and calls cannot be traced."
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class PlanConstraints:
+    """What the comms team can spend and when.
+
+    Attributes
+    ----------
+    flyer_budget : int
+        Flyers that can be printed (a cost budget is converted with ``cost_per_flyer``).
+    spare_margin : float
+        Extra flyers printed on top of households, as a share (0.10 = 10 %).
+    pack_size : int
+        Flyers per printed pack; quantities are rounded up to whole packs.
+    sessions_per_month : int
+        Facebook Live sessions a month across all districts.
+    start, end : datetime.date
+        Campaign window (inclusive).
+    min_days_between : int
+        Fewest days between two sessions in the same community.
+    min_sessions_per_district : int
+        Each district with a chosen community gets at least this many sessions in the
+        window (when the total allows).
+    weekdays : tuple of int
+        Days sessions may fall on (0 = Monday).
+    time_slot : tuple of (int, int)
+        Start hour and minute of a session (evening, when residents are at home).
+    duration_minutes : int
+        Length of a session.
+    priority_themes : tuple of str
+        Themes to favour.
+    priority_boost : float
+        Harm multiplier of communities with a priority theme.
+    """
+
+    flyer_budget: int = 20_000
+    spare_margin: float = 0.10
+    pack_size: int = 50
+    sessions_per_month: int = 4
+    start: dt.date = dt.date(2026, 12, 1)
+    end: dt.date = dt.date(2027, 2, 28)
+    min_days_between: int = 14
+    min_sessions_per_district: int = 1
+    weekdays: tuple[int, ...] = (1, 2, 3)
+    time_slot: tuple[int, int] = (18, 30)
+    duration_minutes: int = 30
+    priority_themes: tuple[str, ...] = ()
+    priority_boost: float = 1.5
+
+
+def flyers_from_cost(budget_pounds: float, cost_per_flyer: float) -> int:
+    """Flyers a money budget buys (rounded down)."""
+    if cost_per_flyer <= 0:
+        raise ValueError("cost per flyer must be positive")
+    return int(math.floor(budget_pounds / cost_per_flyer + 1e-9))
+
+
+def print_quantity(households: float, spare_margin: float, pack_size: int) -> int:
+    """Flyers to print for some households: plus the margin, rounded up to whole packs."""
+    raw = math.ceil(households * (1.0 + spare_margin) - 1e-9)
+    return int(math.ceil(raw / pack_size) * pack_size) if raw > 0 else 0
+
+
+def knapsack(values: Sequence[float], weights: Sequence[int], capacity: int) -> list[int]:
+    """Exact 0/1 knapsack by dynamic programming; return the chosen item indices (sorted).
+
+    Parameters
+    ----------
+    values : sequence of float
+        Value of each item (harm covered).
+    weights : sequence of int
+        Whole-number weight of each item (packs of flyers).
+    capacity : int
+        Total weight allowed.
+
+    Ties are broken towards the earlier (higher-ranked) items.
+    """
+    n = len(values)
+    capacity = max(0, int(capacity))
+    best = np.zeros(capacity + 1)
+    take = np.zeros((n, capacity + 1), dtype=bool)
+    for i in range(n - 1, -1, -1):  # backwards, so earlier items win ties
+        w = int(weights[i])
+        if w > capacity:
+            continue
+        candidate = np.full(capacity + 1, -np.inf)
+        candidate[w:] = best[: capacity + 1 - w] + values[i]
+        better = (candidate >= best - 1e-12) & (values[i] > 0)
+        take[i] = better
+        best = np.where(better, candidate, best)
+    chosen, room = [], capacity
+    for i in range(n):
+        if take[i, room]:
+            chosen.append(i)
+            room -= int(weights[i])
+    return sorted(chosen)
+
+
+def community_themes(by_type: Mapping[str, int], harm: Mapping[str, float], themes: pd.DataFrame, top: int = 3) -> list[str]:
+    """A community's themes: those of its crime types, most harm first, distinct, at most ``top``."""
+    theme_of = dict(zip(themes["crime_type"], themes["theme"]))
+    scored = sorted(by_type.items(), key=lambda kv: (-kv[1] * harm.get(kv[0], 1.0), kv[0]))
+    out: list[str] = []
+    for crime_type, _ in scored:
+        theme = theme_of.get(crime_type)
+        if theme and theme not in out:
+            out.append(theme)
+        if len(out) == top:
+            break
+    return out
+
+
+def allocate_sessions(district_harm: Mapping[str, float], total: int, minimum: int) -> dict[str, int]:
+    """Share sessions between districts in proportion to harm, each getting ``minimum`` first.
+
+    Largest-remainder rounding; when ``total`` cannot give every district its minimum,
+    districts are served in order of harm.
+    """
+    districts = sorted(district_harm, key=lambda d: (-district_harm[d], d))
+    out = {d: 0 for d in districts}
+    left = total
+    for d in districts:
+        give = min(minimum, left)
+        out[d] += give
+        left -= give
+    weight = sum(district_harm.values())
+    if left > 0 and weight > 0:
+        exact = {d: left * district_harm[d] / weight for d in districts}
+        floors = {d: int(math.floor(v)) for d, v in exact.items()}
+        for d in districts:
+            out[d] += floors[d]
+        rest = left - sum(floors.values())
+        for d in sorted(districts, key=lambda d: (-(exact[d] - floors[d]), -district_harm[d], d))[:rest]:
+            out[d] += 1
+    return out
+
+
+def session_dates(start: dt.date, end: dt.date, weekdays: Sequence[int]) -> list[dt.date]:
+    """Every allowed weekday in the window."""
+    days = (end - start).days + 1
+    return [start + dt.timedelta(days=i) for i in range(max(days, 0)) if (start + dt.timedelta(days=i)).weekday() in weekdays]
+
+
+def months_in_window(start: dt.date, end: dt.date) -> float:
+    """Length of the window in months (days / 30.44), at least one."""
+    return max(1.0, ((end - start).days + 1) / 30.44)
+
+
+@dataclasses.dataclass(frozen=True)
+class Plan:
+    """A communications plan.
+
+    Attributes
+    ----------
+    communities : pandas.DataFrame
+        The communities offered, with ``chosen`` (bool), ``flyers`` (print quantity),
+        ``themes`` (list), ``value`` (harm counted, after any priority boost).
+    drops : pandas.DataFrame
+        One row per chosen community and LSOA: ``community_id``, ``name``, ``district``,
+        ``lsoa_code``, ``households``, ``flyers``, ``streets``.
+    sessions : pandas.DataFrame
+        ``date``, ``start``, ``end`` (datetime, local time), ``district``,
+        ``community_id``, ``name``, ``theme``, ``spot``.
+    constraints : PlanConstraints
+        What the plan was made under.
+    flyers_used : int
+        Flyers to print in all.
+    harm_covered : float
+        Harm of the chosen communities (before any priority boost).
+    notes : list of str
+        Anything the user should know (sessions that could not be placed, ...).
+    """
+
+    communities: pd.DataFrame
+    drops: pd.DataFrame
+    sessions: pd.DataFrame
+    constraints: PlanConstraints
+    flyers_used: int
+    harm_covered: float
+    notes: list[str]
+
+
+def make_plan(
+    communities: pd.DataFrame,
+    constraints: PlanConstraints,
+    themes: pd.DataFrame,
+    harm_weights: Mapping[str, float],
+    selected: Sequence[str] | None = None,
+) -> Plan:
+    """Build the plan for the offered communities.
+
+    Parameters
+    ----------
+    communities : pandas.DataFrame
+        Ranked communities with ``community_id``, ``name``, ``districts``, ``harm``,
+        ``households``, ``lsoa_households``, ``lsoa_streets``, ``streets``, ``by_type``.
+    constraints : PlanConstraints
+        Budget, window and rules.
+    themes : pandas.DataFrame
+        The theme table (:func:`geo.reference.read_themes`).
+    harm_weights : mapping
+        Crime type -> harm weight (orders a community's themes).
+    selected : sequence of str, optional
+        Community ids the user keeps in play (default all offered).
+    """
+    c = constraints
+    offered = communities if selected is None else communities[communities["community_id"].isin(list(selected))]
+    offered = offered.sort_values("rank").reset_index(drop=True) if "rank" in offered else offered.reset_index(drop=True)
+    notes: list[str] = []
+    theme_lists = [community_themes(bt, harm_weights, themes) for bt in offered["by_type"]]
+    boost = [c.priority_boost if set(t) & set(c.priority_themes) else 1.0 for t in theme_lists]
+    flyers = [print_quantity(h, c.spare_margin, c.pack_size) for h in offered["households"]]
+    values = [float(h) * b for h, b in zip(offered["harm"], boost)]
+    packs = [f // c.pack_size for f in flyers]
+    chosen_idx = set(knapsack(values, packs, c.flyer_budget // c.pack_size))
+    table = offered.assign(
+        chosen=[i in chosen_idx for i in range(len(offered))],
+        flyers=flyers,
+        themes=theme_lists,
+        value=values,
+    )
+    chosen = table[table["chosen"]]
+    if len(chosen) < len(table):
+        notes.append(f"{len(table) - len(chosen)} community(ies) left out: the flyer budget of "
+                     f"{c.flyer_budget:,} does not cover them as well.")
+
+    drop_rows = []
+    for row in chosen.itertuples():
+        for lsoa, households in sorted(row.lsoa_households.items()):
+            drop_rows.append({
+                "community_id": row.community_id,
+                "name": row.name,
+                "district": row.districts,
+                "lsoa_code": lsoa,
+                "households": int(round(households)),
+                "flyers": print_quantity(households, c.spare_margin, c.pack_size),
+                "streets": ", ".join(row.lsoa_streets.get(lsoa, [])),
+            })
+    drops = pd.DataFrame(drop_rows, columns=["community_id", "name", "district", "lsoa_code", "households", "flyers", "streets"])
+
+    sessions = _schedule(chosen, c, notes)
+    return Plan(table, drops, sessions, c, int(sum(chosen["flyers"])), float(chosen["harm"].sum()), notes)
+
+
+def _main_district(districts: str) -> str:
+    return districts.split(",")[0].strip()
+
+
+def _schedule(chosen: pd.DataFrame, c: PlanConstraints, notes: list[str]) -> pd.DataFrame:
+    columns = ["date", "start", "end", "district", "community_id", "name", "theme", "spot"]
+    if chosen.empty or c.sessions_per_month <= 0:
+        return pd.DataFrame(columns=columns)
+    total = int(round(c.sessions_per_month * months_in_window(c.start, c.end)))
+    district_of = {r.community_id: _main_district(r.districts) for r in chosen.itertuples()}
+    district_harm: dict[str, float] = {}
+    for r in chosen.itertuples():
+        district_harm[district_of[r.community_id]] = district_harm.get(district_of[r.community_id], 0.0) + float(r.harm)
+    per_district = allocate_sessions(district_harm, total, c.min_sessions_per_district)
+    # Each district's sessions go to its communities in rank order, round robin; districts
+    # then take turns (most harm first), so dates are shared fairly through the window.
+    queues: dict[str, list[pd.Series]] = {}
+    for district in sorted(per_district, key=lambda d: (-district_harm[d], d)):
+        mine = chosen[[district_of[i] == district for i in chosen["community_id"]]]
+        queues[district] = [mine.iloc[k % len(mine)] for k in range(per_district[district])]
+    requests: list[tuple[str, pd.Series]] = []
+    while any(queues.values()):
+        for district, queue in queues.items():
+            if queue:
+                requests.append((district, queue.pop(0)))
+    dates = session_dates(c.start, c.end, c.weekdays)
+    if not dates:
+        notes.append("No allowed weekday falls in the campaign window: no session planned.")
+        return pd.DataFrame(columns=columns)
+    slots = np.linspace(0, len(dates) - 1, num=min(len(requests), len(dates))).round().astype(int) if requests else []
+    used_dates: set[dt.date] = set()
+    last_in_community: dict[str, dt.date] = {}
+    theme_turn: dict[str, int] = {}
+    rows = []
+    unplaced = 0
+    for (district, row), slot in zip(requests, list(slots) + [len(dates) - 1] * max(0, len(requests) - len(slots))):
+        cid = row["community_id"]
+        day = None
+        for candidate in dates[slot:] + dates[:slot]:
+            if candidate in used_dates:
+                continue
+            previous = last_in_community.get(cid)
+            if previous is not None and abs((candidate - previous).days) < c.min_days_between:
+                continue
+            day = candidate
+            break
+        if day is None:
+            unplaced += 1
+            continue
+        used_dates.add(day)
+        last_in_community[cid] = day
+        turn = theme_turn.get(cid, 0)
+        theme_turn[cid] = turn + 1
+        themes = list(row["themes"]) or ["Speak up anonymously"]
+        streets = [s for s in row["streets"] if is_street(s)]
+        start = dt.datetime.combine(day, dt.time(*c.time_slot))
+        rows.append({
+            "date": day,
+            "start": start,
+            "end": start + dt.timedelta(minutes=c.duration_minutes),
+            "district": district,
+            "community_id": cid,
+            "name": row["name"],
+            "theme": themes[turn % len(themes)],
+            "spot": f"On or near {streets[0]}" if streets else row["name"],
+        })
+    if unplaced:
+        notes.append(f"{unplaced} session(s) could not be placed: too few allowed days in the window "
+                     f"for one a day and {c.min_days_between} days between sessions in a community.")
+    out = pd.DataFrame(rows, columns=columns)
+    return out.sort_values("start").reset_index(drop=True)

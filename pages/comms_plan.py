@@ -1,0 +1,64 @@
+"""Comms plan: flyer drops and Facebook Live sessions in hotspot communities, with exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.settings import get_settings
+from models.targeting import CRIMESTOPPERS_PROMISE
+from ui import cache, comms, exports, filters, maps, panels
+
+settings = get_settings()
+token = st.session_state["store_token"]
+chosen = st.session_state["filters"]
+params = st.session_state["analysis"]
+
+st.title("Communications plan")
+st.caption(filters.describe(chosen))
+communities = cache.hotspot_analysis(token, chosen, params).communities
+if communities.empty:
+    st.info("No hotspot community under these filters: widen the districts, months or crime types.")
+    st.stop()
+
+constraints, selected, contact = comms.plan_controls(communities, cache.themes(), dt.date.today())
+plan = cache.plan(token, chosen, params, constraints, tuple(selected))
+summary = exports.plan_summary(plan)
+m = st.columns(4)
+m[0].metric("Communities in the plan", f"{summary['communities']} of {len(selected)}")
+m[1].metric("Flyers to print", f"{summary['flyers']:,}", help=f"Budget {constraints.flyer_budget:,}")
+m[2].metric("Households covered", f"{summary['households']:,}")
+m[3].metric("Facebook Live sessions", f"{summary['sessions']}")
+for note in plan.notes:
+    st.warning(note)
+
+left, right = st.columns([3, 2])
+with left:
+    in_plan = communities[communities["community_id"].isin(plan.communities.loc[plan.communities["chosen"], "community_id"])]
+    bounds = tuple(in_plan.total_bounds) if len(in_plan) else panels.view_bounds(cache.districts(), chosen.districts)
+    empty_layer = maps.HexLayer({"type": "FeatureCollection", "features": []}, [], [], "", "")
+    fmap = maps.hex_map(empty_layer, cache.district_outlines(), bounds, tiles=settings.map_tiles,
+                        communities=maps.community_features(in_plan))
+    st_folium(fmap, key="comms_map", height=480, use_container_width=True, returned_objects=[])
+with right:
+    panels.plan_communities(plan)
+
+st.subheader("Facebook Live schedule")
+panels.plan_sessions(plan)
+st.subheader("Flyer drop zones")
+panels.plan_drops(plan)
+st.caption(CRIMESTOPPERS_PROMISE)
+
+st.subheader("Exports")
+lsoas = cache.lsoas()
+e = st.columns(5)
+e[0].download_button("Drop zones (CSV)", exports.drops_csv(plan), "precision_drop_zones.csv", "text/csv")
+e[1].download_button("Sessions (CSV)", exports.sessions_csv(plan), "precision_facebook_live.csv", "text/csv")
+e[2].download_button("Drop zones (GeoJSON)", exports.drop_zones_geojson(plan, communities, lsoas),
+                     "precision_drop_zones.geojson", "application/geo+json")
+e[3].download_button("Sessions (Outlook .ics)", exports.sessions_ics(plan, cache.themes()),
+                     "precision_facebook_live.ics", "text/calendar")
+e[4].download_button("Brief (PDF)", exports.brief_pdf(plan, communities, lsoas, cache.themes(), contact),
+                     "precision_comms_brief.pdf", "application/pdf")

@@ -1,0 +1,190 @@
+"""The comms planner, disclosure rules and every export read back with a real parser."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+
+import geopandas as gpd
+import icalendar
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+from shapely.geometry import box
+
+from geo.reference import read_harm_weights, read_themes
+from models.disclosure import DisclosureError, check_public_fields, check_public_text, public_count
+from models.targeting import (
+    PlanConstraints,
+    allocate_sessions,
+    community_themes,
+    flyers_from_cost,
+    knapsack,
+    make_plan,
+    print_quantity,
+)
+from ui import exports
+
+
+def test_knapsack_finds_the_best_set_where_greedy_does_not():
+    # greedy by value per weight takes item 0 (6/1) then cannot fit item 1 or 2: value 6
+    # the best is items 1 and 2: value 10 + 12 = 22 in weight 2 + 3 = 5
+    assert knapsack([6, 10, 12], [1, 2, 3], 5) == [1, 2]
+    assert knapsack([5, 5], [3, 3], 3) == [0]  # ties go to the higher-ranked item
+    assert knapsack([1, 2], [4, 5], 3) == []
+    assert knapsack([3, 4, 5, 6], [2, 3, 4, 5], 5) == [0, 1]
+
+
+def test_print_quantities_and_cost_budgets():
+    assert print_quantity(100, 0.10, 50) == 150  # 110 rounded up to whole packs of 50
+    assert print_quantity(0, 0.10, 50) == 0
+    assert print_quantity(1000, 0.0, 50) == 1000
+    assert flyers_from_cost(1500, 0.06) == 25_000
+    with pytest.raises(ValueError):
+        flyers_from_cost(10, 0)
+
+
+def test_sessions_follow_harm_with_a_minimum_per_district():
+    # one each, then 9 by harm: exact shares 7.2, 1.35, 0.45 -> 7, 1, 0 and the one left
+    # over to the largest remainder (Wakefield's 0.45)
+    assert allocate_sessions({"Leeds": 80, "Bradford": 15, "Wakefield": 5}, 12, 1) == {
+        "Leeds": 8, "Bradford": 2, "Wakefield": 2}
+    assert allocate_sessions({"A": 1, "B": 9}, 1, 1) == {"B": 1, "A": 0}
+
+
+THEMES = read_themes()
+HARM = read_harm_weights()
+
+
+def _communities() -> gpd.GeoDataFrame:
+    rows = [
+        ("HC01", "Briggate & Boar Lane (Leeds 111)", "Leeds", 900.0, 1000, {"Robbery": 50, "Drugs": 20}),
+        ("HC02", "Manningham Lane (Bradford 039)", "Bradford", 500.0, 400, {"Burglary": 40}),
+        ("HC03", "Westgate (Wakefield 017)", "Wakefield", 450.0, 400, {"Drugs": 30, "Shoplifting": 10}),
+    ]
+    return gpd.GeoDataFrame(
+        {
+            "rank": [1, 2, 3],
+            "community_id": [r[0] for r in rows],
+            "name": [r[1] for r in rows],
+            "districts": [r[2] for r in rows],
+            "harm": [r[3] for r in rows],
+            "households": [r[4] for r in rows],
+            "incidents": [sum(r[5].values()) for r in rows],
+            "by_type": [r[5] for r in rows],
+            "streets": [["Briggate", "Supermarket"], ["Manningham Lane"], ["Westgate"]],
+            "lsoa_households": [{"E01000001": 600.0, "E01000002": 400.0}, {"E01000003": 400.0}, {"E01000004": 400.0}],
+            "lsoa_streets": [{"E01000001": ["Briggate"], "E01000002": ["Boar Lane"]}, {"E01000003": ["Manningham Lane"]},
+                             {"E01000004": ["Westgate"]}],
+        },
+        geometry=[box(-1.55, 53.79, -1.53, 53.80), box(-1.76, 53.80, -1.74, 53.81), box(-1.50, 53.68, -1.48, 53.69)],
+        crs="EPSG:4326",
+    )
+
+
+LSOAS = gpd.GeoDataFrame(
+    {"lsoa_code": ["E01000001", "E01000002", "E01000003", "E01000004"]},
+    geometry=[box(-1.56, 53.78, -1.54, 53.81), box(-1.54, 53.78, -1.52, 53.81), box(-1.77, 53.79, -1.73, 53.82),
+              box(-1.51, 53.67, -1.47, 53.70)],
+    crs="EPSG:4326",
+)
+
+
+def _plan(**changes):
+    settings = {"flyer_budget": 1_000, "spare_margin": 0.10, "sessions_per_month": 4,
+                "start": dt.date(2027, 1, 4), "end": dt.date(2027, 2, 28), "min_days_between": 14}
+    constraints = PlanConstraints(**{**settings, **changes})
+    return make_plan(_communities(), constraints, THEMES, HARM)
+
+
+def test_plan_picks_the_most_harm_within_the_flyer_budget():
+    plan = _plan()
+    # HC01 needs 1,100 flyers (over budget); HC02 + HC03 need 450 + 450 = 900 and cover 950 harm
+    assert plan.communities["chosen"].tolist() == [False, True, True]
+    assert plan.flyers_used == 900 and plan.harm_covered == 950
+    assert plan.drops["lsoa_code"].tolist() == ["E01000003", "E01000004"]
+    assert plan.drops["streets"].tolist() == ["Manningham Lane", "Westgate"]
+    assert any("left out" in n for n in plan.notes)
+
+
+def test_priority_themes_change_the_choice():
+    plan = _plan(flyer_budget=450, priority_themes=("County lines and exploitation",), priority_boost=2.0)
+    assert plan.communities.loc[plan.communities["chosen"], "community_id"].tolist() == ["HC03"]
+    assert _plan(flyer_budget=450).communities.loc[lambda t: t["chosen"], "community_id"].tolist() == ["HC02"]
+
+
+def test_schedule_respects_the_window_days_and_gaps():
+    plan = _plan(flyer_budget=5_000)
+    s = plan.sessions
+    assert len(s) == round(4 * 56 / 30.44)  # sessions a month x months in the window
+    assert s["date"].between(dt.date(2027, 1, 4), dt.date(2027, 2, 28)).all()
+    assert s["start"].map(lambda t: t.weekday() in (1, 2, 3) and (t.hour, t.minute) == (18, 30)).all()
+    assert s["date"].is_unique
+    for _, group in s.groupby("community_id"):
+        gaps = group["date"].sort_values().diff().dropna().map(lambda d: d.days)
+        assert (gaps >= 14).all()
+    assert set(s["district"]) == {"Leeds", "Bradford", "Wakefield"}
+    assert (s.loc[s["community_id"] == "HC01", "spot"] == "On or near Briggate").all()  # not "Supermarket"
+
+
+def test_community_themes_follow_harm():
+    assert community_themes({"Robbery": 50, "Drugs": 20}, HARM, THEMES) == [
+        "Gun and knife crime and gangs", "County lines and exploitation"]
+
+
+def test_disclosure_rules():
+    assert public_count(3) == "fewer than 10" and public_count(9.4) == "fewer than 10"
+    assert public_count(10) == "about 10" and public_count(12) == "about 10" and public_count(13) == "about 15"
+    assert public_count(1987) == "about 1,985"
+    assert check_public_text("Briggate, Leeds") == "Briggate, Leeds"
+    for bad in ("OCG 12 operates here", "seen at 53.79527, -1.54343", "alias Smithy"):
+        with pytest.raises(DisclosureError):
+            check_public_text(bad)
+    with pytest.raises(DisclosureError):
+        check_public_fields([{"community_id": "HC01", "ocg_id": "OCG-001"}])
+
+
+def test_exports_read_back_with_real_parsers():
+    plan = _plan(flyer_budget=5_000)
+    communities = _communities()
+
+    drops = pd.read_csv(io.BytesIO(exports.drops_csv(plan)), encoding="utf-8-sig")
+    assert drops["Flyers to print"].sum() == plan.drops["flyers"].sum()
+    sessions = pd.read_csv(io.BytesIO(exports.sessions_csv(plan)), encoding="utf-8-sig")
+    assert len(sessions) == len(plan.sessions)
+
+    zones = gpd.read_file(io.BytesIO(exports.drop_zones_geojson(plan, communities, LSOAS)))
+    assert zones.crs.to_epsg() == 4326
+    assert sorted(zones["lsoa_code"]) == sorted(plan.drops["lsoa_code"])
+    assert zones.geometry.is_valid.all() and (zones.to_crs(27700).geometry.area > 0).all()
+    assert not {"ocg_id", "alias", "longitude", "latitude"} & set(zones.columns)
+
+    cal = icalendar.Calendar.from_ical(exports.sessions_ics(plan, THEMES))
+    events = [c for c in cal.walk("VEVENT")]
+    assert len(events) == len(plan.sessions)
+    first = events[0]
+    assert str(first["dtstart"].dt.tzinfo) == "Europe/London"
+    assert first["dtstart"].dt.replace(tzinfo=None) == plan.sessions["start"].iloc[0].to_pydatetime()
+    assert "0800 555 111" in str(first["description"])
+    assert any(c.name == "VTIMEZONE" for c in cal.walk())
+
+    pdf = PdfReader(io.BytesIO(exports.brief_pdf(plan, communities, LSOAS, THEMES, contact="Comms team, 01924 000000")))
+    chosen = plan.communities[plan.communities["chosen"]]
+    assert len(pdf.pages) == len(chosen)
+    text = pdf.pages[0].extract_text()
+    assert chosen["community_id"].iloc[0] in text
+    assert "0800 555 111" in text and "Comms team, 01924 000000" in text
+    assert "Flyers to print" in text and "about" in text
+
+
+def test_text_from_files_is_inert_in_the_calendar_and_pdf():
+    communities = _communities()
+    communities.loc[0, "name"] = '<script>alert(1)</script> Street'
+    plan = make_plan(communities, PlanConstraints(flyer_budget=5_000, start=dt.date(2027, 1, 4),
+                                                  end=dt.date(2027, 1, 31)), THEMES, HARM)
+    event = icalendar.Calendar.from_ical(exports.sessions_ics(plan, THEMES)).walk("VEVENT")[0]
+    # a calendar is data, not HTML: the text comes back exactly, as text
+    assert str(event["summary"]).endswith("<script>alert(1)</script> Street")
+    pdf = PdfReader(io.BytesIO(exports.brief_pdf(plan, communities, LSOAS, THEMES)))
+    assert "alert(1)" in pdf.pages[0].extract_text()  # printed as text, never run

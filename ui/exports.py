@@ -1,0 +1,227 @@
+"""Export writers for the communications plan, as pure functions returning bytes.
+
+CSV (drop zones, sessions), GeoJSON of drop zones (EPSG:4326, for GIS and print vendors),
+iCalendar of the Facebook Live sessions (opens in Outlook) and a printable PDF brief with one
+page per community. Nothing here carries organised-crime-group fields or exact points, and
+crime counts in public text follow :mod:`models.disclosure`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import math
+import uuid
+from collections.abc import Mapping
+from zoneinfo import ZoneInfo
+
+import geopandas as gpd
+import icalendar
+import pandas as pd
+import shapely
+from fpdf import FPDF
+from PIL import Image, ImageDraw
+
+from models.disclosure import check_public_fields, check_public_text, public_count
+from models.targeting import CRIMESTOPPERS, CRIMESTOPPERS_PROMISE, Plan
+
+LONDON = ZoneInfo("Europe/London")
+#: Stamped on every export.
+PRODUCER = "Precision Hotspots (Programme Precision, West Yorkshire)"
+
+
+def drops_csv(plan: Plan) -> bytes:
+    """Flyer drop zones: one row per community and LSOA (UTF-8 with BOM, opens in Excel)."""
+    frame = plan.drops.rename(columns={
+        "community_id": "Community", "name": "Community name", "district": "District",
+        "lsoa_code": "LSOA", "households": "Households", "flyers": "Flyers to print",
+        "streets": "Streets",
+    })
+    check_public_fields(frame.to_dict(orient="records"))
+    return frame.to_csv(index=False).encode("utf-8-sig")
+
+
+def sessions_csv(plan: Plan) -> bytes:
+    """Facebook Live sessions, one row each (UTF-8 with BOM)."""
+    frame = plan.sessions.assign(
+        Date=plan.sessions["start"].dt.strftime("%a %d %b %Y") if len(plan.sessions) else [],
+        Time=[f"{s:%H:%M}–{e:%H:%M}" for s, e in zip(plan.sessions["start"], plan.sessions["end"])],
+    )[["Date", "Time", "district", "community_id", "name", "theme", "spot"]].rename(columns={
+        "district": "District", "community_id": "Community", "name": "Community name",
+        "theme": "Theme", "spot": "Suggested spot",
+    })
+    return frame.to_csv(index=False).encode("utf-8-sig")
+
+
+def drop_zones(plan: Plan, communities: gpd.GeoDataFrame, lsoas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Drop-zone polygons: each chosen community's outline cut by each LSOA it covers."""
+    outline = communities.set_index("community_id").geometry
+    lsoa_geom = lsoas.set_index("lsoa_code").geometry
+    rows = []
+    for d in plan.drops.itertuples():
+        if d.community_id not in outline.index or d.lsoa_code not in lsoa_geom.index:
+            continue
+        shape = shapely.intersection(outline[d.community_id], lsoa_geom[d.lsoa_code])
+        if shape.is_empty:
+            continue
+        rows.append({
+            "community_id": d.community_id, "community_name": d.name, "district": d.district,
+            "lsoa_code": d.lsoa_code, "households": int(d.households), "flyers": int(d.flyers),
+            "streets": d.streets, "geometry": shapely.set_precision(shape, 1e-5),
+        })
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326") if rows else gpd.GeoDataFrame(
+        {"community_id": []}, geometry=gpd.GeoSeries([], crs="EPSG:4326"))
+
+
+def drop_zones_geojson(plan: Plan, communities: gpd.GeoDataFrame, lsoas: gpd.GeoDataFrame) -> bytes:
+    """GeoJSON (EPSG:4326) of the drop zones, with households, flyers and streets."""
+    zones = drop_zones(plan, communities, lsoas)
+    check_public_fields(zones.drop(columns="geometry").to_dict(orient="records"))
+    data = json.loads(zones.to_json(drop_id=True))
+    data["name"] = "Precision Hotspots flyer drop zones"
+    return json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+
+def sessions_ics(plan: Plan, themes: pd.DataFrame) -> bytes:
+    """iCalendar of the Facebook Live sessions (Europe/London times, opens in Outlook)."""
+    message = dict(zip(themes["theme"], themes["message"]))
+    cal = icalendar.Calendar()
+    cal.add("prodid", f"-//{PRODUCER}//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", "Facebook Live sessions – Precision Hotspots")
+    stamp = dt.datetime.now(dt.UTC)
+    for s in plan.sessions.itertuples():
+        event = icalendar.Event()
+        event.add("uid", f"{uuid.uuid5(uuid.NAMESPACE_URL, f'precision/{s.community_id}/{s.start:%Y%m%dT%H%M}')}@precision-hotspots")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", s.start.replace(tzinfo=LONDON))
+        event.add("dtend", s.end.replace(tzinfo=LONDON))
+        event.add("summary", f"Facebook Live: {s.theme} – {s.name}")
+        event.add("location", f"{s.spot}, {s.district}")
+        description = check_public_text(
+            f"Community: {s.community_id} {s.name} ({s.district})\n"
+            f"Theme: {s.theme}\n{message.get(s.theme, '')}\n\n{CRIMESTOPPERS_PROMISE}"
+        )
+        event.add("description", description)
+        event.add("categories", ["Facebook Live", "Precision"])
+        cal.add_component(event)
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+def _latin1(text: str) -> str:
+    """Text the PDF's core font can print (typographic characters mapped, others replaced)."""
+    table = {"–": "-", "—": "-", "’": "'", "‘": "'", "“": '"', "”": '"', "…": "...", "·": "-", "²": "2", "≈": "~"}
+    return "".join(table.get(ch, ch) for ch in text).encode("latin-1", "replace").decode("latin-1")
+
+
+def outline_png(community: shapely.Geometry, lsoas: gpd.GeoDataFrame, size: int = 520) -> bytes:
+    """A small offline map image: the community (red) over the LSOA boundaries it touches."""
+    minx, miny, maxx, maxy = community.bounds
+    pad_x, pad_y = (maxx - minx) * 0.15 + 0.002, (maxy - miny) * 0.15 + 0.002
+    minx, maxx, miny, maxy = minx - pad_x, maxx + pad_x, miny - pad_y, maxy + pad_y
+    kx = math.cos(math.radians((miny + maxy) / 2))
+    scale = (size - 20) / max((maxx - minx) * kx, maxy - miny)
+    img = Image.new("RGB", (size, size), "white")
+    draw = ImageDraw.Draw(img)
+
+    def px(x: float, y: float) -> tuple[float, float]:
+        return 10 + (x - minx) * kx * scale, size - 10 - (y - miny) * scale
+
+    def rings(geom: shapely.Geometry) -> list[list[tuple[float, float]]]:
+        polys = getattr(geom, "geoms", [geom])
+        return [[px(x, y) for x, y in p.exterior.coords] for p in polys if p.geom_type == "Polygon"]
+
+    near = lsoas[lsoas.intersects(shapely.box(minx, miny, maxx, maxy))]
+    for geom in near.geometry:
+        for ring in rings(geom):
+            draw.line(ring, fill="#9e9e9e", width=1)
+    for ring in rings(community):
+        draw.polygon(ring, fill="#f4a582", outline="#b2182b")
+    out = io.BytesIO()
+    img.save(out, format="PNG")
+    return out.getvalue()
+
+
+def _para(pdf: FPDF, text: str, height: float = 5) -> None:
+    """A paragraph across the page, the cursor left at the next line's start."""
+    pdf.multi_cell(0, height, text, new_x="LMARGIN", new_y="NEXT")
+
+
+def brief_pdf(
+    plan: Plan,
+    communities: gpd.GeoDataFrame,
+    lsoas: gpd.GeoDataFrame,
+    themes: pd.DataFrame,
+    contact: str = "",
+) -> bytes:
+    """Printable brief: one A4 page per chosen community.
+
+    Each page: the community's map, themes and their messages, streets, flyers to print,
+    Facebook Live dates, a contact field and the Crimestoppers promise. Crime counts are shown
+    as the public may see them.
+    """
+    message = dict(zip(themes["theme"], themes["message"]))
+    outline = communities.set_index("community_id")
+    pdf = FPDF(format="A4", unit="mm")
+    pdf.set_title("Precision Hotspots - communications brief")
+    pdf.set_author(PRODUCER)
+    pdf.set_auto_page_break(auto=True, margin=15)
+    chosen = plan.communities[plan.communities["chosen"]]
+    if chosen.empty:
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=12)
+        _para(pdf, "No community is in the plan.", 7)
+    for row in chosen.itertuples():
+        pdf.add_page()
+        pdf.set_font("Helvetica", "B", 16)
+        _para(pdf, _latin1(f"{row.community_id} - {row.name}"), 8)
+        pdf.set_font("Helvetica", size=10)
+        _para(pdf, _latin1(f"District: {row.districts}.  Recorded incidents in the period: "
+                           f"{public_count(row.incidents)}.  Households: {public_count(row.households)}."))
+        pdf.ln(2)
+        if row.community_id in outline.index:
+            png = outline_png(outline.loc[row.community_id, "geometry"], lsoas)
+            pdf.image(io.BytesIO(png), w=85, h=85)
+        pdf.set_font("Helvetica", "B", 12)
+        pdf.cell(0, 7, "Themes", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", size=10)
+        for theme in row.themes:
+            _para(pdf, _latin1(check_public_text(f"{theme}: {message.get(theme, '')}")), 5)
+            pdf.ln(1)
+        pdf.set_font("Helvetica", "B", 12)
+        pdf.cell(0, 7, "Flyer drop", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", size=10)
+        drops = plan.drops[plan.drops["community_id"] == row.community_id]
+        _para(pdf, _latin1(f"Flyers to print: {int(row.flyers):,} (households plus "
+                           f"{plan.constraints.spare_margin:.0%} spare, in packs of {plan.constraints.pack_size})."))
+        streets = sorted({s.strip() for v in drops["streets"] for s in v.split(",") if s.strip()})
+        _para(pdf, _latin1("Streets: " + (", ".join(streets) or "see the drop-zone map")), 5)
+        _para(pdf, _latin1("LSOAs: " + ", ".join(drops["lsoa_code"])), 5)
+        pdf.set_font("Helvetica", "B", 12)
+        pdf.cell(0, 7, "Facebook Live sessions", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", size=10)
+        sessions = plan.sessions[plan.sessions["community_id"] == row.community_id]
+        if sessions.empty:
+            _para(pdf, "None planned in the window.", 5)
+        for s in sessions.itertuples():
+            _para(pdf, _latin1(f"{s.start:%a %d %b %Y, %H:%M}-{s.end:%H:%M}: {s.theme} ({s.spot})"), 5)
+        pdf.ln(2)
+        pdf.set_font("Helvetica", "B", 11)
+        _para(pdf, _latin1(f"Contact: {contact or '______________________________'}"), 6)
+        pdf.set_font("Helvetica", size=9)
+        _para(pdf, _latin1(f"{CRIMESTOPPERS}. {CRIMESTOPPERS_PROMISE}"), 5)
+    return bytes(pdf.output())
+
+
+def plan_summary(plan: Plan) -> Mapping[str, object]:
+    """Headline figures of a plan, for the page and the audit of exports."""
+    chosen = plan.communities[plan.communities["chosen"]]
+    return {
+        "communities": int(len(chosen)),
+        "flyers": plan.flyers_used,
+        "households": int(chosen["households"].sum()) if len(chosen) else 0,
+        "sessions": int(len(plan.sessions)),
+        "harm_covered": plan.harm_covered,
+    }
