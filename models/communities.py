@@ -204,7 +204,7 @@ def community_table(
         residents = float(shared["persons"].sum())
         households = float(shared["households"].sum())
         lsoa_streets = {
-            str(code): [s for s in group["location"].astype(str).map(_street).value_counts().index if s][:3]
+            str(code): [s for s in group["location"].astype(str).map(_street).value_counts().index if is_street(s)][:3]
             for code, group in mine.groupby(mine["lsoa_code"].astype(str), observed=True)
             if code in lsoa_share.index
         }
