@@ -9,7 +9,8 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.settings import REPO_DIR
-from ui import cache, filters, loading
+from models import access
+from ui import auth, cache, filters, loading
 
 st.set_page_config(page_title="Precision Hotspots", page_icon=str(REPO_DIR / "static" / "favicon.png"), layout="wide")
 
@@ -22,12 +23,27 @@ PAGES = {
     "communities": st.Page("pages/communities.py", title="Hotspot communities", icon=":material/groups:", url_path="hotspot-communities"),
     "comms": st.Page("pages/comms_plan.py", title="Comms plan", icon=":material/campaign:", url_path="communications-plan"),
     "accuracy": st.Page("pages/accuracy.py", title="Accuracy", icon=":material/target:", url_path="backtest-accuracy"),
+    "data": st.Page("pages/data.py", title="Data", icon=":material/upload:", url_path="data-upload"),
+    "users": st.Page("pages/users.py", title="Users", icon=":material/manage_accounts:", url_path="user-management"),
+    "audit": st.Page("pages/audit.py", title="Audit log", icon=":material/history:", url_path="audit-log"),
 }
 #: Pages that show the shared filters, and those that also show the analysis choices.
 FILTERED = {"map", "communities", "comms"}
 ANALYSED = {"map", "communities", "comms"}
 
-navigation = st.navigation(list(PAGES.values()))
+user = auth.current_user()
+if user is None:
+    st.navigation([st.Page(auth.sign_in_page, title="Sign in", icon=":material/login:", url_path="sign-in")]).run()
+    st.stop()
+# Only the role's pages are registered: any other page is absent from the navigation, and
+# its URL falls back to the home page.
+allowed = access.pages_for(user.role, demo=auth.is_demo())
+navigation = st.navigation([page for key, page in PAGES.items() if key in allowed])
+st.session_state["pages"] = {key: page for key, page in PAGES.items() if key in allowed}
+if auth.is_demo():
+    auth.demo_banner()
+else:
+    auth.account_panel(user)
 cache.numba_warm_up()
 token = loading.ensure_data(cache.store())
 st.session_state["store_token"] = token

@@ -12,6 +12,9 @@ Environment variables (read once, when the default settings are first built):
     Folder of the incident store (default ``<repo>/store``).
 ``PRECISION_MAP_TILES``
     Background tiles of the map: a folium tile name, or ``none`` for no tiles (offline).
+``PRECISION_USERS``
+    The users file (default ``<repo>/config/users.json``); without one the app runs in demo
+    mode (public data only, no sign-in).
 """
 
 from __future__ import annotations
@@ -119,6 +122,11 @@ class Settings:
         Decimals kept in hexagon coordinates sent to the browser (5 ≈ 1 m).
     map_classes : int
         Number of colour classes in the map legend.
+    users_file : Path
+        JSON file of users and password hashes (see :mod:`geo.users`).
+    audit_path : Path or None
+        Append-only audit log (JSON lines); None puts it in the store folder (see
+        :attr:`audit_file`).
     """
 
     data_dir: Path = REPO_DIR / "data"
@@ -136,6 +144,13 @@ class Settings:
     map_tiles: str | None = "CartoDB positron"
     map_coordinate_decimals: int = 5
     map_classes: int = 6
+    users_file: Path = REPO_DIR / "config" / "users.json"
+    audit_path: Path | None = None
+
+    @property
+    def audit_file(self) -> Path:
+        """The audit log's path: ``audit_path``, or ``audit.jsonl`` in the store folder."""
+        return self.audit_path or self.store_dir / "audit.jsonl"
 
     def __post_init__(self) -> None:
         if self.h3_default_resolution not in self.h3_resolutions:
@@ -156,6 +171,8 @@ def _from_environment() -> Settings:
     kwargs: dict[str, object] = {}
     if store := os.environ.get("PRECISION_STORE"):
         kwargs["store_dir"] = Path(store).expanduser().resolve()
+    if users := os.environ.get("PRECISION_USERS"):
+        kwargs["users_file"] = Path(users).expanduser().resolve()
     if (tiles := os.environ.get("PRECISION_MAP_TILES")) is not None:
         kwargs["map_tiles"] = None if tiles.strip().lower() in {"", "none", "off"} else tiles
     return Settings(**kwargs)  # type: ignore[arg-type]

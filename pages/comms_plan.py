@@ -9,7 +9,7 @@ from streamlit_folium import st_folium
 
 from geo.settings import get_settings
 from models.targeting import CRIMESTOPPERS_PROMISE
-from ui import cache, comms, exports, filters, maps, panels
+from ui import auth, cache, comms, exports, filters, maps, panels
 
 settings = get_settings()
 token = st.session_state["store_token"]
@@ -53,12 +53,16 @@ st.caption(CRIMESTOPPERS_PROMISE)
 
 st.subheader("Exports")
 lsoas = cache.lsoas()
-e = st.columns(5)
-e[0].download_button("Drop zones (CSV)", exports.drops_csv(plan), "precision_drop_zones.csv", "text/csv")
-e[1].download_button("Sessions (CSV)", exports.sessions_csv(plan), "precision_facebook_live.csv", "text/csv")
-e[2].download_button("Drop zones (GeoJSON)", exports.drop_zones_geojson(plan, communities, lsoas),
-                     "precision_drop_zones.geojson", "application/geo+json")
-e[3].download_button("Sessions (Outlook .ics)", exports.sessions_ics(plan, cache.themes()),
-                     "precision_facebook_live.ics", "text/calendar")
-e[4].download_button("Brief (PDF)", exports.brief_pdf(plan, communities, lsoas, cache.themes(), contact),
-                     "precision_comms_brief.pdf", "application/pdf")
+context = {"filters": filters.describe(chosen), "communities": [c for c in selected],
+           "flyer_budget": constraints.flyer_budget, "window": f"{constraints.start} to {constraints.end}"}
+files = [
+    ("Drop zones (CSV)", exports.drops_csv(plan), "precision_drop_zones.csv", "text/csv"),
+    ("Sessions (CSV)", exports.sessions_csv(plan), "precision_facebook_live.csv", "text/csv"),
+    ("Drop zones (GeoJSON)", exports.drop_zones_geojson(plan, communities, lsoas), "precision_drop_zones.geojson",
+     "application/geo+json"),
+    ("Sessions (Outlook .ics)", exports.sessions_ics(plan, cache.themes()), "precision_facebook_live.ics", "text/calendar"),
+    ("Brief (PDF)", exports.brief_pdf(plan, communities, lsoas, cache.themes(), contact), "precision_comms_brief.pdf",
+     "application/pdf"),
+]
+for column, (label, content, filename, mime) in zip(st.columns(len(files)), files):
+    column.download_button(label, content, filename, mime, on_click=auth.record_export, args=(filename, context))

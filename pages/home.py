@@ -9,6 +9,16 @@ from geo.settings import get_settings
 from models.counts import district_counts
 from ui import cache
 
+PAGE_HELP = {
+    "map": "incidents and Gi* hot spots per hexagon, by district, month and crime type",
+    "communities": "significant hot spots grouped into named communities, ranked by harm",
+    "comms": "flyer drops and Facebook Live sessions in hotspot communities, with exports",
+    "accuracy": "how well each ranking of hexagons anticipated later crime (hit rate, PAI)",
+    "data": "load data.police.uk months (CSV or zip)",
+    "users": "who may sign in, and their roles",
+    "audit": "sign-ins, uploads and exports",
+}
+
 settings = get_settings()
 token = st.session_state["store_token"]
 stats = cache.month_stats(token)
@@ -64,7 +74,9 @@ left.dataframe(
 right.bar_chart(per_district, x="district", y="incidents", x_label="District", y_label="Incidents", horizontal=True)
 
 st.subheader("Pages")
-st.page_link("pages/hotspot_map.py", label="Hotspot map: incidents per hexagon, by district, month and crime type", icon=":material/map:")
+for key, page in st.session_state["pages"].items():
+    if key in PAGE_HELP:
+        st.page_link(page, label=f"{page.title}: {PAGE_HELP[key]}", icon=page.icon)
 
 st.caption(
     "Source: data.police.uk street-level crime, Open Government Licence v3.0. Locations are "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -36,43 +37,58 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def app_url(sample_store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """URL of the app served by `streamlit run` over a copy of the sample store, no tiles."""
-    store_dir = tmp_path_factory.mktemp("e2e") / "store"
-    shutil.copytree(sample_store_dir, store_dir)
+@contextlib.contextmanager
+def serve_app(store_dir: Path, log_dir: Path, **env: str) -> Iterator[str]:
+    """Run `streamlit run app.py` on a free port over a store; yield its URL."""
     port = _free_port()
-    env = {**os.environ, "PRECISION_STORE": str(store_dir), "PRECISION_MAP_TILES": "none"}
-    log = open(tmp_path_factory.mktemp("e2e-log") / "streamlit.log", "w+")
+    environment = {**os.environ, "PRECISION_STORE": str(store_dir), "PRECISION_MAP_TILES": "none", **env}
+    log = open(log_dir / "streamlit.log", "w+")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(REPO_DIR / "app.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
         cwd=REPO_DIR,
-        env=env,
+        env=environment,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            log.seek(0)
-            proc.kill()
-            pytest.fail(f"streamlit did not start:\n{log.read()[-3000:]}")
-        time.sleep(0.5)
-    yield url
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                pytest.fail(f"streamlit did not start:\n{log.read()[-3000:]}")
+            time.sleep(0.5)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def e2e_store(sample_store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the sample store for the demo-mode browser tests."""
+    store_dir = tmp_path_factory.mktemp("e2e") / "store"
+    shutil.copytree(sample_store_dir, store_dir)
+    return store_dir
+
+
+@pytest.fixture(scope="session")
+def app_url(e2e_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """URL of the app in demo mode (no users file) over the sample store, no tiles."""
+    no_users = tmp_path_factory.mktemp("no-users") / "users.json"
+    with serve_app(e2e_store, tmp_path_factory.mktemp("e2e-log"), PRECISION_USERS=str(no_users)) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -120,8 +120,10 @@ def test_gi_star_view_and_communities_page_in_the_browser(app_url: str, session:
     assert session.external == []
 
 
-def test_comms_plan_exports_download(app_url: str, session: Session, tmp_path):
+def test_comms_plan_exports_download_and_are_audited(app_url: str, session: Session, tmp_path, e2e_store):
     import icalendar
+
+    from geo import audit
 
     page = session.page
     page.goto(app_url)
@@ -138,4 +140,8 @@ def test_comms_plan_exports_download(app_url: str, session: Session, tmp_path):
         page.get_by_role("button", name="Brief (PDF)").click()
     assert info.value.suggested_filename == "precision_comms_brief.pdf"
     page.screenshot(path=str(ARTIFACTS / "comms_plan.png"), full_page=True)
+    exported = audit.read(e2e_store / "audit.jsonl")
+    exported = exported[exported["action"] == "export"]
+    assert {"precision_facebook_live.ics", "precision_comms_brief.pdf"} <= set(exported["detail"])
+    assert "all districts" in exported["context"].iloc[0]
     assert session.errors == []

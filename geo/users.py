@@ -1,0 +1,113 @@
+"""The users file: who may sign in, with salted bcrypt password hashes.
+
+A JSON file (default ``config/users.json``, git-ignored; ``PRECISION_USERS`` to move it)::
+
+    {"users": [{"username": "jsmith", "role": "silver", "display_name": "J Smith",
+                "password_hash": "$2b$12$..."}]}
+
+Command line::
+
+    python -m geo.users add USERNAME --role silver [--name "J Smith"]   (asks the password)
+    python -m geo.users remove USERNAME
+    python -m geo.users list
+
+With no users file the app runs in demo mode: public data only, under a banner.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from geo.errors import InputFileError, PrecisionError
+from geo.settings import get_settings
+from geo.store import atomic_write_bytes
+from models.access import ROLES, User, hash_password
+
+
+def read_users(path: Path | None = None) -> dict[str, User]:
+    """Return username -> User from the users file (empty when there is no file).
+
+    Raises
+    ------
+    InputFileError
+        The file is not valid JSON of the expected shape, or a role is unknown.
+    """
+    path = path or get_settings().users_file
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        records = data["users"]
+        users = [User(r["username"].strip().lower(), r["role"], r["password_hash"], r.get("display_name", "")) for r in records]
+    except (OSError, json.JSONDecodeError, KeyError, TypeError, AttributeError, ValueError) as exc:
+        raise InputFileError(path, f"is not a valid users file ({exc})") from exc
+    return {u.username: u for u in users}
+
+
+def write_users(users: dict[str, User], path: Path | None = None) -> None:
+    """Write the users file atomically."""
+    path = path or get_settings().users_file
+    records = [
+        {"username": u.username, "role": u.role, "display_name": u.display_name, "password_hash": u.password_hash}
+        for u in sorted(users.values(), key=lambda u: u.username)
+    ]
+    atomic_write_bytes(path, json.dumps({"users": records}, indent=1).encode("utf-8"))
+
+
+def add_user(username: str, role: str, password: str, display_name: str = "", path: Path | None = None) -> User:
+    """Add or replace a user (the password is hashed here)."""
+    name = username.strip().lower()
+    if not name or not name.replace(".", "").replace("_", "").replace("-", "").isalnum():
+        raise ValueError("user names use letters, digits, '.', '_' and '-' only")
+    user = User(name, role, hash_password(password), display_name.strip() or name)
+    users = read_users(path)
+    users[name] = user
+    write_users(users, path)
+    return user
+
+
+def remove_user(username: str, path: Path | None = None) -> bool:
+    """Remove a user; return whether there was one."""
+    users = read_users(path)
+    found = users.pop(username.strip().lower(), None) is not None
+    if found:
+        write_users(users, path)
+    return found
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Manage the users file from the command line."""
+    parser = argparse.ArgumentParser(prog="python -m geo.users", description="Manage Precision Hotspots users.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    add = sub.add_parser("add", help="add or replace a user (asks the password)")
+    add.add_argument("username")
+    add.add_argument("--role", required=True, choices=sorted(ROLES))
+    add.add_argument("--name", default="")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    rm = sub.add_parser("remove", help="remove a user")
+    rm.add_argument("username")
+    sub.add_parser("list", help="list users (never their hashes)")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "add":
+            password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Password: ")
+            user = add_user(args.username, args.role, password, args.name)
+            print(f"added {user.username} ({user.role})")
+        elif args.command == "remove":
+            print("removed" if remove_user(args.username) else f"no user {args.username}")
+        else:
+            for u in read_users().values():
+                print(f"{u.username}\t{u.role}\t{u.display_name}")
+    except (PrecisionError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

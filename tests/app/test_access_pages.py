@@ -1,0 +1,83 @@
+"""Sign-in and each role's navigation under AppTest."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from geo import audit
+from geo.settings import override_settings
+from geo.users import add_user
+from tests.app.conftest import APP
+
+pytestmark = pytest.mark.app
+
+PASSWORD = "correct horse battery staple"
+ROLE_TITLES = {
+    "silver": {"Home", "Hotspot map", "Hotspot communities", "Comms plan", "Accuracy"},
+    "comms": {"Home", "Hotspot map", "Hotspot communities", "Comms plan"},
+    "opcc": {"Home", "Accuracy"},
+    "admin": {"Home", "Data", "Users", "Audit log"},
+}
+
+
+@pytest.fixture()
+def secured(sample_store_dir: Path, tmp_path: Path) -> Iterator[Path]:
+    store_dir = tmp_path / "store"
+    shutil.copytree(sample_store_dir, store_dir)
+    users = tmp_path / "users.json"
+    for role in ROLE_TITLES:
+        add_user(f"{role}1", role, PASSWORD, path=users)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    with override_settings(store_dir=store_dir, map_tiles=None, users_file=users):
+        yield store_dir
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def _sign_in(at: AppTest, username: str, password: str) -> AppTest:
+    at.text_input[0].set_value(username)
+    at.text_input[1].set_value(password)
+    return at.button[0].click().run()
+
+
+def _nav_titles(at: AppTest) -> set[str]:
+    return {p.title for p in at.session_state["pages"].values()}
+
+
+def test_sign_in_is_required_and_a_failure_does_not_say_why(secured: Path):
+    at = AppTest.from_file(APP, default_timeout=300).run()
+    assert not at.exception
+    assert at.button[0].label == "Sign in" and "pages" not in at.session_state
+    for name, password in (("silver1", "wrong password here"), ("nobody", PASSWORD)):
+        _sign_in(at, name, password)
+        assert [e.value for e in at.error] == ["Sign-in failed: check your user name and password."]
+    log = audit.read()
+    assert log["action"].tolist() == ["sign_in_failed", "sign_in_failed"]
+
+
+@pytest.mark.parametrize("role", list(ROLE_TITLES))
+def test_each_role_gets_its_pages_and_no_others(secured: Path, role: str):
+    at = _sign_in(AppTest.from_file(APP, default_timeout=300).run(), f"{role}1", PASSWORD)
+    assert not at.exception
+    assert _nav_titles(at) == ROLE_TITLES[role]
+    forbidden = {"comms": "pages/accuracy.py", "opcc": "pages/comms_plan.py", "admin": "pages/hotspot_map.py",
+                 "silver": "pages/users.py"}[role]
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(forbidden)
+    assert audit.read()["action"].iloc[0] == "sign_in"
+
+
+def test_admin_uploads_a_month_and_sees_the_audit(secured: Path):
+    at = _sign_in(AppTest.from_file(APP, default_timeout=300).run(), "admin1", PASSWORD)
+    at.switch_page("pages/audit.py").run()
+    assert not at.exception
+    assert "sign_in" in at.dataframe[0].value["action"].tolist()
+    at.switch_page("pages/users.py").run()
+    assert sorted(at.dataframe[0].value["User name"]) == ["admin1", "comms1", "opcc1", "silver1"]

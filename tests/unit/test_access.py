@@ -1,0 +1,95 @@
+"""Roles, password checks, throttling, the users file and the audit log."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from geo import audit
+from geo.errors import InputFileError
+from geo.users import add_user, main, read_users, remove_user
+from models.access import DEMO_PAGES, ROLE_PAGES, Throttle, User, authenticate, hash_password, pages_for
+
+
+def test_passwords_are_salted_and_checked():
+    a, b = hash_password("correct horse battery"), hash_password("correct horse battery")
+    assert a != b and a.startswith("$2b$12$")
+    users = {"jo": User("jo", "silver", a)}
+    assert authenticate(users, "Jo ", "correct horse battery") == users["jo"]
+    assert authenticate(users, "jo", "wrong horse battery") is None
+    assert authenticate(users, "nobody", "correct horse battery") is None
+    with pytest.raises(ValueError):
+        hash_password("short")
+
+
+def test_each_role_sees_its_pages_only():
+    assert pages_for("comms") == {"home", "map", "communities", "comms"}
+    assert pages_for("opcc") == {"home", "accuracy"}
+    assert "data" in pages_for("admin") and "map" not in pages_for("admin")
+    assert pages_for("silver") >= {"map", "communities", "comms", "accuracy"}
+    assert pages_for("intruder") == frozenset()
+    assert pages_for(None, demo=True) == DEMO_PAGES
+    assert not any({"data", "users", "audit"} & pages for role, pages in ROLE_PAGES.items() if role != "admin")
+    with pytest.raises(ValueError):
+        User("x", "superuser")
+
+
+def test_repeated_failures_are_slowed_down():
+    t = Throttle(free=3, cap=30)
+    slept: list[float] = []
+    for _ in range(3):
+        t.failed("Jo")
+    assert t.delay("jo") == 2.0
+    t.failed("jo")
+    assert t.delay("jo") == 4.0
+    assert t.wait("jo", sleep=slept.append) == 4.0 and slept == [4.0]
+    for _ in range(10):
+        t.failed("jo")
+    assert t.delay("jo") == 30.0
+    assert t.delay("someone else") == 0.0
+    t.succeeded("jo")
+    assert t.delay("jo") == 0.0
+
+
+def test_users_file_round_trip_and_errors(tmp_path: Path):
+    path = tmp_path / "users.json"
+    assert read_users(path) == {}
+    add_user("J.Smith", "silver", "a long enough password", "J Smith", path=path)
+    users = read_users(path)
+    assert list(users) == ["j.smith"] and users["j.smith"].role == "silver"
+    assert "a long enough password" not in path.read_text()
+    assert remove_user("j.smith", path) and not remove_user("j.smith", path)
+    path.write_text(json.dumps({"users": [{"username": "x", "role": "root", "password_hash": "h"}]}))
+    with pytest.raises(InputFileError, match="users.json"):
+        read_users(path)
+    with pytest.raises(ValueError):
+        add_user("bad name!", "silver", "a long enough password", path=tmp_path / "u2.json")
+
+
+def test_users_command_reads_the_password_from_stdin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys):
+    import io
+
+    from geo.settings import override_settings
+
+    with override_settings(users_file=tmp_path / "users.json"):
+        monkeypatch.setattr("sys.stdin", io.StringIO("a long enough password\n"))
+        assert main(["add", "ana", "--role", "opcc", "--password-stdin"]) == 0
+        assert main(["list"]) == 0
+        assert "ana\topcc" in capsys.readouterr().out
+        monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+        assert main(["add", "bob", "--role", "opcc", "--password-stdin"]) == 2
+
+
+def test_audit_log_appends_and_reads_newest_first(tmp_path: Path):
+    path = tmp_path / "audit.jsonl"
+    audit.record("sign_in", "jo", path=path)
+    audit.record("export", "jo", "plan.csv", {"filters": "Leeds"}, path=path)
+    lines = path.read_text().splitlines()
+    assert len(lines) == 2 and json.loads(lines[0])["action"] == "sign_in"
+    log = audit.read(path)
+    assert log["action"].tolist() == ["export", "sign_in"]
+    assert "Leeds" in log["context"].iloc[0]
+    with pytest.raises(ValueError):
+        audit.record("delete_everything", "jo", path=path)

@@ -1,0 +1,86 @@
+"""Sign-in, sign-out, the demo banner and audit helpers for pages."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from geo import audit
+from geo.errors import InputFileError
+from geo.settings import get_settings
+from geo.users import read_users
+from models.access import DEMO_USER, ROLES, SIGN_IN_FAILED, Throttle, User, authenticate
+
+
+@st.cache_resource
+def throttle() -> Throttle:
+    """The process-wide counter of failed sign-ins (a shared handle)."""
+    return Throttle()
+
+
+def is_demo() -> bool:
+    """Demo mode: no users file, so public data only and no sign-in."""
+    return not get_settings().users_file.exists()
+
+
+def current_user() -> User | None:
+    """The signed-in user of this session (the demo user in demo mode)."""
+    return DEMO_USER if is_demo() else st.session_state.get("user")
+
+
+def sign_in_page() -> None:
+    """The sign-in form: one message for any failure, slowed down after repeated failures."""
+    st.title("Precision Hotspots")
+    st.caption("West Yorkshire serious and organised crime partnership. Authorised users only.")
+    with st.form("sign_in", clear_on_submit=False):
+        username = st.text_input("User name", max_chars=64)
+        password = st.text_input("Password", type="password", max_chars=256)
+        submitted = st.form_submit_button("Sign in")
+    if not submitted:
+        return
+    guard = throttle()
+    guard.wait(username)
+    try:
+        users = read_users()
+    except InputFileError as exc:
+        st.error(f"The users file cannot be read: {exc.problem}. Ask an administrator.")
+        return
+    user = authenticate(users, username, password)
+    if user is None:
+        guard.failed(username)
+        audit.record("sign_in_failed", username.strip().lower()[:64])
+        st.error(SIGN_IN_FAILED)
+        return
+    guard.succeeded(username)
+    st.session_state["user"] = user
+    audit.record("sign_in", user.username, context={"role": user.role})
+    st.rerun()
+
+
+def account_panel(user: User) -> None:
+    """Who is signed in, and the sign-out button, in the sidebar."""
+    with st.sidebar:
+        st.caption(f"Signed in as **{user.display_name or user.username}** ({user.role})")
+        if st.button("Sign out", key="sign_out"):
+            audit.record("sign_out", user.username)
+            st.session_state.clear()
+            st.rerun()
+
+
+def demo_banner() -> None:
+    """The banner of the demo mode."""
+    st.warning(
+        "Demo mode: public data.police.uk data only, no sign-in. Police intelligence on "
+        "organised crime groups is never shown here.",
+        icon=":material/info:",
+    )
+
+
+def record_export(what: str, context: dict[str, object]) -> None:
+    """Audit an export (used as a download button's on_click)."""
+    user = current_user()
+    audit.record("export", user.username if user else "unknown", what, context)
+
+
+def role_description(role: str) -> str:
+    """What a role may do, in words."""
+    return ROLES.get(role, role)
