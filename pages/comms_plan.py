@@ -9,15 +9,11 @@ from streamlit_folium import st_folium
 
 from geo.settings import get_settings
 from models.targeting import CRIMESTOPPERS_PROMISE
-from ui import auth, cache, comms, exports, filters, maps, panels
+from ui import auth, cache, comms, context, exports, filters, maps, panels
 
 settings = get_settings()
-token = st.session_state["store_token"]
-chosen = st.session_state["filters"]
-params = st.session_state["analysis"]
-
-st.title("Communications plan")
-st.caption(filters.describe(chosen))
+ctx = context.analysis_page("Communications plan")
+token, chosen, params = ctx.token, ctx.filters, ctx.params
 communities = cache.hotspot_analysis(token, chosen, params).communities
 if communities.empty:
     st.info("No hotspot community under these filters: widen the districts, months or crime types.")
@@ -53,7 +49,7 @@ st.caption(CRIMESTOPPERS_PROMISE)
 
 st.subheader("Exports")
 lsoas = cache.lsoas()
-context = {"filters": filters.describe(chosen), "communities": [c for c in selected],
+export_context = {"filters": filters.describe(chosen), "communities": [c for c in selected],
            "flyer_budget": constraints.flyer_budget, "window": f"{constraints.start} to {constraints.end}"}
 files = [
     ("Drop zones (CSV)", exports.drops_csv(plan), "precision_drop_zones.csv", "text/csv"),
@@ -65,4 +61,4 @@ files = [
      "application/pdf"),
 ]
 for column, (label, content, filename, mime) in zip(st.columns(len(files)), files):
-    column.download_button(label, content, filename, mime, on_click=auth.record_export, args=(filename, context))
+    column.download_button(label, content, filename, mime, on_click=auth.record_export, args=(filename, export_context))

@@ -8,15 +8,11 @@ from streamlit_folium import st_folium
 from geo.settings import get_settings
 from models.emerging import enough_months
 from models.hotspots import BIN_LABELS
-from ui import cache, filters, maps, panels
+from ui import cache, context, maps, panels
 
 settings = get_settings()
-token = st.session_state["store_token"]
-chosen = st.session_state["filters"]
-params = st.session_state["analysis"]
-
-st.title("Hotspot communities")
-st.caption(filters.describe(chosen))
+ctx = context.analysis_page("Hotspot communities")
+token, chosen, params = ctx.token, ctx.filters, ctx.params
 analysis = cache.hotspot_analysis(token, chosen, params)
 panels.hotspot_summary(analysis)
 communities = analysis.communities

@@ -7,15 +7,11 @@ from streamlit_folium import st_folium
 
 from geo.settings import get_settings
 from models.hotspots import BIN_LABELS
-from ui import cache, filters, maps, panels
+from ui import cache, context, maps, panels
 
 settings = get_settings()
-token = st.session_state["store_token"]
-chosen = st.session_state["filters"]
-params = st.session_state["analysis"]
-
-st.title("Hotspot map")
-st.caption(filters.describe(chosen))
+ctx = context.analysis_page("Hotspot map")
+token, chosen, params = ctx.token, ctx.filters, ctx.params
 
 left_controls, right_controls = st.columns([3, 2])
 view = left_controls.radio("Show", ["Incident counts", "Gi* hot spots"], horizontal=True)

@@ -128,6 +128,13 @@ class Session:
         page.wait_for_function("() => !document.querySelector(\"[data-testid='stSkeleton']\")", timeout=timeout_s * 1000)
         page.wait_for_timeout(500)
 
+    def open_page(self, app_url: str, link: str, timeout_s: float = 180) -> None:
+        """Open the app, wait, then follow a link of the sidebar navigation and wait."""
+        self.page.goto(app_url)
+        self.wait_idle()
+        self.page.locator("[data-testid='stSidebarNav']").get_by_role("link", name=link).click()
+        self.wait_idle(timeout_s)
+
     def map_frame(self) -> object:
         """The st_folium iframe, once Leaflet has drawn in it."""
         handle = self.page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]', timeout=60_000)

@@ -55,10 +55,7 @@ def test_home_then_map_draws_hexagons_offline_without_console_errors(app_url: st
 
 def test_clicking_the_busiest_hexagon_shows_its_details(app_url: str, session: Session):
     page = session.page
-    page.goto(app_url)
-    session.wait_idle()
-    page.locator("[data-testid='stSidebarNav']").get_by_role("link", name="Hotspot map").click()
-    session.wait_idle()
+    session.open_page(app_url, "Hotspot map")
     page.locator('iframe[title="streamlit_folium.st_folium"]').scroll_into_view_if_needed()
     frame = session.map_frame()
     top = frame.evaluate(HEX_LAYERS_JS)
@@ -95,11 +92,8 @@ def test_filters_survive_a_visit_to_home(app_url: str, session: Session):
 
 def test_gi_star_view_and_communities_page_in_the_browser(app_url: str, session: Session):
     page = session.page
-    page.goto(app_url)
-    session.wait_idle()
+    session.open_page(app_url, "Hotspot map")
     nav = page.locator("[data-testid='stSidebarNav']")
-    nav.get_by_role("link", name="Hotspot map").click()
-    session.wait_idle()
     page.get_by_text("Gi* hot spots", exact=True).click()
     session.wait_idle(180)
     frame = session.map_frame()
@@ -126,10 +120,7 @@ def test_comms_plan_exports_download_and_are_audited(app_url: str, session: Sess
     from geo import audit
 
     page = session.page
-    page.goto(app_url)
-    session.wait_idle()
-    page.locator("[data-testid='stSidebarNav']").get_by_role("link", name="Comms plan").click()
-    session.wait_idle(240)
+    session.open_page(app_url, "Comms plan", 240)
     with page.expect_download() as info:
         page.get_by_role("button", name="Sessions (Outlook .ics)").click()
     path = tmp_path / "sessions.ics"

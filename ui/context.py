@@ -1,0 +1,29 @@
+"""What every analysis page starts from: the store commit, the filters and the analysis
+choices that app.py put in the session, and the page's heading."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import streamlit as st
+
+from models.counts import Filters
+from models.pipeline import HotspotParams
+from ui import filters as filter_panel
+
+
+@dataclasses.dataclass(frozen=True)
+class PageContext:
+    """The store commit id, the user's filters and hot-spot analysis choices."""
+
+    token: str
+    filters: Filters
+    params: HotspotParams
+
+
+def analysis_page(title: str) -> PageContext:
+    """Draw the page title and the filters in words; return the page's context."""
+    ctx = PageContext(st.session_state["store_token"], st.session_state["filters"], st.session_state["analysis"])
+    st.title(title)
+    st.caption(filter_panel.describe(ctx.filters))
+    return ctx
