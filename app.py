@@ -22,13 +22,14 @@ PAGES = {
     "map": st.Page("pages/hotspot_map.py", title="Hotspot map", icon=":material/map:", url_path="hotspot-map"),
     "communities": st.Page("pages/communities.py", title="Hotspot communities", icon=":material/groups:", url_path="hotspot-communities"),
     "comms": st.Page("pages/comms_plan.py", title="Comms plan", icon=":material/campaign:", url_path="communications-plan"),
+    "trends": st.Page("pages/trends.py", title="Trends", icon=":material/trending_up:", url_path="crime-trends"),
     "accuracy": st.Page("pages/accuracy.py", title="Accuracy", icon=":material/target:", url_path="backtest-accuracy"),
     "data": st.Page("pages/data.py", title="Data", icon=":material/upload:", url_path="data-upload"),
     "users": st.Page("pages/users.py", title="Users", icon=":material/manage_accounts:", url_path="user-management"),
     "audit": st.Page("pages/audit.py", title="Audit log", icon=":material/history:", url_path="audit-log"),
 }
 #: Pages that show the shared filters, and those that also show the analysis choices.
-FILTERED = {"map", "communities", "comms"}
+FILTERED = {"map", "communities", "comms", "trends"}
 ANALYSED = {"map", "communities", "comms"}
 
 user = auth.current_user()

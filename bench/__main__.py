@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-BENCHMARKS = [["bench.ingest"], ["bench.map"], ["bench.map", "--months", "36"], ["bench.hotspots"]]
+BENCHMARKS = [["bench.ingest"], ["bench.map"], ["bench.map", "--months", "36"], ["bench.hotspots"], ["bench.trends"]]
 
 
 def main() -> int:

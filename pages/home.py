@@ -13,6 +13,7 @@ PAGE_HELP = {
     "map": "incidents and Gi* hot spots per hexagon, by district, month and crime type",
     "communities": "significant hot spots grouped into named communities, ranked by harm",
     "comms": "flyer drops and Facebook Live sessions in hotspot communities, with exports",
+    "trends": "monthly counts and rates by district, changes and whether they are chance",
     "accuracy": "how well each ranking of hexagons anticipated later crime (hit rate, PAI)",
     "data": "load data.police.uk months (CSV or zip)",
     "users": "who may sign in, and their roles",

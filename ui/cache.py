@@ -6,6 +6,7 @@ big frame, so hashing stays cheap. Nothing here writes anything.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 
 import geopandas as gpd
@@ -16,7 +17,7 @@ from libpysal.weights import W
 from geo import boundaries, hexes, reference
 from geo.settings import get_settings
 from geo.store import Store
-from models import counts, evaluation, hotspots, pipeline, targeting
+from models import counts, evaluation, hotspots, pipeline, targeting, trends
 from models import emerging as emerging_mod
 from models.counts import Filters
 from models.pipeline import HotspotAnalysis, HotspotParams
@@ -152,3 +153,23 @@ def plan(token: str, filters: Filters, params: HotspotParams, constraints: PlanC
     """The communications plan for the chosen communities and constraints."""
     communities = hotspot_analysis(token, filters, params).communities
     return targeting.make_plan(communities, constraints, themes(), harm_weights(), selected)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def trend_series(token: str, filters: Filters) -> pd.DataFrame:
+    """Monthly incidents and rates per 1,000 residents for each district under the filters."""
+    frame = filtered(token, filters)
+    months = store().months() if not filters.months else sorted(filters.months)
+    counts = trends.monthly_counts(frame, months, ("district",))
+    residents = dict(zip(districts()["district"], districts()["persons"]))
+    counts["rate"] = trends.rate_per_1000(counts["count"], counts["district"].map(residents))
+    return counts
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def period_comparison(token: str, filters: Filters, earlier: tuple[str, ...], later: tuple[str, ...],
+                      level: str = "district") -> pd.DataFrame:
+    """Change between two periods by district and crime type (or by LSOA)."""
+    frame = counts.filter_incidents(incidents(token), dataclasses.replace(filters, months=()))
+    by = ("district", "crime_type") if level == "district" else ("lsoa_code", "lsoa_name")
+    return trends.compare_groups(frame, earlier, later, by)

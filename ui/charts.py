@@ -33,3 +33,28 @@ def accuracy_table(table: pd.DataFrame) -> pd.DataFrame:
     wide.columns = [f"{'Hit rate' if m == 'hit_rate' else 'PAI'} at {c:.0%}" for m, c in wide.columns]
     ordered = [c for cov in sorted(table["coverage"].unique()) for c in (f"Hit rate at {cov:.0%}", f"PAI at {cov:.0%}")]
     return wide[ordered].round(3).reset_index().rename(columns={"method": "Method"})
+
+
+def monthly_lines(counts: pd.DataFrame, value: str, title: str, colour: str = "district") -> alt.Chart:
+    """Interactive line chart of a monthly measure, one line per group (legend click to focus)."""
+    pick = alt.selection_point(fields=[colour], bind="legend")
+    return (
+        alt.Chart(counts, title=title)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("month:O", title="Month"),
+            y=alt.Y(f"{value}:Q", title=title),
+            color=alt.Color(f"{colour}:N", scale=alt.Scale(range=OKABE_ITO), title=colour.replace("_", " ").capitalize()),
+            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.2)),
+            tooltip=["month", colour, alt.Tooltip(f"{value}:Q", format=",.2f")],
+        )
+        .add_params(pick)
+        .properties(height=360)
+    )
+
+
+def chart_png(chart: alt.Chart) -> bytes:
+    """The chart as a PNG image (rendered offline by vl-convert)."""
+    import vl_convert
+
+    return vl_convert.vegalite_to_png(chart.to_json(), scale=2)

@@ -14,16 +14,17 @@ from ui import filters as filter_panel
 
 @dataclasses.dataclass(frozen=True)
 class PageContext:
-    """The store commit id, the user's filters and hot-spot analysis choices."""
+    """The store commit id, the user's filters and hot-spot analysis choices (None on pages
+    without them)."""
 
     token: str
     filters: Filters
-    params: HotspotParams
+    params: HotspotParams | None
 
 
 def analysis_page(title: str) -> PageContext:
     """Draw the page title and the filters in words; return the page's context."""
-    ctx = PageContext(st.session_state["store_token"], st.session_state["filters"], st.session_state["analysis"])
+    ctx = PageContext(st.session_state["store_token"], st.session_state["filters"], st.session_state.get("analysis"))
     st.title(title)
     st.caption(filter_panel.describe(ctx.filters))
     return ctx

@@ -19,9 +19,9 @@ pytestmark = pytest.mark.app
 
 PASSWORD = "correct horse battery staple"
 ROLE_TITLES = {
-    "silver": {"Home", "Hotspot map", "Hotspot communities", "Comms plan", "Accuracy"},
+    "silver": {"Home", "Hotspot map", "Hotspot communities", "Comms plan", "Trends", "Accuracy"},
     "comms": {"Home", "Hotspot map", "Hotspot communities", "Comms plan"},
-    "opcc": {"Home", "Accuracy"},
+    "opcc": {"Home", "Trends", "Accuracy"},
     "admin": {"Home", "Data", "Users", "Audit log"},
 }
 

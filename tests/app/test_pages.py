@@ -116,3 +116,18 @@ def test_comms_plan_page_plans_and_changes_with_the_selection(app_with_sample: A
     at.number_input(key="comms_flyers").set_value(100).run(timeout=300)
     assert {m.label: m.value for m in at.metric}["Communities in the plan"] == "0 of 1"
     assert at.warning
+
+
+def test_trends_page_compares_with_the_year_before(app_with_sample: AppTest):
+    at = app_with_sample.run()
+    at.switch_page("pages/trends.py").run(timeout=300)
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert {"district", "crime_type", "before", "after", "p_value"} <= set(table.columns)
+    assert table["before"].sum() > 20_000 and table["after"].sum() > 20_000
+    sentences = [m.value for m in at.markdown if m.value.startswith("- ")]
+    assert sentences and all(("unlikely to be chance" in s) or ("could be chance" in s) for s in sentences)
+    at.multiselect(key="trend_latest").set_value(["2016-07"]).run(timeout=300)
+    assert any("2015-07 not loaded" in i.value for i in at.info)
+    at.radio[0].set_value("Per 1,000 residents").run(timeout=300)
+    assert not at.exception
