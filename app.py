@@ -23,6 +23,7 @@ PAGES = {
     "communities": st.Page("pages/communities.py", title="Hotspot communities", icon=":material/groups:", url_path="hotspot-communities"),
     "comms": st.Page("pages/comms_plan.py", title="Comms plan", icon=":material/campaign:", url_path="communications-plan"),
     "trends": st.Page("pages/trends.py", title="Trends", icon=":material/trending_up:", url_path="crime-trends"),
+    "profile": st.Page("pages/profile.py", title="District profile", icon=":material/location_city:", url_path="district-profile"),
     "accuracy": st.Page("pages/accuracy.py", title="Accuracy", icon=":material/target:", url_path="backtest-accuracy"),
     "data": st.Page("pages/data.py", title="Data", icon=":material/upload:", url_path="data-upload"),
     "users": st.Page("pages/users.py", title="Users", icon=":material/manage_accounts:", url_path="user-management"),

@@ -14,6 +14,7 @@ PAGE_HELP = {
     "communities": "significant hot spots grouped into named communities, ranked by harm",
     "comms": "flyer drops and Facebook Live sessions in hotspot communities, with exports",
     "trends": "monthly counts and rates by district, changes and whether they are chance",
+    "profile": "one printable profile per district: headline figures, crime mix, top communities",
     "accuracy": "how well each ranking of hexagons anticipated later crime (hit rate, PAI)",
     "data": "load data.police.uk months (CSV or zip)",
     "users": "who may sign in, and their roles",

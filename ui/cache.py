@@ -17,10 +17,11 @@ from libpysal.weights import W
 from geo import boundaries, hexes, reference
 from geo.settings import get_settings
 from geo.store import Store
-from models import counts, evaluation, hotspots, pipeline, targeting, trends
+from models import counts, evaluation, hotspots, pipeline, profile, targeting, trends
 from models import emerging as emerging_mod
 from models.counts import Filters
 from models.pipeline import HotspotAnalysis, HotspotParams
+from models.profile import DistrictProfile
 from models.targeting import Plan, PlanConstraints
 from ui import maps
 
@@ -170,6 +171,25 @@ def trend_series(token: str, filters: Filters) -> pd.DataFrame:
 def period_comparison(token: str, filters: Filters, earlier: tuple[str, ...], later: tuple[str, ...],
                       level: str = "district") -> pd.DataFrame:
     """Change between two periods by district and crime type (or by LSOA)."""
-    frame = counts.filter_incidents(incidents(token), dataclasses.replace(filters, months=()))
+    every_month = dataclasses.replace(filters, months=())
+    frame = counts.filter_incidents(incidents(token), every_month)
+    if level == "community":
+        communities = hotspot_analysis(token, every_month, HotspotParams(resolution=filters.resolution)).communities
+        owner = {cell: (row.community_id, row.name) for row in communities.itertuples() for cell in row.cells}
+        found = frame[filters.cell_column].map(lambda c: owner.get(int(c)))
+        frame = frame.loc[found.notna()].assign(
+            community_id=[o[0] for o in found.dropna()], community=[o[1] for o in found.dropna()]
+        )
+        return trends.compare_groups(frame, earlier, later, ("community_id", "community"))
     by = ("district", "crime_type") if level == "district" else ("lsoa_code", "lsoa_name")
     return trends.compare_groups(frame, earlier, later, by)
+
+
+@st.cache_data(show_spinner="Building the profile…", max_entries=8)
+def district_profile(token: str, district: str) -> DistrictProfile:
+    """The profile of one district over every loaded month (communities at resolution 9)."""
+    frame = incidents(token)
+    residents = districts().set_index("district")
+    communities = hotspot_analysis(token, Filters(), HotspotParams()).communities
+    return profile.district_profile(frame, district, store().months(), int(residents.loc[district, "persons"]),
+                                    int(residents.loc[district, "households"]), communities)

@@ -23,6 +23,7 @@ import shapely
 from fpdf import FPDF
 from PIL import Image, ImageDraw
 
+from models.profile import DistrictProfile
 from models.disclosure import check_public_fields, check_public_text, public_count
 from models.targeting import CRIMESTOPPERS, CRIMESTOPPERS_PROMISE, Plan
 
@@ -225,3 +226,50 @@ def plan_summary(plan: Plan) -> Mapping[str, object]:
         "sessions": int(len(plan.sessions)),
         "harm_covered": plan.harm_covered,
     }
+
+
+def profile_pdf(profile: DistrictProfile) -> bytes:
+    """The district profile as a printable PDF (headline figures, crime mix, communities)."""
+    pdf = FPDF(format="A4", unit="mm")
+    pdf.set_title(f"Precision Hotspots - {profile.district} profile")
+    pdf.set_author(PRODUCER)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 16)
+    _para(pdf, _latin1(f"{profile.district}: serious and organised crime profile"), 8)
+    pdf.set_font("Helvetica", size=10)
+    _para(pdf, _latin1(f"Months: {', '.join(profile.months)}. Source: data.police.uk street-level crime (OGL v3.0); "
+                       f"census 2011 residents."))
+    pdf.ln(2)
+    pdf.set_font("Helvetica", "B", 12)
+    _para(pdf, "Headline figures", 7)
+    pdf.set_font("Helvetica", size=10)
+    _para(pdf, _latin1(f"Recorded incidents: {profile.incidents:,}.  Residents: {profile.residents:,}.  "
+                       f"Households: {profile.households:,}."))
+    _para(pdf, _latin1(f"Incidents per 1,000 residents per month: {profile.rate_per_1000:.1f}."))
+    _para(pdf, _latin1(profile.change_text))
+    pdf.ln(2)
+    pdf.set_font("Helvetica", "B", 12)
+    _para(pdf, "Crime mix against the West Yorkshire average", 7)
+    pdf.set_font("Helvetica", size=9)
+    with pdf.table(col_widths=(70, 30, 35, 45), text_align=("LEFT", "RIGHT", "RIGHT", "RIGHT")) as table:
+        table.row(["Crime type", "Incidents", f"{profile.district} %", "West Yorkshire %"])
+        for r in profile.mix.itertuples():
+            table.row([_latin1(r.crime_type), f"{r.incidents:,}", f"{100 * r.district_share:.1f}",
+                       f"{100 * r.west_yorkshire_share:.1f}"])
+    pdf.ln(3)
+    pdf.set_font("Helvetica", "B", 12)
+    _para(pdf, "Top hotspot communities", 7)
+    pdf.set_font("Helvetica", size=9)
+    if profile.communities.empty:
+        _para(pdf, "No significant hotspot community in this district for these months.")
+    else:
+        with pdf.table(col_widths=(18, 100, 25, 30), text_align=("LEFT", "LEFT", "RIGHT", "RIGHT")) as table:
+            table.row(["Id", "Community", "Incidents", "Residents"])
+            for r in profile.communities.itertuples():
+                table.row([r.community_id, _latin1(r.name), f"{r.incidents:,}", f"{r.residents:,}"])
+    pdf.ln(3)
+    pdf.set_font("Helvetica", "B", 12)
+    _para(pdf, "Organised crime groups", 7)
+    pdf.set_font("Helvetica", size=10)
+    _para(pdf, "No organised crime group data is loaded in this version.")
+    return bytes(pdf.output())

@@ -19,9 +19,9 @@ pytestmark = pytest.mark.app
 
 PASSWORD = "correct horse battery staple"
 ROLE_TITLES = {
-    "silver": {"Home", "Hotspot map", "Hotspot communities", "Comms plan", "Trends", "Accuracy"},
+    "silver": {"Home", "Hotspot map", "Hotspot communities", "Comms plan", "Trends", "District profile", "Accuracy"},
     "comms": {"Home", "Hotspot map", "Hotspot communities", "Comms plan"},
-    "opcc": {"Home", "Trends", "Accuracy"},
+    "opcc": {"Home", "Trends", "District profile", "Accuracy"},
     "admin": {"Home", "Data", "Users", "Audit log"},
 }
 

@@ -127,7 +127,21 @@ def test_trends_page_compares_with_the_year_before(app_with_sample: AppTest):
     assert table["before"].sum() > 20_000 and table["after"].sum() > 20_000
     sentences = [m.value for m in at.markdown if m.value.startswith("- ")]
     assert sentences and all(("unlikely to be chance" in s) or ("could be chance" in s) for s in sentences)
+    community_movers = at.dataframe[3].value
+    assert community_movers.empty or community_movers["community_id"].str.startswith("HC").all()
     at.multiselect(key="trend_latest").set_value(["2016-07"]).run(timeout=300)
     assert any("2015-07 not loaded" in i.value for i in at.info)
     at.radio[0].set_value("Per 1,000 residents").run(timeout=300)
     assert not at.exception
+
+
+def test_district_profile_page(app_with_sample: AppTest):
+    at = app_with_sample.run()
+    at.switch_page("pages/profile.py").run(timeout=300)
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Residents (census 2011)"] == "522,452"  # Bradford, first in the list
+    assert any("All recorded crime in Bradford" in m.value for m in at.markdown)
+    at.selectbox(key="profile_district").set_value("Calderdale").run(timeout=300)
+    assert {m.label: m.value for m in at.metric}["Residents (census 2011)"] == "203,826"
+    assert "HC" in at.dataframe[0].value["Id"].iloc[0]

@@ -1,0 +1,51 @@
+"""District profile: one printable serious and organised crime profile per district."""
+
+from __future__ import annotations
+
+import altair as alt
+import streamlit as st
+
+from geo.settings import get_settings
+from ui import cache, charts, exports
+
+settings = get_settings()
+token = st.session_state["store_token"]
+st.title("District profile")
+district = st.selectbox("District", sorted(settings.districts.values()), key="profile_district")
+profile = cache.district_profile(token, district)
+
+m = st.columns(4)
+m[0].metric("Incidents", f"{profile.incidents:,}", help=", ".join(profile.months))
+m[1].metric("Per 1,000 residents a month", f"{profile.rate_per_1000:.1f}")
+m[2].metric("Residents (census 2011)", f"{profile.residents:,}")
+m[3].metric("Households", f"{profile.households:,}")
+st.markdown(profile.change_text)
+
+st.subheader("Crime mix against the West Yorkshire average")
+mix = profile.mix.melt(id_vars=["crime_type"], value_vars=["district_share", "west_yorkshire_share"],
+                       var_name="area", value_name="share")
+mix["area"] = mix["area"].map({"district_share": district, "west_yorkshire_share": "West Yorkshire"})
+st.altair_chart(
+    alt.Chart(mix).mark_bar().encode(
+        y=alt.Y("crime_type:N", sort="-x", title=None, axis=alt.Axis(labelLimit=240)),
+        x=alt.X("share:Q", axis=alt.Axis(format="%"), title="Share of incidents"),
+        yOffset="area:N",
+        color=alt.Color("area:N", scale=alt.Scale(range=charts.OKABE_ITO), title=None),
+        tooltip=["crime_type", "area", alt.Tooltip("share:Q", format=".1%")],
+    ).properties(height=420),
+    width="stretch",
+)
+
+st.subheader("Top hotspot communities")
+if profile.communities.empty:
+    st.info("No significant hotspot community in this district for the loaded months.")
+else:
+    st.dataframe(profile.communities.rename(columns={"community_id": "Id", "name": "Community", "incidents": "Incidents",
+                                                     "harm": "Harm score", "residents": "Residents"}),
+                 hide_index=True, width="stretch")
+
+st.subheader("Organised crime groups")
+st.info("No organised crime group data is loaded in this version.")
+
+st.download_button("Profile (PDF)", exports.profile_pdf(profile), f"precision_profile_{district.lower()}.pdf",
+                   "application/pdf")
