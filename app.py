@@ -24,6 +24,7 @@ PAGES = {
     "comms": st.Page("pages/comms_plan.py", title="Comms plan", icon=":material/campaign:", url_path="communications-plan"),
     "trends": st.Page("pages/trends.py", title="Trends", icon=":material/trending_up:", url_path="crime-trends"),
     "profile": st.Page("pages/profile.py", title="District profile", icon=":material/location_city:", url_path="district-profile"),
+    "ocg": st.Page("pages/ocg.py", title="Organised crime groups", icon=":material/hub:", url_path="organised-crime-groups"),
     "accuracy": st.Page("pages/accuracy.py", title="Accuracy", icon=":material/target:", url_path="backtest-accuracy"),
     "data": st.Page("pages/data.py", title="Data", icon=":material/upload:", url_path="data-upload"),
     "users": st.Page("pages/users.py", title="Users", icon=":material/manage_accounts:", url_path="user-management"),
@@ -48,6 +49,7 @@ else:
     auth.account_panel(user)
 cache.numba_warm_up()
 token = loading.ensure_data(cache.store())
+loading.ensure_ocg_demo()
 st.session_state["store_token"] = token
 current = next(k for k, page in PAGES.items() if page.url_path == navigation.url_path)
 if current in FILTERED:

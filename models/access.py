@@ -22,14 +22,14 @@ ROLES: dict[str, str] = {
 
 #: Pages each role may open (keys of app.PAGES).
 ROLE_PAGES: dict[str, frozenset[str]] = {
-    "silver": frozenset({"home", "map", "communities", "comms", "trends", "profile", "accuracy"}),
+    "silver": frozenset({"home", "map", "communities", "comms", "trends", "profile", "ocg", "accuracy"}),
     "comms": frozenset({"home", "map", "communities", "comms"}),
     "opcc": frozenset({"home", "trends", "profile", "accuracy"}),
     "admin": frozenset({"home", "data", "users", "audit"}),
 }
 
 #: Pages of the demo mode (no sign-in): public data only.
-DEMO_PAGES: frozenset[str] = frozenset({"home", "map", "communities", "comms", "trends", "profile", "accuracy"})
+DEMO_PAGES: frozenset[str] = frozenset({"home", "map", "communities", "comms", "trends", "profile", "ocg", "accuracy"})
 
 #: The message for every failed sign-in (it never says which part was wrong).
 SIGN_IN_FAILED = "Sign-in failed: check your user name and password."

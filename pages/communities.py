@@ -8,7 +8,7 @@ from streamlit_folium import st_folium
 from geo.settings import get_settings
 from models.emerging import enough_months
 from models.hotspots import BIN_LABELS
-from ui import cache, context, maps, panels
+from ui import auth, cache, context, maps, panels
 
 settings = get_settings()
 ctx = context.analysis_page("Hotspot communities")
@@ -36,6 +36,8 @@ with left:
               returned_objects=[])
 with right:
     panels.community_profile(picked)
+    if auth.may_see_ocg_details() and (ocg_data := cache.ocg(token)) is not None:
+        panels.community_ocgs(ocg_data, picked, chosen.resolution)
 
 st.subheader("Emerging hot spots")
 months = sorted(cache.filtered(token, chosen)["month"].astype(str).unique())

@@ -15,6 +15,7 @@ PAGE_HELP = {
     "comms": "flyer drops and Facebook Live sessions in hotspot communities, with exports",
     "trends": "monthly counts and rates by district, changes and whether they are chance",
     "profile": "one printable profile per district: headline figures, crime mix, top communities",
+    "ocg": "organised crime groups by district and criminality, disruptions, quarterly return",
     "accuracy": "how well each ranking of hexagons anticipated later crime (hit rate, PAI)",
     "data": "load data.police.uk months (CSV or zip)",
     "users": "who may sign in, and their roles",

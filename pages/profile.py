@@ -6,7 +6,8 @@ import altair as alt
 import streamlit as st
 
 from geo.settings import get_settings
-from ui import cache, charts, exports
+from models.ocg import counts_by_criminality
+from ui import auth, cache, charts, exports
 
 settings = get_settings()
 token = st.session_state["store_token"]
@@ -45,7 +46,15 @@ else:
                  hide_index=True, width="stretch")
 
 st.subheader("Organised crime groups")
-st.info("No organised crime group data is loaded in this version.")
+ocg_data = cache.ocg(token)
+if not auth.may_see_ocg_counts():
+    st.caption("Not shown for your role.")
+elif ocg_data is None:
+    st.info("No organised crime group data is loaded.")
+else:
+    if ocg_data.synthetic:
+        st.caption("SYNTHETIC DEMONSTRATION DATA: not real intelligence.")
+    st.dataframe(counts_by_criminality(ocg_data.register, district), hide_index=True)
 
 st.download_button("Profile (PDF)", exports.profile_pdf(profile), f"precision_profile_{district.lower()}.pdf",
                    "application/pdf")

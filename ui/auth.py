@@ -69,8 +69,8 @@ def account_panel(user: User) -> None:
 def demo_banner() -> None:
     """The banner of the demo mode."""
     st.warning(
-        "Demo mode: public data.police.uk data only, no sign-in. Police intelligence on "
-        "organised crime groups is never shown here.",
+        "Demo mode, no sign-in: public data.police.uk crime data, and SYNTHETIC organised "
+        "crime group data made for demonstration. No police intelligence is shown here.",
         icon=":material/info:",
     )
 
@@ -84,3 +84,15 @@ def record_export(what: str, context: dict[str, object]) -> None:
 def role_description(role: str) -> str:
     """What a role may do, in words."""
     return ROLES.get(role, role)
+
+
+def may_see_ocg_details() -> bool:
+    """Silver users see OCG details; so does the demo mode, whose OCG data is synthetic."""
+    user = current_user()
+    return user is not None and (user.role == "silver" or is_demo())
+
+
+def may_see_ocg_counts() -> bool:
+    """OPCC users see OCG counts only; silver and the demo mode see them too."""
+    user = current_user()
+    return user is not None and (user.role in {"silver", "opcc"} or is_demo())

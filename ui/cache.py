@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 from libpysal.weights import W
 
-from geo import boundaries, hexes, reference
+from geo import boundaries, hexes, ocg_store, reference
 from geo.settings import get_settings
 from geo.store import Store
 from models import counts, evaluation, hotspots, pipeline, profile, targeting, trends
@@ -193,3 +193,10 @@ def district_profile(token: str, district: str) -> DistrictProfile:
     communities = hotspot_analysis(token, Filters(), HotspotParams()).communities
     return profile.district_profile(frame, district, store().months(), int(residents.loc[district, "persons"]),
                                     int(residents.loc[district, "households"]), communities)
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def ocg(token: str) -> ocg_store.OcgData | None:
+    """The stored OCG data (None when none is stored)."""
+    del token
+    return ocg_store.load_ocg()

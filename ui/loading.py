@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from geo import ocg_store
 from geo.errors import PrecisionError
 from geo.ingest import ingest
 from geo.settings import get_settings
@@ -33,3 +34,12 @@ def ensure_data(store: Store) -> str:
     bar.empty()
     st.toast(f"Loaded {summary.stored:,} incidents for {', '.join(summary.months)}.")
     return store.token()
+
+
+def ensure_ocg_demo() -> None:
+    """Store the bundled synthetic OCG demo files when no OCG data is stored (labelled
+    synthetic wherever shown)."""
+    try:
+        ocg_store.ensure_demo()
+    except PrecisionError as exc:
+        st.error(f"The synthetic OCG demo files could not be loaded: {exc}")

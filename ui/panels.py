@@ -10,7 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from geo import hexes
+from geo.ocg_store import OcgData
 from models.counts import cell_profile
+from models.ocg import ocgs_in_cells
 from models.hotspots import BIN_LABELS, HotspotResult
 from models.pipeline import HotspotAnalysis
 from models.targeting import Plan
@@ -179,3 +181,13 @@ def plan_drops(plan: Plan) -> None:
                                    "streets": "Streets"}),
         hide_index=True, width="stretch",
     )
+
+
+def community_ocgs(data: OcgData, community: pd.Series, resolution: int) -> None:
+    """OCGs with activity inside a community (silver users and the synthetic demo only)."""
+    found = ocgs_in_cells(data.activity, data.register, list(community["cells"]), resolution)
+    st.markdown("**Organised crime groups active here**" + (" (SYNTHETIC DEMONSTRATION DATA)" if data.synthetic else ""))
+    if found.empty:
+        st.caption("No recorded OCG activity inside this community.")
+    else:
+        st.dataframe(found, hide_index=True, width="stretch")

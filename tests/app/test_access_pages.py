@@ -19,7 +19,7 @@ pytestmark = pytest.mark.app
 
 PASSWORD = "correct horse battery staple"
 ROLE_TITLES = {
-    "silver": {"Home", "Hotspot map", "Hotspot communities", "Comms plan", "Trends", "District profile", "Accuracy"},
+    "silver": {"Home", "Hotspot map", "Hotspot communities", "Comms plan", "Trends", "District profile", "Organised crime groups", "Accuracy"},
     "comms": {"Home", "Hotspot map", "Hotspot communities", "Comms plan"},
     "opcc": {"Home", "Trends", "District profile", "Accuracy"},
     "admin": {"Home", "Data", "Users", "Audit log"},
@@ -81,3 +81,14 @@ def test_admin_uploads_a_month_and_sees_the_audit(secured: Path):
     assert "sign_in" in at.dataframe[0].value["action"].tolist()
     at.switch_page("pages/users.py").run()
     assert sorted(at.dataframe[0].value["User name"]) == ["admin1", "comms1", "opcc1", "silver1"]
+
+
+def test_comms_users_never_see_ocg_data(secured: Path):
+    at = _sign_in(AppTest.from_file(APP, default_timeout=300).run(), "comms1", PASSWORD)
+    at.switch_page("pages/communities.py").run(timeout=300)
+    assert not at.exception
+    assert not any("Organised crime groups" in m.value for m in at.markdown)
+    at.switch_page("pages/comms_plan.py").run(timeout=300)
+    assert not at.exception
+    columns = {c for d in at.dataframe for c in d.value.columns}
+    assert not {"ocg_id", "alias", "threat_tier", "principal_criminality"} & columns

@@ -145,3 +145,26 @@ def test_district_profile_page(app_with_sample: AppTest):
     at.selectbox(key="profile_district").set_value("Calderdale").run(timeout=300)
     assert {m.label: m.value for m in at.metric}["Residents (census 2011)"] == "203,826"
     assert "HC" in at.dataframe[0].value["Id"].iloc[0]
+
+
+def test_ocg_page_shows_synthetic_data_and_records_a_disruption(app_with_sample: AppTest):
+    at = app_with_sample.run()
+    at.switch_page("pages/ocg.py").run(timeout=300)
+    assert not at.exception
+    assert any("SYNTHETIC DEMONSTRATION DATA" in e.value for e in at.error)
+    table = at.dataframe[0].value
+    assert table.loc["Total", "Total"] == 146
+    before = len(at.dataframe[1].value)
+    at.text_input[0].set_value("E01011365")
+    at.button[0].click().run(timeout=300)
+    assert any("Recorded a" in s.value for s in at.success)
+    assert len(at.dataframe[1].value) == before + 1
+    at.text_input[0].set_value("not a code")
+    at.button[0].click().run(timeout=300)
+    assert any("Not recorded" in e.value for e in at.error)
+
+
+def test_communities_page_lists_ocgs_in_demo_mode(app_with_sample: AppTest):
+    at = app_with_sample.run()
+    at.switch_page("pages/communities.py").run(timeout=300)
+    assert any("Organised crime groups active here" in m.value for m in at.markdown)

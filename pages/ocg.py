@@ -1,0 +1,81 @@
+"""Organised crime groups: the register by district and criminality, activity, disruptions
+and the quarterly return. Silver users only (and the demo mode, with synthetic data)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from geo import audit
+from geo.ocg_store import store_ocg
+from models.ocg import DISRUPTION_LEVELS, STRANDS, by_district_and_criminality, check_activity, quarterly_return
+from ui import auth, cache, charts
+
+token = st.session_state["store_token"]
+data = cache.ocg(token)
+st.title("Organised crime groups")
+if data is None:
+    st.info("No organised crime group data is loaded. An administrator loads it with "
+            "`python -m geo.ocg_store REGISTER.csv ACTIVITY.csv`.")
+    st.stop()
+if data.synthetic:
+    st.error("SYNTHETIC DEMONSTRATION DATA: not real intelligence. Made by a seeded generator "
+             "to the published strategy's figures.", icon=":material/science:")
+st.caption(f"Source: {data.source}. {len(data.register)} OCGs, {len(data.activity):,} activity records.")
+
+st.subheader("OCGs by home district and principal criminality")
+st.dataframe(by_district_and_criminality(data.register), width="stretch")
+st.caption(f"Operating across county borders: {int((data.register['cross_border'] == 'yes').sum())}.")
+
+st.subheader("Activity over time")
+monthly = data.activity.assign(month=data.activity["date"].str[:7]).groupby(["month", "activity_type"]).size().rename("records").reset_index()
+st.altair_chart(
+    alt.Chart(monthly).mark_bar().encode(
+        x=alt.X("month:O", title="Month"), y=alt.Y("records:Q", title="Records"),
+        color=alt.Color("activity_type:N", scale=alt.Scale(range=charts.OKABE_ITO), title="Activity"),
+        tooltip=["month", "activity_type", "records"],
+    ).properties(height=300),
+    width="stretch",
+)
+
+st.subheader("Disruptions log")
+if recorded := st.session_state.pop("ocg_recorded", None):
+    st.success(recorded)
+disruptions = data.activity[data.activity["activity_type"] == "disruption"].sort_values("date", ascending=False)
+st.dataframe(disruptions[["date", "ocg_id", "disruption_level", "strand", "lsoa_code"]], hide_index=True,
+             width="stretch", height=260)
+with st.form("record_disruption", clear_on_submit=True):
+    st.markdown("**Record a disruption**")
+    c = st.columns(5)
+    ocg_id = c[0].selectbox("OCG", data.register["ocg_id"].tolist())
+    when = c[1].date_input("Date", value=dt.date.today(), max_value=dt.date.today())
+    level = c[2].selectbox("Level", DISRUPTION_LEVELS)
+    strand = c[3].selectbox("4P strand", STRANDS)
+    lsoa = c[4].text_input("LSOA code", placeholder="E01011365")
+    if st.form_submit_button("Record"):
+        entry = pd.DataFrame([{"ocg_id": ocg_id, "date": when.isoformat(), "longitude": "", "latitude": "",
+                               "lsoa_code": lsoa.strip().upper(), "activity_type": "disruption",
+                               "disruption_level": level, "strand": strand, "line": 1}])
+        good, rejects = check_activity(entry, set(data.register["ocg_id"]))
+        if len(rejects):
+            st.error(f"Not recorded: {rejects['reason'].iloc[0]}")
+        else:
+            good[[f"h3_r{r}" for r in (7, 8, 9, 10)]] = 0
+            store_ocg(data.register, pd.concat([data.activity, good], ignore_index=True), data.synthetic, data.source)
+            audit.record("upload", auth.current_user().username, f"disruption {ocg_id} {level} {strand}")
+            cache.ocg.clear()
+            st.session_state["ocg_recorded"] = f"Recorded a {level} {strand} disruption of {ocg_id}."
+            st.rerun()
+
+st.subheader("Quarterly return (disruptions by level and 4P strand)")
+ret = quarterly_return(data.activity)
+st.dataframe(ret, hide_index=True, width="stretch")
+st.download_button(
+    "Quarterly return (CSV)",
+    (("# SYNTHETIC DEMONSTRATION DATA\n" if data.synthetic else "") + ret.to_csv(index=False)).encode("utf-8-sig"),
+    "precision_ocg_quarterly_return.csv", "text/csv",
+    on_click=auth.record_export, args=("precision_ocg_quarterly_return.csv", {"rows": len(ret)}),
+)
