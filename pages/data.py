@@ -7,6 +7,7 @@ import streamlit as st
 from geo import audit
 from geo.errors import PrecisionError
 from geo.ingest import ingest_parsed
+from geo.ocg_store import store_ocg, validate_files
 from geo.police_uk import REJECT_REASONS, parse_upload
 from ui import auth, cache
 
@@ -39,3 +40,32 @@ if uploads and st.button("Load", type="primary"):
         if len(summary.rejects):
             st.dataframe(summary.rejects.assign(reason=summary.rejects["reason"].map(lambda r: REJECT_REASONS.get(r, r))),
                          hide_index=True, width="stretch")
+
+st.divider()
+st.subheader("Organised crime group data")
+st.markdown(
+    "Upload the OCG register and its activity file together (columns in `data/README.md`). "
+    "Every row is checked; activity of an OCG not in the register is rejected. The stored "
+    "OCG tables are replaced only when both files can be read."
+)
+c = st.columns(2)
+register_file = c[0].file_uploader("Register (CSV)", type=["csv"], key="ocg_register")
+activity_file = c[1].file_uploader("Activity (CSV)", type=["csv"], key="ocg_activity")
+synthetic = st.checkbox("These files are synthetic demonstration data", key="ocg_synthetic")
+if register_file and activity_file and st.button("Load OCG data", type="primary"):
+    user = auth.current_user()
+    names = [register_file.name, activity_file.name]
+    try:
+        register, activity, rejects = validate_files(register_file.getvalue(), register_file.name,
+                                                     activity_file.getvalue(), activity_file.name)
+    except PrecisionError as exc:
+        audit.record("upload_rejected", user.username, str(exc), {"files": names})
+        st.error(f"Nothing was stored. {exc}")
+    else:
+        store_ocg(register, activity, synthetic, ", ".join(names))
+        cache.ocg.clear()
+        audit.record("upload", user.username, f"{len(register)} OCGs, {len(activity)} activity records",
+                     {"files": names, "rejected": len(rejects), "synthetic": synthetic})
+        st.success(f"Stored {len(register)} OCGs and {len(activity):,} activity records; {len(rejects)} rows rejected.")
+        if len(rejects):
+            st.dataframe(rejects, hide_index=True, width="stretch")

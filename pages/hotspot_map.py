@@ -7,7 +7,8 @@ from streamlit_folium import st_folium
 
 from geo.settings import get_settings
 from models.hotspots import BIN_LABELS
-from ui import cache, context, maps, panels
+from models.ocg import CRIMINALITY
+from ui import auth, cache, context, maps, panels
 
 settings = get_settings()
 ctx = context.analysis_page("Hotspot map")
@@ -16,6 +17,16 @@ token, chosen, params = ctx.token, ctx.filters, ctx.params
 left_controls, right_controls = st.columns([3, 2])
 view = left_controls.radio("Show", ["Incident counts", "Gi* hot spots"], horizontal=True)
 show_communities = right_controls.toggle("Community outlines", value=view == "Gi* hot spots")
+ocg_data = cache.ocg(token) if auth.may_see_ocg_details() else None
+overlay = None
+if ocg_data is not None:
+    picked = right_controls.multiselect("OCG activity by principal criminality", list(CRIMINALITY), key="ocg_layer",
+                                        placeholder="Off")
+    if picked:
+        chosen_groups = ocg_data.register[ocg_data.register["principal_criminality"].isin(picked)]
+        overlay = maps.ocg_hex_layer(ocg_data.activity[ocg_data.activity["ocg_id"].isin(chosen_groups["ocg_id"])],
+                                     chosen_groups, chosen.resolution, CRIMINALITY,
+                                     settings.map_coordinate_decimals, ocg_data.synthetic)
 selected = cache.filtered(token, chosen)
 analysis = cache.hotspot_analysis(token, chosen, params) if view == "Gi* hot spots" or show_communities else None
 
@@ -40,6 +51,7 @@ with left:
         panels.view_bounds(cache.districts(), chosen.districts),
         tiles=settings.map_tiles,
         communities=maps.community_features(analysis.communities) if show_communities and analysis else None,
+        overlay=overlay,
     )
     clicked = st_folium(fmap, key="hotspot_map", height=620, use_container_width=True,
                         returned_objects=["last_object_clicked"])

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import json
+import warnings
 from collections.abc import Sequence
 
 import folium
@@ -96,7 +97,9 @@ def classify_counts(counts: np.ndarray, k: int = 6, scheme: str = "Quantiles") -
     if k == 1:
         upper = [int(distinct[-1])]
     else:
-        classifier = getattr(mapclassify, scheme)(y, k=k)
+        with warnings.catch_warnings():  # mapclassify warns when it merges equal bounds; handled below
+            warnings.simplefilter("ignore", UserWarning)
+            classifier = getattr(mapclassify, scheme)(y, k=k)
         upper = sorted({int(np.floor(b)) for b in classifier.bins} | {int(distinct[-1])})
     upper = [u for u in upper if (distinct <= u).any()]
     index = np.searchsorted(np.array(upper), y, side="left")
@@ -182,7 +185,7 @@ class _Legend(MacroElement):
     _template = Template(
         """
         {% macro html(this, kwargs) %}
-        <div class="ph-legend" style="position:absolute; bottom:24px; right:10px; z-index:1000;
+        <div class="ph-legend" style="position:absolute; bottom:{{ this.bottom_px }}px; right:10px; z-index:1000;
              background:rgba(255,255,255,0.92); padding:6px 8px; border:1px solid #999;
              border-radius:4px; font:12px/1.35 sans-serif;">
           {{ this.body }}
@@ -191,10 +194,11 @@ class _Legend(MacroElement):
         """
     )
 
-    def __init__(self, body: str) -> None:
+    def __init__(self, body: str, bottom_px: int = 24) -> None:
         super().__init__()
         self._name = "Legend"
         self.body = body
+        self.bottom_px = int(bottom_px)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -289,6 +293,31 @@ def bins_to_hex_layer(cells: np.ndarray, bins: np.ndarray, z: np.ndarray, labels
     )
 
 
+#: Colours of OCG principal criminality (Okabe-Ito, colour-blind safe).
+CRIMINALITY_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000"]
+
+
+def ocg_hex_layer(activity: pd.DataFrame, register: pd.DataFrame, resolution: int, criminality: Sequence[str],
+                  decimals: int = 5, synthetic: bool = False) -> HexLayer:
+    """Hexagons with OCG activity, coloured by the principal criminality most active in each."""
+    column = f"h3_r{resolution}"
+    joined = activity[activity[column] != 0].merge(register[["ocg_id", "principal_criminality"]], on="ocg_id")
+    if joined.empty:
+        return HexLayer({"type": "FeatureCollection", "features": []}, [], [], "", "")
+    per_cell = joined.groupby([column, "principal_criminality"]).size().rename("n").reset_index()
+    top = per_cell.sort_values(["n", "principal_criminality"], ascending=[False, True]).drop_duplicates(column)
+    totals = joined.groupby(column).size()
+    order = list(criminality)
+    cells = top[column].to_numpy(dtype=np.int64)
+    k = np.array([order.index(c) for c in top["principal_criminality"]])
+    features = hex_features(cells, totals.reindex(cells).to_numpy(), k, decimals)
+    counts = top["principal_criminality"].value_counts()
+    title = "OCG activity (SYNTHETIC DEMONSTRATION DATA)" if synthetic else "OCG activity"
+    return HexLayer(features, CRIMINALITY_COLOURS[: len(order)],
+                    [(c, CRIMINALITY_COLOURS[i], int(counts.get(c, 0))) for i, c in enumerate(order) if counts.get(c, 0)],
+                    title, "OCG activity records")
+
+
 def community_features(communities: gpd.GeoDataFrame, decimals: int = 5) -> dict:
     """Community outlines as GeoJSON with escaped ``label`` text for tooltips."""
     if communities.empty:
@@ -308,6 +337,7 @@ def hex_map(
     *,
     tiles: str | None,
     communities: dict | None = None,
+    overlay: HexLayer | None = None,
 ) -> folium.Map:
     """Return a map of shaded hexagons, district boundaries, a legend and optional outlines.
 
@@ -319,6 +349,8 @@ def hex_map(
         As for :func:`base_map`.
     communities : dict, optional
         :func:`community_features` to draw as outlines.
+    overlay : HexLayer, optional
+        A second hexagon layer drawn on top with thick outlines (OCG activity).
     """
     fmap = base_map(outlines, bounds, tiles)
     if layer.features["features"]:
@@ -337,6 +369,16 @@ def hex_map(
             smooth_factor=0,
         ).add_to(fmap)
         fmap.add_child(_Legend(legend_html(layer.title, layer.legend)))
+    if overlay is not None and overlay.features["features"]:
+        overlay_colours = overlay.colours
+        folium.GeoJson(
+            overlay.features,
+            name=overlay.title,
+            style_function=lambda f: {"fillColor": overlay_colours[f["properties"]["k"]], "fillOpacity": 0.55,
+                                      "color": overlay_colours[f["properties"]["k"]], "weight": 2.5},
+            tooltip=folium.GeoJsonTooltip(fields=["n"], aliases=[overlay.value_label]),
+        ).add_to(fmap)
+        fmap.add_child(_Legend(legend_html(overlay.title, overlay.legend), bottom_px=230))
     if communities and communities["features"]:
         folium.GeoJson(
             communities,

@@ -92,3 +92,11 @@ def test_comms_users_never_see_ocg_data(secured: Path):
     assert not at.exception
     columns = {c for d in at.dataframe for c in d.value.columns}
     assert not {"ocg_id", "alias", "threat_tier", "principal_criminality"} & columns
+
+
+def test_admin_data_page_offers_both_uploads(secured: Path):
+    at = _sign_in(AppTest.from_file(APP, default_timeout=300).run(), "admin1", PASSWORD)
+    at.switch_page("pages/data.py").run(timeout=300)
+    assert not at.exception
+    assert at.title[0].value == "Data"
+    assert any(s.value == "Organised crime group data" for s in at.subheader)

@@ -92,3 +92,22 @@ def test_map_uses_local_leaflet_only_and_sends_only_non_empty_cells():
 def test_legend_escapes_its_text():
     out = maps.legend_html("<script>alert(1)</script>", [("<b>x</b>", "#fff", 3)])
     assert "<script>" not in out and "<b>x</b>" not in out and "&lt;script&gt;" in out
+
+
+def test_ocg_overlay_colours_cells_by_the_most_active_criminality():
+    from geo.hexes import latlng_to_cells
+    from models.ocg import CRIMINALITY
+
+    cells = latlng_to_cells(np.array([53.80, 53.80, 53.80, 53.70]), np.array([-1.55, -1.55, -1.55, -1.80]), 9)
+    activity = pd.DataFrame({"ocg_id": ["OCG-001", "OCG-002", "OCG-002", "OCG-001"], "h3_r9": cells})
+    register = pd.DataFrame({"ocg_id": ["OCG-001", "OCG-002"], "principal_criminality": ["firearms", "drugs supply"]})
+    layer = maps.ocg_hex_layer(activity, register, 9, CRIMINALITY, synthetic=True)
+    by_cell = {f["id"]: (f["properties"]["n"], f["properties"]["k"]) for f in layer.features["features"]}
+    from geo.hexes import cell_to_str
+
+    assert by_cell[cell_to_str(cells[0])] == (3, CRIMINALITY.index("drugs supply"))
+    assert by_cell[cell_to_str(cells[3])] == (1, CRIMINALITY.index("firearms"))
+    assert "SYNTHETIC" in layer.title
+    d = _districts()
+    html = maps.hex_map(layer, maps.district_outlines(d), tuple(d.total_bounds), tiles=None, overlay=layer).get_root().render()
+    assert "OCG activity (SYNTHETIC DEMONSTRATION DATA)" in html
