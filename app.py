@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.settings import REPO_DIR
+from geo.settings import REPO_DIR, get_settings
 from models import access
 from ui import auth, cache, filters, loading
 
@@ -36,7 +36,8 @@ ANALYSED = {"map", "communities", "comms"}
 
 user = auth.current_user()
 if user is None:
-    st.navigation([st.Page(auth.sign_in_page, title="Sign in", icon=":material/login:", url_path="sign-in")]).run()
+    sign_in = auth.sso_page if get_settings().auth_mode == "oidc" else auth.sign_in_page
+    st.navigation([st.Page(sign_in, title="Sign in", icon=":material/login:", url_path="sign-in")]).run()
     st.stop()
 # Only the role's pages are registered: any other page is absent from the navigation, and
 # its URL falls back to the home page.

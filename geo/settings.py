@@ -12,6 +12,10 @@ Environment variables (read once, when the default settings are first built):
     Folder of the incident store (default ``<repo>/store``).
 ``PRECISION_MAP_TILES``
     Background tiles of the map: a folium tile name, or ``none`` for no tiles (offline).
+``PRECISION_AUTH``
+    ``password`` (default: the users file's bcrypt hashes) or ``oidc`` (single sign-on
+    through Streamlit's ``st.login``; needs an ``[auth]`` section in
+    ``.streamlit/secrets.toml``).
 ``PRECISION_USERS``
     The users file (default ``<repo>/config/users.json``); without one the app runs in demo
     mode (public data only, no sign-in).
@@ -124,6 +128,8 @@ class Settings:
         Number of colour classes in the map legend.
     users_file : Path
         JSON file of users and password hashes (see :mod:`geo.users`).
+    auth_mode : str
+        ``"password"`` or ``"oidc"`` (single sign-on; users listed by e-mail address).
     audit_path : Path or None
         Append-only audit log (JSON lines); None puts it in the store folder (see
         :attr:`audit_file`).
@@ -145,6 +151,7 @@ class Settings:
     map_coordinate_decimals: int = 5
     map_classes: int = 6
     users_file: Path = REPO_DIR / "config" / "users.json"
+    auth_mode: str = "password"
     audit_path: Path | None = None
 
     @property
@@ -158,6 +165,8 @@ class Settings:
                 f"h3_default_resolution {self.h3_default_resolution} is not among "
                 f"h3_resolutions {self.h3_resolutions}"
             )
+        if self.auth_mode not in {"password", "oidc"}:
+            raise SettingsError(f"auth_mode must be 'password' or 'oidc', not {self.auth_mode!r}")
         if not set(self.h3_resolutions) <= set(STORED_RESOLUTIONS):
             raise SettingsError(
                 f"h3_resolutions {self.h3_resolutions} must be among {STORED_RESOLUTIONS}"
@@ -171,6 +180,8 @@ def _from_environment() -> Settings:
     kwargs: dict[str, object] = {}
     if store := os.environ.get("PRECISION_STORE"):
         kwargs["store_dir"] = Path(store).expanduser().resolve()
+    if auth := os.environ.get("PRECISION_AUTH"):
+        kwargs["auth_mode"] = auth.strip().lower()
     if users := os.environ.get("PRECISION_USERS"):
         kwargs["users_file"] = Path(users).expanduser().resolve()
     if (tiles := os.environ.get("PRECISION_MAP_TILES")) is not None:

@@ -59,12 +59,17 @@ def write_users(users: dict[str, User], path: Path | None = None) -> None:
     atomic_write_bytes(path, json.dumps({"users": records}, indent=1).encode("utf-8"))
 
 
-def add_user(username: str, role: str, password: str, display_name: str = "", path: Path | None = None) -> User:
-    """Add or replace a user (the password is hashed here)."""
+def add_user(username: str, role: str, password: str | None, display_name: str = "", path: Path | None = None) -> User:
+    """Add or replace a user (the password is hashed here).
+
+    A user with no password (``None``) is a single sign-on user: the user name is the
+    e-mail address the identity provider signs them in with.
+    """
     name = username.strip().lower()
-    if not name or not name.replace(".", "").replace("_", "").replace("-", "").isalnum():
-        raise ValueError("user names use letters, digits, '.', '_' and '-' only")
-    user = User(name, role, hash_password(password), display_name.strip() or name)
+    allowed = name.replace(".", "").replace("_", "").replace("-", "").replace("@", "").replace("+", "")
+    if not name or not allowed.isalnum() or (password is None) != ("@" in name):
+        raise ValueError("user names use letters, digits, '.', '_' and '-'; single sign-on users are e-mail addresses")
+    user = User(name, role, "" if password is None else hash_password(password), display_name.strip() or name)
     users = read_users(path)
     users[name] = user
     write_users(users, path)
@@ -89,13 +94,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     add.add_argument("--role", required=True, choices=sorted(ROLES))
     add.add_argument("--name", default="")
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    add.add_argument("--sso", action="store_true", help="single sign-on user (the user name is an e-mail address)")
     rm = sub.add_parser("remove", help="remove a user")
     rm.add_argument("username")
     sub.add_parser("list", help="list users (never their hashes)")
     args = parser.parse_args(argv)
     try:
         if args.command == "add":
-            password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Password: ")
+            if args.sso:
+                password = None
+            else:
+                password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Password: ")
             user = add_user(args.username, args.role, password, args.name)
             print(f"added {user.username} ({user.role})")
         elif args.command == "remove":

@@ -86,6 +86,17 @@ def authenticate(users: dict[str, User], username: str, password: str) -> User |
     return user if (ok and user is not None and user.password_hash) else None
 
 
+def user_for_identity(users: dict[str, User], email: str | None) -> User | None:
+    """The user an identity provider's signed-in e-mail address maps to (single sign-on).
+
+    Users signed in through OIDC are listed in the users file under their e-mail address,
+    with no password. An address not listed gets no access.
+    """
+    if not email:
+        return None
+    return users.get(email.strip().lower())
+
+
 def pages_for(role: str | None, demo: bool = False) -> frozenset[str]:
     """Pages a role may open (the demo pages in demo mode; none for an unknown role)."""
     if demo:

@@ -8,7 +8,7 @@ from geo import audit
 from geo.errors import InputFileError
 from geo.settings import get_settings
 from geo.users import read_users
-from models.access import DEMO_USER, ROLES, SIGN_IN_FAILED, Throttle, User, authenticate
+from models.access import DEMO_USER, ROLES, SIGN_IN_FAILED, Throttle, User, authenticate, user_for_identity
 
 
 @st.cache_resource
@@ -24,7 +24,29 @@ def is_demo() -> bool:
 
 def current_user() -> User | None:
     """The signed-in user of this session (the demo user in demo mode)."""
-    return DEMO_USER if is_demo() else st.session_state.get("user")
+    if is_demo():
+        return DEMO_USER
+    if get_settings().auth_mode == "oidc":
+        if not _sso_signed_in():
+            return None
+        return user_for_identity(read_users(), st.user.get("email"))
+    return st.session_state.get("user")
+
+
+def _sso_signed_in() -> bool:
+    """Whether the identity provider has signed this browser in (False when SSO is not set up)."""
+    return bool(st.user.get("is_logged_in", False))
+
+
+def sso_page() -> None:
+    """Single sign-on: the identity provider signs the user in; the users file gives the role."""
+    st.title("Precision Hotspots")
+    st.caption("West Yorkshire serious and organised crime partnership. Authorised users only.")
+    if _sso_signed_in():
+        st.error("You are signed in, but your account has no role here. Ask an administrator.")
+        st.button("Sign out", on_click=st.logout)
+        return
+    st.button("Sign in with single sign-on", type="primary", on_click=st.login)
 
 
 def sign_in_page() -> None:
@@ -63,6 +85,8 @@ def account_panel(user: User) -> None:
         if st.button("Sign out", key="sign_out"):
             audit.record("sign_out", user.username)
             st.session_state.clear()
+            if get_settings().auth_mode == "oidc":
+                st.logout()
             st.rerun()
 
 

@@ -100,3 +100,12 @@ def test_admin_data_page_offers_both_uploads(secured: Path):
     assert not at.exception
     assert at.title[0].value == "Data"
     assert any(s.value == "Organised crime group data" for s in at.subheader)
+
+
+def test_single_sign_on_mode_offers_only_the_sso_button(secured: Path):
+    with override_settings(auth_mode="oidc"):
+        at = AppTest.from_file(APP, default_timeout=300).run()
+        assert not at.exception
+        assert [b.label for b in at.button] == ["Sign in with single sign-on"]
+        assert not at.text_input  # no password form
+        assert "pages" not in at.session_state

@@ -93,3 +93,19 @@ def test_audit_log_appends_and_reads_newest_first(tmp_path: Path):
     assert "Leeds" in log["context"].iloc[0]
     with pytest.raises(ValueError):
         audit.record("delete_everything", "jo", path=path)
+
+
+def test_single_sign_on_users_map_by_email(tmp_path: Path):
+    from models.access import user_for_identity
+
+    path = tmp_path / "users.json"
+    add_user("Ana.Smith@westyorks.example", "opcc", None, "Ana Smith", path=path)
+    users = read_users(path)
+    assert user_for_identity(users, "ana.smith@WESTYORKS.example").role == "opcc"
+    assert user_for_identity(users, "someone@else.example") is None and user_for_identity(users, None) is None
+    # a single sign-on user can never sign in with a password
+    assert authenticate(users, "ana.smith@westyorks.example", "") is None
+    with pytest.raises(ValueError):
+        add_user("no-at-sign", "opcc", None, path=path)
+    with pytest.raises(ValueError):
+        add_user("x@y.example", "opcc", "a long enough password", path=path)
