@@ -51,10 +51,9 @@ def main(argv: list[str] | None = None) -> int:
                 start = time.perf_counter()
                 layer = cache.hex_layer(token, filters, "Quantiles")
                 fmap = maps.hex_map(layer, cache.district_outlines(), tuple(cache.districts().total_bounds), tiles=None)
-                html = fmap.get_root().render()
+                size = maps.map_payload_bytes(fmap)
                 timings.append(time.perf_counter() - start)
             months = len(store.months())
-    size = len(html.encode("utf-8"))
     print(f"data: {months} month(s); map of all five districts, every crime type, H3 resolution 9")
     if args.months > 2:
         print("(replicated months repeat the sample's map points, so the hexagon count stays that of the sample)")

@@ -1,7 +1,7 @@
 """LSOA, MSOA and district polygons with census 2011 figures.
 
 All polygons are returned in EPSG:4326 (longitude, latitude degrees), as published by the
-ONS. Use :func:`to_projected` for metres (EPSG:27700).
+ONS; project with ``to_crs(settings.crs_projected)`` (EPSG:27700) for metres.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from pyogrio.errors import DataLayerError, DataSourceError
 
 from geo.errors import InputFileError
 from geo.settings import Settings, get_settings
@@ -47,7 +48,7 @@ def read_lsoas(settings: Settings | None = None) -> gpd.GeoDataFrame:
     path = settings.lsoa_boundaries
     try:
         gdf = gpd.read_file(path)
-    except Exception as exc:  # pyogrio raises several types for unreadable files
+    except (DataSourceError, DataLayerError, OSError, ValueError) as exc:
         raise InputFileError(path, f"cannot be read as GeoJSON ({exc})") from exc
     need = {"LSOA11CD", "LSOA11NM", "MSOA11CD", "MSOA11NM", "LAD11CD", "LAD11NM"}
     if missing := need - set(gdf.columns):
@@ -125,9 +126,3 @@ def points_to_lsoa(
     found = np.flatnonzero(ok)
     out[found[point_idx[first]]] = lsoas["lsoa_code"].to_numpy()[poly_idx[first]]
     return out
-
-
-def to_projected(gdf: gpd.GeoDataFrame, settings: Settings | None = None) -> gpd.GeoDataFrame:
-    """Return a copy in the projected CRS (EPSG:27700, metres)."""
-    settings = settings or get_settings()
-    return gdf.to_crs(settings.crs_projected)

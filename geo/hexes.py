@@ -103,11 +103,6 @@ def cell_to_str(cell: int) -> str:
     return h3.int_to_str(int(cell))
 
 
-def str_to_cell(text: str) -> int:
-    """Return the int form of a hexadecimal cell string."""
-    return int(h3.str_to_int(text))
-
-
 def lsoas_to_grid(lsoas: gpd.GeoDataFrame, resolution: int) -> pd.DataFrame:
     """Return the full H3 grid of the given LSOAs: every cell whose centre lies in one.
 

@@ -105,11 +105,6 @@ def record_export(what: str, context: dict[str, object]) -> None:
     audit.record("export", user.username if user else "unknown", what, context)
 
 
-def role_description(role: str) -> str:
-    """What a role may do, in words."""
-    return ROLES.get(role, role)
-
-
 def may_see_ocg_details() -> bool:
     """Silver users see OCG details; so does the demo mode, whose OCG data is synthetic."""
     user = current_user()
