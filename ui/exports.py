@@ -145,6 +145,13 @@ def outline_png(community: shapely.Geometry, lsoas: gpd.GeoDataFrame, size: int 
     return out.getvalue()
 
 
+def _heading(pdf: FPDF, text: str, size: int = 12, body_size: int = 10) -> None:
+    """A bold heading, then the body font for what follows."""
+    pdf.set_font("Helvetica", "B", size)
+    _para(pdf, text, size * 0.55)
+    pdf.set_font("Helvetica", size=body_size)
+
+
 def _para(pdf: FPDF, text: str, height: float = 5) -> None:
     """A paragraph across the page, the cursor left at the next line's start."""
     pdf.multi_cell(0, height, text, new_x="LMARGIN", new_y="NEXT")
@@ -176,33 +183,25 @@ def brief_pdf(
         _para(pdf, "No community is in the plan.", 7)
     for row in chosen.itertuples():
         pdf.add_page()
-        pdf.set_font("Helvetica", "B", 16)
-        _para(pdf, _latin1(f"{row.community_id} - {row.name}"), 8)
-        pdf.set_font("Helvetica", size=10)
+        _heading(pdf, _latin1(f"{row.community_id} - {row.name}"), size=16)
         _para(pdf, _latin1(f"District: {row.districts}.  Recorded incidents in the period: "
                            f"{public_count(row.incidents)}.  Households: {public_count(row.households)}."))
         pdf.ln(2)
         if row.community_id in outline.index:
             png = outline_png(outline.loc[row.community_id, "geometry"], lsoas)
             pdf.image(io.BytesIO(png), w=85, h=85)
-        pdf.set_font("Helvetica", "B", 12)
-        pdf.cell(0, 7, "Themes", new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("Helvetica", size=10)
+        _heading(pdf, "Themes")
         for theme in row.themes:
             _para(pdf, _latin1(check_public_text(f"{theme}: {message.get(theme, '')}")), 5)
             pdf.ln(1)
-        pdf.set_font("Helvetica", "B", 12)
-        pdf.cell(0, 7, "Flyer drop", new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("Helvetica", size=10)
+        _heading(pdf, "Flyer drop")
         drops = plan.drops[plan.drops["community_id"] == row.community_id]
         _para(pdf, _latin1(f"Flyers to print: {int(row.flyers):,} (households plus "
                            f"{plan.constraints.spare_margin:.0%} spare, in packs of {plan.constraints.pack_size})."))
         streets = sorted({s.strip() for v in drops["streets"] for s in v.split(",") if s.strip()})
         _para(pdf, _latin1("Streets: " + (", ".join(streets) or "see the drop-zone map")), 5)
         _para(pdf, _latin1("LSOAs: " + ", ".join(drops["lsoa_code"])), 5)
-        pdf.set_font("Helvetica", "B", 12)
-        pdf.cell(0, 7, "Facebook Live sessions", new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("Helvetica", size=10)
+        _heading(pdf, "Facebook Live sessions")
         sessions = plan.sessions[plan.sessions["community_id"] == row.community_id]
         if sessions.empty:
             _para(pdf, "None planned in the window.", 5)
@@ -234,32 +233,24 @@ def profile_pdf(profile: DistrictProfile) -> bytes:
     pdf.set_title(f"Precision Hotspots - {profile.district} profile")
     pdf.set_author(PRODUCER)
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 16)
-    _para(pdf, _latin1(f"{profile.district}: serious and organised crime profile"), 8)
-    pdf.set_font("Helvetica", size=10)
+    _heading(pdf, _latin1(f"{profile.district}: serious and organised crime profile"), size=16)
     _para(pdf, _latin1(f"Months: {', '.join(profile.months)}. Source: data.police.uk street-level crime (OGL v3.0); "
                        f"census 2011 residents."))
     pdf.ln(2)
-    pdf.set_font("Helvetica", "B", 12)
-    _para(pdf, "Headline figures", 7)
-    pdf.set_font("Helvetica", size=10)
+    _heading(pdf, "Headline figures")
     _para(pdf, _latin1(f"Recorded incidents: {profile.incidents:,}.  Residents: {profile.residents:,}.  "
                        f"Households: {profile.households:,}."))
     _para(pdf, _latin1(f"Incidents per 1,000 residents per month: {profile.rate_per_1000:.1f}."))
     _para(pdf, _latin1(profile.change_text))
     pdf.ln(2)
-    pdf.set_font("Helvetica", "B", 12)
-    _para(pdf, "Crime mix against the West Yorkshire average", 7)
-    pdf.set_font("Helvetica", size=9)
+    _heading(pdf, "Crime mix against the West Yorkshire average", body_size=9)
     with pdf.table(col_widths=(70, 30, 35, 45), text_align=("LEFT", "RIGHT", "RIGHT", "RIGHT")) as table:
         table.row(["Crime type", "Incidents", f"{profile.district} %", "West Yorkshire %"])
         for r in profile.mix.itertuples():
             table.row([_latin1(r.crime_type), f"{r.incidents:,}", f"{100 * r.district_share:.1f}",
                        f"{100 * r.west_yorkshire_share:.1f}"])
     pdf.ln(3)
-    pdf.set_font("Helvetica", "B", 12)
-    _para(pdf, "Top hotspot communities", 7)
-    pdf.set_font("Helvetica", size=9)
+    _heading(pdf, "Top hotspot communities", body_size=9)
     if profile.communities.empty:
         _para(pdf, "No significant hotspot community in this district for these months.")
     else:
@@ -268,8 +259,6 @@ def profile_pdf(profile: DistrictProfile) -> bytes:
             for r in profile.communities.itertuples():
                 table.row([r.community_id, _latin1(r.name), f"{r.incidents:,}", f"{r.residents:,}"])
     pdf.ln(3)
-    pdf.set_font("Helvetica", "B", 12)
-    _para(pdf, "Organised crime groups", 7)
-    pdf.set_font("Helvetica", size=10)
+    _heading(pdf, "Organised crime groups")
     _para(pdf, "No organised crime group data is loaded in this version.")
     return bytes(pdf.output())
