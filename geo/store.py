@@ -237,7 +237,10 @@ class Store:
         path = self.root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.tmp")
-        pq.write_table(table, tmp, compression="lz4")
+        # Dictionary pages only where values repeat (a 64-character Crime ID never does), and
+        # no column statistics: reads never filter on them.
+        dictionary = [c for c in DICTIONARY_COLUMNS if c in table.column_names]
+        pq.write_table(table, tmp, compression="lz4", use_dictionary=dictionary, write_statistics=False)
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
