@@ -54,7 +54,7 @@ loading.ensure_ocg_demo()
 st.session_state["store_token"] = token
 current = next(k for k, page in PAGES.items() if page.url_path == navigation.url_path)
 if current in FILTERED:
-    st.session_state["filters"] = filters.sidebar_filters(cache.store().months())
+    st.session_state["filters"] = filters.sidebar_filters(cache.month_stats(token)["month"].tolist())
 if current in ANALYSED:
     st.session_state["analysis"] = filters.sidebar_analysis(st.session_state["filters"].resolution)
 navigation.run()

@@ -7,15 +7,9 @@ import sys
 from pathlib import Path
 
 from geo.settings import REPO_DIR
+from models.trends import shift_month
 
 SAMPLE_FILES = sorted((REPO_DIR / "data" / "police_uk").rglob("*-street.csv"))
-
-
-def shifted_month(month: str, by: int) -> str:
-    """Return 'YYYY-MM' moved by a number of months."""
-    year, mon = (int(x) for x in month.split("-"))
-    total = year * 12 + (mon - 1) + by
-    return f"{total // 12:04d}-{total % 12 + 1:02d}"
 
 
 def quiet_streamlit() -> None:
@@ -43,7 +37,7 @@ def replicate_sample(out_dir: Path, min_rows: int = 0, months: int = 0) -> tuple
     while rows < min_rows or k < months:
         path, lines = sources[k % len(sources)]
         month = path.name[:7]
-        new_month = shifted_month("2010-01", k)
+        new_month = shift_month("2010-01", k)
         target = out_dir / new_month / f"{new_month}-west-yorkshire-street.csv"
         target.parent.mkdir(parents=True, exist_ok=True)
         body = [lines[0]] + [line.replace(f",{month},", f",{new_month},", 1) for line in lines[1:]]

@@ -24,7 +24,7 @@ def latlng_to_cells(
     latitude: np.ndarray,
     longitude: np.ndarray,
     resolution: int,
-    memo: dict[complex, int] | None = None,
+    memo: dict[complex, tuple[int, ...]] | None = None,
 ) -> np.ndarray:
     """Return the H3 cell of each point, as int64 (0 where a coordinate is NaN).
 
@@ -38,25 +38,9 @@ def latlng_to_cells(
     resolution : int
         H3 resolution, 0 to 15.
     memo : dict, optional
-        Cells already found at this resolution, keyed by ``lat + 1j * lng``; filled in as
-        new pairs are met. Pass the same dict for every file of one ingest.
+        As for :func:`latlng_to_cells_multi` (with this one resolution).
     """
-    lat = np.asarray(latitude, dtype=np.float64)
-    lng = np.asarray(longitude, dtype=np.float64)
-    out = np.zeros(len(lat), dtype=np.int64)
-    ok = np.isfinite(lat) & np.isfinite(lng)
-    if not ok.any():
-        return out
-    codes, unique = pd.factorize(lat[ok] + 1j * lng[ok])
-    memo = {} if memo is None else memo
-    cells = np.empty(len(unique), dtype=np.int64)
-    for i, key in enumerate(np.asarray(unique).tolist()):
-        cell = memo.get(key)
-        if cell is None:
-            cell = memo[key] = h3.str_to_int(h3.latlng_to_cell(key.real, key.imag, resolution))
-        cells[i] = cell
-    out[ok] = cells[codes]
-    return out
+    return latlng_to_cells_multi(latitude, longitude, (resolution,), memo)[resolution]
 
 
 def latlng_to_cells_multi(

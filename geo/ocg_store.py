@@ -109,11 +109,15 @@ def load_ocg(store_dir: Path | None = None) -> OcgData | None:
                    bool(meta["synthetic"]), str(meta["source"]))
 
 
+def has_ocg(store_dir: Path | None = None) -> bool:
+    """Whether OCG data is stored (without reading it)."""
+    return ((store_dir or get_settings().store_dir) / "ocg" / "meta.json").exists()
+
+
 def ensure_demo(store_dir: Path | None = None) -> OcgData:
     """Load the bundled synthetic demo files when no OCG data is stored; return what is stored."""
-    found = load_ocg(store_dir)
-    if found is not None:
-        return found
+    if has_ocg(store_dir):
+        return load_ocg(store_dir)  # type: ignore[return-value]
     register, activity, rejects = validate_files(DEMO_REGISTER.read_bytes(), str(DEMO_REGISTER),
                                                  DEMO_ACTIVITY.read_bytes(), str(DEMO_ACTIVITY))
     if len(rejects):

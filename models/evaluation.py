@@ -61,16 +61,6 @@ def hit_rates(scores: np.ndarray, test_counts: np.ndarray, coverages: Sequence[f
     return pd.DataFrame(rows)
 
 
-def ring_smoothed(counts: np.ndarray, weights: W) -> np.ndarray:
-    """Each cell's count plus its neighbours' (the Gi* window without standardising).
-
-    ``weights`` are :func:`models.hotspots.ring_weights`.
-    """
-    from models.hotspots import local_sums
-
-    return local_sums(counts, weights)
-
-
 def kernel_density(counts: np.ndarray, x: np.ndarray, y: np.ndarray, bandwidth_m: float) -> np.ndarray:
     """Gaussian kernel density of incidents at every cell centre.
 
@@ -182,14 +172,14 @@ def evaluate_methods(
 
     from geo import hexes
     from geo._schemas import H3_COLUMNS
-    from models.hotspots import gi_star, grid_values, ring_weights
+    from models.hotspots import gi_star, grid_values, local_sums, ring_weights
 
     col = H3_COLUMNS[resolution]
     month = incidents["month"].astype(str)
     train = grid_values(grid_cells, incidents.loc[month.isin(list(train_months)).to_numpy(), col].to_numpy())
     test = grid_values(grid_cells, incidents.loc[month.isin(list(test_months)).to_numpy(), col].to_numpy())
     weights = ring_weights(grid_cells, k)
-    smoothed = ring_smoothed(train, weights)
+    smoothed = local_sums(train, weights)
     lat, lng = hexes.cells_to_centroids(grid_cells)
     x, y = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True).transform(lng, lat)
     density = kernel_density(train, np.asarray(x), np.asarray(y), 0.5 * hexes.ring_distance_m(resolution))

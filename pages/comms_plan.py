@@ -48,17 +48,8 @@ panels.plan_drops(plan)
 st.caption(CRIMESTOPPERS_PROMISE)
 
 st.subheader("Exports")
-lsoas = cache.lsoas()
 export_context = {"filters": filters.describe(chosen), "communities": [c for c in selected],
            "flyer_budget": constraints.flyer_budget, "window": f"{constraints.start} to {constraints.end}"}
-files = [
-    ("Drop zones (CSV)", exports.drops_csv(plan), "precision_drop_zones.csv", "text/csv"),
-    ("Sessions (CSV)", exports.sessions_csv(plan), "precision_facebook_live.csv", "text/csv"),
-    ("Drop zones (GeoJSON)", exports.drop_zones_geojson(plan, communities, lsoas), "precision_drop_zones.geojson",
-     "application/geo+json"),
-    ("Sessions (Outlook .ics)", exports.sessions_ics(plan, cache.themes()), "precision_facebook_live.ics", "text/calendar"),
-    ("Brief (PDF)", exports.brief_pdf(plan, communities, lsoas, cache.themes(), contact), "precision_comms_brief.pdf",
-     "application/pdf"),
-]
+files = cache.comms_exports(token, chosen, params, constraints, tuple(selected), contact)
 for column, (label, content, filename, mime) in zip(st.columns(len(files)), files):
     column.download_button(label, content, filename, mime, on_click=auth.record_export, args=(filename, export_context))

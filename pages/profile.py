@@ -7,7 +7,7 @@ import streamlit as st
 
 from geo.settings import get_settings
 from models.ocg import counts_by_criminality
-from ui import auth, cache, charts, exports
+from ui import auth, cache, charts
 
 settings = get_settings()
 token = st.session_state["store_token"]
@@ -56,5 +56,5 @@ else:
         st.caption("SYNTHETIC DEMONSTRATION DATA: not real intelligence.")
     st.dataframe(counts_by_criminality(ocg_data.register, district), hide_index=True)
 
-st.download_button("Profile (PDF)", exports.profile_pdf(profile), f"precision_profile_{district.lower()}.pdf",
+st.download_button("Profile (PDF)", cache.profile_pdf(token, district), f"precision_profile_{district.lower()}.pdf",
                    "application/pdf")

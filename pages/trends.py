@@ -13,10 +13,10 @@ series = cache.trend_series(ctx.token, ctx.filters)
 
 measure = st.radio("Measure", ["Incidents", "Per 1,000 residents"], horizontal=True)
 value = "count" if measure == "Incidents" else "rate"
-chart = charts.monthly_lines(series, value, "Incidents" if value == "count" else "Incidents per 1,000 residents")
+chart = charts.monthly_lines(series, value, charts.TREND_TITLES[value])
 st.altair_chart(chart, width="stretch")
 c = st.columns(2)
-c[0].download_button("Chart (PNG)", charts.chart_png(chart), "precision_trends.png", "image/png")
+c[0].download_button("Chart (PNG)", cache.trend_png(ctx.token, ctx.filters, value), "precision_trends.png", "image/png")
 c[1].download_button("Monthly figures (CSV)", series.to_csv(index=False).encode("utf-8-sig"), "precision_trends.csv", "text/csv")
 
 st.subheader("Change on the same months a year earlier")

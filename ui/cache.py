@@ -23,7 +23,7 @@ from models.counts import Filters
 from models.pipeline import HotspotAnalysis, HotspotParams
 from models.profile import DistrictProfile
 from models.targeting import Plan, PlanConstraints
-from ui import maps
+from ui import charts, exports, maps
 
 
 @st.cache_resource
@@ -200,3 +200,41 @@ def ocg(token: str) -> ocg_store.OcgData | None:
     """The stored OCG data (None when none is stored)."""
     del token
     return ocg_store.load_ocg()
+
+
+#: The comms plan's exports: (button label, file name, media type).
+COMMS_EXPORTS = (
+    ("Drop zones (CSV)", "precision_drop_zones.csv", "text/csv"),
+    ("Sessions (CSV)", "precision_facebook_live.csv", "text/csv"),
+    ("Drop zones (GeoJSON)", "precision_drop_zones.geojson", "application/geo+json"),
+    ("Sessions (Outlook .ics)", "precision_facebook_live.ics", "text/calendar"),
+    ("Brief (PDF)", "precision_comms_brief.pdf", "application/pdf"),
+)
+
+
+@st.cache_data(show_spinner="Preparing the exports…", max_entries=8)
+def comms_exports(token: str, filters: Filters, params: HotspotParams, constraints: PlanConstraints,
+                  selected: tuple[str, ...], contact: str) -> list[tuple[str, bytes, str, str]]:
+    """The plan's five export files, built once per plan (the PDF draws a map per community)."""
+    the_plan = plan(token, filters, params, constraints, selected)
+    communities = hotspot_analysis(token, filters, params).communities
+    contents = [
+        exports.drops_csv(the_plan),
+        exports.sessions_csv(the_plan),
+        exports.drop_zones_geojson(the_plan, communities, lsoas()),
+        exports.sessions_ics(the_plan, themes()),
+        exports.brief_pdf(the_plan, communities, lsoas(), themes(), contact),
+    ]
+    return [(label, content, name, mime) for (label, name, mime), content in zip(COMMS_EXPORTS, contents)]
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def trend_png(token: str, filters: Filters, value: str) -> bytes:
+    """The Trends chart as PNG (rendered offline, once per filter and measure)."""
+    return charts.chart_png(charts.monthly_lines(trend_series(token, filters), value, charts.TREND_TITLES[value]))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def profile_pdf(token: str, district: str) -> bytes:
+    """A district profile as PDF."""
+    return exports.profile_pdf(district_profile(token, district))

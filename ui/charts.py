@@ -35,6 +35,10 @@ def accuracy_table(table: pd.DataFrame) -> pd.DataFrame:
     return wide[ordered].round(3).reset_index().rename(columns={"method": "Method"})
 
 
+#: Titles of the Trends measures.
+TREND_TITLES = {"count": "Incidents", "rate": "Incidents per 1,000 residents"}
+
+
 def monthly_lines(counts: pd.DataFrame, value: str, title: str, colour: str = "district") -> alt.Chart:
     """Interactive line chart of a monthly measure, one line per group (legend click to focus)."""
     pick = alt.selection_point(fields=[colour], bind="legend")

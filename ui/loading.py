@@ -16,8 +16,9 @@ def ensure_data(store: Store) -> str:
 
     Stops the page with a clear message if the sample cannot be read.
     """
-    if not store.is_empty():
-        return store.token()
+    manifest = store.manifest()
+    if manifest["months"]:
+        return str(manifest["commit"])
     settings = get_settings()
     bar = st.progress(0.0, text="First start: loading the bundled data.police.uk sample…")
     try:
@@ -39,6 +40,8 @@ def ensure_data(store: Store) -> str:
 def ensure_ocg_demo() -> None:
     """Store the bundled synthetic OCG demo files when no OCG data is stored (labelled
     synthetic wherever shown)."""
+    if ocg_store.has_ocg():
+        return
     try:
         ocg_store.ensure_demo()
     except PrecisionError as exc:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from geo import boundaries, hexes
+from geo._schemas import INCIDENT_CHECK
 from geo.ingest import ingest
 from geo.settings import get_settings
 from geo.store import Store
@@ -28,6 +29,7 @@ def test_rows_read_per_month_match_the_published_files(sample_store_dir: Path):
 
 def test_every_mapped_incident_in_a_district_has_cells(sample_store_dir: Path):
     df = Store(sample_store_dir).read_incidents()
+    INCIDENT_CHECK.validate(df)  # the stored-incident contract (pandera)
     in_wy = df[df["district"].astype(str) != ""]
     mapped = in_wy[in_wy["longitude"].notna()]
     assert (mapped["h3_r9"] != 0).all()
