@@ -140,7 +140,7 @@ def backtest(
 
 
 #: Names of the methods compared by :func:`evaluate_methods`, in display order.
-DEFAULT_METHOD = "Precision default (counts, ties by neighbourhood)"
+DEFAULT_METHOD = "Precision default ranking"
 
 
 def evaluate_methods(

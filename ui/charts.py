@@ -19,7 +19,7 @@ def accuracy_curve(table: pd.DataFrame, measure: str, title: str) -> alt.Chart:
             x=alt.X("coverage_pct:Q", title="Area covered (% of hexagons)"),
             y=alt.Y(f"{measure}:Q", title=title),
             color=alt.Color("method:N", title="Method", scale=alt.Scale(range=OKABE_ITO),
-                            legend=alt.Legend(orient="bottom", columns=2, labelLimit=320)),
+                            legend=alt.Legend(orient="bottom", columns=2, labelLimit=400)),
             tooltip=["method", alt.Tooltip("coverage_pct:Q", title="Area %"),
                      alt.Tooltip(f"{measure}:Q", format=".3f")],
         )
