@@ -8,10 +8,12 @@ once: boundaries come as (lat, lng) and are flipped to (lng, lat) for GeoJSON, a
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 
 import geopandas as gpd
 import h3
+from h3.api.basic_int import latlng_to_cell as _latlng_to_cell
 import numpy as np
 import pandas as pd
 
@@ -20,11 +22,61 @@ NO_CELL = 0
 
 
 
+class CellMemo:
+    """Cells of coordinate pairs already indexed, shared by the files of one ingest.
+
+    data.police.uk snaps crimes to a fixed set of anonymised map points, so consecutive
+    months repeat most pairs; each pair is indexed once. Lookups are vectorised (a hash
+    index over all known pairs) and safe from several threads.
+
+    Parameters
+    ----------
+    resolutions : sequence of int
+        The H3 resolutions kept for every pair, in this order.
+    """
+
+    def __init__(self, resolutions: Sequence[int]) -> None:
+        self.resolutions = tuple(int(r) for r in resolutions)
+        self._keys = pd.Index(np.empty(0, dtype=np.complex128))
+        self._cells = np.empty((0, len(self.resolutions)), dtype=np.int64)
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def pairs_to_cells(self, keys: np.ndarray) -> np.ndarray:
+        """Return the cells of distinct pairs (``lat + 1j * lng``), one row per pair.
+
+        Returns
+        -------
+        numpy.ndarray
+            int64, shape ``(len(keys), len(resolutions))``.
+        """
+        with self._lock:
+            known, cells = self._keys, self._cells
+        position = known.get_indexer(keys)
+        missing = position < 0
+        out = np.empty((len(keys), len(self.resolutions)), dtype=np.int64)
+        out[~missing] = cells[position[~missing]]
+        if missing.any():
+            new_keys = keys[missing]
+            new_cells = np.array(
+                [[_latlng_to_cell(k.real, k.imag, r) for r in self.resolutions] for k in new_keys.tolist()],
+                dtype=np.int64,
+            ).reshape(-1, len(self.resolutions))
+            out[missing] = new_cells
+            with self._lock:
+                fresh = ~pd.Index(new_keys).isin(self._keys)
+                self._keys = self._keys.append(pd.Index(new_keys[fresh]))
+                self._cells = np.concatenate([self._cells, new_cells[fresh]])
+        return out
+
+
 def latlng_to_cells(
     latitude: np.ndarray,
     longitude: np.ndarray,
     resolution: int,
-    memo: dict[complex, tuple[int, ...]] | None = None,
+    memo: CellMemo | None = None,
 ) -> np.ndarray:
     """Return the H3 cell of each point, as int64 (0 where a coordinate is NaN).
 
@@ -37,8 +89,8 @@ def latlng_to_cells(
         Degrees, EPSG:4326.
     resolution : int
         H3 resolution, 0 to 15.
-    memo : dict, optional
-        As for :func:`latlng_to_cells_multi` (with this one resolution).
+    memo : CellMemo, optional
+        Pairs already indexed (its resolutions must include ``resolution``).
     """
     return latlng_to_cells_multi(latitude, longitude, (resolution,), memo)[resolution]
 
@@ -47,39 +99,60 @@ def latlng_to_cells_multi(
     latitude: np.ndarray,
     longitude: np.ndarray,
     resolutions: Sequence[int],
-    memo: dict[complex, tuple[int, ...]] | None = None,
+    memo: CellMemo | None = None,
 ) -> dict[int, np.ndarray]:
     """Return the cell of each point at several resolutions (see :func:`latlng_to_cells`).
 
     Each resolution is indexed directly: H3 is not exactly nested, so the parent of a point's
     fine cell is not always the coarse cell that contains the point.
+    """
+    codes, cells = latlng_to_cell_codes(latitude, longitude, resolutions, memo)
+    return {r: cells[j][codes] for j, r in enumerate(resolutions)}
+
+
+def latlng_to_cell_codes(
+    latitude: np.ndarray,
+    longitude: np.ndarray,
+    resolutions: Sequence[int],
+    memo: CellMemo | None = None,
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Return each point's pair code and, per resolution, the cell of each code.
+
+    The cells of point ``i`` at ``resolutions[j]`` are ``cells[j][codes[i]]``; the last
+    entry of every ``cells[j]`` is 0, the code of points with a NaN coordinate. This is
+    the form of a dictionary-encoded column, which the store writes without re-hashing.
 
     Parameters
     ----------
-    memo : dict, optional
-        Cells already found, keyed by ``lat + 1j * lng``, one tuple per pair in the order of
-        ``resolutions``; filled in as new pairs are met. Share it across the files of an
-        ingest (and keep ``resolutions`` the same).
+    latitude, longitude : numpy.ndarray
+        Degrees, EPSG:4326.
+    resolutions : sequence of int
+        H3 resolutions, 0 to 15.
+    memo : CellMemo, optional
+        Pairs already indexed; its resolutions must include every one asked for.
+
+    Returns
+    -------
+    codes : numpy.ndarray
+        int32 per point.
+    cells : list of numpy.ndarray
+        int64 per code, one array per resolution.
     """
     lat = np.asarray(latitude, dtype=np.float64)
     lng = np.asarray(longitude, dtype=np.float64)
-    out = {r: np.zeros(len(lat), dtype=np.int64) for r in resolutions}
     ok = np.isfinite(lat) & np.isfinite(lng)
-    if not ok.any():
-        return out
-    codes, unique = pd.factorize(lat[ok] + 1j * lng[ok])
-    memo = {} if memo is None else memo
-    found = np.empty((len(unique), len(resolutions)), dtype=np.int64)
-    for i, key in enumerate(np.asarray(unique).tolist()):
-        cells = memo.get(key)
-        if cells is None:
-            cells = memo[key] = tuple(
-                h3.str_to_int(h3.latlng_to_cell(key.real, key.imag, r)) for r in resolutions
-            )
-        found[i] = cells
-    for j, r in enumerate(resolutions):
-        out[r][ok] = found[codes, j]
-    return out
+    codes, unique = pd.factorize(np.where(ok, lat + 1j * lng, np.nan + 0j), use_na_sentinel=False)
+    unique = np.asarray(unique)
+    missing_code = len(unique)
+    pair_ok = np.isfinite(unique)
+    if not pair_ok.all():  # the NaN pair (there is at most one) gets the last code
+        nan_code = int(np.flatnonzero(~pair_ok)[0])
+        codes = np.where(codes == nan_code, missing_code, codes)
+    memo = memo if memo is not None else CellMemo(resolutions)
+    columns = [memo.resolutions.index(int(r)) for r in resolutions]
+    found = np.zeros((len(unique) + 1, len(memo.resolutions)), dtype=np.int64)
+    found[:-1][pair_ok] = memo.pairs_to_cells(unique[pair_ok])
+    return codes.astype(np.int32), [np.ascontiguousarray(found[:, j]) for j in columns]
 
 
 def cell_to_str(cell: int) -> str:

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 import geopandas as gpd
@@ -28,10 +29,20 @@ import pyarrow.compute as pc
 from geo import boundaries, hexes
 from geo._schemas import H3_COLUMNS, INCIDENT_COLUMNS
 from geo.errors import PrecisionError
-from geo._arrow import distinct_values
-from geo.police_uk import REJECT_REASONS, ParsedFile, check_rows, combine_checked, find_sources, read_source
+from geo._arrow import dictionary_parts
+from geo.police_uk import (
+    REJECT_REASONS,
+    CheckedFile,
+    ParsedFile,
+    Source,
+    check_rows,
+    combine_checked,
+    find_sources,
+    months_present,
+    read_source,
+)
 from geo.settings import Settings, get_settings
-from geo.store import MonthData, Store
+from geo.store import MonthData, Store, Transaction
 
 #: Called with (fraction done 0..1, what is happening) while an ingest runs.
 Progress = Callable[[float, str], None]
@@ -131,16 +142,20 @@ class DistrictLookup:
         self.code_to_index = {
             str(c): position[str(d)] for c, d in zip(lsoas["lsoa_code"].tolist(), lsoas["district"].tolist())
         }
+        self._known_codes = pa.array(list(self.code_to_index), type=pa.string())
+        self._known_district = np.array([*self.code_to_index.values(), 0], dtype=np.int32)  # last: unknown
 
     def assign(
         self, lsoa_code: pa.Array | pa.ChunkedArray, longitude: np.ndarray, latitude: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
         """Return (district index per row into :attr:`names`, outside per row); see
         :func:`assign_districts` for the rules."""
-        values, idx = distinct_values(lsoa_code)
-        trimmed = [v.strip() for v in values]
-        well_formed = np.array([bool(_LSOA_CODE.match(c)) for c in trimmed] + [False], dtype=bool)[idx]
-        district = np.array([self.code_to_index.get(c, 0) for c in trimmed] + [0], dtype=np.int32)[idx]
+        values, idx = dictionary_parts(lsoa_code)  # each distinct text is judged once, in Arrow
+        codes = pc.utf8_trim_whitespace(values)
+        well_formed = pc.fill_null(pc.match_substring_regex(codes, _LSOA_CODE.pattern), False)
+        position = pc.fill_null(pc.index_in(codes, value_set=self._known_codes), len(self._known_codes))
+        well_formed = np.append(well_formed.to_numpy(zero_copy_only=False), False)[idx]
+        district = np.append(self._known_district[position.to_numpy(zero_copy_only=False)], 0)[idx]
         outside = well_formed & (district == 0)
         lon = np.asarray(longitude, dtype=float)
         lat = np.asarray(latitude, dtype=float)
@@ -156,11 +171,12 @@ def enrich(
     table: pa.Table,
     source_label: str,
     lookup: DistrictLookup,
-    memo: dict[complex, tuple[int, ...]] | None = None,
+    memo: hexes.CellMemo | None = None,
 ) -> pa.Table:
     """Add ``district``, ``outside``, ``source_file`` and one H3 column per stored resolution.
 
     Binning happens once here, at ingest; cells are stored as int64 (0 = no coordinates).
+    Text columns stay dictionary-encoded, so the store writes each distinct value once.
 
     Parameters
     ----------
@@ -170,9 +186,8 @@ def enrich(
         The file's name, stored with every row.
     lookup : DistrictLookup
         Built once per ingest from the LSOAs.
-    memo : dict, optional
-        Cells of coordinate pairs already binned in this ingest (see
-        :func:`geo.hexes.latlng_to_cells_multi`).
+    memo : geo.hexes.CellMemo, optional
+        Coordinate pairs already binned in this ingest, at the stored resolutions.
     """
     lon = table.column("longitude").to_numpy(zero_copy_only=False).astype(float)
     lat = table.column("latitude").to_numpy(zero_copy_only=False).astype(float)
@@ -187,60 +202,147 @@ def enrich(
         pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, dtype=np.int32)), pa.array([source_label], type=pa.string())),
     )
     resolutions = sorted(H3_COLUMNS)
-    cells = hexes.latlng_to_cells_multi(lat, lon, resolutions, memo)
-    for res in resolutions:
-        out = out.append_column(H3_COLUMNS[res], pa.array(cells[res]))
+    codes, cells = hexes.latlng_to_cell_codes(lat, lon, resolutions, memo)
+    for res, per_code in zip(resolutions, cells):
+        out = out.append_column(H3_COLUMNS[res], pa.array(per_code[codes]))
     return out.select(INCIDENT_COLUMNS)
 
 
 def _split_by_month(table: pa.Table) -> dict[str, pa.Table]:
-    month = table.column("month").combine_chunks()
-    present = pc.unique(month.dictionary_decode()).to_pylist()
+    present = months_present(table)
     if len(present) == 1:
         return {present[0]: table}
-    decoded = month.dictionary_decode()
-    return {m: table.filter(pc.equal(decoded, m)) for m in present}
+    month = table.column("month").combine_chunks()
+    codes = month.indices.to_numpy(zero_copy_only=False)
+    names = month.dictionary.to_pylist()
+    return {m: table.filter(pa.array(codes == names.index(m))) for m in present}
+
+
+@dataclasses.dataclass(frozen=True)
+class _Piece:
+    """The rows of one file that belong to one month, written or still in memory."""
+
+    month: str
+    rows: int
+    unmapped: int
+    outside: int
+    table: pa.Table | None
+    part: str | None
+
+
+def _pieces(table: pa.Table, transaction: Transaction | None) -> list[_Piece]:
+    out = []
+    for month, piece in (_split_by_month(table) if table.num_rows else {}).items():
+        part = transaction.write_incidents(month, piece) if transaction is not None else None
+        out.append(
+            _Piece(
+                month,
+                piece.num_rows,
+                piece.column("longitude").null_count,
+                int(pc.sum(piece.column("outside")).as_py() or 0),
+                None if part else piece,
+                part,
+            )
+        )
+    return out
+
+
+def _workers() -> int:
+    """Threads for an ingest: one per CPU this process may use, at most 8."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 2)
+    return max(2, min(8, cpus))
 
 
 def build_months(
-    parsed: Sequence[ParsedFile], lsoas: gpd.GeoDataFrame, settings: Settings
+    files: Sequence[ParsedFile | Source],
+    lsoas: gpd.GeoDataFrame,
+    settings: Settings,
+    on_file: Callable[[int, int], None] | None = None,
+    transaction: Transaction | None = None,
 ) -> tuple[dict[str, MonthData], IngestSummary]:
-    """Validate and enrich parsed files; split them into months ready to commit.
+    """Read (where given sources), validate and enrich files; split them into months.
+
+    Each file is parsed, checked, binned and (given a transaction) written on one of the
+    worker threads (one per CPU), so Arrow's parsing and Parquet writing of one file (which
+    run without Python's lock) overlap the rules on another. Repeated Crime IDs across
+    files are then found on the checked rows; a file that loses rows to that rule is
+    written again.
 
     Rejected rows and the rows read of a file are recorded with the month most of its kept
     rows belong to; a file with no good row at all is reported in the summary only.
+
+    Parameters
+    ----------
+    on_file : callable, optional
+        Called on the calling thread with (files done, files) as each file is finished.
+    transaction : geo.store.Transaction, optional
+        Where to write each file's incidents as soon as they are ready; without one, the
+        returned months hold their incidents in memory.
+
+    Raises
+    ------
+    InputFileError
+        A source is not a street-level CSV (nothing is returned; parts already written
+        are the transaction's to remove).
     """
-    with ThreadPoolExecutor(2) as pool:
-        batch = combine_checked(list(pool.map(lambda p: check_rows(p, settings), parsed)))
-        memo: dict[complex, tuple[int, ...]] = {}
-        lookup = DistrictLookup(lsoas)
-        enriched = list(pool.map(lambda c: enrich(c.table, c.source.label, lookup, memo), batch.files))
-    pieces: dict[str, list[pa.Table]] = {}
+    memo = hexes.CellMemo(sorted(H3_COLUMNS))
+    lookup = DistrictLookup(lsoas)
+
+    def prepare(item: ParsedFile | Source) -> tuple[CheckedFile, list[_Piece]]:
+        parsed = read_source(item) if isinstance(item, Source) else item
+        checked = check_rows(parsed, settings)
+        checked = dataclasses.replace(checked, table=enrich(checked.table, checked.source.label, lookup, memo))
+        return checked, _pieces(checked.table, transaction)
+
+    with ThreadPoolExecutor(_workers()) as pool:
+        futures = [pool.submit(prepare, item) for item in files]
+        try:
+            for done, future in enumerate(as_completed(futures), start=1):
+                future.result()
+                if on_file is not None:
+                    on_file(done, len(futures))
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+    prepared = [f.result() for f in futures]
+    batch = combine_checked([checked for checked, _ in prepared])
+    pieces_of: dict[str, list[_Piece]] = {}
+    for before, after in zip(prepared, batch.files):
+        pieces = before[1]
+        if after.table is not before[0].table:  # rows went to the across-files rule
+            for piece in pieces:
+                if piece.part is not None and transaction is not None:
+                    transaction.discard(piece.part)
+            pieces = _pieces(after.table, transaction)
+        pieces_of[after.source.label] = pieces
+
+    by_month: dict[str, list[_Piece]] = {}
     file_month: dict[str, str] = {}
-    for checked, table in zip(batch.files, enriched):
-        by_month = _split_by_month(table) if table.num_rows else {}
-        for month, piece in by_month.items():
-            pieces.setdefault(month, []).append(piece)
-        if by_month:
-            file_month[checked.source.label] = max(by_month, key=lambda m: by_month[m].num_rows)
+    for label, pieces in pieces_of.items():
+        for piece in pieces:
+            by_month.setdefault(piece.month, []).append(piece)
+        if pieces:
+            file_month[label] = max(pieces, key=lambda p: p.rows).month
 
     months: dict[str, MonthData] = {}
     totals = {"stored": 0, "unmapped": 0, "outside": 0}
-    for month in sorted(pieces):
-        table = pa.concat_tables(pieces[month], promote_options="permissive")
+    for month in sorted(by_month):
+        pieces = by_month[month]
+        in_memory = [p.table for p in pieces if p.table is not None]
+        table = pa.concat_tables(in_memory, promote_options="permissive") if in_memory else None
         files = sorted(f for f, m in file_month.items() if m == month)
         rejects = batch.rejects[batch.rejects["file"].isin(files)].reset_index(drop=True)
         stats = {
             "files": files,
             "rows_read": int(sum(batch.rows_read[f] for f in files)),
-            "stored": int(table.num_rows),
-            "unmapped": int(table.column("longitude").null_count),
-            "outside": int(pc.sum(table.column("outside")).as_py() or 0),
+            "stored": int(sum(p.rows for p in pieces)),
+            "unmapped": int(sum(p.unmapped for p in pieces)),
+            "outside": int(sum(p.outside for p in pieces)),
             "rejected": {str(k): int(v) for k, v in rejects["reason"].value_counts().items()},
         }
         for key in totals:
             totals[key] += stats[key]
-        months[month] = MonthData(table, rejects, stats)
+        months[month] = MonthData(table, rejects, stats, tuple(p.part for p in pieces if p.part is not None))
 
     summary = IngestSummary(
         files=sorted(batch.rows_read),
@@ -255,22 +357,32 @@ def build_months(
     return months, summary
 
 
-def ingest_parsed(
-    parsed: Sequence[ParsedFile],
+def ingest_files(
+    files: Sequence[ParsedFile | Source],
     store: Store,
     settings: Settings | None = None,
     lsoas: gpd.GeoDataFrame | None = None,
     progress: Progress | None = None,
 ) -> IngestSummary:
-    """Validate, bin and store already parsed files in one atomic commit."""
+    """Read (where given sources), validate, bin and store files in one atomic commit.
+
+    Raises
+    ------
+    InputFileError
+        A file is not a street-level CSV; nothing is written.
+    """
     settings = settings or get_settings()
     report = progress or (lambda fraction, text: None)
-    report(0.5, "checking rows and binning to H3")
+    report(0.0, f"reading {len(files)} file(s), checking rows and binning to H3")
     lsoas = lsoas if lsoas is not None else boundaries.read_lsoas(settings)
-    months, summary = build_months(parsed, lsoas, settings)
-    report(0.8, f"writing {len(months)} month(s) to the store")
-    if months:
-        store.commit(months)
+    with store.begin() as transaction:
+        months, summary = build_months(
+            files, lsoas, settings, transaction=transaction,
+            on_file=lambda done, total: report(0.9 * done / total, f"read, checked and wrote {done} of {total} file(s)"),
+        )
+        report(0.9, f"committing {len(months)} month(s) to the store")
+        if months:
+            transaction.finish(months)
     report(1.0, "done")
     return summary
 
@@ -293,16 +405,11 @@ def ingest(
     store : Store, optional
         Where to write; default the store folder of the settings.
     progress : callable, optional
-        Called with (fraction done, message).
+        Called with (fraction done, message), always on the calling thread.
     """
     settings = settings or get_settings()
     store = store or Store(settings.store_dir)
-    report = progress or (lambda fraction, text: None)
-    sources = find_sources(paths)
-    report(0.0, f"reading {len(sources)} file(s)")
-    with ThreadPoolExecutor(2) as pool:
-        parsed = list(pool.map(read_source, sources))
-    return ingest_parsed(parsed, store, settings, progress=report)
+    return ingest_files(find_sources(paths), store, settings, progress=progress)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -27,7 +27,7 @@ import math
 import re
 import zipfile
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -37,7 +37,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from geo._arrow import distinct_values
+from geo._arrow import dictionary_parts, distinct_values
 from geo.errors import InputFileError
 from geo.settings import POLICE_UK_COLUMNS, Settings, get_settings
 
@@ -76,6 +76,12 @@ _SNIFF_BYTES = 65_536
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _BLOCK_BYTES = 1 << 26  # one Arrow chunk for any monthly force file
 _THREADS = 2
+_READ_THREADED = False  # files are read in parallel, each on one thread
+_DICT_TEXT = pa.dictionary(pa.int32(), pa.string())
+#: Headers read as plain text (unique per row); every other column is dictionary-encoded.
+_PLAIN_HEADERS = frozenset({"Crime ID"})
+#: Headers read as numbers when every value of the file is one.
+_COORDINATE_HEADERS = ("Longitude", "Latitude")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -119,7 +125,8 @@ class ParsedFile:
         Where the rows came from.
     table : pyarrow.Table
         One row per well-formed record: the 12 columns named as in :data:`COLUMN_NAMES`, all
-        text, plus ``source_line`` (int64, 1-based physical line).
+        text as published (``crime_id`` plain, the others dictionary-encoded), plus
+        ``source_line`` (int64, 1-based physical line).
     rejects : pandas.DataFrame
         Malformed records (wrong number of fields), columns :data:`REJECT_COLUMNS`.
     encoding : str
@@ -147,9 +154,9 @@ class CheckedFile:
         Where the rows came from.
     table : pyarrow.Table
         Kept rows: ``month`` and ``crime_type`` (dictionary text, trimmed), ``crime_id``
-        (trimmed, '' for anti-social behaviour), ``longitude``/``latitude`` (float64 degrees,
-        null when the row has no coordinates), the other text columns as published,
-        ``source_line`` (int64).
+        ('' for anti-social behaviour), ``longitude``/``latitude`` (float64 degrees,
+        null when the row has no coordinates), the other text columns as published
+        (dictionary-encoded), ``source_line`` (int64).
     rejects : pandas.DataFrame
         Rejected rows of the file, columns :data:`REJECT_COLUMNS`.
     rows_read : int
@@ -191,17 +198,23 @@ class ValidatedBatch:
         if not frames:
             return pd.DataFrame(columns=[*COLUMN_NAMES.values(), "source_line", "source_file"])
         out = pd.concat(frames, ignore_index=True)
-        for col in ("month", "crime_type"):
+        for col in out.columns[out.dtypes == "category"]:
             out[col] = out[col].astype("str")
         return out
 
 
 def empty_rejects() -> pd.DataFrame:
     """Return an empty rejected-rows frame with the right columns and dtypes."""
-    return _rejects_frame([], [], [], [])
+    return _EMPTY_REJECTS.copy()
 
 
 def _rejects_frame(files: Sequence[str], lines: Sequence[int], reasons: Sequence[str], details: Sequence[str]) -> pd.DataFrame:
+    if not len(files):
+        return empty_rejects()
+    return _new_rejects_frame(files, lines, reasons, details)
+
+
+def _new_rejects_frame(files: Sequence[str], lines: Sequence[int], reasons: Sequence[str], details: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "file": pd.Series(list(files), dtype="str"),
@@ -210,6 +223,9 @@ def _rejects_frame(files: Sequence[str], lines: Sequence[int], reasons: Sequence
             "detail": pd.Series(list(details), dtype="str"),
         }
     )
+
+
+_EMPTY_REJECTS = _new_rejects_frame([], [], [], [])
 
 
 # --------------------------------------------------------------------------- finding files
@@ -273,10 +289,8 @@ def decode(raw: bytes, label: str, assume_utf8: bool = True) -> tuple[bytes, str
     """
     if raw.startswith(_BOM):
         raw = raw[len(_BOM) :]
-    if not raw[:_SNIFF_BYTES].strip() and not raw.strip():
-        raise InputFileError(label, "file is empty")
-    if b"\x00" in raw[:_SNIFF_BYTES]:
-        raise InputFileError(label, "is a binary file, not a CSV")
+    head = raw[:_SNIFF_BYTES]
+    _sniff(head, label, whole=len(raw) <= _SNIFF_BYTES or (not head.strip() and not raw.strip()))
     if assume_utf8:
         return raw, "utf-8"
     try:
@@ -288,6 +302,17 @@ def decode(raw: bytes, label: str, assume_utf8: bool = True) -> tuple[bytes, str
         return raw.decode("cp1252").encode("utf-8"), "cp1252"
     except UnicodeDecodeError:
         return raw.decode("latin-1").encode("utf-8"), "latin-1"
+
+
+def _sniff(head: bytes, label: str, whole: bool) -> None:
+    """Raise InputFileError if the start of a file (BOM removed) shows it is empty or binary.
+
+    ``whole`` says ``head`` holds all of the file's non-blank text (so blank means empty).
+    """
+    if whole and not head.strip():
+        raise InputFileError(label, "file is empty")
+    if b"\x00" in head:
+        raise InputFileError(label, "is a binary file, not a CSV")
 
 
 def parse_street_csv(raw: bytes, label: str, source: Source | None = None) -> ParsedFile:
@@ -308,25 +333,61 @@ def parse_street_csv(raw: bytes, label: str, source: Source | None = None) -> Pa
         Empty, binary, wrong columns, no data rows, or truncated (the last record is cut
         short and the file does not end with a line break).
     """
+    source = source or Source(label, Path(label))
     text, encoding = decode(raw, label)
-    end = text.find(b"\n")
-    header_line = (text if end < 0 else text[:end]).rstrip(b"\r").decode("utf-8", errors="replace")
+    try:
+        return _parse(lambda: pa.BufferReader(text), text[:_SNIFF_BYTES], text.endswith(b"\n"), source, encoding)
+    except _NotUtf8:
+        text, encoding = decode(raw, label, assume_utf8=False)
+        return _parse(lambda: pa.BufferReader(text), text[:_SNIFF_BYTES], text.endswith(b"\n"), source, encoding)
+
+
+def _parse_file(source: Source) -> ParsedFile:
+    """Parse a plain file on disk, letting Arrow read it (no copy of the whole file in Python).
+
+    Only the first 64 KiB and the last byte are read here, for the checks
+    :func:`parse_street_csv` makes on the whole text; Arrow skips a UTF-8 BOM itself. Text
+    that is not UTF-8 is read again through :func:`parse_street_csv`, which re-encodes it.
+    """
+    try:
+        with open(source.path, "rb") as fh:
+            head = fh.read(_SNIFF_BYTES)
+            whole = len(head) < _SNIFF_BYTES
+            if not whole:
+                fh.seek(-1, 2)
+            last = head[-1:] if whole else fh.read(1)
+    except OSError as exc:
+        raise InputFileError(source.label, f"cannot be read ({exc.strerror or exc})") from exc
+    if head.startswith(_BOM):
+        head = head[len(_BOM) :]
+    if not head.strip() and not whole:  # 64 KiB of blanks: let the full check decide
+        return parse_street_csv(source.read_bytes(), source.label, source)
+    _sniff(head, source.label, whole)
+    try:
+        return _parse(lambda: str(source.path), head, last == b"\n", source, "utf-8")
+    except _NotUtf8:
+        return parse_street_csv(source.read_bytes(), source.label, source)
+
+
+def _parse(
+    open_input: Callable[[], pa.NativeFile | str], head: bytes, ends_with_newline: bool, source: Source, encoding: str
+) -> ParsedFile:
+    """Parse UTF-8 CSV text (see :func:`parse_street_csv`); raise _NotUtf8 if it is not UTF-8."""
+    label = source.label
+    end = head.find(b"\n")
+    header_line = (head if end < 0 else head[:end]).rstrip(b"\r").decode("utf-8", errors="replace")
     header = [h.strip().strip('"').strip() for h in header_line.split(",")]
     _check_header(header, label)
 
-    # Fast path: Arrow's threaded reader, which also checks the text is UTF-8. It cannot
-    # say which line a malformed record was on, so a file that has one is read again on one
-    # thread, which numbers every record.
-    try:
-        table, malformed = _read_table(text, header, label, threaded=True)
-    except _NotUtf8:
-        text, encoding = decode(raw, label, assume_utf8=False)
-        table, malformed = _read_table(text, header, label, threaded=True)
-    if malformed:
-        table, malformed = _read_table(text, header, label, threaded=False)
+    # Arrow's reader cannot say which line a malformed record was on when it reads in
+    # parallel blocks, so a file that has one is read again serially, which numbers every
+    # record. Serial reading is also the default: files are read in parallel instead.
+    table, malformed = _read_table(open_input(), header, label)
+    if malformed and malformed[0][0] < 0:
+        table, malformed = _read_table(open_input(), header, label, threaded=False)
 
     total = table.num_rows + len(malformed)
-    if malformed and malformed[-1][0] == total + 1 and not text.endswith(b"\n"):
+    if malformed and malformed[-1][0] == total + 1 and not ends_with_newline:
         raise InputFileError(label, "file is truncated (its last row is cut short)")
 
     lines = np.arange(2, total + 2, dtype=np.int64)
@@ -334,23 +395,57 @@ def parse_street_csv(raw: bytes, label: str, source: Source | None = None) -> Pa
         lines = np.setdiff1d(lines, np.array([n for n, _ in malformed], dtype=np.int64), assume_unique=True)
     table = table.rename_columns([COLUMN_NAMES[c] for c in table.column_names])
     table = table.select(list(COLUMN_NAMES.values())).append_column("source_line", pa.array(lines))
+    if any(column.num_chunks > 1 for column in table.columns):
+        table = table.unify_dictionaries()
+    table = table.combine_chunks()
     # With ignore_empty_lines=False a blank line is read as a record of empty fields, so line
     # numbers stay physical; drop those records here (a line of bare commas holds nothing
     # either and goes the same way).
-    blank = pc.equal(pc.binary_length(table.column("month")), 0)
-    if pc.any(blank).as_py():
+    blank = _empty(table.column("month"))
+    if blank.any():
         for c in COLUMN_NAMES.values():
-            blank = pc.and_(blank, pc.equal(pc.binary_length(table.column(c)), 0))
-        table = table.filter(pc.invert(blank))
+            blank &= _empty(table.column(c))
+        table = table.filter(pa.array(~blank))
     if table.num_rows == 0 and not malformed:
         raise InputFileError(label, "has a header but no data rows")
     rejects = _rejects_frame([label] * len(malformed), [n for n, _ in malformed],
                              ["malformed_row"] * len(malformed), [d for _, d in malformed])
-    return ParsedFile(source or Source(label, Path(label)), table.combine_chunks(), rejects, encoding)
+    return ParsedFile(source, table, rejects, encoding)
 
 
-def _read_table(text: bytes, header: Sequence[str], label: str, threaded: bool) -> tuple[pa.Table, list[tuple[int, str]]]:
-    """Read CSV text as string columns; return the table and the malformed (line, detail)."""
+def _empty(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """Return, per row of a (possibly dictionary-encoded) text column, whether it is ''
+    (for a number column: whether it is missing)."""
+    if not (pa.types.is_dictionary(column.type) or pa.types.is_string(column.type)):
+        return column.is_null().to_numpy(zero_copy_only=False)
+    values, idx = distinct_values(column)
+    return np.array([v == "" for v in values] + [False], dtype=bool)[idx]
+
+
+def _read_table(
+    data: pa.NativeFile | str, header: Sequence[str], label: str, threaded: bool | None = None
+) -> tuple[pa.Table, list[tuple[int, str]]]:
+    """Read CSV text; return the table and the malformed records as (line, detail).
+
+    Columns whose values repeat come back dictionary-encoded, so later rules and the Parquet
+    writer work on each distinct value once; the Crime ID (unique per row) is plain text.
+    Longitude and latitude are read as numbers (an empty field is null) when every value
+    is one, and as text otherwise, for :func:`check_rows` to judge one by one.
+    ``threaded`` None uses the module default; a malformed record's line is -1 when the
+    text was read in parallel blocks.
+    """
+    threaded = _READ_THREADED if threaded is None else threaded
+    try:
+        return _read_csv(data, header, label, threaded, numeric_coordinates=True)
+    except _NotNumeric:
+        if isinstance(data, pa.NativeFile):
+            data.seek(0)
+        return _read_csv(data, header, label, threaded, numeric_coordinates=False)
+
+
+def _read_csv(
+    data: pa.NativeFile | str, header: Sequence[str], label: str, threaded: bool, numeric_coordinates: bool
+) -> tuple[pa.Table, list[tuple[int, str]]]:
     malformed: list[tuple[int, str]] = []
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
@@ -358,22 +453,35 @@ def _read_table(text: bytes, header: Sequence[str], label: str, threaded: bool) 
         malformed.append((number, f"{row.actual_columns} fields, expected {row.expected_columns}"))
         return "skip"
 
+    types = {name: pa.string() if name in _PLAIN_HEADERS else _DICT_TEXT for name in header}
+    if numeric_coordinates:
+        types.update({name: pa.float64() for name in _COORDINATE_HEADERS})
     try:
         table = pacsv.read_csv(
-            pa.BufferReader(text),
+            data,
             read_options=pacsv.ReadOptions(use_threads=threaded, block_size=(1 << 20) if threaded else _BLOCK_BYTES),
             parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
-                column_types={name: pa.string() for name in header},
+                column_types=types,
+                null_values=[""],  # only an empty number is missing: "nan" is a bad coordinate
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
         )
     except pa.ArrowInvalid as exc:
-        if "UTF8" in str(exc) or "utf8" in str(exc).lower():
+        text = str(exc)
+        if "UTF8" in text or "utf8" in text.lower():
             raise _NotUtf8 from exc
+        if numeric_coordinates and "conversion error" in text:
+            raise _NotNumeric from exc
         raise InputFileError(label, f"cannot be parsed as CSV ({exc})") from exc
+    except OSError as exc:
+        raise InputFileError(label, f"cannot be read ({exc})") from exc
     return table, malformed
+
+
+class _NotNumeric(Exception):
+    """Raised inside the reader when a coordinate is not a number (caught by the caller)."""
 
 
 class _NotUtf8(Exception):
@@ -398,6 +506,8 @@ def _check_header(header: Sequence[str], label: str) -> None:
 
 def read_source(source: Source) -> ParsedFile:
     """Read and parse one source (see :func:`parse_street_csv`)."""
+    if source.member is None:
+        return _parse_file(source)
     return parse_street_csv(source.read_bytes(), source.label, source)
 
 
@@ -413,9 +523,20 @@ def _canonical(values: list[str], idx: np.ndarray, valid: object) -> tuple[pa.Di
     return column, ok[idx]
 
 
-def _coordinates(values: list[str], idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _coordinate_column(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return (degrees per row, empty per row, not a finite number per row) of a coordinate
+    column read as numbers (null = empty) or as text."""
+    if pa.types.is_floating(column.type):
+        values = column.to_numpy(zero_copy_only=False).astype(np.float64)
+        empty = column.is_null().to_numpy(zero_copy_only=False)
+        bad = ~empty & ~np.isfinite(values)
+        return np.where(bad, np.nan, values), empty, bad
+    return _coordinates(*dictionary_parts(column))
+
+
+def _coordinates(values: pa.Array, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Parse distinct coordinate texts: (degrees per row, empty per row, unparseable per row)."""
-    trimmed = pc.utf8_trim_whitespace(pa.array(values, type=pa.string()))
+    trimmed = pc.utf8_trim_whitespace(values)
     empty = pc.equal(pc.binary_length(trimmed), 0).to_numpy(zero_copy_only=False)
     try:
         number = pc.cast(pc.if_else(pa.array(empty), None, trimmed), pa.float64())
@@ -464,8 +585,8 @@ def check_rows(parsed: ParsedFile, settings: Settings | None = None) -> CheckedF
     crime_type, type_ok = _canonical(*distinct_values(t.column("crime_type")), valid=types.__contains__)
     flag(~type_ok, "unknown_crime_type")
 
-    lon, lon_empty, lon_bad = _coordinates(*distinct_values(t.column("longitude")))
-    lat, lat_empty, lat_bad = _coordinates(*distinct_values(t.column("latitude")))
+    lon, lon_empty, lon_bad = _coordinate_column(t.column("longitude"))
+    lat, lat_empty, lat_bad = _coordinate_column(t.column("latitude"))
     no_coords = lon_empty & lat_empty
     flag(lon_bad | lat_bad | (lon_empty != lat_empty), "bad_coordinates")
     x0, y0, x1, y1 = settings.force_area_bounds
@@ -474,14 +595,16 @@ def check_rows(parsed: ParsedFile, settings: Settings | None = None) -> CheckedF
     flag(~no_coords & ~inside, "outside_force_area")
 
     crime_id = t.column("crime_id").combine_chunks()
-    with_id = (pc.binary_length(crime_id).to_numpy(zero_copy_only=False) > 0) & (reason == 0)
-    flag(_repeats(crime_id, month.indices.to_numpy(zero_copy_only=False), with_id), "duplicate_crime_id")
+    has_id = pc.binary_length(crime_id).to_numpy(zero_copy_only=False) > 0
+    flag(_repeats(crime_id, month.indices.to_numpy(zero_copy_only=False), has_id & (reason == 0), has_id), "duplicate_crime_id")
 
     keep = reason == 0
     lines = t.column("source_line").to_numpy()
-    rejects = _describe(parsed.source.label, t, reason, lines, crime_id)
-    if len(parsed.rejects):
-        rejects = pd.concat([parsed.rejects, rejects], ignore_index=True)
+    rejects = _describe(parsed.source.label, t, reason, lines, crime_id) if not keep.all() else None
+    if rejects is None:
+        rejects = parsed.rejects
+    elif len(parsed.rejects):
+        rejects = pd.concat([parsed.rejects, rejects], ignore_index=True).sort_values("line", kind="stable")
 
     kept = pa.table(
         {
@@ -496,23 +619,48 @@ def check_rows(parsed: ParsedFile, settings: Settings | None = None) -> CheckedF
     )
     if not keep.all():
         kept = kept.filter(pa.array(keep))
-    return CheckedFile(parsed.source, kept, rejects.sort_values("line", kind="stable").reset_index(drop=True), parsed.rows_read)
+    return CheckedFile(parsed.source, kept, rejects.reset_index(drop=True), parsed.rows_read)
 
 
-def _repeats(crime_id: pa.Array, month_idx: np.ndarray, candidates: np.ndarray) -> np.ndarray:
-    """Mark rows whose (month, Crime ID) appeared on an earlier candidate row."""
+def _repeats(crime_id: pa.Array, month_idx: np.ndarray, candidates: np.ndarray, has_id: np.ndarray) -> np.ndarray:
+    """Mark candidate rows whose (month, Crime ID) appeared on an earlier candidate row.
+
+    ``has_id`` marks the rows with a non-empty Crime ID (candidates are among them).
+    """
     out = np.zeros(len(candidates), dtype=bool)
     chosen = np.flatnonzero(candidates)
     if len(chosen) == 0:
         return out
-    ids = crime_id.take(pa.array(chosen))
-    # The usual case: every ID differs, whatever the month. IDs are 64-character hashes, so
-    # their first 16 characters already differ; if they do, the whole IDs do too.
-    if pc.count_distinct(pc.utf8_slice_codeunits(ids, 0, 16)).as_py() == len(chosen):
+    if _ids_all_differ(crime_id, has_id):  # the usual case, whatever the month or row rule
         return out
-    frame = pd.DataFrame({"m": month_idx[chosen], "id": ids.to_pandas()})
+    frame = pd.DataFrame({"m": month_idx[chosen], "id": crime_id.take(pa.array(chosen)).to_pandas()})
     out[chosen[frame.duplicated(keep="first").to_numpy()]] = True
     return out
+
+
+def _ids_all_differ(crime_id: pa.Array, has_id: np.ndarray) -> bool:
+    """Return True when no non-empty Crime ID occurs twice in the column (an exact answer).
+
+    data.police.uk IDs are 64-character hashes. When every non-empty ID has the same length,
+    a multiple of 8 bytes, the IDs lie back to back in the Arrow data buffer and are hashed
+    as 64-bit words with numpy; only if two hashes meet are the texts compared.
+    """
+    n = int(has_id.sum())
+    if n < 2:
+        return True
+    offsets = np.frombuffer(crime_id.buffers()[1], dtype=np.int32)[crime_id.offset : crime_id.offset + len(crime_id) + 1]
+    lengths = np.diff(offsets)
+    width = int(lengths.max())
+    if width % 8 == 0 and np.all((lengths == 0) | (lengths == width)):
+        data = np.frombuffer(crime_id.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+        words = data.view(np.uint64).reshape(n, width // 8)
+        mixed = words[:, 0].copy()
+        for j in range(1, width // 8):
+            mixed *= np.uint64(0x9E3779B97F4A7C15)
+            mixed ^= words[:, j]
+        if len(pd.unique(mixed)) == n:
+            return True
+    return pc.count_distinct(crime_id).as_py() == n + int(n < len(crime_id))
 
 
 def _describe(
@@ -578,15 +726,32 @@ def combine_checked(checked: Sequence[CheckedFile]) -> ValidatedBatch:
     return ValidatedBatch(checked, all_rejects, {c.source.label: c.rows_read for c in checked})
 
 
+def months_present(table: pa.Table) -> list[str]:
+    """Return the months that rows of a checked table belong to, sorted."""
+    month = table.column("month").combine_chunks()
+    if table.num_rows == 0:
+        return []
+    used = np.bincount(month.indices.to_numpy(zero_copy_only=False), minlength=len(month.dictionary)) > 0
+    return sorted(v for v, u in zip(month.dictionary.to_pylist(), used.tolist()) if u)
+
+
 def _reject_repeats_across_files(checked: list[CheckedFile]) -> list[CheckedFile]:
+    months_of = [months_present(c.table) for c in checked]
+    files_per_month: dict[str, int] = {}
+    for months in months_of:
+        for m in months:
+            files_per_month[m] = files_per_month.get(m, 0) + 1
     seen: dict[str, list[tuple[str, pa.Table]]] = {}  # month -> earlier (label, ids+lines)
     out = []
-    for c in checked:
-        months = pc.unique(c.table.column("month").combine_chunks().dictionary_decode()).to_pylist() if c.table.num_rows else []
+    for c, months in zip(checked, months_of):
+        shared = [m for m in months if files_per_month[m] > 1]
+        if not shared:  # the usual case: one file per month
+            out.append(c)
+            continue
         drop = np.zeros(c.table.num_rows, dtype=bool)
         details: list[tuple[int, str]] = []
         month_col = c.table.column("month").combine_chunks().dictionary_decode()
-        for month in months:
+        for month in shared:
             in_month = pc.equal(month_col, month)
             ids = pc.filter(c.table.column("crime_id"), in_month)
             lines = pc.filter(c.table.column("source_line"), in_month)

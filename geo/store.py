@@ -2,15 +2,16 @@
 
 Layout under the store folder::
 
-    manifest.json                              the committed state (source of truth)
-    incidents/month=YYYY-MM/<commit>.parquet   incidents of one month
-    rejects/month=YYYY-MM/<commit>.parquet     rows rejected by the ingest that wrote it
-    .lock                                      held while a commit is written
+    manifest.json                                the committed state (source of truth)
+    incidents/month=YYYY-MM/<commit>-<n>.parquet incidents of one month (one part per file read)
+    rejects/month=YYYY-MM/<commit>.parquet       rows rejected by the ingest that wrote it (if any)
+    .lock                                        held while a commit is written
 
-A commit writes new files under fresh names, then replaces ``manifest.json`` in one
-``os.replace``. A failed or killed ingest therefore leaves the manifest, and so the store as
-readers see it, exactly as it was; files it left behind are removed by the next commit.
-Ingesting a month again replaces that month (no duplicates).
+A commit writes new files under fresh names (an ingest writes each file's incidents as soon
+as they are checked, see :meth:`Store.begin`), then replaces ``manifest.json`` in one
+``os.replace``. A failed ingest removes what it wrote, and a killed one leaves the manifest,
+and so the store as readers see it, exactly as it was; files it left behind are removed by
+the next commit. Ingesting a month again replaces that month (no duplicates).
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ import contextlib
 import dataclasses
 import datetime as dt
 import fcntl
+import itertools
 import json
 import os
+import threading
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -31,11 +34,18 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from geo._schemas import DICTIONARY_COLUMNS, INCIDENT_COLUMNS, REJECT_SCHEMA
+from geo._schemas import DICTIONARY_COLUMNS, H3_COLUMNS, INCIDENT_COLUMNS, REJECT_SCHEMA
 from geo.errors import StoreError
 
 MANIFEST = "manifest.json"
-_FORMAT = 1
+_UNCOMPRESSED = frozenset({"crime_id"})
+_ENCODINGS = {
+    "longitude": "BYTE_STREAM_SPLIT",
+    "latitude": "BYTE_STREAM_SPLIT",
+    "source_line": "DELTA_BINARY_PACKED",
+    **{name: "BYTE_STREAM_SPLIT" for name in H3_COLUMNS.values()},
+}
+_FORMAT = 2  # 2: incident parts listed per month, rejects null when none (1 still read)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -44,19 +54,52 @@ class MonthData:
 
     Attributes
     ----------
-    incidents : pyarrow.Table
-        Rows with the columns :data:`geo._schemas.INCIDENT_COLUMNS`.
+    incidents : pyarrow.Table or None
+        Rows with the columns :data:`geo._schemas.INCIDENT_COLUMNS`, or None when the
+        commit has already written them (see ``parts``).
     rejects : pandas.DataFrame
         Rejected rows of the files that supplied the month (``file``, ``line``, ``reason``,
         ``detail``).
     stats : dict
         Figures kept in the manifest: ``files``, ``rows_read``, ``stored``, ``unmapped``,
         ``outside``, ``rejected`` (reason -> count).
+    parts : tuple of str
+        Incident files of the month already written by the commit
+        (:meth:`Transaction.write_incidents`), relative to the store folder.
     """
 
-    incidents: pa.Table
+    incidents: pa.Table | None
     rejects: pd.DataFrame
     stats: dict[str, Any]
+    parts: tuple[str, ...] = ()
+
+
+def entry_files(entry: Mapping[str, Any], kind: str) -> list[str]:
+    """Return the files of one kind (``incidents`` or ``rejects``) of a manifest month entry.
+
+    Format 1 stores named one file per kind; format 2 lists the incident parts and leaves
+    ``rejects`` null when a month had none.
+    """
+    value = entry.get(kind)
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def incidents_to_frame(table: pa.Table) -> pd.DataFrame:
+    """Return an incidents table as :meth:`Store.read_incidents` would give it back.
+
+    Text columns of :data:`~geo._schemas.DICTIONARY_COLUMNS` become pandas categoricals;
+    every other column gets plain values (an ingest keeps cells dictionary-encoded).
+    """
+    columns = {}
+    for name, column in zip(table.column_names, table.columns):
+        if pa.types.is_dictionary(column.type) and name not in DICTIONARY_COLUMNS:
+            column = column.cast(column.type.value_type)
+        elif name in DICTIONARY_COLUMNS and not pa.types.is_dictionary(column.type):
+            column = column.dictionary_encode()
+        columns[name] = column
+    return pa.table(columns).to_pandas()
 
 
 def atomic_write_bytes(path: Path, content: bytes) -> None:
@@ -173,11 +216,12 @@ class Store:
         dictionary = [c for c in DICTIONARY_COLUMNS if c in cols] if kind == "incidents" else []
         tables = []
         for month in wanted:
-            path = self.root / entries[month][kind]
-            try:
-                tables.append(pq.read_table(path, columns=cols, read_dictionary=dictionary))
-            except (OSError, pa.ArrowInvalid) as exc:
-                raise StoreError(f"{path}: stored {kind} of {month} cannot be read ({exc})") from exc
+            for relative in entry_files(entries[month], kind):
+                path = self.root / relative
+                try:
+                    tables.append(pq.read_table(path, columns=cols, read_dictionary=dictionary))
+                except (OSError, pa.ArrowInvalid) as exc:
+                    raise StoreError(f"{path}: stored {kind} of {month} cannot be read ({exc})") from exc
         if not tables:
             if kind == "rejects":
                 return REJECT_SCHEMA.empty_table().to_pandas()
@@ -201,57 +245,64 @@ class Store:
     def commit(self, months: Mapping[str, MonthData]) -> str:
         """Write the given months, replacing any stored version, in one atomic commit.
 
-        Month files are written in parallel (Parquet encoding releases the GIL); the
-        manifest is replaced last.
-
         Returns
         -------
         str
             The new commit id.
         """
+        with self.begin() as transaction:
+            return transaction.finish(months)
+
+    @contextlib.contextmanager
+    def begin(self) -> Iterator[Transaction]:
+        """Start a commit: hold the store's lock and yield a :class:`Transaction`.
+
+        Files the transaction wrote are removed if the block raises or ends before
+        :meth:`Transaction.finish`, so the store is left exactly as it was.
+
+        Raises
+        ------
+        StoreError
+            Another ingest is writing to the store.
+        """
         commit = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
         with self._locked():
-            manifest = self.manifest()
-            entries = dict(manifest["months"])
-            jobs = []
-            for month, data in sorted(months.items()):
-                rejects = pa.Table.from_pandas(data.rejects[REJECT_SCHEMA.names], schema=REJECT_SCHEMA, preserve_index=False)
-                jobs.append((f"incidents/month={month}/{commit}.parquet", data.incidents.select(INCIDENT_COLUMNS)))
-                jobs.append((f"rejects/month={month}/{commit}.parquet", rejects))
-            with ThreadPoolExecutor(2) as pool:
-                list(pool.map(lambda job: self._write_table(*job), jobs))
-            stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-            for month, data in months.items():
-                entries[month] = {
-                    "incidents": f"incidents/month={month}/{commit}.parquet",
-                    "rejects": f"rejects/month={month}/{commit}.parquet",
-                    "stats": data.stats,
-                    "ingested_at": stamp,
-                }
-            new = {"format": _FORMAT, "commit": commit, "months": entries}
-            atomic_write_bytes(self.root / MANIFEST, json.dumps(new, indent=1, sort_keys=True).encode("utf-8"))
-            self._collect_garbage(new)
-        return commit
+            transaction = Transaction(self, commit)
+            try:
+                yield transaction
+            finally:
+                if not transaction.finished:
+                    transaction.abandon()
 
     def _write_table(self, relative: str, table: pa.Table) -> str:
+        """Write a new file (a name no manifest refers to yet); :meth:`Transaction.finish`
+        flushes it to disk before the manifest names it."""
         path = self.root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        # Dictionary pages only where values repeat (a 64-character Crime ID never does), and
-        # no column statistics: reads never filter on them.
-        dictionary = [c for c in DICTIONARY_COLUMNS if c in table.column_names]
-        pq.write_table(table, tmp, compression="lz4", use_dictionary=dictionary, write_statistics=False)
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        # Dictionary pages where values repeat: the text and cell columns an ingest keeps
+        # dictionary-encoded are written as they are (never a 64-character Crime ID). No
+        # column statistics: reads never filter on them. No Arrow schema either, so cells
+        # read back as plain int64 and text as :meth:`_read` asks.
+        dictionary = sorted(
+            {c for c in DICTIONARY_COLUMNS if c in table.column_names}
+            | {f.name for f in table.schema if pa.types.is_dictionary(f.type)}
+        )
+        # LZ4 finds nothing to squeeze in a 64-character hexadecimal hash: Crime IDs are stored
+        # uncompressed, which halves the cost of writing them. Numbers are split into byte
+        # streams (cells, degrees) or deltas (line numbers) first, which LZ4 then packs well.
+        compression = {c: "none" if c in _UNCOMPRESSED else "lz4" for c in table.column_names}
+        encoding = {c: e for c, e in _ENCODINGS.items() if c in table.column_names and c not in dictionary}
+        pq.write_table(table, path, compression=compression, use_dictionary=dictionary, column_encoding=encoding,
+                       write_statistics=False, store_schema=False)
         return relative
 
     def _collect_garbage(self, manifest: Mapping[str, Any]) -> None:
         """Remove files no commit refers to (left by replaced months or killed ingests)."""
         live = {
-            (self.root / e[k]).resolve()
+            (self.root / relative).resolve()
             for e in manifest["months"].values()
             for k in ("incidents", "rejects")
+            for relative in entry_files(e, k)
         }
         for kind in ("incidents", "rejects"):
             folder = self.root / kind
@@ -263,3 +314,97 @@ class Store:
             for sub in sorted(folder.iterdir()):
                 if sub.is_dir() and not any(sub.iterdir()):
                     sub.rmdir()
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file's or a folder's content to disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class Transaction:
+    """One commit being written (see :meth:`Store.begin`).
+
+    Incident files can be written while the rest of an ingest is still running, from
+    several threads; nothing is visible to readers until :meth:`finish` replaces the
+    manifest.
+    """
+
+    def __init__(self, store: Store, commit: str) -> None:
+        self.store = store
+        self.commit = commit
+        self.finished = False
+        self._written: list[str] = []
+        self._lock = threading.Lock()
+        self._count = itertools.count()
+
+    def write_incidents(self, month: str, table: pa.Table) -> str:
+        """Write one part of a month's incidents now; return its path for :class:`MonthData`."""
+        with self._lock:
+            relative = f"incidents/month={month}/{self.commit}-{next(self._count)}.parquet"
+            self._written.append(relative)
+        return self.store._write_table(relative, table.select(INCIDENT_COLUMNS))
+
+    def discard(self, relative: str) -> None:
+        """Remove a part written by this transaction that is no longer wanted."""
+        with self._lock:
+            self._written.remove(relative)
+        (self.store.root / relative).unlink(missing_ok=True)
+
+    def finish(self, months: Mapping[str, MonthData]) -> str:
+        """Write what is left of the given months and replace the manifest; return the commit id.
+
+        Month files still in memory and non-empty rejected rows are written in parallel
+        (Parquet encoding releases the GIL); the manifest is replaced last.
+        """
+        store = self.store
+        entries = dict(store.manifest()["months"])
+        jobs: list[tuple[str, str, pa.Table]] = []
+        for month, data in sorted(months.items()):
+            if data.incidents is not None:
+                jobs.append(("incidents", month, data.incidents))
+            if len(data.rejects):
+                rejects = pa.Table.from_pandas(data.rejects[REJECT_SCHEMA.names], schema=REJECT_SCHEMA, preserve_index=False)
+                jobs.append(("rejects", month, rejects))
+
+        def run(job: tuple[str, str, pa.Table]) -> tuple[str, str, str]:
+            kind, month, table = job
+            if kind == "incidents":
+                return kind, month, self.write_incidents(month, table)
+            with self._lock:
+                relative = f"rejects/month={month}/{self.commit}.parquet"
+                self._written.append(relative)
+            return kind, month, store._write_table(relative, table)
+
+        with ThreadPoolExecutor(2) as pool:
+            written = list(pool.map(run, jobs))
+        # Everything written reaches the disk before the manifest names it. One flush per
+        # file at the end costs far less than one as each is written.
+        with self._lock:
+            paths = [store.root / relative for relative in self._written]
+        with ThreadPoolExecutor(4) as pool:
+            list(pool.map(_fsync, [*paths, *{p.parent for p in paths}]))
+        stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        for month, data in months.items():
+            entries[month] = {
+                "incidents": [*data.parts, *(w[2] for w in written if w[:2] == ("incidents", month))],
+                "rejects": next((w[2] for w in written if w[:2] == ("rejects", month)), None),
+                "stats": data.stats,
+                "ingested_at": stamp,
+            }
+        new = {"format": _FORMAT, "commit": self.commit, "months": entries}
+        atomic_write_bytes(store.root / MANIFEST, json.dumps(new, indent=1, sort_keys=True).encode("utf-8"))
+        self.finished = True
+        store._collect_garbage(new)
+        return self.commit
+
+    def abandon(self) -> None:
+        """Remove every file this transaction wrote (the manifest was never replaced)."""
+        for relative in self._written:
+            path = self.store.root / relative
+            path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # only empty folders go; others are in use
+                path.parent.rmdir()

@@ -13,7 +13,6 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from libpysal.weights import W
 from sklearn.neighbors import KernelDensity
 
 #: Area coverages reported by default (shares of the grid's cells).

@@ -122,12 +122,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from geo.ingest import build_months
     from geo.boundaries import read_lsoas
-    from geo.police_uk import find_sources, read_source
+    from geo.police_uk import find_sources
     from geo.settings import get_settings
+    from geo.store import incidents_to_frame
 
     settings = get_settings()
-    months, _ = build_months([read_source(s) for s in find_sources(settings.sample_paths)], read_lsoas(settings), settings)
-    incidents = pd.concat([m.incidents.to_pandas() for m in months.values()], ignore_index=True)
+    months, _ = build_months(find_sources(settings.sample_paths), read_lsoas(settings), settings)
+    incidents = pd.concat([incidents_to_frame(m.incidents) for m in months.values()], ignore_index=True)
     register = make_register(args.seed)
     activity = make_activity(register, incidents, args.seed, dt.date(2016, 7, 1), months=13)
     args.out.mkdir(parents=True, exist_ok=True)

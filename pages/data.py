@@ -6,7 +6,7 @@ import streamlit as st
 
 from geo import audit
 from geo.errors import PrecisionError
-from geo.ingest import ingest_parsed
+from geo.ingest import ingest_files
 from geo.ocg_store import store_ocg, validate_files
 from geo.police_uk import REJECT_REASONS, parse_upload
 from ui import auth, cache
@@ -27,7 +27,7 @@ if uploads and st.button("Load", type="primary"):
     try:
         with st.status("Loading…", expanded=True) as status:
             parsed = [p for u in uploads for p in parse_upload(u.name, u.getvalue())]
-            summary = ingest_parsed(parsed, cache.store(), progress=lambda f, text: status.write(text))
+            summary = ingest_files(parsed, cache.store(), progress=lambda f, text: status.write(text))
             status.update(label="Loaded", state="complete")
     except PrecisionError as exc:
         audit.record("upload_rejected", user.username, str(exc), {"files": names})

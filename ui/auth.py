@@ -8,7 +8,7 @@ from geo import audit
 from geo.errors import InputFileError
 from geo.settings import get_settings
 from geo.users import read_users
-from models.access import DEMO_USER, ROLES, SIGN_IN_FAILED, Throttle, User, authenticate, user_for_identity
+from models.access import DEMO_USER, SIGN_IN_FAILED, Throttle, User, authenticate, user_for_identity
 
 
 @st.cache_resource

@@ -8,6 +8,7 @@ import pyarrow as pa
 from shapely.geometry import box
 
 from geo.ingest import DistrictLookup, assign_districts, enrich
+from geo.store import incidents_to_frame
 
 LSOAS = gpd.GeoDataFrame(
     {
@@ -55,7 +56,7 @@ def test_enrich_adds_district_and_cells_at_every_stored_resolution():
             "source_line": pa.array([2, 3], type=pa.int64()),
         }
     )
-    out = enrich(table, "f.csv", DistrictLookup(LSOAS)).to_pandas()
+    out = incidents_to_frame(enrich(table, "f.csv", DistrictLookup(LSOAS)))
     assert out["district"].astype(str).tolist() == ["Leeds", ""]
     assert out["source_file"].astype(str).tolist() == ["f.csv", "f.csv"]
     for col in ("h3_r7", "h3_r8", "h3_r9", "h3_r10"):

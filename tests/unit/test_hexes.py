@@ -42,7 +42,7 @@ def test_each_resolution_is_the_cell_containing_the_point(res: int):
     rng = np.random.default_rng(0)
     lat = rng.uniform(53.5, 54.0, 300)
     lng = rng.uniform(-2.2, -1.2, 300)
-    memo: dict[complex, int] = {}
+    memo = hexes.CellMemo([res])
     cells = hexes.latlng_to_cells(lat, lng, res, memo)
     expected = [h3.str_to_int(h3.latlng_to_cell(a, b, res)) for a, b in zip(lat, lng)]
     np.testing.assert_array_equal(cells, np.array(expected, dtype=np.int64))
@@ -77,3 +77,20 @@ def test_rings_are_closed_lng_lat_and_rounded():
     assert ring[0] == ring[-1] and len(ring) == 7
     assert all(-2 < lng < -1 and 53 < lat < 54 for lng, lat in ring)
     assert all(round(v, 4) == v for pt in ring for v in pt)
+
+
+def test_a_cell_memo_shared_by_threads_gives_the_cells_h3_gives():
+    from concurrent.futures import ThreadPoolExecutor
+
+    rng = np.random.default_rng(1)
+    lat = np.round(rng.uniform(53.5, 54.0, 4000), 3)  # rounded: batches share many pairs
+    lng = np.round(rng.uniform(-2.2, -1.2, 4000), 3)
+    memo = hexes.CellMemo([7, 10])
+    batches = np.array_split(np.arange(4000), 8)
+    with ThreadPoolExecutor(4) as pool:
+        found = list(pool.map(lambda b: hexes.latlng_to_cells_multi(lat[b], lng[b], [10, 7], memo), batches))
+    for b, cells in zip(batches, found):
+        for res in (7, 10):
+            expected = [h3.str_to_int(h3.latlng_to_cell(a, c, res)) for a, c in zip(lat[b], lng[b])]
+            np.testing.assert_array_equal(cells[res], expected)
+    assert len(memo) == len(set(zip(lat.tolist(), lng.tolist())))

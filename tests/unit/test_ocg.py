@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from geo.errors import InputFileError
-from geo.ocg_store import DEMO_ACTIVITY, DEMO_REGISTER, load_ocg, main, store_ocg, validate_files
+from geo.ocg_store import DEMO_ACTIVITY, DEMO_REGISTER, load_ocg, main, validate_files
 from models.ocg import (
     by_district_and_criminality,
     counts_by_criminality,

@@ -4,18 +4,47 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from geo.errors import InputFileError
-from geo.police_uk import REJECT_REASONS, find_sources, parse_street_csv, parse_upload, read_and_validate, validate
+from geo.police_uk import (
+    REJECT_REASONS,
+    ParsedFile,
+    Source,
+    find_sources,
+    parse_street_csv,
+    parse_upload,
+    read_and_validate,
+    read_source,
+    validate,
+)
 from tests.conftest import HEADER, street_csv, street_row
 
 
 def _validate(*files: tuple[str, bytes]):
     return validate([parse_street_csv(raw, name) for name, raw in files])
+
+
+Parse = Callable[[bytes, str], ParsedFile]
+
+
+@pytest.fixture(params=["memory", "disk"])
+def parse(request: pytest.FixtureRequest, tmp_path: Path) -> Parse:
+    """Both ways a CSV is read: bytes in memory (uploads, zip members) and a file on disk
+    (which Arrow reads itself, after checking only its first 64 KiB and last byte)."""
+    if request.param == "memory":
+        return parse_street_csv
+
+    def from_disk(raw: bytes, name: str) -> ParsedFile:
+        path = tmp_path / f"{len(list(tmp_path.iterdir()))}.csv"
+        path.write_bytes(raw)
+        return read_source(Source(name, path))
+
+    return from_disk
 
 
 def test_good_rows_are_kept_with_numeric_coordinates_and_lines():
@@ -44,9 +73,9 @@ def test_good_rows_are_kept_with_numeric_coordinates_and_lines():
         ("2017-07,West Yorkshire Police", "malformed_row"),
     ],
 )
-def test_each_rejection_reason_names_file_line_and_reason(row: str, reason: str):
+def test_each_rejection_reason_names_file_line_and_reason(row: str, reason: str, parse: Parse):
     raw = street_csv([street_row(), row, street_row()])
-    batch = _validate(("area/2017-07-west-yorkshire-street.csv", raw))
+    batch = validate([parse(raw, "area/2017-07-west-yorkshire-street.csv")])
     assert batch.rejects["reason"].tolist() == [reason]
     assert batch.rejects["line"].tolist() == [3]
     assert batch.rejects["file"].tolist() == ["area/2017-07-west-yorkshire-street.csv"]
@@ -78,19 +107,20 @@ def test_rows_without_coordinates_are_kept_unmapped():
     assert np.isnan(batch.incidents["longitude"].iloc[0])
 
 
-def test_blank_lines_are_skipped_and_line_numbers_stay_physical():
+def test_blank_lines_are_skipped_and_line_numbers_stay_physical(parse: Parse):
     raw = (HEADER + "\n" + street_row() + "\n\n" + street_row(month="bad") + "\n").encode()
-    batch = _validate(("f.csv", raw))
+    batch = validate([parse(raw, "f.csv")])
     assert batch.rejects["line"].tolist() == [4]
     assert batch.rows_read == {"f.csv": 2}
 
 
-def test_bom_crlf_and_latin1_are_read():
+@pytest.mark.parametrize("encoding", ["latin-1", "utf-8"])
+def test_bom_crlf_and_latin1_are_read(encoding: str, parse: Parse):
     rows = [street_row(location="On or near Café Street"), street_row(crime_id="z", crime_type="Drugs")]
     text = "\r\n".join([HEADER, *rows]) + "\r\n"
-    raw = b"\xef\xbb\xbf" + text.encode("latin-1")
-    parsed = parse_street_csv(raw, "latin.csv")
-    assert parsed.encoding in {"cp1252", "latin-1"}
+    raw = b"\xef\xbb\xbf" + text.encode(encoding)
+    parsed = parse(raw, "latin.csv")
+    assert parsed.encoding in ({"cp1252", "latin-1"} if encoding == "latin-1" else {"utf-8"})
     batch = validate([parsed])
     assert len(batch.rejects) == 0
     assert batch.incidents["location"].iloc[0] == "On or near Café Street"
@@ -112,18 +142,68 @@ def test_quoted_commas_in_location_are_one_field():
         ((HEADER.replace("Crime type,", "") + "\n").encode(), "missing 'Crime type'"),
         ((HEADER + "\n").encode(), "no data rows"),
         (street_csv([street_row(), street_row()])[:-30], "truncated"),
+        (b" " * 70_000 + b"\n" * 10, "empty"),  # blank past the first 64 KiB
+        (b"\xef\xbb\xbf" + b"\r\n" * 40_000, "empty"),
+        (street_csv([street_row()] * 1000) + b"\x00\x01", "truncated"),  # past the sniffed start
     ],
 )
-def test_unusable_files_raise_naming_the_file_and_problem(raw: bytes, problem: str):
+def test_unusable_files_raise_naming_the_file_and_problem(raw: bytes, problem: str, parse: Parse):
     with pytest.raises(InputFileError) as info:
-        parse_street_csv(raw, "bad/2017-07-x-street.csv")
+        parse(raw, "bad/2017-07-x-street.csv")
     assert info.value.path == "bad/2017-07-x-street.csv"
     assert problem in str(info.value)
 
 
-def test_last_line_without_line_break_is_not_truncation():
+def test_last_line_without_line_break_is_not_truncation(parse: Parse):
     raw = street_csv([street_row(), street_row()]).rstrip(b"\n")
-    assert len(_validate(("f.csv", raw)).incidents) == 2
+    assert len(validate([parse(raw, "f.csv")]).incidents) == 2
+
+
+@pytest.mark.parametrize(
+    ("lon", "lat", "expected"),
+    [
+        (" -1.549 ", "53.800\t", (-1.549, 53.8)),  # padded numbers are read as text, then trimmed
+        ("-1.549", "53.800", (-1.549, 53.8)),
+        ("inf", "53.8", None),
+        ("1e400", "53.8", None),
+    ],
+)
+def test_coordinates_read_as_numbers_or_as_text_give_the_same_answer(lon: str, lat: str, expected, parse: Parse):
+    raw = street_csv([street_row(), street_row(lon=lon, lat=lat), street_row(lon="-1.6", lat="53.7")])
+    batch = validate([parse(raw, "f.csv")])
+    if expected is None:
+        assert batch.rejects["reason"].tolist() == ["bad_coordinates"]
+        assert batch.incidents["longitude"].tolist() == [-1.549, -1.6]
+    else:
+        assert len(batch.rejects) == 0
+        np.testing.assert_allclose(batch.incidents[["longitude", "latitude"]].iloc[1], expected)
+
+
+def test_a_file_is_read_from_disk_exactly_as_from_memory(tmp_path: Path):
+    rows = [street_row(crime_id=f"id{i}", crime_type="Drugs") for i in range(300)]
+    raw = street_csv(rows + [street_row(month="2017-7"), street_row() + ",x", street_row(lon="abc")])
+    path = tmp_path / "f.csv"
+    path.write_bytes(raw)
+    on_disk, in_memory = validate([read_source(Source("f.csv", path))]), _validate(("f.csv", raw))
+    assert on_disk.incidents.equals(in_memory.incidents)
+    assert on_disk.rejects.equals(in_memory.rejects)
+    assert on_disk.rejects["reason"].tolist() == ["bad_month", "malformed_row", "bad_coordinates"]
+
+
+@pytest.mark.parametrize(
+    ("ids", "repeated"),
+    [
+        ([f"{i:064x}" for i in range(50)], []),
+        ([f"{i:064x}" for i in range(50)] + ["0" * 63 + "7"], [50]),  # the hash path finds it
+        (["a", "bb", "a", ""], [2]),  # uneven lengths: compared as text
+        ([f"{i:064x}" for i in range(5)] + ["", ""], []),  # anti-social behaviour rows have none
+    ],
+)
+def test_repeated_crime_ids_are_found_exactly(ids: list[str], repeated: list[int]):
+    raw = street_csv([street_row(crime_id=i, crime_type="Drugs" if i else "Anti-social behaviour") for i in ids])
+    batch = _validate(("f.csv", raw))
+    assert (batch.rejects["line"] - 2).tolist() == repeated
+    assert set(batch.rejects["reason"]) <= {"duplicate_crime_id"}
 
 
 def _zip(members: dict[str, bytes]) -> bytes:

@@ -82,7 +82,7 @@ def test_a_commit_that_fails_midway_leaves_the_store_as_it_was(tmp_path: Path, m
 
     def failing(self: Store, relative: str, table):
         calls["n"] += 1
-        if calls["n"] == 3:  # after the first month's two files are written
+        if calls["n"] == 2:  # after the first month's incidents are written
             raise OSError("disk full")
         return real(self, relative, table)
 
@@ -90,13 +90,23 @@ def test_a_commit_that_fails_midway_leaves_the_store_as_it_was(tmp_path: Path, m
     two_months = _write(tmp_path / "b.csv", [street_row(month="2017-07")] * 4 + [street_row(month="2017-08")])
     with pytest.raises(OSError):
         ingest([two_months], store)
-    assert json.loads((tmp_path / "store" / "manifest.json").read_text()) == json.loads(before["manifest.json"])
+    assert calls["n"] == 2
+    assert _snapshot(tmp_path / "store") == before  # what the failed ingest wrote is gone
     assert len(store.read_incidents()) == 1
     monkeypatch.undo()
-    # the next commit removes what the failed one left behind
+
+
+def test_files_left_by_a_killed_ingest_are_removed_by_the_next_commit(tmp_path: Path):
+    store = Store(tmp_path / "store")
+    ingest([_write(tmp_path / "a.csv", [street_row(month="2017-07"), street_row(month="2017-07", crime_type="x")])], store)
+    stray = tmp_path / "store" / "incidents" / "month=2017-08" / "20260101T000000-dead-0.parquet"
+    stray.parent.mkdir(parents=True)
+    stray.write_bytes(b"half a file")
+    assert store.months() == ["2017-07"] and len(store.read_incidents()) == 1
     ingest([_write(tmp_path / "c.csv", [street_row(month="2017-09")])], store)
-    files = list((tmp_path / "store").rglob("*.parquet"))
-    assert len(files) == 4  # incidents + rejects for 2017-07 and 2017-09
+    files = sorted(p.relative_to(tmp_path / "store").parts[0] for p in (tmp_path / "store").rglob("*.parquet"))
+    assert files == ["incidents", "incidents", "rejects"]  # 2017-07 (with its rejected row) and 2017-09
+    assert not stray.parent.exists()
 
 
 def test_corrupt_manifest_is_reported_with_its_path(tmp_path: Path):
@@ -110,3 +120,37 @@ def test_progress_is_reported(tmp_path: Path):
     ingest([_write(tmp_path / "f.csv", [street_row()])], Store(tmp_path / "s"), progress=lambda f, t: seen.append(f))
     assert seen[-1] == 1.0 and seen == sorted(seen)
 
+
+
+def test_a_crime_id_repeated_in_a_second_file_of_the_month_is_rejected_and_that_file_rewritten(tmp_path: Path):
+    store = Store(tmp_path / "store")
+    first = _write(tmp_path / "in" / "a.csv", [street_row(crime_id="X1", crime_type="Drugs"), street_row()])
+    second = _write(tmp_path / "in" / "b.csv", [street_row(crime_id="X1", crime_type="Drugs"), street_row(crime_id="X2", crime_type="Drugs")])
+    summary = ingest([first, second], store)
+    assert summary.rejected == {"duplicate_crime_id": 1}
+    stored = store.read_incidents()
+    assert sorted(stored["crime_id"]) == ["", "X1", "X2"]
+    assert stored.loc[stored["crime_id"] == "X1", "source_file"].astype(str).tolist() == [str(first)]
+    parts = sorted((tmp_path / "store" / "incidents").rglob("*.parquet"))
+    assert len(parts) == 2  # one per file; the second file's first version is gone
+    assert sorted(store.manifest()["months"]["2017-07"]["incidents"]) == [str(p.relative_to(tmp_path / "store")) for p in parts]
+
+
+def test_a_store_written_in_format_1_is_still_read_and_replaced(tmp_path: Path):
+    store = Store(tmp_path / "store")
+    ingest([_write(tmp_path / "a.csv", [street_row(month="2017-07"), street_row(month="2017-07", crime_type="x")])], store)
+    manifest = store.manifest()
+    entry = manifest["months"]["2017-07"]
+    entry["incidents"] = entry["incidents"][0]  # format 1: one file named per kind
+    manifest["format"] = 1
+    (tmp_path / "store" / "manifest.json").write_text(json.dumps(manifest))
+    assert len(store.read_incidents()) == 1 and len(store.read_rejects()) == 1
+    ingest([_write(tmp_path / "b.csv", [street_row(month="2017-08")])], store)
+    assert store.read_incidents()["month"].astype(str).tolist() == ["2017-07", "2017-08"]
+
+
+def test_a_second_ingest_into_a_locked_store_is_refused(tmp_path: Path):
+    store = Store(tmp_path / "store")
+    with store.begin():
+        with pytest.raises(StoreError, match="another ingest"):
+            ingest([_write(tmp_path / "a.csv", [street_row()])], store)
