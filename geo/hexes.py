@@ -60,9 +60,10 @@ class CellMemo:
         out[~missing] = cells[position[~missing]]
         if missing.any():
             new_keys = keys[missing]
-            new_cells = np.array(
-                [[_latlng_to_cell(k.real, k.imag, r) for r in self.resolutions] for k in new_keys.tolist()],
+            new_cells = np.fromiter(
+                (_latlng_to_cell(k.real, k.imag, r) for k in new_keys.tolist() for r in self.resolutions),
                 dtype=np.int64,
+                count=len(new_keys) * len(self.resolutions),
             ).reshape(-1, len(self.resolutions))
             out[missing] = new_cells
             with self._lock:
@@ -140,9 +141,7 @@ def latlng_to_cell_codes(
     """
     lat = np.asarray(latitude, dtype=np.float64)
     lng = np.asarray(longitude, dtype=np.float64)
-    ok = np.isfinite(lat) & np.isfinite(lng)
-    codes, unique = pd.factorize(np.where(ok, lat + 1j * lng, np.nan + 0j), use_na_sentinel=False)
-    unique = np.asarray(unique)
+    codes, unique = _factorize_pairs(lat, lng)
     missing_code = len(unique)
     pair_ok = np.isfinite(unique)
     if not pair_ok.all():  # the NaN pair (there is at most one) gets the last code
@@ -153,6 +152,35 @@ def latlng_to_cell_codes(
     found = np.zeros((len(unique) + 1, len(memo.resolutions)), dtype=np.int64)
     found[:-1][pair_ok] = memo.pairs_to_cells(unique[pair_ok])
     return codes.astype(np.int32), [np.ascontiguousarray(found[:, j]) for j in columns]
+
+
+_MICRO = 1e6  # data.police.uk publishes degrees with 6 decimals
+
+
+def _factorize_pairs(lat: np.ndarray, lng: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return a code per point and the distinct pairs as ``lat + 1j * lng`` (NaN for a
+    pair with a missing coordinate; all such pairs share one code).
+
+    Pairs given in whole microdegrees (as data.police.uk gives them) are packed into one
+    int64 each, which hashes three times faster than the complex pair; that is exact only
+    when every point survives the round trip, which is checked, else the pair is hashed.
+    """
+    ok = np.isfinite(lat) & np.isfinite(lng)
+    with np.errstate(invalid="ignore"):
+        lat_u = np.rint(np.where(ok, lat, 0.0) * _MICRO)
+        lng_u = np.rint(np.where(ok, lng, 0.0) * _MICRO)
+    exact = bool(np.all((lat_u / _MICRO == lat) | ~ok) and np.all((lng_u / _MICRO == lng) | ~ok))
+    if exact and np.all(np.abs(lat_u) < 2**27) and np.all(np.abs(lng_u) < 2**28):
+        key = ((lat_u.astype(np.int64) + 2**27) << 29) | (lng_u.astype(np.int64) + 2**28)
+        key[~ok] = -1
+        codes, unique_key = pd.factorize(key)
+        unique_key = np.asarray(unique_key)
+        u_lat = ((unique_key >> 29) - 2**27) / _MICRO
+        u_lng = ((unique_key & (2**29 - 1)) - 2**28) / _MICRO
+        unique = np.where(unique_key == -1, np.nan + 0j, u_lat + 1j * u_lng)
+        return codes, unique
+    codes, unique = pd.factorize(np.where(ok, lat + 1j * lng, np.nan + 0j), use_na_sentinel=False)
+    return codes, np.asarray(unique)
 
 
 def cell_to_str(cell: int) -> str:

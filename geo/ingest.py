@@ -37,6 +37,7 @@ from geo.police_uk import (
     Source,
     check_rows,
     combine_checked,
+    empty_rejects,
     find_sources,
     months_present,
     read_source,
@@ -326,19 +327,21 @@ def build_months(
 
     months: dict[str, MonthData] = {}
     totals = {"stored": 0, "unmapped": 0, "outside": 0}
+    rejects_of = {str(f): g for f, g in batch.rejects.groupby("file", sort=False)} if len(batch.rejects) else {}
     for month in sorted(by_month):
         pieces = by_month[month]
         in_memory = [p.table for p in pieces if p.table is not None]
         table = pa.concat_tables(in_memory, promote_options="permissive") if in_memory else None
         files = sorted(f for f, m in file_month.items() if m == month)
-        rejects = batch.rejects[batch.rejects["file"].isin(files)].reset_index(drop=True)
+        found = [rejects_of[f] for f in files if f in rejects_of]
+        rejects = pd.concat(found, ignore_index=True) if found else empty_rejects()
         stats = {
             "files": files,
             "rows_read": int(sum(batch.rows_read[f] for f in files)),
             "stored": int(sum(p.rows for p in pieces)),
             "unmapped": int(sum(p.unmapped for p in pieces)),
             "outside": int(sum(p.outside for p in pieces)),
-            "rejected": {str(k): int(v) for k, v in rejects["reason"].value_counts().items()},
+            "rejected": {str(k): int(v) for k, v in rejects["reason"].value_counts().items()} if found else {},
         }
         for key in totals:
             totals[key] += stats[key]
@@ -392,6 +395,7 @@ def ingest(
     store: Store | None = None,
     settings: Settings | None = None,
     progress: Progress | None = None,
+    lsoas: gpd.GeoDataFrame | None = None,
 ) -> IngestSummary:
     """Read, validate, bin and store every street-level CSV under paths.
 
@@ -406,10 +410,12 @@ def ingest(
         Where to write; default the store folder of the settings.
     progress : callable, optional
         Called with (fraction done, message), always on the calling thread.
+    lsoas : geopandas.GeoDataFrame, optional
+        The LSOAs (:func:`geo.boundaries.read_lsoas`), if already read.
     """
     settings = settings or get_settings()
     store = store or Store(settings.store_dir)
-    return ingest_files(find_sources(paths), store, settings, progress=progress)
+    return ingest_files(find_sources(paths), store, settings, lsoas=lsoas, progress=progress)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

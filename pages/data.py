@@ -27,7 +27,8 @@ if uploads and st.button("Load", type="primary"):
     try:
         with st.status("Loading…", expanded=True) as status:
             parsed = [p for u in uploads for p in parse_upload(u.name, u.getvalue())]
-            summary = ingest_files(parsed, cache.store(), progress=lambda f, text: status.write(text))
+            summary = ingest_files(parsed, cache.store(), lsoas=cache.lsoas(),
+                                   progress=lambda f, text: status.update(label=f"Loading… {text}"))
             status.update(label="Loaded", state="complete")
     except PrecisionError as exc:
         audit.record("upload_rejected", user.username, str(exc), {"files": names})
