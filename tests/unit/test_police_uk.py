@@ -34,8 +34,8 @@ Parse = Callable[[bytes, str], ParsedFile]
 
 @pytest.fixture(params=["memory", "disk"])
 def parse(request: pytest.FixtureRequest, tmp_path: Path) -> Parse:
-    """Both ways a CSV is read: bytes in memory (uploads, zip members) and a file on disk
-    (which Arrow reads itself, after checking only its first 64 KiB and last byte)."""
+    """Both ways a CSV arrives: bytes in memory (uploads) and a file on disk (the command,
+    first start)."""
     if request.param == "memory":
         return parse_street_csv
 
@@ -254,3 +254,18 @@ def test_uploads_are_parsed_from_memory():
     assert [p.source.label for p in parsed] == ["2017-07.zip!2017-07/2017-07-west-yorkshire-street.csv"]
     with pytest.raises(InputFileError, match="not a readable zip"):
         parse_upload("x.zip", b"PK\x03\x04garbage")
+
+
+def test_a_file_read_in_several_blocks_gives_the_same_rows(monkeypatch: pytest.MonkeyPatch):
+    import geo.police_uk as police_uk
+
+    rows = [street_row(crime_id=f"c{i}", crime_type="Drugs", location=f"On or near Street {i % 37}") for i in range(400)]
+    raw = street_csv(rows + [street_row(month="2017-7"), street_row(crime_id="c3", crime_type="Drugs")])
+    whole = _validate(("f.csv", raw))
+    monkeypatch.setattr(police_uk, "_BLOCK_BYTES", 4096)  # each block gets its own dictionaries
+    parsed = parse_street_csv(raw, "f.csv")
+    assert parsed.table.column("location").num_chunks == 1  # unified and combined
+    blocks = validate([parsed])
+    assert blocks.incidents.equals(whole.incidents)
+    assert blocks.rejects.equals(whole.rejects)
+    assert blocks.rejects["reason"].tolist() == ["bad_month", "duplicate_crime_id"]
