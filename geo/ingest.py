@@ -249,7 +249,8 @@ def _pieces(table: pa.Table, transaction: Transaction | None) -> list[_Piece]:
 
 
 def _workers() -> int:
-    """Threads for an ingest: one per CPU this process may use, at most 8."""
+    """Threads for an ingest: one per CPU this process may use, at most 8 and at least 2
+    (so that, even on one CPU, one file's parsing waits less on another's rules)."""
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 2)
     return max(2, min(8, cpus))
 
@@ -307,7 +308,8 @@ def build_months(
             raise
     prepared = [f.result() for f in futures]
     batch = combine_checked([checked for checked, _ in prepared])
-    pieces_of: dict[str, list[_Piece]] = {}
+    by_month: dict[str, list[_Piece]] = {}
+    file_month: dict[str, str] = {}
     for before, after in zip(prepared, batch.files):
         pieces = before[1]
         if after.table is not before[0].table:  # rows went to the across-files rule
@@ -315,15 +317,10 @@ def build_months(
                 if piece.part is not None and transaction is not None:
                     transaction.discard(piece.part)
             pieces = _pieces(after.table, transaction)
-        pieces_of[after.source.label] = pieces
-
-    by_month: dict[str, list[_Piece]] = {}
-    file_month: dict[str, str] = {}
-    for label, pieces in pieces_of.items():
         for piece in pieces:
             by_month.setdefault(piece.month, []).append(piece)
         if pieces:
-            file_month[label] = max(pieces, key=lambda p: p.rows).month
+            file_month[after.source.label] = max(pieces, key=lambda p: p.rows).month
 
     months: dict[str, MonthData] = {}
     totals = {"stored": 0, "unmapped": 0, "outside": 0}

@@ -79,6 +79,10 @@ _THREADS = 2
 _DICT_TEXT = pa.dictionary(pa.int32(), pa.string())
 #: Headers read as plain text (unique per row); every other column is dictionary-encoded.
 _PLAIN_HEADERS = frozenset({"Crime ID"})
+#: Headers that hold one value in a whole force file ("West Yorkshire Police", and an empty
+#: Context): read as plain text and encoded after a check that every row holds the first
+#: value, which costs a quarter of hashing every row.
+_CONSTANT_HEADERS = frozenset({"Reported by", "Falls within", "Context"})
 #: Headers read as numbers when every value of the file is one.
 _COORDINATE_HEADERS = ("Longitude", "Latitude")
 
@@ -358,6 +362,9 @@ def _parse(
     if any(column.num_chunks > 1 for column in table.columns):
         table = table.unify_dictionaries()
     table = table.combine_chunks()
+    for name in _CONSTANT_HEADERS:
+        column = COLUMN_NAMES[name]
+        table = table.set_column(table.schema.get_field_index(column), column, _encode_repeating(table.column(column)))
     # With ignore_empty_lines=False a blank line is read as a record of empty fields, so line
     # numbers stay physical; drop those records here (a line of bare commas holds nothing
     # either and goes the same way).
@@ -371,6 +378,14 @@ def _parse(
     rejects = _rejects_frame([label] * len(malformed), [n for n, _ in malformed],
                              ["malformed_row"] * len(malformed), [d for _, d in malformed])
     return ParsedFile(source, table, rejects, encoding)
+
+
+def _encode_repeating(column: pa.ChunkedArray) -> pa.Array:
+    """Return a text column dictionary-encoded, cheaply when every row holds one value."""
+    array = column.combine_chunks()
+    if len(array) and pc.all(pc.equal(array, array[0])).as_py():
+        return pa.DictionaryArray.from_arrays(pa.array(np.zeros(len(array), dtype=np.int32)), pa.array([array[0].as_py()], pa.string()))
+    return pc.dictionary_encode(array)
 
 
 def _empty(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
@@ -409,7 +424,7 @@ def _read_csv(
         malformed.append((number, f"{row.actual_columns} fields, expected {row.expected_columns}"))
         return "skip"
 
-    types = {name: pa.string() if name in _PLAIN_HEADERS else _DICT_TEXT for name in header}
+    types = {name: pa.string() if name in _PLAIN_HEADERS | _CONSTANT_HEADERS else _DICT_TEXT for name in header}
     if numeric_coordinates:
         types.update({name: pa.float64() for name in _COORDINATE_HEADERS})
     try:

@@ -90,7 +90,8 @@ def incidents_to_frame(table: pa.Table) -> pd.DataFrame:
     """Return an incidents table as :meth:`Store.read_incidents` would give it back.
 
     Text columns of :data:`~geo._schemas.DICTIONARY_COLUMNS` become pandas categoricals;
-    every other column gets plain values (an ingest keeps cells dictionary-encoded).
+    every other column gets plain values (the reader dictionary-encodes every repeating
+    text column, ``context`` too).
     """
     columns = {}
     for name, column in zip(table.column_names, table.columns):
@@ -279,10 +280,10 @@ class Store:
         flushes it to disk before the manifest names it."""
         path = self.root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        # Dictionary pages where values repeat: the text and cell columns an ingest keeps
+        # Dictionary pages where values repeat: the text columns an ingest keeps
         # dictionary-encoded are written as they are (never a 64-character Crime ID). No
-        # column statistics: reads never filter on them. No Arrow schema either, so cells
-        # read back as plain int64 and text as :meth:`_read` asks.
+        # column statistics: reads never filter on them. No Arrow schema either, so every
+        # column reads back as :meth:`_read` asks, whatever its type in memory.
         dictionary = sorted(
             {c for c in DICTIONARY_COLUMNS if c in table.column_names}
             | {f.name for f in table.schema if pa.types.is_dictionary(f.type)}
