@@ -18,6 +18,11 @@ def quiet_streamlit() -> None:
     import os
 
     os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
+    import streamlit.logger
+
+    # Streamlit gives each of its loggers the global level when it is created; set that
+    # level, and the level of the loggers made already.
+    streamlit.logger.set_log_level(logging.ERROR)
     logging.getLogger("streamlit").setLevel(logging.ERROR)
 
 
