@@ -243,17 +243,6 @@ class Store:
             finally:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
-    def commit(self, months: Mapping[str, MonthData]) -> str:
-        """Write the given months, replacing any stored version, in one atomic commit.
-
-        Returns
-        -------
-        str
-            The new commit id.
-        """
-        with self.begin() as transaction:
-            return transaction.finish(months)
-
     @contextlib.contextmanager
     def begin(self) -> Iterator[Transaction]:
         """Start a commit: hold the store's lock and yield a :class:`Transaction`.
