@@ -89,28 +89,32 @@ _COORDINATE_HEADERS = ("Longitude", "Latitude")
 
 @dataclasses.dataclass(frozen=True)
 class Source:
-    """One street-level CSV to read: a plain file or a member of a zip archive.
+    """One street-level CSV to read: a plain file or a member of a zip archive, on disk or
+    uploaded (held in memory).
 
     Attributes
     ----------
     label : str
         How the file is named in messages: its path, or ``archive.zip!member.csv``.
     path : Path
-        The file on disk (the archive, for a member).
+        The file on disk (the archive, for a member); for an upload, its name.
     member : str or None
         Name inside the archive, or None for a plain file.
+    content : bytes or None
+        The uploaded file (the archive, for a member), or None to read ``path``.
     """
 
     label: str
     path: Path
     member: str | None = None
+    content: bytes | None = dataclasses.field(default=None, repr=False, compare=False)
 
     def read_bytes(self) -> bytes:
         """Return the raw bytes of the CSV, raising InputFileError if unreadable."""
         try:
             if self.member is None:
-                return self.path.read_bytes()
-            with zipfile.ZipFile(self.path) as archive:
+                return self.content if self.content is not None else self.path.read_bytes()
+            with zipfile.ZipFile(io.BytesIO(self.content) if self.content is not None else self.path) as archive:
                 return archive.read(self.member)
         except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
             raise InputFileError(self.label, f"archive is corrupt or truncated ({exc})") from exc
@@ -754,10 +758,14 @@ def read_and_validate(paths: Iterable[str | Path], settings: Settings | None = N
     return validate(parsed, settings)
 
 
-def parse_upload(name: str, content: bytes) -> list[ParsedFile]:
-    """Parse an uploaded CSV or data.police.uk zip archive held in memory."""
+def upload_sources(name: str, content: bytes) -> list[Source]:
+    """List the street-level CSVs of an uploaded CSV or data.police.uk zip archive.
+
+    Nothing is parsed yet (an ingest parses the sources on its worker threads); a zip that
+    cannot be opened or holds no street CSV raises :class:`~geo.errors.InputFileError` now.
+    """
     if not name.lower().endswith(".zip"):
-        return [parse_street_csv(content, name)]
+        return [Source(name, Path(name), None, content)]
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
     except zipfile.BadZipFile as exc:
@@ -765,12 +773,4 @@ def parse_upload(name: str, content: bytes) -> list[ParsedFile]:
     members = sorted(n for n in archive.namelist() if n.lower().endswith("-street.csv"))
     if not members:
         raise InputFileError(name, "archive holds no *-street.csv file")
-    out = []
-    for member in members:
-        label = f"{name}!{member}"
-        try:
-            raw = archive.read(member)
-        except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
-            raise InputFileError(label, f"archive is corrupt or truncated ({exc})") from exc
-        out.append(parse_street_csv(raw, label, Source(label, Path(name), member)))
-    return out
+    return [Source(f"{name}!{member}", Path(name), member, content) for member in members]

@@ -8,7 +8,7 @@ from geo import audit
 from geo.errors import PrecisionError
 from geo.ingest import ingest_files
 from geo.ocg_store import store_ocg, validate_files
-from geo.police_uk import REJECT_REASONS, parse_upload
+from geo.police_uk import REJECT_REASONS, upload_sources
 from ui import auth, cache
 
 st.title("Data")
@@ -17,8 +17,7 @@ st.markdown(
     "`YYYY-MM-<force>-street.csv` files. Every row is checked; a month already loaded is "
     "replaced. A file that is not a street-level CSV stops the load and nothing is stored."
 )
-stats = cache.month_stats(st.session_state["store_token"])
-st.caption(f"Loaded now: {', '.join(stats['month']) or 'nothing'}")
+loaded_now = st.empty()  # filled once any load below has been committed
 
 uploads = st.file_uploader("Files", type=["csv", "zip"], accept_multiple_files=True)
 if uploads and st.button("Load", type="primary"):
@@ -26,8 +25,8 @@ if uploads and st.button("Load", type="primary"):
     names = [u.name for u in uploads]
     try:
         with st.status("Loading…", expanded=True) as status:
-            parsed = [p for u in uploads for p in parse_upload(u.name, u.getvalue())]
-            summary = ingest_files(parsed, cache.store(), lsoas=cache.lsoas(),
+            sources = [s for u in uploads for s in upload_sources(u.name, u.getvalue())]
+            summary = ingest_files(sources, cache.store(), lsoas=cache.lsoas(),
                                    progress=lambda f, text: status.update(label=f"Loading… {text}"))
             status.update(label="Loaded", state="complete")
     except PrecisionError as exc:
@@ -36,11 +35,15 @@ if uploads and st.button("Load", type="primary"):
     else:
         audit.record("upload", user.username, f"{summary.stored:,} incidents",
                      {"files": names, "months": summary.months, "rejected": summary.rejected})
+        st.session_state["store_token"] = cache.store().token()
         st.success(f"Stored {summary.stored:,} incidents for {', '.join(summary.months)}.")
         st.code(summary.to_text(), language=None)
         if len(summary.rejects):
             st.dataframe(summary.rejects.assign(reason=summary.rejects["reason"].map(lambda r: REJECT_REASONS.get(r, r))),
                          hide_index=True, width="stretch")
+
+stats = cache.month_stats(st.session_state["store_token"])
+loaded_now.caption(f"Loaded now: {', '.join(stats['month']) or 'nothing'}")
 
 st.divider()
 st.subheader("Organised crime group data")

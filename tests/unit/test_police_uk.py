@@ -17,9 +17,9 @@ from geo.police_uk import (
     Source,
     find_sources,
     parse_street_csv,
-    parse_upload,
     read_and_validate,
     read_source,
+    upload_sources,
     validate,
 )
 from tests.conftest import HEADER, street_csv, street_row
@@ -248,12 +248,18 @@ def test_broken_archives_and_missing_paths_raise(tmp_path: Path):
         find_sources([empty])
 
 
-def test_uploads_are_parsed_from_memory():
-    content = _zip({"2017-07/2017-07-west-yorkshire-street.csv": street_csv([street_row()])})
-    parsed = parse_upload("2017-07.zip", content)
-    assert [p.source.label for p in parsed] == ["2017-07.zip!2017-07/2017-07-west-yorkshire-street.csv"]
+def test_uploads_are_read_from_memory():
+    content = _zip({"2017-07/2017-07-west-yorkshire-street.csv": street_csv([street_row(), street_row()]),
+                    "2017-07/2017-07-west-yorkshire-outcomes.csv": b"not read"})
+    sources = upload_sources("2017-07.zip", content)
+    assert [s.label for s in sources] == ["2017-07.zip!2017-07/2017-07-west-yorkshire-street.csv"]
+    assert read_source(sources[0]).rows_read == 2
+    plain = upload_sources("2017-08-west-yorkshire-street.csv", street_csv([street_row()]))
+    assert read_source(plain[0]).rows_read == 1
     with pytest.raises(InputFileError, match="not a readable zip"):
-        parse_upload("x.zip", b"PK\x03\x04garbage")
+        upload_sources("x.zip", b"PK\x03\x04garbage")
+    with pytest.raises(InputFileError, match="no \\*-street.csv"):
+        upload_sources("y.zip", _zip({"readme.txt": b"hello"}))
 
 
 def test_a_file_read_in_several_blocks_gives_the_same_rows(monkeypatch: pytest.MonkeyPatch):
