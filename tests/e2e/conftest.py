@@ -98,6 +98,7 @@ def browser() -> Iterator[object]:
         pytest.fail("Debian chromium is not installed: run `make test`, which installs it")
     from playwright.sync_api import sync_playwright
 
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)  # screenshots land here (git-ignored)
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
