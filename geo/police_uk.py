@@ -334,16 +334,17 @@ def parse_street_csv(raw: bytes, label: str, source: Source | None = None) -> Pa
     source = source or Source(label, Path(label))
     text, encoding = decode(raw, label)
     try:
-        return _parse(text, source, encoding)
+        return _parse(pa.BufferReader(text), text[:_SNIFF_BYTES], text.endswith(b"\n"), source, encoding)
     except _NotUtf8:
         text, encoding = decode(raw, label, assume_utf8=False)
-        return _parse(text, source, encoding)
+        return _parse(pa.BufferReader(text), text[:_SNIFF_BYTES], text.endswith(b"\n"), source, encoding)
 
 
-def _parse(text: bytes, source: Source, encoding: str) -> ParsedFile:
+def _parse(
+    data: pa.NativeFile, head: bytes, ends_with_newline: bool, source: Source, encoding: str
+) -> ParsedFile:
     """Parse UTF-8 CSV text (see :func:`parse_street_csv`); raise _NotUtf8 if it is not UTF-8."""
     label = source.label
-    head = text[:_SNIFF_BYTES]
     end = head.find(b"\n")
     header_line = (head if end < 0 else head[:end]).rstrip(b"\r").decode("utf-8", errors="replace")
     header = [h.strip().strip('"').strip() for h in header_line.split(",")]
@@ -351,11 +352,10 @@ def _parse(text: bytes, source: Source, encoding: str) -> ParsedFile:
 
     # Each file is read on one thread (files are read in parallel instead): Arrow's reader
     # numbers records only when it reads serially, and malformed ones are reported by line.
-    # Pure ASCII (as data.police.uk files are) is UTF-8: Arrow need not check it again.
-    table, malformed = _read_table(pa.BufferReader(text), header, label, check_utf8=not text.isascii())
+    table, malformed = _read_table(data, header, label)
 
     total = table.num_rows + len(malformed)
-    if malformed and malformed[-1][0] == total + 1 and not text.endswith(b"\n"):
+    if malformed and malformed[-1][0] == total + 1 and not ends_with_newline:
         raise InputFileError(label, "file is truncated (its last row is cut short)")
 
     lines = np.arange(2, total + 2, dtype=np.int64)
@@ -402,7 +402,7 @@ def _empty(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
 
 
 def _read_table(
-    data: pa.NativeFile, header: Sequence[str], label: str, check_utf8: bool
+    data: pa.NativeFile, header: Sequence[str], label: str
 ) -> tuple[pa.Table, list[tuple[int, str]]]:
     """Read CSV text; return the table and the malformed records as (line, detail).
 
@@ -412,14 +412,14 @@ def _read_table(
     is one, and as text otherwise, for :func:`check_rows` to judge one by one.
     """
     try:
-        return _read_csv(data, header, label, check_utf8, numeric_coordinates=True)
+        return _read_csv(data, header, label, numeric_coordinates=True)
     except _NotNumeric:
         data.seek(0)
-        return _read_csv(data, header, label, check_utf8, numeric_coordinates=False)
+        return _read_csv(data, header, label, numeric_coordinates=False)
 
 
 def _read_csv(
-    data: pa.NativeFile, header: Sequence[str], label: str, check_utf8: bool, numeric_coordinates: bool
+    data: pa.NativeFile, header: Sequence[str], label: str, numeric_coordinates: bool
 ) -> tuple[pa.Table, list[tuple[int, str]]]:
     malformed: list[tuple[int, str]] = []
 
@@ -441,7 +441,6 @@ def _read_csv(
                 null_values=[""],  # only an empty number is missing: "nan" is a bad coordinate
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
-                check_utf8=check_utf8,
             ),
         )
     except pa.ArrowInvalid as exc:
