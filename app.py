@@ -58,3 +58,4 @@ if current in FILTERED:
 if current in ANALYSED:
     st.session_state["analysis"] = filters.sidebar_analysis(st.session_state["filters"].resolution)
 navigation.run()
+loading.freeze_startup_objects()  # after the first full page, once per process

@@ -40,11 +40,12 @@ def main(argv: list[str] | None = None) -> int:
         ingest(paths, store)
         with override_settings(store_dir=store.root, map_tiles=None):
             from models.counts import Filters
-            from ui import cache, maps
+            from ui import cache, loading, maps
 
             token = store.token()
             cache.incidents(token)  # data loading is not part of the map cost
             cache.district_outlines()
+            loading.freeze_startup_objects()  # as app.py does after its first page
             filters = Filters(resolution=9)
             timings = []
             for _ in range(2):

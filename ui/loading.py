@@ -1,6 +1,10 @@
-"""First-start loading of the bundled sample, with progress shown."""
+"""Process start: first-start loading of the bundled sample (with progress shown), the OCG
+demo files, and exempting long-lived objects from garbage-collector scans."""
 
 from __future__ import annotations
+
+import gc
+import threading
 
 import streamlit as st
 
@@ -46,3 +50,26 @@ def ensure_ocg_demo() -> None:
         ocg_store.ensure_demo()
     except PrecisionError as exc:
         st.error(f"The synthetic OCG demo files could not be loaded: {exc}")
+
+
+_freeze_lock = threading.Lock()
+_frozen = False
+
+
+def freeze_startup_objects() -> bool:
+    """Once per process, after a first full page: exempt every object alive now from the
+    cyclic garbage collector's scans (``gc.freeze``); return True the time it happens.
+
+    Modules, Streamlit itself and the data loaded so far live as long as the process. A
+    cached map layer is copied out of ``st.cache_data`` on every rerun (about 100,000
+    objects), which sets off a full collection that scanned all of them: about 0.2 s of
+    a rerun, now and then (bench.map). Frozen objects are skipped by those scans; objects
+    made later are collected as usual.
+    """
+    global _frozen
+    with _freeze_lock:
+        if _frozen:
+            return False
+        _frozen = True
+    gc.freeze()
+    return True
