@@ -190,8 +190,8 @@ def enrich(
     memo : geo.hexes.CellMemo, optional
         Coordinate pairs already binned in this ingest, at the stored resolutions.
     """
-    lon = table.column("longitude").to_numpy(zero_copy_only=False).astype(float)
-    lat = table.column("latitude").to_numpy(zero_copy_only=False).astype(float)
+    lon = np.asarray(table.column("longitude").to_numpy(zero_copy_only=False), dtype=float)
+    lat = np.asarray(table.column("latitude").to_numpy(zero_copy_only=False), dtype=float)
     district, outside = lookup.assign(table.column("lsoa_code"), lon, lat)
     n = table.num_rows
     out = table.append_column(

@@ -553,7 +553,8 @@ def check_rows(parsed: ParsedFile, settings: Settings | None = None) -> CheckedF
     reason = np.zeros(n, dtype=np.int8)
 
     def flag(mask: np.ndarray, code: str) -> None:
-        reason[(reason == 0) & mask] = _CODE[code]
+        if mask.any():  # the usual case is a file with no bad row at all
+            reason[(reason == 0) & mask] = _CODE[code]
 
     month, month_ok = _canonical(*distinct_values(t.column("month")), valid=_MONTH.match)
     flag(~month_ok, "bad_month")
@@ -587,8 +588,8 @@ def check_rows(parsed: ParsedFile, settings: Settings | None = None) -> CheckedF
             "month": month,
             "crime_id": crime_id,
             "crime_type": crime_type,
-            "longitude": pa.array(lon, mask=np.isnan(lon)),
-            "latitude": pa.array(lat, mask=np.isnan(lat)),
+            "longitude": _degrees(t.column("longitude"), lon),
+            "latitude": _degrees(t.column("latitude"), lat),
             **{c: t.column(c) for c in ("location", "lsoa_code", "lsoa_name", "outcome", "context", "reported_by", "falls_within")},
             "source_line": t.column("source_line"),
         }
@@ -596,6 +597,14 @@ def check_rows(parsed: ParsedFile, settings: Settings | None = None) -> CheckedF
     if not keep.all():
         kept = kept.filter(pa.array(keep))
     return CheckedFile(parsed.source, kept, rejects.reset_index(drop=True), parsed.rows_read)
+
+
+def _degrees(column: pa.ChunkedArray, degrees: np.ndarray) -> pa.Array | pa.ChunkedArray:
+    """Return checked degrees as an Arrow column (null where missing or bad): the column as
+    read when it already is exactly that, else one built from ``degrees``."""
+    if pa.types.is_float64(column.type) and column.null_count == int(np.isnan(degrees).sum()):
+        return column
+    return pa.array(degrees, mask=np.isnan(degrees))
 
 
 def _repeats(crime_id: pa.Array, month_idx: np.ndarray, candidates: np.ndarray, has_id: np.ndarray) -> np.ndarray:
@@ -618,8 +627,9 @@ def _ids_all_differ(crime_id: pa.Array, has_id: np.ndarray) -> bool:
     """Return True when no non-empty Crime ID occurs twice in the column (an exact answer).
 
     data.police.uk IDs are 64-character hashes. When every non-empty ID has the same length,
-    a multiple of 8 bytes, the IDs lie back to back in the Arrow data buffer and are hashed
-    as 64-bit words with numpy; only if two hashes meet are the texts compared.
+    a multiple of 8 bytes, the IDs lie back to back in the Arrow data buffer and their first
+    16 bytes are hashed as 64-bit words with numpy; only if two hashes meet are the texts
+    compared.
     """
     n = int(has_id.sum())
     if n < 2:
@@ -630,8 +640,10 @@ def _ids_all_differ(crime_id: pa.Array, has_id: np.ndarray) -> bool:
     if width % 8 == 0 and np.all((lengths == 0) | (lengths == width)):
         data = np.frombuffer(crime_id.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
         words = data.view(np.uint64).reshape(n, width // 8)
+        # The first 16 characters of a hash already carry 64 bits; more words would only
+        # cost time, as a meeting of two hashes is settled by comparing the texts.
         mixed = words[:, 0].copy()
-        for j in range(1, width // 8):
+        for j in range(1, min(2, width // 8)):
             mixed *= np.uint64(0x9E3779B97F4A7C15)
             mixed ^= words[:, j]
         if len(pd.unique(mixed)) == n:

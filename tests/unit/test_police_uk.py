@@ -193,8 +193,10 @@ def test_a_file_is_read_from_disk_exactly_as_from_memory(tmp_path: Path):
 @pytest.mark.parametrize(
     ("ids", "repeated"),
     [
-        ([f"{i:064x}" for i in range(50)], []),
-        ([f"{i:064x}" for i in range(50)] + ["0" * 63 + "7"], [50]),  # the hash path finds it
+        ([f"{i:016x}" * 4 for i in range(50)], []),  # settled by the hash of the first 16 characters
+        ([f"{i:016x}" * 4 for i in range(50)] + [f"{7:016x}" * 4], [50]),
+        ([f"{i:064x}" for i in range(50)], []),  # equal first 16 characters: the texts decide
+        ([f"{i:064x}" for i in range(50)] + ["0" * 63 + "7"], [50]),
         (["a", "bb", "a", ""], [2]),  # uneven lengths: compared as text
         ([f"{i:064x}" for i in range(5)] + ["", ""], []),  # anti-social behaviour rows have none
     ],
