@@ -21,7 +21,6 @@ import pandas as pd
 NO_CELL = 0
 
 
-
 class CellMemo:
     """Cells of coordinate pairs already indexed, shared by the files of one ingest.
 
@@ -106,22 +105,6 @@ def latlng_to_cells_multi(
 
     Each resolution is indexed directly: H3 is not exactly nested, so the parent of a point's
     fine cell is not always the coarse cell that contains the point.
-    """
-    codes, cells = latlng_to_cell_codes(latitude, longitude, resolutions, memo)
-    return {r: cells[j][codes] for j, r in enumerate(resolutions)}
-
-
-def latlng_to_cell_codes(
-    latitude: np.ndarray,
-    longitude: np.ndarray,
-    resolutions: Sequence[int],
-    memo: CellMemo | None = None,
-) -> tuple[np.ndarray, list[np.ndarray]]:
-    """Return each point's pair code and, per resolution, the cell of each code.
-
-    The cells of point ``i`` at ``resolutions[j]`` are ``cells[j][codes[i]]``; the last
-    entry of every ``cells[j]`` is 0, the code of points with a NaN coordinate. This is
-    the form of a dictionary-encoded column, which the store writes without re-hashing.
 
     Parameters
     ----------
@@ -131,27 +114,15 @@ def latlng_to_cell_codes(
         H3 resolutions, 0 to 15.
     memo : CellMemo, optional
         Pairs already indexed; its resolutions must include every one asked for.
-
-    Returns
-    -------
-    codes : numpy.ndarray
-        int32 per point.
-    cells : list of numpy.ndarray
-        int64 per code, one array per resolution.
     """
     lat = np.asarray(latitude, dtype=np.float64)
     lng = np.asarray(longitude, dtype=np.float64)
     codes, unique = _factorize_pairs(lat, lng)
-    missing_code = len(unique)
     pair_ok = np.isfinite(unique)
-    if not pair_ok.all():  # the NaN pair (there is at most one) gets the last code
-        nan_code = int(np.flatnonzero(~pair_ok)[0])
-        codes = np.where(codes == nan_code, missing_code, codes)
     memo = memo if memo is not None else CellMemo(resolutions)
-    columns = [memo.resolutions.index(int(r)) for r in resolutions]
-    found = np.zeros((len(unique) + 1, len(memo.resolutions)), dtype=np.int64)
-    found[:-1][pair_ok] = memo.pairs_to_cells(unique[pair_ok])
-    return codes.astype(np.int32), [np.ascontiguousarray(found[:, j]) for j in columns]
+    found = np.zeros((len(unique), len(memo.resolutions)), dtype=np.int64)  # 0 for the NaN pair
+    found[pair_ok] = memo.pairs_to_cells(unique[pair_ok])
+    return {r: found[:, memo.resolutions.index(int(r))][codes] for r in resolutions}
 
 
 _MICRO = 1e6  # data.police.uk publishes degrees with 6 decimals

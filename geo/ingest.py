@@ -203,9 +203,9 @@ def enrich(
         pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, dtype=np.int32)), pa.array([source_label], type=pa.string())),
     )
     resolutions = sorted(H3_COLUMNS)
-    codes, cells = hexes.latlng_to_cell_codes(lat, lon, resolutions, memo)
-    for res, per_code in zip(resolutions, cells):
-        out = out.append_column(H3_COLUMNS[res], pa.array(per_code[codes]))
+    cells = hexes.latlng_to_cells_multi(lat, lon, resolutions, memo)
+    for res in resolutions:
+        out = out.append_column(H3_COLUMNS[res], pa.array(cells[res]))
     return out.select(INCIDENT_COLUMNS)
 
 
@@ -233,7 +233,7 @@ class _Piece:
 
 def _pieces(table: pa.Table, transaction: Transaction | None) -> list[_Piece]:
     out = []
-    for month, piece in (_split_by_month(table) if table.num_rows else {}).items():
+    for month, piece in _split_by_month(table).items():
         part = transaction.write_incidents(month, piece) if transaction is not None else None
         out.append(
             _Piece(

@@ -131,9 +131,10 @@ class ParsedFile:
     source : Source
         Where the rows came from.
     table : pyarrow.Table
-        One row per well-formed record: the 12 columns named as in :data:`COLUMN_NAMES`, all
-        text as published (``crime_id`` plain, the others dictionary-encoded), plus
-        ``source_line`` (int64, 1-based physical line).
+        One row per well-formed record: the 12 columns named as in :data:`COLUMN_NAMES`, plus
+        ``source_line`` (int64, 1-based physical line). Text is as published: ``crime_id``
+        plain, the other text columns dictionary-encoded. ``longitude``/``latitude`` are
+        float64 (null when empty) when every value of the file is a number, else text.
     rejects : pandas.DataFrame
         Malformed records (wrong number of fields), columns :data:`REJECT_COLUMNS`.
     encoding : str

@@ -13,6 +13,7 @@ from geo.errors import PrecisionError
 from geo.ingest import ingest
 from geo.settings import get_settings
 from geo.store import Store
+from ui import cache
 
 
 def ensure_data(store: Store) -> str:
@@ -31,6 +32,7 @@ def ensure_data(store: Store) -> str:
             store,
             settings,
             progress=lambda f, text: bar.progress(min(max(f, 0.0), 1.0), text=text),
+            lsoas=cache.lsoas(),  # read once: the pages use the same cached frame
         )
     except PrecisionError as exc:
         bar.empty()

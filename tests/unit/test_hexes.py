@@ -94,3 +94,13 @@ def test_a_cell_memo_shared_by_threads_gives_the_cells_h3_gives():
             expected = [h3.str_to_int(h3.latlng_to_cell(a, c, res)) for a, c in zip(lat[b], lng[b])]
             np.testing.assert_array_equal(cells[res], expected)
     assert len(memo) == len(set(zip(lat.tolist(), lng.tolist())))
+
+
+def test_points_finer_than_a_microdegree_and_missing_ones_are_binned_alike():
+    # 7 decimals: the pairs cannot be packed into whole microdegrees and are hashed as pairs
+    lat = np.array([53.8000001234, np.nan, 53.8000001234, 53.71])
+    lng = np.array([-1.55, -1.55, -1.55, np.nan])
+    cells = hexes.latlng_to_cells(lat, lng, 10)
+    expected = h3.str_to_int(h3.latlng_to_cell(53.8000001234, -1.55, 10))
+    assert cells.tolist() == [expected, hexes.NO_CELL, expected, hexes.NO_CELL]
+    assert len(hexes.latlng_to_cells(np.array([]), np.array([]), 9)) == 0
