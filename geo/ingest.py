@@ -39,11 +39,11 @@ from geo.police_uk import (
     combine_checked,
     empty_rejects,
     find_sources,
-    months_present,
+    partition_masks,
     read_source,
 )
 from geo.settings import Settings, get_settings
-from geo.store import MonthData, Store, Transaction
+from geo.store import MonthData, Partition, Store, Transaction
 
 #: Called with (fraction done 0..1, what is happening) while an ingest runs.
 Progress = Callable[[float, str], None]
@@ -70,9 +70,12 @@ class IngestSummary:
     outside : int
         Stored incidents located outside the five districts (counted, not analysed).
     months : list of str
-        Months written (each replaced any earlier version).
+        Months written, for any force.
     rejects : pandas.DataFrame
         Every rejected row with file, line, reason and detail.
+    partitions : dict
+        (force, month) -> incidents stored: each replaced that force's earlier version of
+        the month, and no other force's.
     """
 
     files: list[str]
@@ -83,6 +86,15 @@ class IngestSummary:
     outside: int
     months: list[str]
     rejects: pd.DataFrame
+    partitions: dict[Partition, int] = dataclasses.field(default_factory=dict)
+
+    def forces_text(self) -> list[str]:
+        """One line per force: its months and incidents stored (what each replaced)."""
+        forces: dict[str, list[tuple[str, int]]] = {}
+        for (force, month), n in sorted(self.partitions.items()):
+            forces.setdefault(force, []).append((month, n))
+        return [f"{force}: {sum(n for _, n in months):,} incidents in {len(months)} month(s) "
+                f"{', '.join(m for m, _ in months)}" for force, months in forces.items()]
 
     def to_text(self) -> str:
         """Return the summary as the command prints it."""
@@ -90,6 +102,7 @@ class IngestSummary:
             f"files read:       {len(self.files)}",
             f"rows read:        {self.rows_read:,}",
             f"stored:           {self.stored:,} in {len(self.months)} month(s) {', '.join(self.months)}",
+            *(f"  {line}" for line in self.forces_text()),
             f"rejected:         {sum(self.rejected.values()):,}",
         ]
         for reason, n in sorted(self.rejected.items()):
@@ -209,21 +222,18 @@ def enrich(
     return out.select(INCIDENT_COLUMNS)
 
 
-def _split_by_month(table: pa.Table) -> dict[str, pa.Table]:
-    present = months_present(table)
-    if len(present) == 1:
-        return {present[0]: table}
-    month = table.column("month").combine_chunks()
-    codes = month.indices.to_numpy(zero_copy_only=False)
-    names = month.dictionary.to_pylist()
-    return {m: table.filter(pa.array(codes == names.index(m))) for m in present}
+def _split_by_partition(table: pa.Table) -> dict[Partition, pa.Table]:
+    masks = partition_masks(table)
+    if len(masks) == 1:
+        return {next(iter(masks)): table}
+    return {part: table.filter(pa.array(mask)) for part, mask in masks.items()}
 
 
 @dataclasses.dataclass(frozen=True)
 class _Piece:
-    """The rows of one file that belong to one month, written or still in memory."""
+    """The rows of one file that belong to one force's month, written or still in memory."""
 
-    month: str
+    partition: Partition
     rows: int
     unmapped: int
     outside: int
@@ -233,11 +243,11 @@ class _Piece:
 
 def _pieces(table: pa.Table, transaction: Transaction | None) -> list[_Piece]:
     out = []
-    for month, piece in _split_by_month(table).items():
-        part = transaction.write_incidents(month, piece) if transaction is not None else None
+    for partition, piece in _split_by_partition(table).items():
+        part = transaction.write_incidents(partition, piece) if transaction is not None else None
         out.append(
             _Piece(
-                month,
+                partition,
                 piece.num_rows,
                 piece.column("longitude").null_count,
                 int(pc.sum(piece.column("outside")).as_py() or 0),
@@ -261,8 +271,9 @@ def build_months(
     settings: Settings,
     on_file: Callable[[int, int], None] | None = None,
     transaction: Transaction | None = None,
-) -> tuple[dict[str, MonthData], IngestSummary]:
-    """Read (where given sources), validate and enrich files; split them into months.
+) -> tuple[dict[Partition, MonthData], IngestSummary]:
+    """Read (where given sources), validate and enrich files; split them into partitions:
+    one per force (``Reported by``) and month.
 
     Each file is parsed, checked, binned and (given a transaction) written on one of the
     worker threads (one per CPU), so Arrow's parsing and Parquet writing of one file (which
@@ -270,8 +281,8 @@ def build_months(
     files are then found on the checked rows; a file that loses rows to that rule is
     written again.
 
-    Rejected rows and the rows read of a file are recorded with the month most of its kept
-    rows belong to; a file with no good row at all is reported in the summary only.
+    Rejected rows and the rows read of a file are recorded with the partition most of its
+    kept rows belong to (the home force's on a tie); a file with no good row at all is reported in the summary only.
 
     Parameters
     ----------
@@ -279,7 +290,7 @@ def build_months(
         Called on the calling thread with (files done, files) as each file is finished.
     transaction : geo.store.Transaction, optional
         Where to write each file's incidents as soon as they are ready; without one, the
-        returned months hold their incidents in memory.
+        returned partitions hold their incidents in memory.
 
     Raises
     ------
@@ -308,8 +319,8 @@ def build_months(
             raise
     prepared = [f.result() for f in futures]
     batch = combine_checked([checked for checked, _ in prepared])
-    by_month: dict[str, list[_Piece]] = {}
-    file_month: dict[str, str] = {}
+    by_partition: dict[Partition, list[_Piece]] = {}
+    file_partition: dict[str, Partition] = {}
     for before, after in zip(prepared, batch.files):
         pieces = before[1]
         if after.table is not before[0].table:  # rows went to the across-files rule
@@ -318,18 +329,20 @@ def build_months(
                     transaction.discard(piece.part)
             pieces = _pieces(after.table, transaction)
         for piece in pieces:
-            by_month.setdefault(piece.month, []).append(piece)
+            by_partition.setdefault(piece.partition, []).append(piece)
         if pieces:
-            file_month[after.source.label] = max(pieces, key=lambda p: p.rows).month
+            # ties go to the home force, whose rejected rows the app shows
+            file_partition[after.source.label] = max(
+                pieces, key=lambda p: (p.rows, p.partition[0] == settings.home_force)).partition
 
-    months: dict[str, MonthData] = {}
+    partitions: dict[Partition, MonthData] = {}
     totals = {"stored": 0, "unmapped": 0, "outside": 0}
     rejects_of = {str(f): g for f, g in batch.rejects.groupby("file", sort=False)} if len(batch.rejects) else {}
-    for month in sorted(by_month):
-        pieces = by_month[month]
+    for partition in sorted(by_partition):
+        pieces = by_partition[partition]
         in_memory = [p.table for p in pieces if p.table is not None]
         table = pa.concat_tables(in_memory, promote_options="permissive") if in_memory else None
-        files = sorted(f for f, m in file_month.items() if m == month)
+        files = sorted(f for f, p in file_partition.items() if p == partition)
         found = [rejects_of[f] for f in files if f in rejects_of]
         rejects = pd.concat(found, ignore_index=True) if found else empty_rejects()
         stats = {
@@ -342,7 +355,7 @@ def build_months(
         }
         for key in totals:
             totals[key] += stats[key]
-        months[month] = MonthData(table, rejects, stats, tuple(p.part for p in pieces if p.part is not None))
+        partitions[partition] = MonthData(table, rejects, stats, tuple(p.part for p in pieces if p.part is not None))
 
     summary = IngestSummary(
         files=sorted(batch.rows_read),
@@ -351,10 +364,11 @@ def build_months(
         rejected={str(k): int(v) for k, v in batch.rejects["reason"].value_counts().items()},
         unmapped=totals["unmapped"],
         outside=totals["outside"],
-        months=sorted(months),
+        months=sorted({month for _, month in partitions}),
         rejects=batch.rejects,
+        partitions={p: int(d.stats["stored"]) for p, d in partitions.items()},
     )
-    return months, summary
+    return partitions, summary
 
 
 def ingest_files(
@@ -365,6 +379,9 @@ def ingest_files(
     progress: Progress | None = None,
 ) -> IngestSummary:
     """Read (where given sources), validate, bin and store files in one atomic commit.
+
+    Each force's month in the files replaces that force's stored month; every other
+    partition is kept.
 
     Raises
     ------
@@ -380,7 +397,7 @@ def ingest_files(
             files, lsoas, settings, transaction=transaction,
             on_file=lambda done, total: report(0.9 * done / total, f"read, checked and wrote {done} of {total} file(s)"),
         )
-        report(0.9, f"committing {len(months)} month(s) to the store")
+        report(0.9, f"committing {len(months)} force month(s) to the store")
         if months:
             transaction.finish(months)
     report(1.0, "done")

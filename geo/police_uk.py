@@ -46,8 +46,9 @@ REJECT_REASONS: dict[str, str] = {
     "malformed_row": "row does not have the 12 data.police.uk fields",
     "bad_month": "Month is not a YYYY-MM month",
     "unknown_crime_type": "Crime type is not a data.police.uk category",
+    "no_force": "Reported by is empty: the row belongs to no force",
     "bad_coordinates": "Longitude/Latitude are not a pair of numbers",
-    "outside_force_area": "coordinates lie outside the force area",
+    "outside_force_area": "coordinates lie outside the force area (England and Wales for other forces)",
     "duplicate_crime_id": "Crime ID already used in the same month",
 }
 _CODE = {reason: i for i, reason in enumerate(REJECT_REASONS)}  # 0 (malformed) is never a row code
@@ -542,10 +543,13 @@ def check_rows(parsed: ParsedFile, settings: Settings | None = None) -> CheckedF
     """Apply the row rules of one file.
 
     Rules, in the order they are checked (a row gets the first reason that applies):
-    ``bad_month``, ``unknown_crime_type``, ``bad_coordinates`` (not numbers, not finite, or
-    only one of the pair), ``outside_force_area``, ``duplicate_crime_id`` (within the file
-    and month; the first row is kept). Rows with neither longitude nor latitude are kept:
-    they are counted but cannot be mapped. Duplicates across files are found by
+    ``bad_month``, ``unknown_crime_type``, ``no_force`` (empty ``Reported by``),
+    ``bad_coordinates`` (not numbers, not finite, or only one of the pair),
+    ``outside_force_area`` (the home force's rows: outside
+    :attr:`~geo.settings.Settings.force_area_bounds`; other forces' rows: outside
+    :attr:`~geo.settings.Settings.national_bounds`), ``duplicate_crime_id`` (within the file,
+    force and month; the first row is kept). Rows with neither longitude nor latitude are
+    kept: they are counted but cannot be mapped. Duplicates across files are found by
     :func:`validate`.
     """
     settings = settings or get_settings()
@@ -562,19 +566,24 @@ def check_rows(parsed: ParsedFile, settings: Settings | None = None) -> CheckedF
     types = frozenset(settings.crime_types)
     crime_type, type_ok = _canonical(*distinct_values(t.column("crime_type")), valid=types.__contains__)
     flag(~type_ok, "unknown_crime_type")
+    force, force_ok = _canonical(*distinct_values(t.column("reported_by")), valid=bool)
+    flag(~force_ok, "no_force")
+    force_idx = force.indices.to_numpy(zero_copy_only=False)
+    home = np.array([v == settings.home_force for v in force.dictionary.to_pylist()], dtype=bool)[force_idx]
 
     lon, lon_empty, lon_bad = _coordinate_column(t.column("longitude"))
     lat, lat_empty, lat_bad = _coordinate_column(t.column("latitude"))
     no_coords = lon_empty & lat_empty
     flag(lon_bad | lat_bad | (lon_empty != lat_empty), "bad_coordinates")
-    x0, y0, x1, y1 = settings.force_area_bounds
+    bounds = np.where(home[:, None], np.array(settings.force_area_bounds), np.array(settings.national_bounds))
     with np.errstate(invalid="ignore"):
-        inside = (lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1)
+        inside = (lon >= bounds[:, 0]) & (lon <= bounds[:, 2]) & (lat >= bounds[:, 1]) & (lat <= bounds[:, 3])
     flag(~no_coords & ~inside, "outside_force_area")
 
     crime_id = t.column("crime_id").combine_chunks()
     has_id = pc.binary_length(crime_id).to_numpy(zero_copy_only=False) > 0
-    flag(_repeats(crime_id, month.indices.to_numpy(zero_copy_only=False), has_id & (reason == 0), has_id), "duplicate_crime_id")
+    partition = month.indices.to_numpy(zero_copy_only=False).astype(np.int64) * (len(force.dictionary) + 1) + force_idx
+    flag(_repeats(crime_id, partition, has_id & (reason == 0), has_id), "duplicate_crime_id")
 
     keep = reason == 0
     lines = t.column("source_line").to_numpy()
@@ -591,7 +600,9 @@ def check_rows(parsed: ParsedFile, settings: Settings | None = None) -> CheckedF
             "crime_type": crime_type,
             "longitude": _degrees(t.column("longitude"), lon),
             "latitude": _degrees(t.column("latitude"), lat),
-            **{c: t.column(c) for c in ("location", "lsoa_code", "lsoa_name", "outcome", "context", "reported_by", "falls_within")},
+            **{c: t.column(c) for c in ("location", "lsoa_code", "lsoa_name", "outcome", "context")},
+            "reported_by": force,
+            "falls_within": t.column("falls_within"),
             "source_line": t.column("source_line"),
         }
     )
@@ -609,7 +620,8 @@ def _degrees(column: pa.ChunkedArray, degrees: np.ndarray) -> pa.Array | pa.Chun
 
 
 def _repeats(crime_id: pa.Array, month_idx: np.ndarray, candidates: np.ndarray, has_id: np.ndarray) -> np.ndarray:
-    """Mark candidate rows whose (month, Crime ID) appeared on an earlier candidate row.
+    """Mark candidate rows whose (partition, Crime ID) appeared on an earlier candidate row
+    (``month_idx``: one number per force and month).
 
     ``has_id`` marks the rows with a non-empty Crime ID (candidates are among them).
     """
@@ -683,6 +695,8 @@ def _describe(
             details.append(f"Crime type {row['crime_type']!r} is not a data.police.uk category")
         elif name == "bad_coordinates":
             details.append(f"Longitude {row['longitude']!r} and Latitude {row['latitude']!r} are not a pair of numbers")
+        elif name == "no_force":
+            details.append("Reported by is empty")
         elif name == "outside_force_area":
             details.append(f"({row['longitude']}, {row['latitude']}) lies outside the force area")
         else:
@@ -693,9 +707,9 @@ def _describe(
 def validate(parsed: Sequence[ParsedFile], settings: Settings | None = None) -> ValidatedBatch:
     """Apply the row rules to files read together (see :func:`check_rows`).
 
-    A Crime ID may appear once per month across all the files: where two files of the batch
-    hold the same month, rows of the later file (in the order given) whose ID the earlier
-    one already has are rejected as ``duplicate_crime_id``.
+    A Crime ID may appear once per force and month across all the files: where two files of
+    the batch hold the same force's month, rows of the later file (in the order given) whose
+    ID the earlier one already has are rejected as ``duplicate_crime_id``.
     """
     settings = settings or get_settings()
     with ThreadPoolExecutor(_THREADS) as pool:
@@ -715,44 +729,60 @@ def combine_checked(checked: Sequence[CheckedFile]) -> ValidatedBatch:
     return ValidatedBatch(checked, all_rejects, {c.source.label: c.rows_read for c in checked})
 
 
-def months_present(table: pa.Table) -> list[str]:
-    """Return the months that rows of a checked table belong to, sorted."""
-    month = table.column("month").combine_chunks()
+def partitions_present(table: pa.Table) -> list[tuple[str, str]]:
+    """Return the (force, month) partitions that rows of a checked table belong to, sorted
+    (the force as in ``Reported by``)."""
     if table.num_rows == 0:
         return []
-    used = np.bincount(month.indices.to_numpy(zero_copy_only=False), minlength=len(month.dictionary)) > 0
-    return sorted(v for v, u in zip(month.dictionary.to_pylist(), used.tolist()) if u)
+    month = table.column("month").combine_chunks()
+    force = table.column("reported_by").combine_chunks()
+    m = month.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    f = force.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    used = np.unique(m * len(force.dictionary) + f)
+    months, forces = month.dictionary.to_pylist(), force.dictionary.to_pylist()
+    return sorted((forces[k % len(forces)], months[k // len(forces)]) for k in used.tolist())
+
+
+def partition_masks(table: pa.Table) -> dict[tuple[str, str], np.ndarray]:
+    """Return, for each (force, month) partition of a checked table, which rows belong to it."""
+    month = table.column("month").combine_chunks()
+    force = table.column("reported_by").combine_chunks()
+    m = month.indices.to_numpy(zero_copy_only=False)
+    f = force.indices.to_numpy(zero_copy_only=False)
+    months, forces = month.dictionary.to_pylist(), force.dictionary.to_pylist()
+    return {(fo, mo): (m == months.index(mo)) & (f == forces.index(fo)) for fo, mo in partitions_present(table)}
 
 
 def _reject_repeats_across_files(checked: list[CheckedFile]) -> list[CheckedFile]:
-    months_of = [months_present(c.table) for c in checked]
-    files_per_month: dict[str, int] = {}
-    for months in months_of:
-        for m in months:
-            files_per_month[m] = files_per_month.get(m, 0) + 1
-    seen: dict[str, list[tuple[str, pa.Table]]] = {}  # month -> earlier (label, ids+lines)
+    parts_of = [partitions_present(c.table) for c in checked]
+    files_per_part: dict[tuple[str, str], int] = {}
+    for parts in parts_of:
+        for p in parts:
+            files_per_part[p] = files_per_part.get(p, 0) + 1
+    seen: dict[tuple[str, str], list[tuple[str, pa.Table]]] = {}  # partition -> earlier (label, ids+lines)
     out = []
-    for c, months in zip(checked, months_of):
-        shared = [m for m in months if files_per_month[m] > 1]
-        if not shared:  # the usual case: one file per month
+    for c, parts in zip(checked, parts_of):
+        shared = [p for p in parts if files_per_part[p] > 1]
+        if not shared:  # the usual case: one file per force and month
             out.append(c)
             continue
         drop = np.zeros(c.table.num_rows, dtype=bool)
         details: list[tuple[int, str]] = []
-        month_col = c.table.column("month").combine_chunks().dictionary_decode()
-        for month in shared:
-            in_month = pc.equal(month_col, month)
-            ids = pc.filter(c.table.column("crime_id"), in_month)
-            lines = pc.filter(c.table.column("source_line"), in_month)
-            for label, earlier in seen.get(month, []):
+        masks = partition_masks(c.table)
+        for part in shared:
+            month = part[1]
+            in_part = pa.array(masks[part])
+            ids = pc.filter(c.table.column("crime_id"), in_part)
+            lines = pc.filter(c.table.column("source_line"), in_part)
+            for label, earlier in seen.get(part, []):
                 hit = pc.and_(pc.is_in(ids, value_set=earlier.column("id")), pc.not_equal(ids, ""))
                 if pc.any(hit).as_py():
                     where = dict(zip(earlier.column("id").to_pylist(), earlier.column("line").to_pylist()))
-                    rows = np.flatnonzero(in_month.to_numpy(zero_copy_only=False))[hit.to_numpy(zero_copy_only=False)]
+                    rows = np.flatnonzero(masks[part])[hit.to_numpy(zero_copy_only=False)]
                     drop[rows] = True
                     for cid, line in zip(pc.filter(ids, hit).to_pylist(), pc.filter(lines, hit).to_pylist()):
                         details.append((line, f"Crime ID {cid[:16]}… repeats {label} line {where[cid]} in {month}"))
-            seen.setdefault(month, []).append((c.source.label, pa.table({"id": ids, "line": lines})))
+            seen.setdefault(part, []).append((c.source.label, pa.table({"id": ids, "line": lines})))
         if drop.any():
             extra = _rejects_frame([c.source.label] * len(details), [d[0] for d in details],
                                    ["duplicate_crime_id"] * len(details), [d[1] for d in details])

@@ -17,8 +17,17 @@ Environment variables (read once, when the default settings are first built):
     through Streamlit's ``st.login``; needs an ``[auth]`` section in
     ``.streamlit/secrets.toml``).
 ``PRECISION_USERS``
-    The users file (default ``<repo>/config/users.json``); without one the app runs in demo
-    mode (public data only, no sign-in).
+    The users file (default ``<repo>/config/users.json``). Without a readable one, and
+    outside demo mode, the app shows a set-up message and no data.
+``PRECISION_MODE``
+    ``demo`` turns the demo mode on, on purpose (no sign-in; public crime data and the
+    bundled SYNTHETIC organised crime group data only; ``make run`` sets it). Anything else,
+    or nothing, means ``secure``: every page needs a signed-in user with a role. A value
+    that is neither ``demo`` nor ``secure`` is reported on screen and counts as ``secure``:
+    a mistyped setting gives less access, never more.
+
+Values that cannot be used never widen access: they are kept in
+:attr:`Settings.problems` for the app to show, and the safe default is used instead.
 """
 
 from __future__ import annotations
@@ -82,6 +91,13 @@ CRIME_TYPES: tuple[str, ...] = (
 )
 
 
+#: The app's modes: ``secure`` (sign-in required) and ``demo`` (no sign-in, public and
+#: synthetic data only).
+MODES: tuple[str, ...] = ("secure", "demo")
+
+#: Ways of signing in: the users file's bcrypt hashes, or single sign-on (OIDC).
+AUTH_MODES: tuple[str, ...] = ("password", "oidc")
+
 #: H3 resolutions stored with every incident (the store's schema has one column each).
 STORED_RESOLUTIONS: tuple[int, ...] = (7, 8, 9, 10)
 
@@ -111,10 +127,18 @@ class Settings:
         about 5.2 km², res 8 0.74 km², res 9 0.105 km², res 10 0.015 km²).
     h3_default_resolution : int
         Resolution the map opens at.
+    home_force : str
+        The force whose incidents the app analyses, as data.police.uk names it in the
+        ``Reported by`` column (``"West Yorkshire Police"``). Other forces' rows are stored
+        under their own force and never mixed into the home force's hotspots, trends or plans.
     force_area_bounds : tuple of float
-        ``(min_lon, min_lat, max_lon, max_lat)`` in degrees: coordinates outside this box are
-        rejected as impossible for West Yorkshire Police. It is West Yorkshire with a margin of
-        about 40 km, because WYP records some crimes located in neighbouring force areas.
+        ``(min_lon, min_lat, max_lon, max_lat)`` in degrees: coordinates of the home force's
+        rows outside this box are rejected as impossible for West Yorkshire Police. It is
+        West Yorkshire with a margin of about 40 km, because WYP records some crimes located
+        in neighbouring force areas.
+    national_bounds : tuple of float
+        The same box for every other force's rows: England and Wales with a margin of about
+        20 km, in degrees.
     districts : Mapping[str, str]
         District code -> name for the five districts.
     crime_types : tuple of str
@@ -133,6 +157,12 @@ class Settings:
     audit_path : Path or None
         Append-only audit log (JSON lines); None puts it in the store folder (see
         :attr:`audit_file`).
+    mode : str
+        ``"secure"`` (default: every page needs a signed-in user) or ``"demo"`` (no sign-in,
+        public and synthetic data only); see :data:`MODES`.
+    problems : tuple of str
+        Settings from the environment that could not be used, each in one sentence; the
+        safe default was used instead and the app shows them.
     """
 
     data_dir: Path = REPO_DIR / "data"
@@ -144,7 +174,9 @@ class Settings:
     crs_projected: str = "EPSG:27700"
     h3_resolutions: tuple[int, ...] = STORED_RESOLUTIONS
     h3_default_resolution: int = 9
+    home_force: str = "West Yorkshire Police"
     force_area_bounds: tuple[float, float, float, float] = (-2.8, 53.2, -0.6, 54.4)
+    national_bounds: tuple[float, float, float, float] = (-6.7, 49.7, 2.1, 56.0)
     districts: Mapping[str, str] = dataclasses.field(default_factory=lambda: DISTRICTS)
     crime_types: tuple[str, ...] = CRIME_TYPES
     map_tiles: str | None = "CartoDB positron"
@@ -153,6 +185,13 @@ class Settings:
     users_file: Path = REPO_DIR / "config" / "users.json"
     auth_mode: str = "password"
     audit_path: Path | None = None
+    mode: str = "secure"
+    problems: tuple[str, ...] = ()
+
+    @property
+    def demo(self) -> bool:
+        """Whether the demo mode was turned on on purpose (``mode == "demo"``)."""
+        return self.mode == "demo"
 
     @property
     def audit_file(self) -> Path:
@@ -165,28 +204,43 @@ class Settings:
                 f"h3_default_resolution {self.h3_default_resolution} is not among "
                 f"h3_resolutions {self.h3_resolutions}"
             )
-        if self.auth_mode not in {"password", "oidc"}:
+        if self.auth_mode not in AUTH_MODES:
             raise SettingsError(f"auth_mode must be 'password' or 'oidc', not {self.auth_mode!r}")
+        if self.mode not in MODES:
+            raise SettingsError(f"mode must be 'secure' or 'demo', not {self.mode!r}")
         if not set(self.h3_resolutions) <= set(STORED_RESOLUTIONS):
             raise SettingsError(
                 f"h3_resolutions {self.h3_resolutions} must be among {STORED_RESOLUTIONS}"
             )
-        lon0, lat0, lon1, lat1 = self.force_area_bounds
-        if not (lon0 < lon1 and lat0 < lat1):
-            raise SettingsError(f"force_area_bounds is not a box: {self.force_area_bounds}")
+        for name in ("force_area_bounds", "national_bounds"):
+            lon0, lat0, lon1, lat1 = getattr(self, name)
+            if not (lon0 < lon1 and lat0 < lat1):
+                raise SettingsError(f"{name} is not a box: {getattr(self, name)}")
+        if not self.home_force.strip():
+            raise SettingsError("home_force must name a force")
 
 
 def _from_environment() -> Settings:
     kwargs: dict[str, object] = {}
+    problems: list[str] = []
     if store := os.environ.get("PRECISION_STORE"):
         kwargs["store_dir"] = Path(store).expanduser().resolve()
     if auth := os.environ.get("PRECISION_AUTH"):
-        kwargs["auth_mode"] = auth.strip().lower()
+        if auth.strip().lower() in AUTH_MODES:
+            kwargs["auth_mode"] = auth.strip().lower()
+        else:
+            problems.append(f"PRECISION_AUTH={auth!r} is not 'password' or 'oidc': password sign-in is used.")
+    if (mode := os.environ.get("PRECISION_MODE")) is not None:
+        if mode.strip().lower() in MODES:
+            kwargs["mode"] = mode.strip().lower()
+        else:
+            problems.append(f"PRECISION_MODE={mode!r} is not 'demo' or 'secure': the app runs secure, "
+                            "with sign-in required.")
     if users := os.environ.get("PRECISION_USERS"):
         kwargs["users_file"] = Path(users).expanduser().resolve()
     if (tiles := os.environ.get("PRECISION_MAP_TILES")) is not None:
         kwargs["map_tiles"] = None if tiles.strip().lower() in {"", "none", "off"} else tiles
-    return Settings(**kwargs)  # type: ignore[arg-type]
+    return Settings(**kwargs, problems=tuple(problems))  # type: ignore[arg-type]
 
 
 _current: Settings | None = None

@@ -1,17 +1,27 @@
-"""The incident store: Parquet files partitioned by month, committed atomically.
+"""The incident store: Parquet files partitioned by force and month, committed atomically.
 
-Layout under the store folder::
+Layout under the store folder (Hive-style partitions, readable by any Parquet engine)::
 
-    manifest.json                                the committed state (source of truth)
-    incidents/month=YYYY-MM/<commit>-<n>.parquet incidents of one month (one part per file read)
-    rejects/month=YYYY-MM/<commit>.parquet       rows rejected by the ingest that wrote it (if any)
-    .lock                                        held while a commit is written
+    manifest.json                                           the committed state (source of truth)
+    incidents/force=<slug>/month=YYYY-MM/<commit>-<n>.parquet incidents of one force's month
+    rejects/force=<slug>/month=YYYY-MM/<commit>.parquet      rows rejected by the ingest that wrote it
+    .lock                                                   held while a commit is written
+
+``<slug>`` is the force's name in lower case with hyphens (``west-yorkshire-police``), see
+:func:`force_slug`. A partition is one force's month: the force that published the rows
+(``Reported by``). An ingest replaces exactly the partitions it writes, so a file of
+another force for a month already stored never touches the home force's month.
 
 A commit writes new files under fresh names (an ingest writes each file's incidents as soon
 as they are checked, see :meth:`Store.begin`), then replaces ``manifest.json`` in one
 ``os.replace``. A failed ingest removes what it wrote, and a killed one leaves the manifest,
 and so the store as readers see it, exactly as it was; files it left behind are removed by
-the next commit. Ingesting a month again replaces that month (no duplicates).
+the next commit. Ingesting a force's month again replaces that force's month (no duplicates).
+
+Manifest formats: 3 (``forces``: force -> month -> entry); 1 and 2 (``months``: month ->
+entry, written before stores were keyed by force) are still read, their months counted as
+the home force's (those versions stored only what the app analysed), and rewritten as
+format 3 by the next commit. Their files stay where they are: entries name their files.
 """
 
 from __future__ import annotations
@@ -23,6 +33,7 @@ import fcntl
 import itertools
 import json
 import os
+import re
 import threading
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
@@ -36,6 +47,7 @@ import pyarrow.parquet as pq
 
 from geo._schemas import DICTIONARY_COLUMNS, H3_COLUMNS, INCIDENT_COLUMNS, REJECT_SCHEMA
 from geo.errors import StoreError
+from geo.settings import get_settings
 
 MANIFEST = "manifest.json"
 _UNCOMPRESSED = frozenset({"crime_id"})
@@ -45,12 +57,22 @@ _ENCODINGS = {
     "source_line": "DELTA_BINARY_PACKED",
     **{name: "BYTE_STREAM_SPLIT" for name in H3_COLUMNS.values()},
 }
-_FORMAT = 2  # 2: incident parts listed per month, rejects null when none (1 still read)
+_FORMAT = 3  # 3: partitions per force and month; 2: parts per month; 1: one file per kind
+
+#: A partition: (force name as in ``Reported by``, month ``YYYY-MM``).
+Partition = tuple[str, str]
+
+
+def force_slug(force: str) -> str:
+    """Return the folder name of a force's partitions: ``"West Yorkshire Police"`` ->
+    ``"west-yorkshire-police"`` (lower case, runs of other characters as one hyphen)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", force.strip().lower()).strip("-")
+    return slug or "unknown"
 
 
 @dataclasses.dataclass(frozen=True)
 class MonthData:
-    """What one commit writes for one month.
+    """What one commit writes for one partition (a force's month).
 
     Attributes
     ----------
@@ -131,7 +153,10 @@ class Store:
 
     # ----------------------------------------------------------------- reading
     def manifest(self) -> dict[str, Any]:
-        """Return the committed manifest (an empty one for a new store).
+        """Return the committed manifest in format 3 (an empty one for a new store).
+
+        ``{"format": 3, "commit": str, "forces": {force: {month: entry}}}``; a format 1 or 2
+        manifest is returned converted, its months under the home force.
 
         Raises
         ------
@@ -142,37 +167,54 @@ class Store:
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
-            return {"format": _FORMAT, "commit": "", "months": {}}
+            return {"format": _FORMAT, "commit": "", "forces": {}}
         except OSError as exc:
             raise StoreError(f"{path}: cannot be read ({exc})") from exc
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise StoreError(f"{path}: is not valid JSON ({exc})") from exc
-        if not isinstance(data, dict) or not isinstance(data.get("months"), dict):
-            raise StoreError(f"{path}: has no 'months' table")
+        if isinstance(data, dict) and isinstance(data.get("months"), dict) and "forces" not in data:
+            data = {"format": _FORMAT, "commit": data.get("commit", ""),
+                    "forces": {get_settings().home_force: data["months"]} if data["months"] else {}}
+        if not isinstance(data, dict) or not isinstance(data.get("forces"), dict) or not all(
+            isinstance(months, dict) for months in data["forces"].values()
+        ):
+            raise StoreError(f"{path}: has no 'forces' table")
         return data
 
     def token(self) -> str:
         """Return an id that changes with every commit (for cache keys)."""
         return str(self.manifest().get("commit", ""))
 
-    def months(self) -> list[str]:
-        """Return the stored months, sorted (``'YYYY-MM'``)."""
-        return sorted(self.manifest()["months"])
+    @staticmethod
+    def _force(force: str | None) -> str:
+        return get_settings().home_force if force is None else force
 
-    def is_empty(self) -> bool:
-        """Return True when no month is stored."""
-        return not self.manifest()["months"]
+    def _entries(self, force: str | None) -> dict[str, Any]:
+        return dict(self.manifest()["forces"].get(self._force(force), {}))
 
-    def month_stats(self) -> pd.DataFrame:
-        """Return one row per stored month with its ingest figures.
+    def forces(self) -> list[str]:
+        """Return the forces with at least one stored month, sorted."""
+        return sorted(f for f, months in self.manifest()["forces"].items() if months)
+
+    def months(self, force: str | None = None) -> list[str]:
+        """Return the stored months of a force (default the home force), sorted (``'YYYY-MM'``)."""
+        return sorted(self._entries(force))
+
+    def is_empty(self, force: str | None = None) -> bool:
+        """Return True when no month of the force (default the home force) is stored."""
+        return not self._entries(force)
+
+    def month_stats(self, force: str | None = None) -> pd.DataFrame:
+        """Return one row per stored month of a force (default the home force) with its
+        ingest figures.
 
         Columns: ``month``, ``stored``, ``unmapped``, ``outside``, ``rows_read``,
         ``rejected`` (total), ``ingested_at``, ``files`` (comma-separated).
         """
         rows = []
-        for month, entry in sorted(self.manifest()["months"].items()):
+        for month, entry in sorted(self._entries(force).items()):
             s = entry["stats"]
             rows.append(
                 {
@@ -189,29 +231,42 @@ class Store:
         cols = ["month", "stored", "unmapped", "outside", "rows_read", "rejected", "ingested_at", "files"]
         return pd.DataFrame(rows, columns=cols)
 
-    def rejected_by_reason(self) -> dict[str, int]:
-        """Return rejected-row counts by reason over all stored months."""
+    def force_stats(self) -> pd.DataFrame:
+        """Return one row per stored force: ``force``, ``months`` (comma-separated),
+        ``stored`` (incidents in all its months)."""
+        rows = [
+            {"force": force, "months": ", ".join(sorted(months)),
+             "stored": int(sum(int(e["stats"]["stored"]) for e in months.values()))}
+            for force, months in sorted(self.manifest()["forces"].items()) if months
+        ]
+        return pd.DataFrame(rows, columns=["force", "months", "stored"])
+
+    def rejected_by_reason(self, force: str | None = None) -> dict[str, int]:
+        """Return rejected-row counts by reason over the stored months of a force (default
+        the home force)."""
         out: dict[str, int] = {}
-        for entry in self.manifest()["months"].values():
+        for entry in self._entries(force).values():
             for reason, n in entry["stats"]["rejected"].items():
                 out[reason] = out.get(reason, 0) + int(n)
         return out
 
     def read_incidents(
-        self, months: Sequence[str] | None = None, columns: Sequence[str] | None = None
+        self, months: Sequence[str] | None = None, columns: Sequence[str] | None = None, force: str | None = None
     ) -> pd.DataFrame:
-        """Return stored incidents of the given months (all by default).
+        """Return stored incidents of a force (default the home force) in the given months
+        (all by default). Other forces' rows are never mixed in.
 
         Text columns with few distinct values come back as pandas categoricals.
         """
-        return self._read("incidents", months, columns or INCIDENT_COLUMNS)
+        return self._read("incidents", months, columns or INCIDENT_COLUMNS, force)
 
-    def read_rejects(self, months: Sequence[str] | None = None) -> pd.DataFrame:
-        """Return the rejected rows recorded with the given months (all by default)."""
-        return self._read("rejects", months, REJECT_SCHEMA.names)
+    def read_rejects(self, months: Sequence[str] | None = None, force: str | None = None) -> pd.DataFrame:
+        """Return the rejected rows recorded with the given months of a force (all by
+        default; default the home force)."""
+        return self._read("rejects", months, REJECT_SCHEMA.names, force)
 
-    def _read(self, kind: str, months: Sequence[str] | None, columns: Sequence[str]) -> pd.DataFrame:
-        entries = self.manifest()["months"]
+    def _read(self, kind: str, months: Sequence[str] | None, columns: Sequence[str], force: str | None) -> pd.DataFrame:
+        entries = self._entries(force)
         wanted = sorted(entries) if months is None else [m for m in sorted(set(months)) if m in entries]
         cols = list(columns)
         dictionary = [c for c in DICTIONARY_COLUMNS if c in cols] if kind == "incidents" else []
@@ -220,7 +275,7 @@ class Store:
             for relative in entry_files(entries[month], kind):
                 path = self.root / relative
                 try:
-                    tables.append(pq.read_table(path, columns=cols, read_dictionary=dictionary))
+                    tables.append(pq.read_table(path, columns=cols, read_dictionary=dictionary, partitioning=None))
                 except (OSError, pa.ArrowInvalid) as exc:
                     raise StoreError(f"{path}: stored {kind} of {month} cannot be read ({exc})") from exc
         if not tables:
@@ -287,10 +342,12 @@ class Store:
         return relative
 
     def _collect_garbage(self, manifest: Mapping[str, Any]) -> None:
-        """Remove files no commit refers to (left by replaced months or killed ingests)."""
+        """Remove files no commit refers to (left by replaced months or killed ingests), then
+        the folders they leave empty."""
         live = {
             (self.root / relative).resolve()
-            for e in manifest["months"].values()
+            for months in manifest["forces"].values()
+            for e in months.values()
             for k in ("incidents", "rejects")
             for relative in entry_files(e, k)
         }
@@ -301,8 +358,9 @@ class Store:
             for path in folder.rglob("*"):
                 if path.is_file() and path.resolve() not in live:
                     path.unlink(missing_ok=True)
-            for sub in sorted(folder.iterdir()):
-                if sub.is_dir() and not any(sub.iterdir()):
+            # deepest first, so a force folder goes once its month folders have gone
+            for sub in sorted((p for p in folder.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
+                if not any(sub.iterdir()):
                     sub.rmdir()
 
 
@@ -335,10 +393,11 @@ class Transaction:
         self._flusher = ThreadPoolExecutor(2, thread_name_prefix="store-fsync")
         self._flushes: list[Future[None]] = []
 
-    def write_incidents(self, month: str, table: pa.Table) -> str:
-        """Write one part of a month's incidents now; return its path for :class:`MonthData`."""
+    def write_incidents(self, partition: Partition, table: pa.Table) -> str:
+        """Write one part of a force's month now; return its path for :class:`MonthData`."""
+        force, month = partition
         with self._lock:
-            relative = f"incidents/month={month}/{self.commit}-{next(self._count)}.parquet"
+            relative = f"incidents/force={force_slug(force)}/month={month}/{self.commit}-{next(self._count)}.parquet"
         return self._write(relative, table.select(INCIDENT_COLUMNS))
 
     def _write(self, relative: str, table: pa.Table) -> str:
@@ -356,27 +415,29 @@ class Transaction:
             self._written.remove(relative)
         (self.store.root / relative).unlink(missing_ok=True)
 
-    def finish(self, months: Mapping[str, MonthData]) -> str:
-        """Write what is left of the given months and replace the manifest; return the commit id.
+    def finish(self, partitions: Mapping[Partition, MonthData]) -> str:
+        """Write what is left of the given partitions and replace the manifest; return the
+        commit id. Every other partition (other forces, other months) is kept as it was.
 
-        Month files still in memory and non-empty rejected rows are written in parallel
+        Incidents still in memory and non-empty rejected rows are written in parallel
         (Parquet encoding releases the GIL); the manifest is replaced last.
         """
         store = self.store
-        entries = dict(store.manifest()["months"])
-        jobs: list[tuple[str, str, pa.Table]] = []
-        for month, data in sorted(months.items()):
+        forces = {force: dict(months) for force, months in store.manifest()["forces"].items()}
+        jobs: list[tuple[str, Partition, pa.Table]] = []
+        for partition, data in sorted(partitions.items()):
             if data.incidents is not None:
-                jobs.append(("incidents", month, data.incidents))
+                jobs.append(("incidents", partition, data.incidents))
             if len(data.rejects):
                 rejects = pa.Table.from_pandas(data.rejects[REJECT_SCHEMA.names], schema=REJECT_SCHEMA, preserve_index=False)
-                jobs.append(("rejects", month, rejects))
+                jobs.append(("rejects", partition, rejects))
 
-        def run(job: tuple[str, str, pa.Table]) -> tuple[str, str, str]:
-            kind, month, table = job
+        def run(job: tuple[str, Partition, pa.Table]) -> tuple[str, Partition, str]:
+            kind, partition, table = job
             if kind == "incidents":
-                return kind, month, self.write_incidents(month, table)
-            return kind, month, self._write(f"rejects/month={month}/{self.commit}.parquet", table)
+                return kind, partition, self.write_incidents(partition, table)
+            force, month = partition
+            return kind, partition, self._write(f"rejects/force={force_slug(force)}/month={month}/{self.commit}.parquet", table)
 
         with ThreadPoolExecutor(2) as pool:
             written = list(pool.map(run, jobs))
@@ -390,14 +451,14 @@ class Transaction:
         list(self._flusher.map(_fsync, folders))
         self._flusher.shutdown()
         stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        for month, data in months.items():
-            entries[month] = {
-                "incidents": [*data.parts, *(w[2] for w in written if w[:2] == ("incidents", month))],
-                "rejects": next((w[2] for w in written if w[:2] == ("rejects", month)), None),
+        for (force, month), data in partitions.items():
+            forces.setdefault(force, {})[month] = {
+                "incidents": [*data.parts, *(w[2] for w in written if w[:2] == ("incidents", (force, month)))],
+                "rejects": next((w[2] for w in written if w[:2] == ("rejects", (force, month))), None),
                 "stats": data.stats,
                 "ingested_at": stamp,
             }
-        new = {"format": _FORMAT, "commit": self.commit, "months": entries}
+        new = {"format": _FORMAT, "commit": self.commit, "forces": forces}
         atomic_write_bytes(store.root / MANIFEST, json.dumps(new, indent=1, sort_keys=True).encode("utf-8"))
         self.finished = True
         store._collect_garbage(new)

@@ -59,6 +59,15 @@ st.dataframe(
     hide_index=True,
     width="stretch",
 )
+others = cache.force_stats(token)
+others = others[others["force"] != settings.home_force]
+if len(others):
+    st.caption(
+        f"Figures above are {settings.home_force}'s. Also stored, for the national and cross-border "
+        "views and never mixed into this force's hotspots, trends or plans: "
+        + "; ".join(f"{r.force}: {r.stored:,} incidents ({r.months})" for r in others.itertuples())
+        + "."
+    )
 rejected = cache.store().rejected_by_reason()
 if rejected:
     st.caption(

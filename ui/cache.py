@@ -64,6 +64,13 @@ def month_stats(token: str) -> pd.DataFrame:
     return store().month_stats()
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def force_stats(token: str) -> pd.DataFrame:
+    """Per-force figures (every force stored) for the store commit ``token``."""
+    del token
+    return store().force_stats()
+
+
 @st.cache_data(show_spinner=False, max_entries=32)
 def filtered(token: str, filters: Filters) -> pd.DataFrame:
     """Incidents passing the filters."""

@@ -17,12 +17,13 @@ from ui import cache
 
 
 def ensure_data(store: Store) -> str:
-    """Ingest the bundled sample if the store is empty; return the store's commit id.
+    """Ingest the bundled sample if no month of the home force is stored; return the
+    store's commit id.
 
     Stops the page with a clear message if the sample cannot be read.
     """
     manifest = store.manifest()
-    if manifest["months"]:
+    if manifest["forces"].get(get_settings().home_force):
         return str(manifest["commit"])
     settings = get_settings()
     bar = st.progress(0.0, text="First start: loading the bundled data.police.uk sample…")

@@ -133,16 +133,16 @@ def test_a_crime_id_repeated_in_a_second_file_of_the_month_is_rejected_and_that_
     assert stored.loc[stored["crime_id"] == "X1", "source_file"].astype(str).tolist() == [str(first)]
     parts = sorted((tmp_path / "store" / "incidents").rglob("*.parquet"))
     assert len(parts) == 2  # one per file; the second file's first version is gone
-    assert sorted(store.manifest()["months"]["2017-07"]["incidents"]) == [str(p.relative_to(tmp_path / "store")) for p in parts]
+    assert sorted(store.manifest()["forces"]["West Yorkshire Police"]["2017-07"]["incidents"]) == [str(p.relative_to(tmp_path / "store")) for p in parts]
 
 
 def test_a_store_written_in_format_1_is_still_read_and_replaced(tmp_path: Path):
     store = Store(tmp_path / "store")
     ingest([_write(tmp_path / "a.csv", [street_row(month="2017-07"), street_row(month="2017-07", crime_type="x")])], store)
     manifest = store.manifest()
-    entry = manifest["months"]["2017-07"]
-    entry["incidents"] = entry["incidents"][0]  # format 1: one file named per kind
-    manifest["format"] = 1
+    entry = manifest["forces"]["West Yorkshire Police"]["2017-07"]
+    entry["incidents"] = entry["incidents"][0]  # format 1: one file named per kind, months unkeyed by force
+    manifest = {"format": 1, "commit": manifest["commit"], "months": {"2017-07": entry}}
     (tmp_path / "store" / "manifest.json").write_text(json.dumps(manifest))
     assert len(store.read_incidents()) == 1 and len(store.read_rejects()) == 1
     ingest([_write(tmp_path / "b.csv", [street_row(month="2017-08")])], store)
