@@ -7,6 +7,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-requirements
 SUDO   := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 PORT   ?= 8501
+# `make run` starts the public demo on purpose (no sign-in, public and synthetic data only);
+# `make run PRECISION_MODE=secure` needs a users file (see README, Access).
+PRECISION_MODE ?= demo
 
 .PHONY: run test test-fast bench ingest chromium venv clean-store
 
@@ -25,7 +28,7 @@ chromium:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
 
 run: venv
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	PRECISION_MODE=$(PRECISION_MODE) $(BIN)/streamlit run app.py --server.port $(PORT)
 
 test: venv chromium
 	$(BIN)/python -m pytest

@@ -34,6 +34,11 @@ PAGES = {
 FILTERED = {"map", "communities", "comms", "trends"}
 ANALYSED = {"map", "communities", "comms"}
 
+auth.settings_problems()
+if auth.setup_problem() is not None:
+    # Secure mode without a usable users file: one set-up message, no data page at all.
+    st.navigation([st.Page(auth.setup_page, title="Set-up needed", icon=":material/lock:", url_path="set-up")]).run()
+    st.stop()
 user = auth.current_user()
 if user is None:
     sign_in = auth.sso_page if get_settings().auth_mode == "oidc" else auth.sign_in_page
@@ -44,13 +49,13 @@ if user is None:
 allowed = access.pages_for(user.role, demo=auth.is_demo())
 navigation = st.navigation([page for key, page in PAGES.items() if key in allowed])
 st.session_state["pages"] = {key: page for key, page in PAGES.items() if key in allowed}
-if auth.is_demo():
-    auth.demo_banner()
-else:
-    auth.account_panel(user)
 cache.numba_warm_up()
 token = loading.ensure_data(cache.store())
-loading.ensure_ocg_demo()
+if auth.is_demo():
+    loading.ensure_ocg_demo()
+    auth.demo_banner()  # worded from what is stored, so after the first-start loads
+else:
+    auth.account_panel(user)
 st.session_state["store_token"] = token
 current = next(k for k, page in PAGES.items() if page.url_path == navigation.url_path)
 if current in FILTERED:

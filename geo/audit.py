@@ -18,7 +18,8 @@ import pandas as pd
 from geo.settings import get_settings
 
 #: Actions recorded.
-ACTIONS = ("sign_in", "sign_in_failed", "sign_out", "upload", "upload_rejected", "export", "user_added", "user_removed")
+ACTIONS = ("sign_in", "sign_in_failed", "sign_out", "upload", "upload_rejected", "disruption_recorded", "export",
+           "user_added", "user_removed")
 
 
 def record(action: str, user: str, detail: str = "", context: Mapping[str, object] | None = None,

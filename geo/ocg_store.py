@@ -1,21 +1,33 @@
 """Read, validate and store OCG register and activity files.
 
 Files are CSV with the columns of :data:`models.ocg.REGISTER_COLUMNS` and
-:data:`models.ocg.ACTIVITY_COLUMNS`; lines starting with ``#`` are comments (the synthetic
-demo files say so in one). Every row is checked; rejected rows are reported with file, line
-and reason; activity of an OCG not in the register is rejected. Nothing is written unless
-both files are readable, and each stored table is replaced in one ``os.replace``.
+:data:`models.ocg.ACTIVITY_COLUMNS`; lines starting with ``#`` are comments. Every row is
+checked; rejected rows are reported with file, line and reason; activity of an OCG not in
+the register is rejected. Nothing is written unless both files are readable, and each
+stored table is replaced in one ``os.replace``.
+
+**Synthetic or real is read from the files, never assumed.** A file is synthetic when its
+first line is the marker :data:`SYNTHETIC_MARKER` (the seeded generator
+:mod:`models.ocg_synthetic` writes it); every other file is real intelligence. Each stored
+row carries the label of its file in a ``synthetic`` column, and a table stored before rows
+were labelled counts as real. The two files of a load must agree. Real data is refused
+while the app runs in demo mode.
 
     python -m geo.ocg_store REGISTER.csv ACTIVITY.csv [--synthetic] [--store DIR]
+
+``--synthetic`` asserts that both files carry the marker (exit 2 if not); it never labels
+a file.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import hashlib
 import io
 import json
 import sys
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -27,6 +39,15 @@ from geo.settings import REPO_DIR, get_settings
 from geo.store import atomic_write_bytes
 from models.ocg import ACTIVITY_COLUMNS, REGISTER_COLUMNS, check_activity, check_register
 
+#: First line of a synthetic demonstration file (what :mod:`models.ocg_synthetic` writes).
+SYNTHETIC_MARKER = "# SYNTHETIC DEMONSTRATION DATA"
+
+#: What the app says instead of showing real OCG data in demo mode.
+REAL_DATA_IN_DEMO = (
+    "Real organised crime group data is loaded in this store. It is not shown in demo mode: "
+    "sign-in with a role that may see it is needed."
+)
+
 #: The bundled synthetic demo files.
 DEMO_REGISTER = REPO_DIR / "data" / "ocg_demo" / "ocg_register.csv"
 DEMO_ACTIVITY = REPO_DIR / "data" / "ocg_demo" / "ocg_activity.csv"
@@ -34,12 +55,26 @@ DEMO_ACTIVITY = REPO_DIR / "data" / "ocg_demo" / "ocg_activity.csv"
 
 @dataclasses.dataclass(frozen=True)
 class OcgData:
-    """What is stored: the register, the activity (with H3 cells) and where they came from."""
+    """What is stored: the register, the activity (with H3 cells) and where they came from.
+
+    Both tables have a boolean ``synthetic`` column: the label of the file each row came
+    from (see the module's notes).
+    """
 
     register: pd.DataFrame
     activity: pd.DataFrame
-    synthetic: bool
     source: str
+
+    @property
+    def synthetic(self) -> bool:
+        """True only when every stored row, register and activity alike, is synthetic."""
+        return bool(self.register["synthetic"].all()) and bool(self.activity["synthetic"].all())
+
+
+def is_marked_synthetic(content: bytes) -> bool:
+    """Whether a file's first line is :data:`SYNTHETIC_MARKER` (a UTF-8 BOM is allowed)."""
+    first = content.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t").split(b"\n", 1)[0]
+    return first.startswith(SYNTHETIC_MARKER.encode("ascii"))
 
 
 def read_csv_with_lines(content: bytes, label: str, columns: Sequence[str]) -> pd.DataFrame:
@@ -76,37 +111,103 @@ def read_csv_with_lines(content: bytes, label: str, columns: Sequence[str]) -> p
 
 def validate_files(register_bytes: bytes, register_label: str, activity_bytes: bytes, activity_label: str
                    ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Check both files; return (register, activity, rejects with file, line, reason)."""
+    """Check both files; return (register, activity, rejects with file, line, reason).
+
+    Both tables get the files' ``synthetic`` label (see the module's notes).
+
+    Raises
+    ------
+    InputFileError
+        A file is unusable, or one file is marked synthetic and the other is not.
+    """
     reg_raw = read_csv_with_lines(register_bytes, register_label, REGISTER_COLUMNS)
     act_raw = read_csv_with_lines(activity_bytes, activity_label, ACTIVITY_COLUMNS)
+    synthetic = is_marked_synthetic(register_bytes)
+    if synthetic != is_marked_synthetic(activity_bytes):
+        unmarked = activity_label if synthetic else register_label
+        raise InputFileError(unmarked, f"has no '{SYNTHETIC_MARKER}' first line while the other file has one: "
+                                       "a load is either all synthetic or all real")
     register, reg_rejects = check_register(reg_raw)
     activity, act_rejects = check_activity(act_raw, set(register["ocg_id"]))
     rejects = pd.concat([reg_rejects.assign(file=register_label), act_rejects.assign(file=activity_label)],
                         ignore_index=True)[["file", "line", "reason"]]
     for res in (7, 8, 9, 10):
         activity[f"h3_r{res}"] = hexes.latlng_to_cells(activity["latitude"].to_numpy(float), activity["longitude"].to_numpy(float), res)
+    register["synthetic"] = synthetic
+    activity["synthetic"] = synthetic
     return register, activity, rejects
 
 
-def store_ocg(register: pd.DataFrame, activity: pd.DataFrame, synthetic: bool, source: str, store_dir: Path | None = None) -> None:
-    """Write the tables and their provenance (each file replaced atomically; meta last)."""
+def load_files(register_bytes: bytes, register_label: str, activity_bytes: bytes, activity_label: str,
+               demo: bool, store_dir: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Check both files and store them; return (register, activity, rejects).
+
+    The one way OCG files get into the store (command line and Data page alike).
+
+    Parameters
+    ----------
+    demo : bool
+        The app runs in demo mode: real (unmarked) files are refused.
+
+    Raises
+    ------
+    InputFileError
+        A file is unusable, the two files disagree on their label, or real data is loaded in
+        demo mode. Nothing is written.
+    """
+    register, activity, rejects = validate_files(register_bytes, register_label, activity_bytes, activity_label)
+    if demo and not bool(register["synthetic"].all()):
+        raise InputFileError(register_label, f"is real OCG data (no '{SYNTHETIC_MARKER}' first line): real data "
+                                             "cannot be loaded while the app runs in demo mode (PRECISION_MODE=demo)")
+    store_ocg(register, activity, f"{Path(register_label).name}, {Path(activity_label).name}", store_dir)
+    return register, activity, rejects
+
+
+def store_ocg(register: pd.DataFrame, activity: pd.DataFrame, source: str, store_dir: Path | None = None) -> None:
+    """Write the tables (each with its ``synthetic`` column) and their provenance.
+
+    Each file is replaced atomically; ``meta.json``, written last, gets a new ``commit``
+    id, which :func:`token` returns for cache keys.
+    """
+    for name, frame in (("register", register), ("activity", activity)):
+        if "synthetic" not in frame or frame["synthetic"].dtype != bool:
+            raise ValueError(f"the {name} table needs a boolean 'synthetic' column")
     folder = (store_dir or get_settings().store_dir) / "ocg"
     folder.mkdir(parents=True, exist_ok=True)
     for name, frame in (("register.parquet", register), ("activity.parquet", activity)):
         buffer = io.BytesIO()
         frame.to_parquet(buffer, index=False)
         atomic_write_bytes(folder / name, buffer.getvalue())
-    atomic_write_bytes(folder / "meta.json", json.dumps({"synthetic": synthetic, "source": source}).encode())
+    meta = {"format": 2, "commit": uuid.uuid4().hex, "source": source}
+    atomic_write_bytes(folder / "meta.json", json.dumps(meta).encode())
+
+
+def token(store_dir: Path | None = None) -> str:
+    """An id that changes whenever the stored OCG data changes ("" when none is stored),
+    for cache keys: a digest of ``meta.json``, which every write replaces last."""
+    try:
+        return hashlib.sha256(((store_dir or get_settings().store_dir) / "ocg" / "meta.json").read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return ""
 
 
 def load_ocg(store_dir: Path | None = None) -> OcgData | None:
-    """The stored OCG data, or None when none is stored."""
+    """The stored OCG data, or None when none is stored.
+
+    Tables stored before rows were labelled have no ``synthetic`` column: their rows count
+    as real, whatever the old ``meta.json`` claimed (a label is never assumed).
+    """
     folder = (store_dir or get_settings().store_dir) / "ocg"
     if not (folder / "meta.json").exists():
         return None
     meta = json.loads((folder / "meta.json").read_text())
-    return OcgData(pd.read_parquet(folder / "register.parquet"), pd.read_parquet(folder / "activity.parquet"),
-                   bool(meta["synthetic"]), str(meta["source"]))
+    tables = []
+    for name in ("register.parquet", "activity.parquet"):
+        frame = pd.read_parquet(folder / name)
+        if "synthetic" not in frame:
+            frame["synthetic"] = False
+        tables.append(frame)
+    return OcgData(tables[0], tables[1], str(meta["source"]))
 
 
 def has_ocg(store_dir: Path | None = None) -> bool:
@@ -122,7 +223,9 @@ def ensure_demo(store_dir: Path | None = None) -> OcgData:
                                                  DEMO_ACTIVITY.read_bytes(), str(DEMO_ACTIVITY))
     if len(rejects):
         raise InputFileError(DEMO_REGISTER, f"demo files have {len(rejects)} invalid rows")
-    store_ocg(register, activity, True, "synthetic demonstration data (models/ocg_synthetic.py)", store_dir)
+    if not register["synthetic"].all():
+        raise InputFileError(DEMO_REGISTER, f"demo file has no '{SYNTHETIC_MARKER}' first line")
+    store_ocg(register, activity, "synthetic demonstration data (models/ocg_synthetic.py)", store_dir)
     return load_ocg(store_dir)  # type: ignore[return-value]
 
 
@@ -130,17 +233,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m geo.ocg_store", description="Load an OCG register and activity file.")
     parser.add_argument("register", type=Path)
     parser.add_argument("activity", type=Path)
-    parser.add_argument("--synthetic", action="store_true", help="label the data as synthetic demonstration data")
+    parser.add_argument("--synthetic", action="store_true",
+                        help=f"check that both files are synthetic demonstration data (first line '{SYNTHETIC_MARKER}')")
     parser.add_argument("--store", type=Path)
     args = parser.parse_args(argv)
     try:
-        register, activity, rejects = validate_files(args.register.read_bytes(), str(args.register),
-                                                     args.activity.read_bytes(), str(args.activity))
+        register_bytes, activity_bytes = args.register.read_bytes(), args.activity.read_bytes()
+        if args.synthetic and not is_marked_synthetic(register_bytes):
+            raise InputFileError(args.register, f"--synthetic was given but the file has no '{SYNTHETIC_MARKER}' first line")
+        register, activity, rejects = load_files(register_bytes, str(args.register), activity_bytes, str(args.activity),
+                                                 demo=get_settings().demo, store_dir=args.store)
     except (PrecisionError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    store_ocg(register, activity, args.synthetic, f"{args.register.name}, {args.activity.name}", args.store)
-    print(f"OCGs stored: {len(register)}; activity records stored: {len(activity)}; rejected rows: {len(rejects)}")
+    label = "SYNTHETIC demonstration data" if register["synthetic"].all() else "real data"
+    print(f"OCGs stored: {len(register)}; activity records stored: {len(activity)}; rejected rows: {len(rejects)}; "
+          f"labelled from the files: {label}")
     for r in rejects.itertuples():
         print(f"  {r.file}:{r.line}: {r.reason}")
     return 0

@@ -36,8 +36,11 @@ with left:
               returned_objects=[])
 with right:
     panels.community_profile(picked)
-    if auth.may_see_ocg_details() and (ocg_data := cache.ocg(token)) is not None:
-        panels.community_ocgs(ocg_data, picked, chosen.resolution)
+    ocg_view = auth.visible_ocg("details")
+    if ocg_view.data is not None:
+        panels.community_ocgs(ocg_view.data, picked, chosen.resolution)
+    elif ocg_view.notice:
+        st.caption(ocg_view.notice)
 
 st.subheader("Emerging hot spots")
 months = sorted(cache.filtered(token, chosen)["month"].astype(str).unique())

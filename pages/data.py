@@ -7,7 +7,7 @@ import streamlit as st
 from geo import audit
 from geo.errors import PrecisionError
 from geo.ingest import ingest_files
-from geo.ocg_store import store_ocg, validate_files
+from geo.ocg_store import SYNTHETIC_MARKER, load_files
 from geo.police_uk import REJECT_REASONS, upload_sources
 from ui import auth, cache
 
@@ -52,24 +52,26 @@ st.markdown(
     "Every row is checked; activity of an OCG not in the register is rejected. The stored "
     "OCG tables are replaced only when both files can be read."
 )
+st.caption(f"Synthetic or real is read from the files: files whose first line is `{SYNTHETIC_MARKER}` are "
+           "synthetic demonstration data; every other file is treated as real intelligence.")
 c = st.columns(2)
 register_file = c[0].file_uploader("Register (CSV)", type=["csv"], key="ocg_register")
 activity_file = c[1].file_uploader("Activity (CSV)", type=["csv"], key="ocg_activity")
-synthetic = st.checkbox("These files are synthetic demonstration data", key="ocg_synthetic")
 if register_file and activity_file and st.button("Load OCG data", type="primary"):
     user = auth.current_user()
     names = [register_file.name, activity_file.name]
     try:
-        register, activity, rejects = validate_files(register_file.getvalue(), register_file.name,
-                                                     activity_file.getvalue(), activity_file.name)
+        register, activity, rejects = load_files(register_file.getvalue(), register_file.name,
+                                                 activity_file.getvalue(), activity_file.name, demo=auth.is_demo())
     except PrecisionError as exc:
         audit.record("upload_rejected", user.username, str(exc), {"files": names})
         st.error(f"Nothing was stored. {exc}")
     else:
-        store_ocg(register, activity, synthetic, ", ".join(names))
-        cache.ocg.clear()
+        synthetic = bool(register["synthetic"].all())
         audit.record("upload", user.username, f"{len(register)} OCGs, {len(activity)} activity records",
                      {"files": names, "rejected": len(rejects), "synthetic": synthetic})
-        st.success(f"Stored {len(register)} OCGs and {len(activity):,} activity records; {len(rejects)} rows rejected.")
+        label = "SYNTHETIC demonstration data" if synthetic else "real data"
+        st.success(f"Stored {len(register)} OCGs and {len(activity):,} activity records ({label}, from the files); "
+                   f"{len(rejects)} rows rejected.")
         if len(rejects):
             st.dataframe(rejects, hide_index=True, width="stretch")

@@ -17,8 +17,11 @@ token, chosen, params = ctx.token, ctx.filters, ctx.params
 left_controls, right_controls = st.columns([3, 2])
 view = left_controls.radio("Show", ["Incident counts", "Gi* hot spots"], horizontal=True)
 show_communities = right_controls.toggle("Community outlines", value=view == "Gi* hot spots")
-ocg_data = cache.ocg(token) if auth.may_see_ocg_details() else None
+ocg_view = auth.visible_ocg("details")
+ocg_data = ocg_view.data
 overlay = None
+if ocg_view.notice:
+    right_controls.caption(ocg_view.notice)
 if ocg_data is not None:
     picked = right_controls.multiselect("OCG activity by principal criminality", list(CRIMINALITY), key="ocg_layer",
                                         placeholder="Off")

@@ -1,5 +1,5 @@
 """Organised crime groups: the register by district and criminality, activity, disruptions
-and the quarterly return. Silver users only (and the demo mode, with synthetic data)."""
+and the quarterly return. Silver users only (and the demo mode, with synthetic data only)."""
 
 from __future__ import annotations
 
@@ -10,15 +10,19 @@ import pandas as pd
 import streamlit as st
 
 from geo import audit
+from geo._schemas import H3_COLUMNS
 from geo.ocg_store import store_ocg
 from models.ocg import DISRUPTION_LEVELS, STRANDS, by_district_and_criminality, check_activity, quarterly_return
 from ui import auth, cache, charts
 
-token = st.session_state["store_token"]
-data = cache.ocg(token)
+view = auth.visible_ocg("details")
+data = view.data
 st.title("Organised crime groups")
+if view.notice:
+    st.warning(view.notice, icon=":material/lock:")
+    st.stop()
 if data is None:
-    st.info("No organised crime group data is loaded. An administrator loads it with "
+    st.info("No organised crime group data is loaded. An administrator loads it on the Data page or with "
             "`python -m geo.ocg_store REGISTER.csv ACTIVITY.csv`.")
     st.stop()
 if data.synthetic:
@@ -63,10 +67,11 @@ with st.form("record_disruption", clear_on_submit=True):
         if len(rejects):
             st.error(f"Not recorded: {rejects['reason'].iloc[0]}")
         else:
-            good[[f"h3_r{r}" for r in (7, 8, 9, 10)]] = 0
-            store_ocg(data.register, pd.concat([data.activity, good], ignore_index=True), data.synthetic, data.source)
-            audit.record("upload", auth.current_user().username, f"disruption {ocg_id} {level} {strand}")
-            cache.ocg.clear()
+            good[list(H3_COLUMNS.values())] = 0
+            # a record of a synthetic group is synthetic; of a real group, real
+            good["synthetic"] = bool(data.register.loc[data.register["ocg_id"] == ocg_id, "synthetic"].all())
+            store_ocg(data.register, pd.concat([data.activity, good], ignore_index=True), data.source)
+            audit.record("disruption_recorded", auth.current_user().username, f"disruption {ocg_id} {level} {strand}")
             st.session_state["ocg_recorded"] = f"Recorded a {level} {strand} disruption of {ocg_id}."
             st.rerun()
 

@@ -6,8 +6,7 @@ import altair as alt
 import streamlit as st
 
 from geo.settings import get_settings
-from models.ocg import counts_by_criminality
-from ui import auth, cache, charts
+from ui import auth, cache, charts, panels
 
 settings = get_settings()
 token = st.session_state["store_token"]
@@ -46,15 +45,12 @@ else:
                  hide_index=True, width="stretch")
 
 st.subheader("Organised crime groups")
-ocg_data = cache.ocg(token)
-if not auth.may_see_ocg_counts():
-    st.caption("Not shown for your role.")
-elif ocg_data is None:
-    st.info("No organised crime group data is loaded.")
-else:
-    if ocg_data.synthetic:
-        st.caption("SYNTHETIC DEMONSTRATION DATA: not real intelligence.")
-    st.dataframe(counts_by_criminality(ocg_data.register, district), hide_index=True)
+ocg_counts, ocg_note = panels.profile_ocg(district)
+st.caption(ocg_note)
+if ocg_counts is not None:
+    st.dataframe(ocg_counts, hide_index=True)
 
-st.download_button("Profile (PDF)", cache.profile_pdf(token, district), f"precision_profile_{district.lower()}.pdf",
-                   "application/pdf")
+pdf_name = f"precision_profile_{district.lower()}.pdf"
+st.download_button("Profile (PDF)", cache.profile_pdf(token, district, ocg_counts, ocg_note), pdf_name,
+                   "application/pdf", on_click=auth.record_export,
+                   args=(pdf_name, {"district": district, "ocg_counts": ocg_counts is not None}))

@@ -1,14 +1,33 @@
-"""Sign-in, sign-out, the demo banner and audit helpers for pages."""
+"""Sign-in, sign-out, the set-up check, the demo banner, who may see OCG data, and audit
+helpers for pages.
+
+Access fails closed: the demo mode is on only when the settings say so
+(``PRECISION_MODE=demo``); otherwise every page needs a signed-in user, and without a
+readable users file the app shows :func:`setup_problem`'s message and no data.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+
 import streamlit as st
 
-from geo import audit
+from geo import audit, ocg_store
 from geo.errors import InputFileError
+from geo.ocg_store import OcgData
 from geo.settings import get_settings
 from geo.users import read_users
-from models.access import DEMO_USER, SIGN_IN_FAILED, Throttle, User, authenticate, user_for_identity
+from models.access import (
+    DEMO_USER,
+    SIGN_IN_FAILED,
+    Throttle,
+    User,
+    authenticate,
+    ocg_allows,
+    ocg_level,
+    user_for_identity,
+)
+from ui import cache
 
 
 @st.cache_resource
@@ -18,14 +37,53 @@ def throttle() -> Throttle:
 
 
 def is_demo() -> bool:
-    """Demo mode: no users file, so public data only and no sign-in."""
-    return not get_settings().users_file.exists()
+    """Demo mode: turned on on purpose (``PRECISION_MODE=demo``); never inferred."""
+    return get_settings().demo
+
+
+def setup_problem() -> str | None:
+    """Why the app cannot let anyone in (secure mode only), or None.
+
+    Secure mode needs a readable users file holding at least one user (single sign-on too:
+    the file gives each address its role). A missing or unreadable file means no access.
+    """
+    settings = get_settings()
+    if settings.demo:
+        return None
+    path = settings.users_file
+    try:
+        users = read_users(path)
+    except InputFileError as exc:
+        return f"The users file cannot be read: {exc}."
+    if not path.exists():
+        return (f"No users file at `{path}`. Add the first user with `python -m geo.users add NAME --role admin` "
+                "(or point `PRECISION_USERS` at the users file), or start the public demo on purpose with "
+                "`PRECISION_MODE=demo`.")
+    if not users:
+        return f"The users file `{path}` lists no user. Add one with `python -m geo.users add NAME --role admin`."
+    return None
+
+
+def setup_page() -> None:
+    """The one page shown when the app is not set up: what is wrong, and no data."""
+    st.title("Precision Hotspots: set-up needed")
+    st.error(setup_problem() or "The app is not set up.", icon=":material/lock:")
+    st.markdown("Nothing is shown until an administrator finishes the set-up. See the README's *Access* section.")
+
+
+def settings_problems() -> None:
+    """Show each setting from the environment that could not be used (the safe default was)."""
+    for problem in get_settings().problems:
+        st.warning(problem, icon=":material/warning:")
 
 
 def current_user() -> User | None:
-    """The signed-in user of this session (the demo user in demo mode)."""
+    """The signed-in user of this session (the demo user in demo mode; None when the app
+    is not set up)."""
     if is_demo():
         return DEMO_USER
+    if setup_problem() is not None:
+        return None
     if get_settings().auth_mode == "oidc":
         if not _sso_signed_in():
             return None
@@ -90,28 +148,59 @@ def account_panel(user: User) -> None:
             st.rerun()
 
 
+@dataclasses.dataclass(frozen=True)
+class OcgView:
+    """The OCG data a viewer may see now.
+
+    Attributes
+    ----------
+    data : OcgData or None
+        The stored data, or None when nothing may be shown (none stored, the role may not
+        see it, or real data in demo mode).
+    notice : str or None
+        Why stored data is withheld, when the viewer should be told (real data in demo mode).
+    allowed : bool
+        Whether the viewer's role may see this level of OCG data at all.
+    """
+
+    data: OcgData | None
+    notice: str | None = None
+    allowed: bool = True
+
+
+def visible_ocg(needed: str = "details") -> OcgView:
+    """The stored OCG data if this viewer may see what needs ``needed`` ("counts" or
+    "details"); the one gate every page, map layer, table, profile and export goes through.
+
+    In demo mode nothing is shown unless every stored row is synthetic. The data is cached
+    by :func:`geo.ocg_store.token`, which changes with every OCG write.
+    """
+    user = current_user()
+    if user is None or not ocg_allows(ocg_level(user.role, is_demo()), needed):
+        return OcgView(None, allowed=False)
+    data = cache.ocg(ocg_store.token())
+    if data is None:
+        return OcgView(None)
+    if is_demo() and not data.synthetic:
+        return OcgView(None, ocg_store.REAL_DATA_IN_DEMO)
+    return OcgView(data)
+
+
 def demo_banner() -> None:
-    """The banner of the demo mode."""
-    st.warning(
-        "Demo mode, no sign-in: public data.police.uk crime data, and SYNTHETIC organised "
-        "crime group data made for demonstration. No police intelligence is shown here.",
-        icon=":material/info:",
-    )
+    """The banner of the demo mode, worded from what is stored."""
+    view = visible_ocg()
+    if view.notice:
+        text = ("Demo mode, no sign-in: public data.police.uk crime data only. " + view.notice)
+    elif view.data is not None:
+        text = ("Demo mode, no sign-in: public data.police.uk crime data, and SYNTHETIC organised crime group "
+                f"data made for demonstration ({len(view.data.register)} groups, every row synthetic). "
+                "No police intelligence is shown here.")
+    else:
+        text = "Demo mode, no sign-in: public data.police.uk crime data only. No organised crime group data is loaded."
+    st.warning(text, icon=":material/info:")
 
 
 def record_export(what: str, context: dict[str, object]) -> None:
     """Audit an export (used as a download button's on_click)."""
     user = current_user()
     audit.record("export", user.username if user else "unknown", what, context)
-
-
-def may_see_ocg_details() -> bool:
-    """Silver users see OCG details; so does the demo mode, whose OCG data is synthetic."""
-    user = current_user()
-    return user is not None and (user.role == "silver" or is_demo())
-
-
-def may_see_ocg_counts() -> bool:
-    """OPCC users see OCG counts only; silver and the demo mode see them too."""
-    user = current_user()
-    return user is not None and (user.role in {"silver", "opcc"} or is_demo())

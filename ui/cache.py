@@ -203,9 +203,11 @@ def district_profile(token: str, district: str) -> DistrictProfile:
 
 
 @st.cache_data(show_spinner=False, max_entries=2)
-def ocg(token: str) -> ocg_store.OcgData | None:
-    """The stored OCG data (None when none is stored)."""
-    del token
+def ocg(ocg_token: str) -> ocg_store.OcgData | None:
+    """The stored OCG data (None when none is stored), for the OCG state ``ocg_token``
+    (:func:`geo.ocg_store.token`, which every OCG write changes; OCG files are not part of
+    the incident store's commits). Pages get it through ``ui.auth.visible_ocg`` only."""
+    del ocg_token  # the cache key
     return ocg_store.load_ocg()
 
 
@@ -242,6 +244,6 @@ def trend_png(token: str, filters: Filters, value: str) -> bytes:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def profile_pdf(token: str, district: str) -> bytes:
-    """A district profile as PDF."""
-    return exports.profile_pdf(district_profile(token, district))
+def profile_pdf(token: str, district: str, ocg_counts: pd.DataFrame | None, ocg_note: str) -> bytes:
+    """A district profile as PDF, with the OCG counts and note the page shows (keyed by them)."""
+    return exports.profile_pdf(district_profile(token, district), ocg_counts, ocg_note)

@@ -227,8 +227,11 @@ def plan_summary(plan: Plan) -> Mapping[str, object]:
     }
 
 
-def profile_pdf(profile: DistrictProfile) -> bytes:
-    """The district profile as a printable PDF (headline figures, crime mix, communities)."""
+def profile_pdf(profile: DistrictProfile, ocg_counts: pd.DataFrame | None = None,
+                ocg_note: str = "No organised crime group data is loaded.") -> bytes:
+    """The district profile as a printable PDF (headline figures, crime mix, communities,
+    and the OCG counts with their note exactly as the page shows them; see
+    ``ui.panels.profile_ocg``)."""
     pdf = FPDF(format="A4", unit="mm")
     pdf.set_title(f"Precision Hotspots - {profile.district} profile")
     pdf.set_author(PRODUCER)
@@ -259,6 +262,11 @@ def profile_pdf(profile: DistrictProfile) -> bytes:
             for r in profile.communities.itertuples():
                 table.row([r.community_id, _latin1(r.name), f"{r.incidents:,}", f"{r.residents:,}"])
     pdf.ln(3)
-    _heading(pdf, "Organised crime groups")
-    _para(pdf, "No organised crime group data is loaded in this version.")
+    _heading(pdf, "Organised crime groups", body_size=9)
+    _para(pdf, _latin1(ocg_note))
+    if ocg_counts is not None:
+        with pdf.table(col_widths=(100, 30), text_align=("LEFT", "RIGHT")) as table:
+            table.row([_latin1(str(c)) for c in ocg_counts.columns])
+            for row in ocg_counts.itertuples(index=False):
+                table.row([_latin1(str(row[0])), f"{int(row[1]):,}"])
     return bytes(pdf.output())

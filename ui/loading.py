@@ -45,8 +45,8 @@ def ensure_data(store: Store) -> str:
 
 
 def ensure_ocg_demo() -> None:
-    """Store the bundled synthetic OCG demo files when no OCG data is stored (labelled
-    synthetic wherever shown)."""
+    """Store the bundled synthetic OCG demo files when no OCG data is stored (demo mode
+    only; each row is labelled synthetic from the files' marker line)."""
     if ocg_store.has_ocg():
         return
     try:

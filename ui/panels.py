@@ -12,10 +12,11 @@ import streamlit as st
 from geo import hexes
 from geo.ocg_store import OcgData
 from models.counts import cell_profile
-from models.ocg import ocgs_in_cells
+from models.ocg import counts_by_criminality, ocgs_in_cells
 from models.hotspots import BIN_LABELS, HotspotResult
 from models.pipeline import HotspotAnalysis
 from models.targeting import Plan
+from ui import auth
 
 
 def view_bounds(districts: gpd.GeoDataFrame, focus: Sequence[str]) -> tuple[float, float, float, float]:
@@ -191,3 +192,23 @@ def community_ocgs(data: OcgData, community: pd.Series, resolution: int) -> None
         st.caption("No recorded OCG activity inside this community.")
     else:
         st.dataframe(found, hide_index=True, width="stretch")
+
+
+def profile_ocg(district: str) -> tuple[pd.DataFrame | None, str]:
+    """OCG counts of a district profile and the sentence that goes with them: what the page
+    shows and what its PDF prints come from this one call.
+
+    Counts are active groups by home district and principal criminality
+    (:func:`models.ocg.counts_by_criminality`), shown only where :func:`ui.auth.visible_ocg`
+    allows counts.
+    """
+    view = auth.visible_ocg("counts")
+    if view.data is None:
+        if not view.allowed:
+            return None, "Not shown for your role."
+        return None, view.notice or "No organised crime group data is loaded."
+    counts = counts_by_criminality(view.data.register, district)
+    if view.data.synthetic:
+        return counts, "SYNTHETIC DEMONSTRATION DATA: not real intelligence. Active groups by principal criminality."
+    return counts, f"Active groups whose home district is {district}, by principal criminality ({view.data.source})."
+

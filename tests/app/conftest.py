@@ -22,8 +22,8 @@ def app_with_sample(sample_store_dir: Path, tmp_path: Path) -> Iterator[AppTest]
     shutil.copytree(sample_store_dir, store_dir)
     st.cache_data.clear()
     st.cache_resource.clear()
-    # no users file: the demo mode (public data only, no sign-in)
-    with override_settings(store_dir=store_dir, map_tiles=None, users_file=tmp_path / "no-users.json"):
+    # the demo mode, turned on on purpose (public data and synthetic OCG data, no sign-in)
+    with override_settings(store_dir=store_dir, map_tiles=None, users_file=tmp_path / "no-users.json", mode="demo"):
         yield AppTest.from_file(APP, default_timeout=120)
     st.cache_data.clear()
     st.cache_resource.clear()

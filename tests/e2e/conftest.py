@@ -85,9 +85,10 @@ def e2e_store(sample_store_dir: Path, tmp_path_factory: pytest.TempPathFactory) 
 
 @pytest.fixture(scope="session")
 def app_url(e2e_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """URL of the app in demo mode (no users file) over the sample store, no tiles."""
+    """URL of the app in demo mode (turned on on purpose; no users file) over the sample store, no tiles."""
     no_users = tmp_path_factory.mktemp("no-users") / "users.json"
-    with serve_app(e2e_store, tmp_path_factory.mktemp("e2e-log"), PRECISION_USERS=str(no_users)) as url:
+    with serve_app(e2e_store, tmp_path_factory.mktemp("e2e-log"), PRECISION_USERS=str(no_users),
+                   PRECISION_MODE="demo") as url:
         yield url
 
 

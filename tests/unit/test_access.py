@@ -109,3 +109,16 @@ def test_single_sign_on_users_map_by_email(tmp_path: Path):
         add_user("no-at-sign", "opcc", None, path=path)
     with pytest.raises(ValueError):
         add_user("x@y.example", "opcc", "a long enough password", path=path)
+
+
+def test_ocg_levels_fail_closed():
+    from models.access import ocg_allows, ocg_level
+
+    assert ocg_level("silver", demo=False) == "details"
+    assert ocg_level("opcc", demo=False) == "counts"
+    assert ocg_level("comms", demo=False) == ocg_level("admin", demo=False) == "none"
+    assert ocg_level(None, demo=False) == ocg_level("Silver ", demo=False) == "none"  # unknown: nothing
+    assert ocg_level("comms", demo=True) == "details"  # synthetic only: checked where the data is read
+    assert ocg_allows("details", "counts") and ocg_allows("counts", "counts")
+    assert not ocg_allows("counts", "details") and not ocg_allows("none", "counts")
+    assert not ocg_allows("none", "none") and not ocg_allows("everything", "counts") and not ocg_allows("details", "x")

@@ -126,3 +126,58 @@ def test_quarterly_return_by_level_and_strand():
     assert ret.loc["2017-Q2", "prevent minor"] == 2 and ret.loc["2017-Q2", "total"] == 2
     assert ret["total"].sum() == 4
     assert len([c for c in ret.columns if c != "total"]) == 12  # 4 strands x 3 levels
+
+
+def _unmarked(path: Path) -> bytes:
+    return b"\n".join(line for line in path.read_bytes().split(b"\n") if not line.startswith(b"#"))
+
+
+def test_the_label_is_read_from_the_files_never_assumed(tmp_path: Path, capsys):
+    real_reg, real_act = tmp_path / "register.csv", tmp_path / "activity.csv"
+    real_reg.write_bytes(_unmarked(DEMO_REGISTER))
+    real_act.write_bytes(_unmarked(DEMO_ACTIVITY))
+    register, activity, _ = validate_files(real_reg.read_bytes(), "r", real_act.read_bytes(), "a")
+    assert not register["synthetic"].any() and not activity["synthetic"].any()
+    register, activity, _ = validate_files(DEMO_REGISTER.read_bytes(), "r", DEMO_ACTIVITY.read_bytes(), "a")
+    assert register["synthetic"].all() and activity["synthetic"].all()
+    # a load is all synthetic or all real
+    with pytest.raises(InputFileError, match="SYNTHETIC DEMONSTRATION DATA") as info:
+        validate_files(DEMO_REGISTER.read_bytes(), "r.csv", real_act.read_bytes(), "a.csv")
+    assert info.value.path == "a.csv"
+    # --synthetic checks the marker; it cannot label real files synthetic
+    assert main([str(real_reg), str(real_act), "--synthetic", "--store", str(tmp_path / "s")]) == 2
+    assert "--synthetic was given" in capsys.readouterr().err and load_ocg(tmp_path / "s") is None
+    assert main([str(real_reg), str(real_act), "--store", str(tmp_path / "s")]) == 0
+    assert "labelled from the files: real data" in capsys.readouterr().out
+    assert not load_ocg(tmp_path / "s").synthetic
+
+
+def test_real_ocg_data_is_refused_in_demo_mode(tmp_path: Path, capsys):
+    from geo.settings import override_settings
+
+    real_reg, real_act = tmp_path / "register.csv", tmp_path / "activity.csv"
+    real_reg.write_bytes(_unmarked(DEMO_REGISTER))
+    real_act.write_bytes(_unmarked(DEMO_ACTIVITY))
+    store = tmp_path / "store"
+    with override_settings(mode="demo"):
+        assert main([str(DEMO_REGISTER), str(DEMO_ACTIVITY), "--store", str(store)]) == 0
+        before = {p.name: p.read_bytes() for p in (store / "ocg").iterdir()}
+        capsys.readouterr()
+        assert main([str(real_reg), str(real_act), "--store", str(store)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "register.csv" in err[0] and "demo mode" in err[0]
+    assert {p.name: p.read_bytes() for p in (store / "ocg").iterdir()} == before
+    assert load_ocg(store).synthetic
+
+
+def test_a_store_written_before_rows_were_labelled_counts_as_real(tmp_path: Path):
+    import json
+
+    register, activity, _ = validate_files(DEMO_REGISTER.read_bytes(), "r", DEMO_ACTIVITY.read_bytes(), "a")
+    folder = tmp_path / "ocg"
+    folder.mkdir()
+    register.drop(columns="synthetic").to_parquet(folder / "register.parquet")
+    activity.drop(columns="synthetic").to_parquet(folder / "activity.parquet")
+    (folder / "meta.json").write_text(json.dumps({"synthetic": True, "source": "old"}))  # the old, assumed label
+    data = load_ocg(tmp_path)
+    assert not data.synthetic and not data.register["synthetic"].any()
