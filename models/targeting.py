@@ -11,8 +11,12 @@ community's households) and its flyers rounded up to whole packs (default 50, as
 sell them); a community's print run is the sum of its drop zones'. The knapsack weighs
 communities by that sum, and :class:`Plan` carries the drop zones' figures, which every
 export and the page read as they are. Quantities are counted in packs, which keeps the
-table small (budget / pack columns). A
+table small (budget / pack columns, at most the packs of all communities together). A
 community whose themes include a priority theme counts its harm ``priority_boost`` times.
+
+Inputs have upper limits (the ``MAX_*`` constants below, also the limits of the page's
+widgets): :class:`PlanConstraints` raises :class:`ConstraintError` with a plain message
+when a value is outside them, so a mistyped budget cannot exhaust memory.
 
 Facebook Live sessions are shared across districts in proportion to the harm of their chosen
 communities, with a minimum per district (largest-remainder rounding), then given dates
@@ -39,6 +43,45 @@ CRIMESTOPPERS_PROMISE = (
     "It is an independent charity: you stay 100% anonymous. They never ask your name, "
     "and calls cannot be traced."
 )
+
+
+#: Most flyers a plan may print: about twice West Yorkshire's 922,000 households (census 2011).
+MAX_FLYER_BUDGET = 2_000_000
+#: Largest spare margin, as a share of households (0.5 = 50 %).
+MAX_SPARE_MARGIN = 0.5
+#: Smallest and largest printed pack, in flyers.
+MIN_PACK_SIZE, MAX_PACK_SIZE = 1, 10_000
+#: Most Facebook Live sessions a month across all districts.
+MAX_SESSIONS_PER_MONTH = 60
+#: Most days required between two sessions in one community.
+MAX_DAYS_BETWEEN = 90
+#: Largest minimum of sessions per district.
+MAX_SESSIONS_PER_DISTRICT = 10
+#: Longest campaign window, in days (first and last day included).
+MAX_WINDOW_DAYS = 366
+#: Longest session, in minutes.
+MAX_DURATION_MINUTES = 240
+#: Largest harm multiplier of a priority theme.
+MAX_PRIORITY_BOOST = 10.0
+
+
+class ConstraintError(ValueError):
+    """A plan input outside its limits; the message names the field, the value and the limit."""
+
+
+def _number(x: float) -> str:
+    """A number for a message: whole numbers with thousands separators, others to 6 digits."""
+    return f"{x:,}" if isinstance(x, int) else f"{x:,.6g}"
+
+
+def _check_range(field: str, value: float, low: float, high: float, unit: str = "", note: str = "") -> None:
+    """Raise :class:`ConstraintError` unless ``low <= value <= high`` (NaN fails too)."""
+    if not low <= value <= high:
+        unit_text = f" {unit}" if unit else ""
+        raise ConstraintError(
+            f"{field} is {_number(value)}{unit_text}: it must be between {_number(low)} and "
+            f"{_number(high)}{unit_text}" + (f" ({note})" if note else "") + "."
+        )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -73,6 +116,11 @@ class PlanConstraints:
     priority_boost : float
         Harm multiplier of communities with a priority theme.
 
+    Raises
+    ------
+    ConstraintError
+        A value outside its limits (``MAX_FLYER_BUDGET`` and the other ``MAX_*`` constants
+        of this module), or a window that ends before it starts.
     """
 
     flyer_budget: int = 20_000
@@ -88,6 +136,27 @@ class PlanConstraints:
     duration_minutes: int = 30
     priority_themes: tuple[str, ...] = ()
     priority_boost: float = 1.5
+
+    def __post_init__(self) -> None:
+        _check_range("flyer_budget", self.flyer_budget, 0, MAX_FLYER_BUDGET, "flyers",
+                     "West Yorkshire has about 922,000 households")
+        _check_range("spare_margin", self.spare_margin, 0.0, MAX_SPARE_MARGIN)
+        _check_range("pack_size", self.pack_size, MIN_PACK_SIZE, MAX_PACK_SIZE, "flyers")
+        if self.pack_size != int(self.pack_size):
+            raise ConstraintError(f"pack_size is {self.pack_size}: it must be a whole number of flyers.")
+        _check_range("sessions_per_month", self.sessions_per_month, 0, MAX_SESSIONS_PER_MONTH, "sessions")
+        _check_range("min_days_between", self.min_days_between, 0, MAX_DAYS_BETWEEN, "days")
+        _check_range("min_sessions_per_district", self.min_sessions_per_district, 0, MAX_SESSIONS_PER_DISTRICT,
+                     "sessions")
+        if self.end < self.start:
+            raise ConstraintError(f"end is {self.end}: the campaign window cannot end before its start, {self.start}.")
+        _check_range("campaign window (start to end)", (self.end - self.start).days + 1, 1, MAX_WINDOW_DAYS, "days")
+        for day in self.weekdays:
+            _check_range("weekdays", day, 0, 6, note="0 is Monday, 6 is Sunday")
+        _check_range("time_slot hour", self.time_slot[0], 0, 23)
+        _check_range("time_slot minute", self.time_slot[1], 0, 59)
+        _check_range("duration_minutes", self.duration_minutes, 1, MAX_DURATION_MINUTES, "minutes")
+        _check_range("priority_boost", self.priority_boost, 0.0, MAX_PRIORITY_BOOST)
 
 
 def flyers_from_cost(budget_pounds: float, cost_per_flyer: float) -> int:
@@ -196,24 +265,29 @@ def knapsack(values: Sequence[float], weights: Sequence[int], capacity: int) -> 
     capacity : int
         Total weight allowed.
 
-    Ties are broken towards the earlier (higher-ranked) items.
+    Ties are broken towards the earlier (higher-ranked) items. The table has one column per
+    unit of weight up to ``capacity`` or the items' total weight, whichever is smaller (a
+    budget above the total changes nothing), and keeps one bit per item and column.
     """
     n = len(values)
-    capacity = max(0, int(capacity))
+    if any(int(w) < 0 for w in weights):
+        raise ValueError("knapsack weights must not be negative")
+    capacity = min(max(0, int(capacity)), int(sum(int(w) for w in weights)))
     best = np.zeros(capacity + 1)
-    take = np.zeros((n, capacity + 1), dtype=bool)
+    take: list[np.ndarray | None] = [None] * n  # packed bits: is item i taken at each room
     for i in range(n - 1, -1, -1):  # backwards, so earlier items win ties
         w = int(weights[i])
-        if w > capacity:
+        if w > capacity or not values[i] > 0:
             continue
         candidate = np.full(capacity + 1, -np.inf)
         candidate[w:] = best[: capacity + 1 - w] + values[i]
-        better = (candidate >= best - 1e-12) & (values[i] > 0)
-        take[i] = better
+        better = candidate >= best - 1e-12
+        take[i] = np.packbits(better)
         best = np.where(better, candidate, best)
     chosen, room = [], capacity
     for i in range(n):
-        if take[i, room]:
+        bits = take[i]
+        if bits is not None and (bits[room >> 3] >> (7 - (room & 7))) & 1:
             chosen.append(i)
             room -= int(weights[i])
     return sorted(chosen)

@@ -16,6 +16,9 @@ from shapely.geometry import box
 from geo.reference import read_harm_weights, read_themes
 from models.disclosure import DisclosureError, check_public_fields, check_public_text, public_count
 from models.targeting import (
+    MAX_FLYER_BUDGET,
+    MIN_PACK_SIZE,
+    ConstraintError,
     PlanConstraints,
     allocate_sessions,
     community_themes,
@@ -301,3 +304,45 @@ def test_sessions_and_drop_zones_use_the_harm_and_lsoa_districts():
     # without the LSOA districts, each drop zone is in the community's main district
     plain = make_plan(community.drop(columns="lsoa_districts"), plan.constraints, THEMES, HARM)
     assert plain.drops["district"].tolist() == ["Leeds", "Leeds"]
+
+
+# --- Limits: a mistyped budget is refused with a plain message --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"flyer_budget": 10**9}, ["flyer_budget", "1,000,000,000", "2,000,000"]),
+        ({"flyer_budget": -1}, ["flyer_budget", "-1"]),
+        ({"pack_size": 0}, ["pack_size", "0", "10,000"]),
+        ({"pack_size": 10_001}, ["pack_size", "10,001", "10,000"]),
+        ({"spare_margin": 0.6}, ["spare_margin", "0.6", "0.5"]),
+        ({"spare_margin": float("nan")}, ["spare_margin", "nan"]),
+        ({"sessions_per_month": 61}, ["sessions_per_month", "61", "60"]),
+        ({"min_days_between": 91}, ["min_days_between", "91", "90"]),
+        ({"min_sessions_per_district": 11}, ["min_sessions_per_district", "11", "10"]),
+        ({"start": dt.date(2027, 1, 1), "end": dt.date(2029, 1, 1)}, ["campaign window", "732", "366"]),
+        ({"start": dt.date(2027, 2, 1), "end": dt.date(2027, 1, 1)}, ["end", "2027-01-01", "2027-02-01"]),
+        ({"weekdays": (1, 7)}, ["weekdays", "7", "6"]),
+        ({"time_slot": (24, 0)}, ["time_slot hour", "24", "23"]),
+        ({"duration_minutes": 0}, ["duration_minutes", "0", "240"]),
+        ({"priority_boost": 1e6}, ["priority_boost", "1e+06", "10"]),
+    ],
+)
+def test_constraints_outside_their_limits_are_refused_with_a_plain_message(change, words):
+    with pytest.raises(ValueError) as caught:
+        PlanConstraints(**change)
+    assert isinstance(caught.value, ConstraintError)
+    for word in words:
+        assert word in str(caught.value)
+
+
+def test_the_largest_budget_plans_without_a_table_per_flyer():
+    # the knapsack's table stops at the packs of all communities together, however large
+    # the budget: packs of one flyer and the largest budget plan at once
+    constraints = PlanConstraints(flyer_budget=MAX_FLYER_BUDGET, pack_size=MIN_PACK_SIZE, start=dt.date(2027, 1, 4),
+                                  end=dt.date(2027, 1, 31))
+    plan = make_plan(_communities(), constraints, THEMES, HARM)
+    assert plan.communities["chosen"].all()
+    assert plan.flyers_used == 660 + 440 + 440 + 440
+    assert knapsack([5.0, 4.0], [3, 2], 10**12) == [0, 1]
