@@ -169,12 +169,15 @@ def community_table(
         ``incidents``, ``harm``, ``residents``, ``households`` (census, shared by area),
         ``top_crime_types``, ``streets``, ``lsoas``, ``msoas``, ``cells`` (list of int),
         ``lsoa_households`` (LSOA -> households inside the community), ``lsoa_streets``
-        (LSOA -> its most frequent streets in the community), ``by_type`` (dict),
-        ``by_month`` (dict), ``geometry`` (dissolved outline, EPSG:4326).
+        (LSOA -> its most frequent streets in the community), ``lsoa_districts`` (LSOA -> its
+        district), ``district_harm`` (district -> harm of the incidents in the community's
+        cells of that district, placed by the grid's district of the cell; adds up to
+        ``harm``), ``by_type`` (dict), ``by_month`` (dict), ``geometry`` (dissolved outline,
+        EPSG:4326).
     """
     columns = ["rank", "community_id", "name", "districts", "n_cells", "area_km2", "incidents", "harm",
                "residents", "households", "top_crime_types", "streets", "lsoas", "msoas", "cells",
-               "lsoa_households", "lsoa_streets", "by_type", "by_month"]
+               "lsoa_households", "lsoa_streets", "lsoa_districts", "district_harm", "by_type", "by_month"]
     hot_cells = np.unique(np.asarray(hot_cells, dtype=np.int64))
     cell_col = H3_COLUMNS[resolution]
     counts = incidents[cell_col].value_counts()
@@ -189,6 +192,7 @@ def community_table(
     label_of = dict(zip(hot_cells.tolist(), labels.tolist()))
     inc_label = inc[cell_col].map(label_of)
     weights = inc["crime_type"].astype(str).map(harm_weights).fillna(1.0)
+    inc_district = inc[cell_col].map(grid_idx["district"]).to_numpy()  # hot cells are grid cells
     cell_area = hexes_area_km2(resolution)
 
     rows = []
@@ -208,6 +212,8 @@ def community_table(
             for code, group in mine.groupby(mine["lsoa_code"].astype(str), observed=True)
             if code in lsoa_share.index
         }
+        in_label = inc_label.to_numpy() == label
+        district_harm = weights[in_label].groupby(inc_district[in_label]).sum()
         by_type = mine["crime_type"].astype(str).value_counts()
         streets = mine["location"].astype(str).map(_street).value_counts()
         streets = streets[streets.index != ""]
@@ -222,7 +228,7 @@ def community_table(
                 "n_cells": int(len(cells)),
                 "area_km2": round(len(cells) * cell_area, 3),
                 "incidents": int(len(mine)),
-                "harm": float(weights[inc_label.to_numpy() == label].sum()),
+                "harm": float(weights[in_label].sum()),
                 "residents": round(residents),
                 "households": round(households),
                 "top_crime_types": ", ".join(by_type.index[:3]),
@@ -232,6 +238,9 @@ def community_table(
                 "cells": cells.tolist(),
                 "lsoa_households": {str(k): round(float(v), 1) for k, v in shared["households"].items()},
                 "lsoa_streets": lsoa_streets,
+                "lsoa_districts": {str(k): str(v) for k, v in
+                                   on_grid.groupby("lsoa_code", observed=True)["district"].first().items() if k in lsoa_share.index},
+                "district_harm": {str(k): float(v) for k, v in district_harm.sort_index().items()},
                 "by_type": {str(k): int(v) for k, v in by_type.items()},
                 "by_month": {str(k): int(v) for k, v in mine["month"].astype(str).value_counts().sort_index().items()},
                 "geometry": cells_to_outline(cells),

@@ -4,10 +4,19 @@ Pure functions over the ranked hotspot communities (:func:`models.communities.co
 
 Flyer allocation is a 0/1 knapsack solved exactly by dynamic programming: choose the
 communities that maximise the harm covered, subject to the print run (households to cover
-plus a spare margin) fitting the flyer budget. Print quantities are counted in packs
-(default 50 flyers, as printers sell them), which keeps the table small (budget / pack
-columns). A community whose themes include a priority theme counts its harm
-``priority_boost`` times.
+plus a spare margin) fitting the flyer budget. A printer and a delivery team work per drop
+zone (one community's part of one LSOA), so there is one rounding rule, in
+:func:`drop_quantities`: each drop zone gets whole households (shared so they add up to the
+community's households) and its flyers rounded up to whole packs (default 50, as printers
+sell them); a community's print run is the sum of its drop zones'. The knapsack weighs
+communities by that sum, and :class:`Plan` carries the drop zones' figures, which every
+export and the page read as they are. Quantities are counted in packs, which keeps the
+table small (budget / pack columns, at most the packs of all communities together). A
+community whose themes include a priority theme counts its harm ``priority_boost`` times.
+
+Inputs have upper limits (the ``MAX_*`` constants below, also the limits of the page's
+widgets): :class:`PlanConstraints` raises :class:`ConstraintError` with a plain message
+when a value is outside them, so a mistyped budget cannot exhaust memory.
 
 Facebook Live sessions are shared across districts in proportion to the harm of their chosen
 communities, with a minimum per district (largest-remainder rounding), then given dates
@@ -34,6 +43,45 @@ CRIMESTOPPERS_PROMISE = (
     "It is an independent charity: you stay 100% anonymous. They never ask your name, "
     "and calls cannot be traced."
 )
+
+
+#: Most flyers a plan may print: about twice West Yorkshire's 922,000 households (census 2011).
+MAX_FLYER_BUDGET = 2_000_000
+#: Largest spare margin, as a share of households (0.5 = 50 %).
+MAX_SPARE_MARGIN = 0.5
+#: Smallest and largest printed pack, in flyers.
+MIN_PACK_SIZE, MAX_PACK_SIZE = 1, 10_000
+#: Most Facebook Live sessions a month across all districts.
+MAX_SESSIONS_PER_MONTH = 60
+#: Most days required between two sessions in one community.
+MAX_DAYS_BETWEEN = 90
+#: Largest minimum of sessions per district.
+MAX_SESSIONS_PER_DISTRICT = 10
+#: Longest campaign window, in days (first and last day included).
+MAX_WINDOW_DAYS = 366
+#: Longest session, in minutes.
+MAX_DURATION_MINUTES = 240
+#: Largest harm multiplier of a priority theme.
+MAX_PRIORITY_BOOST = 10.0
+
+
+class ConstraintError(ValueError):
+    """A plan input outside its limits; the message names the field, the value and the limit."""
+
+
+def _number(x: float) -> str:
+    """A number for a message: whole numbers with thousands separators, others to 6 digits."""
+    return f"{x:,}" if isinstance(x, int) else f"{x:,.6g}"
+
+
+def _check_range(field: str, value: float, low: float, high: float, unit: str = "", note: str = "") -> None:
+    """Raise :class:`ConstraintError` unless ``low <= value <= high`` (NaN fails too)."""
+    if not low <= value <= high:
+        unit_text = f" {unit}" if unit else ""
+        raise ConstraintError(
+            f"{field} is {_number(value)}{unit_text}: it must be between {_number(low)} and "
+            f"{_number(high)}{unit_text}" + (f" ({note})" if note else "") + "."
+        )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,6 +115,12 @@ class PlanConstraints:
         Themes to favour.
     priority_boost : float
         Harm multiplier of communities with a priority theme.
+
+    Raises
+    ------
+    ConstraintError
+        A value outside its limits (``MAX_FLYER_BUDGET`` and the other ``MAX_*`` constants
+        of this module), or a window that ends before it starts.
     """
 
     flyer_budget: int = 20_000
@@ -83,6 +137,27 @@ class PlanConstraints:
     priority_themes: tuple[str, ...] = ()
     priority_boost: float = 1.5
 
+    def __post_init__(self) -> None:
+        _check_range("flyer_budget", self.flyer_budget, 0, MAX_FLYER_BUDGET, "flyers",
+                     "West Yorkshire has about 922,000 households")
+        _check_range("spare_margin", self.spare_margin, 0.0, MAX_SPARE_MARGIN)
+        _check_range("pack_size", self.pack_size, MIN_PACK_SIZE, MAX_PACK_SIZE, "flyers")
+        if self.pack_size != int(self.pack_size):
+            raise ConstraintError(f"pack_size is {self.pack_size}: it must be a whole number of flyers.")
+        _check_range("sessions_per_month", self.sessions_per_month, 0, MAX_SESSIONS_PER_MONTH, "sessions")
+        _check_range("min_days_between", self.min_days_between, 0, MAX_DAYS_BETWEEN, "days")
+        _check_range("min_sessions_per_district", self.min_sessions_per_district, 0, MAX_SESSIONS_PER_DISTRICT,
+                     "sessions")
+        if self.end < self.start:
+            raise ConstraintError(f"end is {self.end}: the campaign window cannot end before its start, {self.start}.")
+        _check_range("campaign window (start to end)", (self.end - self.start).days + 1, 1, MAX_WINDOW_DAYS, "days")
+        for day in self.weekdays:
+            _check_range("weekdays", day, 0, 6, note="0 is Monday, 6 is Sunday")
+        _check_range("time_slot hour", self.time_slot[0], 0, 23)
+        _check_range("time_slot minute", self.time_slot[1], 0, 59)
+        _check_range("duration_minutes", self.duration_minutes, 1, MAX_DURATION_MINUTES, "minutes")
+        _check_range("priority_boost", self.priority_boost, 0.0, MAX_PRIORITY_BOOST)
+
 
 def flyers_from_cost(budget_pounds: float, cost_per_flyer: float) -> int:
     """Flyers a money budget buys (rounded down)."""
@@ -92,9 +167,90 @@ def flyers_from_cost(budget_pounds: float, cost_per_flyer: float) -> int:
 
 
 def print_quantity(households: float, spare_margin: float, pack_size: int) -> int:
-    """Flyers to print for some households: plus the margin, rounded up to whole packs."""
+    """Flyers to print for one drop zone's households: plus the margin, rounded up to whole packs.
+
+    Parameters
+    ----------
+    households : float
+        Households to cover.
+    spare_margin : float
+        Extra flyers as a share of households (0.10 = 10 %).
+    pack_size : int
+        Flyers per pack.
+
+    Returns
+    -------
+    int
+        Flyers, a whole number of packs (0 for no household).
+    """
     raw = math.ceil(households * (1.0 + spare_margin) - 1e-9)
     return int(math.ceil(raw / pack_size) * pack_size) if raw > 0 else 0
+
+
+def whole_households(lsoa_households: Mapping[str, float], total: float) -> dict[str, int]:
+    """Share a community's households between its LSOAs in whole numbers that add up to ``total``.
+
+    Largest-remainder rounding of ``total`` in proportion to the LSOAs' (fractional) census
+    shares; ties go to the LSOA first by code.
+
+    Parameters
+    ----------
+    lsoa_households : mapping
+        LSOA code -> households of the community inside it (census share, may be fractional).
+    total : float
+        The community's households (rounded to a whole number here).
+
+    Returns
+    -------
+    dict
+        LSOA code -> whole households, in code order; empty when there is no LSOA.
+    """
+    codes = sorted(lsoa_households)
+    weight = sum(max(float(lsoa_households[k]), 0.0) for k in codes)
+    target = max(int(round(total)), 0)
+    if not codes:
+        return {}
+    if weight <= 0:
+        return {k: 0 for k in codes}
+    exact = {k: target * max(float(lsoa_households[k]), 0.0) / weight for k in codes}
+    out = {k: int(math.floor(v + 1e-9)) for k, v in exact.items()}
+    rest = target - sum(out.values())
+    for k in sorted(codes, key=lambda k: (-(exact[k] - out[k]), k))[:max(rest, 0)]:
+        out[k] += 1
+    return out
+
+
+def drop_quantities(
+    lsoa_households: Mapping[str, float], households: float, spare_margin: float, pack_size: int
+) -> dict[str, tuple[int, int]]:
+    """The one rounding rule of the plan: a community's drop zones, households and flyers.
+
+    Each LSOA part of the community is a drop zone: it gets whole households
+    (:func:`whole_households`, adding up to the community's) and flyers rounded up to whole
+    packs on its own (:func:`print_quantity`), since a printer and a delivery team work per
+    drop zone. A community's print run is the sum of its drop zones' flyers; the knapsack,
+    the plan's totals and every export use these figures.
+
+    Parameters
+    ----------
+    lsoa_households : mapping
+        LSOA code -> households of the community inside it.
+    households : float
+        The community's households.
+    spare_margin : float
+        Extra flyers as a share of households.
+    pack_size : int
+        Flyers per pack.
+
+    Returns
+    -------
+    dict
+        LSOA code -> (households, flyers), in code order.
+    """
+    return {
+        code: (n, print_quantity(n, spare_margin, pack_size))
+        for code, n in whole_households(lsoa_households, households).items()
+    }
 
 
 def knapsack(values: Sequence[float], weights: Sequence[int], capacity: int) -> list[int]:
@@ -109,24 +265,29 @@ def knapsack(values: Sequence[float], weights: Sequence[int], capacity: int) -> 
     capacity : int
         Total weight allowed.
 
-    Ties are broken towards the earlier (higher-ranked) items.
+    Ties are broken towards the earlier (higher-ranked) items. The table has one column per
+    unit of weight up to ``capacity`` or the items' total weight, whichever is smaller (a
+    budget above the total changes nothing), and keeps one bit per item and column.
     """
     n = len(values)
-    capacity = max(0, int(capacity))
+    if any(int(w) < 0 for w in weights):
+        raise ValueError("knapsack weights must not be negative")
+    capacity = min(max(0, int(capacity)), int(sum(int(w) for w in weights)))
     best = np.zeros(capacity + 1)
-    take = np.zeros((n, capacity + 1), dtype=bool)
+    take: list[np.ndarray | None] = [None] * n  # packed bits: is item i taken at each room
     for i in range(n - 1, -1, -1):  # backwards, so earlier items win ties
         w = int(weights[i])
-        if w > capacity:
+        if w > capacity or not values[i] > 0:
             continue
         candidate = np.full(capacity + 1, -np.inf)
         candidate[w:] = best[: capacity + 1 - w] + values[i]
-        better = (candidate >= best - 1e-12) & (values[i] > 0)
-        take[i] = better
+        better = candidate >= best - 1e-12
+        take[i] = np.packbits(better)
         best = np.where(better, candidate, best)
     chosen, room = [], capacity
     for i in range(n):
-        if take[i, room]:
+        bits = take[i]
+        if bits is not None and (bits[room >> 3] >> (7 - (room & 7))) & 1:
             chosen.append(i)
             room -= int(weights[i])
     return sorted(chosen)
@@ -186,25 +347,35 @@ def months_in_window(start: dt.date, end: dt.date) -> float:
 class Plan:
     """A communications plan.
 
+    Every flyer and household figure of the plan comes from :func:`drop_quantities`: a
+    community's ``flyers`` is the sum of its drop zones' ``flyers``, and ``flyers_used`` and
+    ``households_covered`` are the sums over ``drops``. Exports and pages show these figures
+    as they are and never compute their own.
+
     Attributes
     ----------
     communities : pandas.DataFrame
-        The communities offered, with ``chosen`` (bool), ``flyers`` (print quantity),
+        The communities offered, with ``chosen`` (bool), ``flyers`` (print run: the sum of
+        its drop zones' flyers), ``district`` (main district, :func:`main_district`),
         ``themes`` (list), ``value`` (harm counted, after any priority boost).
     drops : pandas.DataFrame
-        One row per chosen community and LSOA: ``community_id``, ``name``, ``district``,
-        ``lsoa_code``, ``households``, ``flyers``, ``streets``.
+        One row per chosen community and LSOA (a drop zone): ``community_id``, ``name``,
+        ``district`` (the LSOA's own district when the community table gives it in
+        ``lsoa_districts``, else the community's main district), ``lsoa_code``,
+        ``households`` (whole households), ``flyers`` (whole packs), ``streets``.
     sessions : pandas.DataFrame
         ``date``, ``start``, ``end`` (datetime, local time), ``district``,
         ``community_id``, ``name``, ``theme``, ``spot``.
     constraints : PlanConstraints
         What the plan was made under.
     flyers_used : int
-        Flyers to print in all.
+        Flyers to print in all: the sum of ``drops["flyers"]``, never above the budget.
     harm_covered : float
         Harm of the chosen communities (before any priority boost).
     notes : list of str
         Anything the user should know (sessions that could not be placed, ...).
+    households_covered : int
+        Households in the drop zones: the sum of ``drops["households"]``.
     """
 
     communities: pd.DataFrame
@@ -214,6 +385,7 @@ class Plan:
     flyers_used: int
     harm_covered: float
     notes: list[str]
+    households_covered: int
 
 
 def make_plan(
@@ -229,7 +401,10 @@ def make_plan(
     ----------
     communities : pandas.DataFrame
         Ranked communities with ``community_id``, ``name``, ``districts``, ``harm``,
-        ``households``, ``lsoa_households``, ``lsoa_streets``, ``streets``, ``by_type``.
+        ``households``, ``lsoa_households``, ``lsoa_streets``, ``streets``, ``by_type``;
+        optionally ``district_harm`` (district -> harm, for the main district) and
+        ``lsoa_districts`` (LSOA -> district, for the drop zones), as
+        :func:`models.communities.community_table` gives them.
     constraints : PlanConstraints
         Budget, window and rules.
     themes : pandas.DataFrame
@@ -238,6 +413,12 @@ def make_plan(
         Crime type -> harm weight (orders a community's themes).
     selected : sequence of str, optional
         Community ids the user keeps in play (default all offered).
+
+    Returns
+    -------
+    Plan
+        The chosen communities, drop zones and sessions. The flyers of the chosen drop
+        zones, ``flyers_used``, never exceed ``constraints.flyer_budget``.
     """
     c = constraints
     offered = communities if selected is None else communities[communities["community_id"].isin(list(selected))]
@@ -245,13 +426,17 @@ def make_plan(
     notes: list[str] = []
     theme_lists = [community_themes(bt, harm_weights, themes) for bt in offered["by_type"]]
     boost = [c.priority_boost if set(t) & set(c.priority_themes) else 1.0 for t in theme_lists]
-    flyers = [print_quantity(h, c.spare_margin, c.pack_size) for h in offered["households"]]
+    zones = [drop_quantities(lh, h, c.spare_margin, c.pack_size)
+             for lh, h in zip(offered["lsoa_households"], offered["households"])]
+    flyers = [sum(f for _, f in z.values()) for z in zones]
     values = [float(h) * b for h, b in zip(offered["harm"], boost)]
-    packs = [f // c.pack_size for f in flyers]
+    packs = [f // c.pack_size for f in flyers]  # exact: every drop zone is whole packs
     chosen_idx = set(knapsack(values, packs, c.flyer_budget // c.pack_size))
+    district_harm = offered["district_harm"] if "district_harm" in offered else [None] * len(offered)
     table = offered.assign(
         chosen=[i in chosen_idx for i in range(len(offered))],
         flyers=flyers,
+        district=[main_district(d, dh) for d, dh in zip(offered["districts"], district_harm)],
         themes=theme_lists,
         value=values,
     )
@@ -260,26 +445,57 @@ def make_plan(
         notes.append(f"{len(table) - len(chosen)} community(ies) left out: the flyer budget of "
                      f"{c.flyer_budget:,} does not cover them as well.")
 
+    lsoa_districts = offered["lsoa_districts"] if "lsoa_districts" in offered else [None] * len(offered)
     drop_rows = []
-    for row in chosen.itertuples():
-        for lsoa, households in sorted(row.lsoa_households.items()):
+    for i in sorted(chosen_idx):
+        row = table.iloc[i]
+        for lsoa, (households, lsoa_flyers) in zones[i].items():
             drop_rows.append({
-                "community_id": row.community_id,
-                "name": row.name,
-                "district": row.districts,
+                "community_id": row["community_id"],
+                "name": row["name"],
+                "district": (lsoa_districts[i] if isinstance(lsoa_districts[i], Mapping) else {}).get(
+                    lsoa, row["district"]),
                 "lsoa_code": lsoa,
-                "households": int(round(households)),
-                "flyers": print_quantity(households, c.spare_margin, c.pack_size),
-                "streets": ", ".join(row.lsoa_streets.get(lsoa, [])),
+                "households": households,
+                "flyers": lsoa_flyers,
+                "streets": ", ".join(row["lsoa_streets"].get(lsoa, [])),
             })
     drops = pd.DataFrame(drop_rows, columns=["community_id", "name", "district", "lsoa_code", "households", "flyers", "streets"])
+    drops = drops.astype({"households": "int64", "flyers": "int64"})
 
     sessions = _schedule(chosen, c, notes)
-    return Plan(table, drops, sessions, c, int(sum(chosen["flyers"])), float(chosen["harm"].sum()), notes)
+    return Plan(
+        communities=table,
+        drops=drops,
+        sessions=sessions,
+        constraints=c,
+        flyers_used=int(drops["flyers"].sum()),
+        harm_covered=float(chosen["harm"].sum()),
+        notes=notes,
+        households_covered=int(drops["households"].sum()),
+    )
 
 
-def _main_district(districts: str) -> str:
-    return districts.split(",")[0].strip()
+def main_district(districts: str, district_harm: Mapping[str, float] | None = None) -> str:
+    """The district holding most of a community's harm.
+
+    Parameters
+    ----------
+    districts : str
+        The community's districts, comma-separated (``community_table``'s ``districts``).
+    district_harm : mapping, optional
+        District -> harm of the community's incidents in it. Without it (a hand-made table)
+        the first district by name is taken, which is exact for a community in one district.
+
+    Returns
+    -------
+    str
+        The district with the most harm; ties go to the first by name ("" for none).
+    """
+    if isinstance(district_harm, Mapping) and district_harm:
+        return min(district_harm, key=lambda d: (-float(district_harm[d]), d))
+    names = sorted(d.strip() for d in str(districts).split(",") if d.strip())
+    return names[0] if names else ""
 
 
 def _schedule(chosen: pd.DataFrame, c: PlanConstraints, notes: list[str]) -> pd.DataFrame:
@@ -287,7 +503,7 @@ def _schedule(chosen: pd.DataFrame, c: PlanConstraints, notes: list[str]) -> pd.
     if chosen.empty or c.sessions_per_month <= 0:
         return pd.DataFrame(columns=columns)
     total = int(round(c.sessions_per_month * months_in_window(c.start, c.end)))
-    district_of = {r.community_id: _main_district(r.districts) for r in chosen.itertuples()}
+    district_of = dict(zip(chosen["community_id"], chosen["district"]))
     district_harm: dict[str, float] = {}
     for r in chosen.itertuples():
         district_harm[district_of[r.community_id]] = district_harm.get(district_of[r.community_id], 0.0) + float(r.harm)

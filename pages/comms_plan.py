@@ -20,6 +20,8 @@ if communities.empty:
     st.stop()
 
 constraints, selected, contact = comms.plan_controls(communities, cache.themes(), dt.date.today())
+if constraints is None:  # plan_controls has shown what is wrong
+    st.stop()
 plan = cache.plan(token, chosen, params, constraints, tuple(selected))
 summary = exports.plan_summary(plan)
 m = st.columns(4)

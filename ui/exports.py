@@ -4,6 +4,10 @@ CSV (drop zones, sessions), GeoJSON of drop zones (EPSG:4326, for GIS and print 
 iCalendar of the Facebook Live sessions (opens in Outlook) and a printable PDF brief with one
 page per community. Nothing here carries organised-crime-group fields or exact points, and
 crime counts in public text follow :mod:`models.disclosure`.
+
+Every flyer and household figure is read from the :class:`models.targeting.Plan` as it is
+(``plan.drops``, ``plan.communities["flyers"]``, ``plan.flyers_used``): nothing here
+rounds or adds up flyers of its own, so the CSV, the GeoJSON, the brief and the page agree.
 """
 
 from __future__ import annotations
@@ -56,20 +60,25 @@ def sessions_csv(plan: Plan) -> bytes:
 
 
 def drop_zones(plan: Plan, communities: gpd.GeoDataFrame, lsoas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Drop-zone polygons: each chosen community's outline cut by each LSOA it covers."""
+    """Drop-zone polygons: each chosen community's outline cut by each LSOA it covers.
+
+    One feature per row of ``plan.drops``, with its households and flyers as the plan has
+    them, so the features add up to the plan. A drop zone whose shape cannot be drawn (its
+    community or LSOA has no geometry here, or they do not meet) keeps its row with no
+    geometry rather than being left out of the print run.
+    """
     outline = communities.set_index("community_id").geometry
     lsoa_geom = lsoas.set_index("lsoa_code").geometry
     rows = []
     for d in plan.drops.itertuples():
-        if d.community_id not in outline.index or d.lsoa_code not in lsoa_geom.index:
-            continue
-        shape = shapely.intersection(outline[d.community_id], lsoa_geom[d.lsoa_code])
-        if shape.is_empty:
-            continue
+        shape = None
+        if d.community_id in outline.index and d.lsoa_code in lsoa_geom.index:
+            cut = shapely.intersection(outline[d.community_id], lsoa_geom[d.lsoa_code])
+            shape = None if cut.is_empty else shapely.set_precision(cut, 1e-5)
         rows.append({
             "community_id": d.community_id, "community_name": d.name, "district": d.district,
             "lsoa_code": d.lsoa_code, "households": int(d.households), "flyers": int(d.flyers),
-            "streets": d.streets, "geometry": shapely.set_precision(shape, 1e-5),
+            "streets": d.streets, "geometry": shape,
         })
     return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326") if rows else gpd.GeoDataFrame(
         {"community_id": []}, geometry=gpd.GeoSeries([], crs="EPSG:4326"))
@@ -166,9 +175,10 @@ def brief_pdf(
 ) -> bytes:
     """Printable brief: one A4 page per chosen community.
 
-    Each page: the community's map, themes and their messages, streets, flyers to print,
-    Facebook Live dates, a contact field and the Crimestoppers promise. Crime counts are shown
-    as the public may see them.
+    Each page: the plan's total flyers (``plan.flyers_used``), the community's map, themes
+    and their messages, streets, flyers to print (the community's and each drop zone's, as
+    the plan has them), Facebook Live dates, a contact field and the Crimestoppers promise.
+    Crime counts are shown as the public may see them.
     """
     message = dict(zip(themes["theme"], themes["message"]))
     outline = communities.set_index("community_id")
@@ -177,12 +187,17 @@ def brief_pdf(
     pdf.set_author(PRODUCER)
     pdf.set_auto_page_break(auto=True, margin=15)
     chosen = plan.communities[plan.communities["chosen"]]
+    total = (f"Plan total: {plan.flyers_used:,} flyers to print for {len(chosen)} community(ies) "
+             f"(budget {plan.constraints.flyer_budget:,}).")
     if chosen.empty:
         pdf.add_page()
         pdf.set_font("Helvetica", size=12)
         _para(pdf, "No community is in the plan.", 7)
+        _para(pdf, total, 7)
     for row in chosen.itertuples():
         pdf.add_page()
+        pdf.set_font("Helvetica", size=9)
+        _para(pdf, total, 5)
         _heading(pdf, _latin1(f"{row.community_id} - {row.name}"), size=16)
         _para(pdf, _latin1(f"District: {row.districts}.  Recorded incidents in the period: "
                            f"{public_count(row.incidents)}.  Households: {public_count(row.households)}."))
@@ -200,7 +215,8 @@ def brief_pdf(
                            f"{plan.constraints.spare_margin:.0%} spare, in packs of {plan.constraints.pack_size})."))
         streets = sorted({s.strip() for v in drops["streets"] for s in v.split(",") if s.strip()})
         _para(pdf, _latin1("Streets: " + (", ".join(streets) or "see the drop-zone map")), 5)
-        _para(pdf, _latin1("LSOAs: " + ", ".join(drops["lsoa_code"])), 5)
+        _para(pdf, _latin1("Drop zones (LSOA: flyers): "
+                           + ", ".join(f"{code}: {int(n):,}" for code, n in zip(drops["lsoa_code"], drops["flyers"]))), 5)
         _heading(pdf, "Facebook Live sessions")
         sessions = plan.sessions[plan.sessions["community_id"] == row.community_id]
         if sessions.empty:
@@ -216,12 +232,12 @@ def brief_pdf(
 
 
 def plan_summary(plan: Plan) -> Mapping[str, object]:
-    """Headline figures of a plan, for the page and the audit of exports."""
+    """Headline figures of a plan, for the page and the audit of exports (read from the plan)."""
     chosen = plan.communities[plan.communities["chosen"]]
     return {
         "communities": int(len(chosen)),
         "flyers": plan.flyers_used,
-        "households": int(chosen["households"].sum()) if len(chosen) else 0,
+        "households": plan.households_covered,
         "sessions": int(len(plan.sessions)),
         "harm_covered": plan.harm_covered,
     }

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.settings import override_settings
 from geo.store import Store
+from models import targeting
 from tests.app.conftest import APP
 
 pytestmark = pytest.mark.app
@@ -117,6 +118,27 @@ def test_comms_plan_page_plans_and_changes_with_the_selection(app_with_sample: A
     at.number_input(key="comms_flyers").set_value(100).run(timeout=300)
     assert {m.label: m.value for m in at.metric}["Communities in the plan"] == "0 of 1"
     assert at.warning
+
+
+def test_comms_plan_page_total_is_the_drop_zones_and_limits_are_the_models(app_with_sample: AppTest):
+    at = app_with_sample.run()
+    at.switch_page("pages/comms_plan.py").run(timeout=300)
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    drops = next(d.value for d in at.dataframe if {"LSOA", "Flyers"} <= set(d.value.columns))
+    # the page's totals are the drop zones' (what the CSV sends to the printer)
+    assert int(metrics["Flyers to print"].replace(",", "")) == drops["Flyers"].sum() <= 20_000
+    assert int(metrics["Households covered"].replace(",", "")) == drops["Households"].sum()
+    # the widgets' limits are the model's
+    assert at.number_input(key="comms_flyers").proto.max == targeting.MAX_FLYER_BUDGET
+    assert at.number_input(key="comms_sessions").proto.max == targeting.MAX_SESSIONS_PER_MONTH
+    assert at.slider(key="comms_margin").proto.max == round(100 * targeting.MAX_SPARE_MARGIN)
+    # a money budget has no widget limit: a mistyped one is refused in words, not by a crash
+    at.radio(key="comms_budget_mode").set_value("Cost (£)").run(timeout=300)
+    at.number_input(key="comms_pounds").set_value(1e9).run(timeout=300)
+    assert not at.exception
+    assert any("flyer_budget" in e.value and "2,000,000" in e.value for e in at.error)
+    assert not at.metric  # no plan is shown for inputs out of limits
 
 
 def test_trends_page_compares_with_the_year_before(app_with_sample: AppTest):

@@ -143,6 +143,32 @@ def test_community_table_names_ranks_and_shares_census():
     assert row.geometry.is_valid and row.geometry.area > 0
 
 
+def test_community_table_gives_harm_by_district_and_each_lsoas_district():
+    # one community across a district boundary: three cells in a Bradford LSOA, four in a
+    # Leeds one; most of the harm is in Leeds although Bradford comes first by name
+    cells = np.sort(np.array(_blob(53.80, -1.55, 1), dtype=np.int64))
+    bradford = ["E08000032", "Bradford"]
+    leeds = ["E08000035", "Leeds"]
+    grid = pd.DataFrame([[c, "E2" if i < 3 else "E1", "M1", "Leeds 111", *(bradford if i < 3 else leeds)]
+                         for i, c in enumerate(cells)],
+                        columns=["cell", "lsoa_code", "msoa_code", "msoa_name", "district_code", "district"])
+    lsoas = gpd.GeoDataFrame({"lsoa_code": ["E1", "E2"], "persons": [1000, 600], "households": [400, 300]},
+                             geometry=[box(-1.6, 53.7, -1.5, 53.9), box(-1.7, 53.7, -1.6, 53.9)], crs="EPSG:4326")
+    incidents = pd.DataFrame({
+        "h3_r9": [cells[0], cells[4], cells[5], cells[6]],
+        "crime_type": ["Shoplifting", "Robbery", "Robbery", "Drugs"],
+        "location": ["On or near Briggate"] * 4,
+        "month": ["2017-07"] * 4,
+        "lsoa_code": ["E2", "E1", "E1", "E1"],
+    })
+    harm = {"Robbery": 9.0, "Drugs": 6.0, "Shoplifting": 2.0}
+    row = community_table(cells, 9, grid, incidents, lsoas, harm, CommunityParams(min_cells=2)).iloc[0]
+    assert row["districts"] == "Bradford, Leeds"
+    assert row["district_harm"] == {"Bradford": 2.0, "Leeds": 24.0}
+    assert sum(row["district_harm"].values()) == row["harm"]
+    assert row["lsoa_districts"] == {"E1": "Leeds", "E2": "Bradford"}
+
+
 def test_street_names_are_told_from_place_types():
     assert is_street("Briggate") and is_street("Boar Lane") and is_street("A635")
     assert not is_street("Supermarket") and not is_street("Parking Area")

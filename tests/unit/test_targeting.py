@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 
 import geopandas as gpd
 import icalendar
@@ -15,13 +16,19 @@ from shapely.geometry import box
 from geo.reference import read_harm_weights, read_themes
 from models.disclosure import DisclosureError, check_public_fields, check_public_text, public_count
 from models.targeting import (
+    MAX_FLYER_BUDGET,
+    MIN_PACK_SIZE,
+    ConstraintError,
     PlanConstraints,
     allocate_sessions,
     community_themes,
+    drop_quantities,
     flyers_from_cost,
     knapsack,
+    main_district,
     make_plan,
     print_quantity,
+    whole_households,
 )
 from ui import exports
 
@@ -187,3 +194,155 @@ def test_text_from_files_is_inert_in_the_calendar_and_pdf():
     assert str(event["summary"]).endswith("<script>alert(1)</script> Street")
     pdf = PdfReader(io.BytesIO(exports.brief_pdf(plan, communities, LSOAS, THEMES)))
     assert "alert(1)" in pdf.pages[0].extract_text()  # printed as text, never run
+
+
+# --- One rounding rule: a community prints the sum of its drop zones (issue 11) -------------
+
+
+def _one_community(lsoa_households: dict[str, float], districts: str = "Leeds", **extra) -> gpd.GeoDataFrame:
+    """A single community over the given LSOAs (households = their sum)."""
+    return gpd.GeoDataFrame(
+        {
+            "rank": [1], "community_id": ["HC01"], "name": ["Briggate (Leeds 111)"], "districts": [districts],
+            "harm": [100.0], "households": [round(sum(lsoa_households.values()))], "incidents": [10],
+            "by_type": [{"Burglary": 10}], "streets": [["Briggate"]],
+            "lsoa_households": [lsoa_households], "lsoa_streets": [{k: ["Briggate"] for k in lsoa_households}],
+            **{k: [v] for k, v in extra.items()},
+        },
+        geometry=[box(-1.56, 53.78, -1.52, 53.81)], crs="EPSG:4326",
+    )
+
+
+def test_a_community_prints_the_sum_of_its_drop_zones():
+    # Three LSOAs of 20 households, 10 % spare, packs of 50: each drop zone needs 22 flyers,
+    # one pack each, 150 in all. Rounding the community as one (66 -> 100) promised the
+    # printer 100 while the drop zones sent to it asked for 150.
+    lsoa_households = {"E01000001": 20.0, "E01000002": 20.0, "E01000003": 20.0}
+    plan = make_plan(_one_community(lsoa_households), PlanConstraints(flyer_budget=1_000), THEMES, HARM)
+    assert plan.drops["flyers"].tolist() == [50, 50, 50]
+    assert plan.communities["flyers"].tolist() == [150]
+    assert plan.flyers_used == 150 == exports.plan_summary(plan)["flyers"]
+    assert plan.households_covered == 60 == exports.plan_summary(plan)["households"]
+
+
+def test_the_knapsack_weighs_communities_by_their_drop_zones():
+    # With 100 flyers, the community rounded as one (100) looked affordable, but its drop
+    # zones need 150: it must be left out, so what is printed stays within the budget.
+    lsoa_households = {"E01000001": 20.0, "E01000002": 20.0, "E01000003": 20.0}
+    plan = make_plan(_one_community(lsoa_households), PlanConstraints(flyer_budget=100), THEMES, HARM)
+    assert plan.communities["chosen"].tolist() == [False]
+    assert plan.drops.empty and plan.flyers_used == 0
+    fits = make_plan(_one_community(lsoa_households), PlanConstraints(flyer_budget=150), THEMES, HARM)
+    assert fits.communities["chosen"].tolist() == [True] and fits.flyers_used == 150
+
+
+def test_drop_zone_households_are_whole_and_add_up_to_the_community():
+    # 33.4 + 33.3 + 33.3 = 100 households: rounded one by one they would make 99
+    assert whole_households({"A": 33.4, "B": 33.3, "C": 33.3}, 100) == {"A": 34, "B": 33, "C": 33}
+    assert whole_households({"A": 0.6, "B": 0.6}, 1) == {"A": 1, "B": 0}  # ties go to the first code
+    assert whole_households({}, 10) == {}
+    assert drop_quantities({"A": 40.0, "B": 5.0}, 45, 0.10, 50) == {"A": (40, 50), "B": (5, 50)}
+
+
+def test_exports_carry_the_plan_drop_for_drop():
+    # The plan's figures, checked by hand, then every export against the plan (not against
+    # another export): HC01 (600 + 400 households) needs 700 + 450 flyers, HC02 and HC03
+    # (400 households each) 450 each.
+    plan = _plan(flyer_budget=5_000)
+    assert plan.drops[["community_id", "lsoa_code", "households", "flyers"]].values.tolist() == [
+        ["HC01", "E01000001", 600, 700], ["HC01", "E01000002", 400, 450],
+        ["HC02", "E01000003", 400, 450], ["HC03", "E01000004", 400, 450]]
+    assert plan.communities["flyers"].tolist() == [1_150, 450, 450]
+    assert plan.flyers_used == 2_050 and plan.households_covered == 1_800
+    expected = plan.drops[["community_id", "lsoa_code", "households", "flyers"]].values.tolist()
+
+    drops = pd.read_csv(io.BytesIO(exports.drops_csv(plan)), encoding="utf-8-sig", dtype={"LSOA": str})
+    assert drops[["Community", "LSOA", "Households", "Flyers to print"]].values.tolist() == expected
+    assert drops["District"].tolist() == plan.drops["district"].tolist()
+
+    zones = json.loads(exports.drop_zones_geojson(plan, _communities(), LSOAS))
+    props = [f["properties"] for f in zones["features"]]
+    assert [[p["community_id"], p["lsoa_code"], p["households"], p["flyers"]] for p in props] == expected
+
+    pdf = PdfReader(io.BytesIO(exports.brief_pdf(plan, _communities(), LSOAS, THEMES)))
+    pages = [page.extract_text() for page in pdf.pages]
+    chosen = plan.communities[plan.communities["chosen"]]
+    for text, (cid, flyers) in zip(pages, zip(chosen["community_id"], chosen["flyers"])):
+        assert cid in text
+        assert f"Plan total: {plan.flyers_used:,} flyers" in text
+        assert f"Flyers to print: {flyers:,} " in text
+    assert "E01000001: 700, E01000002: 450" in pages[0]
+
+
+def test_a_drop_zone_without_a_shape_stays_in_the_geojson():
+    plan = _plan(flyer_budget=5_000)
+    zones = json.loads(exports.drop_zones_geojson(plan, _communities(), LSOAS[LSOAS["lsoa_code"] != "E01000004"]))
+    assert sum(f["properties"]["flyers"] for f in zones["features"]) == plan.flyers_used
+    assert [f["geometry"] for f in zones["features"] if f["properties"]["lsoa_code"] == "E01000004"] == [None]
+
+
+# --- Main district: where most of the harm is ---------------------------------------------------
+
+
+def test_main_district_is_where_most_of_the_harm_is():
+    assert main_district("Bradford, Leeds", {"Bradford": 10.0, "Leeds": 90.0}) == "Leeds"
+    assert main_district("Bradford, Leeds", {"Bradford": 50.0, "Leeds": 50.0}) == "Bradford"  # tie: by name
+    assert main_district("Leeds, Bradford") == "Bradford"  # no harm by district: first by name
+    assert main_district("") == ""
+
+
+def test_sessions_and_drop_zones_use_the_harm_and_lsoa_districts():
+    community = _one_community(
+        {"E01000001": 300.0, "E01000002": 100.0}, districts="Bradford, Leeds",
+        district_harm={"Bradford": 5.0, "Leeds": 95.0}, lsoa_districts={"E01000001": "Leeds", "E01000002": "Bradford"},
+    )
+    plan = make_plan(community, PlanConstraints(flyer_budget=1_000, start=dt.date(2027, 1, 4), end=dt.date(2027, 2, 28)),
+                     THEMES, HARM)
+    assert plan.communities["district"].tolist() == ["Leeds"]
+    assert set(plan.sessions["district"]) == {"Leeds"}
+    assert plan.drops["district"].tolist() == ["Leeds", "Bradford"]
+    # without the LSOA districts, each drop zone is in the community's main district
+    plain = make_plan(community.drop(columns="lsoa_districts"), plan.constraints, THEMES, HARM)
+    assert plain.drops["district"].tolist() == ["Leeds", "Leeds"]
+
+
+# --- Limits: a mistyped budget is refused with a plain message --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"flyer_budget": 10**9}, ["flyer_budget", "1,000,000,000", "2,000,000"]),
+        ({"flyer_budget": -1}, ["flyer_budget", "-1"]),
+        ({"pack_size": 0}, ["pack_size", "0", "10,000"]),
+        ({"pack_size": 10_001}, ["pack_size", "10,001", "10,000"]),
+        ({"spare_margin": 0.6}, ["spare_margin", "0.6", "0.5"]),
+        ({"spare_margin": float("nan")}, ["spare_margin", "nan"]),
+        ({"sessions_per_month": 61}, ["sessions_per_month", "61", "60"]),
+        ({"min_days_between": 91}, ["min_days_between", "91", "90"]),
+        ({"min_sessions_per_district": 11}, ["min_sessions_per_district", "11", "10"]),
+        ({"start": dt.date(2027, 1, 1), "end": dt.date(2029, 1, 1)}, ["campaign window", "732", "366"]),
+        ({"start": dt.date(2027, 2, 1), "end": dt.date(2027, 1, 1)}, ["end", "2027-01-01", "2027-02-01"]),
+        ({"weekdays": (1, 7)}, ["weekdays", "7", "6"]),
+        ({"time_slot": (24, 0)}, ["time_slot hour", "24", "23"]),
+        ({"duration_minutes": 0}, ["duration_minutes", "0", "240"]),
+        ({"priority_boost": 1e6}, ["priority_boost", "1e+06", "10"]),
+    ],
+)
+def test_constraints_outside_their_limits_are_refused_with_a_plain_message(change, words):
+    with pytest.raises(ValueError) as caught:
+        PlanConstraints(**change)
+    assert isinstance(caught.value, ConstraintError)
+    for word in words:
+        assert word in str(caught.value)
+
+
+def test_the_largest_budget_plans_without_a_table_per_flyer():
+    # the knapsack's table stops at the packs of all communities together, however large
+    # the budget: packs of one flyer and the largest budget plan at once
+    constraints = PlanConstraints(flyer_budget=MAX_FLYER_BUDGET, pack_size=MIN_PACK_SIZE, start=dt.date(2027, 1, 4),
+                                  end=dt.date(2027, 1, 31))
+    plan = make_plan(_communities(), constraints, THEMES, HARM)
+    assert plan.communities["chosen"].all()
+    assert plan.flyers_used == 660 + 440 + 440 + 440
+    assert knapsack([5.0, 4.0], [3, 2], 10**12) == [0, 1]
