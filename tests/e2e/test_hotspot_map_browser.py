@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.e2e.conftest import ARTIFACTS, Session
+from tests.e2e.conftest import ARTIFACTS, Session, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -119,6 +119,10 @@ def test_comms_plan_exports_download_and_are_audited(app_url: str, session: Sess
 
     from geo import audit
 
+    def audited(filename: str) -> bool:
+        log = audit.read(e2e_store / "audit.jsonl")
+        return filename in set(log.loc[log["action"] == "export", "detail"])
+
     page = session.page
     session.open_page(app_url, "Comms plan", 240)
     with page.expect_download() as info:
@@ -127,9 +131,14 @@ def test_comms_plan_exports_download_and_are_audited(app_url: str, session: Sess
     info.value.save_as(path)
     events = icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT")
     assert len(events) >= 1 and "0800 555 111" in str(events[0]["description"])
+    # the browser has the file before the app's rerun records the export (the button's on_click)
+    wait_until(lambda: audited("precision_facebook_live.ics"), 60, "the audit record of the .ics export")
+    session.wait_idle(240)
     with page.expect_download() as info:
         page.get_by_role("button", name="Brief (PDF)").click()
     assert info.value.suggested_filename == "precision_comms_brief.pdf"
+    wait_until(lambda: audited("precision_comms_brief.pdf"), 60, "the audit record of the PDF export")
+    session.wait_idle(240)
     page.screenshot(path=str(ARTIFACTS / "comms_plan.png"), full_page=True)
     exported = audit.read(e2e_store / "audit.jsonl")
     exported = exported[exported["action"] == "export"]
