@@ -30,6 +30,45 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = REPO_DIR / "tests" / "artifacts"
 
+#: In the map's iframe: true once Leaflet has loaded, the component has given the iframe its
+#: height, Leaflet is not animating, its size is that of its container (no resize pending),
+#: the canvas has no redraw pending, and the view (zoom, centre, size, layers) has read the
+#: same on ``need`` successive polls.
+MAP_SETTLED_JS = """([need, token]) => {
+  if (typeof map_div === "undefined" || !map_div._loaded) return false;
+  const size = map_div.getSize(), box = map_div.getContainer();
+  const renderer = map_div._renderer;
+  const sized = !!window.__GLOBAL_DATA__ && window.innerHeight === window.__GLOBAL_DATA__.height;
+  const settled = sized && size.x > 0 && size.x === box.clientWidth && size.y === box.clientHeight
+    && !map_div._animatingZoom && !(map_div._panAnim && map_div._panAnim._inProgress)
+    && !(renderer && renderer._redrawRequest);
+  const centre = map_div.getCenter();
+  let layers = 0;
+  map_div.eachLayer(() => { layers++; });
+  const view = JSON.stringify([map_div.getZoom(), centre.lat, centre.lng, size.x, size.y, layers]);
+  const last = window.__precisionView && window.__precisionView.token === token ? window.__precisionView : {token, view: null, n: 0};
+  last.n = settled && view === last.view ? last.n + 1 : 0;
+  last.view = view;
+  window.__precisionView = last;
+  return last.n >= need;
+}"""
+
+#: In the page: true once the map's iframe has kept the same place and size on ``need``
+#: successive polls.
+FRAME_STEADY_JS = """([selector, need, token]) => {
+  const frame = document.querySelector(selector);
+  if (!frame) return false;
+  const r = frame.getBoundingClientRect();
+  const place = [r.x, r.y, r.width, r.height].join(",");
+  const last = window.__precisionFrame && window.__precisionFrame.token === token ? window.__precisionFrame : {token, place: null, n: 0};
+  last.n = r.width > 0 && r.height > 0 && place === last.place ? last.n + 1 : 0;
+  last.place = place;
+  window.__precisionFrame = last;
+  return last.n >= need;
+}"""
+
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
 
 def wait_until(predicate: Callable[[], object], timeout_s: float, what: str, interval_s: float = 0.1) -> object:
     """Poll ``predicate`` until it returns something truthy (returned) or fail after ``timeout_s``
@@ -123,6 +162,7 @@ class Session:
 
     def __init__(self, page: object) -> None:
         self.page = page
+        self._token = 0  # tells one wait's counters in the page from the previous wait's
         self.errors: list[str] = []
         self.external: list[str] = []
         page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
@@ -142,6 +182,17 @@ class Session:
         page.wait_for_function("() => !document.querySelector(\"[data-testid='stSkeleton']\")", timeout=timeout_s * 1000)
         page.wait_for_timeout(500)
 
+    def _fail_waiting(self, what: str, timeout_s: float) -> None:
+        state = self.page.evaluate(
+            """() => ({runs: window.__precisionRuns || null,
+                       script: document.querySelector("[data-testid='stApp']")?.getAttribute("data-test-script-state"),
+                       skeletons: document.querySelectorAll("[data-testid='stSkeleton']").length})"""
+        )
+        shot = ARTIFACTS / "timeout.png"
+        self.page.screenshot(path=str(shot), full_page=True)
+        pytest.fail(f"timed out after {timeout_s:g} s waiting for {what} at {self.page.url}; state {state}; "
+                    f"screenshot {shot}")
+
     def open_page(self, app_url: str, link: str, timeout_s: float = 180) -> None:
         """Open the app, wait, then follow a link of the sidebar navigation and wait."""
         self.page.goto(app_url)
@@ -149,20 +200,31 @@ class Session:
         self.page.locator("[data-testid='stSidebarNav']").get_by_role("link", name=link).click()
         self.wait_idle(timeout_s)
 
-    def map_frame(self) -> object:
-        """The st_folium iframe, once Leaflet has drawn in it."""
-        handle = self.page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]', timeout=60_000)
-        frame = handle.content_frame()
-        frame.wait_for_function("() => typeof map_div !== 'undefined' && map_div._loaded", timeout=60_000)
-        # the component may redraw once after its first value reaches Python: wait until the
-        # view has stayed the same for a second
-        last = None
-        for _ in range(30):
-            self.page.wait_for_timeout(1000)
-            view = frame.evaluate("() => [map_div.getZoom(), map_div.getCenter().lat, map_div.getSize().x]")
-            if view == last:
-                break
-            last = view
+    def map_frame(self, timeout_s: float = 60) -> object:
+        """The st_folium iframe, settled and scrolled into view, once Leaflet has drawn in it.
+
+        The iframe is 0 px high until the component sets its height after the first draw,
+        and Leaflet follows a resize on the next animation frame: the map is ready when the
+        iframe has the requested height, Leaflet's size is its container's, nothing is
+        animating or waiting to be redrawn, and the view reads the same on successive polls.
+        Only then is the whole iframe scrolled into view (scrolled earlier, at 0 px, it may
+        end up partly below the window, and a click that focuses it scrolls the page between
+        press and release), and its place on the page must then read the same on successive
+        polls.
+        """
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        page = self.page
+        try:
+            handle = page.wait_for_selector(MAP_IFRAME, timeout=timeout_s * 1000)
+            frame = handle.content_frame()
+            self._token += 1
+            frame.wait_for_function(MAP_SETTLED_JS, arg=[2, self._token], polling=100, timeout=timeout_s * 1000)
+            handle.scroll_into_view_if_needed(timeout=timeout_s * 1000)
+            page.wait_for_function(FRAME_STEADY_JS, arg=[MAP_IFRAME, 2, self._token], polling=100,
+                                   timeout=timeout_s * 1000)
+        except PlaywrightTimeout:
+            self._fail_waiting("the map to be drawn and settled", timeout_s)
         return frame
 
 

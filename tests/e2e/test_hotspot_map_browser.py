@@ -56,7 +56,6 @@ def test_home_then_map_draws_hexagons_offline_without_console_errors(app_url: st
 def test_clicking_the_busiest_hexagon_shows_its_details(app_url: str, session: Session):
     page = session.page
     session.open_page(app_url, "Hotspot map")
-    page.locator('iframe[title="streamlit_folium.st_folium"]').scroll_into_view_if_needed()
     frame = session.map_frame()
     top = frame.evaluate(HEX_LAYERS_JS)
     box = frame.locator(".leaflet-container").bounding_box()

@@ -80,7 +80,6 @@ def test_html_and_script_in_a_csv_stay_inert(secured_url: str, session: Session)
     session.wait_idle(180)
     page.get_by_text("Gi* hot spots", exact=True).click()
     session.wait_idle(180)
-    page.locator('iframe[title="streamlit_folium.st_folium"]').scroll_into_view_if_needed()
     frame = session.map_frame()
     labels = frame.evaluate(
         "() => { const out = []; map_div.eachLayer(l => { if (l.feature && l.feature.properties && l.feature.properties.label) out.push(l.feature.properties.label); }); return out; }"
