@@ -30,6 +30,71 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = REPO_DIR / "tests" / "artifacts"
 
+#: Installed in every page before the app's own scripts: follows the app's WebSocket and
+#: notes, in one sequence, the browser's rerun requests (BackMsg ``rerun_script``, field 11)
+#: and the server's run starts (ForwardMsg ``new_session``, field 4) and ends
+#: (``script_finished``, field 6, whose value is the status: 2 is "stopped early for a rerun").
+#: Only the top-level protobuf fields are read.
+RUN_TRACKER_JS = """(() => {
+  if (window.__precisionRuns) return;
+  const runs = window.__precisionRuns = {seq: 0, request: 0, start: 0, finish: 0, status: -1};
+  const fields = (bytes) => {
+    const out = {};
+    let i = 0;
+    const varint = () => {
+      let value = 0, scale = 1, byte;
+      do { byte = bytes[i++]; value += (byte & 0x7f) * scale; scale *= 128; } while (byte & 0x80 && i < bytes.length);
+      return value;
+    };
+    while (i < bytes.length) {
+      const key = varint(), wire = key % 8, field = Math.floor(key / 8);
+      if (wire === 0) out[field] = varint();
+      else if (wire === 2) { const n = varint(); out[field] = true; i += n; }
+      else if (wire === 1) i += 8;
+      else if (wire === 5) i += 4;
+      else break;
+    }
+    return out;
+  };
+  const asBytes = (data) => data instanceof ArrayBuffer ? new Uint8Array(data)
+    : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : null;
+  const NativeWebSocket = window.WebSocket;
+  const send = NativeWebSocket.prototype.send;
+  NativeWebSocket.prototype.send = function (data) {
+    const bytes = asBytes(data);
+    if (bytes && 11 in fields(bytes)) runs.request = ++runs.seq;
+    return send.call(this, data);
+  };
+  window.WebSocket = class extends NativeWebSocket {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", (event) => {
+        const bytes = asBytes(event.data);
+        if (!bytes) return;
+        const msg = fields(bytes);
+        if (4 in msg) runs.start = ++runs.seq;
+        if (6 in msg) { runs.finish = ++runs.seq; runs.status = msg[6]; }
+      });
+    }
+  };
+})();"""
+
+#: True once the app is idle on ``need`` successive animation frames: the run answering the
+#: last rerun request has started and ended (not merely stopped for another run), the page
+#: shows the script as not running, and no skeleton is left.
+IDLE_JS = """([need, token]) => {
+  const runs = window.__precisionRuns;
+  const app = document.querySelector("[data-testid='stApp']");
+  const answered = !!runs && (runs.request === 0
+    || (runs.start > runs.request && runs.finish > runs.start && runs.status !== 2));
+  const idle = answered && app !== null && app.getAttribute("data-test-script-state") === "notRunning"
+    && document.querySelector("[data-testid='stSkeleton']") === null;
+  const calm = window.__precisionCalm && window.__precisionCalm.token === token ? window.__precisionCalm : {token, n: 0};
+  calm.n = idle ? calm.n + 1 : 0;
+  window.__precisionCalm = calm;
+  return calm.n >= need;
+}"""
+
 #: In the map's iframe: true once Leaflet has loaded, the component has given the iframe its
 #: height, Leaflet is not animating, its size is that of its container (no resize pending),
 #: the canvas has no redraw pending, and the view (zoom, centre, size, layers) has read the
@@ -163,6 +228,7 @@ class Session:
     def __init__(self, page: object) -> None:
         self.page = page
         self._token = 0  # tells one wait's counters in the page from the previous wait's
+        page.add_init_script(RUN_TRACKER_JS)
         self.errors: list[str] = []
         self.external: list[str] = []
         page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
@@ -174,13 +240,30 @@ class Session:
             else None,
         )
 
-    def wait_idle(self, timeout_s: float = 90) -> None:
-        """Wait until the script has finished and no skeleton remains."""
+    def wait_idle(self, timeout_s: float = 90, expect: object | None = None) -> None:
+        """Wait until the app has answered the last action and is idle.
+
+        ``expect``, a locator or a text, is first awaited visible: pass it when the action
+        reaches the server later than the call (an upload, a map click the component sends
+        after a debounce). Then the run answering the browser's last rerun request must
+        have ended, the script state must read ``notRunning`` and no skeleton must remain,
+        on successive animation frames. No fixed pause: right after a click the state still
+        reads ``notRunning`` from the previous run, so the state alone proves nothing.
+        """
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
         page = self.page
-        page.wait_for_timeout(300)
-        page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout_s * 1000)
-        page.wait_for_function("() => !document.querySelector(\"[data-testid='stSkeleton']\")", timeout=timeout_s * 1000)
-        page.wait_for_timeout(500)
+        if expect is not None:
+            target = page.get_by_text(expect).first if isinstance(expect, str) else expect.first
+            try:
+                target.wait_for(state="visible", timeout=timeout_s * 1000)
+            except PlaywrightTimeout:
+                self._fail_waiting(f"{expect!r} to be visible", timeout_s)
+        self._token += 1
+        try:
+            page.wait_for_function(IDLE_JS, arg=[3, self._token], polling="raf", timeout=timeout_s * 1000)
+        except PlaywrightTimeout:
+            self._fail_waiting("the app to finish its run and be idle", timeout_s)
 
     def _fail_waiting(self, what: str, timeout_s: float) -> None:
         state = self.page.evaluate(

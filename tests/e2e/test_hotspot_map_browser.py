@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -60,7 +62,8 @@ def test_clicking_the_busiest_hexagon_shows_its_details(app_url: str, session: S
     top = frame.evaluate(HEX_LAYERS_JS)
     box = frame.locator(".leaflet-container").bounding_box()
     page.mouse.click(box["x"] + top["x"], box["y"] + top["y"])  # a real click where the hexagon is drawn
-    session.wait_idle()
+    # the component sends the click after a debounce: wait for the panel it brings, then the run's end
+    session.wait_idle(expect=page.get_by_text("Most frequent locations"))
     page.get_by_text("Most frequent locations").wait_for(timeout=30_000)
     page.screenshot(path=str(ARTIFACTS / "hotspot_map_details.png"), full_page=True)
     panel = page.locator("[data-testid='stMetric']").filter(has_text="Incidents").first
@@ -80,7 +83,8 @@ def test_filters_survive_a_visit_to_home(app_url: str, session: Session):
     page.keyboard.type("Wakefield")
     page.keyboard.press("Enter")
     page.keyboard.press("Escape")
-    session.wait_idle()
+    captions = page.locator("[data-testid='stCaptionContainer']")
+    session.wait_idle(expect=captions.filter(has_text=re.compile(r"^\s*Wakefield")))
     assert page.locator("[data-testid='stCaptionContainer']").first.inner_text().startswith("Wakefield")
     nav.get_by_role("link", name="Home").click()
     session.wait_idle()
