@@ -13,7 +13,8 @@ A cell reaches a level when two tests agree:
    Benjamini-Hochberg false discovery rate threshold of the level's alpha (``esda.fdr``),
    the family being every tested cell;
 2. the conditional permutation test: esda's pseudo p-value ``p_sim`` (one-sided, in the
-   observed direction) is at most alpha / 2, the same two-sided level.
+   observed direction: esda's ``alternative="directed"``) is at most alpha / 2, the same
+   two-sided level.
 
 Why both: crime counts are skewed and full of zeros, so the normal approximation alone
 overstates significance; but with 999 permutations the smallest pseudo p-value is 0.001,
@@ -32,7 +33,8 @@ import dataclasses
 import numpy as np
 import pandas as pd
 from esda import fdr
-from esda.getisord import G_Local
+from esda.crand import crand
+from esda.getisord import G_Local, _g_local_star_crand
 from libpysal.weights import W
 from scipy import stats
 
@@ -40,6 +42,12 @@ from geo import hexes
 
 #: Confidence levels of the bins: alpha -> bin magnitude.
 LEVELS: dict[float, int] = {0.10: 1, 0.05: 2, 0.01: 3}
+
+#: esda's alternative hypothesis of the permutation test: the pseudo p-value counts the
+#: permutations at least as extreme in the observed direction (one-sided). esda 2.9 uses it
+#: when none is given but warns that its default will become "two-sided" (larger pseudo
+#: p-values, so other bins); it is stated here instead, and the bins stay as they were.
+PERMUTATION_ALTERNATIVE = "directed"
 
 #: Plain names of the bins, for legends.
 BIN_LABELS: dict[int, str] = {
@@ -221,12 +229,8 @@ def gi_star(
         return HotspotResult(cells, y, zeros, np.ones(len(y)), np.ones(len(y)),
                              np.zeros(len(y), dtype=np.int8), {a: 0.0 for a in LEVELS}, k, permutations, seed)
     analytical = inference == "analytical"
-    g = G_Local(
-        y, w, transform="B", permutations=0 if analytical else permutations, star=True,
-        keep_simulations=False, n_jobs=1, seed=seed,
-    )
+    g, p_sim = _g_local_star(y, w, 0 if analytical else permutations, seed)
     z = np.asarray(g.Zs, dtype=float)
-    p_sim = np.full(len(y), np.nan) if analytical else np.asarray(g.p_sim, dtype=float)
     tested = local_sums(y, w) > 0
     p_value = np.where(tested, 2.0 * stats.norm.sf(np.abs(z)), 1.0)
     bins, thresholds = confidence_bins(z, p_value, use_fdr, tested, None if analytical else p_sim)
@@ -258,8 +262,24 @@ def warm_up() -> None:
     """Compile esda's numba kernels on a tiny grid (about 18 s the first time in a process)."""
     from libpysal.weights import lat2W
 
-    y = np.arange(25, dtype=float)
-    G_Local(y, lat2W(5, 5), transform="B", permutations=9, star=True, keep_simulations=False, n_jobs=1, seed=0)
+    _g_local_star(np.arange(25, dtype=float), lat2W(5, 5), 9, 0)
+
+
+def _g_local_star(y: np.ndarray, w: W, permutations: int, seed: int) -> tuple[G_Local, np.ndarray]:
+    """esda's Gi* (binary weights, ``star=True``) and its pseudo p-values (NaN without permutations).
+
+    esda 2.9's ``G_Local`` takes no ``alternative``: it is asked for the statistic only, and the
+    conditional permutations are run here with the same call to esda's ``crand`` that
+    ``G_Local(permutations=...)`` makes, plus :data:`PERMUTATION_ALTERNATIVE`.
+    """
+    g = G_Local(y, w, transform="B", permutations=0, star=True, keep_simulations=False, n_jobs=1, seed=seed)
+    if not permutations:
+        return g, np.full(len(g.y), np.nan)
+    p_sim, _ = crand(
+        g.y, g.w, g.Gs, permutations, False, n_jobs=1, stat_func=_g_local_star_crand, scaling=g.y.sum(),
+        seed=seed, island_weight=0, alternative=PERMUTATION_ALTERNATIVE,
+    )
+    return g, np.asarray(p_sim, dtype=float)
 
 
 def local_sums(values: np.ndarray, weights: W) -> np.ndarray:

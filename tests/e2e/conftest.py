@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -29,6 +29,123 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ARTIFACTS = REPO_DIR / "tests" / "artifacts"
+
+#: Installed in every page before the app's own scripts: follows the app's WebSocket and
+#: notes, in one sequence, the browser's rerun requests (BackMsg ``rerun_script``, field 11)
+#: and the server's run starts (ForwardMsg ``new_session``, field 4) and ends
+#: (``script_finished``, field 6, whose value is the status: 2 is "stopped early for a rerun").
+#: Only the top-level protobuf fields are read.
+RUN_TRACKER_JS = """(() => {
+  if (window.__precisionRuns) return;
+  const runs = window.__precisionRuns = {seq: 0, request: 0, start: 0, finish: 0, status: -1};
+  const fields = (bytes) => {
+    const out = {};
+    let i = 0;
+    const varint = () => {
+      let value = 0, scale = 1, byte;
+      do { byte = bytes[i++]; value += (byte & 0x7f) * scale; scale *= 128; } while (byte & 0x80 && i < bytes.length);
+      return value;
+    };
+    while (i < bytes.length) {
+      const key = varint(), wire = key % 8, field = Math.floor(key / 8);
+      if (wire === 0) out[field] = varint();
+      else if (wire === 2) { const n = varint(); out[field] = true; i += n; }
+      else if (wire === 1) i += 8;
+      else if (wire === 5) i += 4;
+      else break;
+    }
+    return out;
+  };
+  const asBytes = (data) => data instanceof ArrayBuffer ? new Uint8Array(data)
+    : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : null;
+  const NativeWebSocket = window.WebSocket;
+  const send = NativeWebSocket.prototype.send;
+  NativeWebSocket.prototype.send = function (data) {
+    const bytes = asBytes(data);
+    if (bytes && 11 in fields(bytes)) runs.request = ++runs.seq;
+    return send.call(this, data);
+  };
+  window.WebSocket = class extends NativeWebSocket {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", (event) => {
+        const bytes = asBytes(event.data);
+        if (!bytes) return;
+        const msg = fields(bytes);
+        if (4 in msg) runs.start = ++runs.seq;
+        if (6 in msg) { runs.finish = ++runs.seq; runs.status = msg[6]; }
+      });
+    }
+  };
+})();"""
+
+#: True once the app is idle on ``need`` successive animation frames: the run answering the
+#: last rerun request has started and ended (not merely stopped for another run), the page
+#: shows the script as not running, and no skeleton is left.
+IDLE_JS = """([need, token]) => {
+  const runs = window.__precisionRuns;
+  const app = document.querySelector("[data-testid='stApp']");
+  const answered = !!runs && (runs.request === 0
+    || (runs.start > runs.request && runs.finish > runs.start && runs.status !== 2));
+  const idle = answered && app !== null && app.getAttribute("data-test-script-state") === "notRunning"
+    && document.querySelector("[data-testid='stSkeleton']") === null;
+  const calm = window.__precisionCalm && window.__precisionCalm.token === token ? window.__precisionCalm : {token, n: 0};
+  calm.n = idle ? calm.n + 1 : 0;
+  window.__precisionCalm = calm;
+  return calm.n >= need;
+}"""
+
+#: In the map's iframe: true once Leaflet has loaded, the component has given the iframe its
+#: height, Leaflet is not animating, its size is that of its container (no resize pending),
+#: the canvas has no redraw pending, and the view (zoom, centre, size, layers) has read the
+#: same on ``need`` successive polls.
+MAP_SETTLED_JS = """([need, token]) => {
+  if (typeof map_div === "undefined" || !map_div._loaded) return false;
+  const size = map_div.getSize(), box = map_div.getContainer();
+  const renderer = map_div._renderer;
+  const sized = !!window.__GLOBAL_DATA__ && window.innerHeight === window.__GLOBAL_DATA__.height;
+  const settled = sized && size.x > 0 && size.x === box.clientWidth && size.y === box.clientHeight
+    && !map_div._animatingZoom && !(map_div._panAnim && map_div._panAnim._inProgress)
+    && !(renderer && renderer._redrawRequest);
+  const centre = map_div.getCenter();
+  let layers = 0;
+  map_div.eachLayer(() => { layers++; });
+  const view = JSON.stringify([map_div.getZoom(), centre.lat, centre.lng, size.x, size.y, layers]);
+  const last = window.__precisionView && window.__precisionView.token === token ? window.__precisionView : {token, view: null, n: 0};
+  last.n = settled && view === last.view ? last.n + 1 : 0;
+  last.view = view;
+  window.__precisionView = last;
+  return last.n >= need;
+}"""
+
+#: In the page: true once the map's iframe has kept the same place and size on ``need``
+#: successive polls.
+FRAME_STEADY_JS = """([selector, need, token]) => {
+  const frame = document.querySelector(selector);
+  if (!frame) return false;
+  const r = frame.getBoundingClientRect();
+  const place = [r.x, r.y, r.width, r.height].join(",");
+  const last = window.__precisionFrame && window.__precisionFrame.token === token ? window.__precisionFrame : {token, place: null, n: 0};
+  last.n = r.width > 0 && r.height > 0 && place === last.place ? last.n + 1 : 0;
+  last.place = place;
+  window.__precisionFrame = last;
+  return last.n >= need;
+}"""
+
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+def wait_until(predicate: Callable[[], object], timeout_s: float, what: str, interval_s: float = 0.1) -> object:
+    """Poll ``predicate`` until it returns something truthy (returned) or fail after ``timeout_s``
+    with a message naming ``what`` was awaited."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout_s:g} s waiting for {what}")
+        time.sleep(interval_s)
 
 
 def _free_port() -> int:
@@ -111,6 +228,8 @@ class Session:
 
     def __init__(self, page: object) -> None:
         self.page = page
+        self._token = 0  # tells one wait's counters in the page from the previous wait's
+        page.add_init_script(RUN_TRACKER_JS)
         self.errors: list[str] = []
         self.external: list[str] = []
         page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
@@ -122,13 +241,41 @@ class Session:
             else None,
         )
 
-    def wait_idle(self, timeout_s: float = 90) -> None:
-        """Wait until the script has finished and no skeleton remains."""
+    def wait_idle(self, timeout_s: float = 90, expect: object | None = None) -> None:
+        """Wait until the app has answered the last action and is idle.
+
+        ``expect``, a locator or a text, is first awaited visible: pass it when the action
+        reaches the server later than the call (an upload, a map click the component sends
+        after a debounce). Then the run answering the browser's last rerun request must
+        have ended, the script state must read ``notRunning`` and no skeleton must remain,
+        on successive animation frames. No fixed pause: right after a click the state still
+        reads ``notRunning`` from the previous run, so the state alone proves nothing.
+        """
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
         page = self.page
-        page.wait_for_timeout(300)
-        page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout_s * 1000)
-        page.wait_for_function("() => !document.querySelector(\"[data-testid='stSkeleton']\")", timeout=timeout_s * 1000)
-        page.wait_for_timeout(500)
+        if expect is not None:
+            target = page.get_by_text(expect).first if isinstance(expect, str) else expect.first
+            try:
+                target.wait_for(state="visible", timeout=timeout_s * 1000)
+            except PlaywrightTimeout:
+                self._fail_waiting(f"{expect!r} to be visible", timeout_s)
+        self._token += 1
+        try:
+            page.wait_for_function(IDLE_JS, arg=[3, self._token], polling="raf", timeout=timeout_s * 1000)
+        except PlaywrightTimeout:
+            self._fail_waiting("the app to finish its run and be idle", timeout_s)
+
+    def _fail_waiting(self, what: str, timeout_s: float) -> None:
+        state = self.page.evaluate(
+            """() => ({runs: window.__precisionRuns || null,
+                       script: document.querySelector("[data-testid='stApp']")?.getAttribute("data-test-script-state"),
+                       skeletons: document.querySelectorAll("[data-testid='stSkeleton']").length})"""
+        )
+        shot = ARTIFACTS / "timeout.png"
+        self.page.screenshot(path=str(shot), full_page=True)
+        pytest.fail(f"timed out after {timeout_s:g} s waiting for {what} at {self.page.url}; state {state}; "
+                    f"screenshot {shot}")
 
     def open_page(self, app_url: str, link: str, timeout_s: float = 180) -> None:
         """Open the app, wait, then follow a link of the sidebar navigation and wait."""
@@ -137,20 +284,31 @@ class Session:
         self.page.locator("[data-testid='stSidebarNav']").get_by_role("link", name=link).click()
         self.wait_idle(timeout_s)
 
-    def map_frame(self) -> object:
-        """The st_folium iframe, once Leaflet has drawn in it."""
-        handle = self.page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]', timeout=60_000)
-        frame = handle.content_frame()
-        frame.wait_for_function("() => typeof map_div !== 'undefined' && map_div._loaded", timeout=60_000)
-        # the component may redraw once after its first value reaches Python: wait until the
-        # view has stayed the same for a second
-        last = None
-        for _ in range(30):
-            self.page.wait_for_timeout(1000)
-            view = frame.evaluate("() => [map_div.getZoom(), map_div.getCenter().lat, map_div.getSize().x]")
-            if view == last:
-                break
-            last = view
+    def map_frame(self, timeout_s: float = 60) -> object:
+        """The st_folium iframe, settled and scrolled into view, once Leaflet has drawn in it.
+
+        The iframe is 0 px high until the component sets its height after the first draw,
+        and Leaflet follows a resize on the next animation frame: the map is ready when the
+        iframe has the requested height, Leaflet's size is its container's, nothing is
+        animating or waiting to be redrawn, and the view reads the same on successive polls.
+        Only then is the whole iframe scrolled into view (scrolled earlier, at 0 px, it may
+        end up partly below the window, and a click that focuses it scrolls the page between
+        press and release), and its place on the page must then read the same on successive
+        polls.
+        """
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        page = self.page
+        try:
+            handle = page.wait_for_selector(MAP_IFRAME, timeout=timeout_s * 1000)
+            frame = handle.content_frame()
+            self._token += 1
+            frame.wait_for_function(MAP_SETTLED_JS, arg=[2, self._token], polling=100, timeout=timeout_s * 1000)
+            handle.scroll_into_view_if_needed(timeout=timeout_s * 1000)
+            page.wait_for_function(FRAME_STEADY_JS, arg=[MAP_IFRAME, 2, self._token], polling=100,
+                                   timeout=timeout_s * 1000)
+        except PlaywrightTimeout:
+            self._fail_waiting("the map to be drawn and settled", timeout_s)
         return frame
 
 

@@ -53,7 +53,7 @@ def _sign_in_and_open_data(session: Session, url: str) -> None:
     page.get_by_label("User name").fill("admin1")
     page.get_by_role("textbox", name="Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    session.wait_idle(180)
+    session.wait_idle(180, expect=page.locator("[data-testid='stSidebarNav']"))  # no navigation before sign-in
     page.locator("[data-testid='stSidebarNav']").get_by_role("link", name="Data").click()
     session.wait_idle(180)
 
@@ -63,7 +63,8 @@ def _upload(session: Session, name: str, content: bytes) -> None:
     page.locator("[data-testid='stFileUploader'] input[type='file']").first.set_input_files(
         files=[{"name": name, "mimeType": "application/octet-stream", "buffer": content}]
     )
-    page.get_by_role("button", name="Load", exact=True).wait_for(timeout=30_000)
+    # the file is sent over HTTP before the app reruns: the Load button is the sign of that rerun
+    session.wait_idle(180, expect=page.get_by_role("button", name="Load", exact=True))
     page.get_by_role("button", name="Load", exact=True).click()
     session.wait_idle(180)
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from PIL import Image
 
-from tests.e2e.conftest import ARTIFACTS, Session
+from tests.e2e.conftest import ARTIFACTS, Session, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -56,12 +58,12 @@ def test_home_then_map_draws_hexagons_offline_without_console_errors(app_url: st
 def test_clicking_the_busiest_hexagon_shows_its_details(app_url: str, session: Session):
     page = session.page
     session.open_page(app_url, "Hotspot map")
-    page.locator('iframe[title="streamlit_folium.st_folium"]').scroll_into_view_if_needed()
     frame = session.map_frame()
     top = frame.evaluate(HEX_LAYERS_JS)
     box = frame.locator(".leaflet-container").bounding_box()
     page.mouse.click(box["x"] + top["x"], box["y"] + top["y"])  # a real click where the hexagon is drawn
-    session.wait_idle()
+    # the component sends the click after a debounce: wait for the panel it brings, then the run's end
+    session.wait_idle(expect=page.get_by_text("Most frequent locations"))
     page.get_by_text("Most frequent locations").wait_for(timeout=30_000)
     page.screenshot(path=str(ARTIFACTS / "hotspot_map_details.png"), full_page=True)
     panel = page.locator("[data-testid='stMetric']").filter(has_text="Incidents").first
@@ -81,7 +83,8 @@ def test_filters_survive_a_visit_to_home(app_url: str, session: Session):
     page.keyboard.type("Wakefield")
     page.keyboard.press("Enter")
     page.keyboard.press("Escape")
-    session.wait_idle()
+    captions = page.locator("[data-testid='stCaptionContainer']")
+    session.wait_idle(expect=captions.filter(has_text=re.compile(r"^\s*Wakefield")))
     assert page.locator("[data-testid='stCaptionContainer']").first.inner_text().startswith("Wakefield")
     nav.get_by_role("link", name="Home").click()
     session.wait_idle()
@@ -119,6 +122,10 @@ def test_comms_plan_exports_download_and_are_audited(app_url: str, session: Sess
 
     from geo import audit
 
+    def audited(filename: str) -> bool:
+        log = audit.read(e2e_store / "audit.jsonl")
+        return filename in set(log.loc[log["action"] == "export", "detail"])
+
     page = session.page
     session.open_page(app_url, "Comms plan", 240)
     with page.expect_download() as info:
@@ -127,9 +134,14 @@ def test_comms_plan_exports_download_and_are_audited(app_url: str, session: Sess
     info.value.save_as(path)
     events = icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT")
     assert len(events) >= 1 and "0800 555 111" in str(events[0]["description"])
+    # the browser has the file before the app's rerun records the export (the button's on_click)
+    wait_until(lambda: audited("precision_facebook_live.ics"), 60, "the audit record of the .ics export")
+    session.wait_idle(240)
     with page.expect_download() as info:
         page.get_by_role("button", name="Brief (PDF)").click()
     assert info.value.suggested_filename == "precision_comms_brief.pdf"
+    wait_until(lambda: audited("precision_comms_brief.pdf"), 60, "the audit record of the PDF export")
+    session.wait_idle(240)
     page.screenshot(path=str(ARTIFACTS / "comms_plan.png"), full_page=True)
     exported = audit.read(e2e_store / "audit.jsonl")
     exported = exported[exported["action"] == "export"]

@@ -49,18 +49,18 @@ def _sign_in(session: Session, username: str) -> None:
     page.get_by_label("User name").fill(username)
     page.get_by_role("textbox", name="Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    session.wait_idle(180)
+    session.wait_idle(180, expect=page.locator("[data-testid='stSidebarNav']"))  # no navigation before sign-in
 
 
 def test_a_forbidden_page_url_is_refused(secured_url: str, session: Session):
     page = session.page
     page.goto(f"{secured_url}/communications-plan")
-    session.wait_idle()
-    page.screenshot(path=str(ARTIFACTS / "forbidden_url.png"), full_page=True)
     dialog = page.get_by_role("dialog")
+    session.wait_idle(expect=dialog)
+    page.screenshot(path=str(ARTIFACTS / "forbidden_url.png"), full_page=True)
     assert "not found" in dialog.inner_text().lower()  # Streamlit refuses the unregistered page
     page.keyboard.press("Escape")
-    page.wait_for_timeout(500)
+    dialog.wait_for(state="hidden", timeout=30_000)
     assert page.get_by_role("button", name="Sign in").is_visible()
     _sign_in(session, "opcc1")
     nav = page.locator("[data-testid='stSidebarNav']").inner_text()
@@ -80,7 +80,6 @@ def test_html_and_script_in_a_csv_stay_inert(secured_url: str, session: Session)
     session.wait_idle(180)
     page.get_by_text("Gi* hot spots", exact=True).click()
     session.wait_idle(180)
-    page.locator('iframe[title="streamlit_folium.st_folium"]').scroll_into_view_if_needed()
     frame = session.map_frame()
     labels = frame.evaluate(
         "() => { const out = []; map_div.eachLayer(l => { if (l.feature && l.feature.properties && l.feature.properties.label) out.push(l.feature.properties.label); }); return out; }"
@@ -93,9 +92,12 @@ def test_html_and_script_in_a_csv_stay_inert(secured_url: str, session: Session)
     )
     box = frame.locator(".leaflet-container").bounding_box()
     page.mouse.move(box["x"] + point["x"], box["y"] + point["y"])
-    page.wait_for_timeout(800)
+    tooltip = frame.locator(".leaflet-tooltip", has_text="Evil Street")
+    tooltip.wait_for(state="visible", timeout=30_000)  # the hostile label, drawn as text
+    assert "<img" in tooltip.inner_text() and tooltip.locator("img").count() == 0
     page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
-    session.wait_idle(180)
+    # the component sends the click after a debounce: wait for the panel it brings, then the run's end
+    session.wait_idle(180, expect=page.get_by_text("Most frequent locations"))
     page.get_by_text("Most frequent locations").wait_for(timeout=60_000)
     page.screenshot(path=str(ARTIFACTS / "hostile_text.png"), full_page=True)
     assert dialogs == []

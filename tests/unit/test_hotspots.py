@@ -54,6 +54,26 @@ def test_permutations_are_reproducible_with_the_seed():
     assert not np.allclose(a.p_sim, c.p_sim)
 
 
+def test_pseudo_p_values_are_one_sided_in_the_observed_direction():
+    # esda's "directed" alternative, stated in models.hotspots (esda 2.9 warns that its default
+    # will change; pytest.ini turns that warning into an error)
+    from esda.crand import crand
+    from esda.getisord import G_Local, _g_local_star_crand
+
+    rng = np.random.default_rng(5)
+    x = rng.poisson(1.0, 100).astype(float)
+    x[44], x[45], x[54] = 12, 10, 11  # a hot corner in the middle
+    w = lat2W(10, 10)
+    r = gi_star(x, np.arange(100, dtype=np.int64), weights=w, permutations=199, seed=7)
+    g = G_Local(x, w, transform="B", permutations=0, star=True, keep_simulations=False, n_jobs=1)
+    _, simulated = crand(g.y, g.w, g.Gs, 199, True, n_jobs=1, stat_func=_g_local_star_crand,
+                         scaling=x.sum(), seed=7, island_weight=0, alternative="greater")
+    larger = (simulated >= g.Gs[:, None]).sum(axis=1)
+    expected = (np.minimum(larger, 199 - larger) + 1) / 200
+    assert_allclose(r.p_sim, expected, rtol=1e-6)
+    assert r.p_sim[44] == pytest.approx(1 / 200) and (r.p_sim <= 0.5).all()
+
+
 def test_fdr_bins_on_known_p_values():
     # Benjamini-Hochberg's textbook ten p-values.
     p = np.array([0.001, 0.008, 0.039, 0.041, 0.042, 0.06, 0.074, 0.205, 0.212, 0.216])
