@@ -16,31 +16,32 @@ import dataclasses
 import os
 import re
 import sys
+import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
+import duckdb
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from geo import boundaries, hexes
-from geo._schemas import H3_COLUMNS, INCIDENT_COLUMNS
+from geo._schemas import DICTIONARY_COLUMNS, H3_COLUMNS, INCIDENT_COLUMNS
 from geo.errors import PrecisionError
 from geo._arrow import dictionary_parts
 from geo.police_uk import (
     REJECT_REASONS,
-    CheckedFile,
     ParsedFile,
     Source,
     check_rows,
-    combine_checked,
     empty_rejects,
     find_sources,
     partition_masks,
-    read_source,
+    read_file,
 )
 from geo.settings import Settings, get_settings
 from geo.store import MonthData, Partition, Store, Transaction
@@ -231,31 +232,57 @@ def _split_by_partition(table: pa.Table) -> dict[Partition, pa.Table]:
 
 @dataclasses.dataclass(frozen=True)
 class _Piece:
-    """The rows of one file that belong to one force's month, written or still in memory."""
+    """The rows of one block of one file that belong to one force's month, written as a part.
+
+    ``order`` is (file's place in the ingest, block's place in the file): of two rows with
+    one Crime ID in a force's month, the one with the smaller order and line is kept.
+    """
 
     partition: Partition
+    label: str
+    order: tuple[int, int]
     rows: int
     unmapped: int
     outside: int
-    table: pa.Table | None
-    part: str | None
+    part: str
 
 
-def _pieces(table: pa.Table, transaction: Transaction | None) -> list[_Piece]:
-    out = []
-    for partition, piece in _split_by_partition(table).items():
-        part = transaction.write_incidents(partition, piece) if transaction is not None else None
-        out.append(
-            _Piece(
-                partition,
-                piece.num_rows,
-                piece.column("longitude").null_count,
-                int(pc.sum(piece.column("outside")).as_py() or 0),
-                None if part else piece,
-                part,
-            )
+def _pieces(table: pa.Table, transaction: Transaction, label: str, order: tuple[int, int]) -> list[_Piece]:
+    return [
+        _Piece(
+            partition,
+            label,
+            order,
+            piece.num_rows,
+            piece.column("longitude").null_count,
+            int(pc.sum(piece.column("outside")).as_py() or 0),
+            transaction.write_incidents(partition, piece),
         )
-    return out
+        for partition, piece in _split_by_partition(table).items()
+    ] if table.num_rows else []
+
+
+@dataclasses.dataclass
+class _FileResult:
+    """What reading one file gave: its parts, its rows read and its rejected rows (the first
+    ``max_rejects_listed`` listed, every one counted)."""
+
+    label: str
+    pieces: list[_Piece] = dataclasses.field(default_factory=list)
+    rows_read: int = 0
+    rejects: list[pd.DataFrame] = dataclasses.field(default_factory=list)
+    listed: int = 0
+    counts: dict[str, int] = dataclasses.field(default_factory=dict)
+
+    def add_rejects(self, rejects: pd.DataFrame, limit: int) -> None:
+        if not len(rejects):
+            return
+        for reason, n in rejects["reason"].value_counts().items():
+            self.counts[str(reason)] = self.counts.get(str(reason), 0) + int(n)
+        room = max(0, limit - self.listed)
+        if room:
+            self.rejects.append(rejects.iloc[:room])
+            self.listed += min(room, len(rejects))
 
 
 def _workers() -> int:
@@ -266,49 +293,69 @@ def _workers() -> int:
 
 
 def build_months(
-    files: Sequence[ParsedFile | Source],
+    files: Sequence[Source],
     lsoas: gpd.GeoDataFrame,
     settings: Settings,
+    transaction: Transaction,
     on_file: Callable[[int, int], None] | None = None,
-    transaction: Transaction | None = None,
 ) -> tuple[dict[Partition, MonthData], IngestSummary]:
-    """Read (where given sources), validate and enrich files; split them into partitions:
+    """Read, validate, bin and write files a block at a time; gather them into partitions:
     one per force (``Reported by``) and month.
 
-    Each file is parsed, checked, binned and (given a transaction) written on one of the
-    worker threads (one per CPU), so Arrow's parsing and Parquet writing of one file (which
-    run without Python's lock) overlap the rules on another. Repeated Crime IDs across
-    files are then found on the checked rows; a file that loses rows to that rule is
-    written again.
+    Each file is read on one of the worker threads (one per CPU) in blocks of
+    ``settings.ingest_block_bytes``; each block is checked, binned and written as a part of
+    each force month it holds before the next is read, so memory grows with the block size,
+    never with a file. Arrow's parsing and Parquet writing (which run without Python's lock)
+    overlap the rules of another file. Crime IDs repeated within a block are rejected by the
+    row rules; those repeated across blocks or files of one force's month are found
+    afterwards over the written parts (:func:`_repeats_across_parts`), and the parts that
+    lose rows are written again.
 
     Rejected rows and the rows read of a file are recorded with the partition most of its
-    kept rows belong to (the home force's on a tie); a file with no good row at all is reported in the summary only.
+    kept rows belong to (the home force's on a tie); a file with no good row at all is
+    reported in the summary only.
 
     Parameters
     ----------
+    transaction : geo.store.Transaction
+        Where parts are written as they are ready.
     on_file : callable, optional
         Called on the calling thread with (files done, files) as each file is finished.
-    transaction : geo.store.Transaction, optional
-        Where to write each file's incidents as soon as they are ready; without one, the
-        returned partitions hold their incidents in memory.
 
     Raises
     ------
     InputFileError
-        A source is not a street-level CSV (nothing is returned; parts already written
-        are the transaction's to remove).
+        A source is not a street-level CSV or breaks a limit (parts already written are the
+        transaction's to remove).
     """
     memo = hexes.CellMemo(sorted(H3_COLUMNS))
     lookup = DistrictLookup(lsoas)
 
-    def prepare(item: ParsedFile | Source) -> tuple[CheckedFile, list[_Piece]]:
-        parsed = read_source(item) if isinstance(item, Source) else item
-        checked = check_rows(parsed, settings)
-        checked = dataclasses.replace(checked, table=enrich(checked.table, checked.source.label, lookup, memo))
-        return checked, _pieces(checked.table, transaction)
+    def prepare(index: int, source: Source) -> _FileResult:
+        result = _FileResult(source.label)
+
+        def handle(block: ParsedFile) -> list[_Piece]:
+            checked = check_rows(block, settings)
+            table = enrich(checked.table, source.label, lookup, memo)
+            result.rows_read += block.rows_read
+            result.add_rejects(checked.rejects, settings.max_rejects_listed)
+            pieces = _pieces(table, transaction, source.label, (index, len(result.pieces)))
+            result.pieces.extend(pieces)
+            return pieces
+
+        def undo(done: list[list[_Piece]]) -> None:  # the file is read again from its start
+            for piece in (p for pieces in done for p in pieces):
+                transaction.discard(piece.part)
+            result.pieces.clear()
+            result.rejects.clear()
+            result.counts.clear()
+            result.rows_read = result.listed = 0
+
+        read_file(source, handle, undo, settings)
+        return result
 
     with ThreadPoolExecutor(_workers()) as pool:
-        futures = [pool.submit(prepare, item) for item in files]
+        futures = [pool.submit(prepare, i, item) for i, item in enumerate(files)]
         try:
             for done, future in enumerate(as_completed(futures), start=1):
                 future.result()
@@ -317,68 +364,135 @@ def build_months(
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
-    prepared = [f.result() for f in futures]
-    batch = combine_checked([checked for checked, _ in prepared])
+    results = [f.result() for f in futures]
+    by_label = {r.label: r for r in results}
     by_partition: dict[Partition, list[_Piece]] = {}
-    file_partition: dict[str, Partition] = {}
-    for before, after in zip(prepared, batch.files):
-        pieces = before[1]
-        if after.table is not before[0].table:  # rows went to the across-files rule
-            for piece in pieces:
-                if piece.part is not None and transaction is not None:
-                    transaction.discard(piece.part)
-            pieces = _pieces(after.table, transaction)
-        for piece in pieces:
+    for result in results:
+        for piece in result.pieces:
             by_partition.setdefault(piece.partition, []).append(piece)
-        if pieces:
-            # ties go to the home force, whose rejected rows the app shows
-            file_partition[after.source.label] = max(
-                pieces, key=lambda p: (p.rows, p.partition[0] == settings.home_force)).partition
+    for partition, pieces in by_partition.items():
+        if len(pieces) > 1:  # one part is settled by the row rules
+            by_partition[partition] = _repeats_across_parts(pieces, partition, transaction, settings, by_label)
+
+    file_partition: dict[str, Partition] = {}
+    for result in results:
+        rows: dict[Partition, int] = {}
+        for piece in (p for pieces in by_partition.values() for p in pieces if p.label == result.label):
+            rows[piece.partition] = rows.get(piece.partition, 0) + piece.rows
+        if rows:  # ties go to the home force, whose rejected rows the app shows
+            file_partition[result.label] = max(rows, key=lambda p: (rows[p], p[0] == settings.home_force))
 
     partitions: dict[Partition, MonthData] = {}
     totals = {"stored": 0, "unmapped": 0, "outside": 0}
-    rejects_of = {str(f): g for f, g in batch.rejects.groupby("file", sort=False)} if len(batch.rejects) else {}
     for partition in sorted(by_partition):
         pieces = by_partition[partition]
-        in_memory = [p.table for p in pieces if p.table is not None]
-        table = pa.concat_tables(in_memory, promote_options="permissive") if in_memory else None
-        files = sorted(f for f, p in file_partition.items() if p == partition)
-        found = [rejects_of[f] for f in files if f in rejects_of]
-        rejects = pd.concat(found, ignore_index=True) if found else empty_rejects()
+        mine = [by_label[f] for f, p in sorted(file_partition.items()) if p == partition]
+        listed = [frame for r in mine for frame in r.rejects if len(frame)]
+        rejects = (pd.concat(listed, ignore_index=True).sort_values(["file", "line"], kind="stable")
+                   .reset_index(drop=True) if listed else empty_rejects())
+        rejected: dict[str, int] = {}
+        for r in mine:
+            for reason, n in r.counts.items():
+                rejected[reason] = rejected.get(reason, 0) + n
         stats = {
-            "files": files,
-            "rows_read": int(sum(batch.rows_read[f] for f in files)),
+            "files": [r.label for r in mine],
+            "rows_read": int(sum(r.rows_read for r in mine)),
             "stored": int(sum(p.rows for p in pieces)),
             "unmapped": int(sum(p.unmapped for p in pieces)),
             "outside": int(sum(p.outside for p in pieces)),
-            "rejected": {str(k): int(v) for k, v in rejects["reason"].value_counts().items()} if found else {},
+            "rejected": rejected,
         }
         for key in totals:
             totals[key] += stats[key]
-        partitions[partition] = MonthData(table, rejects, stats, tuple(p.part for p in pieces if p.part is not None))
+        partitions[partition] = MonthData(None, rejects, stats, tuple(p.part for p in sorted(pieces, key=lambda p: p.order)))
 
+    every = [frame for r in results for frame in r.rejects if len(frame)]
+    all_rejects = (pd.concat(every, ignore_index=True).sort_values(["file", "line"], kind="stable").reset_index(drop=True)
+                   if every else empty_rejects())
+    rejected_total: dict[str, int] = {}
+    for r in results:
+        for reason, n in r.counts.items():
+            rejected_total[reason] = rejected_total.get(reason, 0) + n
     summary = IngestSummary(
-        files=sorted(batch.rows_read),
-        rows_read=int(sum(batch.rows_read.values())),
+        files=sorted(by_label),
+        rows_read=int(sum(r.rows_read for r in results)),
         stored=totals["stored"],
-        rejected={str(k): int(v) for k, v in batch.rejects["reason"].value_counts().items()},
+        rejected=rejected_total,
         unmapped=totals["unmapped"],
         outside=totals["outside"],
         months=sorted({month for _, month in partitions}),
-        rejects=batch.rejects,
+        rejects=all_rejects,
         partitions={p: int(d.stats["stored"]) for p, d in partitions.items()},
     )
     return partitions, summary
 
 
+def _repeats_across_parts(pieces: list[_Piece], partition: Partition, transaction: Transaction, settings: Settings,
+                          results: dict[str, _FileResult]) -> list[_Piece]:
+    """Reject rows whose Crime ID an earlier part of the same force month already holds;
+    return the partition's pieces, those that lost rows written again.
+
+    DuckDB finds the repeated IDs over the written parts with a memory limit
+    (``settings.duckdb_memory``; it spills to disk beyond it), so a file of any size is
+    judged exactly without holding its IDs in Python. The first row (by file, then block,
+    then line) is kept.
+    """
+    root = transaction.store.root
+    order = {str(root / p.part): p.order for p in pieces}
+    with tempfile.TemporaryDirectory(prefix="precision-duckdb-") as spill, duckdb.connect(
+        config={"memory_limit": settings.duckdb_memory, "threads": 2, "temp_directory": spill}
+    ) as con:
+        # Repeats are looked for among 64-bit hashes first (small to group, even for a file
+        # of millions of rows); only the rows whose hash repeats are compared as text.
+        found = con.execute(
+            "WITH rows AS (SELECT crime_id, filename, source_line, source_file "
+            "FROM read_parquet($parts, filename = true) WHERE crime_id <> ''), "
+            "keys AS (SELECT hash(crime_id) AS k FROM rows GROUP BY k HAVING count(*) > 1), "
+            "candidates AS (SELECT * FROM rows WHERE hash(crime_id) IN (SELECT k FROM keys)) "
+            "SELECT crime_id, filename, source_line, CAST(source_file AS VARCHAR) AS source_file FROM candidates "
+            "WHERE crime_id IN (SELECT crime_id FROM candidates GROUP BY crime_id HAVING count(*) > 1)",
+            {"parts": sorted(order)},
+        ).df()
+    if found.empty:
+        return pieces
+    found["order"] = found["filename"].map(order)
+    found = found.sort_values(["crime_id", "order", "source_line"], kind="stable")
+    first = found.groupby("crime_id", sort=False).head(1).set_index("crime_id")
+    drop = found[found.duplicated("crime_id", keep="first")]
+    month = partition[1]
+    out = []
+    for piece in pieces:
+        path = str(root / piece.part)
+        lose = drop[drop["filename"] == path]
+        if lose.empty:
+            out.append(piece)
+            continue
+        table = pq.read_table(path, columns=INCIDENT_COLUMNS, read_dictionary=DICTIONARY_COLUMNS, partitioning=None)
+        keep = pc.invert(pc.is_in(table.column("source_line"), value_set=pa.array(lose["source_line"].to_numpy())))
+        table = table.filter(keep)
+        transaction.discard(piece.part)
+        out.extend(_pieces(table, transaction, piece.label, piece.order))
+        details = []
+        for row in lose.itertuples():
+            earlier = first.loc[row.crime_id]
+            where = f"line {earlier.source_line}" if earlier.source_file == piece.label else \
+                f"{earlier.source_file} line {earlier.source_line}"
+            details.append(f"Crime ID {row.crime_id[:16]}… repeats {where} in {month}")
+        rejects = pd.DataFrame({"file": piece.label, "line": lose["source_line"].astype("int64").to_numpy(),
+                                "reason": "duplicate_crime_id", "detail": details})
+        results[piece.label].add_rejects(rejects.astype({"file": "str", "reason": "str", "detail": "str"}),
+                                         settings.max_rejects_listed)
+    return out
+
+
 def ingest_files(
-    files: Sequence[ParsedFile | Source],
+    files: Sequence[Source],
     store: Store,
     settings: Settings | None = None,
     lsoas: gpd.GeoDataFrame | None = None,
     progress: Progress | None = None,
 ) -> IngestSummary:
-    """Read (where given sources), validate, bin and store files in one atomic commit.
+    """Read, validate, bin and store files in one atomic commit.
 
     Each force's month in the files replaces that force's stored month; every other
     partition is kept.
@@ -429,7 +543,7 @@ def ingest(
     """
     settings = settings or get_settings()
     store = store or Store(settings.store_dir)
-    return ingest_files(find_sources(paths), store, settings, lsoas=lsoas, progress=progress)
+    return ingest_files(find_sources(paths, settings), store, settings, lsoas=lsoas, progress=progress)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -27,9 +27,10 @@ import math
 import re
 import zipfile
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import BinaryIO, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -38,8 +39,11 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from geo._arrow import dictionary_parts, distinct_values
+from geo._streams import ARCHIVE_MAGIC, LimitedReader, check_archive, mib
 from geo.errors import InputFileError
 from geo.settings import POLICE_UK_COLUMNS, Settings, get_settings
+
+T = TypeVar("T")
 
 #: Reason code -> plain description, for every way a row can be rejected, in check order.
 REJECT_REASONS: dict[str, str] = {
@@ -74,8 +78,12 @@ COLUMN_NAMES: dict[str, str] = {
 
 _BOM = b"\xef\xbb\xbf"
 _SNIFF_BYTES = 65_536
+#: A first line (header or first row) longer than this is no street-level CSV.
+_MAX_LINE_BYTES = 1 << 20
+#: The encoding tried after each one fails (data.police.uk publishes UTF-8; older
+#: spreadsheets save Windows-1252; Latin-1 reads any byte).
+_NEXT_ENCODING = {"utf-8": "cp1252", "cp1252": "latin-1"}
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-_BLOCK_BYTES = 1 << 26  # one Arrow chunk for any monthly force file
 _THREADS = 2
 _DICT_TEXT = pa.dictionary(pa.int32(), pa.string())
 #: Headers read as plain text (unique per row); every other column is dictionary-encoded.
@@ -110,17 +118,55 @@ class Source:
     member: str | None = None
     content: bytes | None = dataclasses.field(default=None, repr=False, compare=False)
 
-    def read_bytes(self) -> bytes:
-        """Return the raw bytes of the CSV, raising InputFileError if unreadable."""
+    def open(self, settings: Settings) -> LimitedReader:
+        """Open the CSV as a stream that stops past the limits of ``settings``.
+
+        Nothing is read yet: a zip member is inflated as it is read, a block at a time, never
+        past the size its directory entry declares (which :func:`archive_sources` checked).
+
+        Raises
+        ------
+        InputFileError
+            The file or archive cannot be opened, or a plain file is larger than
+            ``settings.max_file_bytes``.
+        """
         try:
             if self.member is None:
-                return self.content if self.content is not None else self.path.read_bytes()
-            with zipfile.ZipFile(io.BytesIO(self.content) if self.content is not None else self.path) as archive:
-                return archive.read(self.member)
-        except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
+                if self.content is not None:
+                    inner: BinaryIO = io.BytesIO(self.content)
+                else:
+                    size = self.path.stat().st_size
+                    if size > settings.max_file_bytes:
+                        raise InputFileError(self.label, f"is {mib(size)}, larger than {mib(settings.max_file_bytes)} "
+                                                         "(the limit, settings.max_file_bytes): refused")
+                    inner = open(self.path, "rb")
+                return LimitedReader(inner, self.label, settings.max_file_bytes, max_line=_MAX_LINE_BYTES)
+            archive = zipfile.ZipFile(io.BytesIO(self.content) if self.content is not None else self.path)
+            member = archive.open(self.member)
+            return LimitedReader(_Closing(member, archive), self.label, settings.max_file_bytes, _MAX_LINE_BYTES)
+        except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError) as exc:
             raise InputFileError(self.label, f"archive is corrupt or truncated ({exc})") from exc
         except OSError as exc:
             raise InputFileError(self.label, f"cannot be read ({exc.strerror or exc})") from exc
+
+
+class _Closing(io.RawIOBase):
+    """A zip member's stream that also closes its archive."""
+
+    def __init__(self, member: BinaryIO, archive: zipfile.ZipFile) -> None:
+        super().__init__()
+        self.member = member
+        self.archive = archive
+
+    def read(self, size: int = -1) -> bytes:
+        return self.member.read(size)
+
+    def close(self) -> None:
+        try:
+            self.member.close()
+            self.archive.close()
+        finally:
+            super().close()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -238,18 +284,21 @@ _EMPTY_REJECTS = _new_rejects_frame([], [], [], [])
 
 
 # --------------------------------------------------------------------------- finding files
-def find_sources(paths: Iterable[str | Path]) -> list[Source]:
+def find_sources(paths: Iterable[str | Path], settings: Settings | None = None) -> list[Source]:
     """List the street-level CSVs named by paths (files, folders or zip archives).
 
     A CSV named directly is read whatever its name; inside folders and archives only files
     ending ``-street.csv`` are taken (data.police.uk also ships outcomes and stop-and-search
-    files next to them). The result is sorted by label.
+    files next to them). An archive is judged from its directory first
+    (:func:`archive_sources`). The result is sorted by label.
 
     Raises
     ------
     InputFileError
-        A path does not exist, or a folder or archive holds no street-level CSV.
+        A path does not exist, a folder or archive holds no street-level CSV, or an archive
+        breaks a limit.
     """
+    settings = settings or get_settings()
     sources: list[Source] = []
     for raw in paths:
         path = Path(raw)
@@ -259,7 +308,7 @@ def find_sources(paths: Iterable[str | Path]) -> list[Source]:
                 raise InputFileError(path, "folder holds no *-street.csv file")
             sources.extend(Source(str(p), p) for p in found)
         elif path.is_file() and path.suffix.lower() == ".zip":
-            sources.extend(_zip_sources(path))
+            sources.extend(archive_sources(str(path), path, None, settings))
         elif path.is_file():
             sources.append(Source(str(path), path))
         else:
@@ -267,106 +316,205 @@ def find_sources(paths: Iterable[str | Path]) -> list[Source]:
     return sorted(dict.fromkeys(sources), key=lambda s: s.label)
 
 
-def _zip_sources(path: Path) -> list[Source]:
+def upload_sources(name: str, content: bytes, settings: Settings | None = None) -> list[Source]:
+    """List the street-level CSVs of an uploaded CSV or data.police.uk zip archive.
+
+    Nothing is parsed yet (an ingest reads the sources on its worker threads); a zip that
+    cannot be opened, holds no street CSV or breaks a limit raises
+    :class:`~geo.errors.InputFileError` now.
+    """
+    if not name.lower().endswith(".zip"):
+        return [Source(name, Path(name), None, content)]
+    return archive_sources(name, Path(name), content, settings or get_settings())
+
+
+def archive_sources(label: str, path: Path, content: bytes | None, settings: Settings) -> list[Source]:
+    """The street CSVs of a zip archive on disk (``content`` None) or uploaded, judged from
+    the archive's directory before anything is inflated (see
+    :func:`geo._streams.check_archive` for the limits).
+
+    Raises
+    ------
+    InputFileError
+        Not a readable zip, no street CSV, or a limit broken.
+    """
     try:
-        with zipfile.ZipFile(path) as archive:
-            names = [n for n in archive.namelist() if n.lower().endswith("-street.csv")]
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise InputFileError(path, f"is not a readable zip archive ({exc})") from exc
-    if not names:
-        raise InputFileError(path, "archive holds no *-street.csv file")
-    return [Source(f"{path}!{name}", path, name) for name in sorted(names)]
+        with zipfile.ZipFile(io.BytesIO(content) if content is not None else path) as archive:
+            infos = [i for i in archive.infolist() if not i.is_dir()]
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise InputFileError(label, f"is not a readable zip archive ({exc})") from exc
+    wanted = sorted((i for i in infos if i.filename.lower().endswith("-street.csv")), key=lambda i: i.filename)
+    check_archive(label, infos, wanted, settings.max_archive_members, settings.max_archive_bytes,
+                  settings.max_file_bytes, settings.max_compression_ratio)
+    if not wanted:
+        raise InputFileError(label, "archive holds no *-street.csv file")
+    return [Source(f"{label}!{i.filename}", path, i.filename, content) for i in wanted]
 
 
 # --------------------------------------------------------------------------- parsing
-def decode(raw: bytes, label: str, assume_utf8: bool = True) -> tuple[bytes, str]:
-    """Return the text of a CSV as UTF-8 bytes without BOM, and the encoding it had.
+@dataclasses.dataclass(frozen=True)
+class ReadMode:
+    """How a file's text is read: its encoding, and whether coordinates are read as numbers.
 
-    UTF-8 (with or without BOM) is kept as it is; anything else is read as Windows-1252,
-    or Latin-1 where Windows-1252 has no character for a byte.
+    A file is first read as UTF-8 with numeric coordinates; if a later block shows that
+    either is wrong, the file is read again from its start in the next mode
+    (:func:`read_file`).
+    """
 
-    Parameters
-    ----------
-    assume_utf8 : bool
-        Skip the UTF-8 check (the CSV reader checks it anyway, and :func:`parse_street_csv`
-        calls again with False when it fails).
+    encoding: str = "utf-8"
+    numeric_coordinates: bool = True
+
+
+class _Reread(Exception):
+    """Raised inside :func:`read_blocks` when the file must be read again in another mode."""
+
+    def __init__(self, mode: ReadMode) -> None:
+        super().__init__(mode)
+        self.mode = mode
+
+
+def _first_lines(stream: LimitedReader, label: str, limit: int) -> bytes:
+    """Read the start of a file: at least its header line and the first data line (or all
+    of a short file); judge it before anything else is read.
 
     Raises
     ------
     InputFileError
-        The file is empty or binary (has NUL bytes).
+        Empty, binary, an archive inside an archive, or no line break in the first
+        ``limit`` bytes (a line that long is no street-level CSV).
     """
-    if raw.startswith(_BOM):
-        raw = raw[len(_BOM) :]
-    if not raw[:_SNIFF_BYTES].strip() and not raw.strip():
+    head = stream.read(_SNIFF_BYTES)
+    while head.count(b"\n") < 2 and len(head) < limit:
+        more = stream.read(_SNIFF_BYTES)
+        if not more:
+            break
+        head += more
+    if head.startswith(ARCHIVE_MAGIC):
+        raise InputFileError(label, "is an archive, not a CSV: nested archives are refused")
+    if head.startswith(_BOM):
+        head = head[len(_BOM):]
+    if not head.strip():
         raise InputFileError(label, "file is empty")
-    if b"\x00" in raw[:_SNIFF_BYTES]:
+    if b"\x00" in head:
         raise InputFileError(label, "is a binary file, not a CSV")
-    if assume_utf8:
-        return raw, "utf-8"
-    try:
-        raw.decode("utf-8")
-        return raw, "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("cp1252").encode("utf-8"), "cp1252"
-    except UnicodeDecodeError:
-        return raw.decode("latin-1").encode("utf-8"), "latin-1"
+    if b"\n" not in head[:limit] and len(head) >= limit:
+        raise InputFileError(label, f"has no line break in its first {mib(limit)}: not a street-level CSV")
+    newline = head.find(b"\n")
+    if newline >= 0 and head.find(b"\n", newline + 1) < 0 and len(head) >= limit:
+        raise InputFileError(label, f"its first row is longer than {mib(limit)}: not a street-level CSV")
+    return head
 
 
-def parse_street_csv(raw: bytes, label: str, source: Source | None = None) -> ParsedFile:
-    """Parse the bytes of one street-level CSV into text columns.
+def read_blocks(source: Source, settings: Settings | None = None, mode: ReadMode = ReadMode()) -> Iterator[ParsedFile]:
+    """Read one street-level CSV a block at a time (``settings.ingest_block_bytes``), each
+    block a :class:`ParsedFile` of its rows, numbered by their physical line in the file.
 
-    Parameters
-    ----------
-    raw : bytes
-        The file's content.
-    label : str
-        The file's name for messages.
-    source : Source, optional
-        Recorded in the result; default a plain file named ``label``.
+    The file's start is judged before more is read (:func:`_first_lines`, header), and the
+    stream stops past the limits of the settings. Blocks are cut at the last line break
+    they hold and parsed one at a time, so memory grows with the block size, never with the
+    file (Arrow's own streaming reader reads up to 32 blocks ahead). Like Arrow's reader
+    with its defaults, a line break always ends a record, even inside quotes; no
+    data.police.uk file has one there. Blocks already yielded are void if :class:`_Reread`
+    is raised (the file must be read again in another :class:`ReadMode`): use
+    :func:`read_file`.
 
     Raises
     ------
     InputFileError
-        Empty, binary, wrong columns, no data rows, or truncated (the last record is cut
-        short and the file does not end with a line break).
+        Empty, binary, wrong columns, no data rows, truncated (the last record is cut short
+        and the file does not end with a line break), a limit broken, or unparseable.
     """
-    source = source or Source(label, Path(label))
-    text, encoding = decode(raw, label)
-    try:
-        return _parse(pa.BufferReader(text), text[:_SNIFF_BYTES], text.endswith(b"\n"), source, encoding)
-    except _NotUtf8:
-        text, encoding = decode(raw, label, assume_utf8=False)
-        return _parse(pa.BufferReader(text), text[:_SNIFF_BYTES], text.endswith(b"\n"), source, encoding)
-
-
-def _parse(
-    data: pa.NativeFile, head: bytes, ends_with_newline: bool, source: Source, encoding: str
-) -> ParsedFile:
-    """Parse UTF-8 CSV text (see :func:`parse_street_csv`); raise _NotUtf8 if it is not UTF-8."""
+    settings = settings or get_settings()
     label = source.label
-    end = head.find(b"\n")
-    header_line = (head if end < 0 else head[:end]).rstrip(b"\r").decode("utf-8", errors="replace")
-    header = [h.strip().strip('"').strip() for h in header_line.split(",")]
-    _check_header(header, label)
+    with source.open(settings) as stream:
+        head = _first_lines(stream, label, _MAX_LINE_BYTES)
+        end = head.find(b"\n")
+        header_line = (head if end < 0 else head[:end]).rstrip(b"\r")
+        try:
+            header_text = header_line.decode(mode.encoding)
+        except UnicodeDecodeError:
+            raise _Reread(dataclasses.replace(mode, encoding=_NEXT_ENCODING[mode.encoding])) from None
+        header = [h.strip().strip('"').strip() for h in header_text.split(",")]
+        _check_header(header, label)
+        types = {name: pa.string() if name in _PLAIN_HEADERS | _CONSTANT_HEADERS else _DICT_TEXT for name in header}
+        if mode.numeric_coordinates:
+            types.update({name: pa.float64() for name in _COORDINATE_HEADERS})
+        pending = head[end + 1:] if end >= 0 else b""
+        next_line, rows, malformed = 2, 0, 0
+        last_malformed = 0
+        while True:
+            more = stream.read(settings.ingest_block_bytes)
+            data = pending + more
+            if not data:
+                break
+            cut = data.rfind(b"\n") + 1 if more else len(data)
+            if cut == 0:  # no line break yet: read on (a line is at most _MAX_LINE_BYTES)
+                pending = data
+                continue
+            chunk, pending = data[:cut], data[cut:]
+            if mode.encoding != "utf-8":
+                try:
+                    chunk = chunk.decode(mode.encoding).encode("utf-8")
+                except UnicodeDecodeError:
+                    raise _Reread(dataclasses.replace(mode, encoding=_NEXT_ENCODING[mode.encoding])) from None
+            block, first_line = _parse_block(chunk, header, types, next_line, source, mode)
+            rows += block.table.num_rows
+            malformed += len(block.rejects)
+            if len(block.rejects):
+                last_malformed = int(block.rejects["line"].max())
+            next_line = first_line
+            yield block
+        last = next_line - 1  # the last record's line
+        if malformed and last_malformed == last and stream.last_byte not in (b"\n", b""):
+            raise InputFileError(label, "file is truncated (its last row is cut short)")
+        if rows == 0 and not malformed:
+            raise InputFileError(label, "has a header but no data rows")
 
-    # Each file is read on one thread (files are read in parallel instead): Arrow's reader
-    # numbers records only when it reads serially, and malformed ones are reported by line.
-    table, malformed = _read_table(data, header, label)
 
-    total = table.num_rows + len(malformed)
-    if malformed and malformed[-1][0] == total + 1 and not ends_with_newline:
-        raise InputFileError(label, "file is truncated (its last row is cut short)")
+def _parse_block(chunk: bytes, header: list[str], types: dict[str, pa.DataType], first_line: int, source: Source,
+                 mode: ReadMode) -> tuple[ParsedFile, int]:
+    """Parse whole lines of UTF-8 CSV text (no header: its columns are ``header``) that start
+    at physical line ``first_line``; return the block and the line after it.
 
-    lines = np.arange(2, total + 2, dtype=np.int64)
+    Raises
+    ------
+    _Reread
+        The text is not UTF-8 after all, or a coordinate is not a number.
+    InputFileError
+        The text cannot be parsed as CSV.
+    """
+    malformed: list[tuple[int, str]] = []
+
+    def on_invalid(row: pacsv.InvalidRow) -> str:
+        number = -1 if row.number is None else int(row.number) + first_line - 1  # the block's row 1
+        malformed.append((number, f"{row.actual_columns} fields, expected {row.expected_columns}"))
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(chunk),
+            read_options=pacsv.ReadOptions(use_threads=False, block_size=len(chunk) + 1, column_names=header),
+            parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types=types,
+                null_values=[""],  # only an empty number is missing: "nan" is a bad coordinate
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        text = str(exc)
+        if "UTF8" in text or "utf8" in text.lower():
+            raise _Reread(dataclasses.replace(mode, encoding="cp1252")) from exc
+        if mode.numeric_coordinates and "conversion error" in text:
+            raise _Reread(dataclasses.replace(mode, numeric_coordinates=False)) from exc
+        raise InputFileError(source.label, f"cannot be parsed as CSV ({exc})") from exc
+    records = table.num_rows + len(malformed)
+    lines = np.arange(first_line, first_line + records, dtype=np.int64)
     if malformed:
         lines = np.setdiff1d(lines, np.array([n for n, _ in malformed], dtype=np.int64), assume_unique=True)
     table = table.rename_columns([COLUMN_NAMES[c] for c in table.column_names])
     table = table.select(list(COLUMN_NAMES.values())).append_column("source_line", pa.array(lines))
-    if any(column.num_chunks > 1 for column in table.columns):
-        table = table.unify_dictionaries()
     table = table.combine_chunks()
     for name in _CONSTANT_HEADERS:
         column = COLUMN_NAMES[name]
@@ -379,11 +527,48 @@ def _parse(
         for c in COLUMN_NAMES.values():
             blank &= _empty(table.column(c))
         table = table.filter(pa.array(~blank))
-    if table.num_rows == 0 and not malformed:
-        raise InputFileError(label, "has a header but no data rows")
-    rejects = _rejects_frame([label] * len(malformed), [n for n, _ in malformed],
+    rejects = _rejects_frame([source.label] * len(malformed), [n for n, _ in malformed],
                              ["malformed_row"] * len(malformed), [d for _, d in malformed])
-    return ParsedFile(source, table, rejects, encoding)
+    return ParsedFile(source, table, rejects, mode.encoding), first_line + records
+
+
+def read_file(source: Source, handle: Callable[[ParsedFile], T], undo: Callable[[list[T]], None],
+              settings: Settings | None = None) -> list[T]:
+    """Read a file block by block, calling ``handle`` on each; return what it returned.
+
+    If the file must be read again in another :class:`ReadMode` (not UTF-8 after all, or a
+    coordinate that is not a number), ``undo`` is given what ``handle`` returned so far, and
+    the file is read again from its start.
+    """
+    mode = ReadMode()
+    while True:
+        done: list[T] = []
+        try:
+            for block in read_blocks(source, settings, mode):
+                done.append(handle(block))
+            return done
+        except _Reread as again:
+            undo(done)
+            mode = again.mode
+
+
+def combine_blocks(blocks: Sequence[ParsedFile]) -> ParsedFile:
+    """The blocks of one file as one :class:`ParsedFile` (dictionaries unified)."""
+    table = pa.concat_tables([b.table for b in blocks])
+    if any(column.num_chunks > 1 for column in table.columns):
+        table = table.unify_dictionaries()
+    table = table.combine_chunks()
+    rejects = [b.rejects for b in blocks if len(b.rejects)]
+    return ParsedFile(blocks[0].source, table, pd.concat(rejects, ignore_index=True) if rejects else empty_rejects(),
+                      blocks[0].encoding)
+
+
+def parse_street_csv(raw: bytes, label: str, source: Source | None = None) -> ParsedFile:
+    """Parse the bytes of one street-level CSV whole (see :func:`read_blocks`)."""
+    source = source or Source(label, Path(label), None, raw)
+    if source.content is None or source.member is not None:
+        source = Source(label, Path(label), None, raw)
+    return read_source(source)
 
 
 def _encode_repeating(column: pa.ChunkedArray) -> pa.Array:
@@ -403,66 +588,6 @@ def _empty(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
     return np.array([v == "" for v in values] + [False], dtype=bool)[idx]
 
 
-def _read_table(
-    data: pa.NativeFile, header: Sequence[str], label: str
-) -> tuple[pa.Table, list[tuple[int, str]]]:
-    """Read CSV text; return the table and the malformed records as (line, detail).
-
-    Columns whose values repeat come back dictionary-encoded, so later rules and the Parquet
-    writer work on each distinct value once; the Crime ID (unique per row) is plain text.
-    Longitude and latitude are read as numbers (an empty field is null) when every value
-    is one, and as text otherwise, for :func:`check_rows` to judge one by one.
-    """
-    try:
-        return _read_csv(data, header, label, numeric_coordinates=True)
-    except _NotNumeric:
-        data.seek(0)
-        return _read_csv(data, header, label, numeric_coordinates=False)
-
-
-def _read_csv(
-    data: pa.NativeFile, header: Sequence[str], label: str, numeric_coordinates: bool
-) -> tuple[pa.Table, list[tuple[int, str]]]:
-    malformed: list[tuple[int, str]] = []
-
-    def on_invalid(row: pacsv.InvalidRow) -> str:
-        number = -1 if row.number is None else int(row.number)  # always set when serial
-        malformed.append((number, f"{row.actual_columns} fields, expected {row.expected_columns}"))
-        return "skip"
-
-    types = {name: pa.string() if name in _PLAIN_HEADERS | _CONSTANT_HEADERS else _DICT_TEXT for name in header}
-    if numeric_coordinates:
-        types.update({name: pa.float64() for name in _COORDINATE_HEADERS})
-    try:
-        table = pacsv.read_csv(
-            data,
-            read_options=pacsv.ReadOptions(use_threads=False, block_size=_BLOCK_BYTES),
-            parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid, ignore_empty_lines=False),
-            convert_options=pacsv.ConvertOptions(
-                column_types=types,
-                null_values=[""],  # only an empty number is missing: "nan" is a bad coordinate
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-    except pa.ArrowInvalid as exc:
-        text = str(exc)
-        if "UTF8" in text or "utf8" in text.lower():
-            raise _NotUtf8 from exc
-        if numeric_coordinates and "conversion error" in text:
-            raise _NotNumeric from exc
-        raise InputFileError(label, f"cannot be parsed as CSV ({exc})") from exc
-    return table, malformed
-
-
-class _NotNumeric(Exception):
-    """Raised inside the reader when a coordinate is not a number (caught by the caller)."""
-
-
-class _NotUtf8(Exception):
-    """Raised inside the reader when the text is not UTF-8 (caught by the caller)."""
-
-
 def _check_header(header: Sequence[str], label: str) -> None:
     expected = set(POLICE_UK_COLUMNS)
     missing = [c for c in POLICE_UK_COLUMNS if c not in header]
@@ -479,14 +604,9 @@ def _check_header(header: Sequence[str], label: str) -> None:
         raise InputFileError(label, "is not a data.police.uk street-level CSV: columns " + "; ".join(parts))
 
 
-def read_source(source: Source) -> ParsedFile:
-    """Read and parse one source (see :func:`parse_street_csv`).
-
-    The file is read whole into memory and handed to Arrow as a buffer: measured here, that
-    is faster than letting Arrow open the file itself, and unlike a memory map it cannot
-    fault if the file is cut short while it is read.
-    """
-    return parse_street_csv(source.read_bytes(), source.label, source)
+def read_source(source: Source, settings: Settings | None = None) -> ParsedFile:
+    """Read and parse one source whole (every block; see :func:`read_blocks`)."""
+    return combine_blocks(read_file(source, lambda block: block, lambda done: None, settings))
 
 
 # --------------------------------------------------------------------------- row rules
@@ -798,21 +918,3 @@ def read_and_validate(paths: Iterable[str | Path], settings: Settings | None = N
     with ThreadPoolExecutor(_THREADS) as pool:
         parsed = list(pool.map(read_source, sources))
     return validate(parsed, settings)
-
-
-def upload_sources(name: str, content: bytes) -> list[Source]:
-    """List the street-level CSVs of an uploaded CSV or data.police.uk zip archive.
-
-    Nothing is parsed yet (an ingest parses the sources on its worker threads); a zip that
-    cannot be opened or holds no street CSV raises :class:`~geo.errors.InputFileError` now.
-    """
-    if not name.lower().endswith(".zip"):
-        return [Source(name, Path(name), None, content)]
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-    except zipfile.BadZipFile as exc:
-        raise InputFileError(name, f"is not a readable zip archive ({exc})") from exc
-    members = sorted(n for n in archive.namelist() if n.lower().endswith("-street.csv"))
-    if not members:
-        raise InputFileError(name, "archive holds no *-street.csv file")
-    return [Source(f"{name}!{member}", Path(name), member, content) for member in members]

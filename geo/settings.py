@@ -160,6 +160,29 @@ class Settings:
     mode : str
         ``"secure"`` (default: every page needs a signed-in user) or ``"demo"`` (no sign-in,
         public and synthetic data only); see :data:`MODES`.
+    ingest_block_bytes : int
+        Bytes of CSV text read, checked, binned and written at a time (64 MiB): an ingest's
+        memory grows with this, never with the size of a file. Every monthly force file
+        published by data.police.uk fits in one block.
+    max_file_bytes : int
+        Largest street CSV, plain or inside an archive, uncompressed (4 GiB). The largest
+        monthly force file (Metropolitan Police) is about 30 MB; a file of three years of
+        every force, about 1.5 GB.
+    max_archive_bytes : int
+        Largest total uncompressed size of one zip archive, every member counted (64 GiB;
+        data.police.uk's three-year archive of every force and file type is about 15 GB).
+    max_archive_members : int
+        Most members in one zip archive (50,000; the three-year all-forces archive has about
+        5,000: street, outcomes and stop-and-search files of 43 forces for 36 months).
+    max_compression_ratio : float
+        Largest ratio of uncompressed to compressed size of a zip member larger than 1 MiB
+        (200; street CSVs deflate about 5 to 10 times; a decompression bomb, thousands).
+    max_rejects_listed : int
+        Rejected rows listed (file, line, reason, detail) per file (100,000); the counts by
+        reason stay exact beyond it.
+    duckdb_memory : str
+        Memory DuckDB may use when it looks for Crime IDs repeated across files or blocks
+        (``"256MB"``; it spills to disk beyond that).
     problems : tuple of str
         Settings from the environment that could not be used, each in one sentence; the
         safe default was used instead and the app shows them.
@@ -187,6 +210,13 @@ class Settings:
     audit_path: Path | None = None
     mode: str = "secure"
     problems: tuple[str, ...] = ()
+    ingest_block_bytes: int = 64 << 20
+    max_file_bytes: int = 4 << 30
+    max_archive_bytes: int = 64 << 30
+    max_archive_members: int = 50_000
+    max_compression_ratio: float = 200.0
+    max_rejects_listed: int = 100_000
+    duckdb_memory: str = "256MB"
 
     @property
     def demo(self) -> bool:
@@ -218,6 +248,8 @@ class Settings:
                 raise SettingsError(f"{name} is not a box: {getattr(self, name)}")
         if not self.home_force.strip():
             raise SettingsError("home_force must name a force")
+        if self.ingest_block_bytes < 1 << 12:
+            raise SettingsError(f"ingest_block_bytes must be at least 4 KiB, not {self.ingest_block_bytes}")
 
 
 def _from_environment() -> Settings:

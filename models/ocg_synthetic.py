@@ -120,19 +120,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2017)
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "data" / "ocg_demo")
     args = parser.parse_args(argv)
-    from geo.ingest import build_months
-    from geo.boundaries import read_lsoas
-    from geo.police_uk import find_sources
+    import tempfile
+
+    from geo.ingest import ingest
     from geo.settings import get_settings
-    from geo.store import incidents_to_frame
+    from geo.store import Store
 
     settings = get_settings()
-    months, _ = build_months(find_sources(settings.sample_paths), read_lsoas(settings), settings)
-    incidents = pd.concat([incidents_to_frame(m.incidents) for m in months.values()], ignore_index=True)
+    with tempfile.TemporaryDirectory(prefix="precision-ocg-synthetic-") as folder:
+        store = Store(folder)
+        ingest(settings.sample_paths, store, settings)  # the real sample, read as the app reads it
+        incidents = store.read_incidents()
     register = make_register(args.seed)
     activity = make_activity(register, incidents, args.seed, dt.date(2016, 7, 1), months=13)
     args.out.mkdir(parents=True, exist_ok=True)
-    header = "# SYNTHETIC DEMONSTRATION DATA - not real intelligence. Made by models/ocg_synthetic.py, seed {seed}\n"
+    from geo.ocg_store import SYNTHETIC_MARKER
+
+    header = SYNTHETIC_MARKER + " - not real intelligence. Made by models/ocg_synthetic.py, seed {seed}\n"
     for name, frame in (("ocg_register.csv", register), ("ocg_activity.csv", activity)):
         (args.out / name).write_text(header.format(seed=args.seed) + frame.to_csv(index=False), encoding="utf-8")
     print(f"wrote {len(register)} OCGs and {len(activity)} activity records to {args.out}")

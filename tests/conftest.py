@@ -47,6 +47,24 @@ def street_csv(rows: Sequence[str], newline: str = "\n") -> bytes:
     return (newline.join([HEADER, *rows]) + newline).encode("utf-8")
 
 
+def zip_bytes(members: dict[str, bytes]) -> bytes:
+    """Return a deflated zip archive holding ``members`` (name -> content)."""
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, content in members.items():
+            z.writestr(name, content)
+    return buf.getvalue()
+
+
+def without_marker(path: Path) -> bytes:
+    """An OCG file without its '#' lines: the SYNTHETIC marker gone, real data as far as
+    anyone can tell."""
+    return b"\n".join(line for line in path.read_bytes().split(b"\n") if not line.startswith(b"#"))
+
+
 @pytest.fixture()
 def tmp_store_dir(tmp_path: Path) -> Iterator[Path]:
     """A fresh store folder, installed as the settings' store for the test."""

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
 from geo import ocg_store
+from tests.conftest import without_marker
 from geo.ocg_store import DEMO_ACTIVITY, DEMO_REGISTER, load_ocg, store_ocg, validate_files
 from geo.settings import override_settings
 from geo.store import Store
@@ -26,14 +27,9 @@ DEMO_PAGE_FILES = ["pages/home.py", "pages/hotspot_map.py", "pages/communities.p
                    "pages/trends.py", "pages/profile.py", "pages/ocg.py", "pages/accuracy.py"]
 
 
-def _unmarked(path: Path) -> bytes:
-    """A demo file without its SYNTHETIC marker line: real data, as far as anyone can tell."""
-    return b"\n".join(line for line in path.read_bytes().split(b"\n") if not line.startswith(b"#"))
-
-
 def _store_real_ocg(store_dir: Path) -> pd.DataFrame:
-    register, activity, rejects = validate_files(_unmarked(DEMO_REGISTER), "register.csv",
-                                                 _unmarked(DEMO_ACTIVITY), "activity.csv")
+    register, activity, rejects = validate_files(without_marker(DEMO_REGISTER), "register.csv",
+                                                 without_marker(DEMO_ACTIVITY), "activity.csv")
     assert rejects.empty and not register["synthetic"].any()
     store_ocg(register, activity, "register.csv, activity.csv", store_dir)
     return register

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import without_marker
 from geo.ocg_store import DEMO_ACTIVITY, DEMO_REGISTER, store_ocg, validate_files
 from tests.e2e.conftest import ARTIFACTS, Session, serve_app
 
@@ -16,10 +17,6 @@ pytestmark = pytest.mark.e2e
 
 DATA_URLS = ["", "hotspot-map", "hotspot-communities", "communications-plan", "crime-trends", "district-profile",
              "organised-crime-groups", "backtest-accuracy", "data-upload", "user-management", "audit-log"]
-
-
-def _unmarked(path: Path) -> bytes:
-    return b"\n".join(line for line in path.read_bytes().split(b"\n") if not line.startswith(b"#"))
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +33,7 @@ def demo_with_real_ocg_url(sample_store_dir: Path, tmp_path_factory: pytest.Temp
     root = tmp_path_factory.mktemp("demo-real-ocg")
     store_dir = root / "store"
     shutil.copytree(sample_store_dir, store_dir)
-    register, activity, _ = validate_files(_unmarked(DEMO_REGISTER), "register.csv", _unmarked(DEMO_ACTIVITY), "activity.csv")
+    register, activity, _ = validate_files(without_marker(DEMO_REGISTER), "register.csv", without_marker(DEMO_ACTIVITY), "activity.csv")
     store_ocg(register, activity, "register.csv, activity.csv", store_dir)
     with serve_app(store_dir, root, PRECISION_USERS=str(root / "none.json"), PRECISION_MODE="demo") as url:
         yield url, set(register["ocg_id"]) | set(register["alias"])

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from geo.errors import InputFileError
+from tests.conftest import without_marker
 from geo.ocg_store import DEMO_ACTIVITY, DEMO_REGISTER, load_ocg, main, validate_files
 from models.ocg import (
     by_district_and_criminality,
@@ -128,14 +129,10 @@ def test_quarterly_return_by_level_and_strand():
     assert len([c for c in ret.columns if c != "total"]) == 12  # 4 strands x 3 levels
 
 
-def _unmarked(path: Path) -> bytes:
-    return b"\n".join(line for line in path.read_bytes().split(b"\n") if not line.startswith(b"#"))
-
-
 def test_the_label_is_read_from_the_files_never_assumed(tmp_path: Path, capsys):
     real_reg, real_act = tmp_path / "register.csv", tmp_path / "activity.csv"
-    real_reg.write_bytes(_unmarked(DEMO_REGISTER))
-    real_act.write_bytes(_unmarked(DEMO_ACTIVITY))
+    real_reg.write_bytes(without_marker(DEMO_REGISTER))
+    real_act.write_bytes(without_marker(DEMO_ACTIVITY))
     register, activity, _ = validate_files(real_reg.read_bytes(), "r", real_act.read_bytes(), "a")
     assert not register["synthetic"].any() and not activity["synthetic"].any()
     register, activity, _ = validate_files(DEMO_REGISTER.read_bytes(), "r", DEMO_ACTIVITY.read_bytes(), "a")
@@ -156,8 +153,8 @@ def test_real_ocg_data_is_refused_in_demo_mode(tmp_path: Path, capsys):
     from geo.settings import override_settings
 
     real_reg, real_act = tmp_path / "register.csv", tmp_path / "activity.csv"
-    real_reg.write_bytes(_unmarked(DEMO_REGISTER))
-    real_act.write_bytes(_unmarked(DEMO_ACTIVITY))
+    real_reg.write_bytes(without_marker(DEMO_REGISTER))
+    real_act.write_bytes(without_marker(DEMO_ACTIVITY))
     store = tmp_path / "store"
     with override_settings(mode="demo"):
         assert main([str(DEMO_REGISTER), str(DEMO_ACTIVITY), "--store", str(store)]) == 0

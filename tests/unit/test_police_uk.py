@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,7 +20,7 @@ from geo.police_uk import (
     upload_sources,
     validate,
 )
-from tests.conftest import HEADER, street_csv, street_row
+from tests.conftest import HEADER, street_csv, street_row, zip_bytes
 
 
 def _validate(*files: tuple[str, bytes]):
@@ -208,14 +206,6 @@ def test_repeated_crime_ids_are_found_exactly(ids: list[str], repeated: list[int
     assert set(batch.rejects["reason"]) <= {"duplicate_crime_id"}
 
 
-def _zip(members: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, content in members.items():
-            z.writestr(name, content)
-    return buf.getvalue()
-
-
 def test_folders_and_zip_archives_are_searched_for_street_files(tmp_path: Path):
     month = tmp_path / "2017-07"
     month.mkdir()
@@ -223,7 +213,7 @@ def test_folders_and_zip_archives_are_searched_for_street_files(tmp_path: Path):
     (month / "2017-07-west-yorkshire-outcomes.csv").write_text("not read")
     archive = tmp_path / "latest.zip"
     archive.write_bytes(
-        _zip(
+        zip_bytes(
             {
                 "2017-08/2017-08-west-yorkshire-street.csv": street_csv([street_row(month="2017-08")]),
                 "2017-08/2017-08-west-yorkshire-stop-and-search.csv": b"x",
@@ -239,7 +229,7 @@ def test_folders_and_zip_archives_are_searched_for_street_files(tmp_path: Path):
 
 def test_broken_archives_and_missing_paths_raise(tmp_path: Path):
     bad = tmp_path / "cut.zip"
-    bad.write_bytes(_zip({"2017-07/2017-07-x-street.csv": street_csv([street_row()] * 50)})[:-40])
+    bad.write_bytes(zip_bytes({"2017-07/2017-07-x-street.csv": street_csv([street_row()] * 50)})[:-40])
     with pytest.raises(InputFileError, match="cut.zip"):
         read_and_validate([bad])
     with pytest.raises(InputFileError, match="no such file"):
@@ -251,7 +241,7 @@ def test_broken_archives_and_missing_paths_raise(tmp_path: Path):
 
 
 def test_uploads_are_read_from_memory():
-    content = _zip({"2017-07/2017-07-west-yorkshire-street.csv": street_csv([street_row(), street_row()]),
+    content = zip_bytes({"2017-07/2017-07-west-yorkshire-street.csv": street_csv([street_row(), street_row()]),
                     "2017-07/2017-07-west-yorkshire-outcomes.csv": b"not read"})
     sources = upload_sources("2017-07.zip", content)
     assert [s.label for s in sources] == ["2017-07.zip!2017-07/2017-07-west-yorkshire-street.csv"]
@@ -261,17 +251,17 @@ def test_uploads_are_read_from_memory():
     with pytest.raises(InputFileError, match="not a readable zip"):
         upload_sources("x.zip", b"PK\x03\x04garbage")
     with pytest.raises(InputFileError, match="no \\*-street.csv"):
-        upload_sources("y.zip", _zip({"readme.txt": b"hello"}))
+        upload_sources("y.zip", zip_bytes({"readme.txt": b"hello"}))
 
 
 def test_a_file_read_in_several_blocks_gives_the_same_rows(monkeypatch: pytest.MonkeyPatch):
-    import geo.police_uk as police_uk
+    from geo.settings import override_settings
 
     rows = [street_row(crime_id=f"c{i}", crime_type="Drugs", location=f"On or near Street {i % 37}") for i in range(400)]
     raw = street_csv(rows + [street_row(month="2017-7"), street_row(crime_id="c3", crime_type="Drugs")])
     whole = _validate(("f.csv", raw))
-    monkeypatch.setattr(police_uk, "_BLOCK_BYTES", 4096)  # each block gets its own dictionaries
-    parsed = parse_street_csv(raw, "f.csv")
+    with override_settings(ingest_block_bytes=4096):  # each block gets its own dictionaries
+        parsed = parse_street_csv(raw, "f.csv")
     assert parsed.table.column("location").num_chunks == 1  # unified and combined
     blocks = validate([parsed])
     assert blocks.incidents.equals(whole.incidents)

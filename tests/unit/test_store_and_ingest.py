@@ -156,17 +156,18 @@ def test_a_second_ingest_into_a_locked_store_is_refused(tmp_path: Path):
             ingest([_write(tmp_path / "a.csv", [street_row()])], store)
 
 
-def test_months_built_in_memory_are_committed_by_a_transaction(tmp_path: Path):
+def test_months_built_are_invisible_until_the_transaction_finishes(tmp_path: Path):
     from geo.boundaries import read_lsoas
     from geo.ingest import build_months
     from geo.police_uk import find_sources
     from geo.settings import get_settings
 
     f = _write(tmp_path / "a.csv", [street_row(), street_row(crime_type="x"), street_row(month="2017-08")])
-    months, summary = build_months(find_sources([f]), read_lsoas(), get_settings())
-    assert all(m.incidents is not None and not m.parts for m in months.values())
     store = Store(tmp_path / "store")
     with store.begin() as transaction:
+        months, summary = build_months(find_sources([f]), read_lsoas(), get_settings(), transaction)
+        assert all(m.incidents is None and len(m.parts) == 1 for m in months.values())  # written as read
+        assert store.months() == []  # nothing visible before the manifest is replaced
         transaction.finish(months)
     assert store.months() == ["2017-07", "2017-08"]
     assert len(store.read_incidents()) == summary.stored == 2

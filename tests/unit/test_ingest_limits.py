@@ -1,0 +1,187 @@
+"""Ingest reads no more than it must: hostile archives and huge files are judged early,
+refused with one line naming the file and the limit, and streamed in blocks."""
+
+from __future__ import annotations
+
+import os
+import struct
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from geo import _streams
+from geo.errors import InputFileError
+from geo.ingest import ingest, main
+from geo.police_uk import find_sources, upload_sources
+from geo.settings import override_settings
+from geo.store import Store
+from tests.conftest import HEADER, street_csv, street_row, zip_bytes
+
+MEMBER = "2018-01/2018-01-west-yorkshire-street.csv"
+
+
+@pytest.fixture()
+def bytes_read(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Bytes each stream passed on, for tests that a refusal read only the file's start."""
+    seen: list[int] = []
+    real = _streams.LimitedReader.close
+
+    def close(self: _streams.LimitedReader) -> None:
+        seen.append(self.bytes_read)
+        real(self)
+
+    monkeypatch.setattr(_streams.LimitedReader, "close", close)
+    return seen
+
+
+def _refused(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    assert main([*args]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1, err
+    return err[0]
+
+
+def test_a_zip_bomb_is_refused_from_its_directory(tmp_path: Path, capsys, bytes_read: list[int]):
+    bomb = tmp_path / "bomb.zip"
+    bomb.write_bytes(zip_bytes({MEMBER: (HEADER + "\n").encode() + b"\0" * (64 << 20)}))  # 64 MiB in ~64 KiB
+    assert bomb.stat().st_size < 1 << 20
+    line = _refused(capsys, str(bomb), "--store", str(tmp_path / "store"))
+    assert str(bomb) in line and MEMBER in line and "settings.max_compression_ratio" in line
+    assert bytes_read == []  # refused before a byte was inflated
+    assert not (tmp_path / "store" / "manifest.json").exists()
+
+
+def _understate(archive: bytes, member: str, size: int) -> bytes:
+    """Rewrite the uncompressed size of ``member`` in the central directory (and the local
+    header) of a zip: a directory that lies."""
+    data = bytearray(archive)
+    name = member.encode()
+    at = data.find(b"PK\x01\x02")
+    while at >= 0:
+        n, m, k = struct.unpack_from("<HHH", data, at + 28)
+        if data[at + 46 : at + 46 + n] == name:
+            struct.pack_into("<I", data, at + 24, size)
+            local = struct.unpack_from("<I", data, at + 42)[0]
+            struct.pack_into("<I", data, local + 22, size)
+        at = data.find(b"PK\x01\x02", at + 46 + n + m + k)
+    return bytes(data)
+
+
+def test_a_directory_that_understates_a_size_is_caught_while_streaming(tmp_path: Path, capsys):
+    rows = [street_row(crime_id=f"c{i}", month="2018-01", crime_type="Drugs") for i in range(20_000)]
+    honest = zip_bytes({MEMBER: street_csv(rows)})
+    liar = tmp_path / "liar.zip"
+    liar.write_bytes(_understate(honest, MEMBER, 1000))
+    with zipfile.ZipFile(liar) as z:
+        assert z.getinfo(MEMBER).file_size == 1000  # what the directory claims
+    line = _refused(capsys, str(liar), "--store", str(tmp_path / "store"))
+    assert f"{liar}!{MEMBER}" in line and "directory" in line
+    assert not (tmp_path / "store" / "manifest.json").exists()
+
+
+@pytest.mark.parametrize("name", ["../2018-01-west-yorkshire-street.csv", "/etc/2018-01-west-yorkshire-street.csv",
+                                  "2018-01/../../2018-01-west-yorkshire-street.csv", "C:/x/2018-01-x-street.csv"])
+def test_members_with_absolute_or_parent_paths_are_refused(name: str):
+    content = zip_bytes({MEMBER: street_csv([street_row(month="2018-01")]), name: b"x"})
+    with pytest.raises(InputFileError, match="absolute or '..' path") as info:
+        upload_sources("upload.zip", content)
+    assert info.value.path == "upload.zip" and name in str(info.value)
+
+
+def test_nested_archives_are_refused(tmp_path: Path, capsys):
+    inner = zip_bytes({MEMBER: street_csv([street_row(month="2018-01")])})
+    nested = tmp_path / "nested.zip"
+    nested.write_bytes(zip_bytes({MEMBER: street_csv([street_row(month="2018-01")]), "more/2018-02.zip": inner}))
+    line = _refused(capsys, str(nested), "--store", str(tmp_path / "store"))
+    assert "more/2018-02.zip" in line and "nested archives are refused" in line
+    # an archive dressed as a street CSV is judged by its first bytes
+    disguised = tmp_path / "disguised.zip"
+    disguised.write_bytes(zip_bytes({MEMBER: inner}))
+    line = _refused(capsys, str(disguised), "--store", str(tmp_path / "store"))
+    assert f"{disguised}!{MEMBER}" in line and "nested archives are refused" in line
+
+
+def test_archive_limits_are_checked_from_the_directory():
+    content = zip_bytes({f"2018-{m:02d}/2018-{m:02d}-x-street.csv": street_csv([street_row(month=f"2018-{m:02d}")])
+                    for m in range(1, 13)})
+    with override_settings(max_archive_members=10):
+        with pytest.raises(InputFileError, match="12 members, more than 10 .*settings.max_archive_members"):
+            upload_sources("year.zip", content)
+    with override_settings(max_archive_bytes=1000):
+        with pytest.raises(InputFileError, match="settings.max_archive_bytes"):
+            upload_sources("year.zip", content)
+    with override_settings(max_file_bytes=100):
+        with pytest.raises(InputFileError, match="2018-01-x-street.csv.*settings.max_file_bytes"):
+            upload_sources("year.zip", content)
+    assert len(upload_sources("year.zip", content)) == 12  # within the defaults
+
+
+def test_a_plain_file_over_the_size_limit_is_refused_before_reading(tmp_path: Path, capsys, bytes_read: list[int]):
+    f = tmp_path / "2018-01-west-yorkshire-street.csv"
+    f.write_bytes(street_csv([street_row(month="2018-01")] * 100))
+    with override_settings(max_file_bytes=1000):
+        line = _refused(capsys, str(f), "--store", str(tmp_path / "store"))
+    assert str(f) in line and "settings.max_file_bytes" in line and bytes_read == []
+
+
+def test_a_huge_binary_file_is_judged_by_its_first_block(tmp_path: Path, capsys, bytes_read: list[int]):
+    # 3 GiB on paper (a sparse file: no disk, no time): a valid header, then zero bytes
+    f = tmp_path / "2018-01-west-yorkshire-street.csv"
+    with open(f, "wb") as fh:
+        fh.write((HEADER + "\n").encode())
+        fh.truncate(3 << 30)
+    line = _refused(capsys, str(f), "--store", str(tmp_path / "store"))
+    assert str(f) in line and "binary" in line
+    assert bytes_read and max(bytes_read) <= 1 << 20  # the first block, not 3 GiB
+
+
+def test_valid_rows_then_a_flood_without_line_breaks_stop_within_a_block(tmp_path: Path, capsys, bytes_read: list[int]):
+    f = tmp_path / "2018-01-west-yorkshire-street.csv"
+    head = street_csv([street_row(crime_id=f"c{i}", month="2018-01", crime_type="Drugs") for i in range(2000)])
+    with open(f, "wb") as fh:
+        fh.write(head + b"x" * (8 << 20))  # one 8 MiB "row" with no line break
+    with override_settings(ingest_block_bytes=1 << 20):
+        line = _refused(capsys, str(f), "--store", str(tmp_path / "store"))
+    assert str(f) in line
+    assert max(bytes_read) <= 4 << 20  # a few blocks, not the whole flood
+
+
+def test_a_file_larger_than_a_block_is_streamed_and_repeats_across_blocks_are_found(tmp_path: Path):
+    rows = [street_row(crime_id=f"{i:064x}", month="2018-01", crime_type="Drugs") for i in range(6000)]
+    rows.append(street_row(crime_id=f"{5:064x}", month="2018-01", crime_type="Drugs"))  # repeats line 7, far above
+    f = tmp_path / "2018-01-west-yorkshire-street.csv"
+    f.write_bytes(street_csv(rows))
+    store = Store(tmp_path / "store")
+    with override_settings(ingest_block_bytes=64 << 10):  # about 380 rows a block
+        summary = ingest([f], store)
+    assert summary.stored == 6000 and summary.rejected == {"duplicate_crime_id": 1}
+    reject = store.read_rejects().iloc[0]
+    assert (reject["line"], reject["reason"]) == (6002, "duplicate_crime_id")
+    assert reject["detail"].endswith("repeats line 7 in 2018-01")
+    entry = store.manifest()["forces"]["West Yorkshire Police"]["2018-01"]
+    assert len(entry["incidents"]) >= 15  # one part per block (about 1 MiB in 64 KiB blocks)
+    stored = store.read_incidents()
+    assert stored["source_line"].tolist() == list(range(2, 6002))
+
+
+def test_a_1_gib_file_is_ingested_in_blocks(tmp_path: Path):
+    """A valid file of about 1 GiB built on the fly; its peak memory is measured by
+    ``python -m bench.ingest --huge``, not here."""
+    template = street_row(crime_id="{:064x}", month="2018-01", crime_type="Drugs") + "\n"
+    per = len(template.format(0))
+    n = (1 << 30) // per + 1
+    f = tmp_path / "2018-01-west-yorkshire-street.csv"
+    with open(f, "w") as fh:
+        fh.write(HEADER + "\n")
+        chunk = 100_000
+        for start in range(0, n, chunk):
+            fh.write("".join(template.format(i) for i in range(start, min(n, start + chunk))))
+    assert f.stat().st_size >= 1 << 30
+    store = Store(tmp_path / "store")
+    summary = ingest([f], store)
+    assert summary.rows_read == summary.stored == n and summary.rejected == {}
+    entry = store.manifest()["forces"]["West Yorkshire Police"]["2018-01"]
+    assert len(entry["incidents"]) >= 16  # 64 MiB blocks
+    assert store.month_stats()["stored"].tolist() == [n]
+    os.remove(f)
