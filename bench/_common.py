@@ -57,3 +57,42 @@ def peak_rss_mb() -> float:
     """Peak resident memory of this process so far, in MB."""
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / 1024 if sys.platform != "darwin" else peak / 1024 / 1024
+
+
+def rss_mb() -> float:
+    """Resident memory of this process now, in MB (Linux)."""
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+class RssSampler:
+    """The largest resident memory seen while a ``with`` block runs, sampled every 5 ms, and
+    the memory at its start (so a benchmark can print what the block added)."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.start_mb = 0.0
+        self.peak_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.005):
+            self.peak_mb = max(self.peak_mb, rss_mb())
+
+    def __enter__(self) -> RssSampler:
+        self.start_mb = self.peak_mb = rss_mb()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak_mb = max(self.peak_mb, rss_mb())
+
+    @property
+    def extra_mb(self) -> float:
+        """Peak minus start, in MB."""
+        return self.peak_mb - self.start_mb
+
