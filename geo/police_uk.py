@@ -739,49 +739,24 @@ def _degrees(column: pa.ChunkedArray, degrees: np.ndarray) -> pa.Array | pa.Chun
     return pa.array(degrees, mask=np.isnan(degrees))
 
 
-def _repeats(crime_id: pa.Array, month_idx: np.ndarray, candidates: np.ndarray, has_id: np.ndarray) -> np.ndarray:
+def _repeats(crime_id: pa.Array, partition: np.ndarray, candidates: np.ndarray, has_id: np.ndarray) -> np.ndarray:
     """Mark candidate rows whose (partition, Crime ID) appeared on an earlier candidate row
-    (``month_idx``: one number per force and month).
+    (``partition``: one number per force and month; ``has_id``: rows with a non-empty ID,
+    the candidates are among them).
 
-    ``has_id`` marks the rows with a non-empty Crime ID (candidates are among them).
+    The usual file has no repeat at all, which Arrow's hash count settles at once; only a
+    file with a repeated ID is looked at row by row.
     """
     out = np.zeros(len(candidates), dtype=bool)
     chosen = np.flatnonzero(candidates)
-    if len(chosen) == 0:
+    if len(chosen) < 2:
         return out
-    if _ids_all_differ(crime_id, has_id):  # the usual case, whatever the month or row rule
+    ids = crime_id.filter(pa.array(has_id))
+    if pc.count_distinct(ids).as_py() == len(ids):  # every non-empty ID differs
         return out
-    frame = pd.DataFrame({"m": month_idx[chosen], "id": crime_id.take(pa.array(chosen)).to_pandas()})
+    frame = pd.DataFrame({"p": partition[chosen], "id": crime_id.take(pa.array(chosen)).to_pandas()})
     out[chosen[frame.duplicated(keep="first").to_numpy()]] = True
     return out
-
-
-def _ids_all_differ(crime_id: pa.Array, has_id: np.ndarray) -> bool:
-    """Return True when no non-empty Crime ID occurs twice in the column (an exact answer).
-
-    data.police.uk IDs are 64-character hashes. When every non-empty ID has the same length,
-    a multiple of 8 bytes, the IDs lie back to back in the Arrow data buffer and their first
-    16 bytes are hashed as 64-bit words with numpy; only if two hashes meet are the texts
-    compared.
-    """
-    n = int(has_id.sum())
-    if n < 2:
-        return True
-    offsets = np.frombuffer(crime_id.buffers()[1], dtype=np.int32)[crime_id.offset : crime_id.offset + len(crime_id) + 1]
-    lengths = np.diff(offsets)
-    width = int(lengths.max())
-    if width % 8 == 0 and np.all((lengths == 0) | (lengths == width)):
-        data = np.frombuffer(crime_id.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
-        words = data.view(np.uint64).reshape(n, width // 8)
-        # The first 16 characters of a hash already carry 64 bits; more words would only
-        # cost time, as a meeting of two hashes is settled by comparing the texts.
-        mixed = words[:, 0].copy()
-        for j in range(1, min(2, width // 8)):
-            mixed *= np.uint64(0x9E3779B97F4A7C15)
-            mixed ^= words[:, j]
-        if len(pd.unique(mixed)) == n:
-            return True
-    return pc.count_distinct(crime_id).as_py() == n + int(n < len(crime_id))
 
 
 def _describe(

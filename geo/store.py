@@ -391,7 +391,7 @@ class Transaction:
         self._lock = threading.Lock()
         self._count = itertools.count()
         self._flusher = ThreadPoolExecutor(2, thread_name_prefix="store-fsync")
-        self._flushes: list[Future[None]] = []
+        self._flushes: dict[str, Future[None]] = {}
 
     def write_incidents(self, partition: Partition, table: pa.Table) -> str:
         """Write one part of a force's month now; return its path for :class:`MonthData`."""
@@ -406,13 +406,17 @@ class Transaction:
         self.store._write_table(relative, table)
         flush = self._flusher.submit(_fsync, self.store.root / relative)
         with self._lock:
-            self._flushes.append(flush)
+            self._flushes[relative] = flush
         return relative
 
     def discard(self, relative: str) -> None:
-        """Remove a part written by this transaction that is no longer wanted."""
+        """Remove a part written by this transaction that is no longer wanted (after its
+        flush to disk, if one is under way, so that nothing flushes a file that is gone)."""
         with self._lock:
             self._written.remove(relative)
+            flush = self._flushes.pop(relative, None)
+        if flush is not None and not flush.cancel():
+            flush.result()
         (self.store.root / relative).unlink(missing_ok=True)
 
     def finish(self, partitions: Mapping[Partition, MonthData]) -> str:
@@ -437,14 +441,16 @@ class Transaction:
             if kind == "incidents":
                 return kind, partition, self.write_incidents(partition, table)
             force, month = partition
-            return kind, partition, self._write(f"rejects/force={force_slug(force)}/month={month}/{self.commit}.parquet", table)
+            with self._lock:
+                relative = f"rejects/force={force_slug(force)}/month={month}/{self.commit}-{next(self._count)}.parquet"
+            return kind, partition, self._write(relative, table)
 
         with ThreadPoolExecutor(2) as pool:
             written = list(pool.map(run, jobs))
         # Everything written reaches the disk before the manifest names it: the files, then
         # the folders that list them.
         with self._lock:
-            flushes = list(self._flushes)
+            flushes = list(self._flushes.values())
             folders = sorted({(store.root / relative).parent for relative in self._written})
         for flush in flushes:
             flush.result()

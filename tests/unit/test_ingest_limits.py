@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import struct
+from concurrent.futures import Future
 import zipfile
 from pathlib import Path
 
@@ -185,3 +186,69 @@ def test_a_1_gib_file_is_ingested_in_blocks(tmp_path: Path):
     assert len(entry["incidents"]) >= 16  # 64 MiB blocks
     assert store.month_stats()["stored"].tolist() == [n]
     os.remove(f)
+
+
+class _LazyFuture(Future):  # type: ignore[type-arg]
+    """A flush that runs only when someone waits for it (so a test controls the order)."""
+
+    def __init__(self, fn, args):  # type: ignore[no-untyped-def]
+        super().__init__()
+        self._job = (fn, args)
+
+    def result(self, timeout=None):  # type: ignore[no-untyped-def]
+        if not self.done():
+            self.set_running_or_notify_cancel()
+            fn, args = self._job
+            try:
+                self.set_result(fn(*args))
+            except BaseException as exc:  # handed to whoever waits, as a real Future does
+                self.set_exception(exc)
+        return super().result(timeout)
+
+
+class _LazyExecutor:
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.jobs: list[_LazyFuture] = []
+
+    def submit(self, fn, *args):  # type: ignore[no-untyped-def]
+        self.jobs.append(_LazyFuture(fn, args))
+        return self.jobs[-1]
+
+    def map(self, fn, items):  # type: ignore[no-untyped-def]
+        return [fn(item) for item in items]
+
+    def shutdown(self, wait=True, cancel_futures=False):  # type: ignore[no-untyped-def]
+        for job in self.jobs:
+            if not job.cancelled() and not cancel_futures:
+                job.result()
+
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        return self
+
+    def __exit__(self, *exc):  # type: ignore[no-untyped-def]
+        self.shutdown()
+
+
+@pytest.mark.parametrize("late", ["a Windows-1252 byte", "a repeated Crime ID"])
+def test_parts_discarded_before_their_flush_do_not_break_the_ingest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                      late: str):
+    import geo.store as store_mod
+
+    # Flushes to disk wait until the commit asks for them, as on a slow disk: a part the
+    # ingest throws away (a file read again as Windows-1252, a part rewritten without a
+    # repeated Crime ID) must not leave a flush of a file that is gone.
+    monkeypatch.setattr(store_mod, "ThreadPoolExecutor", _LazyExecutor)
+    rows = [street_row(crime_id=f"c{i}", month="2018-01", crime_type="Drugs") for i in range(1500)]
+    if late == "a Windows-1252 byte":
+        rows.append(street_row(crime_id="x", month="2018-01", crime_type="Drugs", location="On or near Caf\xe9 Row"))
+        raw = street_csv(rows).decode("utf-8").encode("cp1252")
+    else:
+        rows.append(street_row(crime_id="c3", month="2018-01", crime_type="Drugs"))
+        raw = street_csv(rows)
+    f = tmp_path / "2018-01-west-yorkshire-street.csv"
+    f.write_bytes(raw)
+    store = Store(tmp_path / "store")
+    with override_settings(ingest_block_bytes=16 << 10):
+        summary = ingest([f], store)
+    assert summary.stored == 1501 - (late == "a repeated Crime ID")
+    assert len(store.read_incidents()) == summary.stored
