@@ -142,14 +142,17 @@ def check_archive(label: str, infos: Sequence[zipfile.ZipInfo], wanted: Sequence
     Raises
     ------
     InputFileError
-        Too many members, a member with an absolute or ``..`` path, a nested archive, a
-        total or a member larger than its limit, or a member that inflates beyond the
-        ratio: one line naming the archive, the member and the limit.
+        Too many members, an encrypted member, a member with an absolute or ``..`` path, a
+        nested archive, a total or a member larger than its limit, or a member or the whole
+        archive inflating beyond the ratio: one line naming the archive, the member and the
+        limit.
     """
     if len(infos) > max_members:
         raise InputFileError(label, f"archive has {len(infos):,} members, more than {max_members:,} (the limit, "
                                     "settings.max_archive_members): refused")
     for info in infos:
+        if info.flag_bits & 0x1:
+            raise InputFileError(label, f"archive member {info.filename!r} is encrypted: refused")
         if unsafe_name(info.filename):
             raise InputFileError(label, f"archive member {info.filename!r} has an absolute or '..' path: refused")
         if info.filename.lower().endswith(ARCHIVE_SUFFIXES):
@@ -168,3 +171,8 @@ def check_archive(label: str, infos: Sequence[zipfile.ZipInfo], wanted: Sequence
                                         f"times ({mib(info.compress_size)} to {mib(info.file_size)}), more than "
                                         f"{max_ratio:g} (the limit, settings.max_compression_ratio): a decompression "
                                         "bomb? Refused")
+    packed = sum(info.compress_size for info in infos)
+    if total > RATIO_FLOOR and total > max_ratio * max(packed, 1):  # many small members, each under the floor
+        raise InputFileError(label, f"archive inflates {total / max(packed, 1):,.0f} times ({mib(packed)} to "
+                                    f"{mib(total)}), more than {max_ratio:g} (the limit, "
+                                    "settings.max_compression_ratio): a decompression bomb? Refused")

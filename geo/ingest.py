@@ -44,7 +44,7 @@ from geo.police_uk import (
     read_file,
 )
 from geo.settings import Settings, get_settings
-from geo.store import MonthData, Partition, Store, Transaction
+from geo.store import MonthData, Partition, Store, Transaction, force_slug
 
 #: Called with (fraction done 0..1, what is happening) while an ingest runs.
 Progress = Callable[[float, str], None]
@@ -366,8 +366,18 @@ def build_months(
             raise
     results = [f.result() for f in futures]
     by_label = {r.label: r for r in results}
+    # One name per force: spellings that differ in case or punctuation ("West Yorkshire
+    # police") share a folder, so they are one force, named as the settings or the store
+    # already name it.
+    known = [settings.home_force, *transaction.store.forces(),
+             *sorted({p.partition[0] for r in results for p in r.pieces})]
+    canonical: dict[str, str] = {}
+    for name in known:
+        canonical.setdefault(force_slug(name), name)
     by_partition: dict[Partition, list[_Piece]] = {}
     for result in results:
+        result.pieces = [dataclasses.replace(p, partition=(canonical[force_slug(p.partition[0])], p.partition[1]))
+                         for p in result.pieces]
         for piece in result.pieces:
             by_partition.setdefault(piece.partition, []).append(piece)
     for partition, pieces in by_partition.items():
@@ -432,56 +442,60 @@ def _repeats_across_parts(pieces: list[_Piece], partition: Partition, transactio
     """Reject rows whose Crime ID an earlier part of the same force month already holds;
     return the partition's pieces, those that lost rows written again.
 
-    DuckDB finds the repeated IDs over the written parts with a memory limit
-    (``settings.duckdb_memory``; it spills to disk beyond it), so a file of any size is
-    judged exactly without holding its IDs in Python. The first row (by file, then block,
-    then line) is kept.
+    DuckDB finds and ranks the repeated IDs over the written parts with a memory limit
+    (``settings.duckdb_memory``; it spills to disk beyond it): 64-bit hashes are grouped
+    first, texts compared only where a hash repeats, and the first row (by file, then
+    block, then line) is kept. Python receives only the rows to drop, as Arrow columns; a
+    detail is written for at most ``settings.max_rejects_listed`` of them per file.
     """
     root = transaction.store.root
-    order = {str(root / p.part): p.order for p in pieces}
+    order = pa.table({"filename": [str(root / p.part) for p in pieces],
+                      "file_order": [p.order[0] for p in pieces], "block_order": [p.order[1] for p in pieces]})
     with tempfile.TemporaryDirectory(prefix="precision-duckdb-") as spill, duckdb.connect(
         config={"memory_limit": settings.duckdb_memory, "threads": 2, "temp_directory": spill}
     ) as con:
-        # Repeats are looked for among 64-bit hashes first (small to group, even for a file
-        # of millions of rows); only the rows whose hash repeats are compared as text.
-        found = con.execute(
-            "WITH rows AS (SELECT crime_id, filename, source_line, source_file "
+        con.register("part_order", order)
+        drop = con.sql(
+            "WITH rows AS (SELECT crime_id, filename, source_line, CAST(source_file AS VARCHAR) AS source_file "
             "FROM read_parquet($parts, filename = true) WHERE crime_id <> ''), "
             "keys AS (SELECT hash(crime_id) AS k FROM rows GROUP BY k HAVING count(*) > 1), "
-            "candidates AS (SELECT * FROM rows WHERE hash(crime_id) IN (SELECT k FROM keys)) "
-            "SELECT crime_id, filename, source_line, CAST(source_file AS VARCHAR) AS source_file FROM candidates "
-            "WHERE crime_id IN (SELECT crime_id FROM candidates GROUP BY crime_id HAVING count(*) > 1)",
-            {"parts": sorted(order)},
-        ).df()
-    if found.empty:
+            "candidates AS (SELECT r.*, o.file_order, o.block_order FROM rows r JOIN part_order o USING (filename) "
+            "WHERE hash(r.crime_id) IN (SELECT k FROM keys)), "
+            "ranked AS (SELECT *, row_number() OVER w AS n, first_value(source_file) OVER w AS first_file, "
+            "first_value(source_line) OVER w AS first_line FROM candidates "
+            "WINDOW w AS (PARTITION BY crime_id ORDER BY file_order, block_order, source_line)) "
+            "SELECT filename, source_line, crime_id, first_file, first_line FROM ranked WHERE n > 1 "
+            "ORDER BY filename, source_line",
+            params={"parts": order.column("filename").to_pylist()},
+        ).to_arrow_table()
+    if drop.num_rows == 0:
         return pieces
-    found["order"] = found["filename"].map(order)
-    found = found.sort_values(["crime_id", "order", "source_line"], kind="stable")
-    first = found.groupby("crime_id", sort=False).head(1).set_index("crime_id")
-    drop = found[found.duplicated("crime_id", keep="first")]
     month = partition[1]
     out = []
     for piece in pieces:
         path = str(root / piece.part)
-        lose = drop[drop["filename"] == path]
-        if lose.empty:
+        lose = drop.filter(pc.equal(drop.column("filename"), path))
+        if lose.num_rows == 0:
             out.append(piece)
             continue
         table = pq.read_table(path, columns=INCIDENT_COLUMNS, read_dictionary=DICTIONARY_COLUMNS, partitioning=None)
-        keep = pc.invert(pc.is_in(table.column("source_line"), value_set=pa.array(lose["source_line"].to_numpy())))
-        table = table.filter(keep)
+        table = table.filter(pc.invert(pc.is_in(table.column("source_line"), value_set=lose.column("source_line"))))
         transaction.discard(piece.part)
         out.extend(_pieces(table, transaction, piece.label, piece.order))
-        details = []
-        for row in lose.itertuples():
-            earlier = first.loc[row.crime_id]
-            where = f"line {earlier.source_line}" if earlier.source_file == piece.label else \
-                f"{earlier.source_file} line {earlier.source_line}"
-            details.append(f"Crime ID {row.crime_id[:16]}… repeats {where} in {month}")
-        rejects = pd.DataFrame({"file": piece.label, "line": lose["source_line"].astype("int64").to_numpy(),
-                                "reason": "duplicate_crime_id", "detail": details})
-        results[piece.label].add_rejects(rejects.astype({"file": "str", "reason": "str", "detail": "str"}),
-                                         settings.max_rejects_listed)
+        result = results[piece.label]
+        listed = lose.slice(0, max(0, settings.max_rejects_listed - result.listed)).to_pandas()
+        where = listed["first_line"].map("line {}".format).where(
+            listed["first_file"] == piece.label, listed["first_file"] + " line " + listed["first_line"].astype(str))
+        rejects = pd.DataFrame({
+            "file": pd.Series(piece.label, index=listed.index, dtype="str"),
+            "line": listed["source_line"].astype("int64"),
+            "reason": pd.Series("duplicate_crime_id", index=listed.index, dtype="str"),
+            "detail": ("Crime ID " + listed["crime_id"].str[:16] + "… repeats " + where + f" in {month}").astype("str"),
+        })
+        result.add_rejects(rejects, settings.max_rejects_listed)
+        unlisted = lose.num_rows - len(listed)  # counted, not listed
+        if unlisted:
+            result.counts["duplicate_crime_id"] = result.counts.get("duplicate_crime_id", 0) + unlisted
     return out
 
 

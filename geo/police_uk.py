@@ -42,6 +42,7 @@ from geo._arrow import dictionary_parts, distinct_values
 from geo._streams import ARCHIVE_MAGIC, LimitedReader, check_archive, mib
 from geo.errors import InputFileError
 from geo.settings import POLICE_UK_COLUMNS, Settings, get_settings
+from geo.store import force_slug
 
 T = TypeVar("T")
 
@@ -328,6 +329,18 @@ def upload_sources(name: str, content: bytes, settings: Settings | None = None) 
     return archive_sources(name, Path(name), content, settings or get_settings())
 
 
+def unique_labels(names: Sequence[str]) -> list[str]:
+    """Names for uploads, the second of two with one name as ``name (2).csv`` and so on, so
+    that two files never merge into one in a summary."""
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        path = Path(name)
+        out.append(name if seen[name] == 1 else f"{path.stem} ({seen[name]}){path.suffix}")
+    return out
+
+
 def archive_sources(label: str, path: Path, content: bytes | None, settings: Settings) -> list[Source]:
     """The street CSVs of a zip archive on disk (``content`` None) or uploaded, judged from
     the archive's directory before anything is inflated (see
@@ -411,12 +424,11 @@ def read_blocks(source: Source, settings: Settings | None = None, mode: ReadMode
 
     The file's start is judged before more is read (:func:`_first_lines`, header), and the
     stream stops past the limits of the settings. Blocks are cut at the last line break
-    they hold and parsed one at a time, so memory grows with the block size, never with the
-    file (Arrow's own streaming reader reads up to 32 blocks ahead). Like Arrow's reader
-    with its defaults, a line break always ends a record, even inside quotes; no
-    data.police.uk file has one there. Blocks already yielded are void if :class:`_Reread`
-    is raised (the file must be read again in another :class:`ReadMode`): use
-    :func:`read_file`.
+    outside quotes and parsed one at a time, so memory grows with the block size, never
+    with the file (Arrow's own streaming reader reads up to 32 blocks ahead). A quoted
+    field may hold a line break (no data.police.uk file has one); line numbers after it then
+    count records, not lines. Blocks already yielded are void if :class:`_Reread` is raised
+    (the file must be read again in another :class:`ReadMode`): use :func:`read_file`.
 
     Raises
     ------
@@ -447,7 +459,7 @@ def read_blocks(source: Source, settings: Settings | None = None, mode: ReadMode
             data = pending + more
             if not data:
                 break
-            cut = data.rfind(b"\n") + 1 if more else len(data)
+            cut = _cut(data) if more else len(data)
             if cut == 0:  # no line break yet: read on (a line is at most _MAX_LINE_BYTES)
                 pending = data
                 continue
@@ -469,6 +481,28 @@ def read_blocks(source: Source, settings: Settings | None = None, mode: ReadMode
             raise InputFileError(label, "file is truncated (its last row is cut short)")
         if rows == 0 and not malformed:
             raise InputFileError(label, "has a header but no data rows")
+
+
+def _cut(data: bytes) -> int:
+    """Where to end a block: after its last line break outside quotes (0: none yet).
+
+    A line break is outside quotes when an even number of quote characters comes before it;
+    the count is taken once and updated line by line going back, so every byte is counted
+    at most twice. A block whose quotes never balance is cut at its last line break all the
+    same (its records are malformed either way).
+    """
+    cut = data.rfind(b"\n") + 1
+    if not cut:
+        return 0
+    odd = data.count(b'"', 0, cut) % 2
+    end = cut
+    while odd:
+        start = data.rfind(b"\n", 0, end - 1) + 1
+        if start == 0:
+            return cut
+        odd ^= data.count(b'"', start, end) % 2
+        end = start
+    return end
 
 
 def _parse_block(chunk: bytes, header: list[str], types: dict[str, pa.DataType], first_line: int, source: Source,
@@ -669,8 +703,9 @@ def check_rows(parsed: ParsedFile, settings: Settings | None = None) -> CheckedF
     :attr:`~geo.settings.Settings.force_area_bounds`; other forces' rows: outside
     :attr:`~geo.settings.Settings.national_bounds`), ``duplicate_crime_id`` (within the file,
     force and month; the first row is kept). Rows with neither longitude nor latitude are
-    kept: they are counted but cannot be mapped. Duplicates across files are found by
-    :func:`validate`.
+    kept: they are counted but cannot be mapped. Repeats across blocks and files of one
+    force month are found by the ingest over the written parts
+    (``geo.ingest._repeats_across_parts``).
     """
     settings = settings or get_settings()
     t = parsed.table
@@ -689,7 +724,8 @@ def check_rows(parsed: ParsedFile, settings: Settings | None = None) -> CheckedF
     force, force_ok = _canonical(*distinct_values(t.column("reported_by")), valid=bool)
     flag(~force_ok, "no_force")
     force_idx = force.indices.to_numpy(zero_copy_only=False)
-    home = np.array([v == settings.home_force for v in force.dictionary.to_pylist()], dtype=bool)[force_idx]
+    home_slug = force_slug(settings.home_force)  # "West Yorkshire police" is the home force too
+    home = np.array([force_slug(v) == home_slug for v in force.dictionary.to_pylist()], dtype=bool)[force_idx]
 
     lon, lon_empty, lon_bad = _coordinate_column(t.column("longitude"))
     lat, lat_empty, lat_bad = _coordinate_column(t.column("latitude"))

@@ -137,8 +137,9 @@ class Settings:
         West Yorkshire with a margin of about 40 km, because WYP records some crimes located
         in neighbouring force areas.
     national_bounds : tuple of float
-        The same box for every other force's rows: England and Wales with a margin of about
-        20 km, in degrees.
+        The same box for every other force's rows: England, Wales and Northern Ireland
+        (data.police.uk publishes the Police Service of Northern Ireland too) with a margin
+        of about 20 km, in degrees.
     districts : Mapping[str, str]
         District code -> name for the five districts.
     crime_types : tuple of str
@@ -199,7 +200,7 @@ class Settings:
     h3_default_resolution: int = 9
     home_force: str = "West Yorkshire Police"
     force_area_bounds: tuple[float, float, float, float] = (-2.8, 53.2, -0.6, 54.4)
-    national_bounds: tuple[float, float, float, float] = (-6.7, 49.7, 2.1, 56.0)
+    national_bounds: tuple[float, float, float, float] = (-8.4, 49.7, 2.1, 56.0)
     districts: Mapping[str, str] = dataclasses.field(default_factory=lambda: DISTRICTS)
     crime_types: tuple[str, ...] = CRIME_TYPES
     map_tiles: str | None = "CartoDB positron"

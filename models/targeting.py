@@ -210,9 +210,10 @@ def whole_households(lsoa_households: Mapping[str, float], total: float) -> dict
     target = max(int(round(total)), 0)
     if not codes:
         return {}
-    if weight <= 0:
-        return {k: 0 for k in codes}
-    exact = {k: target * max(float(lsoa_households[k]), 0.0) / weight for k in codes}
+    share = {k: max(float(lsoa_households[k]), 0.0) for k in codes}
+    if weight <= 0:  # no census share to go by: equal shares, so the households still add up
+        share, weight = {k: 1.0 for k in codes}, float(len(codes))
+    exact = {k: target * share[k] / weight for k in codes}
     out = {k: int(math.floor(v + 1e-9)) for k, v in exact.items()}
     rest = target - sum(out.values())
     for k in sorted(codes, key=lambda k: (-(exact[k] - out[k]), k))[:max(rest, 0)]:

@@ -8,7 +8,7 @@ from geo import audit
 from geo.errors import PrecisionError
 from geo.ingest import ingest_files
 from geo.ocg_store import SYNTHETIC_MARKER, load_files
-from geo.police_uk import REJECT_REASONS, upload_sources
+from geo.police_uk import REJECT_REASONS, unique_labels, upload_sources
 from ui import auth, cache
 
 st.title("Data")
@@ -25,7 +25,8 @@ if uploads and st.button("Load", type="primary"):
     names = [u.name for u in uploads]
     try:
         with st.status("Loading…", expanded=True) as status:
-            sources = [s for u in uploads for s in upload_sources(u.name, u.getvalue())]
+            labels = unique_labels([u.name for u in uploads])  # two uploads with one name stay two files
+            sources = [s for u, label in zip(uploads, labels) for s in upload_sources(label, u.getvalue())]
             summary = ingest_files(sources, cache.store(), lsoas=cache.lsoas(),
                                    progress=lambda f, text: status.update(label=f"Loading… {text}"))
             status.update(label="Loaded", state="complete")

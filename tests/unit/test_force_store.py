@@ -174,3 +174,16 @@ def test_a_format_2_store_is_read_as_the_home_forces_and_rewritten_as_format_3(t
     written = json.loads((store_dir / "manifest.json").read_text())
     assert written["format"] == 3 and sorted(written["forces"]) == [OTHER, HOME]
     assert len(store.read_incidents()) == 3
+
+
+def test_spellings_of_one_force_are_one_force(tmp_path: Path):
+    store = Store(tmp_path / "store")
+    ingest([_write(tmp_path / "a.csv", _home_rows(4))], store)
+    odd = [r.replace("West Yorkshire Police,West Yorkshire Police", "WEST YORKSHIRE  police,West Yorkshire Police")
+           for r in _home_rows(2, prefix="z")]
+    summary = ingest([_write(tmp_path / "b.csv", odd + [street_row(crime_id="bad", month="2017-07")[:-1]])], store)
+    # the odd spelling is the home force: checked against its area, stored under its name,
+    # replacing its month (not beside it in the same folder)
+    assert summary.partitions == {(HOME, "2017-07"): 2}
+    assert store.forces() == [HOME] and len(store.read_incidents()) == 2
+    assert len(store.read_rejects()) == 1

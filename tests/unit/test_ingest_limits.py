@@ -3,6 +3,7 @@ refused with one line naming the file and the limit, and streamed in blocks."""
 
 from __future__ import annotations
 
+import io
 import os
 import struct
 from concurrent.futures import Future
@@ -252,3 +253,64 @@ def test_parts_discarded_before_their_flush_do_not_break_the_ingest(tmp_path: Pa
         summary = ingest([f], store)
     assert summary.stored == 1501 - (late == "a repeated Crime ID")
     assert len(store.read_incidents()) == summary.stored
+
+
+def test_a_month_loaded_twice_lists_at_most_the_limit_and_counts_every_repeat(tmp_path: Path):
+    import shutil
+
+    from tests.conftest import SAMPLE_DIR
+
+    month = SAMPLE_DIR / "2017-07" / "2017-07-west-yorkshire-street.csv"
+    ids = sum(1 for line in month.read_text().splitlines()[1:] if not line.startswith(","))
+    for copy in ("a", "b"):
+        (tmp_path / copy).mkdir()
+        shutil.copy(month, tmp_path / copy / month.name)
+    store = Store(tmp_path / "store")
+    with override_settings(max_rejects_listed=100):
+        summary = ingest([tmp_path / "a", tmp_path / "b"], store)
+    assert summary.rejected == {"duplicate_crime_id": ids}  # every repeat counted
+    assert len(summary.rejects) == 100 and len(store.read_rejects()) == 100  # the first 100 listed
+    assert set(summary.rejects["file"]) == {str(tmp_path / "b" / month.name)}  # the later file loses them
+    assert summary.stored == 28_537 + (28_537 - ids)  # anti-social behaviour rows have no ID to compare
+
+
+def test_a_quoted_line_break_reads_the_same_whatever_the_block_size(tmp_path: Path):
+    rows = [street_row(crime_id=f"c{i}", month="2018-01", crime_type="Drugs") for i in range(300)]
+    rows[150] = street_row(crime_id="q", month="2018-01", crime_type="Drugs", location='On or near Park, Row').replace(
+        '"On or near Park, Row"', '"On or near Park\nRow"')
+    f = tmp_path / "2018-01-west-yorkshire-street.csv"
+    f.write_bytes(street_csv(rows))
+    results = set()
+    for block in (4096, 4500, 5000, 6000, 9000, 1 << 20):
+        with override_settings(ingest_block_bytes=block):
+            summary = ingest([f], Store(tmp_path / f"store-{block}"))
+        results.add((summary.stored, tuple(sorted(summary.rejected.items()))))
+    assert results == {(300, ())}
+
+
+def test_encrypted_members_and_archives_of_many_small_bombs_are_refused():
+    import zipfile as zf
+
+    content = bytearray(zip_bytes({MEMBER: street_csv([street_row(month="2018-01")])}))
+    at = content.find(b"PK\x01\x02")
+    content[at + 8] |= 0x1  # the central directory's "encrypted" flag
+    with pytest.raises(InputFileError, match="is encrypted: refused"):
+        upload_sources("locked.zip", bytes(content))
+    small = {f"2018-01/{i}-x-street.csv": (HEADER + "\n").encode() + b"0" * (1 << 19) for i in range(8)}
+    with pytest.raises(InputFileError, match="archive inflates .* settings.max_compression_ratio"):
+        upload_sources("many.zip", zip_bytes(small))
+    assert zf.is_zipfile(io.BytesIO(zip_bytes(small)))
+
+
+def test_two_uploads_with_one_name_stay_two_files(tmp_path: Path):
+    from geo.ingest import ingest_files
+    from geo.police_uk import unique_labels
+
+    labels = unique_labels(["street.csv", "street.csv", "m.zip", "m.zip"])
+    assert labels == ["street.csv", "street (2).csv", "m.zip", "m (2).zip"]
+    june = street_csv([street_row(crime_id="a", month="2017-06", crime_type="Drugs"), street_row(month="2017-6")])
+    july = street_csv([street_row(crime_id="b", month="2017-07", crime_type="Drugs")])
+    sources = [s for label, raw in zip(labels, (june, july)) for s in upload_sources(label, raw)]
+    summary = ingest_files(sources, Store(tmp_path / "store"))
+    assert summary.rows_read == 3 and summary.rejected == {"bad_month": 1}
+    assert Store(tmp_path / "store").month_stats()["rows_read"].tolist() == [2, 1]
