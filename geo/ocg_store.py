@@ -1,7 +1,7 @@
 """Read, validate and store OCG register and activity files.
 
-Files are CSV with the columns of :data:`models.ocg.REGISTER_COLUMNS` and
-:data:`models.ocg.ACTIVITY_COLUMNS`; lines starting with ``#`` are comments. Every row is
+Files are CSV with the columns of :data:`geo.ocg_schema.REGISTER_COLUMNS` and
+:data:`geo.ocg_schema.ACTIVITY_COLUMNS`; lines starting with ``#`` are comments. Every row is
 checked; rejected rows are reported with file, line and reason; activity of an OCG not in
 the register is rejected. Nothing is written unless both files are readable, and each
 stored table is replaced in one ``os.replace``.
@@ -37,7 +37,7 @@ from geo import hexes
 from geo.errors import InputFileError, PrecisionError
 from geo.settings import REPO_DIR, get_settings
 from geo.store import atomic_write_bytes
-from models.ocg import ACTIVITY_COLUMNS, REGISTER_COLUMNS, check_activity, check_register
+from geo.ocg_schema import ACTIVITY_COLUMNS, REGISTER_COLUMNS, check_activity, check_register
 
 #: First line of a synthetic demonstration file (what :mod:`models.ocg_synthetic` writes).
 SYNTHETIC_MARKER = "# SYNTHETIC DEMONSTRATION DATA"

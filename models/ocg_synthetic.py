@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from models.ocg import ACTIVITY_COLUMNS, DISRUPTION_LEVELS, REGISTER_COLUMNS, STRANDS
+from geo.ocg_schema import ACTIVITY_COLUMNS, DISRUPTION_LEVELS, REGISTER_COLUMNS, STRANDS
 
 #: OCGs per principal criminality (the strategy's figures).
 SPLIT: dict[str, int] = {

@@ -11,8 +11,9 @@ import streamlit as st
 
 from geo import audit
 from geo._schemas import H3_COLUMNS
+from geo.ocg_schema import DISRUPTION_LEVELS, STRANDS, check_activity
 from geo.ocg_store import store_ocg
-from models.ocg import DISRUPTION_LEVELS, STRANDS, by_district_and_criminality, check_activity, quarterly_return
+from models.ocg import by_district_and_criminality, quarterly_return
 from ui import auth, cache, charts
 
 view = auth.visible_ocg("details")

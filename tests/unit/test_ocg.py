@@ -178,3 +178,16 @@ def test_a_store_written_before_rows_were_labelled_counts_as_real(tmp_path: Path
     (folder / "meta.json").write_text(json.dumps({"synthetic": True, "source": "old"}))  # the old, assumed label
     data = load_ocg(tmp_path)
     assert not data.synthetic and not data.register["synthetic"].any()
+
+
+def test_activity_coordinates_are_checked_against_the_force_area_setting():
+    from geo.ocg_schema import ACTIVITY_COLUMNS, check_activity
+    from geo.settings import override_settings
+
+    frame = pd.DataFrame([["OCG-001", "2017-07-01", "-1.5", "53.8", "", "arrest", "", "pursue"]],
+                         columns=list(ACTIVITY_COLUMNS)).assign(line=2)
+    good, rejects = check_activity(frame, {"OCG-001"})
+    assert len(good) == 1 and rejects.empty
+    with override_settings(force_area_bounds=(-1.0, 53.0, 1.0, 54.0)):
+        good, rejects = check_activity(frame, {"OCG-001"})
+    assert good.empty and rejects["reason"].tolist() == ["longitude: in_range(-1.0, 1.0) (value -1.5)"]
