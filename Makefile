@@ -41,7 +41,7 @@ bench: venv
 	$(BIN)/python -m bench
 
 ingest: venv
-	$(BIN)/python -m geo.ingest data/police_uk
+	$(BIN)/python -m cli.ingest data/police_uk
 
 clean-store:
 	rm -rf store

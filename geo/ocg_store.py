@@ -7,26 +7,21 @@ the register is rejected. Nothing is written unless both files are readable, and
 stored table is replaced in one ``os.replace``.
 
 **Synthetic or real is read from the files, never assumed.** A file is synthetic when its
-first line is the marker :data:`SYNTHETIC_MARKER` (the seeded generator
-:mod:`models.ocg_synthetic` writes it); every other file is real intelligence. Each stored
+first line is the marker :data:`SYNTHETIC_MARKER` (:mod:`cli.ocg_synthetic` writes it on
+the seeded generator's files); every other file is real intelligence. Each stored
 row carries the label of its file in a ``synthetic`` column, and a table stored before rows
 were labelled counts as real. The two files of a load must agree. Real data is refused
 while the app runs in demo mode.
 
-    python -m geo.ocg_store REGISTER.csv ACTIVITY.csv [--synthetic] [--store DIR]
-
-``--synthetic`` asserts that both files carry the marker (exit 2 if not); it never labels
-a file.
+The command line is :mod:`cli.ocg` (``python -m cli.ocg REGISTER.csv ACTIVITY.csv``).
 """
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import hashlib
 import io
 import json
-import sys
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
@@ -34,12 +29,12 @@ from pathlib import Path
 import pandas as pd
 
 from geo import hexes
-from geo.errors import InputFileError, PrecisionError
+from geo.errors import InputFileError
 from geo.settings import REPO_DIR, get_settings
 from geo.store import atomic_write_bytes
 from geo.ocg_schema import ACTIVITY_COLUMNS, REGISTER_COLUMNS, check_activity, check_register
 
-#: First line of a synthetic demonstration file (what :mod:`models.ocg_synthetic` writes).
+#: First line of a synthetic demonstration file (what :mod:`cli.ocg_synthetic` writes).
 SYNTHETIC_MARKER = "# SYNTHETIC DEMONSTRATION DATA"
 
 #: What the app says instead of showing real OCG data in demo mode.
@@ -227,32 +222,3 @@ def ensure_demo(store_dir: Path | None = None) -> OcgData:
         raise InputFileError(DEMO_REGISTER, f"demo file has no '{SYNTHETIC_MARKER}' first line")
     store_ocg(register, activity, "synthetic demonstration data (models/ocg_synthetic.py)", store_dir)
     return load_ocg(store_dir)  # type: ignore[return-value]
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m geo.ocg_store", description="Load an OCG register and activity file.")
-    parser.add_argument("register", type=Path)
-    parser.add_argument("activity", type=Path)
-    parser.add_argument("--synthetic", action="store_true",
-                        help=f"check that both files are synthetic demonstration data (first line '{SYNTHETIC_MARKER}')")
-    parser.add_argument("--store", type=Path)
-    args = parser.parse_args(argv)
-    try:
-        register_bytes, activity_bytes = args.register.read_bytes(), args.activity.read_bytes()
-        if args.synthetic and not is_marked_synthetic(register_bytes):
-            raise InputFileError(args.register, f"--synthetic was given but the file has no '{SYNTHETIC_MARKER}' first line")
-        register, activity, rejects = load_files(register_bytes, str(args.register), activity_bytes, str(args.activity),
-                                                 demo=get_settings().demo, store_dir=args.store)
-    except (PrecisionError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    label = "SYNTHETIC demonstration data" if register["synthetic"].all() else "real data"
-    print(f"OCGs stored: {len(register)}; activity records stored: {len(activity)}; rejected rows: {len(rejects)}; "
-          f"labelled from the files: {label}")
-    for r in rejects.itertuples():
-        print(f"  {r.file}:{r.line}: {r.reason}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -5,28 +5,20 @@ A JSON file (default ``config/users.json``, git-ignored; ``PRECISION_USERS`` to 
     {"users": [{"username": "jsmith", "role": "silver", "display_name": "J Smith",
                 "password_hash": "$2b$12$..."}]}
 
-Command line::
-
-    python -m geo.users add USERNAME --role silver [--name "J Smith"]   (asks the password)
-    python -m geo.users remove USERNAME
-    python -m geo.users list
+The command line is :mod:`cli.users` (``python -m cli.users add|remove|list``).
 
 With no users file the app runs in demo mode: public data only, under a banner.
 """
 
 from __future__ import annotations
 
-import argparse
-import getpass
 import json
-import sys
-from collections.abc import Sequence
 from pathlib import Path
 
-from geo.errors import InputFileError, PrecisionError
+from geo.errors import InputFileError
 from geo.settings import get_settings
 from geo.store import atomic_write_bytes
-from models.access import ROLES, User, hash_password
+from models.access import User, hash_password
 
 
 def read_users(path: Path | None = None) -> dict[str, User]:
@@ -83,40 +75,3 @@ def remove_user(username: str, path: Path | None = None) -> bool:
     if found:
         write_users(users, path)
     return found
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Manage the users file from the command line."""
-    parser = argparse.ArgumentParser(prog="python -m geo.users", description="Manage Precision Hotspots users.")
-    sub = parser.add_subparsers(dest="command", required=True)
-    add = sub.add_parser("add", help="add or replace a user (asks the password)")
-    add.add_argument("username")
-    add.add_argument("--role", required=True, choices=sorted(ROLES))
-    add.add_argument("--name", default="")
-    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
-    add.add_argument("--sso", action="store_true", help="single sign-on user (the user name is an e-mail address)")
-    rm = sub.add_parser("remove", help="remove a user")
-    rm.add_argument("username")
-    sub.add_parser("list", help="list users (never their hashes)")
-    args = parser.parse_args(argv)
-    try:
-        if args.command == "add":
-            if args.sso:
-                password = None
-            else:
-                password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Password: ")
-            user = add_user(args.username, args.role, password, args.name)
-            print(f"added {user.username} ({user.role})")
-        elif args.command == "remove":
-            print("removed" if remove_user(args.username) else f"no user {args.username}")
-        else:
-            for u in read_users().values():
-                print(f"{u.username}\t{u.role}\t{u.display_name}")
-    except (PrecisionError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -24,7 +24,7 @@ if view.notice:
     st.stop()
 if data is None:
     st.info("No organised crime group data is loaded. An administrator loads it on the Data page or with "
-            "`python -m geo.ocg_store REGISTER.csv ACTIVITY.csv`.")
+            "`python -m cli.ocg REGISTER.csv ACTIVITY.csv`.")
     st.stop()
 if data.synthetic:
     st.error("SYNTHETIC DEMONSTRATION DATA: not real intelligence. Made by a seeded generator "

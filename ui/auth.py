@@ -56,11 +56,11 @@ def setup_problem() -> str | None:
     except InputFileError as exc:
         return f"The users file cannot be read: {exc}."
     if not path.exists():
-        return (f"No users file at `{path}`. Add the first user with `python -m geo.users add NAME --role admin` "
+        return (f"No users file at `{path}`. Add the first user with `python -m cli.users add NAME --role admin` "
                 "(or point `PRECISION_USERS` at the users file), or start the public demo on purpose with "
                 "`PRECISION_MODE=demo`.")
     if not users:
-        return f"The users file `{path}` lists no user. Add one with `python -m geo.users add NAME --role admin`."
+        return f"The users file `{path}` lists no user. Add one with `python -m cli.users add NAME --role admin`."
     return None
 
 

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from cli.users import main
 from geo import audit
 from geo.errors import InputFileError
-from geo.users import add_user, main, read_users, remove_user
+from geo.users import add_user, read_users, remove_user
 from models.access import DEMO_PAGES, ROLE_PAGES, Throttle, User, authenticate, hash_password, pages_for
 
 

@@ -8,9 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from cli.ocg import main
 from geo.errors import InputFileError
 from tests.conftest import without_marker
-from geo.ocg_store import DEMO_ACTIVITY, DEMO_REGISTER, load_ocg, main, validate_files
+from geo.ocg_store import DEMO_ACTIVITY, DEMO_REGISTER, load_ocg, validate_files
 from models.ocg import (
     by_district_and_criminality,
     counts_by_criminality,
