@@ -8,7 +8,7 @@ Command line::
     python -m cli.users remove USERNAME
     python -m cli.users list
 
-The file is ``config/users.json`` (``PRECISION_USERS`` to move it); see :mod:`geo.users`.
+The file is ``config/users.json`` (``PRECISION_USERS`` to move it); see :mod:`geo.access`.
 Exits 2 with a message on stderr when the file or a value cannot be used.
 """
 
@@ -19,9 +19,8 @@ import getpass
 import sys
 from collections.abc import Sequence
 
+from geo.access import ROLES, add_user, read_users, remove_user
 from geo.errors import PrecisionError
-from geo.users import add_user, read_users, remove_user
-from models.access import ROLES
 
 
 def main(argv: Sequence[str] | None = None) -> int:

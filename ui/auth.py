@@ -13,21 +13,19 @@ import dataclasses
 import streamlit as st
 
 from geo import audit, ocg_store
-from geo.errors import InputFileError
-from geo.ocg_store import OcgData
-from geo.settings import get_settings
-from geo.users import read_users
-from models.access import (
+from geo.access import (
     DEMO_USER,
-    SIGN_IN_FAILED,
     Throttle,
     User,
     authenticate,
-    ocg_allows,
-    ocg_level,
+    read_users,
     user_for_identity,
 )
+from geo.errors import InputFileError
+from geo.ocg_store import OcgData
+from geo.settings import get_settings
 from ui import cache
+from ui.roles import SIGN_IN_FAILED, ocg_allows, ocg_level
 
 
 @st.cache_resource
