@@ -19,6 +19,7 @@ The command line is :mod:`cli.ocg` (``python -m cli.ocg REGISTER.csv ACTIVITY.cs
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 import io
 import json
@@ -29,10 +30,16 @@ from pathlib import Path
 import pandas as pd
 
 from geo import hexes
-from geo.errors import InputFileError
+from geo._schemas import H3_COLUMNS
+from geo.errors import InputFileError, RecordError
+from geo.ocg_schema import (
+    ACTIVITY_COLUMNS,
+    REGISTER_COLUMNS,
+    check_activity,
+    check_register,
+)
 from geo.settings import REPO_DIR, get_settings
 from geo.store import atomic_write_bytes
-from geo.ocg_schema import ACTIVITY_COLUMNS, REGISTER_COLUMNS, check_activity, check_register
 
 #: First line of a synthetic demonstration file (what :mod:`cli.ocg_synthetic` writes).
 SYNTHETIC_MARKER = "# SYNTHETIC DEMONSTRATION DATA"
@@ -175,6 +182,49 @@ def store_ocg(register: pd.DataFrame, activity: pd.DataFrame, source: str, store
         atomic_write_bytes(folder / name, buffer.getvalue())
     meta = {"format": 2, "commit": uuid.uuid4().hex, "source": source}
     atomic_write_bytes(folder / "meta.json", json.dumps(meta).encode())
+
+
+def record_disruption(data: OcgData, ocg_id: str, date: dt.date | str, level: str, strand: str, lsoa_code: str,
+                      store_dir: Path | None = None) -> OcgData:
+    """Check one disruption of a registered OCG and store it with the activity.
+
+    The record is located by its LSOA code only (no coordinates, so its H3 cells are 0), and
+    carries its group's label: a disruption of a synthetic group is synthetic, of a real
+    group real. The activity table is replaced atomically (:func:`store_ocg`); auditing is
+    the caller's.
+
+    Parameters
+    ----------
+    data : OcgData
+        What is stored now (the register and activity the record joins).
+    date : datetime.date or str
+        The day of the disruption (ISO ``YYYY-MM-DD`` when text).
+    lsoa_code : str
+        Where; case and surrounding spaces are ignored.
+
+    Returns
+    -------
+    OcgData
+        What is stored after the record.
+
+    Raises
+    ------
+    RecordError
+        The record fails the activity checks (:func:`geo.ocg_schema.check_activity`): its
+        ``reason`` says why. Nothing is written.
+    """
+    entry = pd.DataFrame([{"ocg_id": ocg_id, "date": date.isoformat() if isinstance(date, dt.date) else str(date),
+                           "longitude": "", "latitude": "", "lsoa_code": lsoa_code.strip().upper(),
+                           "activity_type": "disruption", "disruption_level": level, "strand": strand, "line": 1}])
+    good, rejects = check_activity(entry, set(data.register["ocg_id"]))
+    if len(rejects):
+        raise RecordError(str(rejects["reason"].iloc[0]))
+    good[list(H3_COLUMNS.values())] = 0
+    # a record of a synthetic group is synthetic; of a real group, real
+    good["synthetic"] = bool(data.register.loc[data.register["ocg_id"] == ocg_id, "synthetic"].all())
+    activity = pd.concat([data.activity, good], ignore_index=True)
+    store_ocg(data.register, activity, data.source, store_dir)
+    return OcgData(data.register, activity, data.source)
 
 
 def token(store_dir: Path | None = None) -> str:
