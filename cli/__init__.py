@@ -10,6 +10,6 @@ Each is run as a module from the repository root, with the settings of the envir
     python -m cli.ocg_synthetic [--seed 2017] [--out data/ocg_demo]      the synthetic demo files
 
 They call :mod:`geo` and :mod:`models` and never :mod:`ui` or Streamlit; nothing imports
-them (``.importlinter``). Each exits 0 when done and 2 with a one-line message on stderr
-when its input cannot be used.
+them (``.importlinter``). ``ingest``, ``ocg``, ``users`` and ``backtest`` exit 2 with a
+message on stderr when their input cannot be used, 0 when done.
 """
