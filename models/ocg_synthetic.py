@@ -20,7 +20,12 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from geo.ocg_schema import ACTIVITY_COLUMNS, DISRUPTION_LEVELS, REGISTER_COLUMNS, STRANDS
+from geo.ocg_schema import (
+    ACTIVITY_COLUMNS,
+    DISRUPTION_LEVELS,
+    REGISTER_COLUMNS,
+    STRANDS,
+)
 
 #: OCGs per principal criminality (the strategy's figures).
 SPLIT: dict[str, int] = {
