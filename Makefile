@@ -1,6 +1,7 @@
 # Precision Hotspots: two commands from a fresh clone.
 #   make run    create .venv, install pinned requirements, start the app on the bundled data
-#   make test   the same set-up plus Debian Chromium, then the whole test suite
+#   make test   the same set-up plus Debian Chromium, the import contracts, then the whole test suite
+#   make lint   the import contracts only (.importlinter: one-way layers, no Streamlit below ui)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -11,7 +12,7 @@ PORT   ?= 8501
 # `make run PRECISION_MODE=secure` needs a users file (see README, Access).
 PRECISION_MODE ?= demo
 
-.PHONY: run test test-fast bench ingest chromium venv clean-store
+.PHONY: run test test-fast lint bench ingest chromium venv clean-store
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +31,13 @@ chromium:
 run: venv
 	PRECISION_MODE=$(PRECISION_MODE) $(BIN)/streamlit run app.py --server.port $(PORT)
 
-test: venv chromium
+test: venv lint chromium
 	$(BIN)/python -m pytest
+
+# Import contracts (.importlinter): cli and ui above models above geo, nothing imports cli,
+# and geo, models and cli never import Streamlit. A back-arrow fails here, before any test.
+lint: venv
+	$(BIN)/lint-imports
 
 # Unit, sample and AppTest tests only (no browser).
 test-fast: venv
@@ -41,7 +47,7 @@ bench: venv
 	$(BIN)/python -m bench
 
 ingest: venv
-	$(BIN)/python -m geo.ingest data/police_uk
+	$(BIN)/python -m cli.ingest data/police_uk
 
 clean-store:
 	rm -rf store

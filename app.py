@@ -9,8 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.settings import REPO_DIR, get_settings
-from models import access
-from ui import auth, cache, filters, loading
+from ui import auth, cache, filters, loading, roles
 
 st.set_page_config(page_title="Precision Hotspots", page_icon=str(REPO_DIR / "static" / "favicon.png"), layout="wide")
 
@@ -46,7 +45,7 @@ if user is None:
     st.stop()
 # Only the role's pages are registered: any other page is absent from the navigation, and
 # its URL falls back to the home page.
-allowed = access.pages_for(user.role, demo=auth.is_demo())
+allowed = roles.pages_for(user.role, demo=auth.is_demo())
 navigation = st.navigation([page for key, page in PAGES.items() if key in allowed])
 st.session_state["pages"] = {key: page for key, page in PAGES.items() if key in allowed}
 cache.numba_warm_up()

@@ -29,6 +29,20 @@ class InputFileError(PrecisionError):
         super().__init__(f"{self.path}: {problem}")
 
 
+class RecordError(PrecisionError):
+    """A record entered by a person cannot be stored.
+
+    Parameters
+    ----------
+    reason : str
+        Why, in the words of the row checks (e.g. ``"lsoa_code: ..."``).
+    """
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
 class StoreError(PrecisionError):
     """The incident store is missing, locked or inconsistent."""
 

@@ -1,21 +1,15 @@
 """Ingest data.police.uk street-level files into the store.
 
-Command line::
-
-    python -m geo.ingest PATH... [--store DIR]
-
-PATH may be a CSV, a folder of monthly folders, or a data.police.uk ``.zip``. The command
-prints a summary and exits 0; it exits 2 with one line naming the file and the problem when a
-file is not a street-level CSV at all, and then stores nothing from the run.
+PATH may be a CSV, a folder of monthly folders, or a data.police.uk ``.zip``. A file that is
+not a street-level CSV at all raises :class:`~geo.errors.InputFileError` naming the file and
+the problem, and nothing from the run is stored. The command line is :mod:`cli.ingest`.
 """
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import os
 import re
-import sys
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -31,7 +25,6 @@ import pyarrow.parquet as pq
 
 from geo import boundaries, hexes
 from geo._schemas import DICTIONARY_COLUMNS, H3_COLUMNS, INCIDENT_COLUMNS
-from geo.errors import PrecisionError
 from geo._arrow import dictionary_parts
 from geo.police_uk import (
     REJECT_REASONS,
@@ -558,24 +551,3 @@ def ingest(
     settings = settings or get_settings()
     store = store or Store(settings.store_dir)
     return ingest_files(find_sources(paths, settings), store, settings, lsoas=lsoas, progress=progress)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit code (0 done, 2 unusable input)."""
-    parser = argparse.ArgumentParser(prog="python -m geo.ingest", description=__doc__.split("\n\n")[0])
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="CSV file, monthly folder or .zip")
-    parser.add_argument("--store", type=Path, help="store folder (default: settings.store_dir)")
-    args = parser.parse_args(argv)
-    settings = get_settings()
-    store = Store(args.store or settings.store_dir)
-    try:
-        summary = ingest(args.paths, store, settings)
-    except PrecisionError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print(summary.to_text())
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,32 +1,28 @@
 """Read, validate and store OCG register and activity files.
 
-Files are CSV with the columns of :data:`models.ocg.REGISTER_COLUMNS` and
-:data:`models.ocg.ACTIVITY_COLUMNS`; lines starting with ``#`` are comments. Every row is
+Files are CSV with the columns of :data:`geo.ocg_schema.REGISTER_COLUMNS` and
+:data:`geo.ocg_schema.ACTIVITY_COLUMNS`; lines starting with ``#`` are comments. Every row is
 checked; rejected rows are reported with file, line and reason; activity of an OCG not in
 the register is rejected. Nothing is written unless both files are readable, and each
 stored table is replaced in one ``os.replace``.
 
 **Synthetic or real is read from the files, never assumed.** A file is synthetic when its
-first line is the marker :data:`SYNTHETIC_MARKER` (the seeded generator
-:mod:`models.ocg_synthetic` writes it); every other file is real intelligence. Each stored
+first line is the marker :data:`SYNTHETIC_MARKER` (:mod:`cli.ocg_synthetic` writes it on
+the seeded generator's files); every other file is real intelligence. Each stored
 row carries the label of its file in a ``synthetic`` column, and a table stored before rows
 were labelled counts as real. The two files of a load must agree. Real data is refused
 while the app runs in demo mode.
 
-    python -m geo.ocg_store REGISTER.csv ACTIVITY.csv [--synthetic] [--store DIR]
-
-``--synthetic`` asserts that both files carry the marker (exit 2 if not); it never labels
-a file.
+The command line is :mod:`cli.ocg` (``python -m cli.ocg REGISTER.csv ACTIVITY.csv``).
 """
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
+import datetime as dt
 import hashlib
 import io
 import json
-import sys
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
@@ -34,12 +30,18 @@ from pathlib import Path
 import pandas as pd
 
 from geo import hexes
-from geo.errors import InputFileError, PrecisionError
+from geo._schemas import H3_COLUMNS
+from geo.errors import InputFileError, RecordError
+from geo.ocg_schema import (
+    ACTIVITY_COLUMNS,
+    REGISTER_COLUMNS,
+    check_activity,
+    check_register,
+)
 from geo.settings import REPO_DIR, get_settings
 from geo.store import atomic_write_bytes
-from models.ocg import ACTIVITY_COLUMNS, REGISTER_COLUMNS, check_activity, check_register
 
-#: First line of a synthetic demonstration file (what :mod:`models.ocg_synthetic` writes).
+#: First line of a synthetic demonstration file (what :mod:`cli.ocg_synthetic` writes).
 SYNTHETIC_MARKER = "# SYNTHETIC DEMONSTRATION DATA"
 
 #: What the app says instead of showing real OCG data in demo mode.
@@ -182,6 +184,49 @@ def store_ocg(register: pd.DataFrame, activity: pd.DataFrame, source: str, store
     atomic_write_bytes(folder / "meta.json", json.dumps(meta).encode())
 
 
+def record_disruption(data: OcgData, ocg_id: str, date: dt.date | str, level: str, strand: str, lsoa_code: str,
+                      store_dir: Path | None = None) -> OcgData:
+    """Check one disruption of a registered OCG and store it with the activity.
+
+    The record is located by its LSOA code only (no coordinates, so its H3 cells are 0), and
+    carries its group's label: a disruption of a synthetic group is synthetic, of a real
+    group real. The activity table is replaced atomically (:func:`store_ocg`); auditing is
+    the caller's.
+
+    Parameters
+    ----------
+    data : OcgData
+        What is stored now (the register and activity the record joins).
+    date : datetime.date or str
+        The day of the disruption (ISO ``YYYY-MM-DD`` when text).
+    lsoa_code : str
+        Where; case and surrounding spaces are ignored.
+
+    Returns
+    -------
+    OcgData
+        What is stored after the record.
+
+    Raises
+    ------
+    RecordError
+        The record fails the activity checks (:func:`geo.ocg_schema.check_activity`): its
+        ``reason`` says why. Nothing is written.
+    """
+    entry = pd.DataFrame([{"ocg_id": ocg_id, "date": date.isoformat() if isinstance(date, dt.date) else str(date),
+                           "longitude": "", "latitude": "", "lsoa_code": lsoa_code.strip().upper(),
+                           "activity_type": "disruption", "disruption_level": level, "strand": strand, "line": 1}])
+    good, rejects = check_activity(entry, set(data.register["ocg_id"]))
+    if len(rejects):
+        raise RecordError(str(rejects["reason"].iloc[0]))
+    good[list(H3_COLUMNS.values())] = 0
+    # a record of a synthetic group is synthetic; of a real group, real
+    good["synthetic"] = bool(data.register.loc[data.register["ocg_id"] == ocg_id, "synthetic"].all())
+    activity = pd.concat([data.activity, good], ignore_index=True)
+    store_ocg(data.register, activity, data.source, store_dir)
+    return OcgData(data.register, activity, data.source)
+
+
 def token(store_dir: Path | None = None) -> str:
     """An id that changes whenever the stored OCG data changes ("" when none is stored),
     for cache keys: a digest of ``meta.json``, which every write replaces last."""
@@ -227,32 +272,3 @@ def ensure_demo(store_dir: Path | None = None) -> OcgData:
         raise InputFileError(DEMO_REGISTER, f"demo file has no '{SYNTHETIC_MARKER}' first line")
     store_ocg(register, activity, "synthetic demonstration data (models/ocg_synthetic.py)", store_dir)
     return load_ocg(store_dir)  # type: ignore[return-value]
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m geo.ocg_store", description="Load an OCG register and activity file.")
-    parser.add_argument("register", type=Path)
-    parser.add_argument("activity", type=Path)
-    parser.add_argument("--synthetic", action="store_true",
-                        help=f"check that both files are synthetic demonstration data (first line '{SYNTHETIC_MARKER}')")
-    parser.add_argument("--store", type=Path)
-    args = parser.parse_args(argv)
-    try:
-        register_bytes, activity_bytes = args.register.read_bytes(), args.activity.read_bytes()
-        if args.synthetic and not is_marked_synthetic(register_bytes):
-            raise InputFileError(args.register, f"--synthetic was given but the file has no '{SYNTHETIC_MARKER}' first line")
-        register, activity, rejects = load_files(register_bytes, str(args.register), activity_bytes, str(args.activity),
-                                                 demo=get_settings().demo, store_dir=args.store)
-    except (PrecisionError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    label = "SYNTHETIC demonstration data" if register["synthetic"].all() else "real data"
-    print(f"OCGs stored: {len(register)}; activity records stored: {len(activity)}; rejected rows: {len(rejects)}; "
-          f"labelled from the files: {label}")
-    for r in rejects.itertuples():
-        print(f"  {r.file}:{r.line}: {r.reason}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -151,5 +151,5 @@ def enough_months(months: Sequence[str], minimum: int = MIN_MONTHS) -> tuple[boo
         f"Emerging hot spots need at least {minimum} months of data to read a trend "
         f"(ArcGIS asks for 10 time steps); {len(distinct)} month(s) are loaded "
         f"({', '.join(distinct) or 'none'}). Load more months of data.police.uk files "
-        "with `python -m geo.ingest` to see them."
+        "with `python -m cli.ingest` to see them."
     )

@@ -7,19 +7,25 @@ exploitation and abuse 3; 40 operating across county borders) and activity recor
 at the map points of real incidents of related crime types. Everything it makes is labelled
 synthetic demonstration data.
 
-    python -m models.ocg_synthetic [--seed 2017] [--out data/ocg_demo]
+Pure functions of a seed (and the incidents to place activity near); the command that
+writes the demo files is :mod:`cli.ocg_synthetic`:
+
+    python -m cli.ocg_synthetic [--seed 2017] [--out data/ocg_demo]
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from models.ocg import ACTIVITY_COLUMNS, DISRUPTION_LEVELS, REGISTER_COLUMNS, STRANDS
+from geo.ocg_schema import (
+    ACTIVITY_COLUMNS,
+    DISRUPTION_LEVELS,
+    REGISTER_COLUMNS,
+    STRANDS,
+)
 
 #: OCGs per principal criminality (the strategy's figures).
 SPLIT: dict[str, int] = {
@@ -113,35 +119,3 @@ def make_activity(register: pd.DataFrame, incidents: pd.DataFrame, seed: int, st
                 "strand": str(rng.choice(STRANDS, p=[0.7, 0.1, 0.1, 0.1])) if kind == "disruption" else "pursue",
             })
     return pd.DataFrame(rows, columns=list(ACTIVITY_COLUMNS)).sort_values(["date", "ocg_id"]).reset_index(drop=True)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Write the synthetic OCG demo files.")
-    parser.add_argument("--seed", type=int, default=2017)
-    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "data" / "ocg_demo")
-    args = parser.parse_args(argv)
-    import tempfile
-
-    from geo.ingest import ingest
-    from geo.settings import get_settings
-    from geo.store import Store
-
-    settings = get_settings()
-    with tempfile.TemporaryDirectory(prefix="precision-ocg-synthetic-") as folder:
-        store = Store(folder)
-        ingest(settings.sample_paths, store, settings)  # the real sample, read as the app reads it
-        incidents = store.read_incidents()
-    register = make_register(args.seed)
-    activity = make_activity(register, incidents, args.seed, dt.date(2016, 7, 1), months=13)
-    args.out.mkdir(parents=True, exist_ok=True)
-    from geo.ocg_store import SYNTHETIC_MARKER
-
-    header = SYNTHETIC_MARKER + " - not real intelligence. Made by models/ocg_synthetic.py, seed {seed}\n"
-    for name, frame in (("ocg_register.csv", register), ("ocg_activity.csv", activity)):
-        (args.out / name).write_text(header.format(seed=args.seed) + frame.to_csv(index=False), encoding="utf-8")
-    print(f"wrote {len(register)} OCGs and {len(activity)} activity records to {args.out}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

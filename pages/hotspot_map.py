@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
+from geo.ocg_schema import CRIMINALITY
 from geo.settings import get_settings
 from models.hotspots import BIN_LABELS
-from models.ocg import CRIMINALITY
 from ui import auth, cache, context, maps, panels
 
 settings = get_settings()

@@ -6,14 +6,14 @@ from __future__ import annotations
 import datetime as dt
 
 import altair as alt
-import pandas as pd
 import streamlit as st
 
 from geo import audit
-from geo._schemas import H3_COLUMNS
-from geo.ocg_store import store_ocg
-from models.ocg import DISRUPTION_LEVELS, STRANDS, by_district_and_criminality, check_activity, quarterly_return
-from ui import auth, cache, charts
+from geo.errors import RecordError
+from geo.ocg_schema import DISRUPTION_LEVELS, STRANDS
+from geo.ocg_store import record_disruption
+from models.ocg import by_district_and_criminality, quarterly_return
+from ui import auth, charts
 
 view = auth.visible_ocg("details")
 data = view.data
@@ -23,7 +23,7 @@ if view.notice:
     st.stop()
 if data is None:
     st.info("No organised crime group data is loaded. An administrator loads it on the Data page or with "
-            "`python -m geo.ocg_store REGISTER.csv ACTIVITY.csv`.")
+            "`python -m cli.ocg REGISTER.csv ACTIVITY.csv`.")
     st.stop()
 if data.synthetic:
     st.error("SYNTHETIC DEMONSTRATION DATA: not real intelligence. Made by a seeded generator "
@@ -60,17 +60,11 @@ with st.form("record_disruption", clear_on_submit=True):
     strand = c[3].selectbox("4P strand", STRANDS)
     lsoa = c[4].text_input("LSOA code", placeholder="E01011365")
     if st.form_submit_button("Record"):
-        entry = pd.DataFrame([{"ocg_id": ocg_id, "date": when.isoformat(), "longitude": "", "latitude": "",
-                               "lsoa_code": lsoa.strip().upper(), "activity_type": "disruption",
-                               "disruption_level": level, "strand": strand, "line": 1}])
-        good, rejects = check_activity(entry, set(data.register["ocg_id"]))
-        if len(rejects):
-            st.error(f"Not recorded: {rejects['reason'].iloc[0]}")
+        try:
+            record_disruption(data, ocg_id, when, level, strand, lsoa)
+        except RecordError as exc:
+            st.error(f"Not recorded: {exc.reason}")
         else:
-            good[list(H3_COLUMNS.values())] = 0
-            # a record of a synthetic group is synthetic; of a real group, real
-            good["synthetic"] = bool(data.register.loc[data.register["ocg_id"] == ocg_id, "synthetic"].all())
-            store_ocg(data.register, pd.concat([data.activity, good], ignore_index=True), data.source)
             audit.record("disruption_recorded", auth.current_user().username, f"disruption {ocg_id} {level} {strand}")
             st.session_state["ocg_recorded"] = f"Recorded a {level} {strand} disruption of {ocg_id}."
             st.rerun()

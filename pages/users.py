@@ -6,8 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import audit
-from geo.users import add_user, read_users, remove_user
-from models.access import ROLES
+from geo.access import ROLES, add_user, read_users, remove_user
 from ui import auth
 
 st.title("Users")

@@ -13,21 +13,19 @@ import dataclasses
 import streamlit as st
 
 from geo import audit, ocg_store
-from geo.errors import InputFileError
-from geo.ocg_store import OcgData
-from geo.settings import get_settings
-from geo.users import read_users
-from models.access import (
+from geo.access import (
     DEMO_USER,
-    SIGN_IN_FAILED,
     Throttle,
     User,
     authenticate,
-    ocg_allows,
-    ocg_level,
+    read_users,
     user_for_identity,
 )
+from geo.errors import InputFileError
+from geo.ocg_store import OcgData
+from geo.settings import get_settings
 from ui import cache
+from ui.roles import SIGN_IN_FAILED, ocg_allows, ocg_level
 
 
 @st.cache_resource
@@ -56,11 +54,11 @@ def setup_problem() -> str | None:
     except InputFileError as exc:
         return f"The users file cannot be read: {exc}."
     if not path.exists():
-        return (f"No users file at `{path}`. Add the first user with `python -m geo.users add NAME --role admin` "
+        return (f"No users file at `{path}`. Add the first user with `python -m cli.users add NAME --role admin` "
                 "(or point `PRECISION_USERS` at the users file), or start the public demo on purpose with "
                 "`PRECISION_MODE=demo`.")
     if not users:
-        return f"The users file `{path}` lists no user. Add one with `python -m geo.users add NAME --role admin`."
+        return f"The users file `{path}` lists no user. Add one with `python -m cli.users add NAME --role admin`."
     return None
 
 

@@ -11,8 +11,8 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from geo import audit
+from geo.access import add_user
 from geo.settings import override_settings
-from geo.users import add_user
 from tests.app.conftest import APP
 
 pytestmark = pytest.mark.app

@@ -160,7 +160,7 @@ def test_the_demo_banner_states_what_is_stored(store_copy: Path, tmp_path: Path)
 
 
 def test_ocg_data_is_not_auto_loaded_outside_demo_mode(store_copy: Path, tmp_path: Path):
-    from geo.users import add_user
+    from geo.access import add_user
 
     users = tmp_path / "users.json"
     add_user("silver1", "silver", "correct horse battery staple", path=users)

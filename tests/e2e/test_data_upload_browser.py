@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from geo import audit
+from geo.access import add_user
 from geo.settings import override_settings
 from geo.store import Store
-from geo.users import add_user
 from tests.conftest import SAMPLE_DIR
 from tests.e2e.conftest import ARTIFACTS, Session, serve_app
 

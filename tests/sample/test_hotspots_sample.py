@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from cli.backtest import run
 from geo import boundaries, hexes
 from geo.reference import read_harm_weights
 from geo.store import Store
-from models.backtest import run
 from models.evaluation import DEFAULT_METHOD, evaluate_methods
 from models.pipeline import HotspotParams, analyse_hotspots
 

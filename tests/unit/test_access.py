@@ -7,10 +7,19 @@ from pathlib import Path
 
 import pytest
 
+from cli.users import main
 from geo import audit
+from geo.access import (
+    Throttle,
+    User,
+    add_user,
+    authenticate,
+    hash_password,
+    read_users,
+    remove_user,
+)
 from geo.errors import InputFileError
-from geo.users import add_user, main, read_users, remove_user
-from models.access import DEMO_PAGES, ROLE_PAGES, Throttle, User, authenticate, hash_password, pages_for
+from ui.roles import DEMO_PAGES, ROLE_PAGES, pages_for
 
 
 def test_passwords_are_salted_and_checked():
@@ -96,7 +105,7 @@ def test_audit_log_appends_and_reads_newest_first(tmp_path: Path):
 
 
 def test_single_sign_on_users_map_by_email(tmp_path: Path):
-    from models.access import user_for_identity
+    from geo.access import user_for_identity
 
     path = tmp_path / "users.json"
     add_user("Ana.Smith@westyorks.example", "opcc", None, "Ana Smith", path=path)
@@ -112,7 +121,7 @@ def test_single_sign_on_users_map_by_email(tmp_path: Path):
 
 
 def test_ocg_levels_fail_closed():
-    from models.access import ocg_allows, ocg_level
+    from ui.roles import ocg_allows, ocg_level
 
     assert ocg_level("silver", demo=False) == "details"
     assert ocg_level("opcc", demo=False) == "counts"

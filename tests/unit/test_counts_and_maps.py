@@ -96,7 +96,7 @@ def test_legend_escapes_its_text():
 
 def test_ocg_overlay_colours_cells_by_the_most_active_criminality():
     from geo.hexes import latlng_to_cells
-    from models.ocg import CRIMINALITY
+    from geo.ocg_schema import CRIMINALITY
 
     cells = latlng_to_cells(np.array([53.80, 53.80, 53.80, 53.70]), np.array([-1.55, -1.55, -1.55, -1.80]), 9)
     activity = pd.DataFrame({"ocg_id": ["OCG-001", "OCG-002", "OCG-002", "OCG-001"], "h3_r9": cells})

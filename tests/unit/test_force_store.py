@@ -15,7 +15,8 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pytest
 
-from geo.ingest import ingest, main
+from cli.ingest import main
+from geo.ingest import ingest
 from geo.settings import REPO_DIR
 from geo.store import Store, force_slug
 from tests.conftest import HEADER, street_csv, street_row

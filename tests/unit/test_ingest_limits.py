@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from cli.ingest import main
 from geo import _streams
 from geo.errors import InputFileError
-from geo.ingest import ingest, main
+from geo.ingest import ingest
 from geo.police_uk import find_sources, upload_sources
 from geo.settings import override_settings
 from geo.store import Store

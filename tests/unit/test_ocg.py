@@ -8,9 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from cli.ocg import main
 from geo.errors import InputFileError
 from tests.conftest import without_marker
-from geo.ocg_store import DEMO_ACTIVITY, DEMO_REGISTER, load_ocg, main, validate_files
+from geo.ocg_store import DEMO_ACTIVITY, DEMO_REGISTER, load_ocg, validate_files
 from models.ocg import (
     by_district_and_criminality,
     counts_by_criminality,
@@ -178,3 +179,40 @@ def test_a_store_written_before_rows_were_labelled_counts_as_real(tmp_path: Path
     (folder / "meta.json").write_text(json.dumps({"synthetic": True, "source": "old"}))  # the old, assumed label
     data = load_ocg(tmp_path)
     assert not data.synthetic and not data.register["synthetic"].any()
+
+
+def test_activity_coordinates_are_checked_against_the_force_area_setting():
+    from geo.ocg_schema import ACTIVITY_COLUMNS, check_activity
+    from geo.settings import override_settings
+
+    frame = pd.DataFrame([["OCG-001", "2017-07-01", "-1.5", "53.8", "", "arrest", "", "pursue"]],
+                         columns=list(ACTIVITY_COLUMNS)).assign(line=2)
+    good, rejects = check_activity(frame, {"OCG-001"})
+    assert len(good) == 1 and rejects.empty
+    with override_settings(force_area_bounds=(-1.0, 53.0, 1.0, 54.0)):
+        good, rejects = check_activity(frame, {"OCG-001"})
+    assert good.empty and rejects["reason"].tolist() == ["longitude: in_range(-1.0, 1.0) (value -1.5)"]
+
+
+def test_a_disruption_is_checked_labelled_as_its_group_and_stored(tmp_path: Path):
+    from geo.errors import RecordError
+    from geo.ocg_store import OcgData, ensure_demo, record_disruption
+
+    data = ensure_demo(tmp_path)
+    before = {p.name: p.read_bytes() for p in (tmp_path / "ocg").iterdir()}
+    with pytest.raises(RecordError, match="lsoa_code"):
+        record_disruption(data, "OCG-001", dt.date(2017, 7, 1), "major", "pursue", "not a code", store_dir=tmp_path)
+    with pytest.raises(RecordError, match="unknown OCG"):
+        record_disruption(data, "OCG-999", dt.date(2017, 7, 1), "major", "pursue", "E01011365", store_dir=tmp_path)
+    assert {p.name: p.read_bytes() for p in (tmp_path / "ocg").iterdir()} == before
+    after = record_disruption(data, "OCG-001", dt.date(2017, 7, 1), "major", "pursue", " e01011365 ", store_dir=tmp_path)
+    stored = load_ocg(tmp_path)
+    assert len(stored.activity) == len(after.activity) == len(data.activity) + 1
+    new = stored.activity.iloc[-1]
+    assert (new["ocg_id"], new["date"], new["lsoa_code"], new["activity_type"], new["disruption_level"], new["strand"]) == (
+        "OCG-001", "2017-07-01", "E01011365", "disruption", "major", "pursue")
+    assert new["synthetic"] and new["h3_r9"] == 0 and stored.synthetic
+    # a record of a real group is real
+    mixed = OcgData(stored.register.assign(synthetic=stored.register["ocg_id"] != "OCG-002"), stored.activity, stored.source)
+    record_disruption(mixed, "OCG-002", "2017-07-02", "minor", "prevent", "E01011365", store_dir=tmp_path)
+    assert not load_ocg(tmp_path).activity.iloc[-1]["synthetic"]

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from cli.ingest import main
 from geo.errors import StoreError
-from geo.ingest import ingest, main
+from geo.ingest import ingest
 from geo.store import Store
 from tests.conftest import street_csv, street_row
 

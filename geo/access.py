@@ -1,17 +1,32 @@
-"""Who may see what: roles, the pages of each role, password checks and sign-in throttling.
+"""Who may sign in: the user record and roles, password checks, sign-in throttling and the
+users file.
 
-No Streamlit and no file access here: users come in as :class:`User` records (read by
-:mod:`geo.users`) and checks are pure functions, so tests can call them directly.
+The users file is JSON (default ``config/users.json``, git-ignored; ``PRECISION_USERS`` to
+move it), with salted bcrypt password hashes::
+
+    {"users": [{"username": "jsmith", "role": "silver", "display_name": "J Smith",
+                "password_hash": "$2b$12$..."}]}
+
+Checks are pure functions of :class:`User` records, so tests call them directly. What each
+role may open and see is :mod:`ui.roles`; the command line is :mod:`cli.users`
+(``python -m cli.users add|remove|list``). In secure mode, without a readable users file
+nobody gets in (``ui.auth.setup_problem``); the demo mode is turned on on purpose.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import bcrypt
+
+from geo.errors import InputFileError
+from geo.settings import get_settings
+from geo.store import atomic_write_bytes
 
 #: Roles and what they are for.
 ROLES: dict[str, str] = {
@@ -20,28 +35,6 @@ ROLES: dict[str, str] = {
     "opcc": "Police and Crime Commissioner's office: trends, accuracy and profiles; OCG counts only",
     "admin": "Administrators: data upload, user management and the audit log",
 }
-
-#: Pages each role may open (keys of app.PAGES).
-ROLE_PAGES: dict[str, frozenset[str]] = {
-    "silver": frozenset({"home", "map", "communities", "comms", "trends", "profile", "ocg", "accuracy"}),
-    "comms": frozenset({"home", "map", "communities", "comms"}),
-    "opcc": frozenset({"home", "trends", "profile", "accuracy"}),
-    "admin": frozenset({"home", "data", "users", "audit"}),
-}
-
-#: Pages of the demo mode (no sign-in): public crime data, and OCG data only where every
-#: row is synthetic.
-DEMO_PAGES: frozenset[str] = frozenset({"home", "map", "communities", "comms", "trends", "profile", "ocg", "accuracy"})
-
-#: How much organised crime group data a viewer may see, least first: nothing, counts of
-#: groups (by district and criminality), or details (groups, activity, disruptions).
-OCG_LEVELS: tuple[str, ...] = ("none", "counts", "details")
-
-#: The OCG level of each role; a role not listed sees none.
-ROLE_OCG_LEVEL: dict[str, str] = {"silver": "details", "opcc": "counts"}
-
-#: The message for every failed sign-in (it never says which part was wrong).
-SIGN_IN_FAILED = "Sign-in failed: check your user name and password."
 
 _DUMMY_HASH = bcrypt.hashpw(b"not a password", bcrypt.gensalt(rounds=12)).decode()
 
@@ -106,31 +99,6 @@ def user_for_identity(users: dict[str, User], email: str | None) -> User | None:
     return users.get(email.strip().lower())
 
 
-def ocg_level(role: str | None, demo: bool) -> str:
-    """The OCG level (:data:`OCG_LEVELS`) of a viewer.
-
-    The demo mode sees details, of synthetic data only: real rows are withheld where the
-    data is read (``ui.auth.visible_ocg``), whatever this returns. An unknown role sees none.
-    """
-    if demo:
-        return "details"
-    return ROLE_OCG_LEVEL.get(role or "", "none")
-
-
-def ocg_allows(level: str, needed: str) -> bool:
-    """Whether a viewer at ``level`` may see what needs ``needed`` (unknown levels: no)."""
-    if level not in OCG_LEVELS or needed not in OCG_LEVELS:
-        return False
-    return OCG_LEVELS.index(level) >= OCG_LEVELS.index(needed) and needed != "none"
-
-
-def pages_for(role: str | None, demo: bool = False) -> frozenset[str]:
-    """Pages a role may open (the demo pages in demo mode; none for an unknown role)."""
-    if demo:
-        return DEMO_PAGES
-    return ROLE_PAGES.get(role or "", frozenset())
-
-
 class Throttle:
     """Slows repeated failed sign-ins: after ``free`` failures for a name, each further
     attempt waits 2, 4, 8 … seconds (at most ``cap``), counted per user name, for the process.
@@ -164,3 +132,59 @@ class Throttle:
         if seconds:
             sleep(seconds)
         return seconds
+
+
+def read_users(path: Path | None = None) -> dict[str, User]:
+    """Return username -> User from the users file (empty when there is no file).
+
+    Raises
+    ------
+    InputFileError
+        The file is not valid JSON of the expected shape, or a role is unknown.
+    """
+    path = path or get_settings().users_file
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        records = data["users"]
+        users = [User(r["username"].strip().lower(), r["role"], r["password_hash"], r.get("display_name", "")) for r in records]
+    except (OSError, json.JSONDecodeError, KeyError, TypeError, AttributeError, ValueError) as exc:
+        raise InputFileError(path, f"is not a valid users file ({exc})") from exc
+    return {u.username: u for u in users}
+
+
+def write_users(users: dict[str, User], path: Path | None = None) -> None:
+    """Write the users file atomically."""
+    path = path or get_settings().users_file
+    records = [
+        {"username": u.username, "role": u.role, "display_name": u.display_name, "password_hash": u.password_hash}
+        for u in sorted(users.values(), key=lambda u: u.username)
+    ]
+    atomic_write_bytes(path, json.dumps({"users": records}, indent=1).encode("utf-8"))
+
+
+def add_user(username: str, role: str, password: str | None, display_name: str = "", path: Path | None = None) -> User:
+    """Add or replace a user (the password is hashed here).
+
+    A user with no password (``None``) is a single sign-on user: the user name is the
+    e-mail address the identity provider signs them in with.
+    """
+    name = username.strip().lower()
+    allowed = name.replace(".", "").replace("_", "").replace("-", "").replace("@", "").replace("+", "")
+    if not name or not allowed.isalnum() or (password is None) != ("@" in name):
+        raise ValueError("user names use letters, digits, '.', '_' and '-'; single sign-on users are e-mail addresses")
+    user = User(name, role, "" if password is None else hash_password(password), display_name.strip() or name)
+    users = read_users(path)
+    users[name] = user
+    write_users(users, path)
+    return user
+
+
+def remove_user(username: str, path: Path | None = None) -> bool:
+    """Remove a user; return whether there was one."""
+    users = read_users(path)
+    found = users.pop(username.strip().lower(), None) is not None
+    if found:
+        write_users(users, path)
+    return found

@@ -1,6 +1,6 @@
 """Backtest hotspot rankings: how much of a later period's crime the top cells catch.
 
-    python -m models.backtest --train 2016-07 [--train ...] --test 2017-07
+    python -m cli.backtest --train 2016-07 [--train ...] --test 2017-07
         [--store DIR | --data PATH...] [--resolution 9] [--seed N] [--json]
 
 Prints hit rate and PAI at 1, 2, 5 and 10 % of the five districts' cells for each method and
@@ -40,7 +40,7 @@ def format_table(result: Backtest) -> str:
 
 def run(argv: Sequence[str] | None = None) -> tuple[int, str]:
     """Parse arguments, run the backtest; return (exit code, text to print)."""
-    parser = argparse.ArgumentParser(prog="python -m models.backtest", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m cli.backtest", description=__doc__.split("\n\n")[0])
     parser.add_argument("--train", action="append", required=True, metavar="YYYY-MM")
     parser.add_argument("--test", action="append", required=True, metavar="YYYY-MM")
     source = parser.add_mutually_exclusive_group()

@@ -1,0 +1,15 @@
+"""Command-line tools: the only layer, with the app's pages, that reads arguments and prints.
+
+Each is run as a module from the repository root, with the settings of the environment
+(``PRECISION_STORE``, ``PRECISION_USERS`` and ``PRECISION_MODE``)::
+
+    python -m cli.ingest PATH... [--store DIR]                           incidents into the store
+    python -m cli.ocg REGISTER.csv ACTIVITY.csv [--synthetic] [--store DIR]   OCG files
+    python -m cli.users add|remove|list ...                              the users file
+    python -m cli.backtest --train YYYY-MM --test YYYY-MM ...            hotspot rankings
+    python -m cli.ocg_synthetic [--seed 2017] [--out data/ocg_demo]      the synthetic demo files
+
+They call :mod:`geo` and :mod:`models` and never :mod:`ui` or Streamlit; nothing imports
+them (``.importlinter``). ``ingest``, ``ocg``, ``users`` and ``backtest`` exit 2 with a
+message on stderr when their input cannot be used, 0 when done.
+"""

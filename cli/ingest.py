@@ -1,0 +1,44 @@
+"""Ingest data.police.uk street-level files into the store.
+
+Command line::
+
+    python -m cli.ingest PATH... [--store DIR]
+
+PATH may be a CSV, a folder of monthly folders, or a data.police.uk ``.zip``. The command
+prints a summary and exits 0; it exits 2 with one line naming the file and the problem when a
+file is not a street-level CSV at all, and then stores nothing from the run. The work is
+:func:`geo.ingest.ingest`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from geo.errors import PrecisionError
+from geo.ingest import ingest
+from geo.settings import get_settings
+from geo.store import Store
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code (0 done, 2 unusable input)."""
+    parser = argparse.ArgumentParser(prog="python -m cli.ingest", description=__doc__.split("\n\n")[0])
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="CSV file, monthly folder or .zip")
+    parser.add_argument("--store", type=Path, help="store folder (default: settings.store_dir)")
+    args = parser.parse_args(argv)
+    settings = get_settings()
+    store = Store(args.store or settings.store_dir)
+    try:
+        summary = ingest(args.paths, store, settings)
+    except PrecisionError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(summary.to_text())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

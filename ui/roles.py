@@ -1,0 +1,56 @@
+"""What each role may open and see: its pages, its level of organised crime group (OCG) data,
+and the one message for a failed sign-in.
+
+Pure values and functions (no Streamlit), so tests call them directly; ``app.py`` registers
+only :func:`pages_for`'s pages, and :func:`ui.auth.visible_ocg` is the one gate for OCG data.
+The roles themselves and the user record are :mod:`geo.access`.
+"""
+
+from __future__ import annotations
+
+#: Pages each role may open (keys of app.PAGES).
+ROLE_PAGES: dict[str, frozenset[str]] = {
+    "silver": frozenset({"home", "map", "communities", "comms", "trends", "profile", "ocg", "accuracy"}),
+    "comms": frozenset({"home", "map", "communities", "comms"}),
+    "opcc": frozenset({"home", "trends", "profile", "accuracy"}),
+    "admin": frozenset({"home", "data", "users", "audit"}),
+}
+
+#: Pages of the demo mode (no sign-in): public crime data, and OCG data only where every
+#: row is synthetic.
+DEMO_PAGES: frozenset[str] = frozenset({"home", "map", "communities", "comms", "trends", "profile", "ocg", "accuracy"})
+
+#: How much organised crime group data a viewer may see, least first: nothing, counts of
+#: groups (by district and criminality), or details (groups, activity, disruptions).
+OCG_LEVELS: tuple[str, ...] = ("none", "counts", "details")
+
+#: The OCG level of each role; a role not listed sees none.
+ROLE_OCG_LEVEL: dict[str, str] = {"silver": "details", "opcc": "counts"}
+
+#: The message for every failed sign-in (it never says which part was wrong).
+SIGN_IN_FAILED = "Sign-in failed: check your user name and password."
+
+
+def ocg_level(role: str | None, demo: bool) -> str:
+    """The OCG level (:data:`OCG_LEVELS`) of a viewer.
+
+    The demo mode sees details, of synthetic data only: real rows are withheld where the
+    data is read (``ui.auth.visible_ocg``), whatever this returns. An unknown role sees none.
+    """
+    if demo:
+        return "details"
+    return ROLE_OCG_LEVEL.get(role or "", "none")
+
+
+def ocg_allows(level: str, needed: str) -> bool:
+    """Whether a viewer at ``level`` may see what needs ``needed`` (unknown levels: no)."""
+    if level not in OCG_LEVELS or needed not in OCG_LEVELS:
+        return False
+    return OCG_LEVELS.index(level) >= OCG_LEVELS.index(needed) and needed != "none"
+
+
+def pages_for(role: str | None, demo: bool = False) -> frozenset[str]:
+    """Pages a role may open (the demo pages in demo mode; none for an unknown role)."""
+    if demo:
+        return DEMO_PAGES
+    return ROLE_PAGES.get(role or "", frozenset())
