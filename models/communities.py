@@ -1,9 +1,9 @@
 """Hotspot communities: significant hot cells grouped into named, ranked places.
 
 Hot cells are clustered with scikit-learn's DBSCAN on their centres in metres
-(EPSG:27700). The neighbourhood radius is 1.5 times the distance between neighbouring cell
-centres, so touching hot cells join and a gap of a whole cell does not. A group larger than
-``max_cells`` (a city centre can be one hot area of 18 km²) is split into parts of about
+(``settings.crs_projected``, EPSG:27700). The neighbourhood radius is 1.5 times the
+distance between neighbouring cell centres, so touching hot cells join and a gap of a whole
+cell does not. A group larger than ``max_cells`` (a city centre can be one hot area of 18 km²) is split into parts of about
 that size with k-means on the cell centres weighted by incidents, so that every community
 is a place a team can cover. Both steps run on sorted cells with fixed seeds, so the same
 inputs and parameters always give the same communities.
@@ -19,10 +19,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Transformer
 from sklearn.cluster import DBSCAN, KMeans
 
 from geo import hexes
+from geo.crs import lnglat_to_projected
 from geo._schemas import H3_COLUMNS
 
 
@@ -65,7 +65,7 @@ def cluster_cells(
 ) -> np.ndarray:
     """Return a community label per cell.
 
-    DBSCAN (min_samples 1) on EPSG:27700 centres joins cells closer than ``eps_rings``
+    DBSCAN (min_samples 1) on projected centres (metres, EPSG:27700) joins cells closer than ``eps_rings``
     neighbour distances; groups above ``max_cells`` are split by k-means weighted by
     ``weights``. Labels are numbered in the order of each community's smallest cell.
 
@@ -87,7 +87,7 @@ def cluster_cells(
     sorted_cells = cells[order]
     w = np.ones(len(cells)) if weights is None else np.asarray(weights, dtype=float)[order]
     lat, lng = hexes.cells_to_centroids(sorted_cells)
-    x, y = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True).transform(lng, lat)
+    x, y = lnglat_to_projected(lng, lat)
     xy = np.column_stack([x, y])
     eps = eps_rings * hexes.ring_distance_m(resolution)
     raw = DBSCAN(eps=eps, min_samples=1, algorithm="kd_tree").fit_predict(xy)
