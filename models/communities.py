@@ -13,17 +13,16 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 from sklearn.cluster import DBSCAN, KMeans
 
 from geo import hexes
-from geo.crs import lnglat_to_projected
 from geo._schemas import H3_COLUMNS
+from geo.crs import lnglat_to_projected
 
 
 @dataclasses.dataclass(frozen=True)
@@ -182,7 +181,7 @@ def community_table(
     cell_col = H3_COLUMNS[resolution]
     counts = incidents[cell_col].value_counts()
     per_cell = counts.reindex(hot_cells).fillna(0).to_numpy()
-    scale = hexes_area_km2(9) / hexes_area_km2(resolution)
+    scale = hexes.resolution_to_cell_area_km2(9) / hexes.resolution_to_cell_area_km2(resolution)
     max_cells = max(params.min_cells, int(round(params.max_cells * scale)))
     labels = cluster_cells(hot_cells, resolution, params.eps_rings, per_cell, max_cells, params.seed)
     grid_idx = grid.set_index("cell")
@@ -193,7 +192,7 @@ def community_table(
     inc_label = inc[cell_col].map(label_of)
     weights = inc["crime_type"].astype(str).map(harm_weights).fillna(1.0)
     inc_district = inc[cell_col].map(grid_idx["district"]).to_numpy()  # hot cells are grid cells
-    cell_area = hexes_area_km2(resolution)
+    cell_area = hexes.resolution_to_cell_area_km2(resolution)
 
     rows = []
     for label in np.unique(labels):
@@ -243,7 +242,7 @@ def community_table(
                 "district_harm": {str(k): float(v) for k, v in district_harm.sort_index().items()},
                 "by_type": {str(k): int(v) for k, v in by_type.items()},
                 "by_month": {str(k): int(v) for k, v in mine["month"].astype(str).value_counts().sort_index().items()},
-                "geometry": cells_to_outline(cells),
+                "geometry": hexes.cells_to_outline(cells),
             }
         )
     if not rows:
@@ -252,16 +251,3 @@ def community_table(
     table.insert(0, "rank", np.arange(1, len(table) + 1))
     table.insert(1, "community_id", [f"HC{r:02d}" for r in table["rank"]])
     return gpd.GeoDataFrame(table.reset_index(drop=True), geometry="geometry", crs="EPSG:4326")
-
-
-def cells_to_outline(cells: Sequence[int]) -> shapely.Geometry:
-    """Return the dissolved outline of cells (Polygon or MultiPolygon, EPSG:4326)."""
-    rings = hexes.cells_to_rings(np.asarray(cells, dtype=np.int64), decimals=7)
-    return shapely.union_all([shapely.Polygon(r) for r in rings])
-
-
-def hexes_area_km2(resolution: int) -> float:
-    """Average area of a cell at a resolution, in km²."""
-    import h3
-
-    return float(h3.average_hexagon_area(resolution, unit="km^2"))
