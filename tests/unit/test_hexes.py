@@ -10,6 +10,7 @@ import shapely
 from shapely.geometry import box
 
 from geo import crs, hexes
+from geo.settings import STORED_RESOLUTIONS
 
 
 def test_latlng_to_cells_matches_the_h3_documentation_example():
@@ -38,7 +39,7 @@ def test_missing_coordinates_give_no_cell_and_repeated_points_share_cells():
     assert cells.dtype == np.int64
 
 
-@pytest.mark.parametrize("res", [7, 8, 9, 10])
+@pytest.mark.parametrize("res", STORED_RESOLUTIONS)
 def test_each_resolution_is_the_cell_containing_the_point(res: int):
     rng = np.random.default_rng(0)
     lat = rng.uniform(53.5, 54.0, 300)

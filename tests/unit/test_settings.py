@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from geo import reference
+from geo._schemas import H3_COLUMNS, INCIDENT_COLUMNS
 from geo.errors import InputFileError
-from geo.settings import CRIME_TYPES, REPO_DIR, Settings, get_settings, override_settings
+from geo.settings import CRIME_TYPES, REPO_DIR, STORED_RESOLUTIONS, Settings, get_settings, override_settings
 
 
 def _data_files(s: Settings) -> list[Path]:
@@ -54,3 +55,12 @@ def test_reference_tables_are_read_from_the_settings_data_dir(tmp_path: Path):
         with pytest.raises(InputFileError, match="comms_themes.csv"):
             reference.read_themes()  # not in the new data folder: not read from the old one
     assert reference.read_harm_weights() != weights
+
+
+def test_the_stored_h3_columns_are_the_documented_ones():
+    # data/README.md documents h3_r7 ... h3_r10 to analysts: the one place they are typed out
+    assert STORED_RESOLUTIONS == (7, 8, 9, 10)
+    assert list(H3_COLUMNS.items()) == [(7, "h3_r7"), (8, "h3_r8"), (9, "h3_r9"), (10, "h3_r10")]
+    assert INCIDENT_COLUMNS[-len(H3_COLUMNS):] == list(H3_COLUMNS.values())
+    s = Settings()
+    assert set(s.h3_resolutions) <= set(STORED_RESOLUTIONS) and s.h3_default_resolution in s.h3_resolutions
