@@ -23,6 +23,7 @@ from sklearn.cluster import DBSCAN, KMeans
 from geo import hexes
 from geo._schemas import H3_COLUMNS
 from geo.crs import lnglat_to_projected
+from geo.settings import get_settings
 
 
 @dataclasses.dataclass(frozen=True)
@@ -172,7 +173,7 @@ def community_table(
         district), ``district_harm`` (district -> harm of the incidents in the community's
         cells of that district, placed by the grid's district of the cell; adds up to
         ``harm``), ``by_type`` (dict), ``by_month`` (dict), ``geometry`` (dissolved outline,
-        EPSG:4326).
+        in ``settings.crs_geographic``, EPSG:4326).
     """
     columns = ["rank", "community_id", "name", "districts", "n_cells", "area_km2", "incidents", "harm",
                "residents", "households", "top_crime_types", "streets", "lsoas", "msoas", "cells",
@@ -194,6 +195,7 @@ def community_table(
     inc_district = inc[cell_col].map(grid_idx["district"]).to_numpy()  # hot cells are grid cells
     cell_area = hexes.resolution_to_cell_area_km2(resolution)
 
+    crs = get_settings().crs_geographic  # the outlines are in the stored coordinates' CRS
     rows = []
     for label in np.unique(labels):
         cells = hot_cells[labels == label]
@@ -246,8 +248,8 @@ def community_table(
             }
         )
     if not rows:
-        return gpd.GeoDataFrame({c: [] for c in columns}, geometry=gpd.GeoSeries([], crs="EPSG:4326"))
+        return gpd.GeoDataFrame({c: [] for c in columns}, geometry=gpd.GeoSeries([], crs=crs))
     table = pd.DataFrame(rows).sort_values(["harm", "incidents", "n_cells"], ascending=False, kind="stable")
     table.insert(0, "rank", np.arange(1, len(table) + 1))
     table.insert(1, "community_id", [f"HC{r:02d}" for r in table["rank"]])
-    return gpd.GeoDataFrame(table.reset_index(drop=True), geometry="geometry", crs="EPSG:4326")
+    return gpd.GeoDataFrame(table.reset_index(drop=True), geometry="geometry", crs=crs)
