@@ -6,10 +6,10 @@ import resource
 import sys
 from pathlib import Path
 
-from geo.settings import REPO_DIR
+from geo.settings import get_settings
 from models.trends import shift_month
 
-SAMPLE_FILES = sorted((REPO_DIR / "data" / "police_uk").rglob("*-street.csv"))
+SAMPLE_FILES = sorted(f for root in get_settings().sample_paths for f in root.rglob("*-street.csv"))
 
 
 def quiet_streamlit() -> None:

@@ -1,4 +1,4 @@
-"""The whole hotspot pipeline over West Yorkshire at resolution 9, on the real sample.
+"""The whole hotspot pipeline over West Yorkshire at the default resolution (9), on the real sample.
 
     python -m bench.hotspots [--permutations 999]
 
@@ -42,18 +42,19 @@ def main(argv: list[str] | None = None) -> int:
 
     start = time.perf_counter()
     lsoas = boundaries.read_lsoas()
-    grid = hexes.lsoas_to_grid(lsoas, 9)
+    resolution = get_settings().h3_default_resolution
+    grid = hexes.lsoas_to_grid(lsoas, resolution)
     weights = hotspots.ring_weights(grid["cell"].to_numpy(), 1)
     setup_s = time.perf_counter() - start
 
-    params = HotspotParams(resolution=9, permutations=args.permutations)
+    params = HotspotParams(resolution=resolution, permutations=args.permutations)
     timings = []
     for _ in range(3):
         start = time.perf_counter()
         analysis = analyse_hotspots(incidents, grid, lsoas, read_harm_weights(), params, weights)
         timings.append(time.perf_counter() - start)
     r = analysis.result
-    print(f"incidents: {len(incidents):,} (2 months, five districts); grid: {len(grid):,} cells at resolution 9")
+    print(f"incidents: {len(incidents):,} (2 months, five districts); grid: {len(grid):,} cells at resolution {resolution}")
     print(f"numba compilation (once per process, in the background in the app): {compile_s:.1f} s")
     print(f"grid + ring weights (once per resolution, cached in the app): {setup_s:.2f} s")
     print(f"pipeline (bin, Gi* {args.permutations} permutations, FDR, communities, names): "

@@ -1,4 +1,4 @@
-"""Map building cost for all five districts at resolution 9 and every crime type.
+"""Map building cost for all five districts at the default resolution (9) and every crime type.
 
     python -m bench.map [--months N]
 
@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from bench._common import quiet_streamlit, replicate_sample
-from geo.settings import override_settings
+from geo.settings import get_settings, override_settings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,8 +30,6 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         if args.months <= 2:
-            from geo.settings import get_settings
-
             paths = list(get_settings().sample_paths)
         else:
             paths = [Path(tmp) / "in"]
@@ -46,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
             cache.incidents(token)  # data loading is not part of the map cost
             cache.district_outlines()
             loading.freeze_startup_objects()  # as app.py does after its first page
-            filters = Filters(resolution=9)
+            filters = Filters(resolution=get_settings().h3_default_resolution)
             timings = []
             for _ in range(2):
                 start = time.perf_counter()
@@ -55,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
                 size = maps.map_payload_bytes(fmap)
                 timings.append(time.perf_counter() - start)
             months = len(store.months())
-    print(f"data: {months} month(s); map of all five districts, every crime type, H3 resolution 9")
+    print(f"data: {months} month(s); map of all five districts, every crime type, H3 resolution {filters.resolution}")
     if args.months > 2:
         print("(replicated months repeat the sample's map points, so the hexagon count stays that of the sample)")
     print(f"hexagons drawn: {len(layer.features['features']):,}")

@@ -45,7 +45,7 @@ def read_lsoas(settings: Settings | None = None) -> gpd.GeoDataFrame:
         A file is missing, a column is missing, or a code repeats.
     """
     settings = settings or get_settings()
-    path = settings.lsoa_boundaries
+    path = settings.lsoa_boundaries_file
     try:
         gdf = gpd.read_file(path)
     except (DataSourceError, DataLayerError, OSError, ValueError) as exc:
@@ -69,7 +69,7 @@ def read_lsoas(settings: Settings | None = None) -> gpd.GeoDataFrame:
     gdf = gdf.set_crs(settings.crs_geographic, allow_override=True)
     gdf["geometry"] = shapely.make_valid(gdf.geometry.values)
 
-    pop_path = settings.lsoa_population
+    pop_path = settings.lsoa_population_file
     try:
         pop = pd.read_csv(pop_path, dtype={"LSOA11CD": "str"})
     except (OSError, pd.errors.ParserError) as exc:

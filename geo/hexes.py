@@ -1,4 +1,4 @@
-"""H3 indexing: points to cells, parents, the district cell grid, hexagon outlines.
+"""H3 indexing: points to cells, the district cell grid, hexagon outlines, cell sizes.
 
 Cells are handled as 64-bit integers (``int64``; every valid H3 index is below 2**63),
 with 0 meaning "no cell" (a row without coordinates). h3-py's traps are dealt with here
@@ -16,6 +16,7 @@ import h3
 from h3.api.basic_int import latlng_to_cell as _latlng_to_cell
 import numpy as np
 import pandas as pd
+import shapely
 
 #: The "no cell" marker stored for incidents without coordinates.
 NO_CELL = 0
@@ -243,3 +244,39 @@ def cells_to_neighbours(cells: np.ndarray, k: int = 1) -> dict[int, list[int]]:
 def ring_distance_m(resolution: int) -> float:
     """Return the distance between the centres of neighbouring cells, in metres (average)."""
     return float(np.sqrt(3.0) * h3.average_hexagon_edge_length(resolution, unit="m"))
+
+
+def cells_to_outline(cells: Sequence[int], decimals: int = 7) -> shapely.Geometry:
+    """Return the dissolved outline of cells: the union of their hexagons.
+
+    Parameters
+    ----------
+    cells : sequence of int
+        int64 cells (any resolutions; usually one).
+    decimals : int
+        Decimals kept in the hexagons' vertices (7 ≈ 1 cm) before the union, so that shared
+        edges match exactly.
+
+    Returns
+    -------
+    shapely.Geometry
+        Polygon (cells in one piece) or MultiPolygon, in (lng, lat) degrees, EPSG:4326;
+        an empty GeometryCollection for no cells.
+    """
+    rings = cells_to_rings(np.asarray(cells, dtype=np.int64), decimals=decimals)
+    return shapely.union_all([shapely.Polygon(r) for r in rings])
+
+
+def resolution_to_cell_area_km2(resolution: int) -> float:
+    """Return the average area of a hexagon at an H3 resolution, in km².
+
+    H3's published average (``h3.average_hexagon_area``): 5.16 km² at resolution 7,
+    0.737 km² at 8, 0.105 km² at 9, 0.0150 km² at 10. A cell's own area differs from the
+    average by up to about a factor of two across the globe (less within one country).
+
+    Parameters
+    ----------
+    resolution : int
+        H3 resolution, 0 to 15.
+    """
+    return float(h3.average_hexagon_area(resolution, unit="km^2"))

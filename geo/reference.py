@@ -7,14 +7,19 @@ from pathlib import Path
 import pandas as pd
 
 from geo.errors import InputFileError
-from geo.settings import REPO_DIR, Settings, get_settings
-
-#: Harm weight per data.police.uk crime category (see ``data/README.md``).
-HARM_WEIGHTS_FILE = REPO_DIR / "data" / "harm_weights.csv"
+from geo.settings import Settings, get_settings
 
 
 def read_harm_weights(path: Path | None = None, settings: Settings | None = None) -> dict[str, float]:
     """Return crime type -> harm weight, checking every category has one positive weight.
+
+    Parameters
+    ----------
+    path : Path, optional
+        The CSV (``crime_type``, ``weight``); default ``settings.harm_weights_file``
+        (``data/harm_weights.csv``, see ``data/README.md``).
+    settings : Settings, optional
+        Default: :func:`geo.settings.get_settings`.
 
     Raises
     ------
@@ -22,7 +27,7 @@ def read_harm_weights(path: Path | None = None, settings: Settings | None = None
         The file is missing a category, has an unknown one, or a weight is not positive.
     """
     settings = settings or get_settings()
-    path = path or HARM_WEIGHTS_FILE
+    path = path or settings.harm_weights_file
     try:
         table = pd.read_csv(path, dtype={"crime_type": "str"})
     except (OSError, pd.errors.ParserError) as exc:
@@ -40,12 +45,16 @@ def read_harm_weights(path: Path | None = None, settings: Settings | None = None
     return out
 
 
-#: The comms team's theme table: crime type -> theme, audience, message.
-THEMES_FILE = REPO_DIR / "data" / "comms_themes.csv"
-
-
 def read_themes(path: Path | None = None, settings: Settings | None = None) -> pd.DataFrame:
     """Return the theme table (``crime_type``, ``theme``, ``audience``, ``message``).
+
+    Parameters
+    ----------
+    path : Path, optional
+        The comms team's CSV, one theme per crime type; default
+        ``settings.comms_themes_file`` (``data/comms_themes.csv``).
+    settings : Settings, optional
+        Default: :func:`geo.settings.get_settings`.
 
     Raises
     ------
@@ -53,7 +62,7 @@ def read_themes(path: Path | None = None, settings: Settings | None = None) -> p
         A column or a crime category is missing, or a category is unknown.
     """
     settings = settings or get_settings()
-    path = path or THEMES_FILE
+    path = path or settings.comms_themes_file
     try:
         table = pd.read_csv(path, dtype=str, keep_default_na=False)
     except (OSError, pd.errors.ParserError) as exc:

@@ -109,15 +109,12 @@ class Settings:
     Attributes
     ----------
     data_dir : Path
-        Folder of the bundled sample (``<repo>/data``).
+        Folder of the bundled data (``<repo>/data``): boundaries, census figures, reference
+        tables and the sample. Every data file's path is taken under it (see
+        :attr:`lsoa_boundaries_file`, :attr:`lsoa_population_file`,
+        :attr:`harm_weights_file`, :attr:`comms_themes_file`, :attr:`sample_paths`).
     store_dir : Path
         Folder of the incident store (Parquet files and ``manifest.json``), git-ignored.
-    lsoa_boundaries : Path
-        GeoJSON of the 1,388 West Yorkshire LSOAs (2011), EPSG:4326, with MSOA and district.
-    lsoa_population : Path
-        CSV of census 2011 usual residents, households and hectares per LSOA.
-    sample_paths : tuple of Path
-        What the app ingests on first start when the store is empty.
     crs_geographic : str
         CRS of all stored coordinates: ``"EPSG:4326"`` (WGS 84, degrees).
     crs_projected : str
@@ -191,9 +188,6 @@ class Settings:
 
     data_dir: Path = REPO_DIR / "data"
     store_dir: Path = REPO_DIR / "store"
-    lsoa_boundaries: Path = REPO_DIR / "data" / "boundaries" / "west_yorkshire_lsoa_2011_bsc.geojson"
-    lsoa_population: Path = REPO_DIR / "data" / "population" / "west_yorkshire_lsoa_census2011.csv"
-    sample_paths: tuple[Path, ...] = (REPO_DIR / "data" / "police_uk",)
     crs_geographic: str = "EPSG:4326"
     crs_projected: str = "EPSG:27700"
     h3_resolutions: tuple[int, ...] = STORED_RESOLUTIONS
@@ -223,6 +217,36 @@ class Settings:
     def demo(self) -> bool:
         """Whether the demo mode was turned on on purpose (``mode == "demo"``)."""
         return self.mode == "demo"
+
+    @property
+    def lsoa_boundaries_file(self) -> Path:
+        """GeoJSON of the 1,388 West Yorkshire LSOAs (2011), EPSG:4326, with MSOA and
+        district: ``data_dir / "boundaries" / "west_yorkshire_lsoa_2011_bsc.geojson"``."""
+        return self.data_dir / "boundaries" / "west_yorkshire_lsoa_2011_bsc.geojson"
+
+    @property
+    def lsoa_population_file(self) -> Path:
+        """CSV of census 2011 usual residents, households and hectares per LSOA:
+        ``data_dir / "population" / "west_yorkshire_lsoa_census2011.csv"``."""
+        return self.data_dir / "population" / "west_yorkshire_lsoa_census2011.csv"
+
+    @property
+    def harm_weights_file(self) -> Path:
+        """CSV of the harm weight of each crime type (``crime_type``, ``weight``; see
+        ``data/README.md``): ``data_dir / "harm_weights.csv"``."""
+        return self.data_dir / "harm_weights.csv"
+
+    @property
+    def comms_themes_file(self) -> Path:
+        """CSV of the comms team's theme per crime type (``crime_type``, ``theme``,
+        ``audience``, ``message``): ``data_dir / "comms_themes.csv"``."""
+        return self.data_dir / "comms_themes.csv"
+
+    @property
+    def sample_paths(self) -> tuple[Path, ...]:
+        """What the app ingests on first start when the store is empty: the bundled sample
+        of data.police.uk months, ``(data_dir / "police_uk",)``."""
+        return (self.data_dir / "police_uk",)
 
     @property
     def audit_file(self) -> Path:

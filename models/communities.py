@@ -1,9 +1,9 @@
 """Hotspot communities: significant hot cells grouped into named, ranked places.
 
 Hot cells are clustered with scikit-learn's DBSCAN on their centres in metres
-(EPSG:27700). The neighbourhood radius is 1.5 times the distance between neighbouring cell
-centres, so touching hot cells join and a gap of a whole cell does not. A group larger than
-``max_cells`` (a city centre can be one hot area of 18 km²) is split into parts of about
+(``settings.crs_projected``, EPSG:27700). The neighbourhood radius is 1.5 times the
+distance between neighbouring cell centres, so touching hot cells join and a gap of a whole
+cell does not. A group larger than ``max_cells`` (a city centre can be one hot area of 18 km²) is split into parts of about
 that size with k-means on the cell centres weighted by incidents, so that every community
 is a place a team can cover. Both steps run on sorted cells with fixed seeds, so the same
 inputs and parameters always give the same communities.
@@ -13,17 +13,17 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
-from pyproj import Transformer
 from sklearn.cluster import DBSCAN, KMeans
 
 from geo import hexes
 from geo._schemas import H3_COLUMNS
+from geo.crs import lnglat_to_projected
+from geo.settings import get_settings
 
 
 @dataclasses.dataclass(frozen=True)
@@ -65,7 +65,7 @@ def cluster_cells(
 ) -> np.ndarray:
     """Return a community label per cell.
 
-    DBSCAN (min_samples 1) on EPSG:27700 centres joins cells closer than ``eps_rings``
+    DBSCAN (min_samples 1) on projected centres (metres, EPSG:27700) joins cells closer than ``eps_rings``
     neighbour distances; groups above ``max_cells`` are split by k-means weighted by
     ``weights``. Labels are numbered in the order of each community's smallest cell.
 
@@ -87,7 +87,7 @@ def cluster_cells(
     sorted_cells = cells[order]
     w = np.ones(len(cells)) if weights is None else np.asarray(weights, dtype=float)[order]
     lat, lng = hexes.cells_to_centroids(sorted_cells)
-    x, y = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True).transform(lng, lat)
+    x, y = lnglat_to_projected(lng, lat)
     xy = np.column_stack([x, y])
     eps = eps_rings * hexes.ring_distance_m(resolution)
     raw = DBSCAN(eps=eps, min_samples=1, algorithm="kd_tree").fit_predict(xy)
@@ -173,7 +173,7 @@ def community_table(
         district), ``district_harm`` (district -> harm of the incidents in the community's
         cells of that district, placed by the grid's district of the cell; adds up to
         ``harm``), ``by_type`` (dict), ``by_month`` (dict), ``geometry`` (dissolved outline,
-        EPSG:4326).
+        in ``settings.crs_geographic``, EPSG:4326).
     """
     columns = ["rank", "community_id", "name", "districts", "n_cells", "area_km2", "incidents", "harm",
                "residents", "households", "top_crime_types", "streets", "lsoas", "msoas", "cells",
@@ -182,7 +182,7 @@ def community_table(
     cell_col = H3_COLUMNS[resolution]
     counts = incidents[cell_col].value_counts()
     per_cell = counts.reindex(hot_cells).fillna(0).to_numpy()
-    scale = hexes_area_km2(9) / hexes_area_km2(resolution)
+    scale = hexes.resolution_to_cell_area_km2(9) / hexes.resolution_to_cell_area_km2(resolution)
     max_cells = max(params.min_cells, int(round(params.max_cells * scale)))
     labels = cluster_cells(hot_cells, resolution, params.eps_rings, per_cell, max_cells, params.seed)
     grid_idx = grid.set_index("cell")
@@ -193,8 +193,9 @@ def community_table(
     inc_label = inc[cell_col].map(label_of)
     weights = inc["crime_type"].astype(str).map(harm_weights).fillna(1.0)
     inc_district = inc[cell_col].map(grid_idx["district"]).to_numpy()  # hot cells are grid cells
-    cell_area = hexes_area_km2(resolution)
+    cell_area = hexes.resolution_to_cell_area_km2(resolution)
 
+    crs = get_settings().crs_geographic  # the outlines are in the stored coordinates' CRS
     rows = []
     for label in np.unique(labels):
         cells = hot_cells[labels == label]
@@ -243,25 +244,12 @@ def community_table(
                 "district_harm": {str(k): float(v) for k, v in district_harm.sort_index().items()},
                 "by_type": {str(k): int(v) for k, v in by_type.items()},
                 "by_month": {str(k): int(v) for k, v in mine["month"].astype(str).value_counts().sort_index().items()},
-                "geometry": cells_to_outline(cells),
+                "geometry": hexes.cells_to_outline(cells),
             }
         )
     if not rows:
-        return gpd.GeoDataFrame({c: [] for c in columns}, geometry=gpd.GeoSeries([], crs="EPSG:4326"))
+        return gpd.GeoDataFrame({c: [] for c in columns}, geometry=gpd.GeoSeries([], crs=crs))
     table = pd.DataFrame(rows).sort_values(["harm", "incidents", "n_cells"], ascending=False, kind="stable")
     table.insert(0, "rank", np.arange(1, len(table) + 1))
     table.insert(1, "community_id", [f"HC{r:02d}" for r in table["rank"]])
-    return gpd.GeoDataFrame(table.reset_index(drop=True), geometry="geometry", crs="EPSG:4326")
-
-
-def cells_to_outline(cells: Sequence[int]) -> shapely.Geometry:
-    """Return the dissolved outline of cells (Polygon or MultiPolygon, EPSG:4326)."""
-    rings = hexes.cells_to_rings(np.asarray(cells, dtype=np.int64), decimals=7)
-    return shapely.union_all([shapely.Polygon(r) for r in rings])
-
-
-def hexes_area_km2(resolution: int) -> float:
-    """Average area of a cell at a resolution, in km²."""
-    import h3
-
-    return float(h3.average_hexagon_area(resolution, unit="km^2"))
+    return gpd.GeoDataFrame(table.reset_index(drop=True), geometry="geometry", crs=crs)

@@ -27,7 +27,7 @@ class Filters:
     crime_types : tuple of str
         Crime categories; empty means all.
     resolution : int
-        H3 resolution of the cells (7 to 10).
+        H3 resolution of the cells, one of :data:`geo.settings.STORED_RESOLUTIONS`.
     """
 
     districts: tuple[str, ...] = ()

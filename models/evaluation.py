@@ -167,10 +167,9 @@ def evaluate_methods(
     grid_cells : numpy.ndarray
         Sorted int64 cells of the grid (the area the shares are taken of).
     """
-    from pyproj import Transformer
-
     from geo import hexes
     from geo._schemas import H3_COLUMNS
+    from geo.crs import lnglat_to_projected
     from models.hotspots import gi_star, grid_values, local_sums, ring_weights
 
     col = H3_COLUMNS[resolution]
@@ -180,8 +179,8 @@ def evaluate_methods(
     weights = ring_weights(grid_cells, k)
     smoothed = local_sums(train, weights)
     lat, lng = hexes.cells_to_centroids(grid_cells)
-    x, y = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True).transform(lng, lat)
-    density = kernel_density(train, np.asarray(x), np.asarray(y), 0.5 * hexes.ring_distance_m(resolution))
+    x, y = lnglat_to_projected(lng, lat)
+    density = kernel_density(train, x, y, 0.5 * hexes.ring_distance_m(resolution))
     gi = gi_star(train, grid_cells, k=k, permutations=permutations, seed=seed, weights=weights)
     methods = {
         "prior counts": train,

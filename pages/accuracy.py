@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from geo.settings import get_settings
 from ui import cache, charts
 
+settings = get_settings()
 token = st.session_state["store_token"]
 months = cache.store().months()
 
@@ -23,7 +25,8 @@ if len(months) < 2:
 c = st.columns(3)
 train = c[0].multiselect("Training months", months, default=months[:1])
 test = c[1].multiselect("Test months", months, default=months[-1:])
-resolution = c[2].select_slider("H3 resolution", options=[7, 8, 9, 10], value=9)
+resolution = c[2].select_slider("H3 resolution", options=list(settings.h3_resolutions),
+                                value=settings.h3_default_resolution)
 if not train or not test:
     st.warning("Choose at least one training month and one test month.")
     st.stop()

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from geo.settings import POLICE_UK_COLUMNS, REPO_DIR, override_settings
+from geo.settings import POLICE_UK_COLUMNS, Settings, override_settings
 
-SAMPLE_DIR = REPO_DIR / "data" / "police_uk"
+(SAMPLE_DIR,) = Settings().sample_paths  # the bundled data.police.uk months
 HEADER = ",".join(POLICE_UK_COLUMNS)
 
 

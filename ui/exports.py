@@ -27,6 +27,7 @@ import shapely
 from fpdf import FPDF
 from PIL import Image, ImageDraw
 
+from geo.settings import get_settings
 from models.profile import DistrictProfile
 from models.disclosure import check_public_fields, check_public_text, public_count
 from models.targeting import CRIMESTOPPERS, CRIMESTOPPERS_PROMISE, Plan
@@ -80,8 +81,9 @@ def drop_zones(plan: Plan, communities: gpd.GeoDataFrame, lsoas: gpd.GeoDataFram
             "lsoa_code": d.lsoa_code, "households": int(d.households), "flyers": int(d.flyers),
             "streets": d.streets, "geometry": shape,
         })
-    return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326") if rows else gpd.GeoDataFrame(
-        {"community_id": []}, geometry=gpd.GeoSeries([], crs="EPSG:4326"))
+    crs = get_settings().crs_geographic  # the communities' and LSOAs' CRS
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs=crs) if rows else gpd.GeoDataFrame(
+        {"community_id": []}, geometry=gpd.GeoSeries([], crs=crs))
 
 
 def drop_zones_geojson(plan: Plan, communities: gpd.GeoDataFrame, lsoas: gpd.GeoDataFrame) -> bytes:

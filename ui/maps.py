@@ -25,6 +25,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from geo import hexes
+from geo._schemas import H3_COLUMNS
 
 #: URLs of the locally served Leaflet (Streamlit static serving, ``static/leaflet``).
 LEAFLET_JS = [("leaflet", "/app/static/leaflet/leaflet.js")]
@@ -300,7 +301,7 @@ CRIMINALITY_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#
 def ocg_hex_layer(activity: pd.DataFrame, register: pd.DataFrame, resolution: int, criminality: Sequence[str],
                   decimals: int = 5, synthetic: bool = False) -> HexLayer:
     """Hexagons with OCG activity, coloured by the principal criminality most active in each."""
-    column = f"h3_r{resolution}"
+    column = H3_COLUMNS[resolution]
     joined = activity[activity[column] != 0].merge(register[["ocg_id", "principal_criminality"]], on="ocg_id")
     if joined.empty:
         return HexLayer({"type": "FeatureCollection", "features": []}, [], [], "", "")

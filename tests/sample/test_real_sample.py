@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from geo import boundaries, hexes
-from geo._schemas import INCIDENT_CHECK
+from geo._schemas import H3_COLUMNS, INCIDENT_CHECK
 from geo.ingest import ingest
 from geo.settings import get_settings
 from geo.store import Store
@@ -32,8 +32,8 @@ def test_every_mapped_incident_in_a_district_has_cells(sample_store_dir: Path):
     INCIDENT_CHECK.validate(df)  # the stored-incident contract (pandera)
     in_wy = df[df["district"].astype(str) != ""]
     mapped = in_wy[in_wy["longitude"].notna()]
-    assert (mapped["h3_r9"] != 0).all()
-    assert (df.loc[df["longitude"].isna(), "h3_r9"] == 0).all()
+    assert (mapped[H3_COLUMNS[9]] != 0).all()
+    assert (df.loc[df["longitude"].isna(), H3_COLUMNS[9]] == 0).all()
     # outside rows carry LSOA names of neighbouring areas
     outside = df[df["outside"]]
     assert len(outside) > 0

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import box
 
+from geo._schemas import H3_COLUMNS
 from models.counts import Filters, cell_counts, cell_profile, district_counts, filter_incidents
 from ui import maps
 
@@ -21,7 +22,7 @@ INC = pd.DataFrame(
         "lsoa_code": ["E1", "E1", "E1", "E2", ""],
         "lsoa_name": ["Leeds 1", "Leeds 1", "Leeds 1", "Bradford 1", ""],
         "longitude": [-1.5, -1.5, -1.5, -1.7, np.nan],
-        "h3_r9": [11, 11, 11, 22, 0],
+        H3_COLUMNS[9]: [11, 11, 11, 22, 0],
     }
 )
 
@@ -99,7 +100,7 @@ def test_ocg_overlay_colours_cells_by_the_most_active_criminality():
     from geo.ocg_schema import CRIMINALITY
 
     cells = latlng_to_cells(np.array([53.80, 53.80, 53.80, 53.70]), np.array([-1.55, -1.55, -1.55, -1.80]), 9)
-    activity = pd.DataFrame({"ocg_id": ["OCG-001", "OCG-002", "OCG-002", "OCG-001"], "h3_r9": cells})
+    activity = pd.DataFrame({"ocg_id": ["OCG-001", "OCG-002", "OCG-002", "OCG-001"], H3_COLUMNS[9]: cells})
     register = pd.DataFrame({"ocg_id": ["OCG-001", "OCG-002"], "principal_criminality": ["firearms", "drugs supply"]})
     layer = maps.ocg_hex_layer(activity, register, 9, CRIMINALITY, synthetic=True)
     by_cell = {f["id"]: (f["properties"]["n"], f["properties"]["k"]) for f in layer.features["features"]}

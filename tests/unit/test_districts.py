@@ -7,6 +7,7 @@ import numpy as np
 import pyarrow as pa
 from shapely.geometry import box
 
+from geo._schemas import H3_COLUMNS
 from geo.ingest import DistrictLookup, assign_districts, enrich
 from geo.store import incidents_to_frame
 
@@ -59,6 +60,6 @@ def test_enrich_adds_district_and_cells_at_every_stored_resolution():
     out = incidents_to_frame(enrich(table, "f.csv", DistrictLookup(LSOAS)))
     assert out["district"].astype(str).tolist() == ["Leeds", ""]
     assert out["source_file"].astype(str).tolist() == ["f.csv", "f.csv"]
-    for col in ("h3_r7", "h3_r8", "h3_r9", "h3_r10"):
+    for col in H3_COLUMNS.values():
         assert out[col].dtype == np.int64
         assert out[col].iloc[0] != 0 and out[col].iloc[1] == 0

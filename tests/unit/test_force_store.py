@@ -17,11 +17,11 @@ import pytest
 
 from cli.ingest import main
 from geo.ingest import ingest
-from geo.settings import REPO_DIR
+from geo.settings import REPO_DIR, Settings
 from geo.store import Store, force_slug
 from tests.conftest import HEADER, street_csv, street_row
 
-CITY = REPO_DIR / "data" / "police_uk_other_forces" / "2017-07" / "2017-07-city-of-london-street.csv"
+CITY = Settings().data_dir / "police_uk_other_forces" / "2017-07" / "2017-07-city-of-london-street.csv"
 HOME = "West Yorkshire Police"
 OTHER = "City of London Police"
 

@@ -6,9 +6,11 @@ import geopandas as gpd
 import h3
 import numpy as np
 import pytest
+import shapely
 from shapely.geometry import box
 
-from geo import hexes
+from geo import crs, hexes
+from geo.settings import STORED_RESOLUTIONS
 
 
 def test_latlng_to_cells_matches_the_h3_documentation_example():
@@ -40,7 +42,7 @@ def test_missing_coordinates_give_no_cell_and_repeated_points_share_cells():
     assert cells.dtype == np.int64
 
 
-@pytest.mark.parametrize("res", [7, 8, 9, 10])
+@pytest.mark.parametrize("res", STORED_RESOLUTIONS)
 def test_each_resolution_is_the_cell_containing_the_point(res: int):
     rng = np.random.default_rng(0)
     lat = rng.uniform(53.5, 54.0, 300)
@@ -107,3 +109,41 @@ def test_points_finer_than_a_microdegree_and_missing_ones_are_binned_alike():
     expected = h3.str_to_int(h3.latlng_to_cell(53.8000001234, -1.55, 10))
     assert cells.tolist() == [expected, hexes.NO_CELL, expected, hexes.NO_CELL]
     assert len(hexes.latlng_to_cells(np.array([]), np.array([]), 9)) == 0
+
+
+def test_outline_of_touching_cells_is_one_polygon_of_their_area():
+    centre = h3.latlng_to_cell(53.8, -1.55, 9)
+    pair = [h3.str_to_int(centre), h3.str_to_int(sorted(h3.grid_ring(centre, 1))[0])]
+    outline = hexes.cells_to_outline(pair)
+    assert outline.geom_type == "Polygon" and outline.is_valid
+    # 2 hexagons of 6 vertices sharing one edge: 10 vertices, closed
+    assert len(outline.exterior.coords) == 11
+    # (lng, lat) order: the cells' centres lie inside
+    for cell in pair:
+        lat, lng = h3.cell_to_latlng(h3.int_to_str(cell))
+        assert outline.contains(shapely.Point(lng, lat))
+    # its area in metres (British National Grid, on the ellipsoid) is the two cells' areas
+    # (h3, on a sphere) within 0.5 % (0.35 % here)
+    x, y = crs.lnglat_to_projected(*np.array(outline.exterior.coords).T)
+    area_m2 = shapely.Polygon(np.column_stack([x, y])).area
+    expected = sum(h3.cell_area(h3.int_to_str(c), unit="m^2") for c in pair)
+    np.testing.assert_allclose(area_m2, expected, rtol=0.005)
+
+
+def test_outline_of_cells_apart_has_a_part_each_and_of_none_is_empty():
+    a = h3.latlng_to_cell(53.8, -1.55, 9)
+    b = h3.latlng_to_cell(53.7, -1.75, 9)
+    outline = hexes.cells_to_outline([h3.str_to_int(a), h3.str_to_int(b)])
+    assert outline.geom_type == "MultiPolygon" and len(outline.geoms) == 2
+    assert hexes.cells_to_outline([]).is_empty
+    # vertices are rounded to the decimals asked for
+    coarse = hexes.cells_to_outline([h3.str_to_int(a)], decimals=3)
+    assert all(round(v, 3) == v for pt in coarse.exterior.coords for v in pt)
+
+
+def test_average_cell_areas_are_h3s_published_ones():
+    # h3geo.org, "Tables of cell statistics across resolutions": average hexagon area, km²
+    published = {7: 5.161293360, 8: 0.737327598, 9: 0.105332513, 10: 0.015047502}
+    for res, km2 in published.items():
+        np.testing.assert_allclose(hexes.resolution_to_cell_area_km2(res), km2, rtol=1e-8)
+    assert isinstance(hexes.resolution_to_cell_area_km2(9), float)

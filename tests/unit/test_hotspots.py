@@ -11,6 +11,7 @@ from libpysal.weights import W, lat2W
 from numpy.testing import assert_allclose
 from shapely.geometry import box
 
+from geo._schemas import H3_COLUMNS
 from models.communities import CommunityParams, cluster_cells, community_table, is_street
 from models.emerging import classify_series, enough_months, mann_kendall
 from models.evaluation import default_scores, hit_rates
@@ -143,7 +144,7 @@ def test_community_table_names_ranks_and_shares_census():
     lsoas = gpd.GeoDataFrame({"lsoa_code": ["E1"], "persons": [1000], "households": [400]},
                              geometry=[box(-1.6, 53.7, -1.5, 53.9)], crs="EPSG:4326")
     incidents = pd.DataFrame({
-        "h3_r9": [cells[0]] * 3 + [cells[1]] * 2,
+        H3_COLUMNS[9]: [cells[0]] * 3 + [cells[1]] * 2,
         "crime_type": ["Robbery", "Robbery", "Drugs", "Shoplifting", "Shoplifting"],
         "location": ["On or near Supermarket", "On or near Briggate", "On or near Briggate",
                      "On or near Supermarket", "On or near Supermarket"],
@@ -175,7 +176,7 @@ def test_community_table_gives_harm_by_district_and_each_lsoas_district():
     lsoas = gpd.GeoDataFrame({"lsoa_code": ["E1", "E2"], "persons": [1000, 600], "households": [400, 300]},
                              geometry=[box(-1.6, 53.7, -1.5, 53.9), box(-1.7, 53.7, -1.6, 53.9)], crs="EPSG:4326")
     incidents = pd.DataFrame({
-        "h3_r9": [cells[0], cells[4], cells[5], cells[6]],
+        H3_COLUMNS[9]: [cells[0], cells[4], cells[5], cells[6]],
         "crime_type": ["Shoplifting", "Robbery", "Robbery", "Drugs"],
         "location": ["On or near Briggate"] * 4,
         "month": ["2017-07"] * 4,
