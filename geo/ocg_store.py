@@ -38,7 +38,7 @@ from geo.ocg_schema import (
     check_activity,
     check_register,
 )
-from geo.settings import REPO_DIR, get_settings
+from geo.settings import get_settings
 from geo.store import atomic_write_bytes
 
 #: First line of a synthetic demonstration file (what :mod:`cli.ocg_synthetic` writes).
@@ -51,8 +51,8 @@ REAL_DATA_IN_DEMO = (
 )
 
 #: The bundled synthetic demo files.
-DEMO_REGISTER = REPO_DIR / "data" / "ocg_demo" / "ocg_register.csv"
-DEMO_ACTIVITY = REPO_DIR / "data" / "ocg_demo" / "ocg_activity.csv"
+DEMO_REGISTER = get_settings().data_dir / "ocg_demo" / "ocg_register.csv"
+DEMO_ACTIVITY = get_settings().data_dir / "ocg_demo" / "ocg_activity.csv"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,8 +69,10 @@ class OcgData:
 
     @property
     def synthetic(self) -> bool:
-        """True only when every stored row, register and activity alike, is synthetic."""
-        return bool(self.register["synthetic"].all()) and bool(self.activity["synthetic"].all())
+        """True only when there are rows and every one, register and activity alike, is
+        synthetic (an empty table proves nothing)."""
+        return (len(self.register) > 0 and bool(self.register["synthetic"].all())
+                and bool(self.activity["synthetic"].all()))
 
 
 def is_marked_synthetic(content: bytes) -> bool:
@@ -117,10 +119,15 @@ def validate_files(register_bytes: bytes, register_label: str, activity_bytes: b
 
     Both tables get the files' ``synthetic`` label (see the module's notes).
 
+    A file marked synthetic must also look like the generator's output: every group's
+    alias is ``Synthetic group N`` (a real register pasted under a demo file's first line
+    is refused rather than shown as synthetic).
+
     Raises
     ------
     InputFileError
-        A file is unusable, or one file is marked synthetic and the other is not.
+        A file is unusable, one file is marked synthetic and the other is not, a marked
+        register names groups the generator never writes, or no register row is valid.
     """
     reg_raw = read_csv_with_lines(register_bytes, register_label, REGISTER_COLUMNS)
     act_raw = read_csv_with_lines(activity_bytes, activity_label, ACTIVITY_COLUMNS)
@@ -130,11 +137,21 @@ def validate_files(register_bytes: bytes, register_label: str, activity_bytes: b
         raise InputFileError(unmarked, f"has no '{SYNTHETIC_MARKER}' first line while the other file has one: "
                                        "a load is either all synthetic or all real")
     register, reg_rejects = check_register(reg_raw)
+    if register.empty:
+        raise InputFileError(register_label, f"has no valid row ({len(reg_rejects)} rejected): nothing is stored, and "
+                                             "what is stored now is kept")
+    if synthetic:
+        odd = reg_raw.loc[~reg_raw["alias"].str.fullmatch(r"Synthetic group \d+"), ["line", "alias"]]
+        if len(odd):
+            line, alias = odd.iloc[0]
+            raise InputFileError(register_label, f"is marked '{SYNTHETIC_MARKER}' but line {line} has alias {alias!r}, "
+                                                 "which the synthetic generator never writes: real groups under a demo "
+                                                 "file's first line? Refused")
     activity, act_rejects = check_activity(act_raw, set(register["ocg_id"]))
     rejects = pd.concat([reg_rejects.assign(file=register_label), act_rejects.assign(file=activity_label)],
                         ignore_index=True)[["file", "line", "reason"]]
-    for res in (7, 8, 9, 10):
-        activity[f"h3_r{res}"] = hexes.latlng_to_cells(activity["latitude"].to_numpy(float), activity["longitude"].to_numpy(float), res)
+    for res, column in H3_COLUMNS.items():
+        activity[column] = hexes.latlng_to_cells(activity["latitude"].to_numpy(float), activity["longitude"].to_numpy(float), res)
     register["synthetic"] = synthetic
     activity["synthetic"] = synthetic
     return register, activity, rejects
@@ -158,7 +175,7 @@ def load_files(register_bytes: bytes, register_label: str, activity_bytes: bytes
         demo mode. Nothing is written.
     """
     register, activity, rejects = validate_files(register_bytes, register_label, activity_bytes, activity_label)
-    if demo and not bool(register["synthetic"].all()):
+    if demo and not is_marked_synthetic(register_bytes):
         raise InputFileError(register_label, f"is real OCG data (no '{SYNTHETIC_MARKER}' first line): real data "
                                              "cannot be loaded while the app runs in demo mode (PRECISION_MODE=demo)")
     store_ocg(register, activity, f"{Path(register_label).name}, {Path(activity_label).name}", store_dir)

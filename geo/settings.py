@@ -149,7 +149,7 @@ class Settings:
     map_classes : int
         Number of colour classes in the map legend.
     users_file : Path
-        JSON file of users and password hashes (see :mod:`geo.users`).
+        JSON file of users and password hashes (see :mod:`geo.access`).
     auth_mode : str
         ``"password"`` or ``"oidc"`` (single sign-on; users listed by e-mail address).
     audit_path : Path or None

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from geo._schemas import H3_COLUMNS
+
 from geo.ocg_schema import CRIMINALITY, DISRUPTION_LEVELS, STRANDS
 
 
@@ -48,7 +50,7 @@ def quarterly_return(activity: pd.DataFrame) -> pd.DataFrame:
 def ocgs_in_cells(activity: pd.DataFrame, register: pd.DataFrame, cells: list[int], resolution: int) -> pd.DataFrame:
     """OCGs with activity inside some cells: ``ocg_id``, ``principal_criminality``,
     ``threat_tier``, ``records``, most records first."""
-    inside = activity[activity[f"h3_r{resolution}"].isin(cells)]
+    inside = activity[activity[H3_COLUMNS[resolution]].isin(cells)]
     counts = inside.groupby("ocg_id").size().rename("records").reset_index()
     out = counts.merge(register[["ocg_id", "principal_criminality", "threat_tier"]], on="ocg_id", how="left")
     return out.sort_values(["records", "ocg_id"], ascending=[False, True]).reset_index(drop=True)

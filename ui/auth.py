@@ -9,6 +9,7 @@ readable users file the app shows :func:`setup_problem`'s message and no data.
 from __future__ import annotations
 
 import dataclasses
+import logging
 
 import streamlit as st
 
@@ -27,6 +28,8 @@ from geo.settings import get_settings
 from ui import cache
 from ui.roles import SIGN_IN_FAILED, ocg_allows, ocg_level
 
+_log = logging.getLogger(__name__)
+
 
 @st.cache_resource
 def throttle() -> Throttle:
@@ -44,6 +47,8 @@ def setup_problem() -> str | None:
 
     Secure mode needs a readable users file holding at least one user (single sign-on too:
     the file gives each address its role). A missing or unreadable file means no access.
+    The message names the file but not its folder, and not the parser's error (anyone can
+    see the set-up page); the full reason goes to the server's log.
     """
     settings = get_settings()
     if settings.demo:
@@ -52,13 +57,16 @@ def setup_problem() -> str | None:
     try:
         users = read_users(path)
     except InputFileError as exc:
-        return f"The users file cannot be read: {exc}."
+        _log.error("users file unusable: %s", exc)
+        return (f"The users file `{path.name}` cannot be read (the server log says why). Ask an administrator to "
+                "mend it or to add users again with `python -m cli.users add NAME --role admin`.")
     if not path.exists():
-        return (f"No users file at `{path}`. Add the first user with `python -m cli.users add NAME --role admin` "
-                "(or point `PRECISION_USERS` at the users file), or start the public demo on purpose with "
+        _log.error("no users file at %s", path)
+        return (f"No users file `{path.name}` where `PRECISION_USERS` points (or in `config/`). Add the first user "
+                "with `python -m cli.users add NAME --role admin`, or start the public demo on purpose with "
                 "`PRECISION_MODE=demo`.")
     if not users:
-        return f"The users file `{path}` lists no user. Add one with `python -m cli.users add NAME --role admin`."
+        return f"The users file `{path.name}` lists no user. Add one with `python -m cli.users add NAME --role admin`."
     return None
 
 
@@ -86,7 +94,16 @@ def current_user() -> User | None:
         if not _sso_signed_in():
             return None
         return user_for_identity(read_users(), st.user.get("email"))
-    return st.session_state.get("user")
+    signed_in: User | None = st.session_state.get("user")
+    if signed_in is None:
+        return None
+    # Checked against the users file on every run: a user removed, given another role or
+    # another password since signing in must sign in again.
+    now = read_users().get(signed_in.username)
+    if now is None or (now.role, now.password_hash) != (signed_in.role, signed_in.password_hash):
+        st.session_state.pop("user", None)
+        return None
+    return now
 
 
 def _sso_signed_in() -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import shutil
 from collections.abc import Iterator
@@ -69,6 +70,7 @@ def test_a_mistyped_users_path_shows_the_set_up_message_and_no_data(store_copy: 
         assert not at.exception
         assert [t.value for t in at.title] == ["Precision Hotspots: set-up needed"]
         assert "usres.json" in at.error[0].value and "PRECISION_MODE=demo" in at.error[0].value
+        assert str(tmp_path) not in at.error[0].value  # anyone sees this page: no server folders
         assert "pages" not in at.session_state and "store_token" not in at.session_state
         assert not at.metric and not at.dataframe and not at.text_input  # no data, not even a sign-in form
         for page in DEMO_PAGE_FILES[1:]:  # no data page is even registered
@@ -187,3 +189,25 @@ def test_new_ocg_data_replaces_what_is_on_screen(store_copy: Path, tmp_path: Pat
         assert ocg_store.token(store_copy) != token and Store(store_copy).token() == at.session_state["store_token"]
         at.run(timeout=300)
         assert at.dataframe[0].value.loc["Total", "Total"] == 100
+
+
+def test_a_session_follows_the_users_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from geo.access import add_user, read_users, remove_user, write_users
+    from ui import auth
+
+    users = tmp_path / "users.json"
+    signed_in = add_user("silver1", "silver", "correct horse battery staple", path=users)
+    add_user("admin1", "admin", "correct horse battery staple", path=users)
+    session: dict[str, object] = {"user": signed_in}  # what sign-in leaves in the session
+    monkeypatch.setattr(auth.st, "session_state", session)
+    with override_settings(users_file=users):
+        assert auth.current_user() == signed_in
+        # an administrator moves the account to comms: the next run knows it
+        records = read_users(users)
+        records["silver1"] = dataclasses.replace(records["silver1"], role="comms")
+        write_users(records, users)
+        assert auth.current_user() is None and "user" not in session  # to sign in again, as comms
+        session["user"] = read_users(users)["silver1"]
+        assert auth.current_user().role == "comms"
+        remove_user("silver1", path=users)  # removed: out at the next run
+        assert auth.current_user() is None and "user" not in session

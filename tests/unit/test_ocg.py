@@ -216,3 +216,27 @@ def test_a_disruption_is_checked_labelled_as_its_group_and_stored(tmp_path: Path
     mixed = OcgData(stored.register.assign(synthetic=stored.register["ocg_id"] != "OCG-002"), stored.activity, stored.source)
     record_disruption(mixed, "OCG-002", "2017-07-02", "minor", "prevent", "E01011365", store_dir=tmp_path)
     assert not load_ocg(tmp_path).activity.iloc[-1]["synthetic"]
+
+
+def test_a_real_register_under_the_demo_marker_is_refused(tmp_path: Path):
+    lines = DEMO_REGISTER.read_text().splitlines()
+    lines[2] = lines[2].replace("Synthetic group 1", "The Real Crew")  # an analyst used the demo file as a template
+    with pytest.raises(InputFileError, match="line 3 has alias 'The Real Crew'") as info:
+        validate_files("\n".join(lines).encode(), "template.csv", DEMO_ACTIVITY.read_bytes(), "a.csv")
+    assert info.value.path == "template.csv"
+
+
+def test_a_load_with_no_valid_register_row_stores_nothing_and_proves_nothing(tmp_path: Path):
+    from geo.ocg_store import OcgData, load_files
+    from geo.ocg_schema import ACTIVITY_COLUMNS, REGISTER_COLUMNS
+
+    store = tmp_path / "store"
+    load_files(DEMO_REGISTER.read_bytes(), "r.csv", DEMO_ACTIVITY.read_bytes(), "a.csv", demo=True, store_dir=store)
+    before = {p.name: p.read_bytes() for p in (store / "ocg").iterdir()}
+    bad_register = (",".join(REGISTER_COLUMNS) + "\nnot-an-id,,x,y,z,9,q\n").encode()  # unmarked, every row bad
+    with pytest.raises(InputFileError, match="no valid row"):
+        load_files(bad_register, "r.csv", (",".join(ACTIVITY_COLUMNS) + "\n").encode(), "a.csv", demo=True,
+                   store_dir=store)
+    assert {p.name: p.read_bytes() for p in (store / "ocg").iterdir()} == before and load_ocg(store).synthetic
+    empty = pd.DataFrame({"synthetic": pd.Series([], dtype=bool)})
+    assert not OcgData(empty, empty, "nothing").synthetic
