@@ -44,12 +44,11 @@ def _measure_read_csv(folder: str) -> dict[str, float]:
 
 
 def _measure_ingest(folder: str, store: str) -> dict[str, float]:
-    from geo.ingest import ingest
-    from geo.store import Store
-
     # Boundaries are read once per process (the app caches them, about 40 ms): time the
     # work that grows with the rows.
     from geo import boundaries
+    from geo.ingest import ingest
+    from geo.store import Store
     lsoas = boundaries.read_lsoas()
     start = time.perf_counter()
     summary = ingest([folder], Store(store), lsoas=lsoas)
@@ -88,7 +87,7 @@ def _all_forces_zip(path: Path, rows: int = 500_000) -> int:
 
     from bench._common import SAMPLE_FILES
 
-    lines = [p for p in SAMPLE_FILES if p.name.startswith("2017-07")][0].read_text(encoding="utf-8").splitlines()
+    lines = next(p for p in SAMPLE_FILES if p.name.startswith("2017-07")).read_text(encoding="utf-8").splitlines()
     header, body = lines[0], lines[1:]
     per_force = rows // len(FORCES) + 1
     written = 0

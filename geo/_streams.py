@@ -22,7 +22,7 @@ import zipfile
 import zlib
 from collections.abc import Sequence
 from pathlib import PurePosixPath
-from typing import BinaryIO
+from typing import IO
 
 from geo.errors import InputFileError
 
@@ -69,7 +69,7 @@ class LimitedReader(io.RawIOBase):
         The last byte passed on (``b""`` before any), to tell a file that ends in a line break.
     """
 
-    def __init__(self, inner: BinaryIO, label: str, max_bytes: int, max_line: int | None = None) -> None:
+    def __init__(self, inner: IO[bytes] | io.RawIOBase, label: str, max_bytes: int, max_line: int | None = None) -> None:
         super().__init__()
         self.inner = inner
         self.label = label

@@ -13,10 +13,10 @@ from collections.abc import Sequence
 
 import geopandas as gpd
 import h3
-from h3.api.basic_int import latlng_to_cell as _latlng_to_cell
 import numpy as np
 import pandas as pd
 import shapely
+from h3.api.basic_int import latlng_to_cell as _latlng_to_cell
 
 #: The "no cell" marker stored for incidents without coordinates.
 NO_CELL = 0
@@ -157,7 +157,7 @@ def _factorize_pairs(lat: np.ndarray, lng: np.ndarray) -> tuple[np.ndarray, np.n
 
 def cell_to_str(cell: int) -> str:
     """Return the usual hexadecimal form of an int cell (``'89195da49b7ffff'``)."""
-    return h3.int_to_str(int(cell))
+    return str(h3.int_to_str(int(cell)))
 
 
 def lsoas_to_grid(lsoas: gpd.GeoDataFrame, resolution: int) -> pd.DataFrame:

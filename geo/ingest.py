@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import geopandas as gpd
@@ -24,8 +25,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from geo import boundaries, hexes
-from geo._schemas import DICTIONARY_COLUMNS, H3_COLUMNS, INCIDENT_COLUMNS
 from geo._arrow import dictionary_parts
+from geo._schemas import DICTIONARY_COLUMNS, H3_COLUMNS, INCIDENT_COLUMNS
 from geo.police_uk import (
     REJECT_REASONS,
     ParsedFile,
@@ -397,7 +398,7 @@ def build_months(
         for r in mine:
             for reason, n in r.counts.items():
                 rejected[reason] = rejected.get(reason, 0) + n
-        stats = {
+        stats: dict[str, Any] = {
             "files": [r.label for r in mine],
             "rows_read": int(sum(r.rows_read for r in mine)),
             "stored": int(sum(p.rows for p in pieces)),

@@ -30,7 +30,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import BinaryIO, TypeVar
+from typing import IO, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -134,13 +134,13 @@ class Source:
         try:
             if self.member is None:
                 if self.content is not None:
-                    inner: BinaryIO = io.BytesIO(self.content)
+                    inner: IO[bytes] = io.BytesIO(self.content)
                 else:
                     size = self.path.stat().st_size
                     if size > settings.max_file_bytes:
                         raise InputFileError(self.label, f"is {mib(size)}, larger than {mib(settings.max_file_bytes)} "
                                                          "(the limit, settings.max_file_bytes): refused")
-                    inner = open(self.path, "rb")
+                    inner = open(self.path, "rb")  # noqa: SIM115 - the LimitedReader returned closes it
                 return LimitedReader(inner, self.label, settings.max_file_bytes, max_line=_MAX_LINE_BYTES)
             archive = zipfile.ZipFile(io.BytesIO(self.content) if self.content is not None else self.path)
             member = archive.open(self.member)
@@ -154,7 +154,7 @@ class Source:
 class _Closing(io.RawIOBase):
     """A zip member's stream that also closes its archive."""
 
-    def __init__(self, member: BinaryIO, archive: zipfile.ZipFile) -> None:
+    def __init__(self, member: IO[bytes], archive: zipfile.ZipFile) -> None:
         super().__init__()
         self.member = member
         self.archive = archive
@@ -197,7 +197,7 @@ class ParsedFile:
     @property
     def rows_read(self) -> int:
         """Records read (good and malformed; header and blank lines excluded)."""
-        return self.table.num_rows + len(self.rejects)
+        return int(self.table.num_rows) + len(self.rejects)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -617,9 +617,11 @@ def _empty(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
     """Return, per row of a (possibly dictionary-encoded) text column, whether it is ''
     (for a number column: whether it is missing)."""
     if not (pa.types.is_dictionary(column.type) or pa.types.is_string(column.type)):
-        return column.is_null().to_numpy(zero_copy_only=False)
+        missing: np.ndarray = column.is_null().to_numpy(zero_copy_only=False)
+        return missing
     values, idx = distinct_values(column)
-    return np.array([v == "" for v in values] + [False], dtype=bool)[idx]
+    empty: np.ndarray = np.array([v == "" for v in values] + [False], dtype=bool)[idx]
+    return empty
 
 
 def _check_header(header: Sequence[str], label: str) -> None:
@@ -644,13 +646,13 @@ def read_source(source: Source, settings: Settings | None = None) -> ParsedFile:
 
 
 # --------------------------------------------------------------------------- row rules
-def _canonical(values: list[str], idx: np.ndarray, valid: object) -> tuple[pa.DictionaryArray, np.ndarray]:
+def _canonical(values: list[str], idx: np.ndarray, valid: Callable[[str], object]) -> tuple[pa.DictionaryArray, np.ndarray]:
     """Trim distinct values, test them, and return (dictionary column, per-row validity)."""
     trimmed = [v.strip() for v in values]
     canon = sorted(set(trimmed))
     position = {v: i for i, v in enumerate(canon)}
     remap = np.array([position[v] for v in trimmed], dtype=np.int32)
-    ok = np.array([bool(valid(v)) for v in trimmed], dtype=bool)
+    ok = np.array([bool(valid(v)) for v in trimmed], dtype=np.bool_)
     column = pa.DictionaryArray.from_arrays(pa.array(remap[idx], type=pa.int32()), pa.array(canon, type=pa.string()))
     return column, ok[idx]
 

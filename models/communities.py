@@ -107,7 +107,7 @@ def cluster_cells(
     for label in raw:
         first_seen.setdefault(int(label), len(first_seen))
     labels = np.empty(len(cells), dtype=np.int64)
-    labels[order] = [first_seen[int(l)] for l in raw]
+    labels[order] = [first_seen[int(label)] for label in raw]
     return labels
 
 
@@ -226,9 +226,9 @@ def community_table(
             {
                 "name": f"{name_streets} ({top_msoa})" if top_msoa else name_streets,
                 "districts": ", ".join(sorted(on_grid["district"].astype(str).unique())),
-                "n_cells": int(len(cells)),
+                "n_cells": len(cells),
                 "area_km2": round(len(cells) * cell_area, 3),
-                "incidents": int(len(mine)),
+                "incidents": len(mine),
                 "harm": float(weights[in_label].sum()),
                 "residents": round(residents),
                 "households": round(households),

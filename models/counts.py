@@ -119,7 +119,7 @@ def cell_profile(incidents: pd.DataFrame, cell: int, resolution: int, top: int =
     inside = incidents.loc[incidents[H3_COLUMNS[resolution]].to_numpy() == int(cell)]
     return CellProfile(
         cell=int(cell),
-        total=int(len(inside)),
+        total=len(inside),
         by_type=_count_by(inside, ["crime_type"]),
         streets=_count_by(inside, ["location"], top),
         lsoas=_count_by(inside, ["lsoa_code", "lsoa_name"]),

@@ -79,7 +79,8 @@ def kernel_density(counts: np.ndarray, x: np.ndarray, y: np.ndarray, bandwidth_m
     xy = np.column_stack([x, y])
     kde = KernelDensity(bandwidth=bandwidth_m, kernel="gaussian", algorithm="kd_tree", rtol=1e-4)
     kde.fit(xy[have], sample_weight=c[have])
-    return np.exp(kde.score_samples(xy))
+    density: np.ndarray = np.exp(kde.score_samples(xy))
+    return density
 
 
 def default_scores(counts: np.ndarray, smoothed: np.ndarray) -> np.ndarray:
@@ -135,7 +136,7 @@ def backtest(
         frame.insert(0, "method", method)
         frames.append(frame)
     return Backtest(pd.concat(frames, ignore_index=True), tuple(train_months), tuple(test_months),
-                    int(len(test_counts)), float(np.sum(test_counts)))
+                    len(test_counts), float(np.sum(test_counts)))
 
 
 #: Names of the methods compared by :func:`evaluate_methods`, in display order.

@@ -288,4 +288,5 @@ def local_sums(values: np.ndarray, weights: W) -> np.ndarray:
     ``weights`` are :func:`ring_weights` (without the cell itself).
     """
     y = np.asarray(values, dtype=float)
-    return y + np.asarray(weights.sparse @ y).ravel()
+    sums: np.ndarray = y + np.asarray(weights.sparse @ y).ravel()
+    return sums

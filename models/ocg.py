@@ -10,7 +10,6 @@ from __future__ import annotations
 import pandas as pd
 
 from geo._schemas import H3_COLUMNS
-
 from geo.ocg_schema import CRIMINALITY, DISRUPTION_LEVELS, STRANDS
 
 

@@ -62,7 +62,8 @@ def incident_weights(incidents: pd.DataFrame, harm_weights: Mapping[str, float] 
     """Harm weight of each incident (None = count every incident as 1)."""
     if harm_weights is None:
         return None
-    return incidents["crime_type"].astype(str).map(harm_weights).fillna(1.0).to_numpy(dtype=float)
+    weights: np.ndarray = incidents["crime_type"].astype(str).map(harm_weights).fillna(1.0).to_numpy(dtype=float)
+    return weights
 
 
 def analyse_hotspots(

@@ -98,7 +98,7 @@ def district_profile(
     top_communities = touching[["community_id", "name", "incidents", "harm", "residents"]].head(top).reset_index(drop=True)
     per_month = len(mine) / max(len(months), 1)
     return DistrictProfile(
-        district, list(months), int(len(mine)), int(residents), int(households),
+        district, list(months), len(mine), int(residents), int(households),
         float(trends.rate_per_1000(per_month, residents)), change, change_text,
         mix.reset_index(drop=True), monthly, top_communities,
     )

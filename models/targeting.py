@@ -389,6 +389,11 @@ class Plan:
     households_covered: int
 
 
+def _lsoa_district(districts: object, lsoa: str, default: str) -> str:
+    """An LSOA's own district where the community table gives one, else ``default``."""
+    return str(districts.get(lsoa, default)) if isinstance(districts, Mapping) else default
+
+
 def make_plan(
     communities: pd.DataFrame,
     constraints: PlanConstraints,
@@ -454,8 +459,7 @@ def make_plan(
             drop_rows.append({
                 "community_id": row["community_id"],
                 "name": row["name"],
-                "district": (lsoa_districts[i] if isinstance(lsoa_districts[i], Mapping) else {}).get(
-                    lsoa, row["district"]),
+                "district": _lsoa_district(lsoa_districts[i], lsoa, row["district"]),
                 "lsoa_code": lsoa,
                 "households": households,
                 "flyers": lsoa_flyers,
@@ -524,7 +528,8 @@ def _schedule(chosen: pd.DataFrame, c: PlanConstraints, notes: list[str]) -> pd.
     if not dates:
         notes.append("No allowed weekday falls in the campaign window: no session planned.")
         return pd.DataFrame(columns=columns)
-    slots = np.linspace(0, len(dates) - 1, num=min(len(requests), len(dates))).round().astype(int) if requests else []
+    slots: list[int] = (np.linspace(0, len(dates) - 1, num=min(len(requests), len(dates))).round().astype(int).tolist()
+                        if requests else [])
     used_dates: set[dt.date] = set()
     last_in_community: dict[str, dt.date] = {}
     theme_turn: dict[str, int] = {}

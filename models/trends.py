@@ -48,7 +48,8 @@ def monthly_counts(incidents: pd.DataFrame, months: Sequence[str], by: Sequence[
 
 def rate_per_1000(count: float | np.ndarray, residents: float | np.ndarray) -> float | np.ndarray:
     """Incidents per 1,000 residents."""
-    return np.asarray(count, dtype=float) * 1000.0 / np.asarray(residents, dtype=float)
+    rate: np.ndarray = np.asarray(count, dtype=float) * 1000.0 / np.asarray(residents, dtype=float)
+    return rate
 
 
 @dataclasses.dataclass(frozen=True)

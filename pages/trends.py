@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from models.trends import comparable_periods, describe_change, compare_counts, movers
+from models.trends import comparable_periods, compare_counts, describe_change, movers
 from ui import cache, charts, context
 
 ctx = context.analysis_page("Trends")

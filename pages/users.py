@@ -42,9 +42,8 @@ st.subheader("Remove a user")
 others = [u for u in users if u != admin.username]
 if others:
     gone = st.selectbox("User", others)
-    if st.button("Remove"):
-        if remove_user(gone):
-            audit.record("user_removed", admin.username, gone)
-            st.success(f"Removed {gone}.")
+    if st.button("Remove") and remove_user(gone):
+        audit.record("user_removed", admin.username, gone)
+        st.success(f"Removed {gone}.")
 else:
     st.caption("No other user to remove (you cannot remove yourself).")

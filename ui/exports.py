@@ -28,8 +28,8 @@ from fpdf import FPDF
 from PIL import Image, ImageDraw
 
 from geo.settings import get_settings
-from models.profile import DistrictProfile
 from models.disclosure import check_public_fields, check_public_text, public_count
+from models.profile import DistrictProfile
 from models.targeting import CRIMESTOPPERS, CRIMESTOPPERS_PROMISE, Plan
 
 LONDON = ZoneInfo("Europe/London")
@@ -237,10 +237,10 @@ def plan_summary(plan: Plan) -> Mapping[str, object]:
     """Headline figures of a plan, for the page and the audit of exports (read from the plan)."""
     chosen = plan.communities[plan.communities["chosen"]]
     return {
-        "communities": int(len(chosen)),
+        "communities": len(chosen),
         "flyers": plan.flyers_used,
         "households": plan.households_covered,
-        "sessions": int(len(plan.sessions)),
+        "sessions": len(plan.sessions),
         "harm_covered": plan.harm_covered,
     }
 

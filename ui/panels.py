@@ -12,8 +12,8 @@ import streamlit as st
 from geo import hexes
 from geo.ocg_store import OcgData
 from models.counts import cell_profile
-from models.ocg import counts_by_criminality, ocgs_in_cells
 from models.hotspots import BIN_LABELS, HotspotResult
+from models.ocg import counts_by_criminality, ocgs_in_cells
 from models.pipeline import HotspotAnalysis
 from models.targeting import Plan
 from ui import auth

@@ -15,11 +15,11 @@ from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
 from geo import ocg_store
-from tests.conftest import without_marker
 from geo.ocg_store import DEMO_ACTIVITY, DEMO_REGISTER, load_ocg, store_ocg, validate_files
 from geo.settings import override_settings
 from geo.store import Store
 from tests.app.conftest import APP
+from tests.conftest import without_marker
 
 pytestmark = pytest.mark.app
 

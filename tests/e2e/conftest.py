@@ -159,7 +159,7 @@ def serve_app(store_dir: Path, log_dir: Path, **env: str) -> Iterator[str]:
     """Run `streamlit run app.py` on a free port over a store; yield its URL."""
     port = _free_port()
     environment = {**os.environ, "PRECISION_STORE": str(store_dir), "PRECISION_MAP_TILES": "none", **env}
-    log = open(log_dir / "streamlit.log", "w+")
+    log = open(log_dir / "streamlit.log", "w+")  # noqa: SIM115 - closed when the server stops
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(REPO_DIR / "app.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import without_marker
 from geo.ocg_store import DEMO_ACTIVITY, DEMO_REGISTER, store_ocg, validate_files
+from tests.conftest import without_marker
 from tests.e2e.conftest import ARTIFACTS, Session, serve_app
 
 pytestmark = pytest.mark.e2e

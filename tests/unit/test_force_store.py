@@ -182,7 +182,7 @@ def test_spellings_of_one_force_are_one_force(tmp_path: Path):
     ingest([_write(tmp_path / "a.csv", _home_rows(4))], store)
     odd = [r.replace("West Yorkshire Police,West Yorkshire Police", "WEST YORKSHIRE  police,West Yorkshire Police")
            for r in _home_rows(2, prefix="z")]
-    summary = ingest([_write(tmp_path / "b.csv", odd + [street_row(crime_id="bad", month="2017-07")[:-1]])], store)
+    summary = ingest([_write(tmp_path / "b.csv", [*odd, street_row(crime_id="bad", month="2017-07")[:-1]])], store)
     # the odd spelling is the home force: checked against its area, stored under its name,
     # replacing its month (not beside it in the same folder)
     assert summary.partitions == {(HOME, "2017-07"): 2}

@@ -70,7 +70,7 @@ def test_grid_covers_polygons_sorted_unique_and_owned_by_centre():
     )
     grid = hexes.lsoas_to_grid(lsoas, 9)
     assert grid["cell"].is_monotonic_increasing and grid["cell"].is_unique
-    lat, lng = hexes.cells_to_centroids(grid["cell"].to_numpy())
+    _lat, lng = hexes.cells_to_centroids(grid["cell"].to_numpy())
     assert ((lng < -1.55) == (grid["district"] == "West")).all()
     # about (0.05 x 0.04 degrees = 3.3 km x 4.4 km = 14.6 km²) / 0.105 km² per cell per box
     assert 230 < len(grid) < 330

@@ -6,8 +6,8 @@ from __future__ import annotations
 import io
 import os
 import struct
-from concurrent.futures import Future
 import zipfile
+from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,7 @@ from cli.ingest import main
 from geo import _streams
 from geo.errors import InputFileError
 from geo.ingest import ingest
-from geo.police_uk import find_sources, upload_sources
+from geo.police_uk import upload_sources
 from geo.settings import override_settings
 from geo.store import Store
 from tests.conftest import HEADER, street_csv, street_row, zip_bytes
@@ -108,15 +108,16 @@ def test_nested_archives_are_refused(tmp_path: Path, capsys):
 def test_archive_limits_are_checked_from_the_directory():
     content = zip_bytes({f"2018-{m:02d}/2018-{m:02d}-x-street.csv": street_csv([street_row(month=f"2018-{m:02d}")])
                     for m in range(1, 13)})
-    with override_settings(max_archive_members=10):
-        with pytest.raises(InputFileError, match="12 members, more than 10 .*settings.max_archive_members"):
-            upload_sources("year.zip", content)
-    with override_settings(max_archive_bytes=1000):
-        with pytest.raises(InputFileError, match="settings.max_archive_bytes"):
-            upload_sources("year.zip", content)
-    with override_settings(max_file_bytes=100):
-        with pytest.raises(InputFileError, match="2018-01-x-street.csv.*settings.max_file_bytes"):
-            upload_sources("year.zip", content)
+    with override_settings(max_archive_members=10), pytest.raises(
+        InputFileError, match="12 members, more than 10 .*settings.max_archive_members"
+    ):
+        upload_sources("year.zip", content)
+    with override_settings(max_archive_bytes=1000), pytest.raises(InputFileError, match="settings.max_archive_bytes"):
+        upload_sources("year.zip", content)
+    with override_settings(max_file_bytes=100), pytest.raises(
+        InputFileError, match="2018-01-x-street.csv.*settings.max_file_bytes"
+    ):
+        upload_sources("year.zip", content)
     assert len(upload_sources("year.zip", content)) == 12  # within the defaults
 
 

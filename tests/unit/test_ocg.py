@@ -10,7 +10,6 @@ import pytest
 
 from cli.ocg import main
 from geo.errors import InputFileError
-from tests.conftest import without_marker
 from geo.ocg_store import DEMO_ACTIVITY, DEMO_REGISTER, load_ocg, validate_files
 from models.ocg import (
     by_district_and_criminality,
@@ -19,6 +18,7 @@ from models.ocg import (
     quarterly_return,
 )
 from models.ocg_synthetic import CROSS_BORDER, SPLIT, make_activity, make_register
+from tests.conftest import without_marker
 
 REG_HEADER = "ocg_id,alias,principal_criminality,home_district,cross_border,threat_tier,status\n"
 ACT_HEADER = "ocg_id,date,longitude,latitude,lsoa_code,activity_type,disruption_level,strand\n"
@@ -227,8 +227,8 @@ def test_a_real_register_under_the_demo_marker_is_refused(tmp_path: Path):
 
 
 def test_a_load_with_no_valid_register_row_stores_nothing_and_proves_nothing(tmp_path: Path):
-    from geo.ocg_store import OcgData, load_files
     from geo.ocg_schema import ACTIVITY_COLUMNS, REGISTER_COLUMNS
+    from geo.ocg_store import OcgData, load_files
 
     store = tmp_path / "store"
     load_files(DEMO_REGISTER.read_bytes(), "r.csv", DEMO_ACTIVITY.read_bytes(), "a.csv", demo=True, store_dir=store)

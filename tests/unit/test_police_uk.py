@@ -179,7 +179,7 @@ def test_coordinates_read_as_numbers_or_as_text_give_the_same_answer(lon: str, l
 
 def test_a_file_is_read_from_disk_exactly_as_from_memory(tmp_path: Path):
     rows = [street_row(crime_id=f"id{i}", crime_type="Drugs") for i in range(300)]
-    raw = street_csv(rows + [street_row(month="2017-7"), street_row() + ",x", street_row(lon="abc")])
+    raw = street_csv([*rows, street_row(month="2017-7"), street_row() + ",x", street_row(lon="abc")])
     path = tmp_path / "f.csv"
     path.write_bytes(raw)
     on_disk, in_memory = validate([read_source(Source("f.csv", path))]), _validate(("f.csv", raw))
@@ -258,7 +258,7 @@ def test_a_file_read_in_several_blocks_gives_the_same_rows(monkeypatch: pytest.M
     from geo.settings import override_settings
 
     rows = [street_row(crime_id=f"c{i}", crime_type="Drugs", location=f"On or near Street {i % 37}") for i in range(400)]
-    raw = street_csv(rows + [street_row(month="2017-7"), street_row(crime_id="c3", crime_type="Drugs")])
+    raw = street_csv([*rows, street_row(month="2017-7"), street_row(crime_id="c3", crime_type="Drugs")])
     whole = _validate(("f.csv", raw))
     with override_settings(ingest_block_bytes=4096):  # each block gets its own dictionaries
         parsed = parse_street_csv(raw, "f.csv")

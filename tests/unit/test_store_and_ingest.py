@@ -152,9 +152,8 @@ def test_a_store_written_in_format_1_is_still_read_and_replaced(tmp_path: Path):
 
 def test_a_second_ingest_into_a_locked_store_is_refused(tmp_path: Path):
     store = Store(tmp_path / "store")
-    with store.begin():
-        with pytest.raises(StoreError, match="another ingest"):
-            ingest([_write(tmp_path / "a.csv", [street_row()])], store)
+    with store.begin(), pytest.raises(StoreError, match="another ingest"):
+        ingest([_write(tmp_path / "a.csv", [street_row()])], store)
 
 
 def test_months_built_are_invisible_until_the_transaction_finishes(tmp_path: Path):

@@ -9,9 +9,9 @@ from numpy.testing import assert_allclose
 from scipy import stats
 
 from models.trends import (
+    comparable_periods,
     compare_counts,
     compare_groups,
-    comparable_periods,
     describe_change,
     monthly_counts,
     movers,
