@@ -19,11 +19,19 @@ st.set_page_config(page_title="Precision Hotspots", page_icon=str(REPO_DIR / "st
 PAGES = {
     "home": st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
     "map": st.Page("pages/hotspot_map.py", title="Hotspot map", icon=":material/map:", url_path="hotspot-map"),
-    "communities": st.Page("pages/communities.py", title="Hotspot communities", icon=":material/groups:", url_path="hotspot-communities"),
-    "comms": st.Page("pages/comms_plan.py", title="Comms plan", icon=":material/campaign:", url_path="communications-plan"),
+    "communities": st.Page(
+        "pages/communities.py", title="Hotspot communities", icon=":material/groups:", url_path="hotspot-communities"
+    ),
+    "comms": st.Page(
+        "pages/comms_plan.py", title="Comms plan", icon=":material/campaign:", url_path="communications-plan"
+    ),
     "trends": st.Page("pages/trends.py", title="Trends", icon=":material/trending_up:", url_path="crime-trends"),
-    "profile": st.Page("pages/profile.py", title="District profile", icon=":material/location_city:", url_path="district-profile"),
-    "ocg": st.Page("pages/ocg.py", title="Organised crime groups", icon=":material/hub:", url_path="organised-crime-groups"),
+    "profile": st.Page(
+        "pages/profile.py", title="District profile", icon=":material/location_city:", url_path="district-profile"
+    ),
+    "ocg": st.Page(
+        "pages/ocg.py", title="Organised crime groups", icon=":material/hub:", url_path="organised-crime-groups"
+    ),
     "accuracy": st.Page("pages/accuracy.py", title="Accuracy", icon=":material/target:", url_path="backtest-accuracy"),
     "data": st.Page("pages/data.py", title="Data", icon=":material/upload:", url_path="data-upload"),
     "users": st.Page("pages/users.py", title="Users", icon=":material/manage_accounts:", url_path="user-management"),

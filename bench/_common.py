@@ -95,4 +95,3 @@ class RssSampler:
     def extra_mb(self) -> float:
         """Peak minus start, in MB."""
         return self.peak_mb - self.start_mb
-

@@ -54,13 +54,19 @@ def main(argv: list[str] | None = None) -> int:
         analysis = analyse_hotspots(incidents, grid, lsoas, read_harm_weights(), params, weights)
         timings.append(time.perf_counter() - start)
     r = analysis.result
-    print(f"incidents: {len(incidents):,} (2 months, five districts); grid: {len(grid):,} cells at resolution {resolution}")
+    print(
+        f"incidents: {len(incidents):,} (2 months, five districts); grid: {len(grid):,} cells at resolution {resolution}"
+    )
     print(f"numba compilation (once per process, in the background in the app): {compile_s:.1f} s")
     print(f"grid + ring weights (once per resolution, cached in the app): {setup_s:.2f} s")
-    print(f"pipeline (bin, Gi* {args.permutations} permutations, FDR, communities, names): "
-          f"best {min(timings):.2f} s, runs {', '.join(f'{t:.2f}' for t in timings)} (target < 5 s)")
-    print(f"hot cells: {int((r.bins > 0).sum()):,} (99 %: {int((r.bins == 3).sum()):,}); "
-          f"communities: {len(analysis.communities)}")
+    print(
+        f"pipeline (bin, Gi* {args.permutations} permutations, FDR, communities, names): "
+        f"best {min(timings):.2f} s, runs {', '.join(f'{t:.2f}' for t in timings)} (target < 5 s)"
+    )
+    print(
+        f"hot cells: {int((r.bins > 0).sum()):,} (99 %: {int((r.bins == 3).sum()):,}); "
+        f"communities: {len(analysis.communities)}"
+    )
     return 0
 
 

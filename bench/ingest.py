@@ -49,33 +49,73 @@ def _measure_ingest(folder: str, store: str) -> dict[str, float]:
     from geo import boundaries
     from geo.ingest import ingest
     from geo.store import Store
+
     lsoas = boundaries.read_lsoas()
     start = time.perf_counter()
     summary = ingest([folder], Store(store), lsoas=lsoas)
-    return {"seconds": time.perf_counter() - start, "rows": summary.rows_read, "peak_mb": peak_rss_mb(),
-            "stored": summary.stored, "rejected": sum(summary.rejected.values())}
+    return {
+        "seconds": time.perf_counter() - start,
+        "rows": summary.rows_read,
+        "peak_mb": peak_rss_mb(),
+        "stored": summary.stored,
+        "rejected": sum(summary.rejected.values()),
+    }
 
 
 def _child(kind: str, folder: str, store: str) -> dict[str, float]:
     out = subprocess.run(
         [sys.executable, "-m", "bench.ingest", "--child", kind, folder, store],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 #: The 43 territorial police forces of England and Wales, as data.police.uk names them.
 FORCES = (
-    "Avon and Somerset Constabulary", "Bedfordshire Police", "Cambridgeshire Constabulary", "Cheshire Constabulary",
-    "City of London Police", "Cleveland Police", "Cumbria Constabulary", "Derbyshire Constabulary",
-    "Devon & Cornwall Police", "Dorset Police", "Durham Constabulary", "Dyfed-Powys Police", "Essex Police",
-    "Gloucestershire Constabulary", "Greater Manchester Police", "Gwent Police", "Hampshire Constabulary",
-    "Hertfordshire Constabulary", "Humberside Police", "Kent Police", "Lancashire Constabulary",
-    "Leicestershire Police", "Lincolnshire Police", "Merseyside Police", "Metropolitan Police Service",
-    "Norfolk Constabulary", "North Wales Police", "North Yorkshire Police", "Northamptonshire Police",
-    "Northumbria Police", "Nottinghamshire Police", "South Wales Police", "South Yorkshire Police",
-    "Staffordshire Police", "Suffolk Constabulary", "Surrey Police", "Sussex Police", "Thames Valley Police",
-    "Warwickshire Police", "West Mercia Police", "West Midlands Police", "West Yorkshire Police",
+    "Avon and Somerset Constabulary",
+    "Bedfordshire Police",
+    "Cambridgeshire Constabulary",
+    "Cheshire Constabulary",
+    "City of London Police",
+    "Cleveland Police",
+    "Cumbria Constabulary",
+    "Derbyshire Constabulary",
+    "Devon & Cornwall Police",
+    "Dorset Police",
+    "Durham Constabulary",
+    "Dyfed-Powys Police",
+    "Essex Police",
+    "Gloucestershire Constabulary",
+    "Greater Manchester Police",
+    "Gwent Police",
+    "Hampshire Constabulary",
+    "Hertfordshire Constabulary",
+    "Humberside Police",
+    "Kent Police",
+    "Lancashire Constabulary",
+    "Leicestershire Police",
+    "Lincolnshire Police",
+    "Merseyside Police",
+    "Metropolitan Police Service",
+    "Norfolk Constabulary",
+    "North Wales Police",
+    "North Yorkshire Police",
+    "Northamptonshire Police",
+    "Northumbria Police",
+    "Nottinghamshire Police",
+    "South Wales Police",
+    "South Yorkshire Police",
+    "Staffordshire Police",
+    "Suffolk Constabulary",
+    "Surrey Police",
+    "Sussex Police",
+    "Thames Valley Police",
+    "Warwickshire Police",
+    "West Mercia Police",
+    "West Midlands Police",
+    "West Yorkshire Police",
     "Wiltshire Police",
 )
 
@@ -152,8 +192,13 @@ def huge(tmp: Path) -> None:
     cases: list[tuple[str, Path, str]] = []
     month = tmp / "all-forces-2017-07.zip"
     rows = _all_forces_zip(month)
-    cases.append((f"all-forces month ({len(FORCES)} files, {rows:,} rows, {month.stat().st_size / 2**20:.0f} MB zip)",
-                  month, "peak < 2048 MB"))
+    cases.append(
+        (
+            f"all-forces month ({len(FORCES)} files, {rows:,} rows, {month.stat().st_size / 2**20:.0f} MB zip)",
+            month,
+            "peak < 2048 MB",
+        )
+    )
     bomb = tmp / "bomb.zip"
     _bomb_zip(bomb, 3 << 30, understate=False)
     cases.append((f"3 GiB bomb ({bomb.stat().st_size / 2**20:.1f} MB zip)", bomb, "< 2 s, < 300 MB extra"))
@@ -179,12 +224,18 @@ def huge(tmp: Path) -> None:
             fh.write("".join(template.format(i) for i in range(start, min(n, start + 100_000))))
     cases.append((f"valid 1 GiB file ({n:,} rows)", valid, "< 1024 MB extra"))
     for title, target, goal in cases:
-        out = subprocess.run([sys.executable, "-m", "bench.ingest", "--child", "huge", str(target), str(tmp / "store")],
-                             check=True, capture_output=True, text=True)
+        out = subprocess.run(
+            [sys.executable, "-m", "bench.ingest", "--child", "huge", str(target), str(tmp / "store")],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         r = json.loads(out.stdout.strip().splitlines()[-1])
         outcome = str(r["outcome"])
-        print(f"{title}: {r['seconds']:.2f} s, peak {r['peak_mb']:.0f} MB, +{r['extra_mb']:.0f} MB over the "
-              f"process at the start (target {goal})\n    {outcome[:200]}")
+        print(
+            f"{title}: {r['seconds']:.2f} s, peak {r['peak_mb']:.0f} MB, +{r['extra_mb']:.0f} MB over the "
+            f"process at the start (target {goal})\n    {outcome[:200]}"
+        )
         import shutil
 
         shutil.rmtree(tmp / "store", ignore_errors=True)
@@ -224,12 +275,18 @@ def main(argv: list[str] | None = None) -> int:
     ratio = ours["seconds"] / bare["seconds"]
     paired = sorted(o["seconds"] / b["seconds"] for b, o in zip(bare_runs, ours_runs))
     print(f"input: {len(files)} monthly files, {rows:,} rows; fastest of {args.repeat} runs each, fresh processes")
-    print(f"pandas.read_csv: {bare['seconds']:.2f} s  {bare['rows'] / bare['seconds']:,.0f} rows/s  peak {bare['peak_mb']:.0f} MB")
-    print(f"ingest (read+validate+district+H3 x4+store): {ours['seconds']:.2f} s  "
-          f"{ours['rows'] / ours['seconds']:,.0f} rows/s  peak {ours['peak_mb']:.0f} MB  "
-          f"stored {ours['stored']:,} rejected {ours['rejected']:,}")
-    print(f"ratio ingest / read_csv: {ratio:.2f} fastest to fastest (target <= 2.5); "
-          f"run by run {paired[0]:.2f} to {paired[-1]:.2f}, median {paired[len(paired) // 2]:.2f}")
+    print(
+        f"pandas.read_csv: {bare['seconds']:.2f} s  {bare['rows'] / bare['seconds']:,.0f} rows/s  peak {bare['peak_mb']:.0f} MB"
+    )
+    print(
+        f"ingest (read+validate+district+H3 x4+store): {ours['seconds']:.2f} s  "
+        f"{ours['rows'] / ours['seconds']:,.0f} rows/s  peak {ours['peak_mb']:.0f} MB  "
+        f"stored {ours['stored']:,} rejected {ours['rejected']:,}"
+    )
+    print(
+        f"ratio ingest / read_csv: {ratio:.2f} fastest to fastest (target <= 2.5); "
+        f"run by run {paired[0]:.2f} to {paired[-1]:.2f}, median {paired[len(paired) // 2]:.2f}"
+    )
     print(f"peak memory target < 2048 MB: {'met' if ours['peak_mb'] < 2048 else 'NOT MET'}")
     return 0
 

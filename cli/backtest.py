@@ -30,7 +30,7 @@ def format_table(result: Backtest) -> str:
     lines = [
         f"train {', '.join(result.train_months)}  ->  test {', '.join(result.test_months)}; "
         f"{result.n_cells:,} cells, {result.test_incidents:,.0f} test incidents on the grid",
-        f"{'method':<52}" + "".join(f"{f'{c:.0%} hit':>10}{'PAI':>7}" for c in sorted(t['coverage'].unique())),
+        f"{'method':<52}" + "".join(f"{f'{c:.0%} hit':>10}{'PAI':>7}" for c in sorted(t["coverage"].unique())),
     ]
     for method, rows in t.groupby("method", sort=False):
         cells = "".join(f"{r.hit_rate:>10.3f}{r.pai:>7.2f}" for r in rows.sort_values("coverage").itertuples())
@@ -62,12 +62,17 @@ def run(argv: Sequence[str] | None = None) -> tuple[int, str]:
                 store = Store(args.store or settings.store_dir)
             missing = sorted(set(args.train + args.test) - set(store.months()))
             if missing:
-                return 2, f"error: month(s) {', '.join(missing)} not loaded in {store.root} (loaded: {', '.join(store.months()) or 'none'})"
+                return (
+                    2,
+                    f"error: month(s) {', '.join(missing)} not loaded in {store.root} (loaded: {', '.join(store.months()) or 'none'})",
+                )
             incidents = store.read_incidents(months=args.train + args.test)
             grid = hexes.lsoas_to_grid(boundaries.read_lsoas(settings), args.resolution)
         except PrecisionError as exc:
             return 2, f"error: {exc}"
-    result = evaluate_methods(incidents, grid["cell"].to_numpy(), args.resolution, args.train, args.test, seed=args.seed)
+    result = evaluate_methods(
+        incidents, grid["cell"].to_numpy(), args.resolution, args.train, args.test, seed=args.seed
+    )
     if args.json:
         payload = {
             "train": list(result.train_months),

@@ -28,22 +28,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m cli.ocg", description="Load an OCG register and activity file.")
     parser.add_argument("register", type=Path)
     parser.add_argument("activity", type=Path)
-    parser.add_argument("--synthetic", action="store_true",
-                        help=f"check that both files are synthetic demonstration data (first line '{SYNTHETIC_MARKER}')")
+    parser.add_argument(
+        "--synthetic",
+        action="store_true",
+        help=f"check that both files are synthetic demonstration data (first line '{SYNTHETIC_MARKER}')",
+    )
     parser.add_argument("--store", type=Path)
     args = parser.parse_args(argv)
     try:
         register_bytes, activity_bytes = args.register.read_bytes(), args.activity.read_bytes()
         if args.synthetic and not is_marked_synthetic(register_bytes):
-            raise InputFileError(args.register, f"--synthetic was given but the file has no '{SYNTHETIC_MARKER}' first line")
-        register, activity, rejects = load_files(register_bytes, str(args.register), activity_bytes, str(args.activity),
-                                                 demo=get_settings().demo, store_dir=args.store)
+            raise InputFileError(
+                args.register, f"--synthetic was given but the file has no '{SYNTHETIC_MARKER}' first line"
+            )
+        register, activity, rejects = load_files(
+            register_bytes,
+            str(args.register),
+            activity_bytes,
+            str(args.activity),
+            demo=get_settings().demo,
+            store_dir=args.store,
+        )
     except (PrecisionError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     label = "SYNTHETIC demonstration data" if register["synthetic"].all() else "real data"
-    print(f"OCGs stored: {len(register)}; activity records stored: {len(activity)}; rejected rows: {len(rejects)}; "
-          f"labelled from the files: {label}")
+    print(
+        f"OCGs stored: {len(register)}; activity records stored: {len(activity)}; rejected rows: {len(rejects)}; "
+        f"labelled from the files: {label}"
+    )
     for r in rejects.itertuples():
         print(f"  {r.file}:{r.line}: {r.reason}")
     return 0

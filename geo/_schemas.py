@@ -55,7 +55,9 @@ REJECT_SCHEMA = pa.schema(
 #: is a bug, not bad input.
 INCIDENT_CHECK = pdm.DataFrameSchema(
     {
-        "month": pdm.Column("category", pdm.Check(lambda s: s.astype(str).str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])").all())),
+        "month": pdm.Column(
+            "category", pdm.Check(lambda s: s.astype(str).str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])").all())
+        ),
         "crime_type": pdm.Column("category", pdm.Check(lambda s: s.isin(CRIME_TYPES).all())),
         "longitude": pdm.Column(float, pdm.Check.in_range(-180, 180), nullable=True),
         "latitude": pdm.Column(float, pdm.Check.in_range(-90, 90), nullable=True),

@@ -69,7 +69,9 @@ class LimitedReader(io.RawIOBase):
         The last byte passed on (``b""`` before any), to tell a file that ends in a line break.
     """
 
-    def __init__(self, inner: IO[bytes] | io.RawIOBase, label: str, max_bytes: int, max_line: int | None = None) -> None:
+    def __init__(
+        self, inner: IO[bytes] | io.RawIOBase, label: str, max_bytes: int, max_line: int | None = None
+    ) -> None:
         super().__init__()
         self.inner = inner
         self.label = label
@@ -93,9 +95,12 @@ class LimitedReader(io.RawIOBase):
         try:
             data = self.inner.read(max(0, min(want, self.max_bytes + 1 - self.bytes_read)))
         except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-            raise InputFileError(self.label, "archive member does not match its directory entry (its size or "
-                                             f"checksum): the archive is corrupt, or its directory understates the "
-                                             f"member's size; refused ({exc})") from exc
+            raise InputFileError(
+                self.label,
+                "archive member does not match its directory entry (its size or "
+                f"checksum): the archive is corrupt, or its directory understates the "
+                f"member's size; refused ({exc})",
+            ) from exc
         except OSError as exc:
             raise InputFileError(self.label, f"cannot be read ({exc.strerror or exc})") from exc
         if not data:
@@ -103,14 +108,18 @@ class LimitedReader(io.RawIOBase):
         self.bytes_read += len(data)
         self.last_byte = data[-1:]
         if self.bytes_read > self.max_bytes:
-            raise InputFileError(self.label, f"is larger than {mib(self.max_bytes)} (the limit, "
-                                             "settings.max_file_bytes): refused")
+            raise InputFileError(
+                self.label, f"is larger than {mib(self.max_bytes)} (the limit, settings.max_file_bytes): refused"
+            )
         if self.max_line is not None:
             newline = data.rfind(b"\n")
             self._since_newline = len(data) - 1 - newline if newline >= 0 else self._since_newline + len(data)
             if self._since_newline > self.max_line:
-                raise InputFileError(self.label, f"has a line longer than {mib(self.max_line)} (near byte "
-                                                 f"{self.bytes_read:,}): not a street-level CSV; refused")
+                raise InputFileError(
+                    self.label,
+                    f"has a line longer than {mib(self.max_line)} (near byte "
+                    f"{self.bytes_read:,}): not a street-level CSV; refused",
+                )
         return data
 
     def close(self) -> None:
@@ -126,8 +135,15 @@ def unsafe_name(name: str) -> bool:
     return posix.startswith("/") or (len(posix) > 1 and posix[1] == ":") or ".." in PurePosixPath(posix).parts
 
 
-def check_archive(label: str, infos: Sequence[zipfile.ZipInfo], wanted: Sequence[zipfile.ZipInfo], max_members: int,
-                  max_total: int, max_file: int, max_ratio: float) -> None:
+def check_archive(
+    label: str,
+    infos: Sequence[zipfile.ZipInfo],
+    wanted: Sequence[zipfile.ZipInfo],
+    max_members: int,
+    max_total: int,
+    max_file: int,
+    max_ratio: float,
+) -> None:
     """Judge an archive from its directory before reading any member.
 
     Parameters
@@ -148,31 +164,47 @@ def check_archive(label: str, infos: Sequence[zipfile.ZipInfo], wanted: Sequence
         limit.
     """
     if len(infos) > max_members:
-        raise InputFileError(label, f"archive has {len(infos):,} members, more than {max_members:,} (the limit, "
-                                    "settings.max_archive_members): refused")
+        raise InputFileError(
+            label,
+            f"archive has {len(infos):,} members, more than {max_members:,} (the limit, "
+            "settings.max_archive_members): refused",
+        )
     for info in infos:
         if info.flag_bits & 0x1:
             raise InputFileError(label, f"archive member {info.filename!r} is encrypted: refused")
         if unsafe_name(info.filename):
             raise InputFileError(label, f"archive member {info.filename!r} has an absolute or '..' path: refused")
         if info.filename.lower().endswith(ARCHIVE_SUFFIXES):
-            raise InputFileError(label, f"archive member {info.filename!r} is an archive itself: nested archives "
-                                        "are refused")
+            raise InputFileError(
+                label, f"archive member {info.filename!r} is an archive itself: nested archives are refused"
+            )
     total = sum(info.file_size for info in infos)
     if total > max_total:
-        raise InputFileError(label, f"archive says it holds {mib(total)} uncompressed, more than {mib(max_total)} "
-                                    "(the limit, settings.max_archive_bytes): refused")
+        raise InputFileError(
+            label,
+            f"archive says it holds {mib(total)} uncompressed, more than {mib(max_total)} "
+            "(the limit, settings.max_archive_bytes): refused",
+        )
     for info in wanted:
         if info.file_size > max_file:
-            raise InputFileError(label, f"archive member {info.filename!r} is {mib(info.file_size)} uncompressed, "
-                                        f"more than {mib(max_file)} (the limit, settings.max_file_bytes): refused")
+            raise InputFileError(
+                label,
+                f"archive member {info.filename!r} is {mib(info.file_size)} uncompressed, "
+                f"more than {mib(max_file)} (the limit, settings.max_file_bytes): refused",
+            )
         if info.file_size > RATIO_FLOOR and info.file_size > max_ratio * max(info.compress_size, 1):
-            raise InputFileError(label, f"archive member {info.filename!r} inflates {info.file_size / max(info.compress_size, 1):,.0f} "
-                                        f"times ({mib(info.compress_size)} to {mib(info.file_size)}), more than "
-                                        f"{max_ratio:g} (the limit, settings.max_compression_ratio): a decompression "
-                                        "bomb? Refused")
+            raise InputFileError(
+                label,
+                f"archive member {info.filename!r} inflates {info.file_size / max(info.compress_size, 1):,.0f} "
+                f"times ({mib(info.compress_size)} to {mib(info.file_size)}), more than "
+                f"{max_ratio:g} (the limit, settings.max_compression_ratio): a decompression "
+                "bomb? Refused",
+            )
     packed = sum(info.compress_size for info in infos)
     if total > RATIO_FLOOR and total > max_ratio * max(packed, 1):  # many small members, each under the floor
-        raise InputFileError(label, f"archive inflates {total / max(packed, 1):,.0f} times ({mib(packed)} to "
-                                    f"{mib(total)}), more than {max_ratio:g} (the limit, "
-                                    "settings.max_compression_ratio): a decompression bomb? Refused")
+        raise InputFileError(
+            label,
+            f"archive inflates {total / max(packed, 1):,.0f} times ({mib(packed)} to "
+            f"{mib(total)}), more than {max_ratio:g} (the limit, "
+            "settings.max_compression_ratio): a decompression bomb? Refused",
+        )

@@ -148,7 +148,10 @@ def read_users(path: Path | None = None) -> dict[str, User]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         records = data["users"]
-        users = [User(r["username"].strip().lower(), r["role"], r["password_hash"], r.get("display_name", "")) for r in records]
+        users = [
+            User(r["username"].strip().lower(), r["role"], r["password_hash"], r.get("display_name", ""))
+            for r in records
+        ]
     except (OSError, json.JSONDecodeError, KeyError, TypeError, AttributeError, ValueError) as exc:
         raise InputFileError(path, f"is not a valid users file ({exc})") from exc
     return {u.username: u for u in users}

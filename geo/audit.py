@@ -18,21 +18,37 @@ import pandas as pd
 from geo.settings import get_settings
 
 #: Actions recorded.
-ACTIONS = ("sign_in", "sign_in_failed", "sign_out", "upload", "upload_rejected", "disruption_recorded", "export",
-           "user_added", "user_removed")
+ACTIONS = (
+    "sign_in",
+    "sign_in_failed",
+    "sign_out",
+    "upload",
+    "upload_rejected",
+    "disruption_recorded",
+    "export",
+    "user_added",
+    "user_removed",
+)
 
 
-def record(action: str, user: str, detail: str = "", context: Mapping[str, object] | None = None,
-           path: Path | None = None) -> None:
+def record(
+    action: str, user: str, detail: str = "", context: Mapping[str, object] | None = None, path: Path | None = None
+) -> None:
     """Append one event: when (UTC), who, what, and the filters or file involved."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     path = path or get_settings().audit_file
     path.parent.mkdir(parents=True, exist_ok=True)
     line = json.dumps(
-        {"time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "user": user, "action": action,
-         "detail": detail, "context": dict(context or {})},
-        default=str, ensure_ascii=False,
+        {
+            "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "user": user,
+            "action": action,
+            "detail": detail,
+            "context": dict(context or {}),
+        },
+        default=str,
+        ensure_ascii=False,
     )
     with open(path, "a", encoding="utf-8") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)

@@ -76,9 +76,7 @@ def read_lsoas(settings: Settings | None = None) -> gpd.GeoDataFrame:
         raise InputFileError(pop_path, f"cannot be read ({exc})") from exc
     if missing := {"LSOA11CD", "persons", "households", "hectares"} - set(pop.columns):
         raise InputFileError(pop_path, f"missing columns {sorted(missing)}")
-    pop = pop.rename(columns={"LSOA11CD": "lsoa_code"})[
-        ["lsoa_code", "persons", "households", "hectares"]
-    ]
+    pop = pop.rename(columns={"LSOA11CD": "lsoa_code"})[["lsoa_code", "persons", "households", "hectares"]]
     gdf = gdf.merge(pop, on="lsoa_code", how="left")
     for col in ("persons", "households", "hectares"):
         gdf[col] = gdf[col].fillna(0)
@@ -103,9 +101,7 @@ def lsoas_to_districts(lsoas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out.sort_values("district").reset_index(drop=True)
 
 
-def points_to_lsoa(
-    longitude: np.ndarray, latitude: np.ndarray, lsoas: gpd.GeoDataFrame
-) -> np.ndarray:
+def points_to_lsoa(longitude: np.ndarray, latitude: np.ndarray, lsoas: gpd.GeoDataFrame) -> np.ndarray:
     """Return the LSOA code of the polygon holding each point ('' where none does).
 
     Parameters

@@ -235,10 +235,7 @@ def cells_to_neighbours(cells: np.ndarray, k: int = 1) -> dict[int, list[int]]:
     """
     texts = [h3.int_to_str(c) for c in np.asarray(cells, dtype=np.int64).tolist()]
     position = {t: i for i, t in enumerate(texts)}
-    return {
-        i: sorted(position[n] for n in h3.grid_disk(t, k) if n != t and n in position)
-        for i, t in enumerate(texts)
-    }
+    return {i: sorted(position[n] for n in h3.grid_disk(t, k) if n != t and n in position) for i, t in enumerate(texts)}
 
 
 def ring_distance_m(resolution: int) -> float:

@@ -88,8 +88,11 @@ class IngestSummary:
         forces: dict[str, list[tuple[str, int]]] = {}
         for (force, month), n in sorted(self.partitions.items()):
             forces.setdefault(force, []).append((month, n))
-        return [f"{force}: {sum(n for _, n in months):,} incidents in {len(months)} month(s) "
-                f"{', '.join(m for m, _ in months)}" for force, months in forces.items()]
+        return [
+            f"{force}: {sum(n for _, n in months):,} incidents in {len(months)} month(s) "
+            f"{', '.join(m for m, _ in months)}"
+            for force, months in forces.items()
+        ]
 
     def to_text(self) -> str:
         """Return the summary as the command prints it."""
@@ -203,12 +206,15 @@ def enrich(
     district, outside = lookup.assign(table.column("lsoa_code"), lon, lat)
     n = table.num_rows
     out = table.append_column(
-        "district", pa.DictionaryArray.from_arrays(pa.array(district, type=pa.int32()), pa.array(lookup.names, type=pa.string()))
+        "district",
+        pa.DictionaryArray.from_arrays(pa.array(district, type=pa.int32()), pa.array(lookup.names, type=pa.string())),
     )
     out = out.append_column("outside", pa.array(outside, type=pa.bool_()))
     out = out.append_column(
         "source_file",
-        pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, dtype=np.int32)), pa.array([source_label], type=pa.string())),
+        pa.DictionaryArray.from_arrays(
+            pa.array(np.zeros(n, dtype=np.int32)), pa.array([source_label], type=pa.string())
+        ),
     )
     resolutions = sorted(H3_COLUMNS)
     cells = hexes.latlng_to_cells_multi(lat, lon, resolutions, memo)
@@ -242,18 +248,22 @@ class _Piece:
 
 
 def _pieces(table: pa.Table, transaction: Transaction, label: str, order: tuple[int, int]) -> list[_Piece]:
-    return [
-        _Piece(
-            partition,
-            label,
-            order,
-            piece.num_rows,
-            piece.column("longitude").null_count,
-            int(pc.sum(piece.column("outside")).as_py() or 0),
-            transaction.write_incidents(partition, piece),
-        )
-        for partition, piece in _split_by_partition(table).items()
-    ] if table.num_rows else []
+    return (
+        [
+            _Piece(
+                partition,
+                label,
+                order,
+                piece.num_rows,
+                piece.column("longitude").null_count,
+                int(pc.sum(piece.column("outside")).as_py() or 0),
+                transaction.write_incidents(partition, piece),
+            )
+            for partition, piece in _split_by_partition(table).items()
+        ]
+        if table.num_rows
+        else []
+    )
 
 
 @dataclasses.dataclass
@@ -363,15 +373,20 @@ def build_months(
     # One name per force: spellings that differ in case or punctuation ("West Yorkshire
     # police") share a folder, so they are one force, named as the settings or the store
     # already name it.
-    known = [settings.home_force, *transaction.store.forces(),
-             *sorted({p.partition[0] for r in results for p in r.pieces})]
+    known = [
+        settings.home_force,
+        *transaction.store.forces(),
+        *sorted({p.partition[0] for r in results for p in r.pieces}),
+    ]
     canonical: dict[str, str] = {}
     for name in known:
         canonical.setdefault(force_slug(name), name)
     by_partition: dict[Partition, list[_Piece]] = {}
     for result in results:
-        result.pieces = [dataclasses.replace(p, partition=(canonical[force_slug(p.partition[0])], p.partition[1]))
-                         for p in result.pieces]
+        result.pieces = [
+            dataclasses.replace(p, partition=(canonical[force_slug(p.partition[0])], p.partition[1]))
+            for p in result.pieces
+        ]
         for piece in result.pieces:
             by_partition.setdefault(piece.partition, []).append(piece)
     for partition, pieces in by_partition.items():
@@ -392,8 +407,11 @@ def build_months(
         pieces = by_partition[partition]
         mine = [by_label[f] for f, p in sorted(file_partition.items()) if p == partition]
         listed = [frame for r in mine for frame in r.rejects if len(frame)]
-        rejects = (pd.concat(listed, ignore_index=True).sort_values(["file", "line"], kind="stable")
-                   .reset_index(drop=True) if listed else empty_rejects())
+        rejects = (
+            pd.concat(listed, ignore_index=True).sort_values(["file", "line"], kind="stable").reset_index(drop=True)
+            if listed
+            else empty_rejects()
+        )
         rejected: dict[str, int] = {}
         for r in mine:
             for reason, n in r.counts.items():
@@ -408,11 +426,16 @@ def build_months(
         }
         for key in totals:
             totals[key] += stats[key]
-        partitions[partition] = MonthData(None, rejects, stats, tuple(p.part for p in sorted(pieces, key=lambda p: p.order)))
+        partitions[partition] = MonthData(
+            None, rejects, stats, tuple(p.part for p in sorted(pieces, key=lambda p: p.order))
+        )
 
     every = [frame for r in results for frame in r.rejects if len(frame)]
-    all_rejects = (pd.concat(every, ignore_index=True).sort_values(["file", "line"], kind="stable").reset_index(drop=True)
-                   if every else empty_rejects())
+    all_rejects = (
+        pd.concat(every, ignore_index=True).sort_values(["file", "line"], kind="stable").reset_index(drop=True)
+        if every
+        else empty_rejects()
+    )
     rejected_total: dict[str, int] = {}
     for r in results:
         for reason, n in r.counts.items():
@@ -431,8 +454,13 @@ def build_months(
     return partitions, summary
 
 
-def _repeats_across_parts(pieces: list[_Piece], partition: Partition, transaction: Transaction, settings: Settings,
-                          results: dict[str, _FileResult]) -> list[_Piece]:
+def _repeats_across_parts(
+    pieces: list[_Piece],
+    partition: Partition,
+    transaction: Transaction,
+    settings: Settings,
+    results: dict[str, _FileResult],
+) -> list[_Piece]:
     """Reject rows whose Crime ID an earlier part of the same force month already holds;
     return the partition's pieces, those that lost rows written again.
 
@@ -443,11 +471,17 @@ def _repeats_across_parts(pieces: list[_Piece], partition: Partition, transactio
     detail is written for at most ``settings.max_rejects_listed`` of them per file.
     """
     root = transaction.store.root
-    order = pa.table({"filename": [str(root / p.part) for p in pieces],
-                      "file_order": [p.order[0] for p in pieces], "block_order": [p.order[1] for p in pieces]})
-    with tempfile.TemporaryDirectory(prefix="precision-duckdb-") as spill, duckdb.connect(
-        config={"memory_limit": settings.duckdb_memory, "threads": 2, "temp_directory": spill}
-    ) as con:
+    order = pa.table(
+        {
+            "filename": [str(root / p.part) for p in pieces],
+            "file_order": [p.order[0] for p in pieces],
+            "block_order": [p.order[1] for p in pieces],
+        }
+    )
+    with (
+        tempfile.TemporaryDirectory(prefix="precision-duckdb-") as spill,
+        duckdb.connect(config={"memory_limit": settings.duckdb_memory, "threads": 2, "temp_directory": spill}) as con,
+    ):
         con.register("part_order", order)
         drop = con.sql(
             "WITH rows AS (SELECT crime_id, filename, source_line, CAST(source_file AS VARCHAR) AS source_file "
@@ -478,14 +512,23 @@ def _repeats_across_parts(pieces: list[_Piece], partition: Partition, transactio
         out.extend(_pieces(table, transaction, piece.label, piece.order))
         result = results[piece.label]
         listed = lose.slice(0, max(0, settings.max_rejects_listed - result.listed)).to_pandas()
-        where = listed["first_line"].map("line {}".format).where(
-            listed["first_file"] == piece.label, listed["first_file"] + " line " + listed["first_line"].astype(str))
-        rejects = pd.DataFrame({
-            "file": pd.Series(piece.label, index=listed.index, dtype="str"),
-            "line": listed["source_line"].astype("int64"),
-            "reason": pd.Series("duplicate_crime_id", index=listed.index, dtype="str"),
-            "detail": ("Crime ID " + listed["crime_id"].str[:16] + "… repeats " + where + f" in {month}").astype("str"),
-        })
+        where = (
+            listed["first_line"]
+            .map("line {}".format)
+            .where(
+                listed["first_file"] == piece.label, listed["first_file"] + " line " + listed["first_line"].astype(str)
+            )
+        )
+        rejects = pd.DataFrame(
+            {
+                "file": pd.Series(piece.label, index=listed.index, dtype="str"),
+                "line": listed["source_line"].astype("int64"),
+                "reason": pd.Series("duplicate_crime_id", index=listed.index, dtype="str"),
+                "detail": ("Crime ID " + listed["crime_id"].str[:16] + "… repeats " + where + f" in {month}").astype(
+                    "str"
+                ),
+            }
+        )
         result.add_rejects(rejects, settings.max_rejects_listed)
         unlisted = lose.num_rows - len(listed)  # counted, not listed
         if unlisted:
@@ -516,8 +559,13 @@ def ingest_files(
     lsoas = lsoas if lsoas is not None else boundaries.read_lsoas(settings)
     with store.begin() as transaction:
         months, summary = build_months(
-            files, lsoas, settings, transaction=transaction,
-            on_file=lambda done, total: report(0.9 * done / total, f"read, checked and wrote {done} of {total} file(s)"),
+            files,
+            lsoas,
+            settings,
+            transaction=transaction,
+            on_file=lambda done, total: report(
+                0.9 * done / total, f"read, checked and wrote {done} of {total} file(s)"
+            ),
         )
         report(0.9, f"committing {len(months)} force month(s) to the store")
         if months:

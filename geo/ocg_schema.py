@@ -33,9 +33,26 @@ STRANDS: tuple[str, ...] = ("pursue", "prevent", "protect", "prepare")
 STATUSES: tuple[str, ...] = ("active", "archived", "dismantled")
 
 #: Columns of the register file.
-REGISTER_COLUMNS = ("ocg_id", "alias", "principal_criminality", "home_district", "cross_border", "threat_tier", "status")
+REGISTER_COLUMNS = (
+    "ocg_id",
+    "alias",
+    "principal_criminality",
+    "home_district",
+    "cross_border",
+    "threat_tier",
+    "status",
+)
 #: Columns of the activity file.
-ACTIVITY_COLUMNS = ("ocg_id", "date", "longitude", "latitude", "lsoa_code", "activity_type", "disruption_level", "strand")
+ACTIVITY_COLUMNS = (
+    "ocg_id",
+    "date",
+    "longitude",
+    "latitude",
+    "lsoa_code",
+    "activity_type",
+    "disruption_level",
+    "strand",
+)
 
 _ID = r"^OCG-\d{3,6}$"
 
@@ -106,8 +123,9 @@ def check_register(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return good, rejects.sort_values("line").reset_index(drop=True)
 
 
-def check_activity(frame: pd.DataFrame, known_ids: set[str], settings: Settings | None = None
-                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def check_activity(
+    frame: pd.DataFrame, known_ids: set[str], settings: Settings | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split activity records into good rows and rejects (``line``, ``reason``).
 
     Beyond the schema: the OCG must be in the register, a date must exist, a record needs a

@@ -71,8 +71,9 @@ class OcgData:
     def synthetic(self) -> bool:
         """True only when there are rows and every one, register and activity alike, is
         synthetic (an empty table proves nothing)."""
-        return (len(self.register) > 0 and bool(self.register["synthetic"].all())
-                and bool(self.activity["synthetic"].all()))
+        return (
+            len(self.register) > 0 and bool(self.register["synthetic"].all()) and bool(self.activity["synthetic"].all())
+        )
 
 
 def is_marked_synthetic(content: bytes) -> bool:
@@ -113,8 +114,9 @@ def read_csv_with_lines(content: bytes, label: str, columns: Sequence[str]) -> p
     return frame
 
 
-def validate_files(register_bytes: bytes, register_label: str, activity_bytes: bytes, activity_label: str
-                   ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def validate_files(
+    register_bytes: bytes, register_label: str, activity_bytes: bytes, activity_label: str
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Check both files; return (register, activity, rejects with file, line, reason).
 
     Both tables get the files' ``synthetic`` label (see the module's notes).
@@ -134,31 +136,48 @@ def validate_files(register_bytes: bytes, register_label: str, activity_bytes: b
     synthetic = is_marked_synthetic(register_bytes)
     if synthetic != is_marked_synthetic(activity_bytes):
         unmarked = activity_label if synthetic else register_label
-        raise InputFileError(unmarked, f"has no '{SYNTHETIC_MARKER}' first line while the other file has one: "
-                                       "a load is either all synthetic or all real")
+        raise InputFileError(
+            unmarked,
+            f"has no '{SYNTHETIC_MARKER}' first line while the other file has one: "
+            "a load is either all synthetic or all real",
+        )
     register, reg_rejects = check_register(reg_raw)
     if register.empty:
-        raise InputFileError(register_label, f"has no valid row ({len(reg_rejects)} rejected): nothing is stored, and "
-                                             "what is stored now is kept")
+        raise InputFileError(
+            register_label,
+            f"has no valid row ({len(reg_rejects)} rejected): nothing is stored, and what is stored now is kept",
+        )
     if synthetic:
         odd = reg_raw.loc[~reg_raw["alias"].str.fullmatch(r"Synthetic group \d+"), ["line", "alias"]]
         if len(odd):
             line, alias = odd.iloc[0]
-            raise InputFileError(register_label, f"is marked '{SYNTHETIC_MARKER}' but line {line} has alias {alias!r}, "
-                                                 "which the synthetic generator never writes: real groups under a demo "
-                                                 "file's first line? Refused")
+            raise InputFileError(
+                register_label,
+                f"is marked '{SYNTHETIC_MARKER}' but line {line} has alias {alias!r}, "
+                "which the synthetic generator never writes: real groups under a demo "
+                "file's first line? Refused",
+            )
     activity, act_rejects = check_activity(act_raw, set(register["ocg_id"]))
-    rejects = pd.concat([reg_rejects.assign(file=register_label), act_rejects.assign(file=activity_label)],
-                        ignore_index=True)[["file", "line", "reason"]]
+    rejects = pd.concat(
+        [reg_rejects.assign(file=register_label), act_rejects.assign(file=activity_label)], ignore_index=True
+    )[["file", "line", "reason"]]
     for res, column in H3_COLUMNS.items():
-        activity[column] = hexes.latlng_to_cells(activity["latitude"].to_numpy(float), activity["longitude"].to_numpy(float), res)
+        activity[column] = hexes.latlng_to_cells(
+            activity["latitude"].to_numpy(float), activity["longitude"].to_numpy(float), res
+        )
     register["synthetic"] = synthetic
     activity["synthetic"] = synthetic
     return register, activity, rejects
 
 
-def load_files(register_bytes: bytes, register_label: str, activity_bytes: bytes, activity_label: str,
-               demo: bool, store_dir: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def load_files(
+    register_bytes: bytes,
+    register_label: str,
+    activity_bytes: bytes,
+    activity_label: str,
+    demo: bool,
+    store_dir: Path | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Check both files and store them; return (register, activity, rejects).
 
     The one way OCG files get into the store (command line and Data page alike).
@@ -176,8 +195,11 @@ def load_files(register_bytes: bytes, register_label: str, activity_bytes: bytes
     """
     register, activity, rejects = validate_files(register_bytes, register_label, activity_bytes, activity_label)
     if demo and not is_marked_synthetic(register_bytes):
-        raise InputFileError(register_label, f"is real OCG data (no '{SYNTHETIC_MARKER}' first line): real data "
-                                             "cannot be loaded while the app runs in demo mode (PRECISION_MODE=demo)")
+        raise InputFileError(
+            register_label,
+            f"is real OCG data (no '{SYNTHETIC_MARKER}' first line): real data "
+            "cannot be loaded while the app runs in demo mode (PRECISION_MODE=demo)",
+        )
     store_ocg(register, activity, f"{Path(register_label).name}, {Path(activity_label).name}", store_dir)
     return register, activity, rejects
 
@@ -201,8 +223,15 @@ def store_ocg(register: pd.DataFrame, activity: pd.DataFrame, source: str, store
     atomic_write_bytes(folder / "meta.json", json.dumps(meta).encode())
 
 
-def record_disruption(data: OcgData, ocg_id: str, date: dt.date | str, level: str, strand: str, lsoa_code: str,
-                      store_dir: Path | None = None) -> OcgData:
+def record_disruption(
+    data: OcgData,
+    ocg_id: str,
+    date: dt.date | str,
+    level: str,
+    strand: str,
+    lsoa_code: str,
+    store_dir: Path | None = None,
+) -> OcgData:
     """Check one disruption of a registered OCG and store it with the activity.
 
     The record is located by its LSOA code only (no coordinates, so its H3 cells are 0), and
@@ -230,9 +259,21 @@ def record_disruption(data: OcgData, ocg_id: str, date: dt.date | str, level: st
         The record fails the activity checks (:func:`geo.ocg_schema.check_activity`): its
         ``reason`` says why. Nothing is written.
     """
-    entry = pd.DataFrame([{"ocg_id": ocg_id, "date": date.isoformat() if isinstance(date, dt.date) else str(date),
-                           "longitude": "", "latitude": "", "lsoa_code": lsoa_code.strip().upper(),
-                           "activity_type": "disruption", "disruption_level": level, "strand": strand, "line": 1}])
+    entry = pd.DataFrame(
+        [
+            {
+                "ocg_id": ocg_id,
+                "date": date.isoformat() if isinstance(date, dt.date) else str(date),
+                "longitude": "",
+                "latitude": "",
+                "lsoa_code": lsoa_code.strip().upper(),
+                "activity_type": "disruption",
+                "disruption_level": level,
+                "strand": strand,
+                "line": 1,
+            }
+        ]
+    )
     good, rejects = check_activity(entry, set(data.register["ocg_id"]))
     if len(rejects):
         raise RecordError(str(rejects["reason"].iloc[0]))
@@ -281,8 +322,9 @@ def ensure_demo(store_dir: Path | None = None) -> OcgData:
     """Load the bundled synthetic demo files when no OCG data is stored; return what is stored."""
     if has_ocg(store_dir):
         return load_ocg(store_dir)  # type: ignore[return-value]
-    register, activity, rejects = validate_files(DEMO_REGISTER.read_bytes(), str(DEMO_REGISTER),
-                                                 DEMO_ACTIVITY.read_bytes(), str(DEMO_ACTIVITY))
+    register, activity, rejects = validate_files(
+        DEMO_REGISTER.read_bytes(), str(DEMO_REGISTER), DEMO_ACTIVITY.read_bytes(), str(DEMO_ACTIVITY)
+    )
     if len(rejects):
         raise InputFileError(DEMO_REGISTER, f"demo files have {len(rejects)} invalid rows")
     if not register["synthetic"].all():

@@ -138,8 +138,11 @@ class Source:
                 else:
                     size = self.path.stat().st_size
                     if size > settings.max_file_bytes:
-                        raise InputFileError(self.label, f"is {mib(size)}, larger than {mib(settings.max_file_bytes)} "
-                                                         "(the limit, settings.max_file_bytes): refused")
+                        raise InputFileError(
+                            self.label,
+                            f"is {mib(size)}, larger than {mib(settings.max_file_bytes)} "
+                            "(the limit, settings.max_file_bytes): refused",
+                        )
                     inner = open(self.path, "rb")  # noqa: SIM115 - the LimitedReader returned closes it
                 return LimitedReader(inner, self.label, settings.max_file_bytes, max_line=_MAX_LINE_BYTES)
             archive = zipfile.ZipFile(io.BytesIO(self.content) if self.content is not None else self.path)
@@ -264,13 +267,17 @@ def empty_rejects() -> pd.DataFrame:
     return _EMPTY_REJECTS.copy()
 
 
-def _rejects_frame(files: Sequence[str], lines: Sequence[int], reasons: Sequence[str], details: Sequence[str]) -> pd.DataFrame:
+def _rejects_frame(
+    files: Sequence[str], lines: Sequence[int], reasons: Sequence[str], details: Sequence[str]
+) -> pd.DataFrame:
     if not len(files):
         return empty_rejects()
     return _new_rejects_frame(files, lines, reasons, details)
 
 
-def _new_rejects_frame(files: Sequence[str], lines: Sequence[int], reasons: Sequence[str], details: Sequence[str]) -> pd.DataFrame:
+def _new_rejects_frame(
+    files: Sequence[str], lines: Sequence[int], reasons: Sequence[str], details: Sequence[str]
+) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "file": pd.Series(list(files), dtype="str"),
@@ -357,8 +364,15 @@ def archive_sources(label: str, path: Path, content: bytes | None, settings: Set
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise InputFileError(label, f"is not a readable zip archive ({exc})") from exc
     wanted = sorted((i for i in infos if i.filename.lower().endswith("-street.csv")), key=lambda i: i.filename)
-    check_archive(label, infos, wanted, settings.max_archive_members, settings.max_archive_bytes,
-                  settings.max_file_bytes, settings.max_compression_ratio)
+    check_archive(
+        label,
+        infos,
+        wanted,
+        settings.max_archive_members,
+        settings.max_archive_bytes,
+        settings.max_file_bytes,
+        settings.max_compression_ratio,
+    )
     if not wanted:
         raise InputFileError(label, "archive holds no *-street.csv file")
     return [Source(f"{label}!{i.filename}", path, i.filename, content) for i in wanted]
@@ -405,7 +419,7 @@ def _first_lines(stream: LimitedReader, label: str, limit: int) -> bytes:
     if head.startswith(ARCHIVE_MAGIC):
         raise InputFileError(label, "is an archive, not a CSV: nested archives are refused")
     if head.startswith(_BOM):
-        head = head[len(_BOM):]
+        head = head[len(_BOM) :]
     if not head.strip():
         raise InputFileError(label, "file is empty")
     if b"\x00" in head:
@@ -451,7 +465,7 @@ def read_blocks(source: Source, settings: Settings | None = None, mode: ReadMode
         types = {name: pa.string() if name in _PLAIN_HEADERS | _CONSTANT_HEADERS else _DICT_TEXT for name in header}
         if mode.numeric_coordinates:
             types.update({name: pa.float64() for name in _COORDINATE_HEADERS})
-        pending = head[end + 1:] if end >= 0 else b""
+        pending = head[end + 1 :] if end >= 0 else b""
         next_line, rows, malformed = 2, 0, 0
         last_malformed = 0
         while True:
@@ -505,8 +519,9 @@ def _cut(data: bytes) -> int:
     return end
 
 
-def _parse_block(chunk: bytes, header: list[str], types: dict[str, pa.DataType], first_line: int, source: Source,
-                 mode: ReadMode) -> tuple[ParsedFile, int]:
+def _parse_block(
+    chunk: bytes, header: list[str], types: dict[str, pa.DataType], first_line: int, source: Source, mode: ReadMode
+) -> tuple[ParsedFile, int]:
     """Parse whole lines of UTF-8 CSV text (no header: its columns are ``header``) that start
     at physical line ``first_line``; return the block and the line after it.
 
@@ -561,13 +576,18 @@ def _parse_block(chunk: bytes, header: list[str], types: dict[str, pa.DataType],
         for c in COLUMN_NAMES.values():
             blank &= _empty(table.column(c))
         table = table.filter(pa.array(~blank))
-    rejects = _rejects_frame([source.label] * len(malformed), [n for n, _ in malformed],
-                             ["malformed_row"] * len(malformed), [d for _, d in malformed])
+    rejects = _rejects_frame(
+        [source.label] * len(malformed),
+        [n for n, _ in malformed],
+        ["malformed_row"] * len(malformed),
+        [d for _, d in malformed],
+    )
     return ParsedFile(source, table, rejects, mode.encoding), first_line + records
 
 
-def read_file(source: Source, handle: Callable[[ParsedFile], T], undo: Callable[[list[T]], None],
-              settings: Settings | None = None) -> list[T]:
+def read_file(
+    source: Source, handle: Callable[[ParsedFile], T], undo: Callable[[list[T]], None], settings: Settings | None = None
+) -> list[T]:
     """Read a file block by block, calling ``handle`` on each; return what it returned.
 
     If the file must be read again in another :class:`ReadMode` (not UTF-8 after all, or a
@@ -593,8 +613,12 @@ def combine_blocks(blocks: Sequence[ParsedFile]) -> ParsedFile:
         table = table.unify_dictionaries()
     table = table.combine_chunks()
     rejects = [b.rejects for b in blocks if len(b.rejects)]
-    return ParsedFile(blocks[0].source, table, pd.concat(rejects, ignore_index=True) if rejects else empty_rejects(),
-                      blocks[0].encoding)
+    return ParsedFile(
+        blocks[0].source,
+        table,
+        pd.concat(rejects, ignore_index=True) if rejects else empty_rejects(),
+        blocks[0].encoding,
+    )
 
 
 def parse_street_csv(raw: bytes, label: str, source: Source | None = None) -> ParsedFile:
@@ -609,7 +633,9 @@ def _encode_repeating(column: pa.ChunkedArray) -> pa.Array:
     """Return a text column dictionary-encoded, cheaply when every row holds one value."""
     array = column.combine_chunks()
     if len(array) and pc.all(pc.equal(array, array[0])).as_py():
-        return pa.DictionaryArray.from_arrays(pa.array(np.zeros(len(array), dtype=np.int32)), pa.array([array[0].as_py()], pa.string()))
+        return pa.DictionaryArray.from_arrays(
+            pa.array(np.zeros(len(array), dtype=np.int32)), pa.array([array[0].as_py()], pa.string())
+        )
     return pc.dictionary_encode(array)
 
 
@@ -646,7 +672,9 @@ def read_source(source: Source, settings: Settings | None = None) -> ParsedFile:
 
 
 # --------------------------------------------------------------------------- row rules
-def _canonical(values: list[str], idx: np.ndarray, valid: Callable[[str], object]) -> tuple[pa.DictionaryArray, np.ndarray]:
+def _canonical(
+    values: list[str], idx: np.ndarray, valid: Callable[[str], object]
+) -> tuple[pa.DictionaryArray, np.ndarray]:
     """Trim distinct values, test them, and return (dictionary column, per-row validity)."""
     trimmed = [v.strip() for v in values]
     canon = sorted(set(trimmed))
@@ -917,9 +945,17 @@ def _reject_repeats_across_files(checked: list[CheckedFile]) -> list[CheckedFile
                         details.append((line, f"Crime ID {cid[:16]}… repeats {label} line {where[cid]} in {month}"))
             seen.setdefault(part, []).append((c.source.label, pa.table({"id": ids, "line": lines})))
         if drop.any():
-            extra = _rejects_frame([c.source.label] * len(details), [d[0] for d in details],
-                                   ["duplicate_crime_id"] * len(details), [d[1] for d in details])
-            rejects = pd.concat([c.rejects, extra], ignore_index=True).sort_values("line", kind="stable").reset_index(drop=True)
+            extra = _rejects_frame(
+                [c.source.label] * len(details),
+                [d[0] for d in details],
+                ["duplicate_crime_id"] * len(details),
+                [d[1] for d in details],
+            )
+            rejects = (
+                pd.concat([c.rejects, extra], ignore_index=True)
+                .sort_values("line", kind="stable")
+                .reset_index(drop=True)
+            )
             c = dataclasses.replace(c, table=c.table.filter(pa.array(~drop)), rejects=rejects)
         out.append(c)
     return out

@@ -255,17 +255,14 @@ class Settings:
     def __post_init__(self) -> None:
         if self.h3_default_resolution not in self.h3_resolutions:
             raise SettingsError(
-                f"h3_default_resolution {self.h3_default_resolution} is not among "
-                f"h3_resolutions {self.h3_resolutions}"
+                f"h3_default_resolution {self.h3_default_resolution} is not among h3_resolutions {self.h3_resolutions}"
             )
         if self.auth_mode not in AUTH_MODES:
             raise SettingsError(f"auth_mode must be 'password' or 'oidc', not {self.auth_mode!r}")
         if self.mode not in MODES:
             raise SettingsError(f"mode must be 'secure' or 'demo', not {self.mode!r}")
         if not set(self.h3_resolutions) <= set(STORED_RESOLUTIONS):
-            raise SettingsError(
-                f"h3_resolutions {self.h3_resolutions} must be among {STORED_RESOLUTIONS}"
-            )
+            raise SettingsError(f"h3_resolutions {self.h3_resolutions} must be among {STORED_RESOLUTIONS}")
         for name in ("force_area_bounds", "national_bounds"):
             lon0, lat0, lon1, lat1 = getattr(self, name)
             if not (lon0 < lon1 and lat0 < lat1):
@@ -290,8 +287,9 @@ def _from_environment() -> Settings:
         if mode.strip().lower() in MODES:
             kwargs["mode"] = mode.strip().lower()
         else:
-            problems.append(f"PRECISION_MODE={mode!r} is not 'demo' or 'secure': the app runs secure, "
-                            "with sign-in required.")
+            problems.append(
+                f"PRECISION_MODE={mode!r} is not 'demo' or 'secure': the app runs secure, with sign-in required."
+            )
     if users := os.environ.get("PRECISION_USERS"):
         kwargs["users_file"] = Path(users).expanduser().resolve()
     if (tiles := os.environ.get("PRECISION_MAP_TILES")) is not None:

@@ -175,10 +175,15 @@ class Store:
         except json.JSONDecodeError as exc:
             raise StoreError(f"{path}: is not valid JSON ({exc})") from exc
         if isinstance(data, dict) and isinstance(data.get("months"), dict) and "forces" not in data:
-            data = {"format": _FORMAT, "commit": data.get("commit", ""),
-                    "forces": {get_settings().home_force: data["months"]} if data["months"] else {}}
-        if not isinstance(data, dict) or not isinstance(data.get("forces"), dict) or not all(
-            isinstance(months, dict) for months in data["forces"].values()
+            data = {
+                "format": _FORMAT,
+                "commit": data.get("commit", ""),
+                "forces": {get_settings().home_force: data["months"]} if data["months"] else {},
+            }
+        if (
+            not isinstance(data, dict)
+            or not isinstance(data.get("forces"), dict)
+            or not all(isinstance(months, dict) for months in data["forces"].values())
         ):
             raise StoreError(f"{path}: has no 'forces' table")
         return data
@@ -235,9 +240,13 @@ class Store:
         """Return one row per stored force: ``force``, ``months`` (comma-separated),
         ``stored`` (incidents in all its months)."""
         rows = [
-            {"force": force, "months": ", ".join(sorted(months)),
-             "stored": int(sum(int(e["stats"]["stored"]) for e in months.values()))}
-            for force, months in sorted(self.manifest()["forces"].items()) if months
+            {
+                "force": force,
+                "months": ", ".join(sorted(months)),
+                "stored": int(sum(int(e["stats"]["stored"]) for e in months.values())),
+            }
+            for force, months in sorted(self.manifest()["forces"].items())
+            if months
         ]
         return pd.DataFrame(rows, columns=["force", "months", "stored"])
 
@@ -337,8 +346,15 @@ class Store:
         # streams (cells, degrees) or deltas (line numbers) first, which LZ4 then packs well.
         compression = {c: "none" if c in _UNCOMPRESSED else "lz4" for c in table.column_names}
         encoding = {c: e for c, e in _ENCODINGS.items() if c in table.column_names and c not in dictionary}
-        pq.write_table(table, path, compression=compression, use_dictionary=dictionary, column_encoding=encoding,
-                       write_statistics=False, store_schema=False)
+        pq.write_table(
+            table,
+            path,
+            compression=compression,
+            use_dictionary=dictionary,
+            column_encoding=encoding,
+            write_statistics=False,
+            store_schema=False,
+        )
         return relative
 
     def _collect_garbage(self, manifest: Mapping[str, Any]) -> None:
@@ -433,7 +449,9 @@ class Transaction:
             if data.incidents is not None:
                 jobs.append(("incidents", partition, data.incidents))
             if len(data.rejects):
-                rejects = pa.Table.from_pandas(data.rejects[REJECT_SCHEMA.names], schema=REJECT_SCHEMA, preserve_index=False)
+                rejects = pa.Table.from_pandas(
+                    data.rejects[REJECT_SCHEMA.names], schema=REJECT_SCHEMA, preserve_index=False
+                )
                 jobs.append(("rejects", partition, rejects))
 
         def run(job: tuple[str, Partition, pa.Table]) -> tuple[str, Partition, str]:

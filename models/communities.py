@@ -115,9 +115,22 @@ def cluster_cells(
 #: (poor names for a community). Any name with a "/" is one too.
 PLACE_TYPES = frozenset(
     {
-        "no location", "supermarket", "parking area", "shopping area", "petrol station", "nightclub",
-        "pedestrian subway", "prison", "hospital", "police station", "motorway service area",
-        "place of worship", "railway station", "bus station", "shopping centre", "supermarket car park",
+        "no location",
+        "supermarket",
+        "parking area",
+        "shopping area",
+        "petrol station",
+        "nightclub",
+        "pedestrian subway",
+        "prison",
+        "hospital",
+        "police station",
+        "motorway service area",
+        "place of worship",
+        "railway station",
+        "bus station",
+        "shopping centre",
+        "supermarket car park",
     }
 )
 
@@ -130,7 +143,7 @@ def is_street(name: str) -> bool:
 
 def _street(location: str) -> str:
     text = location.strip()
-    text = text[len("On or near "):] if text.lower().startswith("on or near ") else text
+    text = text[len("On or near ") :] if text.lower().startswith("on or near ") else text
     return re.sub(r"'S\b", "'s", text)
 
 
@@ -175,9 +188,29 @@ def community_table(
         ``harm``), ``by_type`` (dict), ``by_month`` (dict), ``geometry`` (dissolved outline,
         in ``settings.crs_geographic``, EPSG:4326).
     """
-    columns = ["rank", "community_id", "name", "districts", "n_cells", "area_km2", "incidents", "harm",
-               "residents", "households", "top_crime_types", "streets", "lsoas", "msoas", "cells",
-               "lsoa_households", "lsoa_streets", "lsoa_districts", "district_harm", "by_type", "by_month"]
+    columns = [
+        "rank",
+        "community_id",
+        "name",
+        "districts",
+        "n_cells",
+        "area_km2",
+        "incidents",
+        "harm",
+        "residents",
+        "households",
+        "top_crime_types",
+        "streets",
+        "lsoas",
+        "msoas",
+        "cells",
+        "lsoa_households",
+        "lsoa_streets",
+        "lsoa_districts",
+        "district_harm",
+        "by_type",
+        "by_month",
+    ]
     hot_cells = np.unique(np.asarray(hot_cells, dtype=np.int64))
     cell_col = H3_COLUMNS[resolution]
     counts = incidents[cell_col].value_counts()
@@ -239,8 +272,11 @@ def community_table(
                 "cells": cells.tolist(),
                 "lsoa_households": {str(k): round(float(v), 1) for k, v in shared["households"].items()},
                 "lsoa_streets": lsoa_streets,
-                "lsoa_districts": {str(k): str(v) for k, v in
-                                   on_grid.groupby("lsoa_code", observed=True)["district"].first().items() if k in lsoa_share.index},
+                "lsoa_districts": {
+                    str(k): str(v)
+                    for k, v in on_grid.groupby("lsoa_code", observed=True)["district"].first().items()
+                    if k in lsoa_share.index
+                },
                 "district_harm": {str(k): float(v) for k, v in district_harm.sort_index().items()},
                 "by_type": {str(k): int(v) for k, v in by_type.items()},
                 "by_month": {str(k): int(v) for k, v in mine["month"].astype(str).value_counts().sort_index().items()},

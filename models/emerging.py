@@ -137,8 +137,13 @@ def emerging_hotspots(cells: np.ndarray, bins: np.ndarray, z: np.ndarray, alpha:
         taus.append(trend.tau)
         ps.append(trend.p)
     return pd.DataFrame(
-        {"cell": np.asarray(cells, dtype=np.int64), "category": categories,
-         "hot_months": (bins > 0).sum(axis=1), "tau": taus, "trend_p": ps}
+        {
+            "cell": np.asarray(cells, dtype=np.int64),
+            "category": categories,
+            "hot_months": (bins > 0).sum(axis=1),
+            "tau": taus,
+            "trend_p": ps,
+        }
     )
 
 

@@ -55,8 +55,16 @@ def hit_rates(scores: np.ndarray, test_counts: np.ndarray, coverages: Sequence[f
         hits = float(cumulative[k - 1])
         rate = hits / total if total else 0.0
         share = k / n
-        rows.append({"coverage": coverage, "cells": k, "area_share": share, "hits": hits,
-                     "hit_rate": rate, "pai": rate / share if share else 0.0})
+        rows.append(
+            {
+                "coverage": coverage,
+                "cells": k,
+                "area_share": share,
+                "hits": hits,
+                "hit_rate": rate,
+                "pai": rate / share if share else 0.0,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -135,8 +143,13 @@ def backtest(
         frame = hit_rates(scores, test_counts, coverages)
         frame.insert(0, "method", method)
         frames.append(frame)
-    return Backtest(pd.concat(frames, ignore_index=True), tuple(train_months), tuple(test_months),
-                    len(test_counts), float(np.sum(test_counts)))
+    return Backtest(
+        pd.concat(frames, ignore_index=True),
+        tuple(train_months),
+        tuple(test_months),
+        len(test_counts),
+        float(np.sum(test_counts)),
+    )
 
 
 #: Names of the methods compared by :func:`evaluate_methods`, in display order.

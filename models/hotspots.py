@@ -168,9 +168,7 @@ def confidence_bins(
     p = np.asarray(p_value, dtype=float)
     tested = np.ones(len(p), dtype=bool) if tested is None else np.asarray(tested, dtype=bool)
     family = p[tested]
-    thresholds = {
-        alpha: (float(fdr(family, alpha)) if use_fdr and len(family) else alpha) for alpha in LEVELS
-    }
+    thresholds = {alpha: (float(fdr(family, alpha)) if use_fdr and len(family) else alpha) for alpha in LEVELS}
     p = np.where(tested, p, 1.0)
     magnitude = np.zeros(len(p), dtype=np.int8)
     for alpha, level in sorted(LEVELS.items(), key=lambda kv: kv[1]):
@@ -226,8 +224,18 @@ def gi_star(
     w = weights if weights is not None else ring_weights(cells, k)
     if y.sum() == 0 or np.all(y == y[0]):
         zeros = np.zeros(len(y))
-        return HotspotResult(cells, y, zeros, np.ones(len(y)), np.ones(len(y)),
-                             np.zeros(len(y), dtype=np.int8), {a: 0.0 for a in LEVELS}, k, permutations, seed)
+        return HotspotResult(
+            cells,
+            y,
+            zeros,
+            np.ones(len(y)),
+            np.ones(len(y)),
+            np.zeros(len(y), dtype=np.int8),
+            {a: 0.0 for a in LEVELS},
+            k,
+            permutations,
+            seed,
+        )
     analytical = inference == "analytical"
     g, p_sim = _g_local_star(y, w, 0 if analytical else permutations, seed)
     z = np.asarray(g.Zs, dtype=float)
@@ -276,8 +284,17 @@ def _g_local_star(y: np.ndarray, w: W, permutations: int, seed: int) -> tuple[G_
     if not permutations:
         return g, np.full(len(g.y), np.nan)
     p_sim, _ = crand(
-        g.y, g.w, g.Gs, permutations, False, n_jobs=1, stat_func=_g_local_star_crand, scaling=g.y.sum(),
-        seed=seed, island_weight=0, alternative=PERMUTATION_ALTERNATIVE,
+        g.y,
+        g.w,
+        g.Gs,
+        permutations,
+        False,
+        n_jobs=1,
+        stat_func=_g_local_star_crand,
+        scaling=g.y.sum(),
+        seed=seed,
+        island_weight=0,
+        alternative=PERMUTATION_ALTERNATIVE,
     )
     return g, np.asarray(p_sim, dtype=float)
 

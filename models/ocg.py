@@ -15,7 +15,9 @@ from geo.ocg_schema import CRIMINALITY, DISRUPTION_LEVELS, STRANDS
 
 def by_district_and_criminality(register: pd.DataFrame) -> pd.DataFrame:
     """The strategy's table: OCGs by home district and principal criminality, with totals."""
-    table = pd.crosstab(register["principal_criminality"], register["home_district"], margins=True, margins_name="Total")
+    table = pd.crosstab(
+        register["principal_criminality"], register["home_district"], margins=True, margins_name="Total"
+    )
     order = [c for c in CRIMINALITY if c in table.index] + ["Total"]
     return table.reindex(order).fillna(0).astype(int)
 

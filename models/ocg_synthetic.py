@@ -51,7 +51,13 @@ RELATED_CRIME: dict[str, tuple[str, ...]] = {
 }
 
 #: Districts weighted by population (census 2011), for home districts.
-_DISTRICT_WEIGHTS = {"Bradford": 522_452, "Calderdale": 203_826, "Kirklees": 422_458, "Leeds": 751_485, "Wakefield": 325_837}
+_DISTRICT_WEIGHTS = {
+    "Bradford": 522_452,
+    "Calderdale": 203_826,
+    "Kirklees": 422_458,
+    "Leeds": 751_485,
+    "Wakefield": 325_837,
+}
 
 
 def make_register(seed: int) -> pd.DataFrame:
@@ -66,19 +72,27 @@ def make_register(seed: int) -> pd.DataFrame:
     cross[rng.choice(n, size=CROSS_BORDER, replace=False)] = True
     tier = rng.choice([1, 2, 3], size=n, p=[0.15, 0.35, 0.5])
     status = rng.choice(["active", "archived", "dismantled"], size=n, p=[0.8, 0.1, 0.1])
-    return pd.DataFrame({
-        "ocg_id": [f"OCG-{i + 1:03d}" for i in range(n)],
-        "alias": [f"Synthetic group {i + 1}" for i in range(n)],
-        "principal_criminality": criminality,
-        "home_district": home,
-        "cross_border": np.where(cross, "yes", "no"),
-        "threat_tier": tier,
-        "status": status,
-    })[list(REGISTER_COLUMNS)]
+    return pd.DataFrame(
+        {
+            "ocg_id": [f"OCG-{i + 1:03d}" for i in range(n)],
+            "alias": [f"Synthetic group {i + 1}" for i in range(n)],
+            "principal_criminality": criminality,
+            "home_district": home,
+            "cross_border": np.where(cross, "yes", "no"),
+            "threat_tier": tier,
+            "status": status,
+        }
+    )[list(REGISTER_COLUMNS)]
 
 
-def make_activity(register: pd.DataFrame, incidents: pd.DataFrame, seed: int, start: dt.date, months: int = 12,
-                  per_group: tuple[int, int] = (4, 30)) -> pd.DataFrame:
+def make_activity(
+    register: pd.DataFrame,
+    incidents: pd.DataFrame,
+    seed: int,
+    start: dt.date,
+    months: int = 12,
+    per_group: tuple[int, int] = (4, 30),
+) -> pd.DataFrame:
     """Synthetic activity records at the map points of related real incidents.
 
     Parameters
@@ -106,16 +120,21 @@ def make_activity(register: pd.DataFrame, incidents: pd.DataFrame, seed: int, st
         count = int(rng.integers(per_group[0], per_group[1] + 1))
         picks = pool.iloc[rng.integers(0, len(pool), size=count)]
         for p in picks.itertuples():
-            kind = rng.choice(["intelligence report", "arrest", "seizure", "warrant", "disruption"],
-                              p=[0.45, 0.15, 0.12, 0.08, 0.2])
-            rows.append({
-                "ocg_id": g.ocg_id,
-                "date": (start + dt.timedelta(days=int(rng.integers(0, days)))).isoformat(),
-                "longitude": round(float(p.longitude), 6),
-                "latitude": round(float(p.latitude), 6),
-                "lsoa_code": str(p.lsoa_code),
-                "activity_type": str(kind),
-                "disruption_level": str(rng.choice(DISRUPTION_LEVELS, p=[0.15, 0.35, 0.5])) if kind == "disruption" else "",
-                "strand": str(rng.choice(STRANDS, p=[0.7, 0.1, 0.1, 0.1])) if kind == "disruption" else "pursue",
-            })
+            kind = rng.choice(
+                ["intelligence report", "arrest", "seizure", "warrant", "disruption"], p=[0.45, 0.15, 0.12, 0.08, 0.2]
+            )
+            rows.append(
+                {
+                    "ocg_id": g.ocg_id,
+                    "date": (start + dt.timedelta(days=int(rng.integers(0, days)))).isoformat(),
+                    "longitude": round(float(p.longitude), 6),
+                    "latitude": round(float(p.latitude), 6),
+                    "lsoa_code": str(p.lsoa_code),
+                    "activity_type": str(kind),
+                    "disruption_level": str(rng.choice(DISRUPTION_LEVELS, p=[0.15, 0.35, 0.5]))
+                    if kind == "disruption"
+                    else "",
+                    "strand": str(rng.choice(STRANDS, p=[0.7, 0.1, 0.1, 0.1])) if kind == "disruption" else "pursue",
+                }
+            )
     return pd.DataFrame(rows, columns=list(ACTIVITY_COLUMNS)).sort_values(["date", "ocg_id"]).reset_index(drop=True)

@@ -98,8 +98,9 @@ def analyse_hotspots(
         incident_weights(incidents, harm_weights if params.harm_weighted else None),
     )
     w = weights if weights is not None else ring_weights(cells, params.k)
-    result = gi_star(values, cells, k=params.k, permutations=params.permutations, seed=params.seed,
-                     use_fdr=params.use_fdr, weights=w)
+    result = gi_star(
+        values, cells, k=params.k, permutations=params.permutations, seed=params.seed, use_fdr=params.use_fdr, weights=w
+    )
     hot = result.cells[result.bins >= params.community.min_bin]
     communities = community_table(hot, params.resolution, grid, incidents, lsoas, harm_weights, params.community)
     return HotspotAnalysis(result, communities, params)

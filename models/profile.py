@@ -95,10 +95,20 @@ def district_profile(
             change = trends.compare_counts(int((month == earlier[0]).sum()), int((month == later[0]).sum()))
             change_text = trends.describe_change("All recorded crime", district, change)
     touching = communities[communities["districts"].astype(str).str.contains(district, regex=False)]
-    top_communities = touching[["community_id", "name", "incidents", "harm", "residents"]].head(top).reset_index(drop=True)
+    top_communities = (
+        touching[["community_id", "name", "incidents", "harm", "residents"]].head(top).reset_index(drop=True)
+    )
     per_month = len(mine) / max(len(months), 1)
     return DistrictProfile(
-        district, list(months), len(mine), int(residents), int(households),
-        float(trends.rate_per_1000(per_month, residents)), change, change_text,
-        mix.reset_index(drop=True), monthly, top_communities,
+        district,
+        list(months),
+        len(mine),
+        int(residents),
+        int(households),
+        float(trends.rate_per_1000(per_month, residents)),
+        change,
+        change_text,
+        mix.reset_index(drop=True),
+        monthly,
+        top_communities,
     )

@@ -138,16 +138,23 @@ class PlanConstraints:
     priority_boost: float = 1.5
 
     def __post_init__(self) -> None:
-        _check_range("flyer_budget", self.flyer_budget, 0, MAX_FLYER_BUDGET, "flyers",
-                     "West Yorkshire has about 922,000 households")
+        _check_range(
+            "flyer_budget",
+            self.flyer_budget,
+            0,
+            MAX_FLYER_BUDGET,
+            "flyers",
+            "West Yorkshire has about 922,000 households",
+        )
         _check_range("spare_margin", self.spare_margin, 0.0, MAX_SPARE_MARGIN)
         _check_range("pack_size", self.pack_size, MIN_PACK_SIZE, MAX_PACK_SIZE, "flyers")
         if self.pack_size != int(self.pack_size):
             raise ConstraintError(f"pack_size is {self.pack_size}: it must be a whole number of flyers.")
         _check_range("sessions_per_month", self.sessions_per_month, 0, MAX_SESSIONS_PER_MONTH, "sessions")
         _check_range("min_days_between", self.min_days_between, 0, MAX_DAYS_BETWEEN, "days")
-        _check_range("min_sessions_per_district", self.min_sessions_per_district, 0, MAX_SESSIONS_PER_DISTRICT,
-                     "sessions")
+        _check_range(
+            "min_sessions_per_district", self.min_sessions_per_district, 0, MAX_SESSIONS_PER_DISTRICT, "sessions"
+        )
         if self.end < self.start:
             raise ConstraintError(f"end is {self.end}: the campaign window cannot end before its start, {self.start}.")
         _check_range("campaign window (start to end)", (self.end - self.start).days + 1, 1, MAX_WINDOW_DAYS, "days")
@@ -216,7 +223,7 @@ def whole_households(lsoa_households: Mapping[str, float], total: float) -> dict
     exact = {k: target * share[k] / weight for k in codes}
     out = {k: int(math.floor(v + 1e-9)) for k, v in exact.items()}
     rest = target - sum(out.values())
-    for k in sorted(codes, key=lambda k: (-(exact[k] - out[k]), k))[:max(rest, 0)]:
+    for k in sorted(codes, key=lambda k: (-(exact[k] - out[k]), k))[: max(rest, 0)]:
         out[k] += 1
     return out
 
@@ -294,7 +301,9 @@ def knapsack(values: Sequence[float], weights: Sequence[int], capacity: int) -> 
     return sorted(chosen)
 
 
-def community_themes(by_type: Mapping[str, int], harm: Mapping[str, float], themes: pd.DataFrame, top: int = 3) -> list[str]:
+def community_themes(
+    by_type: Mapping[str, int], harm: Mapping[str, float], themes: pd.DataFrame, top: int = 3
+) -> list[str]:
     """A community's themes: those of its crime types, most harm first, distinct, at most ``top``."""
     theme_of = dict(zip(themes["crime_type"], themes["theme"]))
     scored = sorted(by_type.items(), key=lambda kv: (-kv[1] * harm.get(kv[0], 1.0), kv[0]))
@@ -336,7 +345,11 @@ def allocate_sessions(district_harm: Mapping[str, float], total: int, minimum: i
 def session_dates(start: dt.date, end: dt.date, weekdays: Sequence[int]) -> list[dt.date]:
     """Every allowed weekday in the window."""
     days = (end - start).days + 1
-    return [start + dt.timedelta(days=i) for i in range(max(days, 0)) if (start + dt.timedelta(days=i)).weekday() in weekdays]
+    return [
+        start + dt.timedelta(days=i)
+        for i in range(max(days, 0))
+        if (start + dt.timedelta(days=i)).weekday() in weekdays
+    ]
 
 
 def months_in_window(start: dt.date, end: dt.date) -> float:
@@ -428,12 +441,16 @@ def make_plan(
     """
     c = constraints
     offered = communities if selected is None else communities[communities["community_id"].isin(list(selected))]
-    offered = offered.sort_values("rank").reset_index(drop=True) if "rank" in offered else offered.reset_index(drop=True)
+    offered = (
+        offered.sort_values("rank").reset_index(drop=True) if "rank" in offered else offered.reset_index(drop=True)
+    )
     notes: list[str] = []
     theme_lists = [community_themes(bt, harm_weights, themes) for bt in offered["by_type"]]
     boost = [c.priority_boost if set(t) & set(c.priority_themes) else 1.0 for t in theme_lists]
-    zones = [drop_quantities(lh, h, c.spare_margin, c.pack_size)
-             for lh, h in zip(offered["lsoa_households"], offered["households"])]
+    zones = [
+        drop_quantities(lh, h, c.spare_margin, c.pack_size)
+        for lh, h in zip(offered["lsoa_households"], offered["households"])
+    ]
     flyers = [sum(f for _, f in z.values()) for z in zones]
     values = [float(h) * b for h, b in zip(offered["harm"], boost)]
     packs = [f // c.pack_size for f in flyers]  # exact: every drop zone is whole packs
@@ -448,24 +465,30 @@ def make_plan(
     )
     chosen = table[table["chosen"]]
     if len(chosen) < len(table):
-        notes.append(f"{len(table) - len(chosen)} community(ies) left out: the flyer budget of "
-                     f"{c.flyer_budget:,} does not cover them as well.")
+        notes.append(
+            f"{len(table) - len(chosen)} community(ies) left out: the flyer budget of "
+            f"{c.flyer_budget:,} does not cover them as well."
+        )
 
     lsoa_districts = offered["lsoa_districts"] if "lsoa_districts" in offered else [None] * len(offered)
     drop_rows = []
     for i in sorted(chosen_idx):
         row = table.iloc[i]
         for lsoa, (households, lsoa_flyers) in zones[i].items():
-            drop_rows.append({
-                "community_id": row["community_id"],
-                "name": row["name"],
-                "district": _lsoa_district(lsoa_districts[i], lsoa, row["district"]),
-                "lsoa_code": lsoa,
-                "households": households,
-                "flyers": lsoa_flyers,
-                "streets": ", ".join(row["lsoa_streets"].get(lsoa, [])),
-            })
-    drops = pd.DataFrame(drop_rows, columns=["community_id", "name", "district", "lsoa_code", "households", "flyers", "streets"])
+            drop_rows.append(
+                {
+                    "community_id": row["community_id"],
+                    "name": row["name"],
+                    "district": _lsoa_district(lsoa_districts[i], lsoa, row["district"]),
+                    "lsoa_code": lsoa,
+                    "households": households,
+                    "flyers": lsoa_flyers,
+                    "streets": ", ".join(row["lsoa_streets"].get(lsoa, [])),
+                }
+            )
+    drops = pd.DataFrame(
+        drop_rows, columns=["community_id", "name", "district", "lsoa_code", "households", "flyers", "streets"]
+    )
     drops = drops.astype({"households": "int64", "flyers": "int64"})
 
     sessions = _schedule(chosen, c, notes)
@@ -528,8 +551,11 @@ def _schedule(chosen: pd.DataFrame, c: PlanConstraints, notes: list[str]) -> pd.
     if not dates:
         notes.append("No allowed weekday falls in the campaign window: no session planned.")
         return pd.DataFrame(columns=columns)
-    slots: list[int] = (np.linspace(0, len(dates) - 1, num=min(len(requests), len(dates))).round().astype(int).tolist()
-                        if requests else [])
+    slots: list[int] = (
+        np.linspace(0, len(dates) - 1, num=min(len(requests), len(dates))).round().astype(int).tolist()
+        if requests
+        else []
+    )
     used_dates: set[dt.date] = set()
     last_in_community: dict[str, dt.date] = {}
     theme_turn: dict[str, int] = {}
@@ -556,18 +582,22 @@ def _schedule(chosen: pd.DataFrame, c: PlanConstraints, notes: list[str]) -> pd.
         themes = list(row["themes"]) or ["Speak up anonymously"]
         streets = [s for s in row["streets"] if is_street(s)]
         start = dt.datetime.combine(day, dt.time(*c.time_slot))
-        rows.append({
-            "date": day,
-            "start": start,
-            "end": start + dt.timedelta(minutes=c.duration_minutes),
-            "district": district,
-            "community_id": cid,
-            "name": row["name"],
-            "theme": themes[turn % len(themes)],
-            "spot": f"On or near {streets[0]}" if streets else row["name"],
-        })
+        rows.append(
+            {
+                "date": day,
+                "start": start,
+                "end": start + dt.timedelta(minutes=c.duration_minutes),
+                "district": district,
+                "community_id": cid,
+                "name": row["name"],
+                "theme": themes[turn % len(themes)],
+                "spot": f"On or near {streets[0]}" if streets else row["name"],
+            }
+        )
     if unplaced:
-        notes.append(f"{unplaced} session(s) could not be placed: too few allowed days in the window "
-                     f"for one a day and {c.min_days_between} days between sessions in a community.")
+        notes.append(
+            f"{unplaced} session(s) could not be placed: too few allowed days in the window "
+            f"for one a day and {c.min_days_between} days between sessions in a community."
+        )
     out = pd.DataFrame(rows, columns=columns)
     return out.sort_values("start").reset_index(drop=True)

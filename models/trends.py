@@ -39,9 +39,11 @@ def monthly_counts(incidents: pd.DataFrame, months: Sequence[str], by: Sequence[
     frame = incidents[["month", *by]].astype(str)
     counts = frame.value_counts().rename("count").reset_index()
     groups = counts[by].drop_duplicates() if by else pd.DataFrame(index=[0])
-    full = pd.MultiIndex.from_frame(
-        pd.DataFrame({"month": list(months)}).merge(groups, how="cross")
-    ) if by else pd.Index(list(months), name="month")
+    full = (
+        pd.MultiIndex.from_frame(pd.DataFrame({"month": list(months)}).merge(groups, how="cross"))
+        if by
+        else pd.Index(list(months), name="month")
+    )
     out = counts.set_index(["month", *by])["count"].reindex(full, fill_value=0).reset_index()
     return out.sort_values(["month", *by]).reset_index(drop=True)
 
@@ -125,7 +127,11 @@ def comparable_periods(latest: Sequence[str], loaded: Sequence[str]) -> tuple[li
     earlier = [shift_month(m, -12) for m in later]
     missing = [m for m in earlier if m not in set(loaded)]
     if missing:
-        return earlier, later, f"{', '.join(missing)} not loaded: load it to compare with the same months a year earlier."
+        return (
+            earlier,
+            later,
+            f"{', '.join(missing)} not loaded: load it to compare with the same months a year earlier.",
+        )
     return earlier, later, ""
 
 

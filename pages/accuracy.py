@@ -25,8 +25,9 @@ if len(months) < 2:
 c = st.columns(3)
 train = c[0].multiselect("Training months", months, default=months[:1])
 test = c[1].multiselect("Test months", months, default=months[-1:])
-resolution = c[2].select_slider("H3 resolution", options=list(settings.h3_resolutions),
-                                value=settings.h3_default_resolution)
+resolution = c[2].select_slider(
+    "H3 resolution", options=list(settings.h3_resolutions), value=settings.h3_default_resolution
+)
 if not train or not test:
     st.warning("Choose at least one training month and one test month.")
     st.stop()

@@ -34,11 +34,18 @@ for note in plan.notes:
 
 left, right = st.columns([3, 2])
 with left:
-    in_plan = communities[communities["community_id"].isin(plan.communities.loc[plan.communities["chosen"], "community_id"])]
+    in_plan = communities[
+        communities["community_id"].isin(plan.communities.loc[plan.communities["chosen"], "community_id"])
+    ]
     bounds = tuple(in_plan.total_bounds) if len(in_plan) else panels.view_bounds(cache.districts(), chosen.districts)
     empty_layer = maps.HexLayer({"type": "FeatureCollection", "features": []}, [], [], "", "")
-    fmap = maps.hex_map(empty_layer, cache.district_outlines(), bounds, tiles=settings.map_tiles,
-                        communities=maps.community_features(in_plan))
+    fmap = maps.hex_map(
+        empty_layer,
+        cache.district_outlines(),
+        bounds,
+        tiles=settings.map_tiles,
+        communities=maps.community_features(in_plan),
+    )
     st_folium(fmap, key="comms_map", height=480, use_container_width=True, returned_objects=[])
 with right:
     panels.plan_communities(plan)
@@ -50,8 +57,12 @@ panels.plan_drops(plan)
 st.caption(CRIMESTOPPERS_PROMISE)
 
 st.subheader("Exports")
-export_context = {"filters": filters.describe(chosen), "communities": [c for c in selected],
-           "flyer_budget": constraints.flyer_budget, "window": f"{constraints.start} to {constraints.end}"}
+export_context = {
+    "filters": filters.describe(chosen),
+    "communities": [c for c in selected],
+    "flyer_budget": constraints.flyer_budget,
+    "window": f"{constraints.start} to {constraints.end}",
+}
 files = cache.comms_exports(token, chosen, params, constraints, tuple(selected), contact)
 for column, (label, content, filename, mime) in zip(st.columns(len(files)), files):
     column.download_button(label, content, filename, mime, on_click=auth.record_export, args=(filename, export_context))

@@ -30,10 +30,16 @@ with left:
     in_community = r.cells[(r.bins != 0)]
     layer = maps.bins_to_hex_layer(r.cells, r.bins, r.z, BIN_LABELS, settings.map_coordinate_decimals)
     one = communities[communities["community_id"] == picked["community_id"]]
-    fmap = maps.hex_map(layer, cache.district_outlines(), tuple(one.total_bounds), tiles=settings.map_tiles,
-                        communities=maps.community_features(one))
-    st_folium(fmap, key=f"community_map_{picked['community_id']}", height=460, use_container_width=True,
-              returned_objects=[])
+    fmap = maps.hex_map(
+        layer,
+        cache.district_outlines(),
+        tuple(one.total_bounds),
+        tiles=settings.map_tiles,
+        communities=maps.community_features(one),
+    )
+    st_folium(
+        fmap, key=f"community_map_{picked['community_id']}", height=460, use_container_width=True, returned_objects=[]
+    )
 with right:
     panels.community_profile(picked)
     ocg_view = auth.visible_ocg("details")

@@ -27,21 +27,32 @@ if uploads and st.button("Load", type="primary"):
         with st.status("Loading…", expanded=True) as status:
             labels = unique_labels([u.name for u in uploads])  # two uploads with one name stay two files
             sources = [s for u, label in zip(uploads, labels) for s in upload_sources(label, u.getvalue())]
-            summary = ingest_files(sources, cache.store(), lsoas=cache.lsoas(),
-                                   progress=lambda f, text: status.update(label=f"Loading… {text}"))
+            summary = ingest_files(
+                sources,
+                cache.store(),
+                lsoas=cache.lsoas(),
+                progress=lambda f, text: status.update(label=f"Loading… {text}"),
+            )
             status.update(label="Loaded", state="complete")
     except PrecisionError as exc:
         audit.record("upload_rejected", user.username, str(exc), {"files": names})
         st.error(f"Nothing was stored. {exc}")
     else:
-        audit.record("upload", user.username, f"{summary.stored:,} incidents",
-                     {"files": names, "months": summary.months, "rejected": summary.rejected})
+        audit.record(
+            "upload",
+            user.username,
+            f"{summary.stored:,} incidents",
+            {"files": names, "months": summary.months, "rejected": summary.rejected},
+        )
         st.session_state["store_token"] = cache.store().token()
         st.success(f"Stored {summary.stored:,} incidents for {', '.join(summary.months)}.")
         st.code(summary.to_text(), language=None)
         if len(summary.rejects):
-            st.dataframe(summary.rejects.assign(reason=summary.rejects["reason"].map(lambda r: REJECT_REASONS.get(r, r))),
-                         hide_index=True, width="stretch")
+            st.dataframe(
+                summary.rejects.assign(reason=summary.rejects["reason"].map(lambda r: REJECT_REASONS.get(r, r))),
+                hide_index=True,
+                width="stretch",
+            )
 
 stats = cache.month_stats(st.session_state["store_token"])
 loaded_now.caption(f"Loaded now: {', '.join(stats['month']) or 'nothing'}")
@@ -53,8 +64,10 @@ st.markdown(
     "Every row is checked; activity of an OCG not in the register is rejected. The stored "
     "OCG tables are replaced only when both files can be read."
 )
-st.caption(f"Synthetic or real is read from the files: files whose first line is `{SYNTHETIC_MARKER}` are "
-           "synthetic demonstration data; every other file is treated as real intelligence.")
+st.caption(
+    f"Synthetic or real is read from the files: files whose first line is `{SYNTHETIC_MARKER}` are "
+    "synthetic demonstration data; every other file is treated as real intelligence."
+)
 c = st.columns(2)
 register_file = c[0].file_uploader("Register (CSV)", type=["csv"], key="ocg_register")
 activity_file = c[1].file_uploader("Activity (CSV)", type=["csv"], key="ocg_activity")
@@ -62,17 +75,28 @@ if register_file and activity_file and st.button("Load OCG data", type="primary"
     user = auth.current_user()
     names = [register_file.name, activity_file.name]
     try:
-        register, activity, rejects = load_files(register_file.getvalue(), register_file.name,
-                                                 activity_file.getvalue(), activity_file.name, demo=auth.is_demo())
+        register, activity, rejects = load_files(
+            register_file.getvalue(),
+            register_file.name,
+            activity_file.getvalue(),
+            activity_file.name,
+            demo=auth.is_demo(),
+        )
     except PrecisionError as exc:
         audit.record("upload_rejected", user.username, str(exc), {"files": names})
         st.error(f"Nothing was stored. {exc}")
     else:
         synthetic = bool(register["synthetic"].all())
-        audit.record("upload", user.username, f"{len(register)} OCGs, {len(activity)} activity records",
-                     {"files": names, "rejected": len(rejects), "synthetic": synthetic})
+        audit.record(
+            "upload",
+            user.username,
+            f"{len(register)} OCGs, {len(activity)} activity records",
+            {"files": names, "rejected": len(rejects), "synthetic": synthetic},
+        )
         label = "SYNTHETIC demonstration data" if synthetic else "real data"
-        st.success(f"Stored {len(register)} OCGs and {len(activity):,} activity records ({label}, from the files); "
-                   f"{len(rejects)} rows rejected.")
+        st.success(
+            f"Stored {len(register)} OCGs and {len(activity):,} activity records ({label}, from the files); "
+            f"{len(rejects)} rows rejected."
+        )
         if len(rejects):
             st.dataframe(rejects, hide_index=True, width="stretch")

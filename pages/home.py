@@ -41,7 +41,11 @@ c[1].metric("Rows read", f"{int(stats['rows_read'].sum()):,}")
 c[2].metric("Incidents stored", f"{int(stats['stored'].sum()):,}")
 c[3].metric("Rejected rows", f"{int(stats['rejected'].sum()):,}")
 c[4].metric("Unmapped", f"{int(stats['unmapped'].sum()):,}", help="No coordinates: counted, not on the map.")
-c[5].metric("Outside West Yorkshire", f"{int(stats['outside'].sum()):,}", help="Located in a neighbouring force area: counted, not analysed.")
+c[5].metric(
+    "Outside West Yorkshire",
+    f"{int(stats['outside'].sum()):,}",
+    help="Located in a neighbouring force area: counted, not analysed.",
+)
 
 st.dataframe(
     stats.rename(

@@ -23,13 +23,19 @@ overlay = None
 if ocg_view.notice:
     right_controls.caption(ocg_view.notice)
 if ocg_data is not None:
-    picked = right_controls.multiselect("OCG activity by principal criminality", list(CRIMINALITY), key="ocg_layer",
-                                        placeholder="Off")
+    picked = right_controls.multiselect(
+        "OCG activity by principal criminality", list(CRIMINALITY), key="ocg_layer", placeholder="Off"
+    )
     if picked:
         chosen_groups = ocg_data.register[ocg_data.register["principal_criminality"].isin(picked)]
-        overlay = maps.ocg_hex_layer(ocg_data.activity[ocg_data.activity["ocg_id"].isin(chosen_groups["ocg_id"])],
-                                     chosen_groups, chosen.resolution, CRIMINALITY,
-                                     settings.map_coordinate_decimals, ocg_data.synthetic)
+        overlay = maps.ocg_hex_layer(
+            ocg_data.activity[ocg_data.activity["ocg_id"].isin(chosen_groups["ocg_id"])],
+            chosen_groups,
+            chosen.resolution,
+            CRIMINALITY,
+            settings.map_coordinate_decimals,
+            ocg_data.synthetic,
+        )
 selected = cache.filtered(token, chosen)
 analysis = cache.hotspot_analysis(token, chosen, params) if view == "Gi* hot spots" or show_communities else None
 
@@ -56,11 +62,16 @@ with left:
         communities=maps.community_features(analysis.communities) if show_communities and analysis else None,
         overlay=overlay,
     )
-    clicked = st_folium(fmap, key="hotspot_map", height=620, use_container_width=True,
-                        returned_objects=["last_object_clicked"])
+    clicked = st_folium(
+        fmap, key="hotspot_map", height=620, use_container_width=True, returned_objects=["last_object_clicked"]
+    )
 with right:
-    panels.cell_details(selected, chosen.resolution, clicked.get("last_object_clicked") if clicked else None,
-                        analysis.result if analysis else None)
+    panels.cell_details(
+        selected,
+        chosen.resolution,
+        clicked.get("last_object_clicked") if clicked else None,
+        analysis.result if analysis else None,
+    )
 
 st.caption(
     "Locations on data.police.uk are anonymised: each crime is placed at the nearest of a "

@@ -22,12 +22,17 @@ if view.notice:
     st.warning(view.notice, icon=":material/lock:")
     st.stop()
 if data is None:
-    st.info("No organised crime group data is loaded. An administrator loads it on the Data page or with "
-            "`python -m cli.ocg REGISTER.csv ACTIVITY.csv`.")
+    st.info(
+        "No organised crime group data is loaded. An administrator loads it on the Data page or with "
+        "`python -m cli.ocg REGISTER.csv ACTIVITY.csv`."
+    )
     st.stop()
 if data.synthetic:
-    st.error("SYNTHETIC DEMONSTRATION DATA: not real intelligence. Made by a seeded generator "
-             "to the published strategy's figures.", icon=":material/science:")
+    st.error(
+        "SYNTHETIC DEMONSTRATION DATA: not real intelligence. Made by a seeded generator "
+        "to the published strategy's figures.",
+        icon=":material/science:",
+    )
 st.caption(f"Source: {data.source}. {len(data.register)} OCGs, {len(data.activity):,} activity records.")
 
 st.subheader("OCGs by home district and principal criminality")
@@ -35,13 +40,23 @@ st.dataframe(by_district_and_criminality(data.register), width="stretch")
 st.caption(f"Operating across county borders: {int((data.register['cross_border'] == 'yes').sum())}.")
 
 st.subheader("Activity over time")
-monthly = data.activity.assign(month=data.activity["date"].str[:7]).groupby(["month", "activity_type"]).size().rename("records").reset_index()
+monthly = (
+    data.activity.assign(month=data.activity["date"].str[:7])
+    .groupby(["month", "activity_type"])
+    .size()
+    .rename("records")
+    .reset_index()
+)
 st.altair_chart(
-    alt.Chart(monthly).mark_bar().encode(
-        x=alt.X("month:O", title="Month"), y=alt.Y("records:Q", title="Records"),
+    alt.Chart(monthly)
+    .mark_bar()
+    .encode(
+        x=alt.X("month:O", title="Month"),
+        y=alt.Y("records:Q", title="Records"),
         color=alt.Color("activity_type:N", scale=alt.Scale(range=charts.OKABE_ITO), title="Activity"),
         tooltip=["month", "activity_type", "records"],
-    ).properties(height=300),
+    )
+    .properties(height=300),
     width="stretch",
 )
 
@@ -49,8 +64,12 @@ st.subheader("Disruptions log")
 if recorded := st.session_state.pop("ocg_recorded", None):
     st.success(recorded)
 disruptions = data.activity[data.activity["activity_type"] == "disruption"].sort_values("date", ascending=False)
-st.dataframe(disruptions[["date", "ocg_id", "disruption_level", "strand", "lsoa_code"]], hide_index=True,
-             width="stretch", height=260)
+st.dataframe(
+    disruptions[["date", "ocg_id", "disruption_level", "strand", "lsoa_code"]],
+    hide_index=True,
+    width="stretch",
+    height=260,
+)
 with st.form("record_disruption", clear_on_submit=True):
     st.markdown("**Record a disruption**")
     c = st.columns(5)
@@ -75,6 +94,8 @@ st.dataframe(ret, hide_index=True, width="stretch")
 st.download_button(
     "Quarterly return (CSV)",
     (("# SYNTHETIC DEMONSTRATION DATA\n" if data.synthetic else "") + ret.to_csv(index=False)).encode("utf-8-sig"),
-    "precision_ocg_quarterly_return.csv", "text/csv",
-    on_click=auth.record_export, args=("precision_ocg_quarterly_return.csv", {"rows": len(ret)}),
+    "precision_ocg_quarterly_return.csv",
+    "text/csv",
+    on_click=auth.record_export,
+    args=("precision_ocg_quarterly_return.csv", {"rows": len(ret)}),
 )

@@ -22,17 +22,21 @@ m[3].metric("Households", f"{profile.households:,}")
 st.markdown(profile.change_text)
 
 st.subheader("Crime mix against the West Yorkshire average")
-mix = profile.mix.melt(id_vars=["crime_type"], value_vars=["district_share", "west_yorkshire_share"],
-                       var_name="area", value_name="share")
+mix = profile.mix.melt(
+    id_vars=["crime_type"], value_vars=["district_share", "west_yorkshire_share"], var_name="area", value_name="share"
+)
 mix["area"] = mix["area"].map({"district_share": district, "west_yorkshire_share": "West Yorkshire"})
 st.altair_chart(
-    alt.Chart(mix).mark_bar().encode(
+    alt.Chart(mix)
+    .mark_bar()
+    .encode(
         y=alt.Y("crime_type:N", sort="-x", title=None, axis=alt.Axis(labelLimit=240)),
         x=alt.X("share:Q", axis=alt.Axis(format="%"), title="Share of incidents"),
         yOffset="area:N",
         color=alt.Color("area:N", scale=alt.Scale(range=charts.OKABE_ITO), title=None),
         tooltip=["crime_type", "area", alt.Tooltip("share:Q", format=".1%")],
-    ).properties(height=420),
+    )
+    .properties(height=420),
     width="stretch",
 )
 
@@ -40,9 +44,19 @@ st.subheader("Top hotspot communities")
 if profile.communities.empty:
     st.info("No significant hotspot community in this district for the loaded months.")
 else:
-    st.dataframe(profile.communities.rename(columns={"community_id": "Id", "name": "Community", "incidents": "Incidents",
-                                                     "harm": "Harm score", "residents": "Residents"}),
-                 hide_index=True, width="stretch")
+    st.dataframe(
+        profile.communities.rename(
+            columns={
+                "community_id": "Id",
+                "name": "Community",
+                "incidents": "Incidents",
+                "harm": "Harm score",
+                "residents": "Residents",
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
 
 st.subheader("Organised crime groups")
 ocg_counts, ocg_note = panels.profile_ocg(district)
@@ -51,6 +65,11 @@ if ocg_counts is not None:
     st.dataframe(ocg_counts, hide_index=True)
 
 pdf_name = f"precision_profile_{district.lower()}.pdf"
-st.download_button("Profile (PDF)", cache.profile_pdf(token, district, ocg_counts, ocg_note), pdf_name,
-                   "application/pdf", on_click=auth.record_export,
-                   args=(pdf_name, {"district": district, "ocg_counts": ocg_counts is not None}))
+st.download_button(
+    "Profile (PDF)",
+    cache.profile_pdf(token, district, ocg_counts, ocg_note),
+    pdf_name,
+    "application/pdf",
+    on_click=auth.record_export,
+    args=(pdf_name, {"district": district, "ocg_counts": ocg_counts is not None}),
+)

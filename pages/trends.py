@@ -17,7 +17,9 @@ chart = charts.monthly_lines(series, value, charts.TREND_TITLES[value])
 st.altair_chart(chart, width="stretch")
 c = st.columns(2)
 c[0].download_button("Chart (PNG)", cache.trend_png(ctx.token, ctx.filters, value), "precision_trends.png", "image/png")
-c[1].download_button("Monthly figures (CSV)", series.to_csv(index=False).encode("utf-8-sig"), "precision_trends.csv", "text/csv")
+c[1].download_button(
+    "Monthly figures (CSV)", series.to_csv(index=False).encode("utf-8-sig"), "precision_trends.csv", "text/csv"
+)
 
 st.subheader("Change on the same months a year earlier")
 latest = st.multiselect("Later period", loaded, default=loaded[-1:], key="trend_latest")

@@ -13,9 +13,14 @@ st.title("Users")
 admin = auth.current_user()
 users = read_users()
 st.dataframe(
-    pd.DataFrame([{"User name": u.username, "Name": u.display_name, "Role": u.role,
-                   "May": ROLES[u.role]} for u in users.values()]),
-    hide_index=True, width="stretch",
+    pd.DataFrame(
+        [
+            {"User name": u.username, "Name": u.display_name, "Role": u.role, "May": ROLES[u.role]}
+            for u in users.values()
+        ]
+    ),
+    hide_index=True,
+    width="stretch",
 )
 
 st.subheader("Add or replace a user")

@@ -58,13 +58,17 @@ def setup_problem() -> str | None:
         users = read_users(path)
     except InputFileError as exc:
         _log.error("users file unusable: %s", exc)
-        return (f"The users file `{path.name}` cannot be read (the server log says why). Ask an administrator to "
-                "mend it or to add users again with `python -m cli.users add NAME --role admin`.")
+        return (
+            f"The users file `{path.name}` cannot be read (the server log says why). Ask an administrator to "
+            "mend it or to add users again with `python -m cli.users add NAME --role admin`."
+        )
     if not path.exists():
         _log.error("no users file at %s", path)
-        return (f"No users file `{path.name}` where `PRECISION_USERS` points (or in `config/`). Add the first user "
-                "with `python -m cli.users add NAME --role admin`, or start the public demo on purpose with "
-                "`PRECISION_MODE=demo`.")
+        return (
+            f"No users file `{path.name}` where `PRECISION_USERS` points (or in `config/`). Add the first user "
+            "with `python -m cli.users add NAME --role admin`, or start the public demo on purpose with "
+            "`PRECISION_MODE=demo`."
+        )
     if not users:
         return f"The users file `{path.name}` lists no user. Add one with `python -m cli.users add NAME --role admin`."
     return None
@@ -205,11 +209,13 @@ def demo_banner() -> None:
     """The banner of the demo mode, worded from what is stored."""
     view = visible_ocg()
     if view.notice:
-        text = ("Demo mode, no sign-in: public data.police.uk crime data only. " + view.notice)
+        text = "Demo mode, no sign-in: public data.police.uk crime data only. " + view.notice
     elif view.data is not None:
-        text = ("Demo mode, no sign-in: public data.police.uk crime data, and SYNTHETIC organised crime group "
-                f"data made for demonstration ({len(view.data.register)} groups, every row synthetic). "
-                "No police intelligence is shown here.")
+        text = (
+            "Demo mode, no sign-in: public data.police.uk crime data, and SYNTHETIC organised crime group "
+            f"data made for demonstration ({len(view.data.register)} groups, every row synthetic). "
+            "No police intelligence is shown here."
+        )
     else:
         text = "Demo mode, no sign-in: public data.police.uk crime data only. No organised crime group data is loaded."
     st.warning(text, icon=":material/info:")

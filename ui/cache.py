@@ -114,7 +114,11 @@ def ring_weights(resolution: int, k: int = 1) -> W:
 def hotspot_analysis(token: str, filters: Filters, params: HotspotParams) -> HotspotAnalysis:
     """Gi* and communities for the filtered incidents."""
     return pipeline.analyse_hotspots(
-        filtered(token, filters), grid(params.resolution), lsoas(), harm_weights(), params,
+        filtered(token, filters),
+        grid(params.resolution),
+        lsoas(),
+        harm_weights(),
+        params,
         ring_weights(params.resolution, params.k),
     )
 
@@ -125,17 +129,21 @@ def emerging(token: str, filters: Filters, harm_weighted: bool) -> pd.DataFrame:
     frame = filtered(token, filters)
     months = sorted(frame["month"].astype(str).unique())
     cells = grid(filters.resolution)["cell"].to_numpy()
-    bins, z = pipeline.monthly_gi(frame, cells, filters.resolution, months, ring_weights(filters.resolution),
-                                  harm_weights() if harm_weighted else None)
+    bins, z = pipeline.monthly_gi(
+        frame,
+        cells,
+        filters.resolution,
+        months,
+        ring_weights(filters.resolution),
+        harm_weights() if harm_weighted else None,
+    )
     return emerging_mod.emerging_hotspots(cells, bins, z)
 
 
 @st.cache_data(show_spinner="Backtesting the rankings…", max_entries=8)
 def backtest(token: str, resolution: int, train: tuple[str, ...], test: tuple[str, ...]) -> evaluation.Backtest:
     """Hit rate and PAI of every ranking method for a train/test split."""
-    return evaluation.evaluate_methods(
-        incidents(token), grid(resolution)["cell"].to_numpy(), resolution, train, test
-    )
+    return evaluation.evaluate_methods(incidents(token), grid(resolution)["cell"].to_numpy(), resolution, train, test)
 
 
 @st.cache_resource
@@ -157,7 +165,9 @@ def themes() -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def plan(token: str, filters: Filters, params: HotspotParams, constraints: PlanConstraints, selected: tuple[str, ...]) -> Plan:
+def plan(
+    token: str, filters: Filters, params: HotspotParams, constraints: PlanConstraints, selected: tuple[str, ...]
+) -> Plan:
     """The communications plan for the chosen communities and constraints."""
     communities = hotspot_analysis(token, filters, params).communities
     return targeting.make_plan(communities, constraints, themes(), harm_weights(), selected)
@@ -175,8 +185,9 @@ def trend_series(token: str, filters: Filters) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def period_comparison(token: str, filters: Filters, earlier: tuple[str, ...], later: tuple[str, ...],
-                      level: str = "district") -> pd.DataFrame:
+def period_comparison(
+    token: str, filters: Filters, earlier: tuple[str, ...], later: tuple[str, ...], level: str = "district"
+) -> pd.DataFrame:
     """Change between two periods by district and crime type (or by LSOA)."""
     every_month = dataclasses.replace(filters, months=())
     frame = counts.filter_incidents(incidents(token), every_month)
@@ -198,8 +209,14 @@ def district_profile(token: str, district: str) -> DistrictProfile:
     frame = incidents(token)
     residents = districts().set_index("district")
     communities = hotspot_analysis(token, Filters(), HotspotParams()).communities
-    return profile.district_profile(frame, district, store().months(), int(residents.loc[district, "persons"]),
-                                    int(residents.loc[district, "households"]), communities)
+    return profile.district_profile(
+        frame,
+        district,
+        store().months(),
+        int(residents.loc[district, "persons"]),
+        int(residents.loc[district, "households"]),
+        communities,
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=2)
@@ -222,8 +239,14 @@ COMMS_EXPORTS = (
 
 
 @st.cache_data(show_spinner="Preparing the exports…", max_entries=8)
-def comms_exports(token: str, filters: Filters, params: HotspotParams, constraints: PlanConstraints,
-                  selected: tuple[str, ...], contact: str) -> list[tuple[str, bytes, str, str]]:
+def comms_exports(
+    token: str,
+    filters: Filters,
+    params: HotspotParams,
+    constraints: PlanConstraints,
+    selected: tuple[str, ...],
+    contact: str,
+) -> list[tuple[str, bytes, str, str]]:
     """The plan's five export files, built once per plan (the PDF draws a map per community)."""
     the_plan = plan(token, filters, params, constraints, selected)
     communities = hotspot_analysis(token, filters, params).communities

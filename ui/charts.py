@@ -18,10 +18,17 @@ def accuracy_curve(table: pd.DataFrame, measure: str, title: str) -> alt.Chart:
         .encode(
             x=alt.X("coverage_pct:Q", title="Area covered (% of hexagons)"),
             y=alt.Y(f"{measure}:Q", title=title),
-            color=alt.Color("method:N", title="Method", scale=alt.Scale(range=OKABE_ITO),
-                            legend=alt.Legend(orient="bottom", columns=2, labelLimit=400)),
-            tooltip=["method", alt.Tooltip("coverage_pct:Q", title="Area %"),
-                     alt.Tooltip(f"{measure}:Q", format=".3f")],
+            color=alt.Color(
+                "method:N",
+                title="Method",
+                scale=alt.Scale(range=OKABE_ITO),
+                legend=alt.Legend(orient="bottom", columns=2, labelLimit=400),
+            ),
+            tooltip=[
+                "method",
+                alt.Tooltip("coverage_pct:Q", title="Area %"),
+                alt.Tooltip(f"{measure}:Q", format=".3f"),
+            ],
         )
         .properties(height=340)
     )
@@ -48,7 +55,9 @@ def monthly_lines(counts: pd.DataFrame, value: str, title: str, colour: str = "d
         .encode(
             x=alt.X("month:O", title="Month"),
             y=alt.Y(f"{value}:Q", title=title),
-            color=alt.Color(f"{colour}:N", scale=alt.Scale(range=OKABE_ITO), title=colour.replace("_", " ").capitalize()),
+            color=alt.Color(
+                f"{colour}:N", scale=alt.Scale(range=OKABE_ITO), title=colour.replace("_", " ").capitalize()
+            ),
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.2)),
             tooltip=["month", colour, alt.Tooltip(f"{value}:Q", format=",.2f")],
         )

@@ -48,26 +48,40 @@ def plan_controls(
     c = st.columns(4)
     mode = c[0].radio("Flyer budget as", ["Number of flyers", "Cost (£)"], key="comms_budget_mode")
     if mode == "Number of flyers":
-        flyers = int(c[1].number_input("Flyers", min_value=0, max_value=MAX_FLYER_BUDGET, value=20_000,
-                                       step=1_000, key="comms_flyers"))
+        flyers = int(
+            c[1].number_input(
+                "Flyers", min_value=0, max_value=MAX_FLYER_BUDGET, value=20_000, step=1_000, key="comms_flyers"
+            )
+        )
     else:
         pounds = c[1].number_input("Budget (£)", min_value=0.0, value=1_500.0, step=100.0, key="comms_pounds")
-        unit = c[1].number_input("Cost per flyer (£)", min_value=0.001, value=0.06, step=0.01, format="%.3f", key="comms_unit")
+        unit = c[1].number_input(
+            "Cost per flyer (£)", min_value=0.001, value=0.06, step=0.01, format="%.3f", key="comms_unit"
+        )
         flyers = flyers_from_cost(pounds, unit)
         c[1].caption(f"= {flyers:,} flyers")
     margin = c[2].slider("Spare flyers (%)", 0, round(100 * MAX_SPARE_MARGIN), 10, key="comms_margin")
-    sessions = c[3].number_input("Facebook Live sessions a month", min_value=0, max_value=MAX_SESSIONS_PER_MONTH,
-                                 value=4, key="comms_sessions")
+    sessions = c[3].number_input(
+        "Facebook Live sessions a month", min_value=0, max_value=MAX_SESSIONS_PER_MONTH, value=4, key="comms_sessions"
+    )
     d = st.columns(4)
     start_default = today + dt.timedelta(days=7)
-    window = d[0].date_input("Campaign window", value=(start_default, start_default + dt.timedelta(days=90)), key="comms_window")
-    gap = d[1].number_input("Days between sessions in one community", min_value=1, max_value=MAX_DAYS_BETWEEN,
-                            value=14, key="comms_gap")
-    minimum = d[2].number_input("Sessions per district (minimum)", min_value=0,
-                                max_value=MAX_SESSIONS_PER_DISTRICT, value=1, key="comms_min")
+    window = d[0].date_input(
+        "Campaign window", value=(start_default, start_default + dt.timedelta(days=90)), key="comms_window"
+    )
+    gap = d[1].number_input(
+        "Days between sessions in one community", min_value=1, max_value=MAX_DAYS_BETWEEN, value=14, key="comms_gap"
+    )
+    minimum = d[2].number_input(
+        "Sessions per district (minimum)", min_value=0, max_value=MAX_SESSIONS_PER_DISTRICT, value=1, key="comms_min"
+    )
     priority = d[3].multiselect("Priority themes", sorted(themes["theme"].unique()), key="comms_priority")
     contact = st.text_input("Contact on the brief (name, team, phone)", key="comms_contact", max_chars=200)
-    start, end = (window if isinstance(window, tuple) and len(window) == 2 else (start_default, start_default + dt.timedelta(days=90)))
+    start, end = (
+        window
+        if isinstance(window, tuple) and len(window) == 2
+        else (start_default, start_default + dt.timedelta(days=90))
+    )
     try:
         constraints = PlanConstraints(
             flyer_budget=int(flyers),

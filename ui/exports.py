@@ -39,11 +39,17 @@ PRODUCER = "Precision Hotspots (Programme Precision, West Yorkshire)"
 
 def drops_csv(plan: Plan) -> bytes:
     """Flyer drop zones: one row per community and LSOA (UTF-8 with BOM, opens in Excel)."""
-    frame = plan.drops.rename(columns={
-        "community_id": "Community", "name": "Community name", "district": "District",
-        "lsoa_code": "LSOA", "households": "Households", "flyers": "Flyers to print",
-        "streets": "Streets",
-    })
+    frame = plan.drops.rename(
+        columns={
+            "community_id": "Community",
+            "name": "Community name",
+            "district": "District",
+            "lsoa_code": "LSOA",
+            "households": "Households",
+            "flyers": "Flyers to print",
+            "streets": "Streets",
+        }
+    )
     check_public_fields(frame.to_dict(orient="records"))
     return frame.to_csv(index=False).encode("utf-8-sig")
 
@@ -53,10 +59,15 @@ def sessions_csv(plan: Plan) -> bytes:
     frame = plan.sessions.assign(
         Date=plan.sessions["start"].dt.strftime("%a %d %b %Y") if len(plan.sessions) else [],
         Time=[f"{s:%H:%M}–{e:%H:%M}" for s, e in zip(plan.sessions["start"], plan.sessions["end"])],
-    )[["Date", "Time", "district", "community_id", "name", "theme", "spot"]].rename(columns={
-        "district": "District", "community_id": "Community", "name": "Community name",
-        "theme": "Theme", "spot": "Suggested spot",
-    })
+    )[["Date", "Time", "district", "community_id", "name", "theme", "spot"]].rename(
+        columns={
+            "district": "District",
+            "community_id": "Community",
+            "name": "Community name",
+            "theme": "Theme",
+            "spot": "Suggested spot",
+        }
+    )
     return frame.to_csv(index=False).encode("utf-8-sig")
 
 
@@ -76,14 +87,24 @@ def drop_zones(plan: Plan, communities: gpd.GeoDataFrame, lsoas: gpd.GeoDataFram
         if d.community_id in outline.index and d.lsoa_code in lsoa_geom.index:
             cut = shapely.intersection(outline[d.community_id], lsoa_geom[d.lsoa_code])
             shape = None if cut.is_empty else shapely.set_precision(cut, 1e-5)
-        rows.append({
-            "community_id": d.community_id, "community_name": d.name, "district": d.district,
-            "lsoa_code": d.lsoa_code, "households": int(d.households), "flyers": int(d.flyers),
-            "streets": d.streets, "geometry": shape,
-        })
+        rows.append(
+            {
+                "community_id": d.community_id,
+                "community_name": d.name,
+                "district": d.district,
+                "lsoa_code": d.lsoa_code,
+                "households": int(d.households),
+                "flyers": int(d.flyers),
+                "streets": d.streets,
+                "geometry": shape,
+            }
+        )
     crs = get_settings().crs_geographic  # the communities' and LSOAs' CRS
-    return gpd.GeoDataFrame(rows, geometry="geometry", crs=crs) if rows else gpd.GeoDataFrame(
-        {"community_id": []}, geometry=gpd.GeoSeries([], crs=crs))
+    return (
+        gpd.GeoDataFrame(rows, geometry="geometry", crs=crs)
+        if rows
+        else gpd.GeoDataFrame({"community_id": []}, geometry=gpd.GeoSeries([], crs=crs))
+    )
 
 
 def drop_zones_geojson(plan: Plan, communities: gpd.GeoDataFrame, lsoas: gpd.GeoDataFrame) -> bytes:
@@ -105,7 +126,10 @@ def sessions_ics(plan: Plan, themes: pd.DataFrame) -> bytes:
     stamp = dt.datetime.now(dt.UTC)
     for s in plan.sessions.itertuples():
         event = icalendar.Event()
-        event.add("uid", f"{uuid.uuid5(uuid.NAMESPACE_URL, f'precision/{s.community_id}/{s.start:%Y%m%dT%H%M}')}@precision-hotspots")
+        event.add(
+            "uid",
+            f"{uuid.uuid5(uuid.NAMESPACE_URL, f'precision/{s.community_id}/{s.start:%Y%m%dT%H%M}')}@precision-hotspots",
+        )
         event.add("dtstamp", stamp)
         event.add("dtstart", s.start.replace(tzinfo=LONDON))
         event.add("dtend", s.end.replace(tzinfo=LONDON))
@@ -189,8 +213,10 @@ def brief_pdf(
     pdf.set_author(PRODUCER)
     pdf.set_auto_page_break(auto=True, margin=15)
     chosen = plan.communities[plan.communities["chosen"]]
-    total = (f"Plan total: {plan.flyers_used:,} flyers to print for {len(chosen)} community(ies) "
-             f"(budget {plan.constraints.flyer_budget:,}).")
+    total = (
+        f"Plan total: {plan.flyers_used:,} flyers to print for {len(chosen)} community(ies) "
+        f"(budget {plan.constraints.flyer_budget:,})."
+    )
     if chosen.empty:
         pdf.add_page()
         pdf.set_font("Helvetica", size=12)
@@ -201,8 +227,13 @@ def brief_pdf(
         pdf.set_font("Helvetica", size=9)
         _para(pdf, total, 5)
         _heading(pdf, _latin1(f"{row.community_id} - {row.name}"), size=16)
-        _para(pdf, _latin1(f"District: {row.districts}.  Recorded incidents in the period: "
-                           f"{public_count(row.incidents)}.  Households: {public_count(row.households)}."))
+        _para(
+            pdf,
+            _latin1(
+                f"District: {row.districts}.  Recorded incidents in the period: "
+                f"{public_count(row.incidents)}.  Households: {public_count(row.households)}."
+            ),
+        )
         pdf.ln(2)
         if row.community_id in outline.index:
             png = outline_png(outline.loc[row.community_id, "geometry"], lsoas)
@@ -213,12 +244,23 @@ def brief_pdf(
             pdf.ln(1)
         _heading(pdf, "Flyer drop")
         drops = plan.drops[plan.drops["community_id"] == row.community_id]
-        _para(pdf, _latin1(f"Flyers to print: {int(row.flyers):,} (households plus "
-                           f"{plan.constraints.spare_margin:.0%} spare, in packs of {plan.constraints.pack_size})."))
+        _para(
+            pdf,
+            _latin1(
+                f"Flyers to print: {int(row.flyers):,} (households plus "
+                f"{plan.constraints.spare_margin:.0%} spare, in packs of {plan.constraints.pack_size})."
+            ),
+        )
         streets = sorted({s.strip() for v in drops["streets"] for s in v.split(",") if s.strip()})
         _para(pdf, _latin1("Streets: " + (", ".join(streets) or "see the drop-zone map")), 5)
-        _para(pdf, _latin1("Drop zones (LSOA: flyers): "
-                           + ", ".join(f"{code}: {int(n):,}" for code, n in zip(drops["lsoa_code"], drops["flyers"]))), 5)
+        _para(
+            pdf,
+            _latin1(
+                "Drop zones (LSOA: flyers): "
+                + ", ".join(f"{code}: {int(n):,}" for code, n in zip(drops["lsoa_code"], drops["flyers"]))
+            ),
+            5,
+        )
         _heading(pdf, "Facebook Live sessions")
         sessions = plan.sessions[plan.sessions["community_id"] == row.community_id]
         if sessions.empty:
@@ -245,8 +287,11 @@ def plan_summary(plan: Plan) -> Mapping[str, object]:
     }
 
 
-def profile_pdf(profile: DistrictProfile, ocg_counts: pd.DataFrame | None = None,
-                ocg_note: str = "No organised crime group data is loaded.") -> bytes:
+def profile_pdf(
+    profile: DistrictProfile,
+    ocg_counts: pd.DataFrame | None = None,
+    ocg_note: str = "No organised crime group data is loaded.",
+) -> bytes:
     """The district profile as a printable PDF (headline figures, crime mix, communities,
     and the OCG counts with their note exactly as the page shows them; see
     ``ui.panels.profile_ocg``)."""
@@ -255,12 +300,22 @@ def profile_pdf(profile: DistrictProfile, ocg_counts: pd.DataFrame | None = None
     pdf.set_author(PRODUCER)
     pdf.add_page()
     _heading(pdf, _latin1(f"{profile.district}: serious and organised crime profile"), size=16)
-    _para(pdf, _latin1(f"Months: {', '.join(profile.months)}. Source: data.police.uk street-level crime (OGL v3.0); "
-                       f"census 2011 residents."))
+    _para(
+        pdf,
+        _latin1(
+            f"Months: {', '.join(profile.months)}. Source: data.police.uk street-level crime (OGL v3.0); "
+            f"census 2011 residents."
+        ),
+    )
     pdf.ln(2)
     _heading(pdf, "Headline figures")
-    _para(pdf, _latin1(f"Recorded incidents: {profile.incidents:,}.  Residents: {profile.residents:,}.  "
-                       f"Households: {profile.households:,}."))
+    _para(
+        pdf,
+        _latin1(
+            f"Recorded incidents: {profile.incidents:,}.  Residents: {profile.residents:,}.  "
+            f"Households: {profile.households:,}."
+        ),
+    )
     _para(pdf, _latin1(f"Incidents per 1,000 residents per month: {profile.rate_per_1000:.1f}."))
     _para(pdf, _latin1(profile.change_text))
     pdf.ln(2)
@@ -268,8 +323,14 @@ def profile_pdf(profile: DistrictProfile, ocg_counts: pd.DataFrame | None = None
     with pdf.table(col_widths=(70, 30, 35, 45), text_align=("LEFT", "RIGHT", "RIGHT", "RIGHT")) as table:
         table.row(["Crime type", "Incidents", f"{profile.district} %", "West Yorkshire %"])
         for r in profile.mix.itertuples():
-            table.row([_latin1(r.crime_type), f"{r.incidents:,}", f"{100 * r.district_share:.1f}",
-                       f"{100 * r.west_yorkshire_share:.1f}"])
+            table.row(
+                [
+                    _latin1(r.crime_type),
+                    f"{r.incidents:,}",
+                    f"{100 * r.district_share:.1f}",
+                    f"{100 * r.west_yorkshire_share:.1f}",
+                ]
+            )
     pdf.ln(3)
     _heading(pdf, "Top hotspot communities", body_size=9)
     if profile.communities.empty:

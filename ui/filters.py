@@ -47,20 +47,35 @@ def sidebar_filters(months: Sequence[str]) -> Filters:
     with st.sidebar:
         st.header("Filters")
         chosen_districts = _kept_widget(
-            st.multiselect, "Districts", "districts", options=districts,
-            default=_kept_choice("districts", districts), placeholder="All five districts",
+            st.multiselect,
+            "Districts",
+            "districts",
+            options=districts,
+            default=_kept_choice("districts", districts),
+            placeholder="All five districts",
         )
         chosen_months = _kept_widget(
-            st.multiselect, "Months", "months", options=list(months),
-            default=_kept_choice("months", months), placeholder="All loaded months",
+            st.multiselect,
+            "Months",
+            "months",
+            options=list(months),
+            default=_kept_choice("months", months),
+            placeholder="All loaded months",
         )
         chosen_types = _kept_widget(
-            st.multiselect, "Crime types", "crime_types", options=list(settings.crime_types),
-            default=_kept_choice("crime_types", settings.crime_types), placeholder="All crime types",
+            st.multiselect,
+            "Crime types",
+            "crime_types",
+            options=list(settings.crime_types),
+            default=_kept_choice("crime_types", settings.crime_types),
+            placeholder="All crime types",
         )
         resolution = _kept_widget(
-            st.select_slider, "Hexagon size (H3 resolution)", "resolution",
-            options=list(settings.h3_resolutions), value=_kept("resolution", settings.h3_default_resolution),
+            st.select_slider,
+            "Hexagon size (H3 resolution)",
+            "resolution",
+            options=list(settings.h3_resolutions),
+            value=_kept("resolution", settings.h3_default_resolution),
             help="7: about 5 km² a hexagon; 8: 0.7 km²; 9: 0.1 km² (default); 10: 0.015 km².",
         )
     return Filters(
@@ -80,19 +95,30 @@ def sidebar_analysis(resolution: int) -> HotspotParams:
     with st.sidebar:
         st.header("Hot-spot analysis")
         harm = _kept_widget(
-            st.toggle, "Weight by harm", "harm", value=_kept("harm", False),
+            st.toggle,
+            "Weight by harm",
+            "harm",
+            value=_kept("harm", False),
             help="Weight each incident by its crime type's harm weight (data/harm_weights.csv) "
             "instead of counting it. Communities are always ranked by harm.",
         )
         permutations = _kept_widget(
-            st.radio, "Permutations", "permutations", options=[999, 9999],
-            index=[999, 9999].index(_kept("permutations", 999)), horizontal=True,
+            st.radio,
+            "Permutations",
+            "permutations",
+            options=[999, 9999],
+            index=[999, 9999].index(_kept("permutations", 999)),
+            horizontal=True,
             help="Conditional permutations confirming each hot spot: 999 takes about 2 s, "
             "9,999 about 7 s and gives finer p-values.",
         )
         level = _kept_widget(
-            st.radio, "Community confidence", "level", options=list(COMMUNITY_LEVELS),
-            index=list(COMMUNITY_LEVELS).index(_kept("level", "90 %")), horizontal=True,
+            st.radio,
+            "Community confidence",
+            "level",
+            options=list(COMMUNITY_LEVELS),
+            index=list(COMMUNITY_LEVELS).index(_kept("level", "90 %")),
+            horizontal=True,
             help="Smallest Gi* confidence of the hot cells grouped into communities.",
         )
     return HotspotParams(

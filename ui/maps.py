@@ -265,11 +265,18 @@ def counts_to_hex_layer(
 
 #: Colours of the Gi* bins, -3..3 (ColorBrewer RdBu, colour-blind safe); 0 is not drawn.
 BIN_COLOURS: dict[int, str] = {
-    3: "#b2182b", 2: "#ef8a62", 1: "#fddbc7", -1: "#d1e5f0", -2: "#67a9cf", -3: "#2166ac",
+    3: "#b2182b",
+    2: "#ef8a62",
+    1: "#fddbc7",
+    -1: "#d1e5f0",
+    -2: "#67a9cf",
+    -3: "#2166ac",
 }
 
 
-def bins_to_hex_layer(cells: np.ndarray, bins: np.ndarray, z: np.ndarray, labels: dict[int, str], decimals: int = 5) -> HexLayer:
+def bins_to_hex_layer(
+    cells: np.ndarray, bins: np.ndarray, z: np.ndarray, labels: dict[int, str], decimals: int = 5
+) -> HexLayer:
     """Hexagons of the significant Gi* bins (not-significant cells are not sent).
 
     Parameters
@@ -298,8 +305,14 @@ def bins_to_hex_layer(cells: np.ndarray, bins: np.ndarray, z: np.ndarray, labels
 CRIMINALITY_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000"]
 
 
-def ocg_hex_layer(activity: pd.DataFrame, register: pd.DataFrame, resolution: int, criminality: Sequence[str],
-                  decimals: int = 5, synthetic: bool = False) -> HexLayer:
+def ocg_hex_layer(
+    activity: pd.DataFrame,
+    register: pd.DataFrame,
+    resolution: int,
+    criminality: Sequence[str],
+    decimals: int = 5,
+    synthetic: bool = False,
+) -> HexLayer:
     """Hexagons with OCG activity, coloured by the principal criminality most active in each."""
     column = H3_COLUMNS[resolution]
     joined = activity[activity[column] != 0].merge(register[["ocg_id", "principal_criminality"]], on="ocg_id")
@@ -314,9 +327,13 @@ def ocg_hex_layer(activity: pd.DataFrame, register: pd.DataFrame, resolution: in
     features = hex_features(cells, totals.reindex(cells).to_numpy(), k, decimals)
     counts = top["principal_criminality"].value_counts()
     title = "OCG activity (SYNTHETIC DEMONSTRATION DATA)" if synthetic else "OCG activity"
-    return HexLayer(features, CRIMINALITY_COLOURS[: len(order)],
-                    [(c, CRIMINALITY_COLOURS[i], int(counts.get(c, 0))) for i, c in enumerate(order) if counts.get(c, 0)],
-                    title, "OCG activity records")
+    return HexLayer(
+        features,
+        CRIMINALITY_COLOURS[: len(order)],
+        [(c, CRIMINALITY_COLOURS[i], int(counts.get(c, 0))) for i, c in enumerate(order) if counts.get(c, 0)],
+        title,
+        "OCG activity records",
+    )
 
 
 def community_features(communities: gpd.GeoDataFrame, decimals: int = 5) -> dict:
@@ -324,10 +341,8 @@ def community_features(communities: gpd.GeoDataFrame, decimals: int = 5) -> dict
     if communities.empty:
         return {"type": "FeatureCollection", "features": []}
     out = communities[["community_id", "name", "geometry"]].copy()
-    out["label"] = [
-        html.escape(f"{cid} · {name}") for cid, name in zip(out["community_id"], out["name"])
-    ]
-    out["geometry"] = shapely.set_precision(out.geometry.values, 10 ** -decimals)
+    out["label"] = [html.escape(f"{cid} · {name}") for cid, name in zip(out["community_id"], out["name"])]
+    out["geometry"] = shapely.set_precision(out.geometry.values, 10**-decimals)
     return json.loads(out[["label", "geometry"]].to_json(drop_id=True))
 
 
@@ -375,8 +390,12 @@ def hex_map(
         folium.GeoJson(
             overlay.features,
             name=overlay.title,
-            style_function=lambda f: {"fillColor": overlay_colours[f["properties"]["k"]], "fillOpacity": 0.55,
-                                      "color": overlay_colours[f["properties"]["k"]], "weight": 2.5},
+            style_function=lambda f: {
+                "fillColor": overlay_colours[f["properties"]["k"]],
+                "fillOpacity": 0.55,
+                "color": overlay_colours[f["properties"]["k"]],
+                "weight": 2.5,
+            },
             tooltip=folium.GeoJsonTooltip(fields=["n"], aliases=[overlay.value_label]),
         ).add_to(fmap)
         fmap.add_child(_Legend(legend_html(overlay.title, overlay.legend), bottom_px=230))

@@ -51,8 +51,7 @@ def cell_details(
             p_sim = gi.p_sim[position]
             st.markdown(
                 f"**{BIN_LABELS[int(gi.bins[position])]}** · Gi* z = {gi.z[position]:.2f} · "
-                f"p = {gi.p_value[position]:.4f}"
-                + ("" if np.isnan(p_sim) else f" · permutation p = {p_sim:.3f}")
+                f"p = {gi.p_value[position]:.4f}" + ("" if np.isnan(p_sim) else f" · permutation p = {p_sim:.3f}")
             )
         else:
             st.caption("This hexagon's centre is outside the five districts: not on the Gi* grid.")
@@ -97,22 +96,52 @@ def hotspot_summary(analysis: HotspotAnalysis) -> None:
 def community_table(communities: gpd.GeoDataFrame) -> pd.Series:
     """Show the ranked communities; return the row the user picked (the first by default)."""
     shown = communities[
-        ["rank", "community_id", "name", "districts", "incidents", "harm", "residents", "households", "n_cells", "area_km2", "top_crime_types"]
+        [
+            "rank",
+            "community_id",
+            "name",
+            "districts",
+            "incidents",
+            "harm",
+            "residents",
+            "households",
+            "n_cells",
+            "area_km2",
+            "top_crime_types",
+        ]
     ].rename(
         columns={
-            "rank": "Rank", "community_id": "Id", "name": "Name", "districts": "Districts",
-            "incidents": "Incidents", "harm": "Harm score", "residents": "Residents",
-            "households": "Households", "n_cells": "Hexagons", "area_km2": "Area (km²)",
+            "rank": "Rank",
+            "community_id": "Id",
+            "name": "Name",
+            "districts": "Districts",
+            "incidents": "Incidents",
+            "harm": "Harm score",
+            "residents": "Residents",
+            "households": "Households",
+            "n_cells": "Hexagons",
+            "area_km2": "Area (km²)",
             "top_crime_types": "Main crime types",
         }
     )
-    event = st.dataframe(shown, hide_index=True, width="stretch", on_select="rerun",
-                         selection_mode="single-row", key="community_table", height=320)
+    event = st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        key="community_table",
+        height=320,
+    )
     rows = event.selection.rows if event and event.selection else []
     ids = communities["community_id"].tolist()
     default = ids[rows[0]] if rows else ids[0]
-    chosen = st.selectbox("Community", ids, index=ids.index(default),
-                          format_func=lambda i: f"{i} · {communities.loc[communities['community_id'] == i, 'name'].iat[0]}")
+    chosen = st.selectbox(
+        "Community",
+        ids,
+        index=ids.index(default),
+        format_func=lambda i: f"{i} · {communities.loc[communities['community_id'] == i, 'name'].iat[0]}",
+    )
     return communities[communities["community_id"] == chosen].iloc[0]
 
 
@@ -137,8 +166,7 @@ def community_profile(row: pd.Series) -> None:
 def emerging_summary(categories: pd.DataFrame, communities: gpd.GeoDataFrame) -> None:
     """Counts of emerging hot-spot categories overall and per community."""
     shown = categories[categories["category"] != "no pattern"]
-    st.dataframe(shown["category"].value_counts().rename_axis("Category").reset_index(name="Hexagons"),
-                 hide_index=True)
+    st.dataframe(shown["category"].value_counts().rename_axis("Category").reset_index(name="Hexagons"), hide_index=True)
     per_cell = dict(zip(categories["cell"], categories["category"]))
     rows = []
     for row in communities.itertuples():
@@ -153,8 +181,13 @@ def plan_communities(plan: Plan) -> None:
         In=plan.communities["chosen"].map({True: "yes", False: "no"}),
         Themes=plan.communities["themes"].map(", ".join),
     )[["In", "community_id", "name", "districts", "households", "flyers", "Themes"]].rename(
-        columns={"community_id": "Id", "name": "Name", "districts": "Districts",
-                 "households": "Households", "flyers": "Flyers"}
+        columns={
+            "community_id": "Id",
+            "name": "Name",
+            "districts": "Districts",
+            "households": "Households",
+            "flyers": "Flyers",
+        }
     )
     st.dataframe(table, hide_index=True, width="stretch", height=460)
 
@@ -168,26 +201,45 @@ def plan_sessions(plan: Plan) -> None:
     st.dataframe(
         s.assign(When=[f"{a:%a %d %b %Y, %H:%M}–{b:%H:%M}" for a, b in zip(s["start"], s["end"])])[
             ["When", "district", "community_id", "name", "theme", "spot"]
-        ].rename(columns={"district": "District", "community_id": "Id", "name": "Community",
-                          "theme": "Theme", "spot": "Suggested spot"}),
-        hide_index=True, width="stretch",
+        ].rename(
+            columns={
+                "district": "District",
+                "community_id": "Id",
+                "name": "Community",
+                "theme": "Theme",
+                "spot": "Suggested spot",
+            }
+        ),
+        hide_index=True,
+        width="stretch",
     )
 
 
 def plan_drops(plan: Plan) -> None:
     """Flyer drop zones by LSOA."""
     st.dataframe(
-        plan.drops.rename(columns={"community_id": "Id", "name": "Community", "district": "District",
-                                   "lsoa_code": "LSOA", "households": "Households", "flyers": "Flyers",
-                                   "streets": "Streets"}),
-        hide_index=True, width="stretch",
+        plan.drops.rename(
+            columns={
+                "community_id": "Id",
+                "name": "Community",
+                "district": "District",
+                "lsoa_code": "LSOA",
+                "households": "Households",
+                "flyers": "Flyers",
+                "streets": "Streets",
+            }
+        ),
+        hide_index=True,
+        width="stretch",
     )
 
 
 def community_ocgs(data: OcgData, community: pd.Series, resolution: int) -> None:
     """OCGs with activity inside a community (silver users and the synthetic demo only)."""
     found = ocgs_in_cells(data.activity, data.register, list(community["cells"]), resolution)
-    st.markdown("**Organised crime groups active here**" + (" (SYNTHETIC DEMONSTRATION DATA)" if data.synthetic else ""))
+    st.markdown(
+        "**Organised crime groups active here**" + (" (SYNTHETIC DEMONSTRATION DATA)" if data.synthetic else "")
+    )
     if found.empty:
         st.caption("No recorded OCG activity inside this community.")
     else:
@@ -211,4 +263,3 @@ def profile_ocg(district: str) -> tuple[pd.DataFrame | None, str]:
     if view.data.synthetic:
         return counts, "SYNTHETIC DEMONSTRATION DATA: not real intelligence. Active groups by principal criminality."
     return counts, f"Active groups whose home district is {district}, by principal criminality ({view.data.source})."
-

@@ -19,7 +19,16 @@ pytestmark = pytest.mark.app
 
 PASSWORD = "correct horse battery staple"
 ROLE_TITLES = {
-    "silver": {"Home", "Hotspot map", "Hotspot communities", "Comms plan", "Trends", "District profile", "Organised crime groups", "Accuracy"},
+    "silver": {
+        "Home",
+        "Hotspot map",
+        "Hotspot communities",
+        "Comms plan",
+        "Trends",
+        "District profile",
+        "Organised crime groups",
+        "Accuracy",
+    },
     "comms": {"Home", "Hotspot map", "Hotspot communities", "Comms plan"},
     "opcc": {"Home", "Trends", "District profile", "Accuracy"},
     "admin": {"Home", "Data", "Users", "Audit log"},
@@ -67,8 +76,12 @@ def test_each_role_gets_its_pages_and_no_others(secured: Path, role: str):
     at = _sign_in(AppTest.from_file(APP, default_timeout=300).run(), f"{role}1", PASSWORD)
     assert not at.exception
     assert _nav_titles(at) == ROLE_TITLES[role]
-    forbidden = {"comms": "pages/accuracy.py", "opcc": "pages/comms_plan.py", "admin": "pages/hotspot_map.py",
-                 "silver": "pages/users.py"}[role]
+    forbidden = {
+        "comms": "pages/accuracy.py",
+        "opcc": "pages/comms_plan.py",
+        "admin": "pages/hotspot_map.py",
+        "silver": "pages/users.py",
+    }[role]
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page(forbidden)
     assert audit.read()["action"].iloc[0] == "sign_in"

@@ -24,13 +24,22 @@ from tests.conftest import without_marker
 pytestmark = pytest.mark.app
 
 #: Every page of the demo mode.
-DEMO_PAGE_FILES = ["pages/home.py", "pages/hotspot_map.py", "pages/communities.py", "pages/comms_plan.py",
-                   "pages/trends.py", "pages/profile.py", "pages/ocg.py", "pages/accuracy.py"]
+DEMO_PAGE_FILES = [
+    "pages/home.py",
+    "pages/hotspot_map.py",
+    "pages/communities.py",
+    "pages/comms_plan.py",
+    "pages/trends.py",
+    "pages/profile.py",
+    "pages/ocg.py",
+    "pages/accuracy.py",
+]
 
 
 def _store_real_ocg(store_dir: Path) -> pd.DataFrame:
-    register, activity, rejects = validate_files(without_marker(DEMO_REGISTER), "register.csv",
-                                                 without_marker(DEMO_ACTIVITY), "activity.csv")
+    register, activity, rejects = validate_files(
+        without_marker(DEMO_REGISTER), "register.csv", without_marker(DEMO_ACTIVITY), "activity.csv"
+    )
     assert rejects.empty and not register["synthetic"].any()
     store_ocg(register, activity, "register.csv, activity.csv", store_dir)
     return register
@@ -104,8 +113,9 @@ def test_a_mistyped_mode_means_secure_and_is_reported(monkeypatch: pytest.Monkey
     assert not settings_mod._from_environment().demo
 
 
-def test_real_ocg_data_is_never_shown_in_demo_mode_on_any_page(store_copy: Path, tmp_path: Path,
-                                                                monkeypatch: pytest.MonkeyPatch):
+def test_real_ocg_data_is_never_shown_in_demo_mode_on_any_page(
+    store_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     from ui import exports
 
     pdfs: list[bytes] = []

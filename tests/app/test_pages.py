@@ -19,8 +19,9 @@ pytestmark = pytest.mark.app
 def test_first_start_ingests_the_bundled_sample(tmp_path: Path):
     st.cache_data.clear()
     st.cache_resource.clear()
-    with override_settings(store_dir=tmp_path / "store", map_tiles=None, users_file=tmp_path / "no-users.json",
-                           mode="demo"):
+    with override_settings(
+        store_dir=tmp_path / "store", map_tiles=None, users_file=tmp_path / "no-users.json", mode="demo"
+    ):
         at = AppTest.from_file(APP, default_timeout=120).run()
         assert not at.exception
         assert Store(tmp_path / "store").months() == ["2016-07", "2017-07"]

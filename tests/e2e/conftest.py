@@ -161,8 +161,19 @@ def serve_app(store_dir: Path, log_dir: Path, **env: str) -> Iterator[str]:
     environment = {**os.environ, "PRECISION_STORE": str(store_dir), "PRECISION_MAP_TILES": "none", **env}
     log = open(log_dir / "streamlit.log", "w+")  # noqa: SIM115 - closed when the server stops
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPO_DIR / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(REPO_DIR / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
         cwd=REPO_DIR,
         env=environment,
         stdout=log,
@@ -204,8 +215,9 @@ def e2e_store(sample_store_dir: Path, tmp_path_factory: pytest.TempPathFactory) 
 def app_url(e2e_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """URL of the app in demo mode (turned on on purpose; no users file) over the sample store, no tiles."""
     no_users = tmp_path_factory.mktemp("no-users") / "users.json"
-    with serve_app(e2e_store, tmp_path_factory.mktemp("e2e-log"), PRECISION_USERS=str(no_users),
-                   PRECISION_MODE="demo") as url:
+    with serve_app(
+        e2e_store, tmp_path_factory.mktemp("e2e-log"), PRECISION_USERS=str(no_users), PRECISION_MODE="demo"
+    ) as url:
         yield url
 
 
@@ -236,9 +248,11 @@ class Session:
         page.on("pageerror", lambda e: self.errors.append(str(e)))
         page.on(
             "request",
-            lambda r: self.external.append(r.url)
-            if not r.url.startswith(("http://127.0.0.1", "http://localhost", "data:", "blob:", "about:"))
-            else None,
+            lambda r: (
+                self.external.append(r.url)
+                if not r.url.startswith(("http://127.0.0.1", "http://localhost", "data:", "blob:", "about:"))
+                else None
+            ),
         )
 
     def wait_idle(self, timeout_s: float = 90, expect: object | None = None) -> None:
@@ -274,8 +288,9 @@ class Session:
         )
         shot = ARTIFACTS / "timeout.png"
         self.page.screenshot(path=str(shot), full_page=True)
-        pytest.fail(f"timed out after {timeout_s:g} s waiting for {what} at {self.page.url}; state {state}; "
-                    f"screenshot {shot}")
+        pytest.fail(
+            f"timed out after {timeout_s:g} s waiting for {what} at {self.page.url}; state {state}; screenshot {shot}"
+        )
 
     def open_page(self, app_url: str, link: str, timeout_s: float = 180) -> None:
         """Open the app, wait, then follow a link of the sidebar navigation and wait."""
@@ -305,8 +320,9 @@ class Session:
             self._token += 1
             frame.wait_for_function(MAP_SETTLED_JS, arg=[2, self._token], polling=100, timeout=timeout_s * 1000)
             handle.scroll_into_view_if_needed(timeout=timeout_s * 1000)
-            page.wait_for_function(FRAME_STEADY_JS, arg=[MAP_IFRAME, 2, self._token], polling=100,
-                                   timeout=timeout_s * 1000)
+            page.wait_for_function(
+                FRAME_STEADY_JS, arg=[MAP_IFRAME, 2, self._token], polling=100, timeout=timeout_s * 1000
+            )
         except PlaywrightTimeout:
             self._fail_waiting("the map to be drawn and settled", timeout_s)
         return frame

@@ -15,8 +15,19 @@ from tests.e2e.conftest import ARTIFACTS, Session, serve_app
 
 pytestmark = pytest.mark.e2e
 
-DATA_URLS = ["", "hotspot-map", "hotspot-communities", "communications-plan", "crime-trends", "district-profile",
-             "organised-crime-groups", "backtest-accuracy", "data-upload", "user-management", "audit-log"]
+DATA_URLS = [
+    "",
+    "hotspot-map",
+    "hotspot-communities",
+    "communications-plan",
+    "crime-trends",
+    "district-profile",
+    "organised-crime-groups",
+    "backtest-accuracy",
+    "data-upload",
+    "user-management",
+    "audit-log",
+]
 
 
 @pytest.fixture(scope="module")
@@ -29,11 +40,15 @@ def mistyped_url(sample_store_dir: Path, tmp_path_factory: pytest.TempPathFactor
 
 
 @pytest.fixture(scope="module")
-def demo_with_real_ocg_url(sample_store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, set[str]]]:
+def demo_with_real_ocg_url(
+    sample_store_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, set[str]]]:
     root = tmp_path_factory.mktemp("demo-real-ocg")
     store_dir = root / "store"
     shutil.copytree(sample_store_dir, store_dir)
-    register, activity, _ = validate_files(without_marker(DEMO_REGISTER), "register.csv", without_marker(DEMO_ACTIVITY), "activity.csv")
+    register, activity, _ = validate_files(
+        without_marker(DEMO_REGISTER), "register.csv", without_marker(DEMO_ACTIVITY), "activity.csv"
+    )
     store_ocg(register, activity, "register.csv, activity.csv", store_dir)
     with serve_app(store_dir, root, PRECISION_USERS=str(root / "none.json"), PRECISION_MODE="demo") as url:
         yield url, set(register["ocg_id"]) | set(register["alias"])
@@ -52,7 +67,9 @@ def test_a_mistyped_users_path_shows_set_up_needed_and_no_data(mistyped_url: str
         assert page.locator("[data-testid='stMetric'], [data-testid='stDataFrame'], iframe").count() == 0, path
         assert page.get_by_role("button", name="Sign in").count() == 0, path
     # the only console errors are Streamlit's answers to unregistered page URLs
-    assert {e for e in session.errors if "404" not in e and "does not seem to exist" not in e} == set(), session.errors[:5]
+    assert {e for e in session.errors if "404" not in e and "does not seem to exist" not in e} == set(), session.errors[
+        :5
+    ]
 
 
 def test_real_ocg_data_stays_hidden_in_demo_mode(demo_with_real_ocg_url: tuple[str, set[str]], session: Session):

@@ -33,8 +33,22 @@ def secured_url(sample_store_dir: Path, tmp_path_factory: pytest.TempPathFactory
         writer = csv.writer(fh)
         writer.writerow(POLICE_UK_COLUMNS)
         for i in range(600):  # enough to be the most frequent street of its community
-            writer.writerow([f"{i:064x}", "2017-08", "West Yorkshire Police", "West Yorkshire Police", "-1.5476",
-                             "53.7950", LOCATION, "", LSOA_NAME, "Robbery", "", ""])  # no code: placed by point
+            writer.writerow(
+                [
+                    f"{i:064x}",
+                    "2017-08",
+                    "West Yorkshire Police",
+                    "West Yorkshire Police",
+                    "-1.5476",
+                    "53.7950",
+                    LOCATION,
+                    "",
+                    LSOA_NAME,
+                    "Robbery",
+                    "",
+                    "",
+                ]
+            )  # no code: placed by point
     summary = ingest([hostile], Store(store_dir))
     assert summary.stored == 600
     users = root / "users.json"

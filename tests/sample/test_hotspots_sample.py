@@ -36,13 +36,17 @@ def test_backtest_reproduces_the_checked_figures_and_default_beats_prior_counts(
     assert result.at("hindsight (test period itself)", 0.05)["hit_rate"] == pytest.approx(0.585, abs=0.001)
     assert result.at("hindsight (test period itself)", 0.05)["pai"] == pytest.approx(11.69, abs=0.01)
     for coverage in (0.01, 0.02, 0.05, 0.10):
-        assert result.at(DEFAULT_METHOD, coverage)["hit_rate"] <= result.at("hindsight (test period itself)", coverage)["hit_rate"]
+        assert (
+            result.at(DEFAULT_METHOD, coverage)["hit_rate"]
+            <= result.at("hindsight (test period itself)", coverage)["hit_rate"]
+        )
     assert result.at(DEFAULT_METHOD, 0.05)["hit_rate"] >= result.at("prior counts", 0.05)["hit_rate"]
 
 
 def test_backtest_command_json_and_missing_month(sample_store_dir: Path):
-    code, text = run(["--train", "2016-07", "--test", "2017-07", "--store", str(sample_store_dir), "--json",
-                      "--resolution", "8"])
+    code, text = run(
+        ["--train", "2016-07", "--test", "2017-07", "--store", str(sample_store_dir), "--json", "--resolution", "8"]
+    )
     assert code == 0
     payload = json.loads(text)
     assert payload["resolution"] == 8 and len(payload["results"]) == 6 * 4

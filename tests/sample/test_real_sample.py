@@ -45,7 +45,9 @@ def test_district_totals_add_up(sample_store_dir: Path):
     per = district_counts(df, sorted(get_settings().districts.values()))
     unknown = int(((df["district"].astype(str) == "") & ~df["outside"]).sum())
     assert per["incidents"].sum() + int(df["outside"].sum()) + unknown == len(df)
-    assert per.set_index("district").loc["Leeds", "incidents"] > per.set_index("district").loc["Calderdale", "incidents"]
+    assert (
+        per.set_index("district").loc["Leeds", "incidents"] > per.set_index("district").loc["Calderdale", "incidents"]
+    )
 
 
 def test_grid_of_the_five_districts_and_cells_on_it(sample_store_dir: Path):

@@ -57,7 +57,9 @@ def test_classes_cover_every_value_without_empty_classes():
     for scheme in maps.SCHEMES.values():
         c = maps.classify_counts(y, 6, scheme)
         assert sum(c.members) == len(y) and min(c.members) > 0
-        assert all(c.lower[i] <= y[c.index == i].min() and y[c.index == i].max() <= c.upper[i] for i in range(len(c.upper)))
+        assert all(
+            c.lower[i] <= y[c.index == i].min() and y[c.index == i].max() <= c.upper[i] for i in range(len(c.upper))
+        )
         assert c.upper[-1] == 200 and c.lower[0] == 1
         assert len(c.colours) == len(c.upper)
     one = maps.classify_counts(np.array([4, 4, 4]), 6)
@@ -110,5 +112,9 @@ def test_ocg_overlay_colours_cells_by_the_most_active_criminality():
     assert by_cell[cell_to_str(cells[3])] == (1, CRIMINALITY.index("firearms"))
     assert "SYNTHETIC" in layer.title
     d = _districts()
-    html = maps.hex_map(layer, maps.district_outlines(d), tuple(d.total_bounds), tiles=None, overlay=layer).get_root().render()
+    html = (
+        maps.hex_map(layer, maps.district_outlines(d), tuple(d.total_bounds), tiles=None, overlay=layer)
+        .get_root()
+        .render()
+    )
     assert "OCG activity (SYNTHETIC DEMONSTRATION DATA)" in html

@@ -37,7 +37,9 @@ def _home_rows(n: int, month: str = "2017-07", prefix: str = "w") -> list[str]:
 
 
 def _snapshot(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file() and p.name != ".lock"}
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file() and p.name != ".lock"
+    }
 
 
 def test_force_slug():
@@ -80,14 +82,18 @@ def test_a_two_force_zip_loads_each_force_as_its_own_month(tmp_path: Path, capsy
     assert len(store.read_incidents()) == 25 and len(store.read_incidents(force=OTHER)) == 566
     # Hive partitions that any Parquet engine reads: force=<slug>/month=YYYY-MM
     folders = sorted({p.parent.relative_to(store_dir).as_posix() for p in store_dir.rglob("*.parquet")})
-    assert folders == ["incidents/force=city-of-london-police/month=2017-07",
-                       "incidents/force=west-yorkshire-police/month=2017-07"]
+    assert folders == [
+        "incidents/force=city-of-london-police/month=2017-07",
+        "incidents/force=west-yorkshire-police/month=2017-07",
+    ]
     hive = ds.partitioning(pa.schema([("force", pa.string()), ("month", pa.string())]), flavor="hive")
     dataset = ds.dataset(store_dir / "incidents", partitioning=hive).to_table(columns=["force", "month"]).to_pandas()
     expected = {("city-of-london-police", "2017-07"): 566, ("west-yorkshire-police", "2017-07"): 25}
     assert dataset.value_counts().to_dict() == expected
-    found = duckdb.sql(f"SELECT force, month, count(*) FROM read_parquet('{store_dir}/incidents/*/*/*.parquet', "
-                       "hive_partitioning = true) GROUP BY ALL").fetchall()
+    found = duckdb.sql(
+        f"SELECT force, month, count(*) FROM read_parquet('{store_dir}/incidents/*/*/*.parquet', "
+        "hive_partitioning = true) GROUP BY ALL"
+    ).fetchall()
     assert {(f, m): n for f, m, n in found} == expected
 
 
@@ -113,7 +119,9 @@ def test_rows_of_two_forces_in_one_file_are_split_and_checked_against_their_own_
     wy_in_london = street_row(crime_id="w9", lon="-0.0901", lat="51.5155", crime_type="Robbery")
     no_force = "c2,2017-07,,City of London Police,-0.0901,51.5155,On or near Gresham Street,E01032739,City of London 001F,Robbery,,"
     f = tmp_path / "mixed.csv"
-    f.write_text("\n".join([HEADER, street_row(crime_id="w1", crime_type="Drugs"), city_row, wy_in_london, no_force]) + "\n")
+    f.write_text(
+        "\n".join([HEADER, street_row(crime_id="w1", crime_type="Drugs"), city_row, wy_in_london, no_force]) + "\n"
+    )
     store = Store(tmp_path / "store")
     summary = ingest([f], store)
     assert summary.partitions == {(HOME, "2017-07"): 1, (OTHER, "2017-07"): 1}
@@ -125,8 +133,10 @@ def test_rows_of_two_forces_in_one_file_are_split_and_checked_against_their_own_
 def test_the_same_crime_id_in_two_forces_is_not_a_repeat(tmp_path: Path):
     wy = _write(tmp_path / "wy.csv", [street_row(crime_id="same", crime_type="Drugs")])
     city = tmp_path / "city.csv"
-    city.write_text(HEADER + "\nsame,2017-07,City of London Police,City of London Police,-0.0901,51.5155,"
-                    "On or near Gresham Street,E01032739,City of London 001F,Robbery,,\n")
+    city.write_text(
+        HEADER + "\nsame,2017-07,City of London Police,City of London Police,-0.0901,51.5155,"
+        "On or near Gresham Street,E01032739,City of London 001F,Robbery,,\n"
+    )
     summary = ingest([wy, city], Store(tmp_path / "store"))
     assert summary.rejected == {} and summary.stored == 2
 
@@ -180,8 +190,10 @@ def test_a_format_2_store_is_read_as_the_home_forces_and_rewritten_as_format_3(t
 def test_spellings_of_one_force_are_one_force(tmp_path: Path):
     store = Store(tmp_path / "store")
     ingest([_write(tmp_path / "a.csv", _home_rows(4))], store)
-    odd = [r.replace("West Yorkshire Police,West Yorkshire Police", "WEST YORKSHIRE  police,West Yorkshire Police")
-           for r in _home_rows(2, prefix="z")]
+    odd = [
+        r.replace("West Yorkshire Police,West Yorkshire Police", "WEST YORKSHIRE  police,West Yorkshire Police")
+        for r in _home_rows(2, prefix="z")
+    ]
     summary = ingest([_write(tmp_path / "b.csv", [*odd, street_row(crime_id="bad", month="2017-07")[:-1]])], store)
     # the odd spelling is the home force: checked against its area, stored under its name,
     # replacing its month (not beside it in the same folder)

@@ -67,8 +67,19 @@ def test_pseudo_p_values_are_one_sided_in_the_observed_direction():
     w = lat2W(10, 10)
     r = gi_star(x, np.arange(100, dtype=np.int64), weights=w, permutations=199, seed=7)
     g = G_Local(x, w, transform="B", permutations=0, star=True, keep_simulations=False, n_jobs=1)
-    _, simulated = crand(g.y, g.w, g.Gs, 199, True, n_jobs=1, stat_func=_g_local_star_crand,
-                         scaling=x.sum(), seed=7, island_weight=0, alternative="greater")
+    _, simulated = crand(
+        g.y,
+        g.w,
+        g.Gs,
+        199,
+        True,
+        n_jobs=1,
+        stat_func=_g_local_star_crand,
+        scaling=x.sum(),
+        seed=7,
+        island_weight=0,
+        alternative="greater",
+    )
     larger = (simulated >= g.Gs[:, None]).sum(axis=1)
     expected = (np.minimum(larger, 199 - larger) + 1) / 200
     assert_allclose(r.p_sim, expected, rtol=1e-6)
@@ -90,8 +101,9 @@ def test_fdr_bins_on_known_p_values():
 def test_permutation_confirmation_and_untested_cells():
     p = np.array([0.001, 0.001, 0.001])
     z = np.array([4.0, 4.0, -4.0])
-    bins, _ = confidence_bins(z, p, use_fdr=False, tested=np.array([True, True, False]),
-                              p_confirm=np.array([0.001, 0.04, 0.001]))
+    bins, _ = confidence_bins(
+        z, p, use_fdr=False, tested=np.array([True, True, False]), p_confirm=np.array([0.001, 0.04, 0.001])
+    )
     # cell 1: the permutation test only confirms 90 % (0.04 <= 0.10 / 2); cell 2 untested
     assert bins.tolist() == [3, 1, 0]
 
@@ -123,7 +135,7 @@ def test_clustering_is_deterministic_and_splits_large_groups():
     a, b = _blob(53.80, -1.55, 1), _blob(53.70, -1.80, 1)
     cells = np.array(a + b, dtype=np.int64)
     labels = cluster_cells(cells, 9)
-    assert len(set(labels[: len(a)])) == 1 and len(set(labels[len(a):])) == 1
+    assert len(set(labels[: len(a)])) == 1 and len(set(labels[len(a) :])) == 1
     assert labels[0] != labels[-1]
     shuffled = np.random.default_rng(0).permutation(len(cells))
     again = cluster_cells(cells[shuffled], 9)
@@ -136,21 +148,47 @@ def test_clustering_is_deterministic_and_splits_large_groups():
 
 def test_community_table_names_ranks_and_shares_census():
     cells = np.array(_blob(53.80, -1.55, 1), dtype=np.int64)
-    grid = pd.DataFrame({"cell": np.sort(cells), "lsoa_code": "E1", "msoa_code": "M1", "msoa_name": "Leeds 111",
-                         "district_code": "E08000035", "district": "Leeds"})
-    extra = pd.DataFrame({"cell": [1, 2, 3], "lsoa_code": "E1", "msoa_code": "M1", "msoa_name": "Leeds 111",
-                          "district_code": "E08000035", "district": "Leeds"})
+    grid = pd.DataFrame(
+        {
+            "cell": np.sort(cells),
+            "lsoa_code": "E1",
+            "msoa_code": "M1",
+            "msoa_name": "Leeds 111",
+            "district_code": "E08000035",
+            "district": "Leeds",
+        }
+    )
+    extra = pd.DataFrame(
+        {
+            "cell": [1, 2, 3],
+            "lsoa_code": "E1",
+            "msoa_code": "M1",
+            "msoa_name": "Leeds 111",
+            "district_code": "E08000035",
+            "district": "Leeds",
+        }
+    )
     grid = pd.concat([grid, extra], ignore_index=True)  # the LSOA has 10 cells, 7 in the community
-    lsoas = gpd.GeoDataFrame({"lsoa_code": ["E1"], "persons": [1000], "households": [400]},
-                             geometry=[box(-1.6, 53.7, -1.5, 53.9)], crs="EPSG:4326")
-    incidents = pd.DataFrame({
-        H3_COLUMNS[9]: [cells[0]] * 3 + [cells[1]] * 2,
-        "crime_type": ["Robbery", "Robbery", "Drugs", "Shoplifting", "Shoplifting"],
-        "location": ["On or near Supermarket", "On or near Briggate", "On or near Briggate",
-                     "On or near Supermarket", "On or near Supermarket"],
-        "month": ["2017-07"] * 5,
-        "lsoa_code": ["E1"] * 5,
-    })
+    lsoas = gpd.GeoDataFrame(
+        {"lsoa_code": ["E1"], "persons": [1000], "households": [400]},
+        geometry=[box(-1.6, 53.7, -1.5, 53.9)],
+        crs="EPSG:4326",
+    )
+    incidents = pd.DataFrame(
+        {
+            H3_COLUMNS[9]: [cells[0]] * 3 + [cells[1]] * 2,
+            "crime_type": ["Robbery", "Robbery", "Drugs", "Shoplifting", "Shoplifting"],
+            "location": [
+                "On or near Supermarket",
+                "On or near Briggate",
+                "On or near Briggate",
+                "On or near Supermarket",
+                "On or near Supermarket",
+            ],
+            "month": ["2017-07"] * 5,
+            "lsoa_code": ["E1"] * 5,
+        }
+    )
     harm = {"Robbery": 9.0, "Drugs": 6.0, "Shoplifting": 2.0}
     table = community_table(cells, 9, grid, incidents, lsoas, harm, CommunityParams(min_cells=2))
     row = table.iloc[0]
@@ -170,18 +208,24 @@ def test_community_table_gives_harm_by_district_and_each_lsoas_district():
     cells = np.sort(np.array(_blob(53.80, -1.55, 1), dtype=np.int64))
     bradford = ["E08000032", "Bradford"]
     leeds = ["E08000035", "Leeds"]
-    grid = pd.DataFrame([[c, "E2" if i < 3 else "E1", "M1", "Leeds 111", *(bradford if i < 3 else leeds)]
-                         for i, c in enumerate(cells)],
-                        columns=["cell", "lsoa_code", "msoa_code", "msoa_name", "district_code", "district"])
-    lsoas = gpd.GeoDataFrame({"lsoa_code": ["E1", "E2"], "persons": [1000, 600], "households": [400, 300]},
-                             geometry=[box(-1.6, 53.7, -1.5, 53.9), box(-1.7, 53.7, -1.6, 53.9)], crs="EPSG:4326")
-    incidents = pd.DataFrame({
-        H3_COLUMNS[9]: [cells[0], cells[4], cells[5], cells[6]],
-        "crime_type": ["Shoplifting", "Robbery", "Robbery", "Drugs"],
-        "location": ["On or near Briggate"] * 4,
-        "month": ["2017-07"] * 4,
-        "lsoa_code": ["E2", "E1", "E1", "E1"],
-    })
+    grid = pd.DataFrame(
+        [[c, "E2" if i < 3 else "E1", "M1", "Leeds 111", *(bradford if i < 3 else leeds)] for i, c in enumerate(cells)],
+        columns=["cell", "lsoa_code", "msoa_code", "msoa_name", "district_code", "district"],
+    )
+    lsoas = gpd.GeoDataFrame(
+        {"lsoa_code": ["E1", "E2"], "persons": [1000, 600], "households": [400, 300]},
+        geometry=[box(-1.6, 53.7, -1.5, 53.9), box(-1.7, 53.7, -1.6, 53.9)],
+        crs="EPSG:4326",
+    )
+    incidents = pd.DataFrame(
+        {
+            H3_COLUMNS[9]: [cells[0], cells[4], cells[5], cells[6]],
+            "crime_type": ["Shoplifting", "Robbery", "Robbery", "Drugs"],
+            "location": ["On or near Briggate"] * 4,
+            "month": ["2017-07"] * 4,
+            "lsoa_code": ["E2", "E1", "E1", "E1"],
+        }
+    )
     harm = {"Robbery": 9.0, "Drugs": 6.0, "Shoplifting": 2.0}
     row = community_table(cells, 9, grid, incidents, lsoas, harm, CommunityParams(min_cells=2)).iloc[0]
     assert row["districts"] == "Bradford, Leeds"

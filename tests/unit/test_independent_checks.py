@@ -38,10 +38,10 @@ def test_a_backtest_worked_out_by_hand_on_a_small_grid():
     a, b, c, d = grid[3], grid[7], grid[11], grid[15]
     train = [a] * 5 + [b] * 3 + [c]  # June: A 5, B 3, C 1
     test = [a] * 2 + [b] * 4 + [d] * 4  # July: A 2, B 4, D 4 (10 in all)
-    incidents = pd.DataFrame({"month": ["2017-06"] * len(train) + ["2017-07"] * len(test),
-                              "h3_r9": np.array(train + test, dtype=np.int64)})
-    result = evaluate_methods(incidents, grid, 9, ["2017-06"], ["2017-07"], permutations=9,
-                              coverages=(0.1, 0.2))
+    incidents = pd.DataFrame(
+        {"month": ["2017-06"] * len(train) + ["2017-07"] * len(test), "h3_r9": np.array(train + test, dtype=np.int64)}
+    )
+    result = evaluate_methods(incidents, grid, 9, ["2017-06"], ["2017-07"], permutations=9, coverages=(0.1, 0.2))
     assert result.n_cells == 19 and result.test_incidents == 10
     # 10 % of 19 cells is 1 cell (rounded down); 20 % is 3 cells.
     # Prior counts rank A (5), B (3), C (1): the top cell holds 2 of 10 test incidents; the

@@ -83,8 +83,15 @@ def test_a_directory_that_understates_a_size_is_caught_while_streaming(tmp_path:
     assert not (tmp_path / "store" / "manifest.json").exists()
 
 
-@pytest.mark.parametrize("name", ["../2018-01-west-yorkshire-street.csv", "/etc/2018-01-west-yorkshire-street.csv",
-                                  "2018-01/../../2018-01-west-yorkshire-street.csv", "C:/x/2018-01-x-street.csv"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../2018-01-west-yorkshire-street.csv",
+        "/etc/2018-01-west-yorkshire-street.csv",
+        "2018-01/../../2018-01-west-yorkshire-street.csv",
+        "C:/x/2018-01-x-street.csv",
+    ],
+)
 def test_members_with_absolute_or_parent_paths_are_refused(name: str):
     content = zip_bytes({MEMBER: street_csv([street_row(month="2018-01")]), name: b"x"})
     with pytest.raises(InputFileError, match="absolute or '..' path") as info:
@@ -106,16 +113,22 @@ def test_nested_archives_are_refused(tmp_path: Path, capsys):
 
 
 def test_archive_limits_are_checked_from_the_directory():
-    content = zip_bytes({f"2018-{m:02d}/2018-{m:02d}-x-street.csv": street_csv([street_row(month=f"2018-{m:02d}")])
-                    for m in range(1, 13)})
-    with override_settings(max_archive_members=10), pytest.raises(
-        InputFileError, match="12 members, more than 10 .*settings.max_archive_members"
+    content = zip_bytes(
+        {
+            f"2018-{m:02d}/2018-{m:02d}-x-street.csv": street_csv([street_row(month=f"2018-{m:02d}")])
+            for m in range(1, 13)
+        }
+    )
+    with (
+        override_settings(max_archive_members=10),
+        pytest.raises(InputFileError, match="12 members, more than 10 .*settings.max_archive_members"),
     ):
         upload_sources("year.zip", content)
     with override_settings(max_archive_bytes=1000), pytest.raises(InputFileError, match="settings.max_archive_bytes"):
         upload_sources("year.zip", content)
-    with override_settings(max_file_bytes=100), pytest.raises(
-        InputFileError, match="2018-01-x-street.csv.*settings.max_file_bytes"
+    with (
+        override_settings(max_file_bytes=100),
+        pytest.raises(InputFileError, match="2018-01-x-street.csv.*settings.max_file_bytes"),
     ):
         upload_sources("year.zip", content)
     assert len(upload_sources("year.zip", content)) == 12  # within the defaults
@@ -233,8 +246,9 @@ class _LazyExecutor:
 
 
 @pytest.mark.parametrize("late", ["a Windows-1252 byte", "a repeated Crime ID"])
-def test_parts_discarded_before_their_flush_do_not_break_the_ingest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                                      late: str):
+def test_parts_discarded_before_their_flush_do_not_break_the_ingest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, late: str
+):
     import geo.store as store_mod
 
     # Flushes to disk wait until the commit asks for them, as on a slow disk: a part the
@@ -278,8 +292,9 @@ def test_a_month_loaded_twice_lists_at_most_the_limit_and_counts_every_repeat(tm
 
 def test_a_quoted_line_break_reads_the_same_whatever_the_block_size(tmp_path: Path):
     rows = [street_row(crime_id=f"c{i}", month="2018-01", crime_type="Drugs") for i in range(300)]
-    rows[150] = street_row(crime_id="q", month="2018-01", crime_type="Drugs", location='On or near Park, Row').replace(
-        '"On or near Park, Row"', '"On or near Park\nRow"')
+    rows[150] = street_row(crime_id="q", month="2018-01", crime_type="Drugs", location="On or near Park, Row").replace(
+        '"On or near Park, Row"', '"On or near Park\nRow"'
+    )
     f = tmp_path / "2018-01-west-yorkshire-street.csv"
     f.write_bytes(street_csv(rows))
     results = set()

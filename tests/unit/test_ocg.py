@@ -35,13 +35,15 @@ def test_generator_matches_the_strategy_and_is_seeded():
 
 
 def test_activity_is_placed_at_related_real_incidents():
-    incidents = pd.DataFrame({
-        "crime_type": ["Drugs", "Burglary", "Violence and sexual offences"] * 10,
-        "district": ["Leeds"] * 30,
-        "longitude": [-1.50, -1.60, -1.70] * 10,
-        "latitude": [53.80, 53.81, 53.82] * 10,
-        "lsoa_code": ["E01000001", "E01000002", "E01000003"] * 10,
-    })
+    incidents = pd.DataFrame(
+        {
+            "crime_type": ["Drugs", "Burglary", "Violence and sexual offences"] * 10,
+            "district": ["Leeds"] * 30,
+            "longitude": [-1.50, -1.60, -1.70] * 10,
+            "latitude": [53.80, 53.81, 53.82] * 10,
+            "lsoa_code": ["E01000001", "E01000002", "E01000003"] * 10,
+        }
+    )
     reg = make_register(1)
     act = make_activity(reg, incidents, 1, dt.date(2017, 1, 1), months=12)
     crim = act.merge(reg, on="ocg_id")["principal_criminality"]
@@ -61,24 +63,37 @@ def test_the_bundled_demo_files_are_valid_and_labelled():
 
 
 def test_every_bad_row_is_reported_with_file_line_and_reason():
-    reg = REG_HEADER + "\n".join([
-        "OCG-001,,drugs supply,Leeds,yes,1,active",
-        "OCG-001,,drugs supply,Leeds,no,2,active",  # repeated id
-        "BAD,,drugs supply,Leeds,no,2,active",  # malformed id
-        "OCG-003,,jaywalking,Leeds,no,2,active",  # unknown criminality
-        "OCG-004,,firearms,York,no,2,active",  # not a West Yorkshire district
-        "OCG-005,,firearms,Leeds,no,7,active",  # tier out of range
-    ]) + "\n"
-    act = "# a comment line\n" + ACT_HEADER + "\n".join([
-        "OCG-001,2017-07-01,-1.5,53.8,,arrest,,pursue",
-        "OCG-999,2017-07-01,-1.5,53.8,,arrest,,pursue",  # unknown OCG
-        "OCG-001,2017-02-30,-1.5,53.8,,arrest,,pursue",  # no such date
-        "OCG-001,2017-07-01,,,,arrest,,pursue",  # no location
-        "OCG-001,2017-07-01,,,E01011365,disruption,,pursue",  # disruption without level
-        "OCG-001,2017-07-01,-1.5,53.8,,arrest,major,pursue",  # level on a non-disruption
-        "OCG-001,2017-07-01,0.0,0.0,,arrest,,pursue",  # outside the force area
-        "OCG-001,2017-07-01,,,E01011365,disruption,major,prevent",
-    ]) + "\n"
+    reg = (
+        REG_HEADER
+        + "\n".join(
+            [
+                "OCG-001,,drugs supply,Leeds,yes,1,active",
+                "OCG-001,,drugs supply,Leeds,no,2,active",  # repeated id
+                "BAD,,drugs supply,Leeds,no,2,active",  # malformed id
+                "OCG-003,,jaywalking,Leeds,no,2,active",  # unknown criminality
+                "OCG-004,,firearms,York,no,2,active",  # not a West Yorkshire district
+                "OCG-005,,firearms,Leeds,no,7,active",  # tier out of range
+            ]
+        )
+        + "\n"
+    )
+    act = (
+        "# a comment line\n"
+        + ACT_HEADER
+        + "\n".join(
+            [
+                "OCG-001,2017-07-01,-1.5,53.8,,arrest,,pursue",
+                "OCG-999,2017-07-01,-1.5,53.8,,arrest,,pursue",  # unknown OCG
+                "OCG-001,2017-02-30,-1.5,53.8,,arrest,,pursue",  # no such date
+                "OCG-001,2017-07-01,,,,arrest,,pursue",  # no location
+                "OCG-001,2017-07-01,,,E01011365,disruption,,pursue",  # disruption without level
+                "OCG-001,2017-07-01,-1.5,53.8,,arrest,major,pursue",  # level on a non-disruption
+                "OCG-001,2017-07-01,0.0,0.0,,arrest,,pursue",  # outside the force area
+                "OCG-001,2017-07-01,,,E01011365,disruption,major,prevent",
+            ]
+        )
+        + "\n"
+    )
     register, activity, rejects = validate_files(reg.encode(), "reg.csv", act.encode(), "act.csv")
     assert register["ocg_id"].tolist() == ["OCG-001"]
     assert rejects[rejects["file"] == "reg.csv"]["line"].tolist() == [3, 4, 5, 6, 7]
@@ -108,8 +123,15 @@ def test_command_stores_atomically_and_exits_2_on_a_bad_file(tmp_path: Path, cap
 
 def test_overlap_with_community_cells_and_counts():
     activity = pd.DataFrame({"ocg_id": ["OCG-001", "OCG-001", "OCG-002", "OCG-003"], "h3_r9": [1, 2, 2, 9]})
-    register = pd.DataFrame({"ocg_id": ["OCG-001", "OCG-002", "OCG-003"], "principal_criminality": ["drugs supply", "firearms", "county lines"],
-                             "threat_tier": [1, 2, 3], "home_district": ["Leeds", "Leeds", "Bradford"], "status": ["active"] * 3})
+    register = pd.DataFrame(
+        {
+            "ocg_id": ["OCG-001", "OCG-002", "OCG-003"],
+            "principal_criminality": ["drugs supply", "firearms", "county lines"],
+            "threat_tier": [1, 2, 3],
+            "home_district": ["Leeds", "Leeds", "Bradford"],
+            "status": ["active"] * 3,
+        }
+    )
     found = ocgs_in_cells(activity, register, [1, 2], 9)
     assert found[["ocg_id", "records"]].values.tolist() == [["OCG-001", 2], ["OCG-002", 1]]
     counts = counts_by_criminality(register, "Leeds").set_index("principal criminality")["OCGs"]
@@ -117,12 +139,14 @@ def test_overlap_with_community_cells_and_counts():
 
 
 def test_quarterly_return_by_level_and_strand():
-    activity = pd.DataFrame({
-        "date": ["2017-01-05", "2017-02-10", "2017-04-01", "2017-04-02", "2017-05-01"],
-        "activity_type": ["disruption", "disruption", "disruption", "arrest", "disruption"],
-        "disruption_level": ["major", "minor", "minor", "", "minor"],
-        "strand": ["pursue", "pursue", "prevent", "pursue", "prevent"],
-    })
+    activity = pd.DataFrame(
+        {
+            "date": ["2017-01-05", "2017-02-10", "2017-04-01", "2017-04-02", "2017-05-01"],
+            "activity_type": ["disruption", "disruption", "disruption", "arrest", "disruption"],
+            "disruption_level": ["major", "minor", "minor", "", "minor"],
+            "strand": ["pursue", "pursue", "prevent", "pursue", "prevent"],
+        }
+    )
     ret = quarterly_return(activity).set_index("quarter")
     assert ret.loc["2017-Q1", "pursue major"] == 1 and ret.loc["2017-Q1", "pursue minor"] == 1
     assert ret.loc["2017-Q2", "prevent minor"] == 2 and ret.loc["2017-Q2", "total"] == 2
@@ -185,8 +209,9 @@ def test_activity_coordinates_are_checked_against_the_force_area_setting():
     from geo.ocg_schema import ACTIVITY_COLUMNS, check_activity
     from geo.settings import override_settings
 
-    frame = pd.DataFrame([["OCG-001", "2017-07-01", "-1.5", "53.8", "", "arrest", "", "pursue"]],
-                         columns=list(ACTIVITY_COLUMNS)).assign(line=2)
+    frame = pd.DataFrame(
+        [["OCG-001", "2017-07-01", "-1.5", "53.8", "", "arrest", "", "pursue"]], columns=list(ACTIVITY_COLUMNS)
+    ).assign(line=2)
     good, rejects = check_activity(frame, {"OCG-001"})
     assert len(good) == 1 and rejects.empty
     with override_settings(force_area_bounds=(-1.0, 53.0, 1.0, 54.0)):
@@ -205,15 +230,25 @@ def test_a_disruption_is_checked_labelled_as_its_group_and_stored(tmp_path: Path
     with pytest.raises(RecordError, match="unknown OCG"):
         record_disruption(data, "OCG-999", dt.date(2017, 7, 1), "major", "pursue", "E01011365", store_dir=tmp_path)
     assert {p.name: p.read_bytes() for p in (tmp_path / "ocg").iterdir()} == before
-    after = record_disruption(data, "OCG-001", dt.date(2017, 7, 1), "major", "pursue", " e01011365 ", store_dir=tmp_path)
+    after = record_disruption(
+        data, "OCG-001", dt.date(2017, 7, 1), "major", "pursue", " e01011365 ", store_dir=tmp_path
+    )
     stored = load_ocg(tmp_path)
     assert len(stored.activity) == len(after.activity) == len(data.activity) + 1
     new = stored.activity.iloc[-1]
-    assert (new["ocg_id"], new["date"], new["lsoa_code"], new["activity_type"], new["disruption_level"], new["strand"]) == (
-        "OCG-001", "2017-07-01", "E01011365", "disruption", "major", "pursue")
+    assert (
+        new["ocg_id"],
+        new["date"],
+        new["lsoa_code"],
+        new["activity_type"],
+        new["disruption_level"],
+        new["strand"],
+    ) == ("OCG-001", "2017-07-01", "E01011365", "disruption", "major", "pursue")
     assert new["synthetic"] and new["h3_r9"] == 0 and stored.synthetic
     # a record of a real group is real
-    mixed = OcgData(stored.register.assign(synthetic=stored.register["ocg_id"] != "OCG-002"), stored.activity, stored.source)
+    mixed = OcgData(
+        stored.register.assign(synthetic=stored.register["ocg_id"] != "OCG-002"), stored.activity, stored.source
+    )
     record_disruption(mixed, "OCG-002", "2017-07-02", "minor", "prevent", "E01011365", store_dir=tmp_path)
     assert not load_ocg(tmp_path).activity.iloc[-1]["synthetic"]
 
@@ -235,8 +270,9 @@ def test_a_load_with_no_valid_register_row_stores_nothing_and_proves_nothing(tmp
     before = {p.name: p.read_bytes() for p in (store / "ocg").iterdir()}
     bad_register = (",".join(REGISTER_COLUMNS) + "\nnot-an-id,,x,y,z,9,q\n").encode()  # unmarked, every row bad
     with pytest.raises(InputFileError, match="no valid row"):
-        load_files(bad_register, "r.csv", (",".join(ACTIVITY_COLUMNS) + "\n").encode(), "a.csv", demo=True,
-                   store_dir=store)
+        load_files(
+            bad_register, "r.csv", (",".join(ACTIVITY_COLUMNS) + "\n").encode(), "a.csv", demo=True, store_dir=store
+        )
     assert {p.name: p.read_bytes() for p in (store / "ocg").iterdir()} == before and load_ocg(store).synthetic
     empty = pd.DataFrame({"synthetic": pd.Series([], dtype=bool)})
     assert not OcgData(empty, empty, "nothing").synthetic

@@ -43,7 +43,9 @@ DISTRICTS = ("Bradford", "Calderdale", "Kirklees", "Leeds", "Wakefield")
 
 
 @st.composite
-def community_tables(draw: st.DrawFn, max_communities: int = 6, max_lsoas: int = 4) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+def community_tables(
+    draw: st.DrawFn, max_communities: int = 6, max_lsoas: int = 4
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Random ranked communities and the LSOA polygons they cover.
 
     Community ``i`` is a box; its LSOAs are vertical strips of that box, so every drop zone
@@ -58,28 +60,33 @@ def community_tables(draw: st.DrawFn, max_communities: int = 6, max_lsoas: int =
         districts = draw(st.lists(st.sampled_from(DISTRICTS), min_size=1, max_size=2, unique=True))
         harm = draw(st.floats(0.5, 5_000, allow_nan=False))
         share = draw(st.floats(0, 1))
-        district_harm = {districts[0]: harm * share, **({districts[1]: harm * (1 - share)} if len(districts) > 1 else {})}
+        district_harm = {
+            districts[0]: harm * share,
+            **({districts[1]: harm * (1 - share)} if len(districts) > 1 else {}),
+        }
         x0 = -2.0 + 0.1 * i
         width = 0.08 / k
         for j, code in enumerate(codes):
             lsoa_codes.append(code)
             lsoa_shapes.append(box(x0 + j * width, 53.7, x0 + (j + 1) * width, 53.8))
-        rows.append({
-            "rank": i + 1,
-            "community_id": f"HC{i + 1:02d}",
-            "name": f"Street {i + 1} (Leeds {i + 1:03d})",
-            "districts": ", ".join(sorted(districts)),
-            "harm": harm,
-            "households": round(sum(households.values())),
-            "incidents": 10,
-            "by_type": {"Burglary": 5, "Drugs": 3},
-            "streets": [f"Street {i + 1}"],
-            "lsoa_households": households,
-            "lsoa_streets": {c: [f"Street {i + 1}"] for c in codes},
-            "lsoa_districts": {c: districts[j % len(districts)] for j, c in enumerate(codes)},
-            "district_harm": district_harm,
-            "geometry": box(x0, 53.7, x0 + 0.08, 53.8),
-        })
+        rows.append(
+            {
+                "rank": i + 1,
+                "community_id": f"HC{i + 1:02d}",
+                "name": f"Street {i + 1} (Leeds {i + 1:03d})",
+                "districts": ", ".join(sorted(districts)),
+                "harm": harm,
+                "households": round(sum(households.values())),
+                "incidents": 10,
+                "by_type": {"Burglary": 5, "Drugs": 3},
+                "streets": [f"Street {i + 1}"],
+                "lsoa_households": households,
+                "lsoa_streets": {c: [f"Street {i + 1}"] for c in codes},
+                "lsoa_districts": {c: districts[j % len(districts)] for j, c in enumerate(codes)},
+                "district_harm": district_harm,
+                "geometry": box(x0, 53.7, x0 + 0.08, 53.8),
+            }
+        )
     communities = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
     lsoas = gpd.GeoDataFrame({"lsoa_code": lsoa_codes}, geometry=lsoa_shapes, crs="EPSG:4326")
     return communities, lsoas
@@ -104,7 +111,10 @@ def _csv_flyers(plan) -> tuple[int, list[list]]:
 def _geojson_flyers(plan, communities, lsoas) -> tuple[int, list[list]]:
     """Total flyers of the drop-zone GeoJSON and its features' rows."""
     data = json.loads(exports.drop_zones_geojson(plan, communities, lsoas))
-    rows = [[p["community_id"], p["lsoa_code"], p["households"], p["flyers"]] for p in (f["properties"] for f in data["features"])]
+    rows = [
+        [p["community_id"], p["lsoa_code"], p["households"], p["flyers"]]
+        for p in (f["properties"] for f in data["features"])
+    ]
     return sum(r[3] for r in rows), rows
 
 
@@ -137,8 +147,10 @@ def test_every_export_adds_up_to_the_plan_within_the_budget(tables, constraints)
 def test_the_plan_covers_the_most_harm_its_drop_zones_allow(tables, constraints):
     communities, _ = tables
     plan = make_plan(communities, constraints, THEMES, HARM)
-    weights = [sum(f for _, f in drop_quantities(lh, h, constraints.spare_margin, constraints.pack_size).values())
-               for lh, h in zip(communities["lsoa_households"], communities["households"])]
+    weights = [
+        sum(f for _, f in drop_quantities(lh, h, constraints.spare_margin, constraints.pack_size).values())
+        for lh, h in zip(communities["lsoa_households"], communities["households"])
+    ]
     harms = communities["harm"].tolist()
     best = max(
         sum(harms[i] for i in subset)

@@ -241,8 +241,12 @@ def test_broken_archives_and_missing_paths_raise(tmp_path: Path):
 
 
 def test_uploads_are_read_from_memory():
-    content = zip_bytes({"2017-07/2017-07-west-yorkshire-street.csv": street_csv([street_row(), street_row()]),
-                    "2017-07/2017-07-west-yorkshire-outcomes.csv": b"not read"})
+    content = zip_bytes(
+        {
+            "2017-07/2017-07-west-yorkshire-street.csv": street_csv([street_row(), street_row()]),
+            "2017-07/2017-07-west-yorkshire-outcomes.csv": b"not read",
+        }
+    )
     sources = upload_sources("2017-07.zip", content)
     assert [s.label for s in sources] == ["2017-07.zip!2017-07/2017-07-west-yorkshire-street.csv"]
     assert read_source(sources[0]).rows_read == 2
@@ -257,7 +261,9 @@ def test_uploads_are_read_from_memory():
 def test_a_file_read_in_several_blocks_gives_the_same_rows(monkeypatch: pytest.MonkeyPatch):
     from geo.settings import override_settings
 
-    rows = [street_row(crime_id=f"c{i}", crime_type="Drugs", location=f"On or near Street {i % 37}") for i in range(400)]
+    rows = [
+        street_row(crime_id=f"c{i}", crime_type="Drugs", location=f"On or near Street {i % 37}") for i in range(400)
+    ]
     raw = street_csv([*rows, street_row(month="2017-7"), street_row(crime_id="c3", crime_type="Drugs")])
     whole = _validate(("f.csv", raw))
     with override_settings(ingest_block_bytes=4096):  # each block gets its own dictionaries

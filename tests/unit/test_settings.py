@@ -14,8 +14,7 @@ from geo.settings import CRIME_TYPES, REPO_DIR, STORED_RESOLUTIONS, Settings, ge
 
 
 def _data_files(s: Settings) -> list[Path]:
-    return [s.lsoa_boundaries_file, s.lsoa_population_file, s.harm_weights_file, s.comms_themes_file,
-            *s.sample_paths]
+    return [s.lsoa_boundaries_file, s.lsoa_population_file, s.harm_weights_file, s.comms_themes_file, *s.sample_paths]
 
 
 def test_default_data_paths_are_the_bundled_files_under_data_dir():
@@ -61,6 +60,6 @@ def test_the_stored_h3_columns_are_the_documented_ones():
     # data/README.md documents h3_r7 ... h3_r10 to analysts: the one place they are typed out
     assert STORED_RESOLUTIONS == (7, 8, 9, 10)
     assert list(H3_COLUMNS.items()) == [(7, "h3_r7"), (8, "h3_r8"), (9, "h3_r9"), (10, "h3_r10")]
-    assert INCIDENT_COLUMNS[-len(H3_COLUMNS):] == list(H3_COLUMNS.values())
+    assert INCIDENT_COLUMNS[-len(H3_COLUMNS) :] == list(H3_COLUMNS.values())
     s = Settings()
     assert set(s.h3_resolutions) <= set(STORED_RESOLUTIONS) and s.h3_default_resolution in s.h3_resolutions

@@ -21,7 +21,9 @@ def _write(path: Path, rows: list[str]) -> Path:
 
 
 def _snapshot(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file() and p.name != ".lock"}
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file() and p.name != ".lock"
+    }
 
 
 def test_ingest_stores_months_and_reingest_replaces_without_duplicates(tmp_path: Path):
@@ -99,7 +101,9 @@ def test_a_commit_that_fails_midway_leaves_the_store_as_it_was(tmp_path: Path, m
 
 def test_files_left_by_a_killed_ingest_are_removed_by_the_next_commit(tmp_path: Path):
     store = Store(tmp_path / "store")
-    ingest([_write(tmp_path / "a.csv", [street_row(month="2017-07"), street_row(month="2017-07", crime_type="x")])], store)
+    ingest(
+        [_write(tmp_path / "a.csv", [street_row(month="2017-07"), street_row(month="2017-07", crime_type="x")])], store
+    )
     stray = tmp_path / "store" / "incidents" / "month=2017-08" / "20260101T000000-dead-0.parquet"
     stray.parent.mkdir(parents=True)
     stray.write_bytes(b"half a file")
@@ -122,11 +126,13 @@ def test_progress_is_reported(tmp_path: Path):
     assert seen[-1] == 1.0 and seen == sorted(seen)
 
 
-
 def test_a_crime_id_repeated_in_a_second_file_of_the_month_is_rejected_and_that_file_rewritten(tmp_path: Path):
     store = Store(tmp_path / "store")
     first = _write(tmp_path / "in" / "a.csv", [street_row(crime_id="X1", crime_type="Drugs"), street_row()])
-    second = _write(tmp_path / "in" / "b.csv", [street_row(crime_id="X1", crime_type="Drugs"), street_row(crime_id="X2", crime_type="Drugs")])
+    second = _write(
+        tmp_path / "in" / "b.csv",
+        [street_row(crime_id="X1", crime_type="Drugs"), street_row(crime_id="X2", crime_type="Drugs")],
+    )
     summary = ingest([first, second], store)
     assert summary.rejected == {"duplicate_crime_id": 1}
     stored = store.read_incidents()
@@ -134,12 +140,16 @@ def test_a_crime_id_repeated_in_a_second_file_of_the_month_is_rejected_and_that_
     assert stored.loc[stored["crime_id"] == "X1", "source_file"].astype(str).tolist() == [str(first)]
     parts = sorted((tmp_path / "store" / "incidents").rglob("*.parquet"))
     assert len(parts) == 2  # one per file; the second file's first version is gone
-    assert sorted(store.manifest()["forces"]["West Yorkshire Police"]["2017-07"]["incidents"]) == [str(p.relative_to(tmp_path / "store")) for p in parts]
+    assert sorted(store.manifest()["forces"]["West Yorkshire Police"]["2017-07"]["incidents"]) == [
+        str(p.relative_to(tmp_path / "store")) for p in parts
+    ]
 
 
 def test_a_store_written_in_format_1_is_still_read_and_replaced(tmp_path: Path):
     store = Store(tmp_path / "store")
-    ingest([_write(tmp_path / "a.csv", [street_row(month="2017-07"), street_row(month="2017-07", crime_type="x")])], store)
+    ingest(
+        [_write(tmp_path / "a.csv", [street_row(month="2017-07"), street_row(month="2017-07", crime_type="x")])], store
+    )
     manifest = store.manifest()
     entry = manifest["forces"]["West Yorkshire Police"]["2017-07"]
     entry["incidents"] = entry["incidents"][0]  # format 1: one file named per kind, months unkeyed by force

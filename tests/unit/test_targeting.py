@@ -55,7 +55,10 @@ def test_sessions_follow_harm_with_a_minimum_per_district():
     # one each, then 9 by harm: exact shares 7.2, 1.35, 0.45 -> 7, 1, 0 and the one left
     # over to the largest remainder (Wakefield's 0.45)
     assert allocate_sessions({"Leeds": 80, "Bradford": 15, "Wakefield": 5}, 12, 1) == {
-        "Leeds": 8, "Bradford": 2, "Wakefield": 2}
+        "Leeds": 8,
+        "Bradford": 2,
+        "Wakefield": 2,
+    }
     assert allocate_sessions({"A": 1, "B": 9}, 1, 1) == {"B": 1, "A": 0}
 
 
@@ -81,8 +84,11 @@ def _communities() -> gpd.GeoDataFrame:
             "by_type": [r[5] for r in rows],
             "streets": [["Briggate", "Supermarket"], ["Manningham Lane"], ["Westgate"]],
             "lsoa_households": [{"E01000001": 600.0, "E01000002": 400.0}, {"E01000003": 400.0}, {"E01000004": 400.0}],
-            "lsoa_streets": [{"E01000001": ["Briggate"], "E01000002": ["Boar Lane"]}, {"E01000003": ["Manningham Lane"]},
-                             {"E01000004": ["Westgate"]}],
+            "lsoa_streets": [
+                {"E01000001": ["Briggate"], "E01000002": ["Boar Lane"]},
+                {"E01000003": ["Manningham Lane"]},
+                {"E01000004": ["Westgate"]},
+            ],
         },
         geometry=[box(-1.55, 53.79, -1.53, 53.80), box(-1.76, 53.80, -1.74, 53.81), box(-1.50, 53.68, -1.48, 53.69)],
         crs="EPSG:4326",
@@ -91,15 +97,25 @@ def _communities() -> gpd.GeoDataFrame:
 
 LSOAS = gpd.GeoDataFrame(
     {"lsoa_code": ["E01000001", "E01000002", "E01000003", "E01000004"]},
-    geometry=[box(-1.56, 53.78, -1.54, 53.81), box(-1.54, 53.78, -1.52, 53.81), box(-1.77, 53.79, -1.73, 53.82),
-              box(-1.51, 53.67, -1.47, 53.70)],
+    geometry=[
+        box(-1.56, 53.78, -1.54, 53.81),
+        box(-1.54, 53.78, -1.52, 53.81),
+        box(-1.77, 53.79, -1.73, 53.82),
+        box(-1.51, 53.67, -1.47, 53.70),
+    ],
     crs="EPSG:4326",
 )
 
 
 def _plan(**changes):
-    settings = {"flyer_budget": 1_000, "spare_margin": 0.10, "sessions_per_month": 4,
-                "start": dt.date(2027, 1, 4), "end": dt.date(2027, 2, 28), "min_days_between": 14}
+    settings = {
+        "flyer_budget": 1_000,
+        "spare_margin": 0.10,
+        "sessions_per_month": 4,
+        "start": dt.date(2027, 1, 4),
+        "end": dt.date(2027, 2, 28),
+        "min_days_between": 14,
+    }
     constraints = PlanConstraints(**{**settings, **changes})
     return make_plan(_communities(), constraints, THEMES, HARM)
 
@@ -136,7 +152,9 @@ def test_schedule_respects_the_window_days_and_gaps():
 
 def test_community_themes_follow_harm():
     assert community_themes({"Robbery": 50, "Drugs": 20}, HARM, THEMES) == [
-        "Gun and knife crime and gangs", "County lines and exploitation"]
+        "Gun and knife crime and gangs",
+        "County lines and exploitation",
+    ]
 
 
 def test_disclosure_rules():
@@ -186,9 +204,13 @@ def test_exports_read_back_with_real_parsers():
 
 def test_text_from_files_is_inert_in_the_calendar_and_pdf():
     communities = _communities()
-    communities.loc[0, "name"] = '<script>alert(1)</script> Street'
-    plan = make_plan(communities, PlanConstraints(flyer_budget=5_000, start=dt.date(2027, 1, 4),
-                                                  end=dt.date(2027, 1, 31)), THEMES, HARM)
+    communities.loc[0, "name"] = "<script>alert(1)</script> Street"
+    plan = make_plan(
+        communities,
+        PlanConstraints(flyer_budget=5_000, start=dt.date(2027, 1, 4), end=dt.date(2027, 1, 31)),
+        THEMES,
+        HARM,
+    )
     event = icalendar.Calendar.from_ical(exports.sessions_ics(plan, THEMES)).walk("VEVENT")[0]
     # a calendar is data, not HTML: the text comes back exactly, as text
     assert str(event["summary"]).endswith("<script>alert(1)</script> Street")
@@ -203,13 +225,21 @@ def _one_community(lsoa_households: dict[str, float], districts: str = "Leeds", 
     """A single community over the given LSOAs (households = their sum)."""
     return gpd.GeoDataFrame(
         {
-            "rank": [1], "community_id": ["HC01"], "name": ["Briggate (Leeds 111)"], "districts": [districts],
-            "harm": [100.0], "households": [round(sum(lsoa_households.values()))], "incidents": [10],
-            "by_type": [{"Burglary": 10}], "streets": [["Briggate"]],
-            "lsoa_households": [lsoa_households], "lsoa_streets": [{k: ["Briggate"] for k in lsoa_households}],
+            "rank": [1],
+            "community_id": ["HC01"],
+            "name": ["Briggate (Leeds 111)"],
+            "districts": [districts],
+            "harm": [100.0],
+            "households": [round(sum(lsoa_households.values()))],
+            "incidents": [10],
+            "by_type": [{"Burglary": 10}],
+            "streets": [["Briggate"]],
+            "lsoa_households": [lsoa_households],
+            "lsoa_streets": [{k: ["Briggate"] for k in lsoa_households}],
             **{k: [v] for k, v in extra.items()},
         },
-        geometry=[box(-1.56, 53.78, -1.52, 53.81)], crs="EPSG:4326",
+        geometry=[box(-1.56, 53.78, -1.52, 53.81)],
+        crs="EPSG:4326",
     )
 
 
@@ -250,8 +280,11 @@ def test_exports_carry_the_plan_drop_for_drop():
     # (400 households each) 450 each.
     plan = _plan(flyer_budget=5_000)
     assert plan.drops[["community_id", "lsoa_code", "households", "flyers"]].values.tolist() == [
-        ["HC01", "E01000001", 600, 700], ["HC01", "E01000002", 400, 450],
-        ["HC02", "E01000003", 400, 450], ["HC03", "E01000004", 400, 450]]
+        ["HC01", "E01000001", 600, 700],
+        ["HC01", "E01000002", 400, 450],
+        ["HC02", "E01000003", 400, 450],
+        ["HC03", "E01000004", 400, 450],
+    ]
     assert plan.communities["flyers"].tolist() == [1_150, 450, 450]
     assert plan.flyers_used == 2_050 and plan.households_covered == 1_800
     expected = plan.drops[["community_id", "lsoa_code", "households", "flyers"]].values.tolist()
@@ -293,11 +326,17 @@ def test_main_district_is_where_most_of_the_harm_is():
 
 def test_sessions_and_drop_zones_use_the_harm_and_lsoa_districts():
     community = _one_community(
-        {"E01000001": 300.0, "E01000002": 100.0}, districts="Bradford, Leeds",
-        district_harm={"Bradford": 5.0, "Leeds": 95.0}, lsoa_districts={"E01000001": "Leeds", "E01000002": "Bradford"},
+        {"E01000001": 300.0, "E01000002": 100.0},
+        districts="Bradford, Leeds",
+        district_harm={"Bradford": 5.0, "Leeds": 95.0},
+        lsoa_districts={"E01000001": "Leeds", "E01000002": "Bradford"},
     )
-    plan = make_plan(community, PlanConstraints(flyer_budget=1_000, start=dt.date(2027, 1, 4), end=dt.date(2027, 2, 28)),
-                     THEMES, HARM)
+    plan = make_plan(
+        community,
+        PlanConstraints(flyer_budget=1_000, start=dt.date(2027, 1, 4), end=dt.date(2027, 2, 28)),
+        THEMES,
+        HARM,
+    )
     assert plan.communities["district"].tolist() == ["Leeds"]
     assert set(plan.sessions["district"]) == {"Leeds"}
     assert plan.drops["district"].tolist() == ["Leeds", "Bradford"]
@@ -340,8 +379,9 @@ def test_constraints_outside_their_limits_are_refused_with_a_plain_message(chang
 def test_the_largest_budget_plans_without_a_table_per_flyer():
     # the knapsack's table stops at the packs of all communities together, however large
     # the budget: packs of one flyer and the largest budget plan at once
-    constraints = PlanConstraints(flyer_budget=MAX_FLYER_BUDGET, pack_size=MIN_PACK_SIZE, start=dt.date(2027, 1, 4),
-                                  end=dt.date(2027, 1, 31))
+    constraints = PlanConstraints(
+        flyer_budget=MAX_FLYER_BUDGET, pack_size=MIN_PACK_SIZE, start=dt.date(2027, 1, 4), end=dt.date(2027, 1, 31)
+    )
     plan = make_plan(_communities(), constraints, THEMES, HARM)
     assert plan.communities["chosen"].all()
     assert plan.flyers_used == 660 + 440 + 440 + 440

@@ -63,14 +63,18 @@ def test_period_comparison_with_missing_months():
 
 
 def test_group_comparison_and_movers():
-    inc = pd.DataFrame({
-        "month": ["2016-07"] * 3 + ["2017-07"] * 6 + ["2016-07"] * 4,
-        "district": ["Leeds"] * 9 + ["Bradford"] * 4,
-        "crime_type": ["Drugs"] * 13,
-    })
+    inc = pd.DataFrame(
+        {
+            "month": ["2016-07"] * 3 + ["2017-07"] * 6 + ["2016-07"] * 4,
+            "district": ["Leeds"] * 9 + ["Bradford"] * 4,
+            "crime_type": ["Drugs"] * 13,
+        }
+    )
     table = compare_groups(inc, ["2016-07"], ["2017-07"], ("district", "crime_type"))
     assert table[["district", "before", "after", "difference"]].values.tolist() == [
-        ["Bradford", 4, 0, -4], ["Leeds", 3, 6, 3]]
+        ["Bradford", 4, 0, -4],
+        ["Leeds", 3, 6, 3],
+    ]
     rising, falling = movers(table)
     assert rising["district"].tolist() == ["Leeds"] and falling["district"].tolist() == ["Bradford"]
 
@@ -83,14 +87,23 @@ def test_district_profile_and_its_pdf():
     from models.profile import district_profile
     from ui.exports import profile_pdf
 
-    inc = pd.DataFrame({
-        "month": ["2016-07"] * 4 + ["2017-07"] * 6 + ["2017-07"] * 10,
-        "district": ["Leeds"] * 10 + ["Bradford"] * 10,
-        "crime_type": ["Drugs"] * 5 + ["Burglary"] * 5 + ["Drugs"] * 10,
-    })
-    communities = pd.DataFrame({"community_id": ["HC01", "HC02"], "name": ["Briggate (Leeds 111)", "X (Bradford 1)"],
-                                "districts": ["Leeds", "Bradford"], "incidents": [8, 9], "harm": [40.0, 50.0],
-                                "residents": [1000, 900]})
+    inc = pd.DataFrame(
+        {
+            "month": ["2016-07"] * 4 + ["2017-07"] * 6 + ["2017-07"] * 10,
+            "district": ["Leeds"] * 10 + ["Bradford"] * 10,
+            "crime_type": ["Drugs"] * 5 + ["Burglary"] * 5 + ["Drugs"] * 10,
+        }
+    )
+    communities = pd.DataFrame(
+        {
+            "community_id": ["HC01", "HC02"],
+            "name": ["Briggate (Leeds 111)", "X (Bradford 1)"],
+            "districts": ["Leeds", "Bradford"],
+            "incidents": [8, 9],
+            "harm": [40.0, 50.0],
+            "residents": [1000, 900],
+        }
+    )
     p = district_profile(inc, "Leeds", ["2016-07", "2017-07"], 2000, 800, communities)
     assert p.incidents == 10 and p.rate_per_1000 == pytest.approx(5 * 1000 / 2000)
     mix = p.mix.set_index("crime_type")
