@@ -1,7 +1,7 @@
 # Precision Hotspots: two commands from a fresh clone.
 #   make run    create .venv, install pinned requirements, start the app on the bundled data
 #   make test   the same set-up plus Debian Chromium, the import contracts, then the whole test suite
-#   make lint   the import contracts only (.importlinter: one-way layers, no Streamlit below ui)
+#   make lint   import contracts (.importlinter), ruff lint and format check, mypy strict on geo/ and models/
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -35,9 +35,13 @@ test: venv lint chromium
 	$(BIN)/python -m pytest
 
 # Import contracts (.importlinter): cli and ui above models above geo, nothing imports cli,
-# and geo, models and cli never import Streamlit. A back-arrow fails here, before any test.
+# and geo, models and cli never import Streamlit. A back-arrow fails here, before any test;
+# so do lint errors, unformatted code (ruff.toml) and type errors in geo/ and models/ (mypy.ini).
 lint: venv
 	$(BIN)/lint-imports
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # Unit, sample and AppTest tests only (no browser).
 test-fast: venv
