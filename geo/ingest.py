@@ -71,6 +71,8 @@ class IngestSummary:
     partitions : dict
         (force, month) -> incidents stored: each replaced that force's earlier version of
         the month, and no other force's.
+    rows_read_by_file : dict
+        File label -> records read from it.
     """
 
     files: list[str]
@@ -82,6 +84,7 @@ class IngestSummary:
     months: list[str]
     rejects: pd.DataFrame
     partitions: dict[Partition, int] = dataclasses.field(default_factory=dict)
+    rows_read_by_file: dict[str, int] = dataclasses.field(default_factory=dict)
 
     def forces_text(self) -> list[str]:
         """One line per force: its months and incidents stored (what each replaced)."""
@@ -450,6 +453,7 @@ def build_months(
         months=sorted({month for _, month in partitions}),
         rejects=all_rejects,
         partitions={p: int(d.stats["stored"]) for p, d in partitions.items()},
+        rows_read_by_file={r.label: r.rows_read for r in results},
     )
     return partitions, summary
 

@@ -28,7 +28,6 @@ import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import IO, TypeVar
 
@@ -85,7 +84,6 @@ _MAX_LINE_BYTES = 1 << 20
 #: spreadsheets save Windows-1252; Latin-1 reads any byte).
 _NEXT_ENCODING = {"utf-8": "cp1252", "cp1252": "latin-1"}
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-_THREADS = 2
 _DICT_TEXT = pa.dictionary(pa.int32(), pa.string())
 #: Headers read as plain text (unique per row); every other column is dictionary-encoded.
 _PLAIN_HEADERS = frozenset({"Crime ID"})
@@ -226,40 +224,6 @@ class CheckedFile:
     table: pa.Table
     rejects: pd.DataFrame
     rows_read: int
-
-
-@dataclasses.dataclass(frozen=True)
-class ValidatedBatch:
-    """Outcome of validating the rows of one or more files together.
-
-    Attributes
-    ----------
-    files : list of CheckedFile
-        One per file, in the order read.
-    rejects : pandas.DataFrame
-        Every rejected row, columns :data:`REJECT_COLUMNS`, sorted by file and line.
-    rows_read : dict of str to int
-        Records read per file label.
-    """
-
-    files: list[CheckedFile]
-    rejects: pd.DataFrame
-    rows_read: dict[str, int]
-
-    @property
-    def incidents(self) -> pd.DataFrame:
-        """All kept rows as one pandas frame, with a ``source_file`` column (for inspection)."""
-        frames = []
-        for f in self.files:
-            frame = f.table.to_pandas()
-            frame["source_file"] = f.source.label
-            frames.append(frame)
-        if not frames:
-            return pd.DataFrame(columns=[*COLUMN_NAMES.values(), "source_line", "source_file"])
-        out = pd.concat(frames, ignore_index=True)
-        for col in out.columns[out.dtypes == "category"]:
-            out[col] = out[col].astype("str")
-        return out
 
 
 def empty_rejects() -> pd.DataFrame:
@@ -869,31 +833,6 @@ def _describe(
     return _rejects_frame([label] * len(bad), lines[bad].tolist(), [names[c] for c in reason[bad]], details)
 
 
-def validate(parsed: Sequence[ParsedFile], settings: Settings | None = None) -> ValidatedBatch:
-    """Apply the row rules to files read together (see :func:`check_rows`).
-
-    A Crime ID may appear once per force and month across all the files: where two files of
-    the batch hold the same force's month, rows of the later file (in the order given) whose
-    ID the earlier one already has are rejected as ``duplicate_crime_id``.
-    """
-    settings = settings or get_settings()
-    with ThreadPoolExecutor(_THREADS) as pool:
-        checked = list(pool.map(lambda p: check_rows(p, settings), parsed))
-    return combine_checked(checked)
-
-
-def combine_checked(checked: Sequence[CheckedFile]) -> ValidatedBatch:
-    """Apply the across-files rule (repeated Crime IDs) and gather the rejects."""
-    checked = _reject_repeats_across_files(list(checked))
-    rejects = [c.rejects for c in checked if len(c.rejects)]
-    all_rejects = (
-        pd.concat(rejects, ignore_index=True).sort_values(["file", "line"], kind="stable").reset_index(drop=True)
-        if rejects
-        else empty_rejects()
-    )
-    return ValidatedBatch(checked, all_rejects, {c.source.label: c.rows_read for c in checked})
-
-
 def partitions_present(table: pa.Table) -> list[tuple[str, str]]:
     """Return the (force, month) partitions that rows of a checked table belong to, sorted
     (the force as in ``Reported by``)."""
@@ -916,58 +855,3 @@ def partition_masks(table: pa.Table) -> dict[tuple[str, str], np.ndarray]:
     f = force.indices.to_numpy(zero_copy_only=False)
     months, forces = month.dictionary.to_pylist(), force.dictionary.to_pylist()
     return {(fo, mo): (m == months.index(mo)) & (f == forces.index(fo)) for fo, mo in partitions_present(table)}
-
-
-def _reject_repeats_across_files(checked: list[CheckedFile]) -> list[CheckedFile]:
-    parts_of = [partitions_present(c.table) for c in checked]
-    files_per_part: dict[tuple[str, str], int] = {}
-    for parts in parts_of:
-        for p in parts:
-            files_per_part[p] = files_per_part.get(p, 0) + 1
-    seen: dict[tuple[str, str], list[tuple[str, pa.Table]]] = {}  # partition -> earlier (label, ids+lines)
-    out = []
-    for c, parts in zip(checked, parts_of):
-        shared = [p for p in parts if files_per_part[p] > 1]
-        if not shared:  # the usual case: one file per force and month
-            out.append(c)
-            continue
-        drop = np.zeros(c.table.num_rows, dtype=bool)
-        details: list[tuple[int, str]] = []
-        masks = partition_masks(c.table)
-        for part in shared:
-            month = part[1]
-            in_part = pa.array(masks[part])
-            ids = pc.filter(c.table.column("crime_id"), in_part)
-            lines = pc.filter(c.table.column("source_line"), in_part)
-            for label, earlier in seen.get(part, []):
-                hit = pc.and_(pc.is_in(ids, value_set=earlier.column("id")), pc.not_equal(ids, ""))
-                if pc.any(hit).as_py():
-                    where = dict(zip(earlier.column("id").to_pylist(), earlier.column("line").to_pylist()))
-                    rows = np.flatnonzero(masks[part])[hit.to_numpy(zero_copy_only=False)]
-                    drop[rows] = True
-                    for cid, line in zip(pc.filter(ids, hit).to_pylist(), pc.filter(lines, hit).to_pylist()):
-                        details.append((line, f"Crime ID {cid[:16]}… repeats {label} line {where[cid]} in {month}"))
-            seen.setdefault(part, []).append((c.source.label, pa.table({"id": ids, "line": lines})))
-        if drop.any():
-            extra = _rejects_frame(
-                [c.source.label] * len(details),
-                [d[0] for d in details],
-                ["duplicate_crime_id"] * len(details),
-                [d[1] for d in details],
-            )
-            rejects = (
-                pd.concat([c.rejects, extra], ignore_index=True)
-                .sort_values("line", kind="stable")
-                .reset_index(drop=True)
-            )
-            c = dataclasses.replace(c, table=c.table.filter(pa.array(~drop)), rejects=rejects)
-        out.append(c)
-    return out
-
-
-def read_and_validate(paths: Iterable[str | Path], settings: Settings | None = None) -> ValidatedBatch:
-    """Find, parse and validate every street-level CSV under paths (see :func:`validate`)."""
-    sources = find_sources(paths)
-    with ThreadPoolExecutor(_THREADS) as pool:
-        parsed = list(pool.map(read_source, sources))
-    return validate(parsed, settings)

@@ -2,29 +2,59 @@
 
 from __future__ import annotations
 
+import dataclasses
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from geo.errors import InputFileError
+from geo.ingest import ingest_files
 from geo.police_uk import (
     REJECT_REASONS,
     ParsedFile,
     Source,
     find_sources,
     parse_street_csv,
-    read_and_validate,
     read_source,
     upload_sources,
-    validate,
 )
+from geo.store import Store
 from tests.conftest import HEADER, street_csv, street_row, zip_bytes
 
 
-def _validate(*files: tuple[str, bytes]):
-    return validate([parse_street_csv(raw, name) for name, raw in files])
+@dataclasses.dataclass(frozen=True)
+class Batch:
+    """What the production ingest made of some files: the incidents stored, the rows
+    rejected and the records read per file."""
+
+    incidents: pd.DataFrame
+    rejects: pd.DataFrame
+    rows_read: dict[str, int]
+
+
+def _ingest(sources: list[Source]) -> Batch:
+    """Run the production ingest (blocks, row rules, repeats across files) into a scratch
+    store and read back what it stored."""
+    with tempfile.TemporaryDirectory() as folder:
+        summary = ingest_files(sources, Store(folder))
+        return Batch(Store(folder).read_incidents(), summary.rejects, summary.rows_read_by_file)
+
+
+def validate(parsed: list[ParsedFile]) -> Batch:
+    """Ingest the files the parsed ones came from."""
+    return _ingest([p.source for p in parsed])
+
+
+def read_and_validate(paths: list[Path]) -> Batch:
+    return _ingest(find_sources(paths))
+
+
+def _validate(*files: tuple[str, bytes]) -> Batch:
+    return _ingest([Source(name, Path(name), None, raw) for name, raw in files])
 
 
 Parse = Callable[[bytes, str], ParsedFile]
@@ -269,7 +299,8 @@ def test_a_file_read_in_several_blocks_gives_the_same_rows(monkeypatch: pytest.M
     with override_settings(ingest_block_bytes=4096):  # each block gets its own dictionaries
         parsed = parse_street_csv(raw, "f.csv")
     assert parsed.table.column("location").num_chunks == 1  # unified and combined
-    blocks = validate([parsed])
+    with override_settings(ingest_block_bytes=4096):  # parts per block, repeats found across them
+        blocks = validate([parsed])
     assert blocks.incidents.equals(whole.incidents)
     assert blocks.rejects.equals(whole.rejects)
     assert blocks.rejects["reason"].tolist() == ["bad_month", "duplicate_crime_id"]
