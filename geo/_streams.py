@@ -30,6 +30,8 @@ from geo.errors import InputFileError
 ARCHIVE_SUFFIXES = (".zip", ".gz", ".tgz", ".tar", ".bz2", ".xz", ".7z", ".rar", ".zst")
 #: First bytes of archive formats (a member named .csv holding an archive is refused too).
 ARCHIVE_MAGIC = (b"PK\x03\x04", b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"7z\xbc\xaf", b"Rar!", b"(\xb5/\xfd")
+#: Compression methods Python's zipfile reads: stored, deflated, bzip2, LZMA.
+READABLE_METHODS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA})
 #: Members smaller than this are not held to the compression ratio (tiny files compress
 #: oddly, and cannot hurt).
 RATIO_FLOOR = 1 << 20
@@ -172,6 +174,12 @@ def check_archive(
     for info in infos:
         if info.flag_bits & 0x1:
             raise InputFileError(label, f"archive member {info.filename!r} is encrypted: refused")
+        if info.compress_type not in READABLE_METHODS:
+            raise InputFileError(
+                label,
+                f"archive member {info.filename!r} uses compression method "
+                f"{info.compress_type}, which cannot be read: refused",
+            )
         if unsafe_name(info.filename):
             raise InputFileError(label, f"archive member {info.filename!r} has an absolute or '..' path: refused")
         if info.filename.lower().endswith(ARCHIVE_SUFFIXES):

@@ -409,16 +409,7 @@ def build_months(
     for partition in sorted(by_partition):
         pieces = by_partition[partition]
         mine = [by_label[f] for f, p in sorted(file_partition.items()) if p == partition]
-        listed = [frame for r in mine for frame in r.rejects if len(frame)]
-        rejects = (
-            pd.concat(listed, ignore_index=True).sort_values(["file", "line"], kind="stable").reset_index(drop=True)
-            if listed
-            else empty_rejects()
-        )
-        rejected: dict[str, int] = {}
-        for r in mine:
-            for reason, n in r.counts.items():
-                rejected[reason] = rejected.get(reason, 0) + n
+        rejects, rejected = _gather_rejects(mine)
         stats: dict[str, Any] = {
             "files": [r.label for r in mine],
             "rows_read": int(sum(r.rows_read for r in mine)),
@@ -433,16 +424,7 @@ def build_months(
             None, rejects, stats, tuple(p.part for p in sorted(pieces, key=lambda p: p.order))
         )
 
-    every = [frame for r in results for frame in r.rejects if len(frame)]
-    all_rejects = (
-        pd.concat(every, ignore_index=True).sort_values(["file", "line"], kind="stable").reset_index(drop=True)
-        if every
-        else empty_rejects()
-    )
-    rejected_total: dict[str, int] = {}
-    for r in results:
-        for reason, n in r.counts.items():
-            rejected_total[reason] = rejected_total.get(reason, 0) + n
+    all_rejects, rejected_total = _gather_rejects(results)
     summary = IngestSummary(
         files=sorted(by_label),
         rows_read=int(sum(r.rows_read for r in results)),
@@ -456,6 +438,22 @@ def build_months(
         rows_read_by_file={r.label: r.rows_read for r in results},
     )
     return partitions, summary
+
+
+def _gather_rejects(results: Sequence[_FileResult]) -> tuple[pd.DataFrame, dict[str, int]]:
+    """The rejected rows listed for some files (sorted by file and line) and their counts by
+    reason (every rejected row, listed or not)."""
+    listed = [frame for r in results for frame in r.rejects if len(frame)]
+    rejects = (
+        pd.concat(listed, ignore_index=True).sort_values(["file", "line"], kind="stable").reset_index(drop=True)
+        if listed
+        else empty_rejects()
+    )
+    counts: dict[str, int] = {}
+    for r in results:
+        for reason, n in r.counts.items():
+            counts[reason] = counts.get(reason, 0) + n
+    return rejects, counts
 
 
 def _repeats_across_parts(

@@ -146,7 +146,7 @@ class Source:
             archive = zipfile.ZipFile(io.BytesIO(self.content) if self.content is not None else self.path)
             member = archive.open(self.member)
             return LimitedReader(_Closing(member, archive), self.label, settings.max_file_bytes, _MAX_LINE_BYTES)
-        except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError) as exc:
+        except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
             raise InputFileError(self.label, f"archive is corrupt or truncated ({exc})") from exc
         except OSError as exc:
             raise InputFileError(self.label, f"cannot be read ({exc.strerror or exc})") from exc

@@ -313,6 +313,10 @@ def test_encrypted_members_and_archives_of_many_small_bombs_are_refused():
     content[at + 8] |= 0x1  # the central directory's "encrypted" flag
     with pytest.raises(InputFileError, match="is encrypted: refused"):
         upload_sources("locked.zip", bytes(content))
+    content[at + 8] &= 0xFE
+    content[at + 10] = 99  # a compression method zipfile cannot read
+    with pytest.raises(InputFileError, match="compression method 99, which cannot be read"):
+        upload_sources("odd.zip", bytes(content))
     small = {f"2018-01/{i}-x-street.csv": (HEADER + "\n").encode() + b"0" * (1 << 19) for i in range(8)}
     with pytest.raises(InputFileError, match="archive inflates .* settings.max_compression_ratio"):
         upload_sources("many.zip", zip_bytes(small))
