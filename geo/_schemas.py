@@ -50,9 +50,8 @@ REJECT_SCHEMA = pa.schema(
     [("file", pa.string()), ("line", pa.int64()), ("reason", pa.string()), ("detail", pa.string())]
 )
 
-#: The contract of incidents read back from the store (used by tests and by
-#: :meth:`geo.store.Store.check`): row rules have already removed bad rows, so a failure here
-#: is a bug, not bad input.
+#: The contract of incidents read back from the store (checked by the tests on the real
+#: sample): row rules have already removed bad rows, so a failure here is a bug, not bad input.
 INCIDENT_CHECK = pdm.DataFrameSchema(
     {
         "month": pdm.Column(

@@ -31,7 +31,7 @@ class HotspotParams:
     permutations : int
         Conditional permutations (999 or 9,999).
     seed : int
-        Seed of the permutations and of the community split.
+        Seed of the Gi* permutations (the community split has its own, ``community.seed``).
     use_fdr : bool
         Correct the bins for the false discovery rate.
     harm_weighted : bool
