@@ -420,9 +420,7 @@ def build_months(
         }
         for key in totals:
             totals[key] += stats[key]
-        partitions[partition] = MonthData(
-            None, rejects, stats, tuple(p.part for p in sorted(pieces, key=lambda p: p.order))
-        )
+        partitions[partition] = MonthData(rejects, stats, tuple(p.part for p in sorted(pieces, key=lambda p: p.order)))
 
     all_rejects, rejected_total = _gather_rejects(results)
     summary = IngestSummary(

@@ -588,12 +588,10 @@ def combine_blocks(blocks: Sequence[ParsedFile]) -> ParsedFile:
     )
 
 
-def parse_street_csv(raw: bytes, label: str, source: Source | None = None) -> ParsedFile:
-    """Parse the bytes of one street-level CSV whole (see :func:`read_blocks`)."""
-    source = source or Source(label, Path(label), None, raw)
-    if source.content is None or source.member is not None:
-        source = Source(label, Path(label), None, raw)
-    return read_source(source)
+def parse_street_csv(raw: bytes, label: str) -> ParsedFile:
+    """Parse the bytes of one street-level CSV whole, as an upload named ``label`` (see
+    :func:`read_blocks`)."""
+    return read_source(Source(label, Path(label), None, raw))
 
 
 def _encode_repeating(column: pa.ChunkedArray) -> pa.Array:

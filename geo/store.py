@@ -76,9 +76,6 @@ class MonthData:
 
     Attributes
     ----------
-    incidents : pyarrow.Table or None
-        Rows with the columns :data:`geo._schemas.INCIDENT_COLUMNS`, or None when the
-        commit has already written them (see ``parts``).
     rejects : pandas.DataFrame
         Rejected rows of the files that supplied the month (``file``, ``line``, ``reason``,
         ``detail``).
@@ -90,7 +87,6 @@ class MonthData:
         (:meth:`Transaction.write_incidents`), relative to the store folder.
     """
 
-    incidents: pa.Table | None
     rejects: pd.DataFrame
     stats: dict[str, Any]
     parts: tuple[str, ...] = ()
@@ -106,23 +102,6 @@ def entry_files(entry: Mapping[str, Any], kind: str) -> list[str]:
     if value is None:
         return []
     return [value] if isinstance(value, str) else list(value)
-
-
-def incidents_to_frame(table: pa.Table) -> pd.DataFrame:
-    """Return an incidents table as :meth:`Store.read_incidents` would give it back.
-
-    Text columns of :data:`~geo._schemas.DICTIONARY_COLUMNS` become pandas categoricals;
-    every other column gets plain values (the reader dictionary-encodes every repeating
-    text column, ``context`` too).
-    """
-    columns = {}
-    for name, column in zip(table.column_names, table.columns):
-        if pa.types.is_dictionary(column.type) and name not in DICTIONARY_COLUMNS:
-            column = column.cast(column.type.value_type)
-        elif name in DICTIONARY_COLUMNS and not pa.types.is_dictionary(column.type):
-            column = column.dictionary_encode()
-        columns[name] = column
-    return pa.table(columns).to_pandas()
 
 
 def atomic_write_bytes(path: Path, content: bytes) -> None:
@@ -206,10 +185,6 @@ class Store:
     def months(self, force: str | None = None) -> list[str]:
         """Return the stored months of a force (default the home force), sorted (``'YYYY-MM'``)."""
         return sorted(self._entries(force))
-
-    def is_empty(self, force: str | None = None) -> bool:
-        """Return True when no month of the force (default the home force) is stored."""
-        return not self._entries(force)
 
     def month_stats(self, force: str | None = None) -> pd.DataFrame:
         """Return one row per stored month of a force (default the home force) with its
@@ -439,15 +414,13 @@ class Transaction:
         """Write what is left of the given partitions and replace the manifest; return the
         commit id. Every other partition (other forces, other months) is kept as it was.
 
-        Incidents still in memory and non-empty rejected rows are written in parallel
-        (Parquet encoding releases the GIL); the manifest is replaced last.
+        The incident parts were written as they were read; the non-empty rejected rows are
+        written here, and the manifest is replaced last.
         """
         store = self.store
         forces = {force: dict(months) for force, months in store.manifest()["forces"].items()}
         jobs: list[tuple[str, Partition, pa.Table]] = []
         for partition, data in sorted(partitions.items()):
-            if data.incidents is not None:
-                jobs.append(("incidents", partition, data.incidents))
             if len(data.rejects):
                 rejects = pa.Table.from_pandas(
                     data.rejects[REJECT_SCHEMA.names], schema=REJECT_SCHEMA, preserve_index=False
@@ -456,8 +429,6 @@ class Transaction:
 
         def run(job: tuple[str, Partition, pa.Table]) -> tuple[str, Partition, str]:
             kind, partition, table = job
-            if kind == "incidents":
-                return kind, partition, self.write_incidents(partition, table)
             force, month = partition
             with self._lock:
                 relative = f"rejects/force={force_slug(force)}/month={month}/{self.commit}-{next(self._count)}.parquet"

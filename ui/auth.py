@@ -9,7 +9,9 @@ readable users file the app shows :func:`setup_problem`'s message and no data.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
+from pathlib import Path
 
 import streamlit as st
 
@@ -55,7 +57,7 @@ def setup_problem() -> str | None:
         return None
     path = settings.users_file
     try:
-        users = read_users(path)
+        users = users_now()
     except InputFileError as exc:
         _log.error("users file unusable: %s", exc)
         return (
@@ -72,6 +74,32 @@ def setup_problem() -> str | None:
     if not users:
         return f"The users file `{path.name}` lists no user. Add one with `python -m cli.users add NAME --role admin`."
     return None
+
+
+def users_now() -> dict[str, User]:
+    """The users file as it is now, read again only when it changes.
+
+    Every run asks several times (set-up check, the session's user, each gate); the file is
+    read once per version of it: its inode, size and modification time in nanoseconds
+    (every write replaces the file, see :func:`geo.access.write_users`).
+
+    Raises
+    ------
+    InputFileError
+        The file is not a valid users file.
+    """
+    path = get_settings().users_file
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return {}
+    return dict(_users_of(str(path), (stat.st_ino, stat.st_size, stat.st_mtime_ns)))  # a copy: the cache is shared
+
+
+@functools.lru_cache(maxsize=4)
+def _users_of(path: str, version: tuple[int, int, int]) -> dict[str, User]:
+    del version  # the cache key
+    return read_users(Path(path))
 
 
 def setup_page() -> None:
@@ -97,13 +125,13 @@ def current_user() -> User | None:
     if get_settings().auth_mode == "oidc":
         if not _sso_signed_in():
             return None
-        return user_for_identity(read_users(), st.user.get("email"))
+        return user_for_identity(users_now(), st.user.get("email"))
     signed_in: User | None = st.session_state.get("user")
     if signed_in is None:
         return None
     # Checked against the users file on every run: a user removed, given another role or
     # another password since signing in must sign in again.
-    now = read_users().get(signed_in.username)
+    now = users_now().get(signed_in.username)
     if now is None or (now.role, now.password_hash) != (signed_in.role, signed_in.password_hash):
         st.session_state.pop("user", None)
         return None
@@ -139,7 +167,7 @@ def sign_in_page() -> None:
     guard = throttle()
     guard.wait(username)
     try:
-        users = read_users()
+        users = users_now()
     except InputFileError as exc:
         st.error(f"The users file cannot be read: {exc.problem}. Ask an administrator.")
         return

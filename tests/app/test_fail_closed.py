@@ -221,3 +221,21 @@ def test_a_session_follows_the_users_file(tmp_path: Path, monkeypatch: pytest.Mo
         assert auth.current_user().role == "comms"
         remove_user("silver1", path=users)  # removed: out at the next run
         assert auth.current_user() is None and "user" not in session
+
+
+def test_the_users_file_is_read_once_per_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from geo import access
+    from ui import auth
+
+    users = tmp_path / "users.json"
+    signed_in = access.add_user("silver1", "silver", "correct horse battery staple", path=users)
+    reads: list[Path] = []
+    real = access.read_users
+    monkeypatch.setattr(auth, "read_users", lambda path=None: reads.append(path) or real(path))
+    monkeypatch.setattr(auth.st, "session_state", {"user": signed_in})
+    with override_settings(users_file=users):
+        for _ in range(5):  # a run asks again and again: set-up check, the user, each gate
+            assert auth.setup_problem() is None and auth.current_user() == signed_in
+        assert len(reads) == 1
+        access.add_user("opcc1", "opcc", "correct horse battery staple", path=users)  # a new version
+        assert auth.current_user() == signed_in and len(reads) == 2

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 from shapely.geometry import box
 
-from geo._schemas import H3_COLUMNS
+from geo._schemas import DICTIONARY_COLUMNS, H3_COLUMNS
 from geo.ingest import DistrictLookup, assign_districts, enrich
-from geo.store import incidents_to_frame
 
 LSOAS = gpd.GeoDataFrame(
     {
@@ -23,6 +23,23 @@ LSOAS = gpd.GeoDataFrame(
     geometry=[box(-1.6, 53.7, -1.5, 53.8), box(-1.8, 53.7, -1.7, 53.8)],
     crs="EPSG:4326",
 )
+
+
+def incidents_to_frame(table: pa.Table) -> pd.DataFrame:
+    """Return an incidents table as :meth:`Store.read_incidents` would give it back.
+
+    Text columns of :data:`~geo._schemas.DICTIONARY_COLUMNS` become pandas categoricals;
+    every other column gets plain values (the reader dictionary-encodes every repeating
+    text column, ``context`` too).
+    """
+    columns = {}
+    for name, column in zip(table.column_names, table.columns):
+        if pa.types.is_dictionary(column.type) and name not in DICTIONARY_COLUMNS:
+            column = column.cast(column.type.value_type)
+        elif name in DICTIONARY_COLUMNS and not pa.types.is_dictionary(column.type):
+            column = column.dictionary_encode()
+        columns[name] = column
+    return pa.table(columns).to_pandas()
 
 
 def test_code_decides_then_point_in_polygon_then_outside():
