@@ -14,8 +14,9 @@ from ui import auth, cache
 st.title("Data")
 st.markdown(
     "Load data.police.uk street-level crime: the monthly `.zip` archive the site delivers, or "
-    "`YYYY-MM-<force>-street.csv` files. Every row is checked; a month already loaded is "
-    "replaced. A file that is not a street-level CSV stops the load and nothing is stored."
+    "`YYYY-MM-<force>-street.csv` files, for any force. Every row is checked; a force's month "
+    "already loaded is replaced, and no other force's. A file that is not a street-level CSV, or an "
+    "archive beyond the limits in `data/README.md`, stops the load and nothing is stored."
 )
 loaded_now = st.empty()  # filled once any load below has been committed
 
@@ -66,7 +67,8 @@ st.markdown(
 )
 st.caption(
     f"Synthetic or real is read from the files: files whose first line is `{SYNTHETIC_MARKER}` are "
-    "synthetic demonstration data; every other file is treated as real intelligence."
+    "synthetic demonstration data (their groups must be the generator's `Synthetic group N`); every other file "
+    "is treated as real intelligence."
 )
 c = st.columns(2)
 register_file = c[0].file_uploader("Register (CSV)", type=["csv"], key="ocg_register")
