@@ -26,6 +26,11 @@ ACTIONS = (
     "upload_rejected",
     "disruption_recorded",
     "export",
+    "download_csv",
+    "download_png",
+    "download_pdf",
+    "download_geojson",
+    "download_ics",
     "user_added",
     "user_removed",
 )

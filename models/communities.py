@@ -147,6 +147,102 @@ def _street(location: str) -> str:
     return re.sub(r"'S\b", "'s", text)
 
 
+def anchor_lsoa(cell_lsoas: pd.Series, incident_lsoas: pd.Series) -> str:
+    """The LSOA a community is named by: the one holding most of its cells.
+
+    Ties go to the LSOA with more of the community's incidents, then to the smaller code,
+    so the anchor depends on the place and its incidents only, never on other communities.
+
+    Parameters
+    ----------
+    cell_lsoas : pandas.Series
+        LSOA code of each of the community's cells (the grid's LSOA of the cell centre).
+    incident_lsoas : pandas.Series
+        LSOA code of each of the community's incidents.
+    """
+    cells = cell_lsoas.value_counts()
+    if cells.empty:
+        return ""
+    incidents = incident_lsoas.value_counts()
+    ranked = sorted(cells.index, key=lambda code: (-int(cells[code]), -int(incidents.get(code, 0)), str(code)))
+    return str(ranked[0])
+
+
+def community_ids(anchors: pd.Series, first_cells: pd.Series) -> list[str]:
+    """Ids derived from the place: ``"HC-"`` and the anchor LSOA's code.
+
+    A community keeps its id whatever it ranks and whatever else is analysed with it, so
+    every page, export and PDF names the same place the same way. When two communities share
+    an anchor (a large area split in two), the one with the smaller H3 cell keeps the plain
+    id and the others get ``-2``, ``-3``... by their smallest cell.
+
+    Parameters
+    ----------
+    anchors : pandas.Series
+        Anchor LSOA code of each community (:func:`anchor_lsoa`).
+    first_cells : pandas.Series
+        Smallest H3 cell (int64) of each community, aligned with ``anchors``.
+    """
+    frame = pd.DataFrame({"anchor": anchors.to_numpy(), "first": first_cells.to_numpy()})
+    order = frame.sort_values(["anchor", "first"], kind="stable")
+    suffix = order.groupby("anchor").cumcount() + 1
+    ids = pd.Series(
+        [f"HC-{a}" if n == 1 else f"HC-{a}-{n}" for a, n in zip(order["anchor"], suffix)], index=order.index
+    )
+    return [str(i) for i in ids.reindex(frame.index)]
+
+
+def carry_ids(current: pd.DataFrame, earlier: pd.DataFrame, min_share: float = 0.5) -> pd.DataFrame:
+    """Give a later period's communities the ids of the earlier ones they mostly overlap.
+
+    A current community takes the id (and name) of the earlier community that holds the
+    largest share of its cells, when that share is at least ``min_share``; each earlier id
+    goes to one current community at most (the one it overlaps most, then the higher
+    ranked). Other communities keep their own place-derived ids, unless that id is one an
+    earlier community passed on, in which case it is marked ``-new``.
+
+    Parameters
+    ----------
+    current, earlier : pandas.DataFrame
+        Community tables (:func:`community_table`) with ``community_id``, ``name``, ``cells``.
+    min_share : float
+        Smallest share (0..1) of a current community's cells inside an earlier one.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``current`` with ``community_id`` and ``name`` carried over where they apply, and
+        ``carried_from`` (the earlier id, or "").
+    """
+    out = current.copy()
+    out["carried_from"] = ""
+    if out.empty or earlier.empty:
+        return out
+    owner = {int(c): (str(row.community_id), str(row.name)) for row in earlier.itertuples() for c in row.cells}
+    candidates = []
+    for i, cells in enumerate(out["cells"]):
+        shares: dict[tuple[str, str], int] = {}
+        for c in cells:
+            hit = owner.get(int(c))
+            if hit is not None:
+                shares[hit] = shares.get(hit, 0) + 1
+        if shares:
+            best, n = max(shares.items(), key=lambda kv: (kv[1], kv[0][0]))
+            share = n / max(len(cells), 1)
+            if share >= min_share:
+                candidates.append((-share, i, best))
+    taken: set[str] = set()
+    ids, names, carried = list(out["community_id"]), list(out["name"]), [""] * len(out)
+    for _, i, (earlier_id, earlier_name) in sorted(candidates):
+        if earlier_id in taken:
+            continue
+        taken.add(earlier_id)
+        ids[i], names[i], carried[i] = earlier_id, earlier_name, earlier_id
+    ids = [f"{cid}-new" if not carried[i] and cid in taken else cid for i, cid in enumerate(ids)]
+    out["community_id"], out["name"], out["carried_from"] = ids, names, carried
+    return out
+
+
 def community_table(
     hot_cells: np.ndarray,
     resolution: int,
@@ -178,7 +274,8 @@ def community_table(
     -------
     geopandas.GeoDataFrame
         One row per community, ranked by harm score (then incidents): ``rank``,
-        ``community_id`` ("HC01"...), ``name``, ``districts``, ``n_cells``, ``area_km2``,
+        ``community_id`` (``"HC-"`` and the anchor LSOA's code, see :func:`community_ids`),
+        ``anchor_lsoa``, ``name``, ``districts``, ``n_cells``, ``area_km2``,
         ``incidents``, ``harm``, ``residents``, ``households`` (census, shared by area),
         ``top_crime_types``, ``streets``, ``lsoas``, ``msoas``, ``cells`` (list of int),
         ``lsoa_households`` (LSOA -> households inside the community), ``lsoa_streets``
@@ -191,6 +288,7 @@ def community_table(
     columns = [
         "rank",
         "community_id",
+        "anchor_lsoa",
         "name",
         "districts",
         "n_cells",
@@ -257,6 +355,8 @@ def community_table(
         name_streets = " & ".join(named[:2]) if named else "no named street"
         rows.append(
             {
+                "anchor_lsoa": anchor_lsoa(on_grid["lsoa_code"].astype(str), mine["lsoa_code"].astype(str)),
+                "first_cell": int(cells.min()),
                 "name": f"{name_streets} ({top_msoa})" if top_msoa else name_streets,
                 "districts": ", ".join(sorted(on_grid["district"].astype(str).unique())),
                 "n_cells": len(cells),
@@ -287,5 +387,5 @@ def community_table(
         return gpd.GeoDataFrame({c: [] for c in columns}, geometry=gpd.GeoSeries([], crs=crs))
     table = pd.DataFrame(rows).sort_values(["harm", "incidents", "n_cells"], ascending=False, kind="stable")
     table.insert(0, "rank", np.arange(1, len(table) + 1))
-    table.insert(1, "community_id", [f"HC{r:02d}" for r in table["rank"]])
+    table.insert(1, "community_id", community_ids(table["anchor_lsoa"], table.pop("first_cell")))
     return gpd.GeoDataFrame(table.reset_index(drop=True), geometry="geometry", crs=crs)

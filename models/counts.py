@@ -127,22 +127,77 @@ def cell_profile(incidents: pd.DataFrame, cell: int, resolution: int, top: int =
     )
 
 
-def district_counts(incidents: pd.DataFrame, districts: Sequence[str]) -> pd.DataFrame:
-    """Count incidents per district (all five listed, zeros included), and the mapped share.
+@dataclasses.dataclass(frozen=True)
+class StoredBreakdown:
+    """Where the stored incidents are: every stored incident is in exactly one part.
 
-    Returns
-    -------
-    pandas.DataFrame
-        ``district``, ``incidents``, ``mapped`` (with coordinates), ordered as given.
+    ``stored == in_districts + unmapped + outside + unplaced``.
+
+    Attributes
+    ----------
+    stored : int
+        Incidents stored.
+    by_district : pandas.DataFrame
+        ``district``, ``incidents`` (placed in the district, all with coordinates),
+        ``share`` (percent of ``in_districts``), every district listed.
+    in_districts : int
+        Incidents placed in one of the districts (the sum of ``by_district``).
+    unmapped : int
+        Incidents without coordinates (counted, not on any map or in any district).
+    outside : int
+        Incidents with coordinates outside the force area (kept, not analysed).
+    unplaced : int
+        Incidents with coordinates inside the force area that no district holds (0 when
+        the boundaries cover the area).
+    """
+
+    stored: int
+    by_district: pd.DataFrame
+    in_districts: int
+    unmapped: int
+    outside: int
+    unplaced: int
+
+    def sentence(self) -> str:
+        """The breakdown in words, for a caption."""
+        parts = [f"{self.in_districts:,} in a district", f"{self.unmapped:,} without coordinates"]
+        parts.append(f"{self.outside:,} outside the force area")
+        if self.unplaced:
+            parts.append(f"{self.unplaced:,} in no district")
+        return f"{self.stored:,} incidents stored = " + " + ".join(parts) + "."
+
+
+def stored_breakdown(incidents: pd.DataFrame, districts: Sequence[str]) -> StoredBreakdown:
+    """Split the stored incidents into districts, unmapped and outside (one computation for
+    every headline count that shows them).
+
+    Parameters
+    ----------
+    incidents : pandas.DataFrame
+        Stored incidents with ``district`` ("" when none), ``longitude`` and ``outside``.
+    districts : sequence of str
+        Every district, listed in this order (zeros included).
     """
     name = incidents["district"].astype("str")
-    mapped = incidents["longitude"].notna()
-    total = name.value_counts()
-    on_map = name[mapped].value_counts()
-    return pd.DataFrame(
+    unmapped = incidents["longitude"].isna().to_numpy()
+    outside = incidents["outside"].fillna(False).astype(bool).to_numpy() & ~unmapped
+    placed = (name != "").to_numpy() & ~unmapped & ~outside
+    per = name[placed].value_counts()
+    counts = [int(per.get(d, 0)) for d in districts]
+    total = sum(counts)
+    by_district = pd.DataFrame(
         {
             "district": list(districts),
-            "incidents": [int(total.get(d, 0)) for d in districts],
-            "mapped": [int(on_map.get(d, 0)) for d in districts],
+            "incidents": counts,
+            "share": [round(100 * n / total, 1) if total else 0.0 for n in counts],
         }
+    )
+    stored = len(incidents)
+    return StoredBreakdown(
+        stored,
+        by_district,
+        total,
+        int(unmapped.sum()),
+        int(outside.sum()),
+        stored - total - int(unmapped.sum()) - int(outside.sum()),
     )

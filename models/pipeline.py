@@ -106,6 +106,43 @@ def analyse_hotspots(
     return HotspotAnalysis(result, communities, params)
 
 
+def select_districts(analysis: HotspotAnalysis, grid: pd.DataFrame, districts: Sequence[str]) -> HotspotAnalysis:
+    """The part of a county-wide analysis that lies in some districts.
+
+    Hot spots are always found against the whole county (the Gi* study area is the five
+    districts' grid), and a district filter is a view of that one analysis: the cells of the
+    chosen districts, and the communities that touch them, with their county ids, names and
+    ranks. So a community is the same place, with the same id, on every page.
+
+    Parameters
+    ----------
+    analysis : HotspotAnalysis
+        An analysis of the whole grid (:func:`analyse_hotspots` with no district filter).
+    grid : pandas.DataFrame
+        The grid it was run on (``cell``, ``district``).
+    districts : sequence of str
+        Districts to keep; empty keeps everything.
+    """
+    if not districts:
+        return analysis
+    chosen = set(districts)
+    district_of = grid.set_index("cell")["district"].astype(str)
+    r = analysis.result
+    keep = district_of.reindex(r.cells).isin(chosen).to_numpy()
+    result = dataclasses.replace(
+        r,
+        cells=r.cells[keep],
+        values=r.values[keep],
+        z=r.z[keep],
+        p_sim=r.p_sim[keep],
+        p_value=r.p_value[keep],
+        bins=r.bins[keep],
+    )
+    touching = [bool(chosen & set(str(d).split(", "))) for d in analysis.communities["districts"]]
+    communities = analysis.communities[touching].reset_index(drop=True)
+    return HotspotAnalysis(result, communities, analysis.params)
+
+
 def monthly_gi(
     incidents: pd.DataFrame,
     grid_cells: np.ndarray,

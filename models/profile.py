@@ -30,17 +30,18 @@ class DistrictProfile:
     rate_per_1000 : float
         Incidents per 1,000 residents per month.
     change : trends.Change or None
-        Latest month against the same month a year earlier, when both are loaded.
+        The latest loaded month that has its month a year earlier loaded, against that
+        month (:func:`models.trends.latest_comparable_month`).
     change_text : str
-        The change in words (or why there is none).
+        The change in words, naming the months (or why there is none).
     mix : pandas.DataFrame
         ``crime_type``, ``district_share``, ``west_yorkshire_share`` (shares of all
         incidents, 0..1), ``incidents``.
     monthly : pandas.DataFrame
         ``month``, ``count``.
     communities : pandas.DataFrame
-        The district's top hotspot communities: ``community_id``, ``name``, ``incidents``,
-        ``harm``, ``residents``.
+        The district's top hotspot communities: ``rank``, ``community_id``, ``name``,
+        ``incidents``, ``harm``, ``residents``.
     """
 
     district: str
@@ -64,20 +65,29 @@ def district_profile(
     households: int,
     communities: pd.DataFrame,
     top: int = 5,
+    loaded: Sequence[str] | None = None,
 ) -> DistrictProfile:
-    """Build the profile of one district.
+    """Build the profile of one district over a period.
 
     Parameters
     ----------
     incidents : pandas.DataFrame
-        Incidents of all five districts (for the West Yorkshire average) over ``months``.
+        Incidents of all five districts (for the West Yorkshire average) over every loaded
+        month; the profile counts those of ``months``.
+    months : sequence of str
+        The period (``'YYYY-MM'``).
     communities : pandas.DataFrame
-        Ranked hotspot communities (any districts; those touching this one are kept).
+        Ranked hotspot communities of the period (any districts; those touching this one
+        are kept).
+    loaded : sequence of str, optional
+        Every loaded month, for the year-on-year change (default ``months``).
     """
     months = sorted(months)
-    name = incidents["district"].astype(str)
-    in_wy = incidents[name != ""]
-    mine = incidents[name == district]
+    month_of = incidents["month"].astype(str)
+    in_period = incidents[month_of.isin(months).to_numpy()]
+    name = in_period["district"].astype(str)
+    in_wy = in_period[name != ""]
+    mine = in_period[name == district]
     wy_mix = in_wy["crime_type"].astype(str).value_counts(normalize=True)
     counts = mine["crime_type"].astype(str).value_counts()
     mix = pd.DataFrame({"incidents": counts, "district_share": counts / max(len(mine), 1)})
@@ -85,19 +95,10 @@ def district_profile(
     mix = mix.rename_axis("crime_type").reset_index().sort_values("district_share", ascending=False)
     mix["incidents"] = mix["incidents"].astype(int)
     monthly = trends.monthly_counts(mine, months, ())
-    change, change_text = None, "Load the same month a year earlier to compare."
-    if months:
-        earlier, later, problem = trends.comparable_periods(months[-1:], months)
-        if problem:
-            change_text = problem
-        else:
-            month = mine["month"].astype(str)
-            change = trends.compare_counts(int((month == earlier[0]).sum()), int((month == later[0]).sum()))
-            change_text = trends.describe_change("All recorded crime", district, change)
+    change, change_text = year_on_year(incidents, district, loaded if loaded is not None else months)
     touching = communities[communities["districts"].astype(str).str.contains(district, regex=False)]
-    top_communities = (
-        touching[["community_id", "name", "incidents", "harm", "residents"]].head(top).reset_index(drop=True)
-    )
+    columns = [c for c in ("rank", "community_id", "name", "incidents", "harm", "residents") if c in touching]
+    top_communities = touching[columns].head(top).reset_index(drop=True)
     per_month = len(mine) / max(len(months), 1)
     return DistrictProfile(
         district,
@@ -112,3 +113,72 @@ def district_profile(
         monthly,
         top_communities,
     )
+
+
+def year_on_year(incidents: pd.DataFrame, district: str, loaded: Sequence[str]) -> tuple[trends.Change | None, str]:
+    """All recorded crime in a district: the latest loaded month that has its month a year
+    earlier loaded, against that month; or why there is no comparison.
+
+    Returns
+    -------
+    (trends.Change or None, str)
+        The change and a sentence that names both months.
+    """
+    later = trends.latest_comparable_month(loaded)
+    if later is None:
+        return None, (
+            "No year-on-year change: no loaded month has its month a year earlier loaded "
+            f"(loaded: {', '.join(sorted(loaded)) or 'none'})."
+        )
+    earlier = trends.shift_month(later, -12)
+    mine = incidents[incidents["district"].astype(str) == district]
+    month = mine["month"].astype(str)
+    change = trends.compare_counts(int((month == earlier).sum()), int((month == later).sum()))
+    return change, f"{later} against {earlier}: " + trends.describe_change("All recorded crime", district, change)
+
+
+def community_changes(
+    incidents: pd.DataFrame, communities: pd.DataFrame, months: Sequence[str], loaded: Sequence[str], cell_column: str
+) -> pd.DataFrame:
+    """Each community's incidents in a period against the same months a year earlier.
+
+    The community is its cells: incidents in those cells are counted in both periods, so a
+    change is the same place's change.
+
+    Parameters
+    ----------
+    incidents : pandas.DataFrame
+        Incidents over every loaded month, with ``month`` and ``cell_column``.
+    communities : pandas.DataFrame
+        Communities (``community_id``, ``name``, ``cells``).
+    months : sequence of str
+        The later period.
+    loaded : sequence of str
+        Loaded months: the earlier period must be wholly loaded to compare.
+    cell_column : str
+        The H3 column of the communities' resolution.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``community_id``, ``name``, ``after`` (incidents in the period), ``before`` (a year
+        earlier, missing when not loaded), ``percent`` and ``p_value`` (missing likewise).
+    """
+    later = sorted(months)
+    earlier = [trends.shift_month(m, -12) for m in later]
+    comparable = bool(later) and set(earlier) <= set(loaded)
+    month = incidents["month"].astype(str)
+    cells = incidents[cell_column]
+    rows = []
+    for row in communities.itertuples():
+        inside = cells.isin(list(row.cells)).to_numpy()
+        after = int((inside & month.isin(later).to_numpy()).sum())
+        record: dict[str, object] = {"community_id": row.community_id, "name": row.name, "after": after}
+        if comparable:
+            before = int((inside & month.isin(earlier).to_numpy()).sum())
+            change = trends.compare_counts(before, after, len(earlier), len(later))
+            record.update(before=before, percent=round(change.percent, 1), p_value=round(change.p_value, 3))
+        else:
+            record.update(before=None, percent=None, p_value=None)
+        rows.append(record)
+    return pd.DataFrame(rows, columns=["community_id", "name", "after", "before", "percent", "p_value"])

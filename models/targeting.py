@@ -20,7 +20,7 @@ when a value is outside them, so a mistyped budget cannot exhaust memory.
 
 Facebook Live sessions are shared across districts in proportion to the harm of their chosen
 communities, with a minimum per district (largest-remainder rounding), then given dates
-across the campaign window: evenings of the chosen weekdays, at least
+across the campaign window: evenings of the chosen weekdays that are not bank holidays in England, at least
 ``min_days_between`` days apart in one community, communities taken in rank order.
 """
 
@@ -29,8 +29,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
+import holidays
 import numpy as np
 import pandas as pd
 
@@ -342,13 +343,23 @@ def allocate_sessions(district_harm: Mapping[str, float], total: int, minimum: i
     return out
 
 
-def session_dates(start: dt.date, end: dt.date, weekdays: Sequence[int]) -> list[dt.date]:
-    """Every allowed weekday in the window."""
+def bank_holidays(start: dt.date, end: dt.date) -> dict[dt.date, str]:
+    """Bank holidays in England in a window (date -> name), from the ``holidays`` package."""
+    if end < start:
+        return {}
+    calendar = holidays.country_holidays("GB", subdiv="ENG", years=range(start.year, end.year + 1))
+    return {day: str(name) for day, name in sorted(calendar.items()) if start <= day <= end}
+
+
+def session_dates(
+    start: dt.date, end: dt.date, weekdays: Sequence[int], skip: Collection[dt.date] = frozenset()
+) -> list[dt.date]:
+    """Every allowed weekday in the window, leaving out the days in ``skip`` (bank holidays)."""
     days = (end - start).days + 1
     return [
         start + dt.timedelta(days=i)
         for i in range(max(days, 0))
-        if (start + dt.timedelta(days=i)).weekday() in weekdays
+        if (start + dt.timedelta(days=i)).weekday() in weekdays and (start + dt.timedelta(days=i)) not in skip
     ]
 
 
@@ -547,7 +558,7 @@ def _schedule(chosen: pd.DataFrame, c: PlanConstraints, notes: list[str]) -> pd.
         for district, queue in queues.items():
             if queue:
                 requests.append((district, queue.pop(0)))
-    dates = session_dates(c.start, c.end, c.weekdays)
+    dates = session_dates(c.start, c.end, c.weekdays, bank_holidays(c.start, c.end))
     if not dates:
         notes.append("No allowed weekday falls in the campaign window: no session planned.")
         return pd.DataFrame(columns=columns)
@@ -600,4 +611,34 @@ def _schedule(chosen: pd.DataFrame, c: PlanConstraints, notes: list[str]) -> pd.
             f"for one a day and {c.min_days_between} days between sessions in a community."
         )
     out = pd.DataFrame(rows, columns=columns)
+    without = sorted(set(district_of.values()) - set(out["district"]))
+    if without:
+        notes.append(
+            f"No Facebook Live session in {', '.join(without)}: raise the sessions a month or the minimum "
+            "per district, or widen the window."
+        )
     return out.sort_values("start").reset_index(drop=True)
+
+
+def carry_choice(previous: Sequence[str] | None, offered: Sequence[str], default: int) -> tuple[list[str], list[str]]:
+    """Rebuild a choice of communities against the communities now offered.
+
+    Parameters
+    ----------
+    previous : sequence of str or None
+        Community ids chosen before (None: the user has not chosen yet).
+    offered : sequence of str
+        Community ids offered now, in rank order.
+    default : int
+        How many of the top-ranked are chosen when there is no previous choice.
+
+    Returns
+    -------
+    (list of str, list of str)
+        The ids still chosen (those of ``previous`` still offered, in their order) and the
+        ids dropped because they are no longer offered.
+    """
+    if previous is None:
+        return list(offered[:default]), []
+    now = set(offered)
+    return [i for i in previous if i in now], [i for i in previous if i not in now]

@@ -27,6 +27,30 @@ def shift_month(month: str, by: int) -> str:
     return f"{total // 12:04d}-{total % 12 + 1:02d}"
 
 
+def latest_months(loaded: Sequence[str], latest: int | None, chosen: Sequence[str]) -> list[str]:
+    """The months a period covers.
+
+    Parameters
+    ----------
+    loaded : sequence of str
+        Loaded months (``'YYYY-MM'``).
+    latest : int or None
+        Cover the loaded months within this many calendar months of the newest (a gap is
+        never filled with older months: "latest 3" of 2016-07 and 2017-07 is 2017-07 alone);
+        None covers ``chosen``.
+    chosen : sequence of str
+        Months chosen by hand (those loaded are kept; the newest loaded month if none is).
+    """
+    loaded = sorted(loaded)
+    if not loaded:
+        return []
+    if latest is None:
+        return sorted(m for m in chosen if m in set(loaded)) or loaded[-1:]
+    newest = loaded[-1]
+    first = shift_month(newest, -(latest - 1))
+    return [m for m in loaded if first <= m <= newest]
+
+
 def monthly_counts(incidents: pd.DataFrame, months: Sequence[str], by: Sequence[str] = ("district",)) -> pd.DataFrame:
     """Incidents per month and group, zeros included for every loaded month.
 
@@ -46,6 +70,67 @@ def monthly_counts(incidents: pd.DataFrame, months: Sequence[str], by: Sequence[
     )
     out = counts.set_index(["month", *by])["count"].reindex(full, fill_value=0).reset_index()
     return out.sort_values(["month", *by]).reset_index(drop=True)
+
+
+def calendar_months(loaded: Sequence[str]) -> list[str]:
+    """Every calendar month from the first loaded to the last (``'YYYY-MM'``), gaps included."""
+    loaded = sorted(loaded)
+    if not loaded:
+        return []
+    out = [loaded[0]]
+    while out[-1] < loaded[-1]:
+        out.append(shift_month(out[-1], 1))
+    return out
+
+
+def calendar_series(counts: pd.DataFrame, loaded: Sequence[str]) -> pd.DataFrame:
+    """Monthly counts on a calendar: every month from the first loaded to the last, those not
+    loaded with no value (not zero: nothing is known of them).
+
+    Parameters
+    ----------
+    counts : pandas.DataFrame
+        :func:`monthly_counts` over the loaded months, any further value columns included.
+    loaded : sequence of str
+        The loaded months.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``counts`` with a row for every calendar month and group, plus ``month_start`` (the
+        first day of the month, a datetime for a real time axis), ``loaded`` (bool) and
+        ``run`` (number of the unbroken run of loaded months the row belongs to, so a line is
+        drawn within runs and a gap shows as a gap).
+    """
+    months = calendar_months(loaded)
+    groups = [c for c in counts.columns if c != "month" and not pd.api.types.is_numeric_dtype(counts[c])]
+    frame = pd.DataFrame({"month": months})
+    if groups:
+        frame = frame.merge(counts[groups].drop_duplicates(), how="cross")
+    out = frame.merge(counts, on=["month", *groups], how="left")
+    is_loaded = out["month"].isin(list(loaded))
+    have = set(loaded)
+    run_of: dict[str, int] = {}
+    run, previous = 0, None
+    for m in months:
+        if m in have:
+            if previous is None or shift_month(previous, 1) != m:
+                run += 1
+            previous = m
+            run_of[m] = run
+    out["loaded"] = is_loaded
+    out["run"] = out["month"].map(run_of).fillna(0).astype(int)
+    out["month_start"] = pd.to_datetime(out["month"] + "-01")
+    return out.sort_values(["month", *groups]).reset_index(drop=True)
+
+
+def latest_comparable_month(loaded: Sequence[str]) -> str | None:
+    """The latest loaded month whose month a year earlier is loaded too (None if none)."""
+    have = set(loaded)
+    for month in sorted(have, reverse=True):
+        if shift_month(month, -12) in have:
+            return month
+    return None
 
 
 def rate_per_1000(count: float | np.ndarray, residents: float | np.ndarray) -> float | np.ndarray:

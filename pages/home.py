@@ -6,8 +6,7 @@ import streamlit as st
 
 from geo.police_uk import REJECT_REASONS
 from geo.settings import get_settings
-from models.counts import district_counts
-from ui import cache
+from ui import cache, tables
 
 PAGE_HELP = {
     "map": "incidents and Gi* hot spots per hexagon, by district, month and crime type",
@@ -25,7 +24,6 @@ PAGE_HELP = {
 settings = get_settings()
 token = st.session_state["store_token"]
 stats = cache.month_stats(token)
-incidents = cache.incidents(token)
 
 st.title("Precision Hotspots")
 st.markdown(
@@ -35,34 +33,34 @@ st.markdown(
 )
 
 st.subheader("What is loaded")
-c = st.columns(6)
+breakdown = cache.stored_breakdown(token)
+c = st.columns(5)
 c[0].metric("Months", f"{len(stats)}", help=", ".join(stats["month"]))
-c[1].metric("Rows read", f"{int(stats['rows_read'].sum()):,}")
-c[2].metric("Incidents stored", f"{int(stats['stored'].sum()):,}")
-c[3].metric("Rejected rows", f"{int(stats['rejected'].sum()):,}")
-c[4].metric("Unmapped", f"{int(stats['unmapped'].sum()):,}", help="No coordinates: counted, not on the map.")
-c[5].metric(
+c[1].metric("Incidents stored", f"{breakdown.stored:,}", help="= in a district + without coordinates + outside.")
+c[2].metric("In a district", f"{breakdown.in_districts:,}", help="On the maps and in every analysis.")
+c[3].metric("Without coordinates", f"{breakdown.unmapped:,}", help="Counted, not on the map or in a district.")
+c[4].metric(
     "Outside West Yorkshire",
-    f"{int(stats['outside'].sum()):,}",
+    f"{breakdown.outside:,}",
     help="Located in a neighbouring force area: counted, not analysed.",
 )
+st.caption(
+    breakdown.sentence() + f" Rows read: {int(stats['rows_read'].sum()):,}; rejected: {int(stats['rejected'].sum()):,}."
+)
 
-st.dataframe(
-    stats.rename(
-        columns={
-            "month": "Month",
+with st.expander("Ingest figures by month"):
+    tables.show(
+        stats[["month", "rows_read", "stored", "rejected", "unmapped", "outside", "ingested_at", "files"]],
+        labels={
             "rows_read": "Rows read",
-            "stored": "Stored",
+            "stored": "Incidents stored",
             "rejected": "Rejected",
-            "unmapped": "Unmapped",
+            "unmapped": "Without coordinates",
             "outside": "Outside",
             "ingested_at": "Ingested (UTC)",
             "files": "Files",
-        }
-    )[["Month", "Rows read", "Stored", "Rejected", "Unmapped", "Outside", "Ingested (UTC)", "Files"]],
-    hide_index=True,
-    width="stretch",
-)
+        },
+    )
 others = cache.force_stats(token)
 others = others[others["force"] != settings.home_force]
 if len(others):
@@ -80,14 +78,13 @@ if rejected:
     )
 
 st.subheader("Incidents per district")
-per_district = district_counts(incidents, sorted(settings.districts.values()))
+st.caption(f"Every loaded month ({len(stats)}); {breakdown.in_districts:,} incidents in a district.")
 left, right = st.columns([2, 3])
-left.dataframe(
-    per_district.rename(columns={"district": "District", "incidents": "Incidents", "mapped": "With coordinates"}),
-    hide_index=True,
-    width="stretch",
+with left:
+    tables.show(breakdown.by_district, labels={"share": "Share of West Yorkshire (%)"})
+right.bar_chart(
+    breakdown.by_district, x="district", y="incidents", x_label="District", y_label="Incidents", horizontal=True
 )
-right.bar_chart(per_district, x="district", y="incidents", x_label="District", y_label="Incidents", horizontal=True)
 
 st.subheader("Pages")
 for key, page in st.session_state["pages"].items():

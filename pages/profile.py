@@ -1,18 +1,23 @@
-"""District profile: one printable serious and organised crime profile per district."""
+"""District profile: one printable serious and organised crime profile per district, and
+the Silver meeting pack."""
 
 from __future__ import annotations
 
-import altair as alt
 import streamlit as st
 
 from geo.settings import get_settings
-from ui import auth, cache, charts, panels
+from models.trends import latest_months
+from ui import cache, charts, downloads, filters, pack, panels, tables
 
 settings = get_settings()
 token = st.session_state["store_token"]
 st.title("District profile")
-district = st.selectbox("District", sorted(settings.districts.values()), key="profile_district")
-profile = cache.district_profile(token, district)
+c = st.columns([2, 2, 3])
+district = c[0].selectbox("District", sorted(settings.districts.values()), key="profile_district")
+period = c[1].selectbox("Period", list(filters.PERIODS)[:-1], key="profile_period")
+months = tuple(latest_months(cache.store().months(), filters.PERIODS[period], ()))
+c[2].caption(f"Period: {filters.months_in_words(months)}. Hot spots are found against the whole county.")
+profile = cache.district_profile(token, district, months)
 
 m = st.columns(4)
 m[0].metric("Incidents", f"{profile.incidents:,}", help=", ".join(profile.months))
@@ -22,54 +27,48 @@ m[3].metric("Households", f"{profile.households:,}")
 st.markdown(profile.change_text)
 
 st.subheader("Crime mix against the West Yorkshire average")
-mix = profile.mix.melt(
-    id_vars=["crime_type"], value_vars=["district_share", "west_yorkshire_share"], var_name="area", value_name="share"
-)
-mix["area"] = mix["area"].map({"district_share": district, "west_yorkshire_share": "West Yorkshire"})
-st.altair_chart(
-    alt.Chart(mix)
-    .mark_bar()
-    .encode(
-        y=alt.Y("crime_type:N", sort="-x", title=None, axis=alt.Axis(labelLimit=240)),
-        x=alt.X("share:Q", axis=alt.Axis(format="%"), title="Share of incidents"),
-        yOffset="area:N",
-        color=alt.Color("area:N", scale=alt.Scale(range=charts.OKABE_ITO), title=None),
-        tooltip=["crime_type", "area", alt.Tooltip("share:Q", format=".1%")],
+st.altair_chart(charts.crime_mix(profile.mix, district), width="stretch")
+with st.expander("The chart's figures as a table"):
+    tables.show(
+        profile.mix.assign(
+            district_share=(100 * profile.mix["district_share"]).round(1),
+            west_yorkshire_share=(100 * profile.mix["west_yorkshire_share"]).round(1),
+        ),
+        labels={"district_share": f"{district} (%)", "west_yorkshire_share": "West Yorkshire (%)"},
     )
-    .properties(height=420),
-    width="stretch",
-)
 
 st.subheader("Top hotspot communities")
 if profile.communities.empty:
-    st.info("No significant hotspot community in this district for the loaded months.")
+    st.info("No significant hotspot community in this district for the period.")
 else:
-    st.dataframe(
-        profile.communities.rename(
-            columns={
-                "community_id": "Id",
-                "name": "Community",
-                "incidents": "Incidents",
-                "harm": "Harm score",
-                "residents": "Residents",
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-    )
+    tables.show(profile.communities)
 
 st.subheader("Organised crime groups")
 ocg_counts, ocg_note = panels.profile_ocg(district)
 st.caption(ocg_note)
 if ocg_counts is not None:
-    st.dataframe(ocg_counts, hide_index=True)
+    tables.show(ocg_counts)
 
+st.subheader("Downloads")
+d = st.columns(2)
 pdf_name = f"precision_profile_{district.lower()}.pdf"
-st.download_button(
-    "Profile (PDF)",
-    cache.profile_pdf(token, district, ocg_counts, ocg_note),
-    pdf_name,
-    "application/pdf",
-    on_click=auth.record_export,
-    args=(pdf_name, {"district": district, "ocg_counts": ocg_counts is not None}),
-)
+with d[0]:
+    downloads.download(
+        "Profile (PDF)",
+        cache.profile_pdf(token, district, months, ocg_counts, ocg_note),
+        pdf_name,
+        "application/pdf",
+        kind="download_pdf",
+        context={"district": district, "months": list(months), "ocg_counts": ocg_counts is not None},
+    )
+the_pack = pack.pack_for(cache.meeting_pack(token, district, months), 9)
+pack_name = f"precision_meeting_pack_{district.lower()}_{months[-1] if months else 'none'}.pdf"
+with d[1]:
+    downloads.download(
+        "Silver meeting pack (PDF)",
+        pack.pack_pdf_bytes(the_pack, cache.districts()),
+        pack_name,
+        "application/pdf",
+        kind="download_pdf",
+        context={"district": district, "months": list(months), "ocg": the_pack.has_ocg},
+    )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 
-from models.trends import comparable_periods, compare_counts, describe_change, movers
-from ui import cache, charts, context
+from models.trends import comparable_periods, compare_counts, describe_change, latest_comparable_month, movers
+from ui import cache, charts, context, downloads, tables
 
 ctx = context.analysis_page("Trends")
 loaded = cache.store().months()
@@ -13,32 +15,63 @@ series = cache.trend_series(ctx.token, ctx.filters)
 
 measure = st.radio("Measure", ["Incidents", "Per 1,000 residents"], horizontal=True)
 value = "count" if measure == "Incidents" else "rate"
+st.caption(
+    "The chart shows every loaded month on a calendar axis, whatever the period chosen: a month "
+    "not loaded is a gap in the line, not a zero."
+)
 chart = charts.monthly_lines(series, value, charts.TREND_TITLES[value])
 st.altair_chart(chart, width="stretch")
+shown = series[series["loaded"]]
+with st.expander("The chart's figures as a table"):
+    tables.show(tables.trend_table(shown), key="trend_table")
 c = st.columns(2)
-c[0].download_button("Chart (PNG)", cache.trend_png(ctx.token, ctx.filters, value), "precision_trends.png", "image/png")
-c[1].download_button(
-    "Monthly figures (CSV)", series.to_csv(index=False).encode("utf-8-sig"), "precision_trends.csv", "text/csv"
-)
+with c[0]:
+    downloads.download(
+        "Chart (PNG)",
+        cache.trend_png(ctx.token, ctx.filters, value, dt.date.today().isoformat()),
+        "precision_trends.png",
+        "image/png",
+        kind="download_png",
+        context={"measure": value},
+    )
+with c[1]:
+    downloads.download(
+        "Monthly figures (CSV)",
+        tables.trend_table(shown).to_csv(index=False).encode("utf-8-sig"),
+        "precision_trends.csv",
+        "text/csv",
+        kind="download_csv",
+        context={"rows": len(shown)},
+    )
 
 st.subheader("Change on the same months a year earlier")
-latest = st.multiselect("Later period", loaded, default=loaded[-1:], key="trend_latest")
+comparable = latest_comparable_month(loaded)
+latest = st.multiselect(
+    "Later period",
+    loaded,
+    default=[comparable] if comparable else loaded[-1:],
+    key="trend_latest",
+    help="By default the latest month whose month a year earlier is loaded.",
+)
 earlier, later, problem = comparable_periods(latest, loaded)
 if not latest:
     st.info("Choose the months of the later period.")
 elif problem:
     st.info(problem)
 else:
+    st.caption(f"Comparing {', '.join(later)} with {', '.join(earlier)}.")
     table = cache.period_comparison(ctx.token, ctx.filters, tuple(earlier), tuple(later))
     for row in table.head(5).itertuples():
         change = compare_counts(row.before, row.after, len(earlier), len(later))
         st.markdown("- " + describe_change(row.crime_type, row.district, change))
-    st.dataframe(table, hide_index=True, width="stretch")
+    tables.show(tables.change_table(table), key="trend_changes")
     for level, heading in (("lsoa", "LSOAs"), ("community", "Hotspot communities")):
         st.subheader(f"{heading} rising and falling most")
         rising, falling = movers(cache.period_comparison(ctx.token, ctx.filters, tuple(earlier), tuple(later), level))
         left, right = st.columns(2)
-        left.caption("Rising")
-        left.dataframe(rising, hide_index=True, width="stretch")
-        right.caption("Falling")
-        right.dataframe(falling, hide_index=True, width="stretch")
+        with left:
+            st.caption("Rising")
+            tables.show(tables.change_table(rising), key=f"rising_{level}")
+        with right:
+            st.caption("Falling")
+            tables.show(tables.change_table(falling), key=f"falling_{level}")

@@ -19,11 +19,13 @@ from geo.settings import get_settings
 from geo.store import Store
 from models import counts, evaluation, hotspots, pipeline, profile, targeting, trends
 from models import emerging as emerging_mod
+from models import meeting_pack as meeting_pack_mod
 from models.counts import Filters
 from models.pipeline import HotspotAnalysis, HotspotParams
 from models.profile import DistrictProfile
 from models.targeting import Plan, PlanConstraints
 from ui import charts, exports, maps
+from ui.filters import describe
 
 
 @st.cache_resource
@@ -62,6 +64,12 @@ def month_stats(token: str) -> pd.DataFrame:
     """Per-month ingest figures for the store commit ``token``."""
     del token
     return store().month_stats()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def stored_breakdown(token: str) -> counts.StoredBreakdown:
+    """Where the stored incidents are (districts, without coordinates, outside)."""
+    return counts.stored_breakdown(incidents(token), sorted(get_settings().districts.values()))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -111,16 +119,25 @@ def ring_weights(resolution: int, k: int = 1) -> W:
 
 
 @st.cache_data(show_spinner="Finding hot spots (Gi* with conditional permutations)…", max_entries=16)
-def hotspot_analysis(token: str, filters: Filters, params: HotspotParams) -> HotspotAnalysis:
-    """Gi* and communities for the filtered incidents."""
+def county_analysis(token: str, filters: Filters, params: HotspotParams) -> HotspotAnalysis:
+    """Gi* and communities over the whole county for the filters' months and crime types."""
+    county = dataclasses.replace(filters, districts=())
     return pipeline.analyse_hotspots(
-        filtered(token, filters),
+        filtered(token, county),
         grid(params.resolution),
         lsoas(),
         harm_weights(),
         params,
         ring_weights(params.resolution, params.k),
     )
+
+
+def hotspot_analysis(token: str, filters: Filters, params: HotspotParams) -> HotspotAnalysis:
+    """Gi* and communities under the filters: the county-wide analysis of the filters' months
+    and crime types, seen in the filters' districts (:func:`models.pipeline.select_districts`),
+    so every page names a community the same way."""
+    county = county_analysis(token, dataclasses.replace(filters, districts=()), params)
+    return pipeline.select_districts(county, grid(params.resolution), filters.districts)
 
 
 @st.cache_data(show_spinner="Computing monthly Gi* for the trend…", max_entries=8)
@@ -175,24 +192,30 @@ def plan(
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def trend_series(token: str, filters: Filters) -> pd.DataFrame:
-    """Monthly incidents and rates per 1,000 residents for each district under the filters."""
-    frame = filtered(token, filters)
-    months = store().months() if not filters.months else sorted(filters.months)
-    counts = trends.monthly_counts(frame, months, ("district",))
+    """Monthly incidents and rates per 1,000 residents for each district under the filters'
+    districts and crime types, over every loaded month on a calendar
+    (:func:`models.trends.calendar_series`: months not loaded are gaps, not zeros)."""
+    every_month = dataclasses.replace(filters, months=())
+    frame = filtered(token, every_month)
+    loaded = store().months()
+    counts = trends.monthly_counts(frame, loaded, ("district",))
     residents = dict(zip(districts()["district"], districts()["persons"]))
     counts["rate"] = trends.rate_per_1000(counts["count"], counts["district"].map(residents))
-    return counts
+    return trends.calendar_series(counts, loaded)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def period_comparison(
     token: str, filters: Filters, earlier: tuple[str, ...], later: tuple[str, ...], level: str = "district"
 ) -> pd.DataFrame:
-    """Change between two periods by district and crime type (or by LSOA)."""
+    """Change between two periods by district and crime type, by LSOA, or by community (the
+    communities found in the later period, with the ids every page gives them, counted on
+    the same cells in both periods)."""
     every_month = dataclasses.replace(filters, months=())
     frame = counts.filter_incidents(incidents(token), every_month)
     if level == "community":
-        communities = hotspot_analysis(token, every_month, HotspotParams(resolution=filters.resolution)).communities
+        later_period = dataclasses.replace(filters, months=tuple(later))
+        communities = hotspot_analysis(token, later_period, HotspotParams(resolution=filters.resolution)).communities
         owner = {cell: (row.community_id, row.name) for row in communities.itertuples() for cell in row.cells}
         found = frame[filters.cell_column].map(lambda c: owner.get(int(c)))
         frame = frame.loc[found.notna()].assign(
@@ -204,18 +227,46 @@ def period_comparison(
 
 
 @st.cache_data(show_spinner="Building the profile…", max_entries=8)
-def district_profile(token: str, district: str) -> DistrictProfile:
-    """The profile of one district over every loaded month (communities at resolution 9)."""
+def district_profile(token: str, district: str, months: tuple[str, ...]) -> DistrictProfile:
+    """The profile of one district over a period (communities at resolution 9, found against
+    the whole county as on every page)."""
     frame = incidents(token)
     residents = districts().set_index("district")
-    communities = hotspot_analysis(token, Filters(), HotspotParams()).communities
+    communities = hotspot_analysis(token, Filters(months=months), HotspotParams()).communities
     return profile.district_profile(
         frame,
         district,
-        store().months(),
+        months,
         int(residents.loc[district, "persons"]),
         int(residents.loc[district, "households"]),
         communities,
+        loaded=store().months(),
+    )
+
+
+@st.cache_data(show_spinner="Preparing the meeting pack…", max_entries=8)
+def meeting_pack(token: str, district: str, months: tuple[str, ...]) -> meeting_pack_mod.MeetingPack:
+    """A district's meeting pack for a period, without OCG data (added by the page through
+    ``ui.auth.visible_ocg``): the profile, the communities of the county-wide analysis seen
+    in the district, their change since last year and emerging hot spots over every loaded
+    month."""
+    params = HotspotParams()
+    period = Filters(districts=(district,), months=months)
+    analysis = hotspot_analysis(token, period, params)
+    loaded = store().months()
+    ok, why = emerging_mod.enough_months(loaded)
+    categories = emerging(token, Filters(resolution=params.resolution), params.harm_weighted) if ok else None
+    note = f"Emerging hot-spot categories over every loaded month ({len(loaded)}), by community." if ok else why
+    return meeting_pack_mod.build_meeting_pack(
+        district_profile(token, district, months),
+        analysis.communities,
+        analysis.result.cells,
+        analysis.result.bins,
+        incidents(token),
+        loaded,
+        period.cell_column,
+        categories,
+        note,
     )
 
 
@@ -261,12 +312,19 @@ def comms_exports(
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def trend_png(token: str, filters: Filters, value: str) -> bytes:
-    """The Trends chart as PNG (rendered offline, once per filter and measure)."""
-    return charts.chart_png(charts.monthly_lines(trend_series(token, filters), value, charts.TREND_TITLES[value]))
+def trend_png(token: str, filters: Filters, value: str, made: str) -> bytes:
+    """The Trends chart as a landscape PNG with title, source and date (rendered offline)."""
+    chart = charts.monthly_lines(trend_series(token, filters), value, charts.TREND_TITLES[value])
+    title = f"{charts.TREND_TITLES[value]} by district, West Yorkshire"
+    source = "data.police.uk street-level crime (OGL v3.0); census 2011 residents. " + describe(
+        dataclasses.replace(filters, months=tuple(store().months()))
+    )
+    return charts.chart_png(charts.export_chart(chart, title, source, made))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def profile_pdf(token: str, district: str, ocg_counts: pd.DataFrame | None, ocg_note: str) -> bytes:
+def profile_pdf(
+    token: str, district: str, months: tuple[str, ...], ocg_counts: pd.DataFrame | None, ocg_note: str
+) -> bytes:
     """A district profile as PDF, with the OCG counts and note the page shows (keyed by them)."""
-    return exports.profile_pdf(district_profile(token, district), ocg_counts, ocg_note)
+    return exports.profile_pdf(district_profile(token, district, months), ocg_counts, ocg_note)

@@ -8,6 +8,7 @@ inputs the widgets cannot bound (a money budget, the window's length) are checke
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 import geopandas as gpd
 import pandas as pd
@@ -21,10 +22,11 @@ from models.targeting import (
     MAX_SPARE_MARGIN,
     ConstraintError,
     PlanConstraints,
+    carry_choice,
     flyers_from_cost,
 )
 
-#: Communities pre-selected, by rank.
+#: Communities pre-selected, by rank, before the user chooses.
 DEFAULT_SELECTED = 10
 
 
@@ -38,13 +40,31 @@ def plan_controls(
     """
     ids = communities["community_id"].tolist()
     names = dict(zip(communities["community_id"], communities["name"]))
+    previous = st.session_state.get("comms_choice")
+    kept, dropped = carry_choice(previous, ids, DEFAULT_SELECTED)
+    if dropped:
+        st.session_state["comms_dropped"] = [
+            f"{i} · {st.session_state.get('comms_names', {}).get(i, '')}" for i in dropped
+        ]
+    # The widget is keyed by the communities offered: when the filters change them, it is
+    # rebuilt from the choices that still exist, never left showing places that are gone.
+    signature = hashlib.sha1("|".join(ids).encode()).hexdigest()[:12]
     selected = st.multiselect(
-        "Communities in play (pre-selected by rank; add or drop any)",
+        "Communities in play (the top 10 by rank at first; add or drop any)",
         ids,
-        default=ids[:DEFAULT_SELECTED],
+        default=kept,
         format_func=lambda i: f"{i} · {names[i]}",
-        key="comms_selected",
+        key=f"comms_selected:{signature}",
+        on_change=lambda: st.session_state.pop("comms_dropped", None),
     )
+    if st.session_state.get("comms_dropped"):
+        st.warning(
+            "No longer hotspot communities under these filters, so dropped from your choice: "
+            + "; ".join(st.session_state["comms_dropped"])
+            + "."
+        )
+    st.session_state["comms_choice"] = list(selected)
+    st.session_state["comms_names"] = {**st.session_state.get("comms_names", {}), **names}
     c = st.columns(4)
     mode = c[0].radio("Flyer budget as", ["Number of flyers", "Cost (£)"], key="comms_budget_mode")
     if mode == "Number of flyers":

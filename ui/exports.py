@@ -180,6 +180,39 @@ def outline_png(community: shapely.Geometry, lsoas: gpd.GeoDataFrame, size: int 
     return out.getvalue()
 
 
+#: Government Security Classification markings printed on every page of a PDF.
+OFFICIAL = "OFFICIAL"
+OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE"
+
+
+def marking_for(has_ocg: bool) -> str:
+    """The marking of a document: OFFICIAL-SENSITIVE when it holds any organised crime group
+    data, OFFICIAL otherwise."""
+    return OFFICIAL_SENSITIVE if has_ocg else OFFICIAL
+
+
+class MarkedPDF(FPDF):
+    """An A4 PDF whose every page carries its security marking at the top and bottom, and
+    the page number."""
+
+    def __init__(self, marking: str) -> None:
+        super().__init__(format="A4", unit="mm")
+        self.marking = marking
+        self.set_auto_page_break(auto=True, margin=18)
+
+    def header(self) -> None:
+        self.set_font("Helvetica", "B", 10)
+        self.cell(0, 6, self.marking, align="C", new_x="LMARGIN", new_y="NEXT")
+        self.ln(2)
+
+    def footer(self) -> None:
+        self.set_y(-14)
+        self.set_font("Helvetica", "B", 10)
+        self.cell(0, 5, self.marking, align="C", new_x="LMARGIN", new_y="NEXT")
+        self.set_font("Helvetica", size=8)
+        self.cell(0, 4, f"Page {self.page_no()}", align="C")
+
+
 def _heading(pdf: FPDF, text: str, size: int = 12, body_size: int = 10) -> None:
     """A bold heading, then the body font for what follows."""
     pdf.set_font("Helvetica", "B", size)
@@ -208,10 +241,9 @@ def brief_pdf(
     """
     message = dict(zip(themes["theme"], themes["message"]))
     outline = communities.set_index("community_id")
-    pdf = FPDF(format="A4", unit="mm")
+    pdf = MarkedPDF(marking_for(has_ocg=False))  # the brief never carries OCG fields
     pdf.set_title("Precision Hotspots - communications brief")
     pdf.set_author(PRODUCER)
-    pdf.set_auto_page_break(auto=True, margin=15)
     chosen = plan.communities[plan.communities["chosen"]]
     total = (
         f"Plan total: {plan.flyers_used:,} flyers to print for {len(chosen)} community(ies) "
@@ -294,8 +326,9 @@ def profile_pdf(
 ) -> bytes:
     """The district profile as a printable PDF (headline figures, crime mix, communities,
     and the OCG counts with their note exactly as the page shows them; see
-    ``ui.panels.profile_ocg``)."""
-    pdf = FPDF(format="A4", unit="mm")
+    ``ui.panels.profile_ocg``). Every page is marked OFFICIAL-SENSITIVE when OCG counts are
+    printed, OFFICIAL otherwise."""
+    pdf = MarkedPDF(marking_for(has_ocg=ocg_counts is not None))
     pdf.set_title(f"Precision Hotspots - {profile.district} profile")
     pdf.set_author(PRODUCER)
     pdf.add_page()
@@ -303,7 +336,7 @@ def profile_pdf(
     _para(
         pdf,
         _latin1(
-            f"Months: {', '.join(profile.months)}. Source: data.police.uk street-level crime (OGL v3.0); "
+            f"Period: {', '.join(profile.months)}. Source: data.police.uk street-level crime (OGL v3.0); "
             f"census 2011 residents."
         ),
     )
@@ -336,8 +369,8 @@ def profile_pdf(
     if profile.communities.empty:
         _para(pdf, "No significant hotspot community in this district for these months.")
     else:
-        with pdf.table(col_widths=(18, 100, 25, 30), text_align=("LEFT", "LEFT", "RIGHT", "RIGHT")) as table:
-            table.row(["Id", "Community", "Incidents", "Residents"])
+        with pdf.table(col_widths=(32, 98, 22, 28), text_align=("LEFT", "LEFT", "RIGHT", "RIGHT")) as table:
+            table.row(["Community id", "Community", "Incidents", "Residents"])
             for r in profile.communities.itertuples():
                 table.row([r.community_id, _latin1(r.name), f"{r.incidents:,}", f"{r.residents:,}"])
     pdf.ln(3)

@@ -15,6 +15,7 @@ from geo.settings import get_settings
 from models.communities import CommunityParams
 from models.counts import Filters
 from models.pipeline import HotspotParams
+from models.trends import latest_months, shift_month
 
 
 def _kept(name: str, default: Any) -> Any:
@@ -32,6 +33,16 @@ def _kept_widget(widget: Callable[..., Any], label: str, name: str, **kwargs: An
 
 def _kept_choice(name: str, options: Sequence[Any]) -> list[Any]:
     return [v for v in _kept(name, []) if v in options]
+
+
+#: The period choices: label -> number of latest loaded months (None: the months chosen).
+PERIODS: dict[str, int | None] = {
+    "Latest month": 1,
+    "Latest 3 months": 3,
+    "Latest 12 months": 12,
+    "Choose months": None,
+}
+DEFAULT_PERIOD = "Latest month"
 
 
 def sidebar_filters(months: Sequence[str]) -> Filters:
@@ -54,14 +65,27 @@ def sidebar_filters(months: Sequence[str]) -> Filters:
             default=_kept_choice("districts", districts),
             placeholder="All five districts",
         )
-        chosen_months = _kept_widget(
-            st.multiselect,
-            "Months",
-            "months",
-            options=list(months),
-            default=_kept_choice("months", months),
-            placeholder="All loaded months",
+        period = _kept_widget(
+            st.radio,
+            "Period",
+            "period",
+            options=list(PERIODS),
+            index=list(PERIODS).index(_kept("period", DEFAULT_PERIOD)),
+            help="Analyses cover these months only: distant months are never pooled unless chosen.",
         )
+        chosen_months: list[str] = []
+        if PERIODS[period] is None:
+            chosen_months = _kept_widget(
+                st.multiselect,
+                "Months",
+                "months",
+                options=list(months),
+                default=_kept_choice("months", months) or list(months)[-1:],
+                placeholder="Choose months",
+            )
+    chosen_months = latest_months(months, PERIODS[period], chosen_months)
+    with st.sidebar:
+        st.caption(f"Period: {months_in_words(chosen_months)}")
         chosen_types = _kept_widget(
             st.multiselect,
             "Crime types",
@@ -129,11 +153,24 @@ def sidebar_analysis(resolution: int) -> HotspotParams:
     )
 
 
+def months_in_words(months: Sequence[str]) -> str:
+    """Months as a reader wants them: "2017-07", or "2017-05 to 2017-07 (3 months)", or a
+    list when they are not consecutive."""
+    months = sorted(months)
+    if not months:
+        return "no month loaded"
+    if len(months) == 1:
+        return months[0]
+    if shift_month(months[0], len(months) - 1) == months[-1]:
+        return f"{months[0]} to {months[-1]} ({len(months)} months)"
+    return f"{', '.join(months)} ({len(months)} months, not consecutive)"
+
+
 def describe(filters: Filters) -> str:
     """Return the filters in words, for captions and exports."""
     parts = [
         ", ".join(filters.districts) if filters.districts else "all districts",
-        ", ".join(filters.months) if filters.months else "all loaded months",
+        months_in_words(filters.months) if filters.months else "all loaded months",
         ", ".join(filters.crime_types) if filters.crime_types else "all crime types",
         f"H3 resolution {filters.resolution}",
     ]

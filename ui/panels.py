@@ -16,7 +16,7 @@ from models.hotspots import BIN_LABELS, HotspotResult
 from models.ocg import counts_by_criminality, ocgs_in_cells
 from models.pipeline import HotspotAnalysis
 from models.targeting import Plan
-from ui import auth
+from ui import auth, tables
 
 
 def view_bounds(districts: gpd.GeoDataFrame, focus: Sequence[str]) -> tuple[float, float, float, float]:
@@ -109,25 +109,12 @@ def community_table(communities: gpd.GeoDataFrame) -> pd.Series:
             "area_km2",
             "top_crime_types",
         ]
-    ].rename(
-        columns={
-            "rank": "Rank",
-            "community_id": "Id",
-            "name": "Name",
-            "districts": "Districts",
-            "incidents": "Incidents",
-            "harm": "Harm score",
-            "residents": "Residents",
-            "households": "Households",
-            "n_cells": "Hexagons",
-            "area_km2": "Area (km²)",
-            "top_crime_types": "Main crime types",
-        }
-    )
+    ].assign(harm=communities["harm"].round(1))
     event = st.dataframe(
         shown,
         hide_index=True,
         width="stretch",
+        column_config=tables.column_config(shown),
         on_select="rerun",
         selection_mode="single-row",
         key="community_table",
@@ -166,13 +153,14 @@ def community_profile(row: pd.Series) -> None:
 def emerging_summary(categories: pd.DataFrame, communities: gpd.GeoDataFrame) -> None:
     """Counts of emerging hot-spot categories overall and per community."""
     shown = categories[categories["category"] != "no pattern"]
-    st.dataframe(shown["category"].value_counts().rename_axis("Category").reset_index(name="Hexagons"), hide_index=True)
+    tables.show(shown["category"].value_counts().rename_axis("Emerging category").reset_index(name="Hexagons"))
     per_cell = dict(zip(categories["cell"], categories["category"]))
     rows = []
     for row in communities.itertuples():
         cats = pd.Series([per_cell.get(c, "no pattern") for c in row.cells]).value_counts()
-        rows.append({"Id": row.community_id, "Name": row.name, **cats.to_dict()})
-    st.dataframe(pd.DataFrame(rows).fillna(0), hide_index=True, width="stretch")
+        rows.append({"community_id": row.community_id, "name": row.name, **cats.to_dict()})
+    frame = pd.DataFrame(rows).fillna(0)
+    tables.show(frame.astype({c: int for c in frame.columns if c not in ("community_id", "name")}))
 
 
 def plan_communities(plan: Plan) -> None:
@@ -180,16 +168,8 @@ def plan_communities(plan: Plan) -> None:
     table = plan.communities.assign(
         In=plan.communities["chosen"].map({True: "yes", False: "no"}),
         Themes=plan.communities["themes"].map(", ".join),
-    )[["In", "community_id", "name", "districts", "households", "flyers", "Themes"]].rename(
-        columns={
-            "community_id": "Id",
-            "name": "Name",
-            "districts": "Districts",
-            "households": "Households",
-            "flyers": "Flyers",
-        }
-    )
-    st.dataframe(table, hide_index=True, width="stretch", height=460)
+    )[["In", "community_id", "name", "districts", "households", "flyers", "Themes"]]
+    tables.show(table, labels={"In": "In the plan"}, height=460)
 
 
 def plan_sessions(plan: Plan) -> None:
@@ -198,40 +178,17 @@ def plan_sessions(plan: Plan) -> None:
         st.info("No session planned: set sessions a month above zero and a window with allowed days.")
         return
     s = plan.sessions
-    st.dataframe(
+    tables.show(
         s.assign(When=[f"{a:%a %d %b %Y, %H:%M}–{b:%H:%M}" for a, b in zip(s["start"], s["end"])])[
             ["When", "district", "community_id", "name", "theme", "spot"]
-        ].rename(
-            columns={
-                "district": "District",
-                "community_id": "Id",
-                "name": "Community",
-                "theme": "Theme",
-                "spot": "Suggested spot",
-            }
-        ),
-        hide_index=True,
-        width="stretch",
+        ],
+        labels={"spot": "Suggested spot"},
     )
 
 
 def plan_drops(plan: Plan) -> None:
     """Flyer drop zones by LSOA."""
-    st.dataframe(
-        plan.drops.rename(
-            columns={
-                "community_id": "Id",
-                "name": "Community",
-                "district": "District",
-                "lsoa_code": "LSOA",
-                "households": "Households",
-                "flyers": "Flyers",
-                "streets": "Streets",
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-    )
+    tables.show(plan.drops)
 
 
 def community_ocgs(data: OcgData, community: pd.Series, resolution: int) -> None:
@@ -243,7 +200,7 @@ def community_ocgs(data: OcgData, community: pd.Series, resolution: int) -> None
     if found.empty:
         st.caption("No recorded OCG activity inside this community.")
     else:
-        st.dataframe(found, hide_index=True, width="stretch")
+        tables.show(found)
 
 
 def profile_ocg(district: str) -> tuple[pd.DataFrame | None, str]:

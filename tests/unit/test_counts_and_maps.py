@@ -10,7 +10,7 @@ import pandas as pd
 from shapely.geometry import box
 
 from geo._schemas import H3_COLUMNS
-from models.counts import Filters, cell_counts, cell_profile, district_counts, filter_incidents
+from models.counts import Filters, cell_counts, cell_profile, filter_incidents, stored_breakdown
 from ui import maps
 
 INC = pd.DataFrame(
@@ -47,9 +47,26 @@ def test_cell_profile_lists_types_streets_and_lsoas():
     assert p.months.values.tolist() == [["2017-07", 2], ["2017-08", 1]]
 
 
-def test_district_counts_list_every_district():
-    out = district_counts(INC, ["Bradford", "Calderdale", "Leeds"])
-    assert out.values.tolist() == [["Bradford", 1, 1], ["Calderdale", 0, 0], ["Leeds", 3, 3]]
+def test_stored_breakdown_lists_every_district_and_adds_up():
+    frame = pd.concat(
+        [
+            INC.assign(outside=False),
+            pd.DataFrame({"district": [""], "longitude": [-2.0], "outside": [True]}),
+        ],
+        ignore_index=True,
+    )
+    out = stored_breakdown(frame, ["Bradford", "Calderdale", "Leeds"])
+    assert out.by_district[["district", "incidents"]].values.tolist() == [
+        ["Bradford", 1],
+        ["Calderdale", 0],
+        ["Leeds", 3],
+    ]
+    assert out.by_district["share"].tolist() == [25.0, 0.0, 75.0]
+    assert (out.stored, out.in_districts, out.unmapped, out.outside, out.unplaced) == (6, 4, 1, 1, 0)
+    assert out.stored == out.in_districts + out.unmapped + out.outside + out.unplaced
+    assert out.sentence() == (
+        "6 incidents stored = 4 in a district + 1 without coordinates + 1 outside the force area."
+    )
 
 
 def test_classes_cover_every_value_without_empty_classes():

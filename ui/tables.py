@@ -1,0 +1,119 @@
+"""Tables as non-analysts read them: human column names, formatted numbers, sensible widths.
+
+One mapping of column names (:data:`LABELS`) serves every table and its CSV, so a page and
+its export use the same words. :func:`show` draws a frame with those names and formats
+(numbers keep their type, so columns still sort as numbers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+#: Stored or computed column name -> the name a reader sees.
+LABELS: dict[str, str] = {
+    "rank": "Rank in West Yorkshire",
+    "community_id": "Community id",
+    "community": "Community",
+    "name": "Community",
+    "districts": "Districts",
+    "district": "District",
+    "n_cells": "Hexagons",
+    "area_km2": "Area (km²)",
+    "incidents": "Incidents",
+    "harm": "Harm score",
+    "residents": "Residents (census 2011)",
+    "households": "Households (census 2011)",
+    "top_crime_types": "Main crime types",
+    "crime_type": "Crime type",
+    "lsoa_code": "LSOA code",
+    "lsoa_name": "LSOA",
+    "month": "Month",
+    "count": "Incidents",
+    "rate": "Per 1,000 residents",
+    "before": "Earlier period",
+    "after": "Later period",
+    "percent": "Change (%)",
+    "p_value": "Chance of a change this size (p)",
+    "significant": "Unlikely to be chance",
+    "flyers": "Flyers",
+    "theme": "Theme",
+    "spot": "Where",
+    "category": "Emerging category",
+    "ocg_id": "OCG",
+    "principal_criminality": "Principal criminality",
+    "threat_tier": "Threat tier",
+    "records": "Activity records",
+    "streets": "Streets",
+    "label": "No.",
+}
+
+#: Column name -> Streamlit number format (printf style or a preset).
+FORMATS: dict[str, str] = {
+    "percent": "%+.1f%%",
+    "p_value": "%.3f",
+    "rate": "%.2f",
+    "area_km2": "%.2f",
+    "harm": "localized",
+}
+
+
+def label(column: str) -> str:
+    """The reader's name of a column (its own name, capitalised, when none is set)."""
+    return LABELS.get(column, column.replace("_", " ").capitalize())
+
+
+def for_export(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with the reader's column names (for CSV files)."""
+    return frame.rename(columns={c: label(str(c)) for c in frame.columns})
+
+
+def column_config(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Streamlit column settings for a frame: names, number formats, widths."""
+    labels = dict(labels or {})
+    config: dict[str, Any] = {}
+    for column in frame.columns:
+        name = str(column)
+        text = labels.get(name, label(name))
+        dtype = frame[column].dtype
+        if name in FORMATS:
+            config[name] = st.column_config.NumberColumn(text, format=FORMATS[name])  # type: ignore[arg-type]
+        elif pd.api.types.is_bool_dtype(dtype):
+            config[name] = st.column_config.CheckboxColumn(text, width="small")
+        elif pd.api.types.is_integer_dtype(dtype):
+            config[name] = st.column_config.NumberColumn(text, format="localized", width="small")
+        elif pd.api.types.is_float_dtype(dtype):
+            config[name] = st.column_config.NumberColumn(text, format="%.1f", width="small")
+        else:
+            width = "large" if name in {"name", "community", "top_crime_types", "streets"} else "medium"
+            config[name] = st.column_config.TextColumn(text, width=width)
+    return config
+
+
+def show(frame: pd.DataFrame, labels: Mapping[str, str] | None = None, **kwargs: Any) -> None:
+    """Draw a table with the reader's names and formats (no index).
+
+    ``kwargs`` go to ``st.dataframe`` (``key`` is accepted and ignored: tables here are not
+    selectable).
+    """
+    kwargs.pop("key", None)
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config(frame, labels), **kwargs)
+
+
+def trend_table(series: pd.DataFrame) -> pd.DataFrame:
+    """The Trends chart's figures: month, district, incidents, rate per 1,000 residents."""
+    return series[["month", "district", "count", "rate"]].sort_values(["month", "district"]).reset_index(drop=True)
+
+
+def change_table(table: pd.DataFrame) -> pd.DataFrame:
+    """A period comparison (:func:`models.trends.compare_groups`) as shown: percentages to one
+    decimal place, p-values to three."""
+    out = table.copy()
+    if "percent" in out:
+        out["percent"] = out["percent"].astype(float).round(1)
+    if "p_value" in out:
+        out["p_value"] = out["p_value"].astype(float).round(3)
+    return out
