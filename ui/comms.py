@@ -30,6 +30,12 @@ from models.targeting import (
 DEFAULT_SELECTED = 10
 
 
+def _chosen_by_hand(key: str) -> None:
+    """Keep the user's own choice of communities (and forget an old note of dropped ones)."""
+    st.session_state["comms_choice"] = list(st.session_state[key])
+    st.session_state.pop("comms_dropped", None)
+
+
 def plan_controls(
     communities: gpd.GeoDataFrame, themes: pd.DataFrame, today: dt.date
 ) -> tuple[PlanConstraints | None, list[str], str]:
@@ -40,30 +46,35 @@ def plan_controls(
     """
     ids = communities["community_id"].tolist()
     names = dict(zip(communities["community_id"], communities["name"]))
-    previous = st.session_state.get("comms_choice")
+    previous = st.session_state.get("comms_choice")  # the user's own choice, once made
     kept, dropped = carry_choice(previous, ids, DEFAULT_SELECTED)
     if dropped:
-        st.session_state["comms_dropped"] = [
-            f"{i} · {st.session_state.get('comms_names', {}).get(i, '')}" for i in dropped
-        ]
+        known = st.session_state.get("comms_names", {})
+        text = "; ".join(f"{i} · {known.get(i, '')}" for i in dropped)
+        if not kept:
+            kept = ids[:DEFAULT_SELECTED]
+            text += f". None of your choice is left, so the top {len(kept)} here are chosen instead"
+        st.session_state["comms_dropped"] = text
+        st.session_state["comms_choice"] = kept
     # The widget is keyed by the communities offered: when the filters change them, it is
     # rebuilt from the choices that still exist, never left showing places that are gone.
     signature = hashlib.sha1("|".join(ids).encode()).hexdigest()[:12]
+    key = f"comms_selected:{signature}"
     selected = st.multiselect(
         "Communities in play (the top 10 by rank at first; add or drop any)",
         ids,
         default=kept,
         format_func=lambda i: f"{i} · {names[i]}",
-        key=f"comms_selected:{signature}",
-        on_change=lambda: st.session_state.pop("comms_dropped", None),
+        key=key,
+        on_change=_chosen_by_hand,
+        args=(key,),
     )
     if st.session_state.get("comms_dropped"):
         st.warning(
             "No longer hotspot communities under these filters, so dropped from your choice: "
-            + "; ".join(st.session_state["comms_dropped"])
+            + st.session_state["comms_dropped"]
             + "."
         )
-    st.session_state["comms_choice"] = list(selected)
     st.session_state["comms_names"] = {**st.session_state.get("comms_names", {}), **names}
     c = st.columns(4)
     mode = c[0].radio("Flyer budget as", ["Number of flyers", "Cost (£)"], key="comms_budget_mode")

@@ -79,10 +79,11 @@ def test_communities_page_ranks_and_profiles(app_with_sample: AppTest):
     assert not at.exception
     assert at.title[0].value == "Hotspot communities"
     table = at.dataframe[0].value
-    assert table["Rank"].tolist()[:3] == [1, 2, 3]
-    assert "HC01" in at.subheader[1].value
-    at.selectbox[0].set_value("HC02").run(timeout=300)
-    assert "HC02" in at.subheader[1].value
+    assert table["rank"].tolist()[:3] == [1, 2, 3]
+    first, second = table["community_id"].tolist()[:2]
+    assert first.startswith("HC-E0") and first in at.subheader[1].value
+    at.selectbox[0].set_value(second).run(timeout=300)
+    assert second in at.subheader[1].value
     assert any("need at least 10 months" in i.value for i in at.info)  # emerging: two months loaded
 
 
@@ -113,7 +114,8 @@ def test_comms_plan_page_plans_and_changes_with_the_selection(app_with_sample: A
     assert metrics["Communities in the plan"].endswith("of 10")
     flyers = int(metrics["Flyers to print"].replace(",", ""))
     assert 0 < flyers <= 20_000
-    at.multiselect(key="comms_selected").set_value(["HC01"]).run(timeout=300)
+    chips = next(m for m in at.multiselect if str(m.key).startswith("comms_selected:"))
+    chips.set_value(chips.value[:1]).run(timeout=300)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Communities in the plan"] == "1 of 1"
     at.number_input(key="comms_flyers").set_value(100).run(timeout=300)
@@ -146,13 +148,15 @@ def test_trends_page_compares_with_the_year_before(app_with_sample: AppTest):
     at = app_with_sample.run()
     at.switch_page("pages/trends.py").run(timeout=300)
     assert not at.exception
-    table = at.dataframe[0].value
+    assert {"month", "district", "count", "rate"} <= set(at.dataframe[0].value.columns)  # the chart's table
+    assert any("Comparing 2017-07 with 2016-07" in c.value for c in at.caption)
+    table = at.dataframe[1].value
     assert {"district", "crime_type", "before", "after", "p_value"} <= set(table.columns)
     assert table["before"].sum() > 20_000 and table["after"].sum() > 20_000
     sentences = [m.value for m in at.markdown if m.value.startswith("- ")]
     assert sentences and all(("unlikely to be chance" in s) or ("could be chance" in s) for s in sentences)
-    community_movers = at.dataframe[3].value
-    assert community_movers.empty or community_movers["community_id"].str.startswith("HC").all()
+    community_movers = at.dataframe[4].value
+    assert community_movers.empty or community_movers["community_id"].str.startswith("HC-E0").all()
     at.multiselect(key="trend_latest").set_value(["2016-07"]).run(timeout=300)
     assert any("2015-07 not loaded" in i.value for i in at.info)
     at.radio[0].set_value("Per 1,000 residents").run(timeout=300)
@@ -165,10 +169,11 @@ def test_district_profile_page(app_with_sample: AppTest):
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Residents (census 2011)"] == "522,452"  # Bradford, first in the list
-    assert any("All recorded crime in Bradford" in m.value for m in at.markdown)
+    assert any("2017-07 against 2016-07" in m.value and "Bradford" in m.value for m in at.markdown)
+    assert any("Period: 2017-07." in c.value for c in at.caption)  # the latest month, said on the page
     at.selectbox(key="profile_district").set_value("Calderdale").run(timeout=300)
     assert {m.label: m.value for m in at.metric}["Residents (census 2011)"] == "203,826"
-    assert "HC" in at.dataframe[0].value["Id"].iloc[0]
+    assert at.dataframe[1].value["community_id"].iloc[0].startswith("HC-E0")
 
 
 def test_ocg_page_shows_synthetic_data_and_records_a_disruption(app_with_sample: AppTest):

@@ -110,7 +110,7 @@ def test_gi_star_view_and_communities_page_in_the_browser(app_url: str, session:
 
     nav.get_by_role("link", name="Hotspot communities").click()
     session.wait_idle(180)
-    assert page.get_by_text("HC01 ·").first.is_visible()
+    assert page.get_by_text("HC-E0").first.is_visible()
     session.map_frame()
     page.screenshot(path=str(ARTIFACTS / "communities.png"), full_page=True)
     assert session.errors == []

@@ -192,7 +192,7 @@ def test_community_table_names_ranks_and_shares_census():
     harm = {"Robbery": 9.0, "Drugs": 6.0, "Shoplifting": 2.0}
     table = community_table(cells, 9, grid, incidents, lsoas, harm, CommunityParams(min_cells=2))
     row = table.iloc[0]
-    assert len(table) == 1 and row["community_id"] == "HC01"
+    assert len(table) == 1 and row["community_id"] == "HC-E1"  # named by its anchor LSOA
     assert row["name"] == "Briggate (Leeds 111)"  # "Supermarket" is a place type, not a street
     assert row["harm"] == 9 + 9 + 6 + 2 + 2 and row["incidents"] == 5
     assert row["residents"] == 700 and row["households"] == 280
