@@ -142,9 +142,12 @@ def hotspot_analysis(token: str, filters: Filters, params: HotspotParams) -> Hot
 
 @st.cache_data(show_spinner="Computing monthly Gi* for the trend…", max_entries=8)
 def emerging(token: str, filters: Filters, harm_weighted: bool) -> pd.DataFrame:
-    """Emerging hot-spot category of every cell over the filtered months."""
-    frame = filtered(token, filters)
-    months = sorted(frame["month"].astype(str).unique())
+    """Emerging hot-spot category of every cell of the filters' districts, from monthly Gi*
+    against the whole county over every loaded month (a trend needs the long series, whatever
+    the period chosen) for the filters' crime types."""
+    county = dataclasses.replace(filters, districts=(), months=())
+    frame = filtered(token, county)
+    months = store().months()
     cells = grid(filters.resolution)["cell"].to_numpy()
     bins, z = pipeline.monthly_gi(
         frame,
@@ -154,7 +157,11 @@ def emerging(token: str, filters: Filters, harm_weighted: bool) -> pd.DataFrame:
         ring_weights(filters.resolution),
         harm_weights() if harm_weighted else None,
     )
-    return emerging_mod.emerging_hotspots(cells, bins, z)
+    categories = emerging_mod.emerging_hotspots(cells, bins, z)
+    if not filters.districts:
+        return categories
+    district_of = grid(filters.resolution).set_index("cell")["district"].astype(str)
+    return categories[district_of.reindex(categories["cell"]).isin(filters.districts).to_numpy()].reset_index(drop=True)
 
 
 @st.cache_data(show_spinner="Backtesting the rankings…", max_entries=8)
@@ -255,7 +262,11 @@ def meeting_pack(token: str, district: str, months: tuple[str, ...]) -> meeting_
     analysis = hotspot_analysis(token, period, params)
     loaded = store().months()
     ok, why = emerging_mod.enough_months(loaded)
-    categories = emerging(token, Filters(resolution=params.resolution), params.harm_weighted) if ok else None
+    categories = (
+        emerging(token, Filters(districts=(district,), resolution=params.resolution), params.harm_weighted)
+        if ok
+        else None
+    )
     note = f"Emerging hot-spot categories over every loaded month ({len(loaded)}), by community." if ok else why
     return meeting_pack_mod.build_meeting_pack(
         district_profile(token, district, months),

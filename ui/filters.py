@@ -126,6 +126,7 @@ def sidebar_analysis(resolution: int) -> HotspotParams:
             help="Weight each incident by its crime type's harm weight (data/harm_weights.csv) "
             "instead of counting it. Communities are always ranked by harm.",
         )
+    with st.sidebar.expander("Advanced: statistics"):
         permutations = _kept_widget(
             st.radio,
             "Permutations",

@@ -34,11 +34,17 @@ def test_home_shows_what_is_loaded_and_per_district(app_with_sample: AppTest):
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Months"] == "2"
-    assert metrics["Rows read"] == "55,713"
-    assert metrics["Rejected rows"] == "0"
-    assert metrics["Unmapped"] == "2,888"
+    # the headline explains its parts: stored = in a district + without coordinates + outside
+    assert metrics["Incidents stored"] == "55,713"
+    assert metrics["In a district"] == "52,745"
+    assert metrics["Without coordinates"] == "2,888"
+    assert metrics["Outside West Yorkshire"] == "80"
+    assert any(
+        "55,713 incidents stored = 52,745 in a district + 2,888 without coordinates + 80" in c.value for c in at.caption
+    )
     districts = at.dataframe[1].value
-    assert sorted(districts["District"]) == ["Bradford", "Calderdale", "Kirklees", "Leeds", "Wakefield"]
+    assert sorted(districts["district"]) == ["Bradford", "Calderdale", "Kirklees", "Leeds", "Wakefield"]
+    assert districts["incidents"].sum() == 52_745 and "mapped" not in districts
     assert not at.sidebar.multiselect  # no filters on Home
 
 
@@ -128,10 +134,10 @@ def test_comms_plan_page_total_is_the_drop_zones_and_limits_are_the_models(app_w
     at.switch_page("pages/comms_plan.py").run(timeout=300)
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
-    drops = next(d.value for d in at.dataframe if {"LSOA", "Flyers"} <= set(d.value.columns))
+    drops = next(d.value for d in at.dataframe if {"lsoa_code", "flyers"} <= set(d.value.columns))
     # the page's totals are the drop zones' (what the CSV sends to the printer)
-    assert int(metrics["Flyers to print"].replace(",", "")) == drops["Flyers"].sum() <= 20_000
-    assert int(metrics["Households covered"].replace(",", "")) == drops["Households"].sum()
+    assert int(metrics["Flyers to print"].replace(",", "")) == drops["flyers"].sum() <= 20_000
+    assert int(metrics["Households covered"].replace(",", "")) == drops["households"].sum()
     # the widgets' limits are the model's
     assert at.number_input(key="comms_flyers").proto.max == targeting.MAX_FLYER_BUDGET
     assert at.number_input(key="comms_sessions").proto.max == targeting.MAX_SESSIONS_PER_MONTH
