@@ -14,7 +14,7 @@ import pandas as pd
 from libpysal.weights import W
 
 from geo._schemas import H3_COLUMNS
-from models.communities import CommunityParams, community_table
+from models.communities import CommunityParams, carry_ids, community_table
 from models.hotspots import HotspotResult, gi_star, grid_values, ring_weights
 
 
@@ -34,6 +34,9 @@ class HotspotParams:
         Seed of the Gi* permutations (the community split has its own, ``community.seed``).
     use_fdr : bool
         Correct the bins for the false discovery rate.
+    inference : {"permutation", "analytical"}
+        How each cell is confirmed (:func:`models.hotspots.gi_star`); "analytical" is fast,
+        used for reference analyses that only name places.
     harm_weighted : bool
         Weight each incident by its crime type's harm weight instead of counting it.
     community : CommunityParams
@@ -45,6 +48,7 @@ class HotspotParams:
     permutations: int = 999
     seed: int = 12345
     use_fdr: bool = True
+    inference: str = "permutation"
     harm_weighted: bool = False
     community: CommunityParams = CommunityParams()
 
@@ -99,11 +103,25 @@ def analyse_hotspots(
     )
     w = weights if weights is not None else ring_weights(cells, params.k)
     result = gi_star(
-        values, cells, k=params.k, permutations=params.permutations, seed=params.seed, use_fdr=params.use_fdr, weights=w
+        values,
+        cells,
+        k=params.k,
+        permutations=params.permutations,
+        seed=params.seed,
+        use_fdr=params.use_fdr,
+        weights=w,
+        inference=params.inference,
     )
     hot = result.cells[result.bins >= params.community.min_bin]
     communities = community_table(hot, params.resolution, grid, incidents, lsoas, harm_weights, params.community)
     return HotspotAnalysis(result, communities, params)
+
+
+def keep_earlier_ids(analysis: HotspotAnalysis, earlier: pd.DataFrame, min_share: float = 0.5) -> HotspotAnalysis:
+    """The analysis with its communities named after the earlier period's communities they
+    mostly overlap (:func:`models.communities.carry_ids`): a place keeps its id and name from
+    one period to the next."""
+    return HotspotAnalysis(analysis.result, carry_ids(analysis.communities, earlier, min_share), analysis.params)
 
 
 def select_districts(analysis: HotspotAnalysis, grid: pd.DataFrame, districts: Sequence[str]) -> HotspotAnalysis:

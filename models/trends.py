@@ -72,6 +72,29 @@ def monthly_counts(incidents: pd.DataFrame, months: Sequence[str], by: Sequence[
     return out.sort_values(["month", *by]).reset_index(drop=True)
 
 
+def earlier_period(months: Sequence[str], loaded: Sequence[str]) -> list[str]:
+    """The period a period's communities are named after: the same number of months just
+    before it when all are loaded, else the same months a year earlier when all are loaded,
+    else none (an empty period, or every loaded month, has none either).
+
+    Parameters
+    ----------
+    months : sequence of str
+        The period (``'YYYY-MM'``).
+    loaded : sequence of str
+        The loaded months.
+    """
+    months = sorted(months)
+    have = set(loaded)
+    if not months or set(months) >= have:
+        return []
+    for shift in (-len(months), -12):
+        candidate = [shift_month(m, shift) for m in months]
+        if set(candidate) <= have and not set(candidate) & set(months):
+            return candidate
+    return []
+
+
 def calendar_months(loaded: Sequence[str]) -> list[str]:
     """Every calendar month from the first loaded to the last (``'YYYY-MM'``), gaps included."""
     loaded = sorted(loaded)

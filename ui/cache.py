@@ -120,9 +120,13 @@ def ring_weights(resolution: int, k: int = 1) -> W:
 
 @st.cache_data(show_spinner="Finding hot spots (Gi* with conditional permutations)…", max_entries=16)
 def county_analysis(token: str, filters: Filters, params: HotspotParams) -> HotspotAnalysis:
-    """Gi* and communities over the whole county for the filters' months and crime types."""
+    """Gi* and communities over the whole county for the filters' months and crime types.
+
+    Communities that mostly overlap one of the earlier period's (:func:`models.trends.
+    earlier_period`, found with fast analytical inference) keep its id and name.
+    """
     county = dataclasses.replace(filters, districts=())
-    return pipeline.analyse_hotspots(
+    analysis = pipeline.analyse_hotspots(
         filtered(token, county),
         grid(params.resolution),
         lsoas(),
@@ -130,6 +134,18 @@ def county_analysis(token: str, filters: Filters, params: HotspotParams) -> Hots
         params,
         ring_weights(params.resolution, params.k),
     )
+    earlier = trends.earlier_period(county.months, store().months())
+    if not earlier:
+        return analysis
+    reference = pipeline.analyse_hotspots(
+        filtered(token, dataclasses.replace(county, months=tuple(earlier))),
+        grid(params.resolution),
+        lsoas(),
+        harm_weights(),
+        dataclasses.replace(params, inference="analytical"),
+        ring_weights(params.resolution, params.k),
+    )
+    return pipeline.keep_earlier_ids(analysis, reference.communities)
 
 
 def hotspot_analysis(token: str, filters: Filters, params: HotspotParams) -> HotspotAnalysis:

@@ -12,7 +12,7 @@ from models.communities import anchor_lsoa, carry_ids, community_ids
 from models.hotspots import HotspotResult
 from models.pipeline import HotspotAnalysis, HotspotParams, select_districts
 from models.targeting import PlanConstraints, bank_holidays, carry_choice, make_plan, session_dates
-from models.trends import calendar_series, latest_comparable_month, latest_months, monthly_counts
+from models.trends import calendar_series, earlier_period, latest_comparable_month, latest_months, monthly_counts
 from tests.unit.test_targeting import _communities
 
 
@@ -151,3 +151,15 @@ def test_a_district_without_a_session_is_warned_of():
     missing = districts - set(plan.sessions["district"])
     assert missing
     assert any(all(d in note for d in missing) and "No Facebook Live session" in note for note in plan.notes)
+
+
+def test_a_period_is_named_after_the_period_just_before_else_a_year_before():
+    assert earlier_period(["2017-07"], ["2017-06", "2017-07", "2016-07"]) == ["2017-06"]
+    assert earlier_period(["2017-07"], ["2016-07", "2017-07"]) == ["2016-07"]
+    assert earlier_period(["2017-07", "2017-08"], ["2017-05", "2017-06", "2017-07", "2017-08"]) == [
+        "2017-05",
+        "2017-06",
+    ]
+    assert earlier_period(["2017-07", "2017-08"], ["2017-06", "2017-07", "2017-08"]) == []  # 2017-05 missing
+    assert earlier_period(["2016-07", "2017-07"], ["2016-07", "2017-07"]) == []  # every loaded month
+    assert earlier_period([], ["2017-07"]) == []
