@@ -6,7 +6,7 @@ import altair as alt
 import streamlit as st
 
 from geo.settings import get_settings
-from ui import auth, cache, charts, panels
+from ui import cache, charts, exports, panels
 
 settings = get_settings()
 token = st.session_state["store_token"]
@@ -64,12 +64,10 @@ st.caption(ocg_note)
 if ocg_counts is not None:
     st.dataframe(ocg_counts, hide_index=True)
 
-pdf_name = f"precision_profile_{district.lower()}.pdf"
-st.download_button(
-    "Profile (PDF)",
-    cache.profile_pdf(token, district, ocg_counts, ocg_note),
-    pdf_name,
-    "application/pdf",
-    on_click=auth.record_export,
-    args=(pdf_name, {"district": district, "ocg_counts": ocg_counts is not None}),
+pdf = cache.profile_pdf(token, district, ocg_counts, ocg_note)
+exports.download(
+    exports.ExportFile(
+        "Profile (PDF)", pdf, f"precision_profile_{district.lower()}.pdf", f"District profile: {district}"
+    ),
+    {"district": district, "months": profile.months, "ocg_counts": ocg_counts is not None},
 )

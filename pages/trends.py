@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from models.trends import comparable_periods, compare_counts, describe_change, movers
-from ui import cache, charts, context
+from ui import cache, charts, context, exports, filters
 
 ctx = context.analysis_page("Trends")
 loaded = cache.store().months()
@@ -16,10 +16,15 @@ value = "count" if measure == "Incidents" else "rate"
 chart = charts.monthly_lines(series, value, charts.TREND_TITLES[value])
 st.altair_chart(chart, width="stretch")
 c = st.columns(2)
-c[0].download_button("Chart (PNG)", cache.trend_png(ctx.token, ctx.filters, value), "precision_trends.png", "image/png")
-c[1].download_button(
-    "Monthly figures (CSV)", series.to_csv(index=False).encode("utf-8-sig"), "precision_trends.csv", "text/csv"
+shown = {"filters": filters.describe(ctx.filters), "measure": measure}
+png = cache.trend_png(ctx.token, ctx.filters, value)
+exports.download(
+    exports.ExportFile("Chart (PNG)", png, "precision_trends.png", f"Trends chart: {measure}"), shown, where=c[0]
 )
+monthly = exports.ExportFile(
+    "Monthly figures (CSV)", exports.table_csv(series), "precision_trends.csv", "Trends monthly figures", len(series)
+)
+exports.download(monthly, shown, where=c[1])
 
 st.subheader("Change on the same months a year earlier")
 latest = st.multiselect("Later period", loaded, default=loaded[-1:], key="trend_latest")
