@@ -25,12 +25,14 @@ st.dataframe(users.users_table(accounts), hide_index=True, width="stretch")
 st.subheader("Add a user")
 with st.form("add_user", clear_on_submit=True):
     c = st.columns(3)
-    new_name = c[0].text_input("E-mail address (single sign-on)" if sso else "User name", max_chars=64)
-    display = c[1].text_input("Display name", max_chars=100)
-    role = c[2].selectbox("Role", list(ROLES), index=None, placeholder="Choose a role", format_func=users.role_label)
-    p1 = None if sso else st.text_input("Password (12 characters or more)", type="password")
-    p2 = None if sso else st.text_input("Password again", type="password")
-    if st.form_submit_button("Add user"):
+    new_name = c[0].text_input("E-mail address (single sign-on)" if sso else "User name", max_chars=64, key="add_name")
+    display = c[1].text_input("Display name", max_chars=100, key="add_display")
+    role = c[2].selectbox(
+        "Role", list(ROLES), index=None, placeholder="Choose a role", format_func=users.role_label, key="add_role"
+    )
+    p1 = None if sso else st.text_input("Password (12 characters or more)", type="password", key="add_password")
+    p2 = None if sso else st.text_input("Password again", type="password", key="add_again")
+    if st.form_submit_button("Add user", key="add_submit"):
         if problem := users.add_problem(role, p1, p2):
             st.error(problem)
         else:
@@ -48,18 +50,27 @@ if chosen is not None:
     shown = accounts[chosen]
     with st.form(f"edit_user_{chosen}", clear_on_submit=True):
         c = st.columns(2)
-        role = c[0].selectbox("Role", list(ROLES), index=list(ROLES).index(shown.role), format_func=users.role_label)
-        display = c[1].text_input("Display name", value=shown.display_name, max_chars=100)
+        role = c[0].selectbox(
+            "Role",
+            list(ROLES),
+            index=list(ROLES).index(shown.role),
+            format_func=users.role_label,
+            key=f"edit_role_{chosen}",
+        )
+        display = c[1].text_input("Display name", value=shown.display_name, max_chars=100, key=f"edit_display_{chosen}")
         p1 = p2 = None
         if shown.password_hash:
             st.caption("Reset the password only if you must: leave both empty to keep it.")
             c = st.columns(2)
-            p1 = c[0].text_input("New password (12 characters or more)", type="password") or None
-            p2 = c[1].text_input("New password again", type="password") or None
+            p1 = (
+                c[0].text_input("New password (12 characters or more)", type="password", key=f"edit_password_{chosen}")
+                or None
+            )
+            p2 = c[1].text_input("New password again", type="password", key=f"edit_again_{chosen}") or None
         if chosen == admin.username:
             st.caption("Changing your own role or password signs you out.")
-        confirmed = st.checkbox(f"Yes, change the account {chosen}")
-        if st.form_submit_button("Save changes"):
+        confirmed = st.checkbox(f"Yes, change the account {chosen}", key=f"edit_sure_{chosen}")
+        if st.form_submit_button("Save changes", key=f"edit_submit_{chosen}"):
             if problem := users.edit_problem(confirmed, chosen, p1, p2):
                 st.error(problem)
             else:
@@ -79,7 +90,7 @@ if others:
         sure = st.checkbox(
             f"Yes, remove {gone} ({accounts[gone].role}): they can no longer sign in", key=f"remove_sure_{gone}"
         )
-        if st.button("Remove account", type="primary"):
+        if st.button("Remove account", type="primary", key="remove_submit"):
             if not sure:
                 st.error(f"Tick the box to confirm that {gone} is to be removed. Nothing was changed.")
             else:
