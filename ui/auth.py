@@ -185,7 +185,14 @@ def sign_in_page() -> None:
 
 
 def account_panel(user: User) -> None:
-    """Who is signed in, and the sign-out button, in the sidebar."""
+    """Who is signed in, and the sign-out button, in the sidebar.
+
+    Under single sign-on the identity provider signs people in, so the first run of each
+    session that finds a user records their ``sign_in`` here.
+    """
+    if get_settings().auth_mode == "oidc" and st.session_state.get("sso_audited") != user.username:
+        st.session_state["sso_audited"] = user.username
+        audit.record("sign_in", user.username, "single sign-on", role=user.role)
     with st.sidebar:
         st.caption(f"Signed in as **{user.display_name or user.username}** ({user.role})")
         if st.button("Sign out", key="sign_out"):

@@ -122,3 +122,15 @@ def test_single_sign_on_mode_offers_only_the_sso_button(secured: Path):
         assert [b.label for b in at.button] == ["Sign in with single sign-on"]
         assert not at.text_input  # no password form
         assert "pages" not in at.session_state
+
+
+def test_a_single_sign_on_user_is_audited_once_per_session(secured: Path, tmp_path: Path):
+    add_user("ana@westyorks.example", "opcc", None, "Ana", path=tmp_path / "users.json")
+    with override_settings(auth_mode="oidc"):
+        at = AppTest.from_file(APP, default_timeout=300)
+        at.user = {"is_logged_in": True, "email": "Ana@westyorks.example"}
+        at.run()
+        assert not at.exception and _nav_titles(at) == ROLE_TITLES["opcc"]
+        at.run()  # a second run of the same session is no second sign-in
+        log = audit.read()
+    assert log[["kind", "user", "role"]].values.tolist() == [["sign_in", "ana@westyorks.example", "opcc"]]
