@@ -141,3 +141,24 @@ def test_remove_without_confirmation_does_nothing(page: AppTest, users_file: Pat
     assert [s.value for s in page.success] == ["Removed silver1."]
     event = audit.read().iloc[0]
     assert (event["kind"], event["user"], event["what"]) == ("user_remove", "admin1", "silver1")
+
+
+def test_under_single_sign_on_users_are_added_by_address_without_password(users_file: Path):
+    add_user("boss@westyorks.example", "admin", None, "Boss", path=users_file)
+    with override_settings(auth_mode="oidc"):
+        at = AppTest.from_file(APP, default_timeout=300)
+        at.user = {"is_logged_in": True, "email": "boss@westyorks.example"}
+        at.run()
+        at.switch_page("pages/users.py").run()
+        assert not at.exception
+        assert not [t for t in at.text_input if t.key in ("add_password", "add_again")]
+        at.text_input(key="add_name").set_value("Ana@westyorks.example")
+        at.selectbox(key="add_role").set_value("opcc")
+        at.button(key="add_submit").click().run()
+        assert not at.exception and not at.error
+        assert _table(at)["ana@westyorks.example"] == "opcc"
+        ana = read_users(users_file)["ana@westyorks.example"]
+        assert ana.password_hash == ""
+        # an account signing in with single sign-on has no password to reset
+        at.selectbox(key="edit_who").set_value("ana@westyorks.example").run()
+        assert not [t for t in at.text_input if t.key == "edit_password_ana@westyorks.example"]
