@@ -11,6 +11,9 @@ import streamlit as st
 from geo.settings import REPO_DIR, get_settings
 from ui import auth, cache, filters, loading, roles
 
+# Every download is audited (ui.exports.download), so tables' own CSV download stays off even
+# when the app is started without this folder's .streamlit/config.toml (from the next run on).
+st.set_option("client.disableDataExport", True)
 st.set_page_config(page_title="Precision Hotspots", page_icon=str(REPO_DIR / "static" / "favicon.png"), layout="wide")
 
 # URL paths differ from the file names on purpose: Streamlit still treats a `pages/` folder as

@@ -9,22 +9,31 @@ move it), with salted bcrypt password hashes::
 
 Checks are pure functions of :class:`User` records, so tests call them directly. What each
 role may open and see is :mod:`ui.roles`; the command line is :mod:`cli.users`
-(``python -m cli.users add|remove|list``). In secure mode, without a readable users file
+(``python -m cli.users add|edit|remove|list``). In secure mode, without a readable users file
 nobody gets in (``ui.auth.setup_problem``); the demo mode is turned on on purpose.
+
+Changes cannot surprise: :func:`add_user` never replaces an account
+(:class:`~geo.errors.UserExistsError`), :func:`update_user` and :func:`remove_user` can be
+told the record the administrator saw and refuse if it changed meanwhile, the last
+administrator cannot be removed or demoted, and every change is one locked
+read-change-write ending in an atomic replace of the file. Callers audit each change
+(``user_add``, ``user_edit``, ``user_remove``; :mod:`geo.audit`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import fcntl
 import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import bcrypt
 
-from geo.errors import InputFileError
+from geo.errors import InputFileError, UserError, UserExistsError
 from geo.settings import get_settings
 from geo.store import atomic_write_bytes
 
@@ -167,27 +176,180 @@ def write_users(users: dict[str, User], path: Path | None = None) -> None:
     atomic_write_bytes(path, json.dumps({"users": records}, indent=1).encode("utf-8"))
 
 
-def add_user(username: str, role: str, password: str | None, display_name: str = "", path: Path | None = None) -> User:
-    """Add or replace a user (the password is hashed here).
+def _user_name(username: str, password: str | None) -> str:
+    """The stored form of a user name (stripped, lower case), checked.
 
-    A user with no password (``None``) is a single sign-on user: the user name is the
-    e-mail address the identity provider signs them in with.
+    Raises
+    ------
+    ValueError
+        Empty, or characters other than letters, digits, '.', '_', '-' (and '@', '+' in
+        e-mail addresses), or a password given for an e-mail address (single sign-on) or
+        missing for a plain name.
     """
     name = username.strip().lower()
     allowed = name.replace(".", "").replace("_", "").replace("-", "").replace("@", "").replace("+", "")
     if not name or not allowed.isalnum() or (password is None) != ("@" in name):
         raise ValueError("user names use letters, digits, '.', '_' and '-'; single sign-on users are e-mail addresses")
+    return name
+
+
+@contextlib.contextmanager
+def _users_locked(path: Path) -> Iterator[None]:
+    """Hold the users file's lock (a ``.lock`` file beside it) for a read-change-write, so
+    two administrators saving at once never lose one another's change."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(f".{path.name}.lock"), "a+b") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _check_unchanged(users: dict[str, User], name: str, expected: User | None) -> User:
+    """The stored record of ``name``; refused if there is none, or if it differs from the
+    record the administrator was shown (``expected``, when given)."""
+    stored = users.get(name)
+    if stored is None:
+        raise UserError(name, f"There is no user named {name!r}. Nothing was changed.")
+    if expected is not None and stored != expected:
+        raise UserError(
+            name,
+            f"The account {name!r} was changed by someone else since it was shown. Nothing was changed: "
+            "check it and try again.",
+        )
+    return stored
+
+
+def _check_admin_left(name: str, before: dict[str, User], after: dict[str, User]) -> None:
+    """Refuse a change that takes away the last administrator (nobody could manage users
+    in the app any more)."""
+    if any(u.role == "admin" for u in before.values()) and not any(u.role == "admin" for u in after.values()):
+        raise UserError(name, f"{name!r} is the last administrator: add another first. Nothing was changed.")
+
+
+def add_user(username: str, role: str, password: str | None, display_name: str = "", path: Path | None = None) -> User:
+    """Add a new user (the password is hashed here); an existing account is never replaced.
+
+    A user with no password (``None``) is a single sign-on user: the user name is the
+    e-mail address the identity provider signs them in with.
+
+    Raises
+    ------
+    UserExistsError
+        An account of that name exists (whatever its role); the file is unchanged.
+    ValueError
+        The name, role or password cannot be used.
+    """
+    name = _user_name(username, password)
     user = User(name, role, "" if password is None else hash_password(password), display_name.strip() or name)
-    users = read_users(path)
-    users[name] = user
-    write_users(users, path)
+    path = path or get_settings().users_file
+    with _users_locked(path):
+        users = read_users(path)
+        if name in users:
+            raise UserExistsError(name)
+        users[name] = user
+        write_users(users, path)
     return user
 
 
-def remove_user(username: str, path: Path | None = None) -> bool:
-    """Remove a user; return whether there was one."""
-    users = read_users(path)
-    found = users.pop(username.strip().lower(), None) is not None
-    if found:
-        write_users(users, path)
-    return found
+@dataclasses.dataclass(frozen=True)
+class UserChange:
+    """An account before and after an edit.
+
+    Attributes
+    ----------
+    before, after : User
+        The stored record before the edit and as written.
+    """
+
+    before: User
+    after: User
+
+    @property
+    def changes(self) -> tuple[str, ...]:
+        """What changed, in words for the page and the audit log (never a password or hash)."""
+        out = []
+        if self.before.role != self.after.role:
+            out.append(f"role {self.before.role} -> {self.after.role}")
+        if self.before.display_name != self.after.display_name:
+            out.append(f"name {self.before.display_name!r} -> {self.after.display_name!r}")
+        if self.before.password_hash != self.after.password_hash:
+            out.append("password reset")
+        return tuple(out)
+
+
+def update_user(
+    username: str,
+    *,
+    role: str | None = None,
+    display_name: str | None = None,
+    password: str | None = None,
+    expected: User | None = None,
+    path: Path | None = None,
+) -> UserChange:
+    """Change an existing account's role, display name or password (None keeps each).
+
+    Parameters
+    ----------
+    username : str
+        The account (case-insensitive).
+    role, display_name, password : str or None
+        The new values; None (or an empty name) keeps the stored one. A password is hashed
+        here; single sign-on accounts have none to reset.
+    expected : User or None
+        The record the administrator saw; when given, the edit is refused if the stored
+        record is no longer that (someone else changed it meanwhile).
+    path : Path or None
+        The users file (default ``settings.users_file``).
+
+    Raises
+    ------
+    UserError
+        No such account, it changed since shown, nothing would change, or the last
+        administrator would lose the role; the file is unchanged.
+    ValueError
+        The role or password cannot be used.
+    """
+    name = username.strip().lower()
+    new_hash = None if password is None else hash_password(password)
+    path = path or get_settings().users_file
+    with _users_locked(path):
+        users = read_users(path)
+        before = _check_unchanged(users, name, expected)
+        if new_hash is not None and not before.password_hash:
+            raise UserError(name, f"{name!r} signs in with single sign-on and has no password to reset.")
+        after = dataclasses.replace(
+            before,
+            role=role or before.role,
+            display_name=(display_name or "").strip() or before.display_name,
+            password_hash=new_hash or before.password_hash,
+        )
+        if after == before:
+            raise UserError(name, f"Nothing to change: {name!r} already has that role and name.")
+        changed = {**users, name: after}
+        _check_admin_left(name, users, changed)
+        write_users(changed, path)
+    return UserChange(before, after)
+
+
+def remove_user(username: str, path: Path | None = None, *, expected: User | None = None) -> User | None:
+    """Remove a user; return the removed record, or None when there was no such user.
+
+    Raises
+    ------
+    UserError
+        The stored record differs from ``expected`` (when given), or it is the last
+        administrator; nothing was removed.
+    """
+    name = username.strip().lower()
+    path = path or get_settings().users_file
+    with _users_locked(path):
+        users = read_users(path)
+        if name not in users:
+            return None
+        removed = _check_unchanged(users, name, expected)
+        rest = {k: u for k, u in users.items() if k != name}
+        _check_admin_left(name, users, rest)
+        write_users(rest, path)
+    return removed

@@ -49,3 +49,31 @@ class StoreError(PrecisionError):
 
 class SettingsError(PrecisionError):
     """A setting has a value that cannot be used."""
+
+
+class UserError(PrecisionError):
+    """A change to the users file is refused; nothing was written.
+
+    Parameters
+    ----------
+    username : str
+        The account the change was for.
+    problem : str
+        Why it is refused, in plain words.
+    """
+
+    def __init__(self, username: str, problem: str) -> None:
+        self.username = username
+        self.problem = problem
+        super().__init__(problem)
+
+
+class UserExistsError(UserError):
+    """An account of that name exists already: adding never replaces one (edit it instead)."""
+
+    def __init__(self, username: str) -> None:
+        super().__init__(
+            username,
+            f"A user named {username!r} exists already. Nothing was changed: to change their role, "
+            "name or password, edit the account instead.",
+        )

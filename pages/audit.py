@@ -1,14 +1,28 @@
-"""Audit log (admin): sign-ins, uploads and exports, newest first."""
+"""Audit log (admin): sign-ins, uploads, disruptions, downloads and user changes, newest
+first, filtered by user, kind and date (UK time), exportable as CSV (itself audited)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from geo import audit
+from ui import exports
 
 st.title("Audit log")
 log = audit.read()
-actions = st.multiselect("Actions", list(audit.ACTIONS), placeholder="All actions")
-shown = log[log["action"].isin(actions)] if actions else log
-st.caption(f"{len(shown):,} of {len(log):,} events. The log is append-only.")
-st.dataframe(shown, hide_index=True, width="stretch")
+c = st.columns([2, 2, 2])
+who = c[0].multiselect("Users", sorted(set(log["user"])), placeholder="All users")
+kinds = c[1].multiselect(
+    "Kinds", audit.kinds_in(log), format_func=audit.kind_label, placeholder="All kinds", key="audit_kinds"
+)
+days = c[2].date_input("Dates (UK)", value=(), format="DD/MM/YYYY", help="One day, or the first and last day.")
+start, end = audit.date_range(days)
+shown = audit.filter_events(log, who, kinds, start, end)
+st.caption(f"{len(shown):,} of {len(log):,} events. Times are UK local time. The log is append-only.")
+st.dataframe(audit.readable(shown), hide_index=True, width="stretch")
+exports.download(
+    exports.ExportFile(
+        "Audit log (CSV)", audit.to_csv(shown), "precision_audit_log.csv", "Audit log extract", len(shown)
+    ),
+    {"users": who, "kinds": kinds, "from": start, "to": end},
+)

@@ -9,7 +9,7 @@ from streamlit_folium import st_folium
 
 from geo.settings import get_settings
 from models.targeting import CRIMESTOPPERS_PROMISE
-from ui import auth, cache, comms, context, exports, filters, maps, panels
+from ui import cache, comms, context, exports, filters, maps, panels
 
 settings = get_settings()
 ctx = context.analysis_page("Communications plan")
@@ -64,5 +64,5 @@ export_context = {
     "window": f"{constraints.start} to {constraints.end}",
 }
 files = cache.comms_exports(token, chosen, params, constraints, tuple(selected), contact)
-for column, (label, content, filename, mime) in zip(st.columns(len(files)), files):
-    column.download_button(label, content, filename, mime, on_click=auth.record_export, args=(filename, export_context))
+for column, file in zip(st.columns(len(files)), files):
+    exports.download(file, export_context, where=column)

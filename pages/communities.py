@@ -52,7 +52,9 @@ st.subheader("Emerging hot spots")
 months = cache.store().months()
 ok, why = enough_months(months)
 if ok:
-    st.caption(f"Monthly Gi* over every loaded month ({len(months)}), whatever the period chosen: a trend needs them all.")
+    st.caption(
+        f"Monthly Gi* over every loaded month ({len(months)}), whatever the period chosen: a trend needs them all."
+    )
     panels.emerging_summary(cache.emerging(token, chosen, params.harm_weighted), communities)
 else:
     st.info(why)

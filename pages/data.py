@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo import audit
 from geo.errors import PrecisionError
 from geo.ingest import ingest_files
 from geo.ocg_store import SYNTHETIC_MARKER, load_files
@@ -22,7 +21,6 @@ loaded_now = st.empty()  # filled once any load below has been committed
 
 uploads = st.file_uploader("Files", type=["csv", "zip"], accept_multiple_files=True)
 if uploads and st.button("Load", type="primary"):
-    user = auth.current_user()
     names = [u.name for u in uploads]
     try:
         with st.status("Loading…", expanded=True) as status:
@@ -36,14 +34,15 @@ if uploads and st.button("Load", type="primary"):
             )
             status.update(label="Loaded", state="complete")
     except PrecisionError as exc:
-        audit.record("upload_rejected", user.username, str(exc), {"files": names})
+        auth.audit_event("upload_rejected", str(exc), {"files": names})
         st.error(f"Nothing was stored. {exc}")
     else:
-        audit.record(
+        auth.audit_event(
             "upload",
-            user.username,
             f"{summary.stored:,} incidents",
             {"files": names, "months": summary.months, "rejected": summary.rejected},
+            file_name=", ".join(names),
+            rows=summary.stored,
         )
         st.session_state["store_token"] = cache.store().token()
         st.success(f"Stored {summary.stored:,} incidents for {', '.join(summary.months)}.")
@@ -74,7 +73,6 @@ c = st.columns(2)
 register_file = c[0].file_uploader("Register (CSV)", type=["csv"], key="ocg_register")
 activity_file = c[1].file_uploader("Activity (CSV)", type=["csv"], key="ocg_activity")
 if register_file and activity_file and st.button("Load OCG data", type="primary"):
-    user = auth.current_user()
     names = [register_file.name, activity_file.name]
     try:
         register, activity, rejects = load_files(
@@ -85,15 +83,16 @@ if register_file and activity_file and st.button("Load OCG data", type="primary"
             demo=auth.is_demo(),
         )
     except PrecisionError as exc:
-        audit.record("upload_rejected", user.username, str(exc), {"files": names})
+        auth.audit_event("upload_rejected", str(exc), {"files": names})
         st.error(f"Nothing was stored. {exc}")
     else:
         synthetic = bool(register["synthetic"].all())
-        audit.record(
-            "upload",
-            user.username,
+        auth.audit_event(
+            "upload_ocg",
             f"{len(register)} OCGs, {len(activity)} activity records",
             {"files": names, "rejected": len(rejects), "synthetic": synthetic},
+            file_name=", ".join(names),
+            rows=len(register) + len(activity),
         )
         label = "SYNTHETIC demonstration data" if synthetic else "real data"
         st.success(

@@ -8,12 +8,11 @@ import datetime as dt
 import altair as alt
 import streamlit as st
 
-from geo import audit
 from geo.errors import RecordError
 from geo.ocg_schema import DISRUPTION_LEVELS, STRANDS
 from geo.ocg_store import record_disruption
 from models.ocg import by_district_and_criminality, quarterly_return
-from ui import auth, charts
+from ui import auth, charts, exports
 
 view = auth.visible_ocg("details")
 data = view.data
@@ -36,7 +35,18 @@ if data.synthetic:
 st.caption(f"Source: {data.source}. {len(data.register)} OCGs, {len(data.activity):,} activity records.")
 
 st.subheader("OCGs by home district and principal criminality")
-st.dataframe(by_district_and_criminality(data.register), width="stretch")
+by_district = by_district_and_criminality(data.register)
+st.dataframe(by_district, width="stretch")
+exports.download(
+    exports.ExportFile(
+        "OCGs by district and criminality (CSV)",
+        exports.table_csv(by_district.reset_index(), data.synthetic),
+        "precision_ocgs_by_district.csv",
+        "OCGs by home district and principal criminality",
+        len(by_district),
+    ),
+    {"synthetic": data.synthetic},
+)
 st.caption(f"Operating across county borders: {int((data.register['cross_border'] == 'yes').sum())}.")
 
 st.subheader("Activity over time")
@@ -84,18 +94,17 @@ with st.form("record_disruption", clear_on_submit=True):
         except RecordError as exc:
             st.error(f"Not recorded: {exc.reason}")
         else:
-            audit.record("disruption_recorded", auth.current_user().username, f"disruption {ocg_id} {level} {strand}")
+            auth.audit_event("disruption", f"{level} {strand} disruption of {ocg_id}", {"date": when, "lsoa": lsoa})
             st.session_state["ocg_recorded"] = f"Recorded a {level} {strand} disruption of {ocg_id}."
             st.rerun()
 
 st.subheader("Quarterly return (disruptions by level and 4P strand)")
 ret = quarterly_return(data.activity)
 st.dataframe(ret, hide_index=True, width="stretch")
-st.download_button(
-    "Quarterly return (CSV)",
-    (("# SYNTHETIC DEMONSTRATION DATA\n" if data.synthetic else "") + ret.to_csv(index=False)).encode("utf-8-sig"),
-    "precision_ocg_quarterly_return.csv",
-    "text/csv",
-    on_click=auth.record_export,
-    args=("precision_ocg_quarterly_return.csv", {"rows": len(ret)}),
+quarterly = exports.table_csv(ret, data.synthetic)
+exports.download(
+    exports.ExportFile(
+        "Quarterly return (CSV)", quarterly, "precision_ocg_quarterly_return.csv", "OCG quarterly return", len(ret)
+    ),
+    {"synthetic": data.synthetic},
 )

@@ -7,7 +7,7 @@ import streamlit as st
 
 from geo.settings import get_settings
 from models.trends import latest_months
-from ui import cache, charts, downloads, filters, pack, panels, tables
+from ui import cache, charts, exports, filters, pack, panels, tables
 
 settings = get_settings()
 token = st.session_state["store_token"]
@@ -51,24 +51,20 @@ if ocg_counts is not None:
 
 st.subheader("Downloads")
 d = st.columns(2)
-pdf_name = f"precision_profile_{district.lower()}.pdf"
-with d[0]:
-    downloads.download(
-        "Profile (PDF)",
-        cache.profile_pdf(token, district, months, ocg_counts, ocg_note),
-        pdf_name,
-        "application/pdf",
-        kind="download_pdf",
-        context={"district": district, "months": list(months), "ocg_counts": ocg_counts is not None},
-    )
+about = {"district": district, "months": list(months), "ocg_counts": ocg_counts is not None}
+pdf = cache.profile_pdf(token, district, months, ocg_counts, ocg_note)
+exports.download(
+    exports.ExportFile(
+        "Profile (PDF)", pdf, f"precision_profile_{district.lower()}.pdf", f"District profile: {district}"
+    ),
+    about,
+    where=d[0],
+)
 the_pack = pack.pack_for(cache.meeting_pack(token, district, months), 9)
-pack_name = f"precision_meeting_pack_{district.lower()}_{months[-1] if months else 'none'}.pdf"
-with d[1]:
-    downloads.download(
-        "Silver meeting pack (PDF)",
-        pack.pack_pdf_bytes(the_pack, cache.districts()),
-        pack_name,
-        "application/pdf",
-        kind="download_pdf",
-        context={"district": district, "months": list(months), "ocg": the_pack.has_ocg},
-    )
+pack_file = exports.ExportFile(
+    "Silver meeting pack (PDF)",
+    pack.pack_pdf_bytes(the_pack, cache.districts()),
+    f"precision_meeting_pack_{district.lower()}_{months[-1] if months else 'none'}.pdf",
+    f"Silver meeting pack: {district}" + (" (with OCG data)" if the_pack.has_ocg else ""),
+)
+exports.download(pack_file, {**about, "ocg": the_pack.has_ocg}, where=d[1])

@@ -7,7 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from models.trends import comparable_periods, compare_counts, describe_change, latest_comparable_month, movers
-from ui import cache, charts, context, downloads, tables
+from ui import cache, charts, context, exports, filters, tables
 
 ctx = context.analysis_page("Trends")
 loaded = cache.store().months()
@@ -25,24 +25,16 @@ shown = series[series["loaded"]]
 with st.expander("The chart's figures as a table"):
     tables.show(tables.trend_table(shown), key="trend_table")
 c = st.columns(2)
-with c[0]:
-    downloads.download(
-        "Chart (PNG)",
-        cache.trend_png(ctx.token, ctx.filters, value, dt.date.today().isoformat()),
-        "precision_trends.png",
-        "image/png",
-        kind="download_png",
-        context={"measure": value},
-    )
-with c[1]:
-    downloads.download(
-        "Monthly figures (CSV)",
-        tables.trend_table(shown).to_csv(index=False).encode("utf-8-sig"),
-        "precision_trends.csv",
-        "text/csv",
-        kind="download_csv",
-        context={"rows": len(shown)},
-    )
+about = {"filters": filters.describe(ctx.filters), "measure": measure}
+png = cache.trend_png(ctx.token, ctx.filters, value, dt.date.today().isoformat())
+exports.download(
+    exports.ExportFile("Chart (PNG)", png, "precision_trends.png", f"Trends chart: {measure}"), about, where=c[0]
+)
+figures = tables.for_export(tables.trend_table(shown))
+monthly = exports.ExportFile(
+    "Monthly figures (CSV)", exports.table_csv(figures), "precision_trends.csv", "Trends monthly figures", len(figures)
+)
+exports.download(monthly, about, where=c[1])
 
 st.subheader("Change on the same months a year earlier")
 comparable = latest_comparable_month(loaded)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
+from collections.abc import Mapping
 from pathlib import Path
 
 import streamlit as st
@@ -179,16 +180,23 @@ def sign_in_page() -> None:
         return
     guard.succeeded(username)
     st.session_state["user"] = user
-    audit.record("sign_in", user.username, context={"role": user.role})
+    audit.record("sign_in", user.username, role=user.role)
     st.rerun()
 
 
 def account_panel(user: User) -> None:
-    """Who is signed in, and the sign-out button, in the sidebar."""
+    """Who is signed in, and the sign-out button, in the sidebar.
+
+    Under single sign-on the identity provider signs people in, so the first run of each
+    session that finds a user records their ``sign_in`` here.
+    """
+    if get_settings().auth_mode == "oidc" and st.session_state.get("sso_audited") != user.username:
+        st.session_state["sso_audited"] = user.username
+        audit.record("sign_in", user.username, "single sign-on", role=user.role)
     with st.sidebar:
         st.caption(f"Signed in as **{user.display_name or user.username}** ({user.role})")
         if st.button("Sign out", key="sign_out"):
-            audit.record("sign_out", user.username)
+            audit.record("sign_out", user.username, role=user.role)
             st.session_state.clear()
             if get_settings().auth_mode == "oidc":
                 st.logout()
@@ -249,7 +257,23 @@ def demo_banner() -> None:
     st.warning(text, icon=":material/info:")
 
 
-def record_export(what: str, context: dict[str, object]) -> None:
-    """Audit an export (used as a download button's on_click)."""
+def audit_event(
+    kind: str,
+    what: str = "",
+    context: Mapping[str, object] | None = None,
+    *,
+    file_name: str = "",
+    rows: int | None = None,
+) -> None:
+    """Audit an action of this session's user, with their role (:func:`geo.audit.record`;
+    also a download button's on_click, see :func:`ui.exports.download`)."""
     user = current_user()
-    audit.record("export", user.username if user else "unknown", what, context)
+    audit.record(
+        kind,
+        user.username if user else "unknown",
+        what,
+        context,
+        role=user.role if user else "",
+        file_name=file_name,
+        rows=rows,
+    )

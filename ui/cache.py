@@ -307,15 +307,6 @@ def ocg(ocg_token: str) -> ocg_store.OcgData | None:
 
 
 #: The comms plan's exports: (button label, file name, media type).
-COMMS_EXPORTS = (
-    ("Drop zones (CSV)", "precision_drop_zones.csv", "text/csv"),
-    ("Sessions (CSV)", "precision_facebook_live.csv", "text/csv"),
-    ("Drop zones (GeoJSON)", "precision_drop_zones.geojson", "application/geo+json"),
-    ("Sessions (Outlook .ics)", "precision_facebook_live.ics", "text/calendar"),
-    ("Brief (PDF)", "precision_comms_brief.pdf", "application/pdf"),
-)
-
-
 @st.cache_data(show_spinner="Preparing the exports…", max_entries=8)
 def comms_exports(
     token: str,
@@ -324,18 +315,46 @@ def comms_exports(
     constraints: PlanConstraints,
     selected: tuple[str, ...],
     contact: str,
-) -> list[tuple[str, bytes, str, str]]:
-    """The plan's five export files, built once per plan (the PDF draws a map per community)."""
+) -> list[exports.ExportFile]:
+    """The plan's five export files, built once per plan (the PDF draws a map per community);
+    each with the number of records it holds, for the audit."""
     the_plan = plan(token, filters, params, constraints, selected)
     communities = hotspot_analysis(token, filters, params).communities
-    contents = [
-        exports.drops_csv(the_plan),
-        exports.sessions_csv(the_plan),
-        exports.drop_zones_geojson(the_plan, communities, lsoas()),
-        exports.sessions_ics(the_plan, themes()),
-        exports.brief_pdf(the_plan, communities, lsoas(), themes(), contact),
+    drops, sessions = len(the_plan.drops), len(the_plan.sessions)
+    chosen = int(the_plan.communities["chosen"].sum())
+    return [
+        exports.ExportFile(
+            "Drop zones (CSV)", exports.drops_csv(the_plan), "precision_drop_zones.csv", "Comms plan drop zones", drops
+        ),
+        exports.ExportFile(
+            "Sessions (CSV)",
+            exports.sessions_csv(the_plan),
+            "precision_facebook_live.csv",
+            "Comms plan Facebook Live sessions",
+            sessions,
+        ),
+        exports.ExportFile(
+            "Drop zones (GeoJSON)",
+            exports.drop_zones_geojson(the_plan, communities, lsoas()),
+            "precision_drop_zones.geojson",
+            "Comms plan drop zones (map)",
+            drops,
+        ),
+        exports.ExportFile(
+            "Sessions (Outlook .ics)",
+            exports.sessions_ics(the_plan, themes()),
+            "precision_facebook_live.ics",
+            "Comms plan Facebook Live calendar",
+            sessions,
+        ),
+        exports.ExportFile(
+            "Brief (PDF)",
+            exports.brief_pdf(the_plan, communities, lsoas(), themes(), contact),
+            "precision_comms_brief.pdf",
+            "Comms plan brief (one page per community)",
+            chosen,
+        ),
     ]
-    return [(label, content, name, mime) for (label, name, mime), content in zip(COMMS_EXPORTS, contents)]
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

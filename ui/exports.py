@@ -1,4 +1,14 @@
-"""Export writers for the communications plan, as pure functions returning bytes.
+"""Exports: the one audited download button, and the writers of the files, as pure
+functions returning bytes.
+
+Every file the app lets a user take away leaves through :func:`download`, which draws the
+button and audits the click (``download_csv``, ``download_pdf``, ... by the file's
+extension; :func:`geo.audit.download_kind`) with the user, their role, what the file is,
+its name and the number of rows it holds. ``tests/app/test_downloads.py`` fails on any
+``st.download_button`` elsewhere. Streamlit's own table download (the CSV button of
+``st.dataframe``) is turned off for the whole app (``client.disableDataExport``).
+
+The writers: for the communications plan
 
 CSV (drop zones, sessions), GeoJSON of drop zones (EPSG:4326, for GIS and print vendors),
 iCalendar of the Facebook Live sessions (opens in Outlook) and a printable PDF brief with one
@@ -12,29 +22,125 @@ rounds or adds up flyers of its own, so the CSV, the GeoJSON, the brief and the 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import json
 import math
 import uuid
 from collections.abc import Mapping
+from pathlib import PurePath
 from zoneinfo import ZoneInfo
 
 import geopandas as gpd
 import icalendar
 import pandas as pd
 import shapely
+import streamlit as st
 from fpdf import FPDF
 from PIL import Image, ImageDraw
+from streamlit.delta_generator import DeltaGenerator
 
+from geo import audit
 from geo.settings import get_settings
 from models.disclosure import check_public_fields, check_public_text, public_count
 from models.profile import DistrictProfile
 from models.targeting import CRIMESTOPPERS, CRIMESTOPPERS_PROMISE, Plan
+from ui import auth
 
 LONDON = ZoneInfo("Europe/London")
 #: Stamped on every export.
 PRODUCER = "Precision Hotspots (Programme Precision, West Yorkshire)"
+
+#: The media type of each file extension a download may have (see geo.audit.DOWNLOAD_KINDS).
+MIME_TYPES: dict[str, str] = {
+    ".csv": "text/csv",
+    ".pdf": "application/pdf",
+    ".png": "image/png",
+    ".ics": "text/calendar",
+    ".geojson": "application/geo+json",
+}
+
+#: The first line of a CSV of synthetic OCG data.
+SYNTHETIC_CSV_LINE = "# SYNTHETIC DEMONSTRATION DATA"
+
+
+@dataclasses.dataclass(frozen=True)
+class ExportFile:
+    """A file a user may download, and what the audit log says of it.
+
+    Attributes
+    ----------
+    label : str
+        The button's text.
+    content : bytes
+        The file.
+    file_name : str
+        Its name; the extension gives the media type and the audit kind.
+    what : str
+        What the file is, in words, for the audit log (e.g. ``"District profile: Leeds"``).
+    rows : int or None
+        The number of records it holds (table rows, features, events, pages), if any.
+    """
+
+    label: str
+    content: bytes
+    file_name: str
+    what: str
+    rows: int | None = None
+
+    @property
+    def kind(self) -> str:
+        """The audit kind of downloading it (``download_csv``, ``download_pdf``, ...)."""
+        return audit.download_kind(self.file_name)
+
+    @property
+    def mime(self) -> str:
+        """Its media type, from the extension."""
+        return MIME_TYPES[PurePath(self.file_name).suffix.lower()]
+
+
+def download(
+    file: ExportFile,
+    context: Mapping[str, object] | None = None,
+    *,
+    where: DeltaGenerator | None = None,
+    key: str | None = None,
+) -> None:
+    """Draw a download button whose every click is audited.
+
+    The click records ``file.kind`` for the signed-in user and role, with ``file.what``, the
+    file name, ``file.rows`` and ``context`` (the filters or choices behind the file). This
+    is the app's only ``st.download_button``.
+
+    Parameters
+    ----------
+    file : ExportFile
+        The file and what it is.
+    context : mapping or None
+        Filters or settings the file was made with (JSON-able; others are written as text).
+    where : DeltaGenerator or None
+        A column or container to draw the button in (default: the page).
+    key : str or None
+        Widget key, when one page offers two buttons with the same label.
+    """
+    (st if where is None else where).download_button(
+        file.label,
+        file.content,
+        file.file_name,
+        file.mime,
+        key=key,
+        on_click=auth.audit_event,
+        args=(file.kind, file.what, dict(context or {})),
+        kwargs={"file_name": file.file_name, "rows": file.rows},
+    )
+
+
+def table_csv(frame: pd.DataFrame, synthetic: bool = False) -> bytes:
+    """A table as CSV (UTF-8 with BOM, opens in Excel); synthetic OCG data says so on its
+    first line (:data:`SYNTHETIC_CSV_LINE`)."""
+    text = frame.to_csv(index=False)
+    return ((SYNTHETIC_CSV_LINE + "\n" if synthetic else "") + text).encode("utf-8-sig")
 
 
 def drops_csv(plan: Plan) -> bytes:

@@ -68,7 +68,7 @@ def test_sign_in_is_required_and_a_failure_does_not_say_why(secured: Path):
         _sign_in(at, name, password)
         assert [e.value for e in at.error] == ["Sign-in failed: check your user name and password."]
     log = audit.read()
-    assert log["action"].tolist() == ["sign_in_failed", "sign_in_failed"]
+    assert log["kind"].tolist() == ["sign_in_failed", "sign_in_failed"]
 
 
 @pytest.mark.parametrize("role", list(ROLE_TITLES))
@@ -84,14 +84,14 @@ def test_each_role_gets_its_pages_and_no_others(secured: Path, role: str):
     }[role]
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page(forbidden)
-    assert audit.read()["action"].iloc[0] == "sign_in"
+    assert audit.read()[["kind", "role"]].iloc[0].tolist() == ["sign_in", role]
 
 
 def test_admin_uploads_a_month_and_sees_the_audit(secured: Path):
     at = _sign_in(AppTest.from_file(APP, default_timeout=300).run(), "admin1", PASSWORD)
     at.switch_page("pages/audit.py").run()
     assert not at.exception
-    assert "sign_in" in at.dataframe[0].value["action"].tolist()
+    assert "Signed in" in at.dataframe[0].value["Kind"].tolist()
     at.switch_page("pages/users.py").run()
     assert sorted(at.dataframe[0].value["User name"]) == ["admin1", "comms1", "opcc1", "silver1"]
 
@@ -122,3 +122,15 @@ def test_single_sign_on_mode_offers_only_the_sso_button(secured: Path):
         assert [b.label for b in at.button] == ["Sign in with single sign-on"]
         assert not at.text_input  # no password form
         assert "pages" not in at.session_state
+
+
+def test_a_single_sign_on_user_is_audited_once_per_session(secured: Path, tmp_path: Path):
+    add_user("ana@westyorks.example", "opcc", None, "Ana", path=tmp_path / "users.json")
+    with override_settings(auth_mode="oidc"):
+        at = AppTest.from_file(APP, default_timeout=300)
+        at.user = {"is_logged_in": True, "email": "Ana@westyorks.example"}
+        at.run()
+        assert not at.exception and _nav_titles(at) == ROLE_TITLES["opcc"]
+        at.run()  # a second run of the same session is no second sign-in
+        log = audit.read()
+    assert log[["kind", "user", "role"]].values.tolist() == [["sign_in", "ana@westyorks.example", "opcc"]]

@@ -124,7 +124,7 @@ def test_comms_plan_exports_download_and_are_audited(app_url: str, session: Sess
 
     def audited(filename: str) -> bool:
         log = audit.read(e2e_store / "audit.jsonl")
-        return filename in set(log.loc[log["action"] == "export", "detail"])
+        return filename in set(log.loc[log["kind"] == audit.download_kind(filename), "file"])
 
     page = session.page
     session.open_page(app_url, "Comms plan", 240)
@@ -144,7 +144,7 @@ def test_comms_plan_exports_download_and_are_audited(app_url: str, session: Sess
     session.wait_idle(240)
     page.screenshot(path=str(ARTIFACTS / "comms_plan.png"), full_page=True)
     exported = audit.read(e2e_store / "audit.jsonl")
-    exported = exported[exported["action"] == "export"]
-    assert {"precision_facebook_live.ics", "precision_comms_brief.pdf"} <= set(exported["detail"])
+    exported = exported[exported["kind"].str.startswith("download_")]
+    assert {"precision_facebook_live.ics", "precision_comms_brief.pdf"} <= set(exported["file"])
     assert "all districts" in exported["context"].iloc[0]
     assert session.errors == []

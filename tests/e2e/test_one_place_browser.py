@@ -53,7 +53,9 @@ def test_the_top_community_keeps_its_id_and_name_across_pages_and_the_meeting_pa
 
     def audited() -> bool:
         log = audit.read(e2e_store / "audit.jsonl")
-        return bool(((log["action"] == "download_pdf") & log["detail"].str.startswith("precision_meeting_pack")).any())
+        return bool(
+            ((log["kind"] == "download_pdf") & log["file"].astype(str).str.startswith("precision_meeting_pack")).any()
+        )
 
     wait_until(audited, 60, "the audit record of the meeting pack")
     session.wait_idle(240)

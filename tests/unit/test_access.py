@@ -1,4 +1,4 @@
-"""Roles, password checks, throttling, the users file and the audit log."""
+"""Roles, password checks, throttling and the users file (changes: tests/unit/test_users.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from cli.users import main
-from geo import audit
 from geo.access import (
     Throttle,
     User,
@@ -82,26 +81,13 @@ def test_users_command_reads_the_password_from_stdin(tmp_path: Path, monkeypatch
 
     from geo.settings import override_settings
 
-    with override_settings(users_file=tmp_path / "users.json"):
+    with override_settings(users_file=tmp_path / "users.json", audit_path=tmp_path / "audit.jsonl"):
         monkeypatch.setattr("sys.stdin", io.StringIO("a long enough password\n"))
         assert main(["add", "ana", "--role", "opcc", "--password-stdin"]) == 0
         assert main(["list"]) == 0
         assert "ana\topcc" in capsys.readouterr().out
         monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
         assert main(["add", "bob", "--role", "opcc", "--password-stdin"]) == 2
-
-
-def test_audit_log_appends_and_reads_newest_first(tmp_path: Path):
-    path = tmp_path / "audit.jsonl"
-    audit.record("sign_in", "jo", path=path)
-    audit.record("export", "jo", "plan.csv", {"filters": "Leeds"}, path=path)
-    lines = path.read_text().splitlines()
-    assert len(lines) == 2 and json.loads(lines[0])["action"] == "sign_in"
-    log = audit.read(path)
-    assert log["action"].tolist() == ["export", "sign_in"]
-    assert "Leeds" in log["context"].iloc[0]
-    with pytest.raises(ValueError):
-        audit.record("delete_everything", "jo", path=path)
 
 
 def test_single_sign_on_users_map_by_email(tmp_path: Path):
