@@ -12,7 +12,7 @@ from geo.errors import RecordError
 from geo.ocg_schema import DISRUPTION_LEVELS, STRANDS
 from geo.ocg_store import record_disruption
 from models.ocg import by_district_and_criminality, quarterly_return
-from ui import auth, charts, exports
+from ui import auth, charts, exports, tables
 
 view = auth.visible_ocg("details")
 data = view.data
@@ -36,7 +36,7 @@ st.caption(f"Source: {data.source}. {len(data.register)} OCGs, {len(data.activit
 
 st.subheader("OCGs by home district and principal criminality")
 by_district = by_district_and_criminality(data.register)
-st.dataframe(by_district, width="stretch")
+tables.show(by_district.reset_index(), labels={"home_district": "Home district"})
 exports.download(
     exports.ExportFile(
         "OCGs by district and criminality (CSV)",
@@ -74,10 +74,9 @@ st.subheader("Disruptions log")
 if recorded := st.session_state.pop("ocg_recorded", None):
     st.success(recorded)
 disruptions = data.activity[data.activity["activity_type"] == "disruption"].sort_values("date", ascending=False)
-st.dataframe(
+tables.show(
     disruptions[["date", "ocg_id", "disruption_level", "strand", "lsoa_code"]],
-    hide_index=True,
-    width="stretch",
+    labels={"date": "Date", "disruption_level": "Level", "strand": "4P strand"},
     height=260,
 )
 with st.form("record_disruption", clear_on_submit=True):
@@ -100,7 +99,7 @@ with st.form("record_disruption", clear_on_submit=True):
 
 st.subheader("Quarterly return (disruptions by level and 4P strand)")
 ret = quarterly_return(data.activity)
-st.dataframe(ret, hide_index=True, width="stretch")
+tables.show(ret, labels={"quarter": "Quarter", "total": "Total"})
 quarterly = exports.table_csv(ret, data.synthetic)
 exports.download(
     exports.ExportFile(

@@ -188,7 +188,7 @@ def test_ocg_page_shows_synthetic_data_and_records_a_disruption(app_with_sample:
     assert not at.exception
     assert any("SYNTHETIC DEMONSTRATION DATA" in e.value for e in at.error)
     table = at.dataframe[0].value
-    assert table.loc["Total", "Total"] == 146
+    assert table.set_index("principal_criminality").loc["Total", "Total"] == 146
     before = len(at.dataframe[1].value)
     at.text_input[0].set_value("E01011365")
     at.button[0].click().run(timeout=300)

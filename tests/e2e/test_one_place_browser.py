@@ -38,7 +38,7 @@ def test_the_top_community_keeps_its_id_and_name_across_pages_and_the_meeting_pa
     page.locator("[data-testid='stSelectbox']").filter(has_text="District").first.click()
     page.keyboard.type(district)
     page.keyboard.press("Enter")
-    session.wait_idle(240, expect=page.get_by_text(f"{district} (%)"))
+    session.wait_idle(240, expect=page.get_by_text(re.compile(f"All recorded crime in {district}")))
     with page.expect_download() as info:
         page.get_by_role("button", name="Silver meeting pack (PDF)").click()
     path = tmp_path / "pack.pdf"
