@@ -62,8 +62,13 @@ FORMATS: dict[str, str] = {
 
 
 def label(column: str) -> str:
-    """The reader's name of a column (its own name, capitalised, when none is set)."""
-    return LABELS.get(column, column.replace("_", " ").capitalize())
+    """The reader's name of a column (its own name, capitalised, when none is set; a name
+    already written for readers, with capitals, is kept as it is)."""
+    if column in LABELS:
+        return LABELS[column]
+    if any(ch.isupper() for ch in column):
+        return column
+    return column.replace("_", " ").capitalize()
 
 
 def for_export(frame: pd.DataFrame) -> pd.DataFrame:
@@ -84,7 +89,8 @@ def column_config(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) 
         elif pd.api.types.is_bool_dtype(dtype):
             config[name] = st.column_config.CheckboxColumn(text, width="small")
         elif pd.api.types.is_integer_dtype(dtype):
-            config[name] = st.column_config.NumberColumn(text, format="localized", width="small")
+            width = "medium" if len(text) > 12 else "small"
+            config[name] = st.column_config.NumberColumn(text, format="localized", width=width)
         elif pd.api.types.is_float_dtype(dtype):
             config[name] = st.column_config.NumberColumn(text, format="%.1f", width="small")
         else:
