@@ -18,7 +18,7 @@ PAGE_HELP = {
     "accuracy": "how well each ranking of hexagons anticipated later crime (hit rate, PAI)",
     "data": "load data.police.uk months (CSV or zip)",
     "users": "who may sign in, and their roles",
-    "audit": "sign-ins, uploads and exports",
+    "audit": "sign-ins, uploads, disruptions, downloads and user changes, filtered and exported",
 }
 
 settings = get_settings()

@@ -57,6 +57,17 @@ else:
         change = compare_counts(row.before, row.after, len(earlier), len(later))
         st.markdown("- " + describe_change(row.crime_type, row.district, change))
     tables.show(tables.change_table(table), key="trend_changes")
+    changes = tables.for_export(tables.change_table(table))
+    exports.download(
+        exports.ExportFile(
+            "Changes by district and crime type (CSV)",
+            exports.table_csv(changes),
+            "precision_trends_changes.csv",
+            f"Trends: {', '.join(later)} against {', '.join(earlier)}",
+            len(changes),
+        ),
+        {"filters": filters.describe(ctx.filters), "later": later, "earlier": earlier},
+    )
     for level, heading in (("lsoa", "LSOAs"), ("community", "Hotspot communities")):
         st.subheader(f"{heading} rising and falling most")
         rising, falling = movers(cache.period_comparison(ctx.token, ctx.filters, tuple(earlier), tuple(later), level))
