@@ -198,9 +198,43 @@ def peer_distances(features: pd.DataFrame, home: str) -> pd.Series:
     return d.sort_values(kind="stable").rename("distance")
 
 
-def peer_group(features: pd.DataFrame, home: str, k: int) -> list[str]:
-    """The ``k`` forces nearest ``home`` (see :func:`peer_distances`)."""
-    return peer_distances(features, home).index[:k].tolist()
+def peer_group(features: pd.DataFrame, home: str, k: int, exclude: Sequence[str] = ()) -> list[str]:
+    """The ``k`` forces nearest ``home`` (see :func:`peer_distances`), leaving out
+    ``exclude`` (forces whose small resident base distorts their rates)."""
+    distances = peer_distances(features, home)
+    return distances.index[~distances.index.isin(list(exclude))][:k].tolist()
+
+
+def small_base_forces(populations: pd.DataFrame, small_base: int) -> list[str]:
+    """Forces with residents but fewer than ``small_base`` (rates per resident distorted)."""
+    pop = populations[(populations["persons"] > 0) & (populations["persons"] < small_base)]
+    return sorted(pop["force"])
+
+
+def small_base_note(populations: pd.DataFrame, small_base: int) -> str:
+    """One sentence naming the forces whose small resident base distorts their rates ('' if
+    none)."""
+    pop = populations[(populations["persons"] > 0) & (populations["persons"] < small_base)].sort_values("force")
+    if pop.empty:
+        return ""
+    names = "; ".join(f"{r.force} has {int(r.persons):,} residents" for r in pop.itertuples())
+    return (
+        f"{names}: its rates per resident count offences against very many workers and visitors, so it "
+        "ranks far above every other force. It is shown, flagged, and never a peer by default."
+    )
+
+
+def ranking(rates: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """Every force's rank on one measure, highest rate first: ``rank``, ``force``, ``rate``
+    per 1,000 residents (3 decimals), ``small_base``."""
+    sub = rates[rates["measure"] == measure].sort_values(["rank", "force"])
+    return sub[["rank", "force", "rate", "small_base"]].round({"rate": 3}).reset_index(drop=True)
+
+
+def quarterly_table(quarterly: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """One measure's quarterly rates, one row a quarter, one column a series (3 decimals)."""
+    sub = quarterly[quarterly["measure"] == measure]
+    return sub.pivot(index="quarter", columns="series", values="rate").round(3).reset_index().rename_axis(None, axis=1)
 
 
 PEER_EXPLANATION = (
@@ -232,9 +266,7 @@ def overdispersion(z: np.ndarray, winsor: float = WINSOR) -> float:
     return max(1.0, float(np.mean(z**2)))
 
 
-def funnel_limits(
-    persons: np.ndarray, rate: float, phi: float = 1.0, levels: Sequence[float] = LEVELS
-) -> pd.DataFrame:
+def funnel_limits(persons: np.ndarray, rate: float, phi: float = 1.0, levels: Sequence[float] = LEVELS) -> pd.DataFrame:
     """Control limits of a rate per 1,000 around the national rate, for populations.
 
     Parameters
@@ -299,7 +331,9 @@ def funnel(rates: pd.DataFrame, measure: str, allow_overdispersion: bool = True,
     limits = funnel_limits(sub["persons"].to_numpy(), p, phi).drop(columns="persons")
     widest = level_label(max(LEVELS))
     position = np.where(
-        sub["rate"] > limits[f"upper {widest}"], "above", np.where(sub["rate"] < limits[f"lower {widest}"], "below", "inside")
+        sub["rate"] > limits[f"upper {widest}"],
+        "above",
+        np.where(sub["rate"] < limits[f"lower {widest}"], "below", "inside"),
     )
     forces = pd.concat(
         [sub[["force", "persons", "offences", "rate", "small_base"]], pd.Series(z, name="z"), limits], axis=1
@@ -401,7 +435,7 @@ def national_picture(
     if home not in set(rates["force"]):
         raise ValueError(f"{home!r} has no rate in {year}: not in the table or without residents")
     if peers is None:
-        peers = peer_group(peer_features(counts, populations), home, k)
+        peers = peer_group(peer_features(counts, populations), home, k, small_base_forces(populations, small_base))
     peers = tuple(p for p in peers if p != home)
     peer = pooled_rate(rates, peers) if peers else pd.Series(np.nan, index=rates["measure"].unique())
     national = pooled_rate(rates)
@@ -430,8 +464,13 @@ def national_picture(
                 "position": position,
                 "small_base_above": ", ".join(small_above),
                 "sentence": describe(
-                    measure, float(r["rate"]), int(r["rank"]), int(r["forces"]), float(peer.get(measure, np.nan)),
-                    position, small_above,
+                    measure,
+                    float(r["rate"]),
+                    int(r["rank"]),
+                    int(r["forces"]),
+                    float(peer.get(measure, np.nan)),
+                    position,
+                    small_above,
                 ),
             }
         )
@@ -455,9 +494,7 @@ def quarterly_series(
     counts = measure_counts(rows, year, by_quarter=True)
     pop = populations[populations["persons"] > 0][["force", "persons"]]
     counts = counts.merge(pop, on="force", how="inner")
-    label = np.where(
-        counts["force"] == home, home, np.where(counts["force"].isin(list(peers)), "Peer group", "")
-    )
+    label = np.where(counts["force"] == home, home, np.where(counts["force"].isin(list(peers)), "Peer group", ""))
     pieces = []
     for series, sub in (
         (home, counts[label == home]),

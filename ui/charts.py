@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import altair as alt
+import numpy as np
 import pandas as pd
+
+from models.national import Funnel
 
 #: Okabe-Ito palette (colour-blind safe).
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442"]
@@ -71,3 +76,86 @@ def chart_png(chart: alt.Chart) -> bytes:
     import vl_convert
 
     return vl_convert.vegalite_to_png(chart.to_json(), scale=2)
+
+
+#: Colours of the funnel plot's forces (Okabe-Ito): the home force, its peers, the others.
+FUNNEL_COLOURS = {"home": "#D55E00", "peer": "#0072B2", "other": "#999999", "small resident base": "#CC79A7"}
+
+
+def funnel_points(funnel: Funnel, home: str, peers: Sequence[str]) -> pd.DataFrame:
+    """The funnel plot's forces with their role (``home``, ``peer``, ``other``, ``small
+    resident base``): the figures of the chart and of its text alternative."""
+    role = np.where(
+        funnel.forces["force"] == home,
+        "home",
+        np.where(
+            funnel.forces["force"].isin(list(peers)),
+            "peer",
+            np.where(funnel.forces["small_base"], "small resident base", "other"),
+        ),
+    )
+    return funnel.forces.assign(role=role)
+
+
+def funnel_chart(
+    funnel: Funnel, home: str, peers: Sequence[str], title: str, subtitle: Sequence[str] = ()
+) -> alt.Chart:
+    """Funnel plot: rate per 1,000 residents against residents (log scale), the national
+    rate and the 95 % and 99.8 % control limits; the home force and its peers coloured."""
+    points = funnel_points(funnel, home, peers)
+    curve = funnel.curve.melt(id_vars="persons", var_name="limit", value_name="rate")
+    curve["level"] = curve["limit"].str.split(" ", n=1).str[1]
+    x = alt.X("persons:Q", title="Residents (census 2011, log scale)", scale=alt.Scale(type="log"))
+    limits = (
+        alt.Chart(curve)
+        .mark_line()
+        .encode(
+            x=x,
+            y=alt.Y("rate:Q", title="Offences per 1,000 residents"),
+            detail="limit:N",
+            strokeDash=alt.StrokeDash("level:N", title="Control limits", scale=alt.Scale(range=[[6, 3], [1, 0]])),
+            color=alt.value("#444444"),
+        )
+    )
+    national = alt.Chart(pd.DataFrame({"rate": [funnel.national_rate]})).mark_rule(color="#000000").encode(y="rate:Q")
+    dots = (
+        alt.Chart(points)
+        .mark_circle(size=70, opacity=0.9)
+        .encode(
+            x=x,
+            y="rate:Q",
+            color=alt.Color(
+                "role:N",
+                title="Force",
+                scale=alt.Scale(domain=list(FUNNEL_COLOURS), range=list(FUNNEL_COLOURS.values())),
+            ),
+            tooltip=[
+                "force",
+                alt.Tooltip("persons:Q", title="Residents", format=","),
+                alt.Tooltip("offences:Q", title="Offences", format=","),
+                alt.Tooltip("rate:Q", title="Per 1,000", format=",.2f"),
+                "position",
+            ],
+        )
+    )
+    return (
+        alt.layer(limits, national, dots)
+        .properties(title=alt.TitleParams(title, subtitle=list(subtitle), anchor="start"), height=380)
+        .resolve_scale(color="independent")
+    )
+
+
+def quarterly_chart(quarterly: pd.DataFrame, measure: str, title: str) -> alt.Chart:
+    """Rate per 1,000 residents of one measure in each quarter, one line per series (home
+    force, peer group, England and Wales), from :attr:`models.national.NationalPicture.quarterly`."""
+    return (
+        alt.Chart(quarterly[quarterly["measure"] == measure], title=title)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("quarter:O", title="Financial quarter"),
+            y=alt.Y("rate:Q", title="Offences per 1,000 residents in the quarter"),
+            color=alt.Color("series:N", title="", scale=alt.Scale(range=OKABE_ITO)),
+            tooltip=["series", "quarter", alt.Tooltip("rate:Q", format=",.3f")],
+        )
+        .properties(height=300)
+    )
