@@ -35,7 +35,7 @@ import io
 import json
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -142,9 +142,9 @@ def _raise_problems(label: str, problems: list[str]) -> None:
         raise InputFileError(label, f"{len(problems):,} row(s) cannot be used: {shown}{more}")
 
 
-def _header(reader: csv.reader, label: str, wanted: Sequence[str]) -> dict[str, int]:  # type: ignore[valid-type]
+def _header(reader: Iterator[list[str]], label: str, wanted: Sequence[str]) -> dict[str, int]:
     try:
-        header = next(reader)  # type: ignore[call-overload]
+        header = next(reader)
     except StopIteration:
         raise InputFileError(label, "is empty") from None
     position = {name.strip().lower(): i for i, name in enumerate(header)}

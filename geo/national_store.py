@@ -52,7 +52,7 @@ class NationalStore:
 
     def __init__(self, store: Store, memory: str | None = None, threads: int | None = None) -> None:
         self.store = store
-        config: dict[str, str | int | bool] = {
+        config: dict[str, str | bool | int | float | list[str]] = {
             "memory_limit": memory or get_settings().national_query_memory,
             "enable_object_cache": True,
         }

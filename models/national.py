@@ -202,7 +202,7 @@ def peer_group(features: pd.DataFrame, home: str, k: int, exclude: Sequence[str]
     """The ``k`` forces nearest ``home`` (see :func:`peer_distances`), leaving out
     ``exclude`` (forces whose small resident base distorts their rates)."""
     distances = peer_distances(features, home)
-    return distances.index[~distances.index.isin(list(exclude))][:k].tolist()
+    return [str(f) for f in distances.index[~distances.index.isin(list(exclude))][:k]]
 
 
 def small_base_forces(populations: pd.DataFrame, small_base: int) -> list[str]:

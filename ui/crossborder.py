@@ -14,7 +14,12 @@ import html
 import folium
 import h3
 import pandas as pd
+import streamlit as st
 from branca.element import MacroElement, Template
+
+from geo.ocg_store import OcgData
+from geo.settings import get_settings
+from models.crossborder import ocgs_touching
 
 #: Neutral style of the neighbours' hexagons, and of their hot cells.
 FILL = "#8c8c8c"
@@ -99,3 +104,38 @@ def add_border_layer(fmap: folium.Map, cells: pd.DataFrame, decimals: int = 5) -
     group.add_to(fmap)
     fmap.add_child(_BorderLegend(legend_html(cells)))
     return group
+
+
+def border_panel(cells: pd.DataFrame, resolution: int, ocg_data: OcgData | None) -> None:
+    """Below the map: the neighbours' hexagons drawn, and the cross-border OCGs with the
+    neighbouring hot spots they touch (``ocg_data`` only as :func:`ui.auth.visible_ocg`
+    returned it at the "details" level; None shows no OCG data)."""
+    st.subheader("Across the county border")
+    if cells.empty:
+        st.info(
+            "No neighbouring force's street data near the county is loaded for these months and crime types. "
+            "Load the street files of North Yorkshire, South Yorkshire, Greater Manchester, Lancashire or "
+            "Derbyshire on the Data page."
+        )
+        return
+    st.markdown(
+        f"**{int(cells['incidents'].sum()):,}** incidents of neighbouring forces in **{len(cells):,}** hexagons "
+        f"within {get_settings().border_buffer_m / 1000:g} km of the county; **{int(cells['hot'].sum()):,}** of "
+        "them are their hot spots (top 10 %). West Yorkshire's own figures, hot spots and plans never include them."
+    )
+    st.dataframe(
+        cells.groupby("force", as_index=False)
+        .agg(hexagons=("cell", "size"), incidents=("incidents", "sum"), hot_spots=("hot", "sum"))
+        .rename(columns={"force": "Force", "hexagons": "Hexagons", "incidents": "Incidents", "hot_spots": "Hot spots"}),
+        hide_index=True,
+        width="stretch",
+    )
+    if ocg_data is None:
+        return
+    touching = ocgs_touching(ocg_data.activity, ocg_data.register, cells, resolution)
+    label = " (SYNTHETIC)" if ocg_data.synthetic else ""
+    st.markdown(f"**Cross-border organised crime groups{label}** with activity in or next to a neighbouring hot spot:")
+    if touching.empty:
+        st.caption("None of the groups marked cross-border has activity next to these hot spots.")
+    else:
+        st.dataframe(touching, hide_index=True, width="stretch")
