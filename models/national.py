@@ -112,7 +112,11 @@ def measure_counts(rows: pd.DataFrame, year: str, by_quarter: bool = False) -> p
     for label, codes in SOC_OFFENCES.items():
         if label not in groups:  # "Robbery" is an offence group of its own: counted once
             parts.append(sub[sub["offence_code"].isin(codes)].groupby(keys)["offences"].sum().rename(label).to_frame())
-    wide = pd.concat(parts, axis=1).fillna(0)
+    wide = pd.concat(parts, axis=1)
+    if by_quarter:  # every force in every quarter of the year, 0 where it has no row
+        full = pd.MultiIndex.from_product([sorted(sub["force"].unique()), sorted(sub["quarter"].unique())], names=keys)
+        wide = wide.reindex(full)
+    wide = wide.fillna(0)
     long = wide.reset_index().melt(id_vars=keys, var_name="measure", value_name="offences")
     long["kind"] = np.where(
         long["measure"] == ALL_OFFENCES, "total", np.where(long["measure"].isin(list(groups)), "group", "soc")
