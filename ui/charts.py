@@ -78,20 +78,26 @@ def chart_png(chart: alt.Chart) -> bytes:
     return vl_convert.vegalite_to_png(chart.to_json(), scale=2)
 
 
-#: Colours of the funnel plot's forces (Okabe-Ito): the home force, its peers, the others.
-FUNNEL_COLOURS = {"home": "#D55E00", "peer": "#0072B2", "other": "#999999", "small resident base": "#CC79A7"}
+#: Colours of the funnel plot's forces (Okabe-Ito), by how each is shown.
+FUNNEL_COLOURS = {
+    "home force": "#D55E00",
+    "peer group": "#0072B2",
+    "other forces": "#999999",
+    "small resident base": "#CC79A7",
+}
 
 
 def funnel_points(funnel: Funnel, home: str, peers: Sequence[str]) -> pd.DataFrame:
-    """The funnel plot's forces with their role (``home``, ``peer``, ``other``, ``small
-    resident base``): the figures of the chart and of its text alternative."""
+    """The funnel plot's forces with how each is shown (``role``: ``home force``, ``peer
+    group``, ``other forces``, ``small resident base``): the figures of the chart and of its
+    text alternative."""
     role = np.where(
         funnel.forces["force"] == home,
-        "home",
+        "home force",
         np.where(
             funnel.forces["force"].isin(list(peers)),
-            "peer",
-            np.where(funnel.forces["small_base"], "small resident base", "other"),
+            "peer group",
+            np.where(funnel.forces["small_base"], "small resident base", "other forces"),
         ),
     )
     return funnel.forces.assign(role=role)
@@ -101,11 +107,22 @@ def funnel_chart(
     funnel: Funnel, home: str, peers: Sequence[str], title: str, subtitle: Sequence[str] = ()
 ) -> alt.Chart:
     """Funnel plot: rate per 1,000 residents against residents (log scale), the national
-    rate and the 95 % and 99.8 % control limits; the home force and its peers coloured."""
+    rate and the 95 % and 99.8 % control limits; the home force and its peers coloured.
+
+    Forces with a small resident base (the City of London) would squash every other force
+    into the bottom of the chart: they are left off the drawing and named in the subtitle
+    (their figures stay in :func:`funnel_points`, the chart's text alternative)."""
     points = funnel_points(funnel, home, peers)
-    curve = funnel.curve.melt(id_vars="persons", var_name="limit", value_name="rate")
+    small = points[points["small_base"] & (points["force"] != home)]
+    drawn = points.drop(small.index)
+    lo = float(drawn["persons"].min()) * 0.8
+    curve = funnel.curve[funnel.curve["persons"] >= lo].melt(id_vars="persons", var_name="limit", value_name="rate")
     curve["level"] = curve["limit"].str.split(" ", n=1).str[1]
-    x = alt.X("persons:Q", title="Residents (census 2011, log scale)", scale=alt.Scale(type="log"))
+    lines = list(subtitle) + [
+        f"Not drawn: {r.force} ({int(r.persons):,} residents, {r.rate:,.2f} per 1,000; a small resident base)."
+        for r in small.itertuples()
+    ]
+    x = alt.X("persons:Q", title="Residents (census 2011, log scale)", scale=alt.Scale(type="log", nice=False))
     limits = (
         alt.Chart(curve)
         .mark_line()
@@ -119,11 +136,12 @@ def funnel_chart(
     )
     national = alt.Chart(pd.DataFrame({"rate": [funnel.national_rate]})).mark_rule(color="#000000").encode(y="rate:Q")
     dots = (
-        alt.Chart(points)
-        .mark_circle(size=70, opacity=0.9)
+        alt.Chart(drawn)
+        .mark_point(filled=True, opacity=1.0, stroke="#000000", strokeWidth=0.5)
         .encode(
             x=x,
             y="rate:Q",
+            size=alt.condition(alt.datum.role == "home force", alt.value(220), alt.value(70)),
             color=alt.Color(
                 "role:N",
                 title="Force",
@@ -140,7 +158,7 @@ def funnel_chart(
     )
     return (
         alt.layer(limits, national, dots)
-        .properties(title=alt.TitleParams(title, subtitle=list(subtitle), anchor="start"), height=380)
+        .properties(title=alt.TitleParams(title, subtitle=lines, anchor="start"), height=380)
         .resolve_scale(color="independent")
     )
 
