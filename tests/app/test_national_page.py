@@ -17,9 +17,10 @@ from streamlit.testing.v1 import AppTest
 from geo.access import add_user
 from geo.national import force_populations, read_force_areas, read_recorded_crime
 from geo.settings import Settings, override_settings
+from models import national as nm
 from models.national import national_picture
 from tests.app.conftest import APP
-from ui import exports
+from ui import charts, exports
 
 pytestmark = pytest.mark.app
 
@@ -68,6 +69,11 @@ def _check_page(at: AppTest) -> None:
     # the funnel plot's text alternative holds the 43 forces
     funnel = at.dataframe[1].value
     assert len(funnel) == 43 and "West Yorkshire" in set(funnel["Force"])
+    points = charts.funnel_points(
+        nm.funnel(picture.rates, "Trafficking in controlled drugs"), "West Yorkshire", picture.peers
+    )
+    exported = pd.read_csv(io.BytesIO(exports.funnel_csv(points)), encoding="utf-8-sig")
+    pd.testing.assert_frame_equal(funnel.reset_index(drop=True), exported, check_dtype=False)
     assert {b.label for b in at.get("download_button")} == {
         "Summary (CSV)",
         "Funnel figures (CSV)",
