@@ -387,16 +387,17 @@ def describe(
     """The plain sentence of one measure, e.g. "Trafficking in controlled drugs: 0.85 per
     1,000 residents, 12th of 43 forces, above the peer group's 0.71, inside the 99.8 %
     limits"."""
-    relation = "above" if rate > peer_rate else "below" if rate < peer_rate else "level with"
+    if np.isnan(peer_rate):
+        peer_text = "no peer group chosen"
+    else:
+        relation = "above" if rate > peer_rate else "below" if rate < peer_rate else "level with"
+        peer_text = f"{relation} the peer group's {peer_rate:,.2f}"
     where = {
         "inside": "inside the 99.8 % limits",
         "above": "beyond the 99.8 % limits (higher than the national rate)",
         "below": "beyond the 99.8 % limits (lower than the national rate)",
     }[position]
-    text = (
-        f"{measure}: {rate:,.2f} per 1,000 residents, {ordinal(rank)} of {forces} forces, "
-        f"{relation} the peer group's {peer_rate:,.2f}, {where}."
-    )
+    text = f"{measure}: {rate:,.2f} per 1,000 residents, {ordinal(rank)} of {forces} forces, {peer_text}, {where}."
     if small_base_above:
         text += f" ({', '.join(small_base_above)} ranks higher on a very small resident base.)"
     return text

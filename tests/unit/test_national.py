@@ -157,6 +157,10 @@ def test_a_small_resident_base_ranked_higher_is_said_in_the_sentence():
         "Robbery: 1.40 per 1,000 residents, 5th of 43 forces, above the peer group's 1.16, inside the 99.8 % "
         "limits. (London, City of ranks higher on a very small resident base.)"
     )
+    assert nm.describe("Robbery", 1.4, 5, 43, float("nan"), "above", []) == (
+        "Robbery: 1.40 per 1,000 residents, 5th of 43 forces, no peer group chosen, beyond the 99.8 % limits "
+        "(higher than the national rate)."
+    )
     assert [nm.ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 43)] == [
         "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "43rd",
     ]  # fmt: skip
