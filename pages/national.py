@@ -6,7 +6,7 @@ import streamlit as st
 
 from geo import national
 from geo.settings import get_settings
-from models.national import ALL_OFFENCES, PEER_EXPLANATION, SOC_OFFENCES, quarterly_table, ranking, small_base_note
+from models.national import ALL_OFFENCES, PEER_EXPLANATION, quarterly_table, ranking, sentences, small_base_note
 from ui import auth, cache, charts, exports
 
 settings = get_settings()
@@ -44,11 +44,10 @@ if note:
     st.info(note, icon=":material/info:")
 
 st.subheader("Offences serious and organised crime drives")
-for measure_name in SOC_OFFENCES:
-    if measure_name in set(summary["measure"]):
-        st.markdown(f"- {summary.set_index('measure').at[measure_name, 'sentence']}")
+for sentence in sentences(summary, soc=True):
+    st.markdown(f"- {sentence}")
 st.subheader("Every offence group")
-for sentence in summary[~summary["soc"]]["sentence"]:
+for sentence in sentences(summary, soc=False):
     st.markdown(f"- {sentence}")
 st.dataframe(exports.national_table(summary), hide_index=True, width="stretch")
 

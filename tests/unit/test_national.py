@@ -253,3 +253,9 @@ def test_west_yorkshire_2017_18_against_an_independent_count():
     assert rates.at["London, City of", "rank"] == 1 and rates.at["London, City of", "small_base"]
     assert row["small_base_above"] == "London, City of"
     assert "London, City of" not in picture.peers and len(picture.peers) == 7
+    soc = nm.sentences(picture.summary, soc=True)
+    assert [t.split(":")[0] for t in soc] == list(nm.SOC_OFFENCES)
+    assert soc[0].startswith(
+        f"Trafficking in controlled drugs: {picture.summary.set_index('measure').at['Trafficking in controlled drugs', 'rate']:,.2f} per 1,000"
+    )
+    assert "Fraud offences" not in " ".join(nm.sentences(picture.summary, soc=False))  # no force records fraud
