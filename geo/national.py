@@ -378,7 +378,7 @@ def table_token(store_dir: Path | None = None) -> str:
 
 def _validate_and_report(argv: Sequence[str]) -> int:
     """``python -m geo.national PATH...``: check tables, print what each holds; exit 2 when
-    one cannot be used."""
+    one cannot be used or names a force the district table does not know."""
     if not argv:
         print("usage: python -m geo.national PATH [PATH...]  (to store one: python -m cli.national PATH)")
         return 2
@@ -386,9 +386,14 @@ def _validate_and_report(argv: Sequence[str]) -> int:
     status = 0
     for path in argv:
         try:
-            print(read_recorded_crime(path, areas).summary())
+            table = read_recorded_crime(path, areas)
         except InputFileError as exc:
             print(f"error: {exc}", file=sys.stderr)
+            status = 2
+            continue
+        print(table.summary())
+        if table.unknown_forces:  # such a table would not be stored (store_recorded_crime)
+            print(f"error: {path}: unknown force(s) {', '.join(table.unknown_forces)}", file=sys.stderr)
             status = 2
     return status
 

@@ -495,9 +495,9 @@ def sentences(summary: pd.DataFrame, soc: bool) -> list[str]:
     """The plain sentences of :attr:`NationalPicture.summary`: the serious and organised
     crime measures in the order of :data:`SOC_OFFENCES` (``soc``), or every other measure."""
     if not soc:
-        return summary.loc[~summary["soc"], "sentence"].tolist()
+        return [str(t) for t in summary.loc[~summary["soc"], "sentence"]]
     by_measure = summary.set_index("measure")["sentence"]
-    return [by_measure[m] for m in SOC_OFFENCES if m in by_measure.index]
+    return [str(by_measure[m]) for m in SOC_OFFENCES if m in by_measure.index]
 
 
 def quarterly_series(

@@ -259,3 +259,22 @@ def test_west_yorkshire_2017_18_against_an_independent_count():
         f"Trafficking in controlled drugs: {picture.summary.set_index('measure').at['Trafficking in controlled drugs', 'rate']:,.2f} per 1,000"
     )
     assert "Fraud offences" not in " ".join(nm.sentences(picture.summary, soc=False))  # no force records fraud
+
+
+def test_python_m_geo_national_checks_and_reports(tmp_path: Path):
+    import subprocess
+    import sys
+
+    from geo.settings import REPO_DIR
+
+    unknown = tmp_path / "unknown.csv"
+    unknown.write_bytes(HEADER.encode() + b"\n2017/18,1,West Yorks,x,y,z,92A,-3\n")
+    good = Settings().recorded_crime_file
+    run = subprocess.run(
+        [sys.executable, "-m", "geo.national", str(good), str(unknown)], cwd=REPO_DIR, capture_output=True, text=True
+    )
+    assert run.returncode == 2
+    assert "23,068 rows, financial years 2017/18" in run.stdout
+    assert "UNKNOWN forces (not in the district table): West Yorks" in run.stdout
+    assert "negative adjustments kept: 1 rows" in run.stdout
+    assert f"{unknown}: unknown force(s) West Yorks" in run.stderr
