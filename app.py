@@ -36,6 +36,9 @@ PAGES = {
         "pages/ocg.py", title="Organised crime groups", icon=":material/hub:", url_path="organised-crime-groups"
     ),
     "accuracy": st.Page("pages/accuracy.py", title="Accuracy", icon=":material/target:", url_path="backtest-accuracy"),
+    "national": st.Page(
+        "pages/national.py", title="National picture", icon=":material/public:", url_path="national-picture"
+    ),
     "data": st.Page("pages/data.py", title="Data", icon=":material/upload:", url_path="data-upload"),
     "users": st.Page("pages/users.py", title="Users", icon=":material/manage_accounts:", url_path="user-management"),
     "audit": st.Page("pages/audit.py", title="Audit log", icon=":material/history:", url_path="audit-log"),

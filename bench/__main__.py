@@ -5,7 +5,14 @@ from __future__ import annotations
 import subprocess
 import sys
 
-BENCHMARKS = [["bench.ingest"], ["bench.map"], ["bench.map", "--months", "36"], ["bench.hotspots"], ["bench.trends"]]
+BENCHMARKS = [
+    ["bench.ingest"],
+    ["bench.map"],
+    ["bench.map", "--months", "36"],
+    ["bench.hotspots"],
+    ["bench.trends"],
+    ["bench.national"],
+]
 
 
 def main() -> int:

@@ -180,6 +180,22 @@ class Settings:
     duckdb_memory : str
         Memory DuckDB may use when it looks for Crime IDs repeated across files or blocks
         (``"256MB"``; it spills to disk beyond that).
+    home_force_national : str
+        The home force as the Home Office's national tables name it (``"West Yorkshire"``).
+    neighbour_forces : tuple of str
+        Forces whose street files the cross-border view draws, as data.police.uk names them
+        in ``Reported by``: North Yorkshire, South Yorkshire, Greater Manchester, Lancashire
+        and Derbyshire.
+    border_buffer_m : float
+        How far beyond the county boundary the cross-border view reaches, in metres (10 km).
+    peer_group_size : int
+        Forces in the default peer group of the national page (7, like the Home Office's
+        most similar groups).
+    small_base_residents : int
+        A force with fewer residents than this (census 2011) has its rates flagged as
+        distorted by a small resident base (100,000: the City of London, 7,375 residents).
+    national_query_memory : str
+        Memory DuckDB may use for multi-force queries over the store (``"1GB"``).
     problems : tuple of str
         Settings from the environment that could not be used, each in one sentence; the
         safe default was used instead and the app shows them.
@@ -211,6 +227,18 @@ class Settings:
     max_compression_ratio: float = 200.0
     max_rejects_listed: int = 100_000
     duckdb_memory: str = "256MB"
+    home_force_national: str = "West Yorkshire"
+    neighbour_forces: tuple[str, ...] = (
+        "North Yorkshire Police",
+        "South Yorkshire Police",
+        "Greater Manchester Police",
+        "Lancashire Constabulary",
+        "Derbyshire Constabulary",
+    )
+    border_buffer_m: float = 10_000.0
+    peer_group_size: int = 7
+    small_base_residents: int = 100_000
+    national_query_memory: str = "1GB"
 
     @property
     def demo(self) -> bool:
@@ -240,6 +268,18 @@ class Settings:
         """CSV of the comms team's theme per crime type (``crime_type``, ``theme``,
         ``audience``, ``message``): ``data_dir / "comms_themes.csv"``."""
         return self.data_dir / "comms_themes.csv"
+
+    @property
+    def recorded_crime_file(self) -> Path:
+        """The bundled Home Office table of police recorded crime by force area, 2017/18:
+        ``data_dir / "national" / "prc_pfa_2017_18.csv"``."""
+        return self.data_dir / "national" / "prc_pfa_2017_18.csv"
+
+    @property
+    def force_areas_file(self) -> Path:
+        """Local authority districts with force area and census 2011 figures:
+        ``data_dir / "national" / "lad11_to_pfa_census2011.csv"``."""
+        return self.data_dir / "national" / "lad11_to_pfa_census2011.csv"
 
     @property
     def sample_paths(self) -> tuple[Path, ...]:

@@ -6,6 +6,7 @@ import streamlit as st
 
 from geo.errors import PrecisionError
 from geo.ingest import ingest_files
+from geo.national import store_recorded_crime
 from geo.ocg_store import SYNTHETIC_MARKER, load_files
 from geo.police_uk import REJECT_REASONS, unique_labels, upload_sources
 from ui import auth, cache
@@ -101,3 +102,30 @@ if register_file and activity_file and st.button("Load OCG data", type="primary"
         )
         if len(rejects):
             st.dataframe(rejects, hide_index=True, width="stretch")
+
+st.divider()
+st.subheader("National table (police recorded crime by force area)")
+st.markdown(
+    "Upload a newer Home Office open data table of police recorded crime by police force area, as published "
+    "(CSV with `Financial Year`, `Financial Quarter`, `Force Name`, `Offence Description`, `Offence Group`, "
+    "`Offence Subgroup`, `Offence Code`, `Number of Offences`). Every row is checked; negative adjustments are "
+    "kept. A table with an unusable row or an unknown force stores nothing; the National picture page uses the "
+    "new table once stored."
+)
+national_file = st.file_uploader("Recorded crime table (CSV)", type=["csv"], key="national_table")
+if national_file and st.button("Load national table", type="primary"):
+    try:
+        table = store_recorded_crime(national_file.getvalue(), national_file.name)
+    except PrecisionError as exc:
+        auth.audit_event("upload_rejected", str(exc), {"files": [national_file.name]}, file_name=national_file.name)
+        st.error(f"Nothing was stored. {exc}")
+    else:
+        auth.audit_event(
+            "upload",
+            f"national table, {table.rows_read:,} rows",
+            {"years": table.years},
+            file_name=national_file.name,
+            rows=table.rows_read,
+        )
+        st.success(f"Stored the national table: financial years {', '.join(table.years)}.")
+        st.code(table.summary(), language=None)

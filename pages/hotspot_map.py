@@ -8,7 +8,7 @@ from streamlit_folium import st_folium
 from geo.ocg_schema import CRIMINALITY
 from geo.settings import get_settings
 from models.hotspots import BIN_LABELS
-from ui import auth, cache, context, maps, panels
+from ui import auth, cache, context, crossborder, maps, panels, roles
 
 settings = get_settings()
 ctx = context.analysis_page("Hotspot map")
@@ -36,6 +36,10 @@ if ocg_data is not None:
             settings.map_coordinate_decimals,
             ocg_data.synthetic,
         )
+user = auth.current_user()
+across = roles.cross_border_allowed(user.role if user else None) and right_controls.toggle(
+    "Across the county border", value=False, help="Neighbouring forces' hexagons near the county, in grey"
+)
 selected = cache.filtered(token, chosen)
 analysis = cache.hotspot_analysis(token, chosen, params) if view == "Gi* hot spots" or show_communities else None
 
@@ -62,6 +66,8 @@ with left:
         communities=maps.community_features(analysis.communities) if show_communities and analysis else None,
         overlay=overlay,
     )
+    if across:
+        crossborder.add_border_layer(fmap, cache.border_cells(token, chosen), settings.map_coordinate_decimals)
     clicked = st_folium(
         fmap, key="hotspot_map", height=620, use_container_width=True, returned_objects=["last_object_clicked"]
     )
@@ -73,6 +79,8 @@ with right:
         analysis.result if analysis else None,
     )
 
+if across:
+    crossborder.border_panel(cache.border_cells(token, chosen), chosen.resolution, ocg_data)
 st.caption(
     "Locations on data.police.uk are anonymised: each crime is placed at the nearest of a "
     "fixed set of map points, so counts pile up at those points. Incidents without "

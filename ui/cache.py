@@ -7,6 +7,7 @@ big frame, so hashing stays cheap. Nothing here writes anything.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import threading
 
 import geopandas as gpd
@@ -14,12 +15,14 @@ import pandas as pd
 import streamlit as st
 from libpysal.weights import W
 
-from geo import boundaries, hexes, ocg_store, reference
+from geo import boundaries, hexes, national, ocg_store, reference
+from geo.national_store import NationalStore
 from geo.settings import get_settings
 from geo.store import Store
-from models import counts, evaluation, hotspots, pipeline, profile, targeting, trends
+from models import counts, crossborder, evaluation, hotspots, pipeline, profile, targeting, trends
 from models import emerging as emerging_mod
 from models import meeting_pack as meeting_pack_mod
+from models import national as national_model
 from models.counts import Filters
 from models.pipeline import HotspotAnalysis, HotspotParams
 from models.profile import DistrictProfile
@@ -374,3 +377,112 @@ def profile_pdf(
 ) -> bytes:
     """A district profile as PDF, with the OCG counts and note the page shows (keyed by them)."""
     return exports.profile_pdf(district_profile(token, district, months), ocg_counts, ocg_note)
+
+
+# ---------------------------------------------------------------- national picture
+@st.cache_data(show_spinner=False, max_entries=2)
+def national_tables(table_token: str) -> tuple[national.RecordedCrime, pd.DataFrame]:
+    """The recorded crime table in use and the force populations, for the table state
+    ``table_token`` (:func:`geo.national.table_token`)."""
+    del table_token
+    areas = national.read_force_areas()
+    return national.read_recorded_crime(areas=areas), national.force_populations(areas)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def national_default_peers(table_token: str, year: str) -> tuple[str, ...]:
+    """The default peer group of the home force (the nearest forces, see
+    :func:`models.national.peer_group`)."""
+    table, populations = national_tables(table_token)
+    settings = get_settings()
+    counts = national_model.measure_counts(table.rows, year)
+    features = national_model.peer_features(counts, populations)
+    small = national_model.small_base_forces(populations, settings.small_base_residents)
+    return tuple(national_model.peer_group(features, settings.home_force_national, settings.peer_group_size, small))
+
+
+@st.cache_data(show_spinner="Comparing forces…", max_entries=16)
+def national_picture(
+    table_token: str, year: str, peers: tuple[str, ...], allow_overdispersion: bool
+) -> national_model.NationalPicture:
+    """The home force in the national picture for a year and a peer group."""
+    table, populations = national_tables(table_token)
+    settings = get_settings()
+    return national_model.national_picture(
+        table.rows,
+        populations,
+        settings.home_force_national,
+        year,
+        peers=peers,
+        small_base=settings.small_base_residents,
+        allow_overdispersion=allow_overdispersion,
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def national_funnel(
+    table_token: str, year: str, peers: tuple[str, ...], allow_overdispersion: bool, measure: str
+) -> national_model.Funnel:
+    """The funnel plot of one measure."""
+    picture = national_picture(table_token, year, peers, allow_overdispersion)
+    return national_model.funnel(picture.rates, measure, allow_overdispersion)
+
+
+def national_funnel_chart(
+    table_token: str, year: str, peers: tuple[str, ...], allow_overdispersion: bool, measure: str, source: str
+) -> tuple[object, pd.DataFrame]:
+    """The funnel chart (title, source and date in its title block) and its figures: what
+    the page draws, its text alternative, and what the PNG and CSV hold."""
+    settings = get_settings()
+    f = national_funnel(table_token, year, peers, allow_overdispersion, measure)
+    home = settings.home_force_national
+    subtitle = [
+        f"{home} against the forces of England and Wales, {year}; national rate {f.national_rate:,.2f} per 1,000.",
+        f"Source: {source}; census 2011 residents. Made {dt.date.today():%d %B %Y} by Precision Hotspots.",
+    ]
+    chart = charts.funnel_chart(f, home, peers, f"{measure}: offences per 1,000 residents", subtitle)
+    return chart, charts.funnel_points(f, home, peers)
+
+
+@st.cache_data(show_spinner="Drawing the PNG…", max_entries=8)
+def national_funnel_png(
+    table_token: str, year: str, peers: tuple[str, ...], allow_overdispersion: bool, measure: str, source: str
+) -> bytes:
+    """The funnel plot as a landscape PNG (the chart the page draws)."""
+    chart, _ = national_funnel_chart(table_token, year, peers, allow_overdispersion, measure, source)
+    return exports.chart_png_landscape(chart)
+
+
+# ---------------------------------------------------------------- cross-border view
+@st.cache_resource
+def national_store() -> NationalStore:
+    """The DuckDB query engine over the store (shared; one per process)."""
+    return NationalStore(store())
+
+
+@st.cache_data(show_spinner=False)
+def border_area() -> object:
+    """The county and a band of ``settings.border_buffer_m`` around it (EPSG:4326)."""
+    settings = get_settings()
+    return crossborder.border_area(districts(), settings.border_buffer_m, settings.crs_projected)
+
+
+@st.cache_data(show_spinner="Counting across the border…", max_entries=16)
+def border_cells(token: str, filters: Filters) -> pd.DataFrame:
+    """Neighbouring forces' hexagons near the county under the month and crime type filters."""
+    del token  # the cache key: the manifest read below is the commit's
+    settings = get_settings()
+    engine = national_store()
+    forces = crossborder.neighbour_forces(engine.store.forces(), settings.neighbour_forces)
+    parts = [
+        engine.cell_counts(
+            force,
+            filters.resolution,
+            months=filters.months or None,
+            crime_types=filters.crime_types or None,
+            bounds=settings.force_area_bounds,
+        ).assign(force=force)
+        for force in forces
+    ]
+    counts = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["cell", "incidents", "force"])
+    return crossborder.border_cells(counts, border_area())

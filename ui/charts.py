@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import altair as alt
+import numpy as np
 import pandas as pd
+
+from models.national import Funnel
 
 #: Okabe-Ito palette (colour-blind safe).
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442"]
@@ -140,3 +145,104 @@ def chart_png(chart: alt.Chart) -> bytes:
     import vl_convert
 
     return vl_convert.vegalite_to_png(chart.to_json(), scale=2)
+
+
+#: Colours of the funnel plot's forces (Okabe-Ito), by how each is shown.
+FUNNEL_COLOURS = {
+    "home force": "#D55E00",
+    "peer group": "#0072B2",
+    "other forces": "#999999",
+    "small resident base": "#CC79A7",
+}
+
+
+def funnel_points(funnel: Funnel, home: str, peers: Sequence[str]) -> pd.DataFrame:
+    """The funnel plot's forces with how each is shown (``role``: ``home force``, ``peer
+    group``, ``other forces``, ``small resident base``): the figures of the chart and of its
+    text alternative."""
+    role = np.where(
+        funnel.forces["force"] == home,
+        "home force",
+        np.where(
+            funnel.forces["force"].isin(list(peers)),
+            "peer group",
+            np.where(funnel.forces["small_base"], "small resident base", "other forces"),
+        ),
+    )
+    return funnel.forces.assign(role=role)
+
+
+def funnel_chart(
+    funnel: Funnel, home: str, peers: Sequence[str], title: str, subtitle: Sequence[str] = ()
+) -> alt.Chart:
+    """Funnel plot: rate per 1,000 residents against residents (log scale), the national
+    rate and the 95 % and 99.8 % control limits; the home force and its peers coloured.
+
+    Forces with a small resident base (the City of London) would squash every other force
+    into the bottom of the chart: they are left off the drawing and named in the subtitle
+    (their figures stay in :func:`funnel_points`, the chart's text alternative)."""
+    points = funnel_points(funnel, home, peers)
+    small = points[points["small_base"] & (points["force"] != home)]
+    drawn = points.drop(small.index)
+    lo = float(drawn["persons"].min()) * 0.8
+    curve = funnel.curve[funnel.curve["persons"] >= lo].melt(id_vars="persons", var_name="limit", value_name="rate")
+    curve["level"] = curve["limit"].str.split(" ", n=1).str[1]
+    lines = list(subtitle) + [
+        f"Not drawn: {r.force} ({int(r.persons):,} residents, {r.rate:,.2f} per 1,000; a small resident base)."
+        for r in small.itertuples()
+    ]
+    x = alt.X("persons:Q", title="Residents (census 2011, log scale)", scale=alt.Scale(type="log", nice=False))
+    limits = (
+        alt.Chart(curve)
+        .mark_line()
+        .encode(
+            x=x,
+            y=alt.Y("rate:Q", title="Offences per 1,000 residents"),
+            detail="limit:N",
+            strokeDash=alt.StrokeDash("level:N", title="Control limits", scale=alt.Scale(range=[[6, 3], [1, 0]])),
+            color=alt.value("#444444"),
+        )
+    )
+    national = alt.Chart(pd.DataFrame({"rate": [funnel.national_rate]})).mark_rule(color="#000000").encode(y="rate:Q")
+    dots = (
+        alt.Chart(drawn)
+        .mark_point(filled=True, opacity=1.0, stroke="#000000", strokeWidth=0.5)
+        .encode(
+            x=x,
+            y="rate:Q",
+            size=alt.condition(alt.datum.role == "home force", alt.value(220), alt.value(70)),
+            color=alt.Color(
+                "role:N",
+                title="Force",
+                scale=alt.Scale(domain=list(FUNNEL_COLOURS), range=list(FUNNEL_COLOURS.values())),
+            ),
+            tooltip=[
+                "force",
+                alt.Tooltip("persons:Q", title="Residents", format=","),
+                alt.Tooltip("offences:Q", title="Offences", format=","),
+                alt.Tooltip("rate:Q", title="Per 1,000", format=",.2f"),
+                "position",
+            ],
+        )
+    )
+    return (
+        alt.layer(limits, national, dots)
+        .properties(title=alt.TitleParams(title, subtitle=lines, anchor="start"), height=380)
+        .resolve_scale(color="independent")
+    )
+
+
+def quarterly_chart(quarterly: pd.DataFrame, measure: str, title: str) -> alt.Chart:
+    """Rate per 1,000 residents of one measure in each quarter, one line per series (home
+    force, peer group, England and Wales), from :attr:`models.national.NationalPicture.quarterly`."""
+    return (
+        alt.Chart(quarterly[quarterly["measure"] == measure], title=title)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("quarter:O", title="Financial quarter"),
+            y=alt.Y("rate:Q", title="Offences per 1,000 residents in the quarter"),
+            color=alt.Color("series:N", title="", scale=alt.Scale(range=OKABE_ITO)),
+            tooltip=["series", "quarter", alt.Tooltip("rate:Q", format=",.3f")],
+        )
+        .properties(height=300)
+    )

@@ -488,3 +488,66 @@ def profile_pdf(
             for row in ocg_counts.itertuples(index=False):
                 table.row([_latin1(str(row[0])), f"{int(row[1]):,}"])
     return bytes(pdf.output())
+
+
+# ---------------------------------------------------------------- national picture
+#: Columns of the national summary CSV, as the page shows them.
+NATIONAL_COLUMNS = {
+    "measure": "Measure",
+    "offences": "Offences",
+    "rate": "Per 1,000 residents",
+    "rank": "Rank",
+    "forces": "Of forces",
+    "peer_rate": "Peer group per 1,000",
+    "national_rate": "England and Wales per 1,000",
+    "position": "Against the 99.8 % limits",
+    "small_base_above": "Small resident base ranked higher",
+    "sentence": "In words",
+}
+
+
+def national_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """The home force's measures as the page shows them and the CSV holds them (rates to
+    3 decimals)."""
+    table = summary[list(NATIONAL_COLUMNS)].rename(columns=NATIONAL_COLUMNS)
+    for column in ("Per 1,000 residents", "Peer group per 1,000", "England and Wales per 1,000"):
+        table[column] = table[column].round(3)
+    return table
+
+
+def national_csv(summary: pd.DataFrame) -> bytes:
+    """The home force's rates, ranks, peer and national rates and sentences (UTF-8 with BOM)."""
+    return national_table(summary).to_csv(index=False).encode("utf-8-sig")
+
+
+def funnel_table(points: pd.DataFrame) -> pd.DataFrame:
+    """The funnel plot's figures, one row per force (its text alternative, and its CSV)."""
+    limits = [c for c in points.columns if c.startswith(("lower ", "upper "))]
+    table = points[["force", "role", "persons", "offences", "rate", *limits, "position"]].rename(
+        columns={
+            "force": "Force",
+            "role": "Shown as",
+            "persons": "Residents",
+            "offences": "Offences",
+            "rate": "Per 1,000 residents",
+            "position": "Against the 99.8 % limits",
+            **{c: f"{c.split(' ', 1)[0].capitalize()} limit {c.split(' ', 1)[1]}" for c in limits},
+        }
+    )
+    numeric = ["Per 1,000 residents", *[c for c in table.columns if " limit " in c]]
+    table[numeric] = table[numeric].round(3)
+    return table.sort_values("Per 1,000 residents", ascending=False).reset_index(drop=True)
+
+
+def funnel_csv(points: pd.DataFrame) -> bytes:
+    """:func:`funnel_table` as CSV (UTF-8 with BOM)."""
+    return funnel_table(points).to_csv(index=False).encode("utf-8-sig")
+
+
+def chart_png_landscape(chart: object, width: int = 960, height: int = 520) -> bytes:
+    """An Altair chart (with its title, source and date in the chart's title block) as a
+    landscape PNG, rendered offline by vl-convert."""
+    import vl_convert
+
+    sized = chart.properties(width=width, height=height)  # type: ignore[attr-defined]
+    return bytes(vl_convert.vegalite_to_png(sized.to_json(), scale=2))

@@ -10,15 +10,21 @@ from __future__ import annotations
 
 #: Pages each role may open (keys of app.PAGES).
 ROLE_PAGES: dict[str, frozenset[str]] = {
-    "silver": frozenset({"home", "map", "communities", "comms", "trends", "profile", "ocg", "accuracy"}),
-    "comms": frozenset({"home", "map", "communities", "comms"}),
-    "opcc": frozenset({"home", "trends", "profile", "accuracy"}),
+    "silver": frozenset({"home", "map", "communities", "comms", "trends", "profile", "ocg", "accuracy", "national"}),
+    "comms": frozenset({"home", "map", "communities", "comms", "national"}),
+    "opcc": frozenset({"home", "trends", "profile", "accuracy", "national"}),
     "admin": frozenset({"home", "data", "users", "audit"}),
 }
 
 #: Pages of the demo mode (no sign-in): public crime data, and OCG data only where every
 #: row is synthetic.
-DEMO_PAGES: frozenset[str] = frozenset({"home", "map", "communities", "comms", "trends", "profile", "ocg", "accuracy"})
+DEMO_PAGES: frozenset[str] = frozenset(
+    {"home", "map", "communities", "comms", "trends", "profile", "ocg", "accuracy", "national"}
+)
+
+#: Roles that may show neighbouring forces' hexagons on the Hotspot map (the cross-border
+#: view is for tactical leads).
+CROSS_BORDER_ROLES: frozenset[str] = frozenset({"silver"})
 
 #: How much organised crime group data a viewer may see, least first: nothing, counts of
 #: groups (by district and criminality), or details (groups, activity, disruptions).
@@ -54,3 +60,8 @@ def pages_for(role: str | None, demo: bool = False) -> frozenset[str]:
     if demo:
         return DEMO_PAGES
     return ROLE_PAGES.get(role or "", frozenset())
+
+
+def cross_border_allowed(role: str | None) -> bool:
+    """Whether a role may turn on the Hotspot map's cross-border layer (unknown: no)."""
+    return (role or "") in CROSS_BORDER_ROLES

@@ -28,9 +28,10 @@ ROLE_TITLES = {
         "District profile",
         "Organised crime groups",
         "Accuracy",
+        "National picture",
     },
-    "comms": {"Home", "Hotspot map", "Hotspot communities", "Comms plan"},
-    "opcc": {"Home", "Trends", "District profile", "Accuracy"},
+    "comms": {"Home", "Hotspot map", "Hotspot communities", "Comms plan", "National picture"},
+    "opcc": {"Home", "Trends", "District profile", "Accuracy", "National picture"},
     "admin": {"Home", "Data", "Users", "Audit log"},
 }
 

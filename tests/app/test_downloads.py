@@ -30,8 +30,20 @@ EXPECTED = {
         "Sessions (Outlook .ics)": "precision_facebook_live.ics",
         "Brief (PDF)": "precision_comms_brief.pdf",
     },
-    "pages/trends.py": {"Chart (PNG)": "precision_trends.png", "Monthly figures (CSV)": "precision_trends.csv"},
-    "pages/profile.py": {"Profile (PDF)": "precision_profile_bradford.pdf"},
+    "pages/trends.py": {
+        "Chart (PNG)": "precision_trends.png",
+        "Monthly figures (CSV)": "precision_trends.csv",
+        "Changes by district and crime type (CSV)": "precision_trends_changes.csv",
+    },
+    "pages/profile.py": {
+        "Profile (PDF)": "precision_profile_bradford.pdf",
+        "Silver meeting pack (PDF)": "precision_meeting_pack_bradford_2017-07.pdf",
+    },
+    "pages/national.py": {
+        "Summary (CSV)": "precision_national_summary.csv",
+        "Funnel figures (CSV)": "precision_national_funnel.csv",
+        "Funnel plot (PNG)": "precision_national_funnel.png",
+    },
     "pages/ocg.py": {
         "OCGs by district and criminality (CSV)": "precision_ocgs_by_district.csv",
         "Quarterly return (CSV)": "precision_ocg_quarterly_return.csv",
@@ -106,7 +118,9 @@ def _click_each(at: AppTest, page: str, user: str, role: str) -> None:
 
 
 @pytest.mark.app
-@pytest.mark.parametrize("page", ["pages/comms_plan.py", "pages/trends.py", "pages/profile.py", "pages/ocg.py"])
+@pytest.mark.parametrize(
+    "page", ["pages/comms_plan.py", "pages/trends.py", "pages/profile.py", "pages/ocg.py", "pages/national.py"]
+)
 def test_each_download_of_the_demo_is_audited_with_its_kind(app_with_sample: AppTest, page: str):
     at = app_with_sample.run()
     at.switch_page(page).run(timeout=300)

@@ -18,7 +18,7 @@ from geo.access import (
     remove_user,
 )
 from geo.errors import InputFileError
-from ui.roles import DEMO_PAGES, ROLE_PAGES, pages_for
+from ui.roles import DEMO_PAGES, ROLE_PAGES, cross_border_allowed, pages_for
 
 
 def test_passwords_are_salted_and_checked():
@@ -33,9 +33,10 @@ def test_passwords_are_salted_and_checked():
 
 
 def test_each_role_sees_its_pages_only():
-    assert pages_for("comms") == {"home", "map", "communities", "comms"}
-    assert pages_for("opcc") == {"home", "trends", "profile", "accuracy"}
-    assert "data" in pages_for("admin") and "map" not in pages_for("admin")
+    assert pages_for("comms") == {"home", "map", "communities", "comms", "national"}
+    assert pages_for("opcc") == {"home", "trends", "profile", "accuracy", "national"}
+    assert "data" in pages_for("admin") and "map" not in pages_for("admin") and "national" not in pages_for("admin")
+    assert cross_border_allowed("silver") and not any(cross_border_allowed(r) for r in ("comms", "opcc", "admin", None))
     assert pages_for("silver") >= {"map", "communities", "comms", "accuracy"}
     assert pages_for("intruder") == frozenset()
     assert pages_for(None, demo=True) == DEMO_PAGES

@@ -1,0 +1,51 @@
+"""Check a Home Office police recorded crime table and store it for the National picture.
+
+Command line::
+
+    python -m cli.national PATH [--store DIR] [--check]
+
+The table (the Home Office open data table by police force area, as published, any year) is
+checked by :func:`geo.national.store_recorded_crime`: rows with a bad year, quarter, force,
+code or number are named by line, negative adjustments are kept, and a force unknown to the
+district table stops the load. Prints what the table holds; exits 2, storing nothing, when
+the table cannot be used. ``--check`` only checks and prints (as ``python -m geo.national``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from geo.errors import InputFileError
+from geo.national import read_force_areas, read_recorded_crime, store_recorded_crime, stored_table_path
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code (0 stored or checked, 2 unusable input)."""
+    parser = argparse.ArgumentParser(prog="python -m cli.national", description=__doc__.split("\n\n")[0])
+    parser.add_argument("path", type=Path)
+    parser.add_argument("--store", type=Path, help="store folder (default: the settings' store)")
+    parser.add_argument("--check", action="store_true", help="check and print only, store nothing")
+    args = parser.parse_args(argv)
+    try:
+        if args.check:
+            table = read_recorded_crime(args.path, read_force_areas())
+        else:
+            try:
+                content = args.path.read_bytes()
+            except OSError as exc:
+                raise InputFileError(args.path, f"cannot be read ({exc.strerror or exc})") from exc
+            table = store_recorded_crime(content, str(args.path), args.store)
+    except InputFileError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(table.summary())
+    if not args.check:
+        print(f"stored as {stored_table_path(args.store)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

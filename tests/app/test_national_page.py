@@ -1,0 +1,149 @@
+"""The National picture page under AppTest: each role that may see it, the demo mode, and the
+admin who may not; the cross-border toggle of the Hotspot map for silver users only."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from geo.access import add_user
+from geo.national import force_populations, read_force_areas, read_recorded_crime
+from geo.settings import Settings, override_settings
+from models import national as nm
+from models.national import national_picture
+from tests.app.conftest import APP
+from ui import charts, exports
+
+pytestmark = pytest.mark.app
+
+PASSWORD = "correct horse battery staple"
+PAGE = "pages/national.py"
+
+
+@pytest.fixture()
+def secured(sample_store_dir: Path, tmp_path: Path) -> Iterator[Path]:
+    store_dir = tmp_path / "store"
+    shutil.copytree(sample_store_dir, store_dir)
+    users = tmp_path / "users.json"
+    for role in ("silver", "comms", "opcc", "admin"):
+        add_user(f"{role}1", role, PASSWORD, path=users)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    with override_settings(store_dir=store_dir, map_tiles=None, users_file=users):
+        yield store_dir
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def _signed_in(role: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=300).run()
+    at.text_input[0].set_value(f"{role}1")
+    at.text_input[1].set_value(PASSWORD)
+    return at.button[0].click().run()
+
+
+def _check_page(at: AppTest) -> None:
+    assert not at.exception
+    assert at.title[0].value == "National picture"
+    bullets = [m.value for m in at.markdown if m.value.startswith("- ")]
+    drugs = next(b for b in bullets if b.startswith("- Trafficking in controlled drugs:"))
+    assert "per 1,000 residents" in drugs and "of 43 forces" in drugs and "99.8 % limits" in drugs
+    assert any("London, City of has 7,375 residents" in i.value for i in at.info)
+    # the page's figures are the export's: the summary table equals the CSV
+    table = read_recorded_crime(areas=read_force_areas())
+    picture = national_picture(table.rows, force_populations(read_force_areas()), "West Yorkshire", "2017/18")
+    shown = at.dataframe[0].value
+    exported = pd.read_csv(
+        io.BytesIO(exports.national_csv(picture.summary)), encoding="utf-8-sig", keep_default_na=False
+    )
+    pd.testing.assert_frame_equal(shown.reset_index(drop=True), exported, check_dtype=False)
+    assert shown.set_index("Measure").at["All offences", "Offences"] == 265_520
+    # the funnel plot's text alternative holds the 43 forces
+    funnel = at.dataframe[1].value
+    assert len(funnel) == 43 and "West Yorkshire" in set(funnel["Force"])
+    points = charts.funnel_points(
+        nm.funnel(picture.rates, "Trafficking in controlled drugs"), "West Yorkshire", picture.peers
+    )
+    exported = pd.read_csv(io.BytesIO(exports.funnel_csv(points)), encoding="utf-8-sig")
+    pd.testing.assert_frame_equal(funnel.reset_index(drop=True), exported, check_dtype=False)
+    assert {b.label for b in at.get("download_button")} == {
+        "Summary (CSV)",
+        "Funnel figures (CSV)",
+        "Funnel plot (PNG)",
+    }
+
+
+@pytest.mark.parametrize("role", ["silver", "comms", "opcc"])
+def test_the_roles_that_may_see_the_national_picture(secured: Path, role: str):
+    at = _signed_in(role)
+    at.switch_page(PAGE).run()
+    _check_page(at)
+
+
+def test_the_peer_group_can_be_edited(secured: Path):
+    at = _signed_in("opcc")
+    at.switch_page(PAGE).run()
+    before = next(m.value for m in at.markdown if m.value.startswith("- Robbery:"))
+    at.multiselect(key="national_peers_2017/18").set_value(["Metropolitan Police"]).run()
+    assert not at.exception
+    after = next(m.value for m in at.markdown if m.value.startswith("- Robbery:"))
+    s = Settings()
+    with open(s.recorded_crime_file, newline="", encoding="utf-8") as fh:
+        robberies = sum(
+            int(r["Number of Offences"])
+            for r in csv.DictReader(fh)
+            if r["Force Name"] == "Metropolitan Police" and r["Offence Group"] == "Robbery"
+        )
+    with open(s.force_areas_file, newline="", encoding="utf-8") as fh:
+        residents = sum(int(r["persons"]) for r in csv.DictReader(fh) if r["force"] == "Metropolitan Police")
+    assert before != after and f"below the peer group's {robberies / residents * 1000:,.2f}," in after
+
+
+def test_admin_does_not_see_the_national_picture(secured: Path):
+    at = _signed_in("admin")
+    assert "National picture" not in {p.title for p in at.session_state["pages"].values()}
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(PAGE)
+
+
+def test_the_demo_mode_shows_the_national_picture(app_with_sample: AppTest):
+    at = app_with_sample.run()
+    at.switch_page(PAGE).run()
+    _check_page(at)
+
+
+def test_the_cross_border_toggle_is_for_silver_users_only(secured: Path, tmp_path: Path):
+    from geo.ingest import ingest
+    from geo.store import Store
+    from tests.unit.test_national_store import _neighbour_csv
+
+    ingest([_neighbour_csv(tmp_path / "in" / "2017-07-south-yorkshire-street.csv")], Store(secured))
+    comms = _signed_in("comms")
+    comms.switch_page("pages/hotspot_map.py").run()
+    assert not comms.exception
+    assert not [t for t in comms.toggle if t.label == "Across the county border"]
+    silver = _signed_in("silver")
+    silver.switch_page("pages/hotspot_map.py").run()
+    toggle = next(t for t in silver.toggle if t.label == "Across the county border")
+    assert toggle.value is False
+    assert not [s for s in silver.subheader if s.value == "Across the county border"]
+    toggle.set_value(True).run()
+    assert not silver.exception
+    assert [s for s in silver.subheader if s.value == "Across the county border"]
+    summary = next(m.value for m in silver.markdown if "incidents of neighbouring forces" in m.value)
+    assert summary.startswith("**36** incidents of neighbouring forces")  # Barnsley's 34 and 2 inside the county
+    by_force = next(d.value for d in silver.dataframe if "Hot spots" in d.value.columns)
+    assert by_force["Force"].tolist() == ["South Yorkshire Police"]
+
+
+def test_settings_point_at_the_bundled_tables():
+    s = Settings()
+    assert s.recorded_crime_file.is_file() and s.force_areas_file.is_file()
