@@ -28,6 +28,9 @@ ACTIONS = (
     "export",
     "user_added",
     "user_removed",
+    "delivery_add",
+    "delivery_edit",
+    "outcome_upload",
 )
 
 
