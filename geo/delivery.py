@@ -214,8 +214,11 @@ def check_record(record: Mapping[str, object], today: dt.date | None = None) -> 
     bad = [x for x in lsoas if not re.fullmatch(r"E01\d{6}", x)]
     if bad:
         raise RecordError(f"lsoa_codes: {bad[0]!r} is not an LSOA code (E01 and six digits)")
-    cells = [int(x) for x in _as_list(record.get("cells"))]
-    resolution = int(record.get("resolution", 0) or 0)  # type: ignore[call-overload]
+    try:
+        cells = [int(str(x)) for x in _as_list(record.get("cells"))]
+    except ValueError as exc:
+        raise RecordError("cells: not all are H3 cell numbers") from exc
+    resolution = int(str(record.get("resolution", 0) or 0))
     if cells:
         if any(not h3.is_valid_cell(h3.int_to_str(c)) for c in cells):
             raise RecordError("cells: not all are valid H3 cells")
@@ -264,7 +267,7 @@ def _as_list(value: object) -> list[object]:
         return []
     if isinstance(value, str):
         return [v for v in value.split(";") if v.strip()]
-    return list(value)  # type: ignore[call-overload]
+    return list(value) if isinstance(value, (list, tuple, set, pd.Series)) else [value]
 
 
 def _now() -> str:

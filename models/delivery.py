@@ -185,6 +185,8 @@ def campaigns(log: pd.DataFrame) -> pd.DataFrame:
                 "live_viewers": int(group["live_viewers"].sum()),
             }
         )
-    return pd.DataFrame(rows, columns=CAMPAIGN_COLUMNS).sort_values(["start_month", "community_name"]).reset_index(
-        drop=True
+    return (
+        pd.DataFrame(rows, columns=CAMPAIGN_COLUMNS)
+        .sort_values(["start_month", "community_name"])
+        .reset_index(drop=True)
     )

@@ -147,9 +147,7 @@ def ring_around(cells: Sequence[int], k: int) -> set[int]:
     return hexes.cells_to_disk(sorted(own), k) - own
 
 
-def comparison_pool(
-    communities: pd.DataFrame, delivered_cells: set[int], adjacent_rings: int = 1
-) -> pd.DataFrame:
+def comparison_pool(communities: pd.DataFrame, delivered_cells: set[int], adjacent_rings: int = 1) -> pd.DataFrame:
     """Hot-spot communities that were not targeted and do not touch a targeted one.
 
     Parameters
@@ -265,20 +263,31 @@ def evaluate_campaign(
     used = before | after
     n_before, n_after = int(before.sum()), int(after.sum())
     more_before, more_after = max(0, params.min_before - n_before), max(0, params.min_after - n_after)
-    common = {
-        "campaign": str(campaign["campaign"]),
-        "community_id": str(campaign["community_id"]),
-        "community_name": str(campaign["community_name"]),
-        "district": str(campaign["district"]),
-        "start_month": start,
-        "what": str(campaign["what"]),
-        "months_before": n_before,
-        "months_after": n_after,
-        "more_before": more_before,
-        "more_after": more_after,
-    }
-    name, what = common["community_name"], common["what"]
-    place = f"{name} ({common['community_id']})" if common["community_id"] else name
+    name, what = str(campaign["community_name"]), str(campaign["what"])
+    community_id = str(campaign["community_id"])
+    place = f"{name} ({community_id})" if community_id else name
+
+    def result_of(
+        comparison: tuple[str, ...], estimate: DidResult | None, displacement: WdqResult | None, reason: str
+    ) -> CampaignImpact:
+        return CampaignImpact(
+            campaign=str(campaign["campaign"]),
+            community_id=community_id,
+            community_name=name,
+            district=str(campaign["district"]),
+            start_month=start,
+            what=what,
+            months_before=n_before,
+            months_after=n_after,
+            more_before=more_before,
+            more_after=more_after,
+            comparison=comparison,
+            did=estimate,
+            wdq=displacement,
+            reason=reason,
+            sentence=describe(name, what, start, estimate, reason, place),
+        )
+
     if more_before or more_after:
         needs = []
         if more_before:
@@ -289,15 +298,13 @@ def evaluate_campaign(
             f"too early to say. {n_before} month(s) before and {n_after} after are loaded; the estimate needs "
             f"{' and '.join(needs)} (at least {params.min_before} before and {params.min_after} after)."
         )
-        return CampaignImpact(**common, comparison=(), did=None, wdq=None, reason=reason,
-                              sentence=describe(name, what, start, None, reason, place))  # fmt: skip
+        return result_of((), None, None, reason)
     if len(pool) < params.min_pool:
         reason = (
             f"no estimate: only {len(pool)} hot-spot communities were neither targeted nor next to a target "
             f"(at least {params.min_pool} are needed for a comparison)."
         )
-        return CampaignImpact(**common, comparison=(), did=None, wdq=None, reason=reason,
-                              sentence=describe(name, what, start, None, reason, place))  # fmt: skip
+        return result_of((), None, None, reason)
     treated = area_series(counts, cells)[used]
     pool_series = np.vstack([area_series(counts, c) for c in pool["cells"]])[:, used]
     chosen = match(treated, pool_series, before[used], params.n_matched)
@@ -311,14 +318,7 @@ def evaluate_campaign(
         target_s[b].mean(), target_s[a].mean(), buffer_s[b].mean(), buffer_s[a].mean(),
         control_s[b].mean(), control_s[a].mean(),
     )  # fmt: skip
-    return CampaignImpact(
-        **common,
-        comparison=tuple(str(n) for n in pool["name"].iloc[chosen]),
-        did=result,
-        wdq=displacement,
-        reason="",
-        sentence=describe(name, what, start, result, "", place),
-    )
+    return result_of(tuple(str(n) for n in pool["name"].iloc[chosen]), result, displacement, "")
 
 
 def impact_table(results: Sequence[CampaignImpact]) -> pd.DataFrame:

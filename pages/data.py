@@ -10,6 +10,7 @@ from geo.ingest import ingest_files
 from geo.ocg_store import SYNTHETIC_MARKER, load_files
 from geo.police_uk import REJECT_REASONS, unique_labels, upload_sources
 from ui import auth, cache
+from ui import outcomes as outcome_ui
 
 st.title("Data")
 st.markdown(
@@ -102,3 +103,6 @@ if register_file and activity_file and st.button("Load OCG data", type="primary"
         )
         if len(rejects):
             st.dataframe(rejects, hide_index=True, width="stretch")
+
+st.divider()
+outcome_ui.upload_section("data_outcomes")
