@@ -121,11 +121,11 @@ def crimestoppers_comparison(
     mb, ma = max(0, min_before - nb), max(0, min_after - na)
     if mb or ma:
         return _too_few("crimestoppers", "month", nb, na, mb, ma, synthetic)
-    frame = reports[reports["month"] != start_month].assign(
-        group=np.where(reports["district"].isin(list(districts)), "campaign", "rest"),
-        period=np.where(reports["month"] > start_month, "after", "before"),
+    frame = reports[reports["month"] != start_month]
+    frame = frame.assign(
+        group=np.where(frame["district"].isin(list(districts)), "campaign", "rest"),
+        period=np.where(frame["month"] > start_month, "after", "before"),
     )
-    frame = frame[frame["month"] != start_month]
     if set(frame["group"]) != {"campaign", "rest"}:
         nan = math.nan
         sentence = "Crimestoppers reports: no comparison, as the campaigns' districts are all the districts loaded."
@@ -207,11 +207,11 @@ def survey_comparison(
     mb, ma = max(0, min_before - nb), max(0, min_after - na)
     if mb or ma:
         return _too_few("survey", "quarter", nb, na, mb, ma, synthetic)
-    frame = survey[survey["quarter"] != q0].assign(
-        group=np.where(survey["district"].isin(list(districts)), "campaign", "rest"),
-        period=np.where(survey["quarter"] > q0, "after", "before"),
+    frame = survey[survey["quarter"] != q0]
+    frame = frame.assign(
+        group=np.where(frame["district"].isin(list(districts)), "campaign", "rest"),
+        period=np.where(frame["quarter"] > q0, "after", "before"),
     )
-    frame = frame[frame["quarter"] != q0]
     totals = frame.groupby(["group", "period"])[["respondents", "confident"]].sum()
     if len(totals) < 4:
         nan = math.nan
