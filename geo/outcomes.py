@@ -43,7 +43,7 @@ SURVEY_COLUMNS = ("district", "quarter", "respondents", "confident")
 GENERATOR = "models/outcomes_synthetic.py"
 #: The kinds of outcome file: name -> (columns, key columns, words).
 KINDS: dict[str, tuple[tuple[str, ...], tuple[str, str], str]] = {
-    "crimestoppers": (CRIMESTOPPERS_COLUMNS, ("district", "month"), "Crimestoppers reports"),
+    "crimestoppers": (CRIMESTOPPERS_COLUMNS, ("district", "month"), "Crimestoppers"),
     "survey": (SURVEY_COLUMNS, ("district", "quarter"), "OPCC confidence survey"),
 }
 #: The bundled synthetic demo files.

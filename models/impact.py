@@ -211,7 +211,7 @@ def describe(
     place = place_label or name
     month = pd.Period(start_month, "M").strftime("%B %Y")
     if result is None:
-        return f"{what.capitalize()} in {place} from {month}: {reason}"
+        return f"{what[:1].upper()}{what[1:]} in {place} from {month}: {reason}"
     text = (
         f"Incidents {_direction(result.treated_change)} in {place} after the {what} of {month}, "
         f"against {_direction(result.comparison_change).replace('stayed level', 'no change')} in matched areas."

@@ -147,7 +147,7 @@ def crimestoppers_comparison(
     r_change = means["rest", "after"] / means["rest", "before"] - 1
     month = pd.Period(start_month, "M").strftime("%B %Y")
     sentence = (
-        f"Crimestoppers reports from {_districts_text(districts)} showed {_change(c_change)} a month after the "
+        f"Monthly Crimestoppers reports from {_districts_text(districts)} showed {_change(c_change)} after the "
         f"campaigns began ({month}), against {_change(r_change)} in the other districts."
     )
     sentence += (

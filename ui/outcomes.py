@@ -31,7 +31,7 @@ def synthetic_label(data: outcomes_store.Outcomes, kind: str) -> str | None:
     if not data.synthetic(kind):
         return None
     words = outcomes_store.KINDS[kind][2]
-    return f"SYNTHETIC DEMONSTRATION DATA: the {words} figures are invented for demonstration, not real."
+    return f"SYNTHETIC DEMONSTRATION DATA: these {words} figures are invented for demonstration, not real."
 
 
 def current() -> outcomes_store.Outcomes:

@@ -28,9 +28,12 @@ ROLE_TITLES = {
         "District profile",
         "Organised crime groups",
         "Accuracy",
+        "Delivery log",
+        "Impact",
+        "Public summary",
     },
-    "comms": {"Home", "Hotspot map", "Hotspot communities", "Comms plan"},
-    "opcc": {"Home", "Trends", "District profile", "Accuracy"},
+    "comms": {"Home", "Hotspot map", "Hotspot communities", "Comms plan", "Delivery log", "Impact", "Public summary"},
+    "opcc": {"Home", "Trends", "District profile", "Accuracy", "Impact", "Public summary"},
     "admin": {"Home", "Data", "Users", "Audit log"},
 }
 
