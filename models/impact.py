@@ -99,6 +99,13 @@ class CampaignImpact:
         Why there is no estimate ("" when there is one).
     sentence : str
         The plain sentence the page and its exports show.
+    months : tuple of str
+        The stored months (the start month included), for the chart.
+    targeted : tuple of float
+        Incidents a month in the campaign's cells.
+    matched : tuple of float
+        Mean incidents a month of the matched comparison communities (empty without an
+        estimate).
     """
 
     campaign: str
@@ -116,6 +123,9 @@ class CampaignImpact:
     wdq: WdqResult | None
     reason: str
     sentence: str
+    months: tuple[str, ...] = ()
+    targeted: tuple[float, ...] = ()
+    matched: tuple[float, ...] = ()
 
 
 def cell_month_counts(incidents: pd.DataFrame, cell_column: str, months: Sequence[str]) -> pd.DataFrame:
@@ -200,6 +210,12 @@ def _direction(x: float) -> str:
     return f"{'fell' if x < 0 else 'rose'} {_percent(x)}"
 
 
+def _change(x: float) -> str:
+    if round(100 * x) == 0:
+        return "no change"
+    return f"{'a fall' if x < 0 else 'a rise'} of {_percent(x)}"
+
+
 def _p_text(p: float) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.2f}" if p >= 0.01 else f"p = {p:.3f}"
 
@@ -214,7 +230,7 @@ def describe(
         return f"{what[:1].upper()}{what[1:]} in {place} from {month}: {reason}"
     text = (
         f"Incidents {_direction(result.treated_change)} in {place} after the {what} of {month}, "
-        f"against {_direction(result.comparison_change).replace('stayed level', 'no change')} in matched areas."
+        f"against {_change(result.comparison_change)} in matched areas."
     )
     if result.p_value > result.alpha:
         text += f" The difference could be chance ({_p_text(result.p_value)})."
@@ -267,8 +283,14 @@ def evaluate_campaign(
     community_id = str(campaign["community_id"])
     place = f"{name} ({community_id})" if community_id else name
 
+    targeted_all = area_series(counts, cells)
+
     def result_of(
-        comparison: tuple[str, ...], estimate: DidResult | None, displacement: WdqResult | None, reason: str
+        comparison: tuple[str, ...],
+        estimate: DidResult | None,
+        displacement: WdqResult | None,
+        reason: str,
+        matched: tuple[float, ...] = (),
     ) -> CampaignImpact:
         return CampaignImpact(
             campaign=str(campaign["campaign"]),
@@ -286,6 +308,9 @@ def evaluate_campaign(
             wdq=displacement,
             reason=reason,
             sentence=describe(name, what, start, estimate, reason, place),
+            months=tuple(str(m) for m in months),
+            targeted=tuple(float(x) for x in targeted_all),
+            matched=matched,
         )
 
     if more_before or more_after:
@@ -318,7 +343,14 @@ def evaluate_campaign(
         target_s[b].mean(), target_s[a].mean(), buffer_s[b].mean(), buffer_s[a].mean(),
         control_s[b].mean(), control_s[a].mean(),
     )  # fmt: skip
-    return result_of(tuple(str(n) for n in pool["name"].iloc[chosen]), result, displacement, "")
+    matched_mean = np.vstack([area_series(counts, c) for c in pool["cells"].iloc[chosen]]).mean(axis=0)
+    return result_of(
+        tuple(str(n) for n in pool["name"].iloc[chosen]),
+        result,
+        displacement,
+        "",
+        tuple(float(x) for x in matched_mean),
+    )
 
 
 def impact_table(results: Sequence[CampaignImpact]) -> pd.DataFrame:

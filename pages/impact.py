@@ -9,7 +9,7 @@ import streamlit as st
 from geo import delivery as delivery_log
 from models import impact, outcomes
 from models.delivery import campaigns
-from ui import auth, cache, roles
+from ui import auth, cache, charts, roles
 from ui import outcomes as outcome_ui
 
 st.title("Impact")
@@ -32,6 +32,11 @@ if not results:
 for r in results:
     st.markdown(f"**{r.community_name}** ({r.district}): {r.what} from {r.start_month}")
     st.write(r.sentence)
+    if full and r.months:
+        st.altair_chart(
+            charts.campaign_chart(charts.campaign_series(r.months, r.targeted, r.matched), r.start_month),
+            width="stretch",
+        )
 if results and full:
     table = impact.impact_table(results)
     st.dataframe(table, hide_index=True, width="stretch")

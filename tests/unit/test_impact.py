@@ -146,6 +146,11 @@ def test_evaluate_campaign_estimates_and_reads_plainly():
     assert "unlikely to be chance" in result.sentence and "could also explain it" in result.sentence
     table = impact.impact_table([result])
     assert table.loc[0, "sentence"] == result.sentence
+    # the chart's series are the counts the estimate used
+    assert_allclose(result.targeted, impact.area_series(counts, campaign["cells"]))
+    used = [m != "2016-12" for m in months]
+    assert_allclose(np.mean(np.array(result.targeted)[used][:11]), result.did.treated_before)
+    assert_allclose(np.mean(np.array(result.matched)[used][:11]) * 20, result.did.comparison_before)
 
 
 def test_comparison_pool_drops_targeted_and_adjacent_communities():
@@ -164,6 +169,6 @@ def test_sentence_says_could_be_chance_when_p_is_large():
     result = did_mod.DidResult(-0.08, -0.08, -0.3, 0.2, 0.31, -0.12, -0.04, 10, 8.8, 100, 96, 20, 0.05)
     text = impact.describe("Leeds Road", "flyer drops", "2017-03", result, "", "Leeds Road (HC03)")
     assert text == (
-        "Incidents fell 12 % in Leeds Road (HC03) after the flyer drops of March 2017, against fell 4 % "
+        "Incidents fell 12 % in Leeds Road (HC03) after the flyer drops of March 2017, against a fall of 4 % "
         "in matched areas. The difference could be chance (p = 0.31)."
     )
