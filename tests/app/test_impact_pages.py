@@ -6,6 +6,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import h3
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -87,6 +88,12 @@ def secured(sample_store_dir: Path, tmp_path: Path) -> Iterator[Path]:
         from geo import ocg_store
 
         ocg_store.ensure_demo()
+        cells = [h3.str_to_int(c) for c in h3.grid_disk(h3.latlng_to_cell(53.7967, -1.5470, 9), 1)]
+        delivery.add_delivery(
+            {"kind": "flyer_drop", "date": "2017-07-10", "community_name": "Leeds centre", "district": "Leeds",
+             "lsoa_codes": ["E01033015"], "cells": cells, "resolution": 9, "flyers": 900},
+            "silver1",
+        )  # fmt: skip
         yield store_dir
     st.cache_data.clear()
     st.cache_resource.clear()
@@ -107,6 +114,12 @@ def test_each_role_opens_impact_and_public_summary(secured: Path, role: str):
     assert ("Delivery log" in titles) == (role in ("silver", "comms"))
     at.switch_page("pages/impact.py").run(timeout=300)
     assert not at.exception, at.exception
+    impact_text = " ".join(_texts(at))
+    assert "Flyer drops in Leeds centre from July 2017: too early to say" in impact_text
+    csv_buttons = [b for b in at.get("download_button") if b.label == "Campaign evaluation (CSV)"]
+    # comms sees the public sentences only: no table of figures, no export
+    assert bool(csv_buttons) == (role != "comms")
+    assert bool(at.dataframe) == (role != "comms")
     at.switch_page("pages/public_summary.py").run(timeout=300)
     assert not at.exception, at.exception
     text = " ".join(_texts(at))
