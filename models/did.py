@@ -14,10 +14,13 @@ Inference is by placebo in space (Abadie, Diamond and Hainmueller 2010; Conley a
 2011): each comparison unit in turn (or, for several treated units, random sets of the
 same size drawn with a seed) is treated as if it had been targeted and compared with the
 rest of the pool. The p-value is the share of placebo estimates at least as far from zero
-as the real one (counting the real one); the interval is the estimate minus the placebo
-distribution's central ``1 - alpha`` range, so it reflects how much a community's count
-moves by chance when nothing was done to it. With ``K`` comparison units the smallest
-possible p-value is ``1 / (K + 1)``.
+as the real one (counting the real one). The interval inverts that test: it holds every
+effect ``d`` for which the estimate minus ``d`` would not be rejected, that is the estimate
+plus or minus the ``k``-th largest absolute placebo estimate, ``k = floor(alpha (K + 1))``
+(Conley and Taber 2011), so it reflects how much a community's count moves by chance when
+nothing was done to it, and it excludes 0 exactly when ``p <= alpha`` (ties aside). With
+``K`` placebos the smallest possible p-value is ``1 / (K + 1)``; when ``k`` is 0 (fewer
+than 19 placebos at alpha 0.05) the interval is unbounded.
 """
 
 from __future__ import annotations
@@ -41,7 +44,8 @@ class DidResult:
     effect : float
         ``exp(effect_log) - 1``: the change beyond the comparison areas', as a share.
     low, high : float
-        Ends of the interval of ``effect`` (shares), from the placebo distribution.
+        Ends of the interval of ``effect`` (shares), from the placebo distribution; -1 and
+        infinity when there are too few placebos for the level.
     p_value : float
         Two-sided placebo p-value, in ``[1 / (placebos + 1), 1]``.
     treated_change, comparison_change : float
@@ -174,14 +178,19 @@ def did(
     estimate = log_did(t_sum, c_sum, after)
     placebo = placebo_estimates(pool, len(treated), after, draws, seed)
     p = (1 + int(np.sum(np.abs(placebo) >= abs(estimate) - 1e-12))) / (1 + len(placebo))
-    q_low, q_high = np.quantile(placebo, [alpha / 2, 1 - alpha / 2])
+    k = int(np.floor(alpha * (len(placebo) + 1) + 1e-9))
+    if k >= 1:
+        half = float(np.sort(np.abs(placebo))[::-1][k - 1])
+        low, high = float(np.expm1(estimate - half)), float(np.expm1(estimate + half))
+    else:
+        low, high = -1.0, float("inf")
     t_b, t_a = t_sum[~after].mean(), t_sum[after].mean()
     c_b, c_a = c_sum[~after].mean(), c_sum[after].mean()
     return DidResult(
         effect_log=estimate,
         effect=float(np.expm1(estimate)),
-        low=float(np.expm1(estimate - q_high)),
-        high=float(np.expm1(estimate - q_low)),
+        low=low,
+        high=high,
         p_value=float(p),
         treated_change=float((t_a + HALF) / (t_b + HALF) - 1),
         comparison_change=float((c_a + HALF) / (c_b + HALF) - 1),

@@ -36,7 +36,7 @@ def test_an_injected_fall_of_20_percent_is_recovered_within_the_interval(treated
 
 
 def test_null_panels_reject_near_the_nominal_rate():
-    rejections = 0
+    rejections = covered = 0
     seeds = 200
     for seed in range(seeds):
         counts, after = _panel(seed=1000 + seed, effect=1.0)
@@ -44,7 +44,11 @@ def test_null_panels_reject_near_the_nominal_rate():
         chosen = impact.match(counts[0], counts[1:], before, 20)
         result = did_mod.did(counts[0], counts[1:][chosen], after, seed=seed)
         rejections += result.p_value <= 0.05
+        covered += result.low <= 0 <= result.high
+        # the interval inverts the placebo test: it excludes 0 exactly when p <= alpha
+        assert (result.p_value <= 0.05) == (not result.low <= 0 <= result.high)
     assert 0.02 <= rejections / seeds <= 0.10
+    assert 0.90 <= covered / seeds <= 0.98
 
 
 def test_did_by_hand_on_a_tiny_panel():
@@ -58,6 +62,7 @@ def test_did_by_hand_on_a_tiny_panel():
     assert_allclose(result.treated_after, 5.0)
     # every placebo is 0: the estimate is the most extreme of 4 values
     assert_allclose(result.p_value, 1 / 4)
+    assert (result.low, result.high) == (-1.0, float("inf"))  # 3 placebos: too few for a 95 % interval
     with pytest.raises(ValueError, match="two comparison units"):
         did_mod.did(treated, pool[:1], after)
     with pytest.raises(ValueError, match="one month before"):
