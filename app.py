@@ -39,13 +39,20 @@ PAGES = {
     "national": st.Page(
         "pages/national.py", title="National picture", icon=":material/public:", url_path="national-picture"
     ),
+    "delivery": st.Page(
+        "pages/delivery.py", title="Delivery log", icon=":material/task_alt:", url_path="campaign-delivery"
+    ),
+    "impact": st.Page("pages/impact.py", title="Impact", icon=":material/insights:", url_path="campaign-impact"),
+    "public": st.Page(
+        "pages/public_summary.py", title="Public summary", icon=":material/summarize:", url_path="performance-summary"
+    ),
     "data": st.Page("pages/data.py", title="Data", icon=":material/upload:", url_path="data-upload"),
     "users": st.Page("pages/users.py", title="Users", icon=":material/manage_accounts:", url_path="user-management"),
     "audit": st.Page("pages/audit.py", title="Audit log", icon=":material/history:", url_path="audit-log"),
 }
 #: Pages that show the shared filters, and those that also show the analysis choices.
-FILTERED = {"map", "communities", "comms", "trends"}
-ANALYSED = {"map", "communities", "comms"}
+FILTERED = {"map", "communities", "comms", "trends", "delivery"}
+ANALYSED = {"map", "communities", "comms", "delivery"}
 
 auth.settings_problems()
 if auth.setup_problem() is not None:
@@ -66,6 +73,7 @@ cache.numba_warm_up()
 token = loading.ensure_data(cache.store())
 if auth.is_demo():
     loading.ensure_ocg_demo()
+    loading.ensure_outcomes_demo()
     auth.demo_banner()  # worded from what is stored, so after the first-start loads
 else:
     auth.account_panel(user)

@@ -8,6 +8,7 @@ Each is run as a module from the repository root, with the settings of the envir
     python -m cli.users add|remove|list ...                              the users file
     python -m cli.backtest --train YYYY-MM --test YYYY-MM ...            hotspot rankings
     python -m cli.ocg_synthetic [--seed 2017] [--out data/ocg_demo]      the synthetic demo files
+    python -m cli.outcomes_synthetic [--seed 2017] [--out data/outcomes_demo]  synthetic outcome files
 
 They call :mod:`geo` and :mod:`models` and never :mod:`ui` or Streamlit; nothing imports
 them (``.importlinter``). ``ingest``, ``ocg``, ``users`` and ``backtest`` exit 2 with a

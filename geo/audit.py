@@ -42,9 +42,13 @@ KINDS: dict[str, str] = {
     "download_png": "Downloaded PNG image",
     "download_ics": "Downloaded calendar (.ics)",
     "download_geojson": "Downloaded GeoJSON",
+    "download_html": "Downloaded web page (HTML)",
     "user_add": "User added",
     "user_edit": "User changed",
     "user_remove": "User removed",
+    "delivery_add": "Delivery recorded",
+    "delivery_edit": "Delivery corrected",
+    "outcome_upload": "Outcome data loaded",
 }
 
 #: Kinds found in logs written by earlier versions: read and shown, never written.
@@ -63,6 +67,7 @@ DOWNLOAD_KINDS: dict[str, str] = {
     ".png": "download_png",
     ".ics": "download_ics",
     ".geojson": "download_geojson",
+    ".html": "download_html",
 }
 
 #: Columns of :func:`read`.

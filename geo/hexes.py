@@ -238,6 +238,15 @@ def cells_to_neighbours(cells: np.ndarray, k: int = 1) -> dict[int, list[int]]:
     return {i: sorted(position[n] for n in h3.grid_disk(t, k) if n != t and n in position) for i, t in enumerate(texts)}
 
 
+def cells_to_disk(cells: Sequence[int], k: int) -> set[int]:
+    """Every cell within ``k`` H3 rings of some cells (the cells themselves included),
+    whether or not it lies on the district grid."""
+    out: set[int] = set()
+    for c in {int(c) for c in cells}:
+        out.update(h3.str_to_int(n) for n in h3.grid_disk(h3.int_to_str(c), k))
+    return out
+
+
 def ring_distance_m(resolution: int) -> float:
     """Return the distance between the centres of neighbouring cells, in metres (average)."""
     return float(np.sqrt(3.0) * h3.average_hexagon_edge_length(resolution, unit="m"))

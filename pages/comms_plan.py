@@ -23,6 +23,7 @@ constraints, selected, contact = comms.plan_controls(communities, cache.themes()
 if constraints is None:  # plan_controls has shown what is wrong
     st.stop()
 plan = cache.plan(token, chosen, params, constraints, tuple(selected))
+st.session_state["comms_plan_args"] = (constraints, tuple(selected))  # the plan the Delivery log page delivers
 summary = exports.plan_summary(plan)
 m = st.columns(4)
 m[0].metric("Communities in the plan", f"{summary['communities']} of {len(selected)}")

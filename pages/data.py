@@ -10,6 +10,7 @@ from geo.national import store_recorded_crime
 from geo.ocg_store import SYNTHETIC_MARKER, load_files
 from geo.police_uk import REJECT_REASONS, unique_labels, upload_sources
 from ui import auth, cache
+from ui import outcomes as outcome_ui
 
 st.title("Data")
 st.markdown(
@@ -129,3 +130,5 @@ if national_file and st.button("Load national table", type="primary"):
         )
         st.success(f"Stored the national table: financial years {', '.join(table.years)}.")
         st.code(table.summary(), language=None)
+
+outcome_ui.upload_section("data_outcomes")

@@ -16,10 +16,13 @@ import streamlit as st
 from libpysal.weights import W
 
 from geo import boundaries, hexes, national, ocg_store, reference
+from geo import delivery as delivery_log
+from geo import outcomes as outcomes_store
 from geo.national_store import NationalStore
 from geo.settings import get_settings
 from geo.store import Store
-from models import counts, crossborder, evaluation, hotspots, pipeline, profile, targeting, trends
+from models import counts, crossborder, evaluation, hotspots, impact, pipeline, profile, targeting, trends
+from models import delivery as delivery_model
 from models import emerging as emerging_mod
 from models import meeting_pack as meeting_pack_mod
 from models import national as national_model
@@ -486,3 +489,56 @@ def border_cells(token: str, filters: Filters) -> pd.DataFrame:
     ]
     counts = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["cell", "incidents", "force"])
     return crossborder.border_cells(counts, border_area())
+
+
+# --------------------------------------------------------------- delivery and impact (issue 13)
+@st.cache_data(show_spinner=False, max_entries=4)
+def deliveries(delivery_token: str) -> pd.DataFrame:
+    """The delivery log (:func:`geo.delivery.read_log`), for the log state ``delivery_token``
+    (:func:`geo.delivery.token`, which every change of the log changes)."""
+    del delivery_token  # the cache key
+    return delivery_log.read_log()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def outcome_data(outcomes_token: str) -> outcomes_store.Outcomes:
+    """Stored Crimestoppers and survey tables, for the state ``outcomes_token``
+    (:func:`geo.outcomes.token`)."""
+    del outcomes_token
+    return outcomes_store.load_outcomes()
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def plan_items(
+    token: str, filters: Filters, params: HotspotParams, constraints: PlanConstraints, selected: tuple[str, ...]
+) -> pd.DataFrame:
+    """The plan's flyer drops and sessions as items to mark delivered (:func:`models.delivery.plan_items`)."""
+    communities = hotspot_analysis(token, filters, params).communities
+    return delivery_model.plan_items(
+        plan(token, filters, params, constraints, selected), communities, params.resolution
+    )
+
+
+@st.cache_data(show_spinner="Evaluating the campaigns…", max_entries=8)
+def campaign_impacts(token: str, delivery_token: str, params: impact.ImpactParams) -> list[impact.CampaignImpact]:
+    """Every delivered campaign's evaluation over every stored month; comparison communities
+    from the hot-spot analysis of all months at the campaign's resolution."""
+    found = delivery_model.campaigns(deliveries(delivery_token))
+    if found.empty:
+        return []
+    months = store().months()
+    frame = incidents(token)
+    results = []
+    for resolution, group in found.groupby("resolution"):
+        res = int(resolution)
+        every = Filters(resolution=res)
+        communities = hotspot_analysis(token, every, HotspotParams(resolution=res)).communities
+        delivered = {int(c) for cells in group["cells"] for c in cells}
+        pool = impact.comparison_pool(communities, delivered, params.adjacent_rings)
+        counts_ = impact.cell_month_counts(frame, every.cell_column, months)
+        cells_by_district = grid(res).groupby("district")["cell"].apply(list).to_dict()
+        for row in group.to_dict(orient="records"):
+            results.append(
+                impact.evaluate_campaign(row, counts_, months, pool, cells_by_district.get(row["district"], []), params)
+            )
+    return sorted(results, key=lambda r: (r.start_month, r.community_name))

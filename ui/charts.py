@@ -246,3 +246,29 @@ def quarterly_chart(quarterly: pd.DataFrame, measure: str, title: str) -> alt.Ch
         )
         .properties(height=300)
     )
+
+
+def campaign_series(months: tuple[str, ...], targeted: tuple[float, ...], matched: tuple[float, ...]) -> pd.DataFrame:
+    """Long table of a campaign's monthly incidents: ``month``, ``area`` (targeted
+    community, or the matched areas' mean), ``incidents``."""
+    frames = [pd.DataFrame({"month": list(months), "area": "Targeted community", "incidents": list(targeted)})]
+    if matched:
+        frames.append(pd.DataFrame({"month": list(months), "area": "Matched areas (mean)", "incidents": list(matched)}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def campaign_chart(series: pd.DataFrame, start_month: str) -> alt.LayerChart:
+    """Monthly incidents in a campaign's community and its matched areas, with a rule at the
+    month the campaign started."""
+    lines = (
+        alt.Chart(series)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("month:O", title="Month"),
+            y=alt.Y("incidents:Q", title="Incidents a month"),
+            color=alt.Color("area:N", title=None, scale=alt.Scale(range=OKABE_ITO), legend=alt.Legend(orient="bottom")),
+            tooltip=["month", "area", alt.Tooltip("incidents:Q", format=".1f")],
+        )
+    )
+    rule = alt.Chart(pd.DataFrame({"month": [start_month]})).mark_rule(strokeDash=[4, 4]).encode(x="month:O")
+    return (lines + rule).properties(height=240)

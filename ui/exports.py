@@ -59,6 +59,7 @@ MIME_TYPES: dict[str, str] = {
     ".png": "image/png",
     ".ics": "text/calendar",
     ".geojson": "application/geo+json",
+    ".html": "text/html",
 }
 
 #: The first line of a CSV of synthetic OCG data.

@@ -8,7 +8,7 @@ import threading
 
 import streamlit as st
 
-from geo import ocg_store
+from geo import ocg_store, outcomes
 from geo.errors import PrecisionError
 from geo.ingest import ingest
 from geo.settings import get_settings
@@ -53,6 +53,17 @@ def ensure_ocg_demo() -> None:
         ocg_store.ensure_demo()
     except PrecisionError as exc:
         st.error(f"The synthetic OCG demo files could not be loaded: {exc}")
+
+
+def ensure_outcomes_demo() -> None:
+    """Store the bundled synthetic Crimestoppers and survey files for each kind not stored
+    yet (demo mode only; labelled synthetic from the files' marker line)."""
+    if outcomes.token():
+        return
+    try:
+        outcomes.ensure_demo()
+    except PrecisionError as exc:
+        st.error(f"The synthetic outcome demo files could not be loaded: {exc}")
 
 
 _freeze_lock = threading.Lock()

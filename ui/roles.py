@@ -10,9 +10,12 @@ from __future__ import annotations
 
 #: Pages each role may open (keys of app.PAGES).
 ROLE_PAGES: dict[str, frozenset[str]] = {
-    "silver": frozenset({"home", "map", "communities", "comms", "trends", "profile", "ocg", "accuracy", "national"}),
-    "comms": frozenset({"home", "map", "communities", "comms", "national"}),
-    "opcc": frozenset({"home", "trends", "profile", "accuracy", "national"}),
+    "silver": frozenset(
+        {"home", "map", "communities", "comms", "trends", "profile", "ocg", "accuracy", "national"}
+        | {"delivery", "impact", "public"}
+    ),
+    "comms": frozenset({"home", "map", "communities", "comms", "national"} | {"delivery", "impact", "public"}),
+    "opcc": frozenset({"home", "trends", "profile", "accuracy", "national"} | {"impact", "public"}),
     "admin": frozenset({"home", "data", "users", "audit"}),
 }
 
@@ -20,18 +23,30 @@ ROLE_PAGES: dict[str, frozenset[str]] = {
 #: row is synthetic.
 DEMO_PAGES: frozenset[str] = frozenset(
     {"home", "map", "communities", "comms", "trends", "profile", "ocg", "accuracy", "national"}
+    | {"delivery", "impact", "public"}
 )
 
 #: Roles that may show neighbouring forces' hexagons on the Hotspot map (the cross-border
 #: view is for tactical leads).
 CROSS_BORDER_ROLES: frozenset[str] = frozenset({"silver"})
 
-#: How much organised crime group data a viewer may see, least first: nothing, counts of
+#: How much organised crime group data a viewer may see, least first: nothing, the public
+#: summary's disclosure-checked disruption counts (``models.public_summary``), counts of
 #: groups (by district and criminality), or details (groups, activity, disruptions).
-OCG_LEVELS: tuple[str, ...] = ("none", "counts", "details")
+OCG_LEVELS: tuple[str, ...] = ("none", "public", "counts", "details")
 
 #: The OCG level of each role; a role not listed sees none.
-ROLE_OCG_LEVEL: dict[str, str] = {"silver": "details", "opcc": "counts"}
+ROLE_OCG_LEVEL: dict[str, str] = {"silver": "details", "opcc": "counts", "comms": "public"}
+
+#: Roles that see the impact evaluation in full (others with the page see its public version).
+IMPACT_FULL: frozenset[str] = frozenset({"silver", "opcc"})
+
+
+def impact_in_full(role: str | None, demo: bool) -> bool:
+    """Whether a viewer sees the whole impact evaluation (tables, intervals, comparison
+    areas, displacement) rather than its public sentences; the demo mode does."""
+    return demo or (role or "") in IMPACT_FULL
+
 
 #: The message for every failed sign-in (it never says which part was wrong).
 SIGN_IN_FAILED = "Sign-in failed: check your user name and password."

@@ -29,9 +29,21 @@ ROLE_TITLES = {
         "Organised crime groups",
         "Accuracy",
         "National picture",
+        "Delivery log",
+        "Impact",
+        "Public summary",
     },
-    "comms": {"Home", "Hotspot map", "Hotspot communities", "Comms plan", "National picture"},
-    "opcc": {"Home", "Trends", "District profile", "Accuracy", "National picture"},
+    "comms": {
+        "Home",
+        "Hotspot map",
+        "Hotspot communities",
+        "Comms plan",
+        "National picture",
+        "Delivery log",
+        "Impact",
+        "Public summary",
+    },
+    "opcc": {"Home", "Trends", "District profile", "Accuracy", "National picture", "Impact", "Public summary"},
     "admin": {"Home", "Data", "Users", "Audit log"},
 }
 

@@ -39,6 +39,11 @@ EXPECTED = {
         "Profile (PDF)": "precision_profile_bradford.pdf",
         "Silver meeting pack (PDF)": "precision_meeting_pack_bradford_2017-07.pdf",
     },
+    "pages/delivery.py": {"Delivery log (CSV)": "precision_delivery_log.csv"},
+    "pages/public_summary.py": {
+        "Summary (PDF)": "precision_public_summary.pdf",
+        "Web page (HTML)": "precision_public_summary.html",
+    },
     "pages/national.py": {
         "Summary (CSV)": "precision_national_summary.csv",
         "Funnel figures (CSV)": "precision_national_funnel.csv",
@@ -119,7 +124,16 @@ def _click_each(at: AppTest, page: str, user: str, role: str) -> None:
 
 @pytest.mark.app
 @pytest.mark.parametrize(
-    "page", ["pages/comms_plan.py", "pages/trends.py", "pages/profile.py", "pages/ocg.py", "pages/national.py"]
+    "page",
+    [
+        "pages/comms_plan.py",
+        "pages/trends.py",
+        "pages/profile.py",
+        "pages/ocg.py",
+        "pages/national.py",
+        "pages/delivery.py",
+        "pages/public_summary.py",
+    ],
 )
 def test_each_download_of_the_demo_is_audited_with_its_kind(app_with_sample: AppTest, page: str):
     at = app_with_sample.run()

@@ -33,8 +33,8 @@ def test_passwords_are_salted_and_checked():
 
 
 def test_each_role_sees_its_pages_only():
-    assert pages_for("comms") == {"home", "map", "communities", "comms", "national"}
-    assert pages_for("opcc") == {"home", "trends", "profile", "accuracy", "national"}
+    assert pages_for("comms") == {"home", "map", "communities", "comms", "national", "delivery", "impact", "public"}
+    assert pages_for("opcc") == {"home", "trends", "profile", "accuracy", "national", "impact", "public"}
     assert "data" in pages_for("admin") and "map" not in pages_for("admin") and "national" not in pages_for("admin")
     assert cross_border_allowed("silver") and not any(cross_border_allowed(r) for r in ("comms", "opcc", "admin", None))
     assert pages_for("silver") >= {"map", "communities", "comms", "accuracy"}
@@ -112,7 +112,10 @@ def test_ocg_levels_fail_closed():
 
     assert ocg_level("silver", demo=False) == "details"
     assert ocg_level("opcc", demo=False) == "counts"
-    assert ocg_level("comms", demo=False) == ocg_level("admin", demo=False) == "none"
+    assert ocg_level("admin", demo=False) == "none"
+    # comms: only the public summary's disclosure-checked disruption counts, nothing more
+    assert ocg_level("comms", demo=False) == "public"
+    assert ocg_allows("public", "public") and not ocg_allows("public", "counts") and not ocg_allows("none", "public")
     assert ocg_level(None, demo=False) == ocg_level("Silver ", demo=False) == "none"  # unknown: nothing
     assert ocg_level("comms", demo=True) == "details"  # synthetic only: checked where the data is read
     assert ocg_allows("details", "counts") and ocg_allows("counts", "counts")

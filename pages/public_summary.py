@@ -1,0 +1,60 @@
+"""Public summary: disruptions by quarter, level and 4P strand, campaigns delivered and the
+Crimestoppers trend, under the disclosure rules; printable PDF and one self-contained HTML
+page for the partnership's website (silver, opcc, comms)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from geo import delivery as delivery_log
+from models.ocg import quarterly_return
+from models.public_summary import SYNTHETIC_LABEL, check_summary, public_summary
+from ui import auth, cache, exports, public_exports
+from ui import outcomes as outcome_ui
+
+st.title("Public summary")
+st.caption("What the partnership can publish: counts under 10 hidden, others rounded to 5, no group and no place.")
+view = auth.visible_ocg("public")
+data = view.data
+summary = check_summary(
+    public_summary(
+        quarterly_return(data.activity) if data is not None else None,
+        bool(data is not None and data.synthetic),
+        cache.deliveries(delivery_log.token()),
+        outcome_ui.current().crimestoppers,
+        dt.date.today(),
+    )
+)
+for note in summary.notes:
+    if note.startswith(SYNTHETIC_LABEL):
+        st.error(note, icon=":material/science:")
+if view.notice:
+    st.warning(view.notice, icon=":material/lock:")
+for heading, table in summary.tables().items():
+    st.subheader(heading)
+    if heading.startswith("Reports to Crimestoppers") and len(summary.crimestoppers):
+        st.html(public_exports.trend_svg(summary.crimestoppers))
+    if table.empty:
+        st.caption("Nothing to show yet.")
+    else:
+        st.dataframe(table, hide_index=True, width="stretch")
+for note in summary.notes:
+    if not note.startswith(SYNTHETIC_LABEL):
+        st.caption(note)
+
+c = st.columns(2)
+files = (
+    exports.ExportFile(
+        "Summary (PDF)", public_exports.summary_pdf(summary), "precision_public_summary.pdf", "Public summary (PDF)"
+    ),
+    exports.ExportFile(
+        "Web page (HTML)",
+        public_exports.summary_html(summary),
+        "precision_public_summary.html",
+        "Public summary (web page)",
+    ),
+)
+for column, file in zip(c, files):
+    exports.download(file, {"page": "public"}, where=column)

@@ -1,0 +1,148 @@
+"""The Delivery log, Impact and Public summary pages under AppTest (demo mode and each role)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import h3
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from geo import audit, delivery, outcomes
+from geo.access import add_user
+from geo.settings import override_settings
+from tests.app.conftest import APP
+
+pytestmark = pytest.mark.app
+PASSWORD = "correct horse battery staple"
+OCG_WORDS = ("OCG-", "Synthetic group", "ocg_id", "alias", "threat", "principal_criminality", "drugs supply")
+
+
+def _texts(at: AppTest) -> list[str]:
+    parts = [e.value for kind in ("markdown", "caption", "title", "subheader", "error", "warning", "info") for e in
+             getattr(at, kind)]  # fmt: skip
+    for frame in at.dataframe:
+        parts.append(" ".join(map(str, frame.value.columns)))
+        parts.append(frame.value.to_csv(index=False))
+    return [str(p) for p in parts]
+
+
+def test_demo_marks_a_planned_session_delivered_and_the_impact_page_lists_it(app_with_sample: AppTest):
+    at = app_with_sample.run()
+    at.switch_page("pages/delivery.py").run(timeout=300)
+    assert not at.exception
+    assert at.title[0].value == "Delivery log"
+    assert at.radio(key="delivery_mark_kind").value == "facebook_live"
+    label = at.selectbox(key="delivery_item").format_func(at.selectbox(key="delivery_item").value)
+    at.number_input[0].set_value(42)
+    next(b for b in at.button if b.label == "Mark delivered").click().run(timeout=300)
+    assert not at.exception, at.exception
+    assert any(s.value.startswith("Marked delivered") for s in at.success)
+    log = delivery.read_log()
+    assert len(log) == 1 and log.loc[0, "kind"] == "facebook_live" and log.loc[0, "live_viewers"] == 42
+    assert log.loc[0, "community_name"] in label and log.loc[0, "cells"]
+    assert audit.read()["action"].iloc[0] == "delivery_add"
+    at.switch_page("pages/impact.py").run(timeout=300)
+    assert not at.exception, at.exception
+    text = " ".join(_texts(at))
+    assert log.loc[0, "community_name"] in text
+    assert "too early to say" in text  # the sample has two months, a year apart
+    assert "SYNTHETIC DEMONSTRATION DATA" in text  # the demo outcome files, labelled from their content
+    assert outcomes.load_outcomes().synthetic("crimestoppers")
+
+
+def test_demo_delivery_log_refuses_a_bad_unplanned_record(app_with_sample: AppTest):
+    at = app_with_sample.run()
+    at.switch_page("pages/delivery.py").run(timeout=300)
+    at.radio(key="delivery_unplanned_kind").set_value("media").run(timeout=300)
+    next(b for b in at.button if b.label == "Add delivery").click().run(timeout=300)
+    assert not at.exception
+    assert any("media piece names the outlet" in e.value for e in at.error)
+    assert delivery.read_log().empty
+
+
+def test_demo_public_summary_is_disclosure_checked_and_labelled(app_with_sample: AppTest):
+    at = app_with_sample.run()
+    at.switch_page("pages/public_summary.py").run(timeout=300)
+    assert not at.exception, at.exception
+    text = " ".join(_texts(at))
+    assert "SYNTHETIC DEMONSTRATION DATA" in text
+    assert not any(word in text for word in OCG_WORDS)
+    assert [b.label for b in at.get("download_button")] == ["Summary (PDF)", "Web page (HTML)"]
+
+
+@pytest.fixture()
+def secured(sample_store_dir: Path, tmp_path: Path) -> Iterator[Path]:
+    store_dir = tmp_path / "store"
+    shutil.copytree(sample_store_dir, store_dir)
+    users = tmp_path / "users.json"
+    for role in ("silver", "comms", "opcc", "admin"):
+        add_user(f"{role}1", role, PASSWORD, path=users)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    with override_settings(store_dir=store_dir, map_tiles=None, users_file=users):
+        outcomes.ensure_demo()
+        from geo import ocg_store
+
+        ocg_store.ensure_demo()
+        cells = [h3.str_to_int(c) for c in h3.grid_disk(h3.latlng_to_cell(53.7967, -1.5470, 9), 1)]
+        delivery.add_delivery(
+            {"kind": "flyer_drop", "date": "2017-07-10", "community_name": "Leeds centre", "district": "Leeds",
+             "lsoa_codes": ["E01033015"], "cells": cells, "resolution": 9, "flyers": 900},
+            "silver1",
+        )  # fmt: skip
+        yield store_dir
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def _sign_in(role: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=300).run()
+    at.text_input[0].set_value(f"{role}1")
+    at.text_input[1].set_value(PASSWORD)
+    return at.button[0].click().run()
+
+
+@pytest.mark.parametrize("role", ["silver", "comms", "opcc"])
+def test_each_role_opens_impact_and_public_summary(secured: Path, role: str):
+    at = _sign_in(role)
+    titles = {p.title for p in at.session_state["pages"].values()}
+    assert {"Impact", "Public summary"} <= titles
+    assert ("Delivery log" in titles) == (role in ("silver", "comms"))
+    at.switch_page("pages/impact.py").run(timeout=300)
+    assert not at.exception, at.exception
+    impact_text = " ".join(_texts(at))
+    assert "Flyer drops in Leeds centre from July 2017: too early to say" in impact_text
+    csv_buttons = [b for b in at.get("download_button") if b.label == "Campaign evaluation (CSV)"]
+    # comms sees the public sentences only: no table of figures, no export
+    assert bool(csv_buttons) == (role != "comms")
+    assert bool(at.dataframe) == (role != "comms")
+    at.switch_page("pages/public_summary.py").run(timeout=300)
+    assert not at.exception, at.exception
+    text = " ".join(_texts(at))
+    assert not any(word in text for word in OCG_WORDS)
+    assert "Disruptions of organised crime by quarter and level" in text
+    # silver, opcc and comms alike see the disruption counts only as public counts
+    by_level = next(d.value for d in at.dataframe if "Major" in d.value.columns)
+    assert all(str(v).startswith(("fewer than", "about")) for v in by_level.drop(columns="Quarter").to_numpy().ravel())
+
+
+def test_opcc_uploads_outcomes_on_the_impact_page_and_admin_on_the_data_page(secured: Path):
+    at = _sign_in("opcc")
+    at.switch_page("pages/impact.py").run(timeout=300)
+    assert any(s.value.startswith("Outcome data") for s in at.subheader)
+    at = _sign_in("admin")
+    at.switch_page("pages/data.py").run(timeout=300)
+    assert not at.exception
+    assert any(s.value.startswith("Outcome data") for s in at.subheader)
+
+
+def test_admin_has_no_impact_pages(secured: Path):
+    at = _sign_in("admin")
+    titles = {p.title for p in at.session_state["pages"].values()}
+    assert not {"Impact", "Public summary", "Delivery log"} & titles
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("pages/impact.py")

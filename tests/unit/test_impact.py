@@ -1,0 +1,179 @@
+"""Difference-in-differences with placebo inference, the WDQ, and campaign evaluation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+
+from models import did as did_mod
+from models import impact, wdq
+
+
+def _panel(seed: int, units: int = 40, months: int = 24, effect: float = 1.0, treated: int = 1, start: int = 12):
+    """Negative-binomial monthly counts: unit levels, a shared season, ``effect`` on the first
+    ``treated`` units from month ``start``."""
+    rng = np.random.default_rng(seed)
+    level = rng.uniform(150, 250, units)
+    season = 1 + 0.15 * np.sin(2 * np.pi * np.arange(months) / 12)
+    mean = level[:, None] * season[None, :]
+    mean[:treated, start:] *= effect
+    shape = 50.0  # overdispersion: variance = mean + mean^2 / 50
+    counts = rng.poisson(rng.gamma(shape, mean / shape))
+    after = np.arange(months) >= start
+    return counts.astype(float), after
+
+
+@pytest.mark.parametrize("treated", [1, 5])
+def test_an_injected_fall_of_20_percent_is_recovered_within_the_interval(treated: int):
+    counts, after = _panel(seed=7, effect=0.8, treated=treated)
+    result = did_mod.did(counts[:treated], counts[treated:], after, seed=3)
+    assert result.low <= -0.20 <= result.high
+    assert result.high < 0  # the interval excludes no effect
+    assert result.p_value <= 0.05
+    assert_allclose(result.effect, -0.20, atol=0.06)
+
+
+def test_null_panels_reject_near_the_nominal_rate():
+    rejections = covered = 0
+    seeds = 200
+    for seed in range(seeds):
+        counts, after = _panel(seed=1000 + seed, effect=1.0)
+        before = ~after
+        chosen = impact.match(counts[0], counts[1:], before, 20)
+        result = did_mod.did(counts[0], counts[1:][chosen], after, seed=seed)
+        rejections += result.p_value <= 0.05
+        covered += result.low <= 0 <= result.high
+        # the interval inverts the placebo test: it excludes 0 exactly when p <= alpha
+        assert (result.p_value <= 0.05) == (not result.low <= 0 <= result.high)
+    assert 0.02 <= rejections / seeds <= 0.10
+    assert 0.90 <= covered / seeds <= 0.98
+
+
+def test_did_by_hand_on_a_tiny_panel():
+    treated = np.array([10.0, 10.0, 5.0, 5.0])
+    pool = np.array([[10.0, 10.0, 10.0, 10.0], [20.0, 20.0, 20.0, 20.0], [5.0, 5.0, 5.0, 5.0]])
+    after = np.array([False, False, True, True])
+    result = did_mod.did(treated, pool, after)
+    expected = np.log(5.5 / 10.5) - np.log(35.5 / 35.5)
+    assert_allclose(result.effect_log, expected)
+    assert_allclose(result.treated_before, 10.0)
+    assert_allclose(result.treated_after, 5.0)
+    # every placebo is 0: the estimate is the most extreme of 4 values
+    assert_allclose(result.p_value, 1 / 4)
+    assert (result.low, result.high) == (-1.0, float("inf"))  # 3 placebos: too few for a 95 % interval
+    with pytest.raises(ValueError, match="two comparison units"):
+        did_mod.did(treated, pool[:1], after)
+    with pytest.raises(ValueError, match="one month before"):
+        did_mod.did(treated, pool, np.ones(4, bool))
+
+
+def test_wdq_worked_example_by_hand():
+    # Target 100 -> 60, buffer 80 -> 70, control 1000 -> 1000.
+    # success = 60/1000 - 100/1000 = -0.04; buffer = 70/1000 - 80/1000 = -0.01; WDQ = 0.25.
+    result = wdq.wdq(100, 60, 80, 70, 1000, 1000)
+    assert_allclose([result.success, result.buffer, result.wdq], [-0.04, -0.01, 0.25])
+    assert result.reading == "diffusion of benefit"
+    # Buffer rises 80 -> 100 against a control that grew 1000 -> 1250:
+    # success = 60/1250 - 100/1000 = -0.052; buffer = 100/1250 - 80/1000 = 0.0 -> neither.
+    flat = wdq.wdq(100, 60, 80, 100, 1000, 1250)
+    assert_allclose([flat.success, flat.buffer, flat.wdq], [-0.052, 0.0, 0.0], atol=1e-12)
+    assert flat.reading == "no displacement or diffusion"
+    moved = wdq.wdq(100, 60, 80, 96, 1000, 1000)  # buffer +16/1000 -> WDQ = 0.016 / -0.04 = -0.4
+    assert_allclose(moved.wdq, -0.4)
+    assert moved.reading == "displacement"
+    assert "not interpretable" in wdq.wdq(100, 120, 80, 70, 1000, 1000).reading
+    assert np.isnan(wdq.wdq(100, 60, 80, 70, 0, 1000).wdq)
+
+
+def _cell_panel(effect: float, months: list[str], start: str, seed: int = 0):
+    """Incidents on a row of H3 cells: community A (targeted) and 30 far-away communities."""
+    import h3
+
+    rng = np.random.default_rng(seed)
+    origin = h3.latlng_to_cell(53.80, -1.55, 9)
+    communities = []
+    rows = []
+    for i in range(31):
+        centre = h3.latlng_to_cell(53.70 + 0.01 * (i % 6), -1.90 + 0.03 * (i // 6), 9) if i else origin
+        cells = [h3.str_to_int(c) for c in h3.grid_disk(centre, 1)]
+        communities.append({"community_id": f"HC{i:02d}", "name": f"Place {i}", "cells": cells})
+        level = rng.uniform(20, 30)
+        for m in months:
+            lam = level * (effect if (i == 0 and m > start) else 1.0)
+            for c in cells:
+                rows.extend([(c, m)] * int(rng.poisson(lam)))
+    incidents = pd.DataFrame(rows, columns=["h3_r9", "month"])
+    return incidents, pd.DataFrame(communities)
+
+
+def test_evaluate_campaign_says_how_many_months_are_missing():
+    months = ["2017-01", "2017-02", "2017-03", "2017-05"]
+    incidents, communities = _cell_panel(1.0, months, "2017-04")
+    campaign = {
+        "campaign": "c1",
+        "community_id": "HC00",
+        "community_name": "Place 0",
+        "district": "Leeds",
+        "start_month": "2017-04",
+        "what": "flyer drops",
+        "cells": communities["cells"].iloc[0],
+    }
+    counts = impact.cell_month_counts(incidents, "h3_r9", months)
+    pool = impact.comparison_pool(communities.iloc[1:], set(campaign["cells"]))
+    result = impact.evaluate_campaign(campaign, counts, months, pool, [], impact.ImpactParams())
+    assert result.did is None
+    assert (result.more_before, result.more_after) == (3, 2)
+    assert "3 more month(s) of data before it and 2 more month(s) after it" in result.sentence
+
+
+def test_evaluate_campaign_estimates_and_reads_plainly():
+    months = [f"2016-{m:02d}" for m in range(1, 13)] + [f"2017-{m:02d}" for m in range(1, 7)]
+    incidents, communities = _cell_panel(0.6, months, "2016-12", seed=4)
+    campaign = {
+        "campaign": "c1",
+        "community_id": "HC00",
+        "community_name": "Place 0",
+        "district": "Leeds",
+        "start_month": "2016-12",
+        "what": "flyer drops",
+        "cells": communities["cells"].iloc[0],
+    }
+    counts = impact.cell_month_counts(incidents, "h3_r9", months)
+    pool = impact.comparison_pool(communities, set(campaign["cells"]))
+    assert "Place 0" not in set(pool["name"])  # the target itself is never a comparison
+    district = sorted({c for cells in communities["cells"] for c in cells})
+    result = impact.evaluate_campaign(campaign, counts, months, pool, district, impact.ImpactParams())
+    assert result.did is not None and result.did.low <= -0.4 <= result.did.high
+    assert len(result.comparison) == 20
+    assert result.sentence.startswith("Incidents fell")
+    assert "unlikely to be chance" in result.sentence and "could also explain it" in result.sentence
+    table = impact.impact_table([result])
+    assert table.loc[0, "sentence"] == result.sentence
+    # the chart's series are the counts the estimate used
+    assert_allclose(result.targeted, impact.area_series(counts, campaign["cells"]))
+    used = [m != "2016-12" for m in months]
+    assert_allclose(np.mean(np.array(result.targeted)[used][:11]), result.did.treated_before)
+    assert_allclose(np.mean(np.array(result.matched)[used][:11]) * 20, result.did.comparison_before)
+
+
+def test_comparison_pool_drops_targeted_and_adjacent_communities():
+    import h3
+
+    centre = h3.latlng_to_cell(53.80, -1.55, 9)
+    target = [h3.str_to_int(centre)]
+    touching = [h3.str_to_int(c) for c in h3.grid_ring(centre, 1)][:1]
+    far = [h3.str_to_int(c) for c in h3.grid_ring(centre, 5)][:1]
+    communities = pd.DataFrame({"name": ["same", "touching", "far"], "cells": [target, touching, far]})
+    assert impact.comparison_pool(communities, set(target))["name"].tolist() == ["far"]
+    assert impact.ring_around(target, 1) == {h3.str_to_int(c) for c in h3.grid_ring(centre, 1)}
+
+
+def test_sentence_says_could_be_chance_when_p_is_large():
+    result = did_mod.DidResult(-0.08, -0.08, -0.3, 0.2, 0.31, -0.12, -0.04, 10, 8.8, 100, 96, 20, 0.05)
+    text = impact.describe("Leeds Road", "flyer drops", "2017-03", result, "", "Leeds Road (HC03)")
+    assert text == (
+        "Incidents fell 12 % in Leeds Road (HC03) after the flyer drops of March 2017, against a fall of 4 % "
+        "in matched areas. The difference could be chance (p = 0.31)."
+    )
