@@ -44,7 +44,7 @@ def test_demo_marks_a_planned_session_delivered_and_the_impact_page_lists_it(app
     log = delivery.read_log()
     assert len(log) == 1 and log.loc[0, "kind"] == "facebook_live" and log.loc[0, "live_viewers"] == 42
     assert log.loc[0, "community_name"] in label and log.loc[0, "cells"]
-    assert audit.read()["action"].iloc[0] == "delivery_add"
+    assert audit.read()["kind"].iloc[0] == "delivery_add"
     at.switch_page("pages/impact.py").run(timeout=300)
     assert not at.exception, at.exception
     text = " ".join(_texts(at))

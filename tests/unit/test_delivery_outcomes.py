@@ -83,14 +83,14 @@ def test_a_delivery_is_stored_audited_and_edited(store: Path):
     assert log.loc[0, "cells"] == ";".join(map(str, CELLS))  # the place, not just the id
     assert delivery.read_log().equals(log)
     event = audit.read().iloc[0]
-    assert (event["action"], event["user"]) == ("delivery_add", "comms1")
+    assert (event["kind"], event["user"]) == ("delivery_add", "comms1")
     with pytest.raises(RecordError, match="already marked delivered"):
         delivery.add_delivery(_session(planned_item="0123456789ab"), "comms2", today=TODAY)
     record_id = log.loc[0, "record_id"]
     edited = delivery.edit_delivery(record_id, {"later_views": 500}, "silver1", today=TODAY)
     assert edited.loc[0, "later_views"] == 500 and edited.loc[0, "edited_by"] == "silver1"
     event = audit.read().iloc[0]
-    assert event["action"] == "delivery_edit" and "300 -> 500" in event["context"]
+    assert event["kind"] == "delivery_edit" and "300 -> 500" in event["context"]
     with pytest.raises(RecordError, match="not a number"):
         delivery.edit_delivery(record_id, {"comments": "x"}, "silver1", today=TODAY)
     with pytest.raises(RecordError, match="no delivery"):
@@ -116,7 +116,7 @@ def test_a_failing_write_leaves_the_old_log(store: Path, monkeypatch: pytest.Mon
     assert delivery.log_path().read_bytes() == before
     assert len(delivery.read_log()) == 1
     assert not [p for p in delivery.log_path().parent.iterdir() if p.name.endswith(".tmp")]
-    assert audit.read()["action"].tolist() == ["delivery_add"]  # the failed write was not audited
+    assert audit.read()["kind"].tolist() == ["delivery_add"]  # the failed write was not audited
 
 
 def test_a_log_breaking_the_schema_is_refused_on_read(store: Path):
