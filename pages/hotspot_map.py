@@ -33,7 +33,6 @@ if ocg_data is not None:
             chosen_groups,
             chosen.resolution,
             CRIMINALITY,
-            settings.map_coordinate_decimals,
             ocg_data.synthetic,
         )
 selected = cache.filtered(token, chosen)
@@ -44,14 +43,11 @@ if view == "Incident counts":
     layer = cache.hex_layer(token, chosen, maps.SCHEMES[scheme_label])
 else:
     r = analysis.result
-    layer = maps.bins_to_hex_layer(r.cells, r.bins, r.z, BIN_LABELS, settings.map_coordinate_decimals)
+    layer = maps.bins_to_hex_layer(r.cells, r.bins, r.z, BIN_LABELS)
     panels.hotspot_summary(analysis)
 
 mapped = int(selected["longitude"].notna().sum())
-st.markdown(
-    f"**{len(selected):,}** incidents, **{mapped:,}** with coordinates; "
-    f"**{len(layer.features['features']):,}** hexagons drawn."
-)
+st.markdown(f"**{len(selected):,}** incidents, **{mapped:,}** with coordinates; **{len(layer):,}** hexagons drawn.")
 left, right = st.columns([5, 2])
 with left:
     fmap = maps.hex_map(
@@ -59,6 +55,7 @@ with left:
         cache.district_outlines(),
         panels.view_bounds(cache.districts(), chosen.districts),
         tiles=settings.map_tiles,
+        title=f"Hotspot map: {layer.title.lower()}; the same figures are in the table below the map",
         communities=maps.community_features(analysis.communities) if show_communities and analysis else None,
         overlay=overlay,
     )
@@ -72,6 +69,10 @@ with right:
         clicked.get("last_object_clicked") if clicked else None,
         analysis.result if analysis else None,
     )
+
+panels.map_table(layer, analysis.communities if show_communities and analysis else None)
+if overlay is not None:
+    panels.map_table(overlay, heading=f"Table of the {overlay.title} layer")
 
 st.caption(
     "Locations on data.police.uk are anonymised: each crime is placed at the nearest of a "

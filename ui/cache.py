@@ -85,11 +85,8 @@ def cell_counts(token: str, filters: Filters) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def hex_layer(token: str, filters: Filters, scheme: str) -> maps.HexLayer:
-    """Hexagon features and classes under the filters (the costly part of the map)."""
-    settings = get_settings()
-    return maps.counts_to_hex_layer(
-        cell_counts(token, filters), settings.map_classes, scheme, settings.map_coordinate_decimals
-    )
+    """Hexagon cells, counts and classes under the filters (the map and its table)."""
+    return maps.counts_to_hex_layer(cell_counts(token, filters), get_settings().map_classes, scheme)
 
 
 @st.cache_data(show_spinner=False)

@@ -17,6 +17,7 @@ from models.ocg import counts_by_criminality, ocgs_in_cells
 from models.pipeline import HotspotAnalysis
 from models.targeting import Plan
 from ui import auth
+from ui.maps import HexLayer, hex_table
 
 
 def view_bounds(districts: gpd.GeoDataFrame, focus: Sequence[str]) -> tuple[float, float, float, float]:
@@ -263,3 +264,17 @@ def profile_ocg(district: str) -> tuple[pd.DataFrame | None, str]:
     if view.data.synthetic:
         return counts, "SYNTHETIC DEMONSTRATION DATA: not real intelligence. Active groups by principal criminality."
     return counts, f"Active groups whose home district is {district}, by principal criminality ({view.data.source})."
+
+
+def map_table(layer: HexLayer, communities: gpd.GeoDataFrame | None = None, heading: str = "Table of the map") -> None:
+    """The map's hexagons as a sortable table in an expander (same figures, from the same
+    :class:`ui.maps.HexLayer` as the map; see :func:`ui.maps.hex_table`)."""
+    with st.expander(f"{heading} ({len(layer):,} hexagons)"):
+        if not len(layer):
+            st.caption("No hexagon is drawn under these filters.")
+            return
+        st.caption(
+            f"{layer.title}: one row per hexagon drawn, largest {layer.value_label.lower()} first. "
+            "Click a column heading to sort. The class is the number in the map's legend and tooltips."
+        )
+        st.dataframe(hex_table(layer, communities), hide_index=True, width="stretch", height=320)
