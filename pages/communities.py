@@ -50,7 +50,7 @@ with right:
         st.caption(ocg_view.notice)
 
 st.subheader("Emerging hot spots")
-months = sorted(cache.filtered(token, chosen)["month"].astype(str).unique())
+months = sorted(str(m) for m in cache.filtered(token, chosen)["month"].unique())
 ok, why = enough_months(months)
 if ok:
     panels.emerging_summary(cache.emerging(token, chosen, params.harm_weighted), communities)

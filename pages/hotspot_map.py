@@ -72,7 +72,7 @@ with right:
 
 panels.map_table(layer, analysis.communities if show_communities and analysis else None)
 if overlay is not None:
-    panels.map_table(overlay, heading=f"Table of the {overlay.title} layer")
+    panels.map_table(overlay, heading=f"Table of the {overlay.title} layer", key="overlay_table")
 
 st.caption(
     "Locations on data.police.uk are anonymised: each crime is placed at the nearest of a "

@@ -14,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 import html
 import json
-import os
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -269,6 +268,15 @@ class HexLayer:
 EMPTY_LAYER = HexLayer(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), [], [], "", "")
 
 
+def _common_prefix(texts: Sequence[str]) -> str:
+    """The longest text every one of ``texts`` starts with (that of the first and last in order)."""
+    first, last = min(texts), max(texts)
+    n = 0
+    while n < min(len(first), len(last)) and first[n] == last[n]:
+        n += 1
+    return first[:n]
+
+
 def cells_to_compact_ids(cells: np.ndarray) -> tuple[str, list[str], str]:
     """Return hexadecimal cell ids as a shared prefix, the varying middles and a shared suffix.
 
@@ -279,9 +287,9 @@ def cells_to_compact_ids(cells: np.ndarray) -> tuple[str, list[str], str]:
     ids = [format(c, "x") for c in np.asarray(cells, dtype=np.int64).tolist()]
     if not ids:
         return "", [], ""
-    prefix = os.path.commonprefix(ids)
+    prefix = _common_prefix(ids)
     rests = [i[len(prefix) :] for i in ids]
-    suffix = os.path.commonprefix([r[::-1] for r in rests])[::-1]
+    suffix = _common_prefix([r[::-1] for r in rests])[::-1]
     middles = [r[: len(r) - len(suffix)] for r in rests]
     return prefix, middles, suffix
 
