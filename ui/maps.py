@@ -121,9 +121,21 @@ def classify_counts(counts: np.ndarray, k: int = 6, scheme: str = "Quantiles") -
     return Classes(upper, lower, list(colours), [members[i] for i in keep], index)
 
 
+#: URL of the locally served h3-js (``static/h3-js``): draws hexagons from their cell ids.
+H3_JS = [("h3-js", "/app/static/h3-js/h3-js.umd.js")]
+
+
+def _escape_json(value: object) -> str:
+    """JSON for a ``<script>`` block: ``<``, ``>`` and ``&`` escaped so no text can end it."""
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 def district_outlines(districts: gpd.GeoDataFrame, tolerance_deg: float = 0.0005) -> dict:
-    """Return the district boundaries as simplified GeoJSON (tolerance in degrees, ~30 m)."""
+    """Return the district boundaries as simplified GeoJSON (tolerance in degrees, ~30 m), with
+    the ``district`` name and its HTML-escaped ``label``."""
     outline = districts[["district", "geometry"]].copy()
+    outline["label"] = [html.escape(str(name)) for name in outline["district"]]
     outline["geometry"] = outline.geometry.simplify(tolerance_deg)
     return outline.__geo_interface__
 
@@ -159,24 +171,41 @@ def base_map(
     fmap.default_js = LEAFLET_JS
     fmap.default_css = LEAFLET_CSS
     fmap.fit_bounds([[miny, minx], [maxy, maxx]])
-    folium.GeoJson(
-        outlines,
-        name="District boundaries",
-        style_function=lambda _: {"color": "#253494", "weight": 2, "fill": False},
-        tooltip=folium.GeoJsonTooltip(fields=["district"], labels=False),
-        control=False,
-    ).add_to(fmap)
+    Outlines(outlines, {"color": "#253494", "weight": 2, "fill": False}, name="District boundaries").add_to(fmap)
     return fmap
 
 
-#: URL of the locally served h3-js (``static/h3-js``): draws hexagons from their cell ids.
-H3_JS = [("h3-js", "/app/static/h3-js/h3-js.umd.js")]
+class Outlines(Layer):
+    """Outlines from GeoJSON whose features carry an HTML-escaped ``label`` (their tooltip).
 
+    A lighter stand-in for ``folium.GeoJson`` with a fixed style: its template is compiled
+    once, where ``folium.GeoJson`` and its tooltip make and compile new templates on every
+    render (streamlit-folium renders a map three times a run).
 
-def _escape_json(value: object) -> str:
-    """JSON for a ``<script>`` block: ``<``, ``>`` and ``&`` escaped so no text can end it."""
-    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    Parameters
+    ----------
+    data : dict
+        GeoJSON FeatureCollection; each feature's ``label`` property is HTML (escaped text).
+    style : dict
+        Leaflet path options of every outline.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJSON({{ this.data_json }}, {
+          style: function () { return {{ this.style_json }}; },
+          onEachFeature: function (feature, layer) { layer.bindTooltip(feature.properties.label, {sticky: true}); }
+        });
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: dict, style: dict[str, object], name: str) -> None:
+        super().__init__(name=name, overlay=True, control=False)
+        self._name = "Outlines"
+        self.data_json = _escape_json(data)
+        self.style_json = _escape_json(style)
 
 
 class _Legend(MacroElement):
@@ -355,7 +384,6 @@ class HexCells(JSCSSMixin, Layer):
           group.on("mouseout", function (e) { e.layer.setStyle(e.layer.defaultStyle); });
           return group;
         })({{ this.payload_json }});
-        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
         {% endmacro %}
         """
     )
@@ -557,11 +585,8 @@ def hex_map(
         HexCells(overlay, name=overlay.title, fill_opacity=0.55, weight=2.5, outline=None).add_to(fmap)
         fmap.add_child(_Legend(legend_html(overlay.title, overlay.legend), bottom_px=230))
     if communities and communities["features"]:
-        folium.GeoJson(
-            communities,
-            name="Hotspot communities",
-            style_function=lambda _: {"color": "#000000", "weight": 2.5, "fill": False, "dashArray": "6 4"},
-            tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+        Outlines(
+            communities, {"color": "#000000", "weight": 2.5, "fill": False, "dashArray": "6 4"}, "Hotspot communities"
         ).add_to(fmap)
     return fmap
 
