@@ -87,8 +87,10 @@ def filtered(token: str, filters: Filters) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def cell_counts(token: str, filters: Filters) -> pd.DataFrame:
-    """Non-empty cells and their counts under the filters."""
-    return counts.cell_counts(filtered(token, filters), filters.resolution)
+    """Non-empty cells and their counts under the filters (filtering only the columns the
+    count needs: with 36 months, copying every column of the filtered rows took 0.4 s)."""
+    needed = incidents(token)[["district", "month", "crime_type", filters.cell_column]]
+    return counts.cell_counts(counts.filter_incidents(needed, filters), filters.resolution)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
