@@ -13,6 +13,10 @@ iframe. Prints p50, p95 and max seconds per page, errors, and the app process's 
 per page view (its user + system CPU time over the N sessions, divided by 3 N). With
 ``--rounds R`` the N sessions are run R times and the figures pooled.
 
+The browsers run on the same machine as the app: page times include their own work (each
+new browser context fetches and compiles the frontend's code, draws the maps and grids), so
+the app process's CPU seconds per page view is the figure of the server's own cost.
+
 Target (issue 14): p95 at most 3 s per page with 20 sessions, and no errors. The machine is
 shared: report the load average with the figures, and medians of several runs.
 """
