@@ -47,7 +47,7 @@ def filter_incidents(incidents: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     Incidents outside West Yorkshire, or with no district, never pass a district filter;
     with no district chosen every incident in one of the five districts passes.
     """
-    mask = incidents["district"].astype("str") != ""
+    mask = incidents["district"] != ""  # on the categories, not a string per row
     if filters.districts:
         mask &= incidents["district"].isin(filters.districts)
     if filters.months:

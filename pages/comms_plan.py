@@ -39,12 +39,12 @@ with left:
         communities["community_id"].isin(plan.communities.loc[plan.communities["chosen"], "community_id"])
     ]
     bounds = tuple(in_plan.total_bounds) if len(in_plan) else panels.view_bounds(cache.districts(), chosen.districts)
-    empty_layer = maps.HexLayer({"type": "FeatureCollection", "features": []}, [], [], "", "")
     fmap = maps.hex_map(
-        empty_layer,
+        maps.EMPTY_LAYER,
         cache.district_outlines(),
         bounds,
         tiles=settings.map_tiles,
+        title="Map of the communities in the plan; the same communities are in the table beside it",
         communities=maps.community_features(in_plan),
     )
     st_folium(fmap, key="comms_map", height=480, use_container_width=True, returned_objects=[])

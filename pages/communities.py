@@ -27,19 +27,20 @@ st.subheader(f"{picked['community_id']} · {picked['name']}")
 left, right = st.columns([3, 2])
 with left:
     r = analysis.result
-    in_community = r.cells[(r.bins != 0)]
-    layer = maps.bins_to_hex_layer(r.cells, r.bins, r.z, BIN_LABELS, settings.map_coordinate_decimals)
+    layer = maps.bins_to_hex_layer(r.cells, r.bins, r.z, BIN_LABELS)
     one = communities[communities["community_id"] == picked["community_id"]]
     fmap = maps.hex_map(
         layer,
         cache.district_outlines(),
         tuple(one.total_bounds),
         tiles=settings.map_tiles,
+        title=f"Map of {picked['community_id']} and the Gi* hot spots around it; the same figures are in the table below",
         communities=maps.community_features(one),
     )
     st_folium(
         fmap, key=f"community_map_{picked['community_id']}", height=460, use_container_width=True, returned_objects=[]
     )
+    panels.map_table(layer, communities)
 with right:
     panels.community_profile(picked)
     ocg_view = auth.visible_ocg("details")

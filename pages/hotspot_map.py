@@ -33,7 +33,6 @@ if ocg_data is not None:
             chosen_groups,
             chosen.resolution,
             CRIMINALITY,
-            settings.map_coordinate_decimals,
             ocg_data.synthetic,
         )
 user = auth.current_user()
@@ -48,14 +47,11 @@ if view == "Incident counts":
     layer = cache.hex_layer(token, chosen, maps.SCHEMES[scheme_label])
 else:
     r = analysis.result
-    layer = maps.bins_to_hex_layer(r.cells, r.bins, r.z, BIN_LABELS, settings.map_coordinate_decimals)
+    layer = maps.bins_to_hex_layer(r.cells, r.bins, r.z, BIN_LABELS)
     panels.hotspot_summary(analysis)
 
 mapped = int(selected["longitude"].notna().sum())
-st.markdown(
-    f"**{len(selected):,}** incidents, **{mapped:,}** with coordinates; "
-    f"**{len(layer.features['features']):,}** hexagons drawn."
-)
+st.markdown(f"**{len(selected):,}** incidents, **{mapped:,}** with coordinates; **{len(layer):,}** hexagons drawn.")
 left, right = st.columns([5, 2])
 with left:
     fmap = maps.hex_map(
@@ -63,6 +59,7 @@ with left:
         cache.district_outlines(),
         panels.view_bounds(cache.districts(), chosen.districts),
         tiles=settings.map_tiles,
+        title=f"Hotspot map: {layer.title.lower()}; the same figures are in the table below the map",
         communities=maps.community_features(analysis.communities) if show_communities and analysis else None,
         overlay=overlay,
     )
@@ -78,6 +75,10 @@ with right:
         clicked.get("last_object_clicked") if clicked else None,
         analysis.result if analysis else None,
     )
+
+panels.map_table(layer, analysis.communities if show_communities and analysis else None)
+if overlay is not None:
+    panels.map_table(overlay, heading=f"Table of the {overlay.title} layer", key="overlay_table")
 
 if across:
     crossborder.border_panel(cache.border_cells(token, chosen), chosen.resolution, ocg_data)

@@ -1,7 +1,9 @@
 """Small cached loaders around pure functions of ``geo`` and ``models``.
 
 Every loader takes plain, hashable arguments (a store commit id, a Filters object), never a
-big frame, so hashing stays cheap. Nothing here writes anything.
+big frame, so hashing stays cheap. Nothing here writes anything. The incident frames
+(:func:`incidents`, :func:`filtered`) are shared by every session with ``st.cache_resource``
+and must never be modified in place (tested); everything else is ``st.cache_data``.
 """
 
 from __future__ import annotations
@@ -58,9 +60,15 @@ def grid(resolution: int) -> pd.DataFrame:
     return hexes.lsoas_to_grid(lsoas(), resolution)
 
 
-@st.cache_data(show_spinner="Reading incidents…", max_entries=2)
+@st.cache_resource(show_spinner="Reading incidents…", max_entries=2)
 def incidents(token: str) -> pd.DataFrame:
-    """Every stored incident, for the store commit ``token``."""
+    """Every stored incident, for the store commit ``token``.
+
+    One frame shared by every session (``st.cache_resource``: no copy per call, where
+    ``st.cache_data`` unpickles a fresh copy on every call of every run). Read-only: nothing
+    modifies it in place (pandas copy-on-write keeps derived frames apart), which
+    ``tests/app/test_shared_frames.py`` checks with a hash before and after the pages run.
+    """
     del token  # the cache key: a new commit means new data
     return store().read_incidents()
 
@@ -85,25 +93,24 @@ def force_stats(token: str) -> pd.DataFrame:
     return store().force_stats()
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_resource(show_spinner=False, max_entries=32)
 def filtered(token: str, filters: Filters) -> pd.DataFrame:
-    """Incidents passing the filters."""
+    """Incidents passing the filters: shared and read-only, like :func:`incidents`."""
     return counts.filter_incidents(incidents(token), filters)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def cell_counts(token: str, filters: Filters) -> pd.DataFrame:
-    """Non-empty cells and their counts under the filters."""
-    return counts.cell_counts(filtered(token, filters), filters.resolution)
+    """Non-empty cells and their counts under the filters (filtering only the columns the
+    count needs: with 36 months, copying every column of the filtered rows took 0.4 s)."""
+    needed = incidents(token)[["district", "month", "crime_type", filters.cell_column]]
+    return counts.cell_counts(counts.filter_incidents(needed, filters), filters.resolution)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def hex_layer(token: str, filters: Filters, scheme: str) -> maps.HexLayer:
-    """Hexagon features and classes under the filters (the costly part of the map)."""
-    settings = get_settings()
-    return maps.counts_to_hex_layer(
-        cell_counts(token, filters), settings.map_classes, scheme, settings.map_coordinate_decimals
-    )
+    """Hexagon cells, counts and classes under the filters (the map and its table)."""
+    return maps.counts_to_hex_layer(cell_counts(token, filters), get_settings().map_classes, scheme)
 
 
 @st.cache_data(show_spinner=False)

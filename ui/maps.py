@@ -1,10 +1,12 @@
 """Map building: returns ``folium.Map`` objects that tests can inspect without a browser.
 
-Leaflet is served from the app's own ``static/`` folder (no CDN), folium's other default
-assets (jQuery, Bootstrap, Font Awesome) are left out, and only non-empty cells with rounded
-coordinates are sent. District boundaries are always drawn, so the map reads with no tiles.
-Nothing that came from a CSV is put into the map's HTML: hexagons carry only their cell id
-and count, and a click is looked up in Python.
+Leaflet and h3-js are served from the app's own ``static/`` folder (no CDN), folium's other
+default assets (jQuery, Bootstrap, Font Awesome) are left out. Hexagons are sent as compact
+cell ids, values and classes only (:func:`hex_payload`), and the browser draws them with
+h3-js (:class:`HexCells`): no polygon coordinates. District boundaries are always drawn, so
+the map reads with no tiles. Nothing that came from a CSV is put into the map's HTML, and a
+click is looked up in Python. Each map has a table made from the same :class:`HexLayer`
+(:func:`hex_table`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import html
 import json
 import warnings
 from collections.abc import Sequence
+from typing import Any
 
 import folium
 import geopandas as gpd
@@ -22,9 +25,10 @@ import numpy as np
 import pandas as pd
 import shapely
 from branca.element import MacroElement
+from folium.elements import JSCSSMixin
+from folium.map import Layer
 from jinja2 import Template
 
-from geo import hexes
 from geo._schemas import H3_COLUMNS
 
 #: URLs of the locally served Leaflet (Streamlit static serving, ``static/leaflet``).
@@ -117,9 +121,21 @@ def classify_counts(counts: np.ndarray, k: int = 6, scheme: str = "Quantiles") -
     return Classes(upper, lower, list(colours), [members[i] for i in keep], index)
 
 
+#: URL of the locally served h3-js (``static/h3-js``): draws hexagons from their cell ids.
+H3_JS = [("h3-js", "/app/static/h3-js/h3-js.umd.js")]
+
+
+def _escape_json(value: object) -> str:
+    """JSON for a ``<script>`` block: ``<``, ``>`` and ``&`` escaped so no text can end it."""
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 def district_outlines(districts: gpd.GeoDataFrame, tolerance_deg: float = 0.0005) -> dict:
-    """Return the district boundaries as simplified GeoJSON (tolerance in degrees, ~30 m)."""
+    """Return the district boundaries as simplified GeoJSON (tolerance in degrees, ~30 m), with
+    the ``district`` name and its HTML-escaped ``label``."""
     outline = districts[["district", "geometry"]].copy()
+    outline["label"] = [html.escape(str(name)) for name in outline["district"]]
     outline["geometry"] = outline.geometry.simplify(tolerance_deg)
     return outline.__geo_interface__
 
@@ -155,29 +171,41 @@ def base_map(
     fmap.default_js = LEAFLET_JS
     fmap.default_css = LEAFLET_CSS
     fmap.fit_bounds([[miny, minx], [maxy, maxx]])
-    folium.GeoJson(
-        outlines,
-        name="District boundaries",
-        style_function=lambda _: {"color": "#253494", "weight": 2, "fill": False},
-        tooltip=folium.GeoJsonTooltip(fields=["district"], labels=False),
-        control=False,
-    ).add_to(fmap)
+    Outlines(outlines, {"color": "#253494", "weight": 2, "fill": False}, name="District boundaries").add_to(fmap)
     return fmap
 
 
-def hex_features(cells: np.ndarray, values: np.ndarray, classes: np.ndarray, decimals: int) -> dict:
-    """Return a GeoJSON FeatureCollection of hexagons: id (cell), n (value), k (class)."""
-    rings = hexes.cells_to_rings(cells, decimals)
-    features = [
-        {
-            "type": "Feature",
-            "id": hexes.cell_to_str(c),
-            "properties": {"n": n, "k": int(k)},
-            "geometry": {"type": "Polygon", "coordinates": [ring]},
-        }
-        for c, n, k, ring in zip(cells.tolist(), values.tolist(), np.asarray(classes).tolist(), rings)
-    ]
-    return {"type": "FeatureCollection", "features": features}
+class Outlines(Layer):
+    """Outlines from GeoJSON whose features carry an HTML-escaped ``label`` (their tooltip).
+
+    A lighter stand-in for ``folium.GeoJson`` with a fixed style: its template is compiled
+    once, where ``folium.GeoJson`` and its tooltip make and compile new templates on every
+    render (streamlit-folium renders a map three times a run).
+
+    Parameters
+    ----------
+    data : dict
+        GeoJSON FeatureCollection; each feature's ``label`` property is HTML (escaped text).
+    style : dict
+        Leaflet path options of every outline.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJSON({{ this.data_json }}, {
+          style: function () { return {{ this.style_json }}; },
+          onEachFeature: function (feature, layer) { layer.bindTooltip(feature.properties.label, {sticky: true}); }
+        });
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: dict, style: dict[str, object], name: str) -> None:
+        super().__init__(name=name, overlay=True, control=False)
+        self._name = "Outlines"
+        self.data_json = _escape_json(data)
+        self.style_json = _escape_json(style)
 
 
 class _Legend(MacroElement):
@@ -188,7 +216,7 @@ class _Legend(MacroElement):
         {% macro html(this, kwargs) %}
         <div class="ph-legend" style="position:absolute; bottom:{{ this.bottom_px }}px; right:10px; z-index:1000;
              background:rgba(255,255,255,0.92); padding:6px 8px; border:1px solid #999;
-             border-radius:4px; font:12px/1.35 sans-serif;">
+             border-radius:4px; font:12px/1.35 sans-serif; color:#222;">
           {{ this.body }}
         </div>
         {% endmacro %}
@@ -202,64 +230,216 @@ class _Legend(MacroElement):
         self.bottom_px = int(bottom_px)
 
 
+class _FrameTitle(MacroElement):
+    """Gives the iframe that holds the map a title (screen readers announce it)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        if (window.frameElement) { window.frameElement.setAttribute("title", {{ this.title_json }}); }
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self._name = "FrameTitle"
+        self.title_json = _escape_json(title)
+
+
 @dataclasses.dataclass(frozen=True)
 class HexLayer:
-    """Hexagons ready to draw: GeoJSON features, a colour per class and the legend.
+    """Hexagons to draw: cells, their values and classes, the class colours and the legend.
+
+    The map and its table (:func:`hex_table`) are both made from this one value.
 
     Attributes
     ----------
-    features : dict
-        FeatureCollection from :func:`hex_features` (property ``k`` is the class).
+    cells : numpy.ndarray
+        int64 H3 cells, one per hexagon drawn.
+    values : numpy.ndarray
+        The value of each cell (incidents, a Gi* z-score, OCG activity records).
+    classes : numpy.ndarray
+        Class of each cell, an index into ``colours`` and ``labels`` (0 is class 1).
     colours : list of str
         Fill colour of each class.
-    legend : list of (str, str, int)
-        (label, colour, hexagons) rows.
+    labels : list of str
+        Label of each class (a range of counts, a confidence bin, a criminality).
     title : str
         Legend title.
     value_label : str
-        What the tooltip calls a hexagon's value.
+        What the tooltip and the table call a hexagon's value.
     """
 
-    features: dict
+    cells: np.ndarray
+    values: np.ndarray
+    classes: np.ndarray
     colours: list[str]
-    legend: list[tuple[str, str, int]]
+    labels: list[str]
     title: str
     value_label: str
 
+    def __len__(self) -> int:
+        return len(self.cells)
 
-def legend_html(title: str, rows: Sequence[tuple[str, str, int]]) -> str:
-    """Return the legend's HTML (all text escaped)."""
+    @property
+    def legend(self) -> list[tuple[int, str, str, int]]:
+        """(class number from 1, label, colour, hexagons) of each class that has hexagons."""
+        members = np.bincount(np.asarray(self.classes, dtype=np.int64), minlength=len(self.colours))
+        return [
+            (k + 1, label, colour, int(members[k]))
+            for k, (label, colour) in enumerate(zip(self.labels, self.colours))
+            if members[k]
+        ]
+
+
+#: A layer with no hexagon (a map of outlines only).
+EMPTY_LAYER = HexLayer(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), [], [], "", "")
+
+
+def _common_prefix(texts: Sequence[str]) -> str:
+    """The longest text every one of ``texts`` starts with (that of the first and last in order)."""
+    first, last = min(texts), max(texts)
+    n = 0
+    while n < min(len(first), len(last)) and first[n] == last[n]:
+        n += 1
+    return first[:n]
+
+
+def cells_to_compact_ids(cells: np.ndarray) -> tuple[str, list[str], str]:
+    """Return hexadecimal cell ids as a shared prefix, the varying middles and a shared suffix.
+
+    Cells of one area share their leading digits (mode, resolution, base cell) and, at one
+    resolution, their trailing unused digits (all ``f``), so only the middle of each id is
+    sent: ``prefix + middle + suffix`` is the usual id (``'89195da49b7ffff'``).
+    """
+    ids = [format(c, "x") for c in np.asarray(cells, dtype=np.int64).tolist()]
+    if not ids:
+        return "", [], ""
+    prefix = _common_prefix(ids)
+    rests = [i[len(prefix) :] for i in ids]
+    suffix = _common_prefix([r[::-1] for r in rests])[::-1]
+    middles = [r[: len(r) - len(suffix)] for r in rests]
+    return prefix, middles, suffix
+
+
+def hex_payload(layer: HexLayer) -> dict[str, Any]:
+    """What the browser receives for a hexagon layer: compact cell ids, values and classes.
+
+    No coordinates: the browser draws each hexagon from its id with h3-js. Every text is
+    HTML-escaped here, as the tooltips are HTML.
+    """
+    prefix, middles, suffix = cells_to_compact_ids(layer.cells)
+    values = np.asarray(layer.values)
+    return {
+        "prefix": prefix,
+        "ids": middles,
+        "suffix": suffix,
+        "n": values.tolist(),
+        "k": np.asarray(layer.classes, dtype=np.int64).tolist(),
+        "colours": list(layer.colours),
+        "labels": [html.escape(label) for label in layer.labels],
+        "valueLabel": html.escape(layer.value_label),
+        "integer": bool(np.issubdtype(values.dtype, np.integer)),
+    }
+
+
+class HexCells(JSCSSMixin, Layer):
+    """A Leaflet layer of H3 hexagons drawn in the browser from cell ids (h3-js).
+
+    Each hexagon is an ``L.polygon`` (on the map's canvas) carrying a GeoJSON-like
+    ``feature`` (``cell``, ``n`` value, ``k`` class), a tooltip with its value and class,
+    and a hover highlight; streamlit-folium reports clicks on it like any other layer.
+
+    Parameters
+    ----------
+    layer : HexLayer
+        The hexagons.
+    fill_opacity, weight : float
+        Fill opacity and outline width in pixels.
+    outline : str or None
+        Outline colour; None draws each hexagon's outline in its class colour.
+    """
+
+    default_js = H3_JS
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function (data) {
+          var group = L.featureGroup();
+          var classes = data.colours.length;
+          var fmt = function (v) { return data.integer ? v.toLocaleString("en-GB") : v.toFixed(2); };
+          for (var i = 0; i < data.ids.length; i++) {
+            var id = data.prefix + data.ids[i] + data.suffix, k = data.k[i], n = data.n[i];
+            var style = {fillColor: data.colours[k], fillOpacity: {{ this.fill_opacity }},
+                         color: {{ this.outline_json }} || data.colours[k], weight: {{ this.weight }}};
+            var hexagon = L.polygon(h3.cellToBoundary(id), Object.assign({smoothFactor: 0}, style));
+            hexagon.feature = {type: "Feature", id: id, properties: {cell: id, n: n, k: k}};
+            hexagon.defaultStyle = style;
+            hexagon.bindTooltip(data.valueLabel + ": <b>" + fmt(n) + "</b><br>Class " + (k + 1) + " of "
+                                + classes + ": " + data.labels[k], {sticky: true});
+            group.addLayer(hexagon);
+          }
+          group.on("mouseover", function (e) { e.layer.setStyle({weight: 2, color: "#000000"}); });
+          group.on("mouseout", function (e) { e.layer.setStyle(e.layer.defaultStyle); });
+          return group;
+        })({{ this.payload_json }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        layer: HexLayer,
+        name: str = "Hexagons",
+        fill_opacity: float = 0.75,
+        weight: float = 0.3,
+        outline: str | None = "#555555",
+    ) -> None:
+        super().__init__(name=name, overlay=True, control=True)
+        self._name = "HexCells"
+        self.layer = layer
+        self.payload_json = _escape_json(hex_payload(layer))
+        self.fill_opacity = float(fill_opacity)
+        self.weight = float(weight)
+        self.outline_json = _escape_json(outline)
+
+
+def legend_html(title: str, rows: Sequence[tuple[int, str, str, int]]) -> str:
+    """Return the legend's HTML (all text escaped): each class's number, swatch, label and
+    number of hexagons, so classes read without colour."""
     body = "".join(
-        f'<div><span style="display:inline-block;width:14px;height:12px;background:{html.escape(c)};'
+        f'<div><span style="display:inline-block;min-width:1.4em;font-weight:bold">{k}</span>'
+        f'<span style="display:inline-block;width:14px;height:12px;background:{html.escape(c)};'
         f'border:1px solid #777;margin-right:6px;vertical-align:middle"></span>{html.escape(label)}'
-        f' <span style="color:#666">({m:,})</span></div>'
-        for label, c, m in rows
+        f' <span style="color:#444">({m:,} hexagons)</span></div>'
+        for k, label, c, m in rows
     )
     return f"<b>{html.escape(title)}</b>{body}"
 
 
-def counts_to_hex_layer(
-    counts: pd.DataFrame, classes_wanted: int = 6, scheme: str = "Quantiles", decimals: int = 5
-) -> HexLayer:
-    """Classify cell counts and build their hexagon features.
+def counts_to_hex_layer(counts: pd.DataFrame, classes_wanted: int = 6, scheme: str = "Quantiles") -> HexLayer:
+    """Classify cell counts into a hexagon layer.
 
     Parameters
     ----------
     counts : pandas.DataFrame
         ``cell`` (int64) and ``count``, non-empty cells only (see
         :func:`models.counts.cell_counts`).
-    decimals : int
-        Decimals of the hexagon coordinates sent to the browser (5 ≈ 1 m).
+    classes_wanted, scheme
+        As for :func:`classify_counts`.
     """
     cells = counts["cell"].to_numpy(dtype=np.int64)
     values = counts["count"].to_numpy(dtype=np.int64)
     classes = classify_counts(values, classes_wanted, scheme)
     return HexLayer(
-        hex_features(cells, values, classes.index, decimals),
+        cells,
+        values,
+        classes.index,
         list(classes.colours),
-        list(zip(classes.labels(), classes.colours, classes.members)),
+        classes.labels(),
         "Incidents per hexagon",
-        "Incidents (click for details)",
+        "Incidents",
     )
 
 
@@ -273,10 +453,11 @@ BIN_COLOURS: dict[int, str] = {
     -3: "#2166ac",
 }
 
+#: Gi* bins in class order (class 1 is the 99 % hot spot).
+BIN_ORDER = (3, 2, 1, -1, -2, -3)
 
-def bins_to_hex_layer(
-    cells: np.ndarray, bins: np.ndarray, z: np.ndarray, labels: dict[int, str], decimals: int = 5
-) -> HexLayer:
+
+def bins_to_hex_layer(cells: np.ndarray, bins: np.ndarray, z: np.ndarray, labels: dict[int, str]) -> HexLayer:
     """Hexagons of the significant Gi* bins (not-significant cells are not sent).
 
     Parameters
@@ -286,18 +467,18 @@ def bins_to_hex_layer(
     labels : dict of int to str
         Legend label of each bin.
     """
-    order = [3, 2, 1, -1, -2, -3]
     keep = np.asarray(bins) != 0
-    b = np.asarray(bins)[keep]
-    k = np.array([order.index(int(v)) for v in b], dtype=np.int64)
-    features = hex_features(np.asarray(cells)[keep], np.round(np.asarray(z)[keep], 2), k, decimals)
-    counts = {v: int((b == v).sum()) for v in order}
+    b = np.asarray(bins)[keep].astype(np.int64)
+    lookup = np.zeros(7, dtype=np.int64)
+    lookup[np.array(BIN_ORDER) + 3] = np.arange(len(BIN_ORDER))
     return HexLayer(
-        features,
-        [BIN_COLOURS[v] for v in order],
-        [(labels[v], BIN_COLOURS[v], counts[v]) for v in order if counts[v]],
+        np.asarray(cells, dtype=np.int64)[keep],
+        np.round(np.asarray(z, dtype=np.float64)[keep], 2),
+        lookup[b + 3],
+        [BIN_COLOURS[v] for v in BIN_ORDER],
+        [labels[v] for v in BIN_ORDER],
         "Getis-Ord Gi* hot spots",
-        "Gi* z-score (click for details)",
+        "Gi* z-score",
     )
 
 
@@ -310,30 +491,50 @@ def ocg_hex_layer(
     register: pd.DataFrame,
     resolution: int,
     criminality: Sequence[str],
-    decimals: int = 5,
     synthetic: bool = False,
 ) -> HexLayer:
     """Hexagons with OCG activity, coloured by the principal criminality most active in each."""
     column = H3_COLUMNS[resolution]
     joined = activity[activity[column] != 0].merge(register[["ocg_id", "principal_criminality"]], on="ocg_id")
     if joined.empty:
-        return HexLayer({"type": "FeatureCollection", "features": []}, [], [], "", "")
+        return EMPTY_LAYER
     per_cell = joined.groupby([column, "principal_criminality"]).size().rename("n").reset_index()
     top = per_cell.sort_values(["n", "principal_criminality"], ascending=[False, True]).drop_duplicates(column)
     totals = joined.groupby(column).size()
     order = list(criminality)
     cells = top[column].to_numpy(dtype=np.int64)
-    k = np.array([order.index(c) for c in top["principal_criminality"]])
-    features = hex_features(cells, totals.reindex(cells).to_numpy(), k, decimals)
-    counts = top["principal_criminality"].value_counts()
+    k = np.array([order.index(c) for c in top["principal_criminality"]], dtype=np.int64)
     title = "OCG activity (SYNTHETIC DEMONSTRATION DATA)" if synthetic else "OCG activity"
     return HexLayer(
-        features,
+        cells,
+        totals.reindex(cells).to_numpy(dtype=np.int64),
+        k,
         CRIMINALITY_COLOURS[: len(order)],
-        [(c, CRIMINALITY_COLOURS[i], int(counts.get(c, 0))) for i, c in enumerate(order) if counts.get(c, 0)],
+        order,
         title,
         "OCG activity records",
     )
+
+
+def hex_table(layer: HexLayer, communities: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
+    """The table of a hexagon layer: one row per hexagon drawn, with the map's figures.
+
+    Columns: ``H3 cell``, the layer's value, ``Class`` (the number the legend and tooltips
+    show), ``Class label`` and, with ``communities`` (a ``community_id`` and ``cells`` per
+    row), ``Community``. Sorted by value, largest first.
+    """
+    table = pd.DataFrame(
+        {
+            "H3 cell": [format(c, "x") for c in np.asarray(layer.cells, dtype=np.int64).tolist()],
+            layer.value_label: np.asarray(layer.values),
+            "Class": np.asarray(layer.classes, dtype=np.int64) + 1,
+            "Class label": [layer.labels[k] for k in np.asarray(layer.classes, dtype=np.int64).tolist()],
+        }
+    )
+    if communities is not None:
+        owner = {int(c): cid for cid, cells in zip(communities["community_id"], communities["cells"]) for c in cells}
+        table["Community"] = [owner.get(int(c), "") for c in np.asarray(layer.cells).tolist()]
+    return table.sort_values(layer.value_label, ascending=False, kind="stable").reset_index(drop=True)
 
 
 def community_features(communities: gpd.GeoDataFrame, decimals: int = 5) -> dict:
@@ -352,59 +553,40 @@ def hex_map(
     bounds: Sequence[float],
     *,
     tiles: str | None,
+    title: str,
     communities: dict | None = None,
     overlay: HexLayer | None = None,
 ) -> folium.Map:
     """Return a map of shaded hexagons, district boundaries, a legend and optional outlines.
 
+    Hexagons are sent as cell ids and drawn in the browser (:class:`HexCells`). The map
+    stays an ordinary ``folium.Map``: other layers can be added to it.
+
     Parameters
     ----------
     layer : HexLayer
-        From :func:`counts_to_hex_layer` or :func:`bins_to_hex_layer`.
+        From :func:`counts_to_hex_layer` or :func:`bins_to_hex_layer` (or
+        :data:`EMPTY_LAYER`).
     outlines, bounds, tiles
         As for :func:`base_map`.
+    title : str
+        Title of the iframe holding the map (what a screen reader announces).
     communities : dict, optional
         :func:`community_features` to draw as outlines.
     overlay : HexLayer, optional
         A second hexagon layer drawn on top with thick outlines (OCG activity).
     """
     fmap = base_map(outlines, bounds, tiles)
-    if layer.features["features"]:
-        colours = layer.colours
-        folium.GeoJson(
-            layer.features,
-            name="Hexagons",
-            style_function=lambda f: {
-                "fillColor": colours[f["properties"]["k"]],
-                "fillOpacity": 0.75,
-                "color": "#555555",
-                "weight": 0.3,
-            },
-            highlight_function=lambda _: {"weight": 2, "color": "#000000"},
-            tooltip=folium.GeoJsonTooltip(fields=["n"], aliases=[layer.value_label]),
-            smooth_factor=0,
-        ).add_to(fmap)
+    fmap.add_child(_FrameTitle(title))
+    if len(layer):
+        HexCells(layer).add_to(fmap)
         fmap.add_child(_Legend(legend_html(layer.title, layer.legend)))
-    if overlay is not None and overlay.features["features"]:
-        overlay_colours = overlay.colours
-        folium.GeoJson(
-            overlay.features,
-            name=overlay.title,
-            style_function=lambda f: {
-                "fillColor": overlay_colours[f["properties"]["k"]],
-                "fillOpacity": 0.55,
-                "color": overlay_colours[f["properties"]["k"]],
-                "weight": 2.5,
-            },
-            tooltip=folium.GeoJsonTooltip(fields=["n"], aliases=[overlay.value_label]),
-        ).add_to(fmap)
+    if overlay is not None and len(overlay):
+        HexCells(overlay, name=overlay.title, fill_opacity=0.55, weight=2.5, outline=None).add_to(fmap)
         fmap.add_child(_Legend(legend_html(overlay.title, overlay.legend), bottom_px=230))
     if communities and communities["features"]:
-        folium.GeoJson(
-            communities,
-            name="Hotspot communities",
-            style_function=lambda _: {"color": "#000000", "weight": 2.5, "fill": False, "dashArray": "6 4"},
-            tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+        Outlines(
+            communities, {"color": "#000000", "weight": 2.5, "fill": False, "dashArray": "6 4"}, "Hotspot communities"
         ).add_to(fmap)
     return fmap
 

@@ -17,6 +17,7 @@ from models.ocg import counts_by_criminality, ocgs_in_cells
 from models.pipeline import HotspotAnalysis
 from models.targeting import Plan
 from ui import auth, tables
+from ui.maps import HexLayer, hex_table
 
 
 def view_bounds(districts: gpd.GeoDataFrame, focus: Sequence[str]) -> tuple[float, float, float, float]:
@@ -122,14 +123,29 @@ def community_table(communities: gpd.GeoDataFrame) -> pd.Series:
     )
     rows = event.selection.rows if event and event.selection else []
     ids = communities["community_id"].tolist()
+    names = dict(zip(ids, communities["name"]))  # one look-up per option, not a frame filter each
     default = ids[rows[0]] if rows else ids[0]
-    chosen = st.selectbox(
-        "Community",
-        ids,
-        index=ids.index(default),
-        format_func=lambda i: f"{i} · {communities.loc[communities['community_id'] == i, 'name'].iat[0]}",
-    )
+    chosen = st.selectbox("Community", ids, index=ids.index(default), format_func=lambda i: f"{i} · {names[i]}")
     return communities[communities["community_id"] == chosen].iloc[0]
+
+
+def _bar_spec(category: str, value: str) -> dict:
+    """A horizontal bar chart of ``value`` by ``category``, largest first (Vega-Lite)."""
+    return {
+        "mark": {"type": "bar", "tooltip": True},
+        "encoding": {
+            "y": {"field": category, "type": "nominal", "sort": "-x", "title": None},
+            "x": {"field": value, "type": "quantitative"},
+        },
+    }
+
+
+def _line_spec(x: str, y: str) -> dict:
+    """A line with points of ``y`` over the ordinal ``x`` (Vega-Lite)."""
+    return {
+        "mark": {"type": "line", "point": True, "tooltip": True},
+        "encoding": {"x": {"field": x, "type": "ordinal"}, "y": {"field": y, "type": "quantitative"}},
+    }
 
 
 def community_profile(row: pd.Series) -> None:
@@ -139,13 +155,15 @@ def community_profile(row: pd.Series) -> None:
     c[1].metric("Residents (census 2011)", f"{int(row['residents']):,}")
     c[2].metric("Households", f"{int(row['households']):,}")
     mix = pd.DataFrame({"Crime type": list(row["by_type"]), "Incidents": list(row["by_type"].values())})
-    st.bar_chart(mix, x="Crime type", y="Incidents", horizontal=True, height=260)
+    # Vega-Lite specs as plain dicts: st.bar_chart and st.line_chart build and validate an
+    # Altair chart on every run (about 0.1-0.3 s of CPU a run, with many sessions at once)
+    st.vega_lite_chart(mix, _bar_spec("Crime type", "Incidents"), height=260, width="stretch")
     st.markdown("**Most frequent locations:** " + ", ".join(row["streets"]))
     st.markdown(f"**Districts:** {row['districts']} · **MSOAs:** {', '.join(row['msoas'])}")
     st.markdown(f"**LSOAs ({len(row['lsoas'])}):** {', '.join(row['lsoas'])}")
     trend = pd.DataFrame({"Month": list(row["by_month"]), "Incidents": list(row["by_month"].values())})
     if len(trend) > 1:
-        st.line_chart(trend, x="Month", y="Incidents", height=200)
+        st.vega_lite_chart(trend, _line_spec("Month", "Incidents"), height=200, width="stretch")
     else:
         st.caption(f"One month loaded ({', '.join(trend['Month'])}): no trend to draw.")
 
@@ -220,3 +238,29 @@ def profile_ocg(district: str) -> tuple[pd.DataFrame | None, str]:
     if view.data.synthetic:
         return counts, "SYNTHETIC DEMONSTRATION DATA: not real intelligence. Active groups by principal criminality."
     return counts, f"Active groups whose home district is {district}, by principal criminality ({view.data.source})."
+
+
+def map_table(
+    layer: HexLayer,
+    communities: gpd.GeoDataFrame | None = None,
+    heading: str = "Table of the map",
+    key: str = "map_table",
+) -> None:
+    """The map's hexagons as a sortable table in an expander (same figures, from the same
+    :class:`ui.maps.HexLayer` as the map; see :func:`ui.maps.hex_table`).
+
+    The table is built and sent only while the expander is open (opening it reruns the
+    page), so a closed table costs nothing.
+    """
+    box = st.expander(heading, key=key, on_change="rerun")
+    if not box.open:
+        return
+    with box:
+        if not len(layer):
+            st.caption("No hexagon is drawn under these filters.")
+            return
+        st.caption(
+            f"{layer.title}: {len(layer):,} hexagons, one row each, largest {layer.value_label.lower()} first. "
+            "Click a column heading to sort. The class is the number in the map's legend and tooltips."
+        )
+        st.dataframe(hex_table(layer, communities), hide_index=True, width="stretch", height=320)

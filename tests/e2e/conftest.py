@@ -132,7 +132,8 @@ FRAME_STEADY_JS = """([selector, need, token]) => {
   return last.n >= need;
 }"""
 
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+#: The st_folium iframe (the map gives its iframe a descriptive title, so it is found by test id).
+MAP_IFRAME = 'iframe[data-testid="stCustomComponentV1"]'
 
 
 def wait_until(predicate: Callable[[], object], timeout_s: float, what: str, interval_s: float = 0.1) -> object:

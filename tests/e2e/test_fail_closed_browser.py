@@ -11,7 +11,7 @@ import pytest
 
 from geo.ocg_store import DEMO_ACTIVITY, DEMO_REGISTER, store_ocg, validate_files
 from tests.conftest import without_marker
-from tests.e2e.conftest import ARTIFACTS, Session, serve_app
+from tests.e2e.conftest import ARTIFACTS, MAP_IFRAME, Session, serve_app
 
 pytestmark = pytest.mark.e2e
 
@@ -83,7 +83,7 @@ def test_real_ocg_data_stays_hidden_in_demo_mode(demo_with_real_ocg_url: tuple[s
     assert not [s for s in secrets if s and s in body]
     assert page.locator("[data-testid='stDataFrame']").count() == 0
     session.open_page(url, "Hotspot map")
-    page.locator('iframe[title="streamlit_folium.st_folium"]').wait_for(timeout=120_000)
+    page.locator(MAP_IFRAME).wait_for(timeout=120_000)
     body = page.locator("body").inner_text()
     assert "OCG activity by principal criminality" not in body
     assert not [s for s in secrets if s and s in body]

@@ -8,20 +8,28 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.e2e.conftest import ARTIFACTS, Session, wait_until
+from tests.e2e.conftest import ARTIFACTS, MAP_IFRAME, Session, wait_until
 
 pytestmark = pytest.mark.e2e
 
+#: The hexagons drawn in the browser from their cell ids: how many, the busiest one's cell,
+#: value and class, where its centre is on screen, and whether its outline is the one h3-js
+#: computes for its id (no coordinates were sent for it).
 HEX_LAYERS_JS = """() => {
   let n = 0, best = null;
   map_div.eachLayer(l => {
-    if (l.feature && l.feature.properties && l.feature.properties.n !== undefined) {
+    if (l.feature && l.feature.properties && l.feature.properties.cell !== undefined) {
       n++;
       if (!best || l.feature.properties.n > best.feature.properties.n) best = l;
     }
   });
-  const p = map_div.latLngToContainerPoint(best.getBounds().getCenter());
-  return {n: n, top: best.feature.properties.n, x: p.x, y: p.y};
+  const cell = best.feature.properties.cell;
+  const centre = h3.cellToLatLng(cell);
+  const p = map_div.latLngToContainerPoint(L.latLng(centre[0], centre[1]));
+  const drawn = best.getLatLngs()[0].map(ll => [ll.lat, ll.lng]);
+  const same = JSON.stringify(drawn) === JSON.stringify(h3.cellToBoundary(cell));
+  return {n: n, top: best.feature.properties.n, k: best.feature.properties.k, cell: cell, from_id: same,
+          tooltip: best.getTooltip().getContent(), x: p.x, y: p.y};
 }"""
 
 
@@ -43,11 +51,22 @@ def test_home_then_map_draws_hexagons_offline_without_console_errors(app_url: st
     session.wait_idle()
     frame = session.map_frame()
     drawn = frame.evaluate(HEX_LAYERS_JS)
-    assert drawn["n"] > 5_000 and drawn["top"] > 100
+    assert drawn["n"] > 5_000 and drawn["top"] > 100 and drawn["from_id"]
+    # classes read without colour: the tooltip names the class and its range, as the legend does
+    assert f"Class {drawn['k'] + 1} of 6" in drawn["tooltip"]
+    legend = frame.locator(".ph-legend").inner_text()
+    assert "Incidents per hexagon" in legend and "hexagons)" in legend
+    title = page.locator(MAP_IFRAME).get_attribute("title")
+    assert title.startswith("Hotspot map: incidents per hexagon")
+    # the table of the map lists the same hexagons with the same figures
+    page.get_by_text("Table of the map").click()  # opening it reruns the page, which sends the table
+    grid = page.locator("[data-testid='stExpander'] [data-testid='stDataFrame']")
+    session.wait_idle(expect=grid)
+    assert f"{drawn['n']:,} hexagons" in page.locator("[data-testid='stExpander']").inner_text()
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     map_png = str(ARTIFACTS / "hotspot_map_iframe.png")
-    page.locator('iframe[title="streamlit_folium.st_folium"]').screenshot(path=map_png)
+    page.locator(MAP_IFRAME).screenshot(path=map_png)
     assert _coloured_share(map_png) > 0.01  # hexagons are visible, with no tiles at all
     page.screenshot(path=str(ARTIFACTS / "hotspot_map.png"), full_page=True)
 
@@ -61,6 +80,7 @@ def test_clicking_the_busiest_hexagon_shows_its_details(app_url: str, session: S
     frame = session.map_frame()
     top = frame.evaluate(HEX_LAYERS_JS)
     box = frame.locator(".leaflet-container").bounding_box()
+    assert top["from_id"]  # drawn in the browser from its cell id
     page.mouse.click(box["x"] + top["x"], box["y"] + top["y"])  # a real click where the hexagon is drawn
     # the component sends the click after a debounce: wait for the panel it brings, then the run's end
     session.wait_idle(expect=page.get_by_text("Most frequent locations"))
@@ -68,6 +88,7 @@ def test_clicking_the_busiest_hexagon_shows_its_details(app_url: str, session: S
     page.screenshot(path=str(ARTIFACTS / "hotspot_map_details.png"), full_page=True)
     panel = page.locator("[data-testid='stMetric']").filter(has_text="Incidents").first
     assert panel.inner_text().split()[-1].replace(",", "") == str(top["top"])
+    assert page.get_by_text(f"H3 cell {top['cell']}").first.is_visible()  # the hexagon clicked
     assert session.errors == []
 
 
