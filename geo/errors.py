@@ -49,3 +49,8 @@ class StoreError(PrecisionError):
 
 class SettingsError(PrecisionError):
     """A setting has a value that cannot be used."""
+
+
+class TokenError(PrecisionError):
+    """A sign-in token cannot be accepted (malformed, tampered with, expired, revoked, or its
+    user changed); the reason is for the server's log, never for the browser."""

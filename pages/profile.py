@@ -26,7 +26,7 @@ mix = profile.mix.melt(
     id_vars=["crime_type"], value_vars=["district_share", "west_yorkshire_share"], var_name="area", value_name="share"
 )
 mix["area"] = mix["area"].map({"district_share": district, "west_yorkshire_share": "West Yorkshire"})
-st.altair_chart(
+charts.show(
     alt.Chart(mix)
     .mark_bar()
     .encode(
@@ -37,7 +37,12 @@ st.altair_chart(
         tooltip=["crime_type", "area", alt.Tooltip("share:Q", format=".1%")],
     )
     .properties(height=420),
-    width="stretch",
+    charts.counts_summary(
+        profile.mix.assign(pct=(profile.mix["district_share"] * 100).round(1)),
+        "crime_type",
+        "pct",
+        f"Largest shares of incidents in {district} (%)",
+    ),
 )
 
 st.subheader("Top hotspot communities")

@@ -14,7 +14,7 @@ series = cache.trend_series(ctx.token, ctx.filters)
 measure = st.radio("Measure", ["Incidents", "Per 1,000 residents"], horizontal=True)
 value = "count" if measure == "Incidents" else "rate"
 chart = charts.monthly_lines(series, value, charts.TREND_TITLES[value])
-st.altair_chart(chart, width="stretch")
+charts.show(chart, charts.monthly_summary(series, value, charts.TREND_TITLES[value]))
 c = st.columns(2)
 c[0].download_button("Chart (PNG)", cache.trend_png(ctx.token, ctx.filters, value), "precision_trends.png", "image/png")
 c[1].download_button(

@@ -16,7 +16,7 @@ from models.hotspots import BIN_LABELS, HotspotResult
 from models.ocg import counts_by_criminality, ocgs_in_cells
 from models.pipeline import HotspotAnalysis
 from models.targeting import Plan
-from ui import auth
+from ui import auth, charts
 
 
 def view_bounds(districts: gpd.GeoDataFrame, focus: Sequence[str]) -> tuple[float, float, float, float]:
@@ -152,13 +152,16 @@ def community_profile(row: pd.Series) -> None:
     c[1].metric("Residents (census 2011)", f"{int(row['residents']):,}")
     c[2].metric("Households", f"{int(row['households']):,}")
     mix = pd.DataFrame({"Crime type": list(row["by_type"]), "Incidents": list(row["by_type"].values())})
-    st.bar_chart(mix, x="Crime type", y="Incidents", horizontal=True, height=260)
+    charts.show(
+        charts.bars(mix, "Crime type", "Incidents"), charts.counts_summary(mix, "Crime type", "Incidents", "Crime mix")
+    )
     st.markdown("**Most frequent locations:** " + ", ".join(row["streets"]))
     st.markdown(f"**Districts:** {row['districts']} · **MSOAs:** {', '.join(row['msoas'])}")
     st.markdown(f"**LSOAs ({len(row['lsoas'])}):** {', '.join(row['lsoas'])}")
     trend = pd.DataFrame({"Month": list(row["by_month"]), "Incidents": list(row["by_month"].values())})
     if len(trend) > 1:
-        st.line_chart(trend, x="Month", y="Incidents", height=200)
+        listed = "; ".join(f"{m} {n:,}" for m, n in zip(trend["Month"], trend["Incidents"], strict=True))
+        charts.show(charts.line(trend, "Month", "Incidents"), f"Incidents a month in this community: {listed}.")
     else:
         st.caption(f"One month loaded ({', '.join(trend['Month'])}): no trend to draw.")
 
