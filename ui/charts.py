@@ -1,9 +1,11 @@
 """Charts and chart-ready tables (Altair, colour-blind safe palette), as pure functions.
 
 Every chart carries a text alternative (WCAG 1.1.1): :func:`accessible` gives it a
-description, which Vega writes as the ``aria-label`` of the chart's SVG, and hides the marks
-and axes from assistive technology (``aria: false``: read one by one they say nothing
-useful); :func:`show` draws it with the same description as a visible sentence under it.
+description, which Vega writes as the ``aria-label`` of the chart's SVG; each mark keeps the
+description Vega-Lite makes from its tooltip fields (a mark without a tooltip would be an
+unlabelled ``graphics-symbol``, which axe reports, so every chart here has tooltips; and
+``aria: false`` in the config hides the marks' labels but not their containers, which axe
+reports too). :func:`show` draws the chart with the same description as a visible sentence.
 The sentences are made from the data drawn (``*_summary`` functions), so they agree with
 the chart. Lines and bars also carry their group in a legend label, never in colour alone.
 """
@@ -75,9 +77,8 @@ def monthly_lines(counts: pd.DataFrame, value: str, title: str, colour: str = "d
 
 
 def accessible(chart: alt.TopLevelMixin, description: str) -> alt.TopLevelMixin:
-    """The chart with ``description`` as its text alternative and its marks hidden from
-    screen readers (the description says what they show)."""
-    return chart.properties(description=description).configure(aria=False)
+    """The chart with ``description`` as its text alternative (the SVG's ``aria-label``)."""
+    return chart.properties(description=description)
 
 
 def show(chart: alt.TopLevelMixin, description: str, container: object | None = None) -> None:
@@ -86,7 +87,7 @@ def show(chart: alt.TopLevelMixin, description: str, container: object | None = 
     Parameters
     ----------
     chart : altair chart
-        Not yet configured (``configure`` is applied here).
+        With tooltips on every mark (they give each mark its description).
     description : str
         One or two sentences giving what the chart shows (see the ``*_summary`` functions).
     container : Streamlit container, optional

@@ -131,3 +131,69 @@ def test_axe_finds_no_serious_violation_for_each_role(roles_url: str, session: S
     assert not serious, f"sign-in page: {serious}"
     sign_in(session, f"{role}1")
     check_every_page(session, role)
+
+
+#: After a Tab press: mark what has focus, and say what it was ("body", "frame", "first" when
+#: focus is back on the first element reached, which ends the round, or its tag). An element
+#: reached again is no end: a data grid keeps focus while Tab moves through its columns.
+FOCUS_MARK_JS = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return "body";
+  if (e.tagName === "IFRAME") return "frame";
+  if (e.dataset.tabFirst) return "first";
+  if (!document.querySelector("[data-tab-first]")) e.dataset.tabFirst = "1";
+  e.dataset.tabSeen = "1";
+  return e.tagName;
+}"""
+
+#: Every visible, enabled control and export of the page that the Tab key has not reached
+#: (a radio group counts as reached when one of its options was: arrows move within it).
+UNREACHED_JS = """() => {
+  const shown = (e) => !e.disabled && e.getAttribute("aria-disabled") !== "true" && e.getClientRects().length > 0;
+  const controls = [...document.querySelectorAll([
+    "[data-testid='stDownloadButton'] button", "[data-testid='stButton'] button",
+    "[data-testid='stFormSubmitButton'] button", "input[role='combobox']", "[role='slider']",
+    "input[type='text']", "input[type='number']", "input[type='password']", "textarea",
+    "[data-testid='stSidebarNav'] a",
+  ].join(","))].filter(shown);
+  const missed = controls.filter((e) => !e.dataset.tabSeen)
+    .map((e) => (e.getAttribute("aria-label") || e.innerText || e.outerHTML).slice(0, 80));
+  for (const group of document.querySelectorAll("[role='radiogroup']")) {
+    if (group.getClientRects().length && !group.querySelector("[data-tab-seen]")) missed.push("radio group " + (group.getAttribute("aria-label") || ""));
+  }
+  return {missed, downloads: document.querySelectorAll("[data-testid='stDownloadButton'] button").length,
+          reached: document.querySelectorAll("[data-tab-seen]").length};
+}"""
+
+
+def tab_through(session: Session, limit: int = 600) -> dict[str, object]:
+    """Press Tab until focus comes back to the first element it reached, a whole round of
+    the page (at most ``limit`` presses); return what was never reached."""
+    page = session.page
+    page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(FOCUS_MARK_JS) == "first":
+            break
+    else:
+        pytest.fail(f"focus did not come round in {limit} Tab presses at {page.url}")
+    result: dict[str, object] = page.evaluate(UNREACHED_JS)
+    return result
+
+
+def test_the_keyboard_alone_reaches_every_control_and_export(app_url: str, session: Session):
+    page = session.page
+    page.goto(app_url)
+    session.wait_idle(180)
+    downloads = 0
+    unreached: dict[str, object] = {}
+    for link in nav_links(session):
+        page.locator(f"[data-testid='stSidebarNav'] a[href='{link['href']}']").click()
+        session.wait_idle(240)
+        result = tab_through(session)
+        downloads += int(result["downloads"])  # type: ignore[call-overload]
+        if result["missed"]:
+            unreached[link["name"]] = result["missed"]
+    assert downloads >= 3, "no page showed its exports: the check proved nothing"
+    assert not unreached, f"not reachable with the Tab key: {unreached}"
+    assert session.errors == []
