@@ -44,9 +44,7 @@ def _reload(session: Session) -> None:
     session.wait_idle(180)
 
 
-def test_a_refresh_and_a_second_tab_stay_signed_in_and_sign_out_ends_both(
-    secured: tuple[str, Path], session: Session
-):
+def test_a_refresh_and_a_second_tab_stay_signed_in_and_sign_out_ends_both(secured: tuple[str, Path], session: Session):
     url, store_dir = secured
     page = session.page
     page.goto(url)
