@@ -267,8 +267,13 @@ def sync_cookie() -> None:
     this session's token while signed in, cleared otherwise (a refused cookie stays refused
     on the server whatever the browser does)."""
     text = st.session_state.get("session_token")
-    if text:
-        data = {"name": COOKIE, "value": text, "max_age": int(get_settings().session_hours * 3600)}
+    secret = _secret()
+    if text and secret is not None:
+        try:  # the cookie lives as long as its token, not a full lifetime from each run
+            left = read_token(text, secret, time.time()).expires - time.time()
+        except TokenError:
+            left = 0
+        data = {"name": COOKIE, "value": text, "max_age": max(0, int(left))}
     elif _cookie_value() or st.session_state.get("ended"):
         data = {"name": COOKIE, "value": "", "max_age": 0}
     else:
