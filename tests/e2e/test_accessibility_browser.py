@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from geo.access import add_user
-from tests.e2e.conftest import ARTIFACTS, Session, serve_app
+from tests.e2e.conftest import ARTIFACTS, MAP_IFRAME, Session, serve_app
 
 pytestmark = pytest.mark.e2e
 
@@ -102,8 +102,8 @@ def check_every_page(session: Session, label: str) -> None:
     for link in nav_links(session):
         page.locator(f"[data-testid='stSidebarNav'] a[href='{link['href']}']").click()
         session.wait_idle(240)
-        if page.locator("iframe").count():
-            page.locator("iframe").first.wait_for(state="attached")
+        if page.locator(MAP_IFRAME).count():
+            session.map_frame()  # checked once Leaflet has drawn, its own markup included
         report[link["name"]] = axe_violations(session)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / f"axe-{label}.json").write_text(json.dumps(report, indent=1))
