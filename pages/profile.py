@@ -37,12 +37,7 @@ charts.show(
         tooltip=["crime_type", "area", alt.Tooltip("share:Q", format=".1%")],
     )
     .properties(height=420),
-    charts.counts_summary(
-        profile.mix.assign(pct=(profile.mix["district_share"] * 100).round(1)),
-        "crime_type",
-        "pct",
-        f"Largest shares of incidents in {district} (%)",
-    ),
+    charts.shares_summary(profile.mix, district),
 )
 
 st.subheader("Top hotspot communities")

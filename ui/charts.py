@@ -142,6 +142,19 @@ def counts_summary(frame: pd.DataFrame, label: str, value: str, title: str, top:
     return f"{title}: {listed}{more}."
 
 
+def shares_summary(mix: pd.DataFrame, district: str, top: int = 5) -> str:
+    """The district's largest crime shares against West Yorkshire's (``mix``: ``crime_type``,
+    ``district_share``, ``west_yorkshire_share``, as fractions)."""
+    if mix.empty:
+        return f"Crime mix of {district}: no incidents."
+    largest = mix.sort_values("district_share", ascending=False).head(top)
+    listed = "; ".join(
+        f"{row.crime_type} {row.district_share:.1%} against {row.west_yorkshire_share:.1%}"
+        for row in largest.itertuples()
+    )
+    return f"Largest shares of incidents in {district}, against West Yorkshire: {listed}."
+
+
 def bars(frame: pd.DataFrame, label: str, value: str, height: int = 260) -> alt.Chart:
     """Horizontal bars of ``value`` by ``label``, largest first, each bar labelled with its value."""
     base = alt.Chart(frame).encode(

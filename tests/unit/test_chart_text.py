@@ -46,3 +46,12 @@ def test_the_description_reaches_the_chart_spec():
     spec = charts.accessible(chart, "Mix: a 1.").to_dict()
     assert spec["description"] == "Mix: a 1."
     assert all("tooltip" in layer["encoding"] for layer in spec["layer"])  # every mark gets a description
+
+
+def test_shares_summary_sets_the_district_against_west_yorkshire():
+    mix = pd.DataFrame(
+        {"crime_type": ["Drugs", "Robbery"], "district_share": [0.05, 0.125], "west_yorkshire_share": [0.04, 0.1]}
+    )
+    assert charts.shares_summary(mix, "Leeds", top=1) == (
+        "Largest shares of incidents in Leeds, against West Yorkshire: Robbery 12.5% against 10.0%."
+    )
