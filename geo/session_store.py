@@ -9,7 +9,8 @@ the user out, as before).
 
 Revoked sign-ins are a small JSON file (token id -> expiry in Unix seconds), replaced
 atomically under a lock; entries past their expiry are dropped at each write, since an
-expired token is refused anyway.
+expired token is refused anyway. An unreadable file is never replaced (that would forget
+earlier revocations): while it is unreadable no cookie is accepted at all.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from geo.errors import StoreError
 from geo.session_token import MIN_SECRET_BYTES
 from geo.settings import Settings
 
@@ -100,10 +102,10 @@ def _read(path: Path) -> dict[str, int]:
         return {}
     except (OSError, ValueError) as exc:
         # Unreadable: fail closed by refusing every cookie until it is mended (see revoked_ids).
-        raise OSError(f"{path}: not a revoked-sign-ins file ({exc})") from exc
-    if not isinstance(data, dict):
-        raise OSError(f"{path}: not a revoked-sign-ins file (not an object)")
-    return {str(k): int(v) for k, v in data.items()}
+        raise StoreError(f"{path}: not a revoked-sign-ins file ({exc})") from exc
+    if not isinstance(data, dict) or not all(isinstance(v, int) for v in data.values()):
+        raise StoreError(f"{path}: not a revoked-sign-ins file (not an object of token id -> expiry)")
+    return {str(k): v for k, v in data.items()}
 
 
 def revoked_ids(settings: Settings) -> frozenset[str] | None:
@@ -117,7 +119,7 @@ def revoked_ids(settings: Settings) -> frozenset[str] | None:
     """
     try:
         return frozenset(_read(settings.revoked_sessions_file))
-    except OSError as exc:
+    except StoreError as exc:
         _log.error("%s: cookie sign-in is off until it is mended", exc)
         return None
 
@@ -140,9 +142,11 @@ def revoke(settings: Settings, token_id: str, expires: int, now: float) -> None:
     with _locked(path):
         try:
             entries = _read(path)
-        except OSError as exc:
-            _log.error("%s: replaced by a new list", exc)
-            entries = {}
+        except StoreError as exc:
+            # Left as it is: replacing it would forget earlier revocations, and while it is
+            # unreadable every cookie is refused (revoked_ids gives None), this one included.
+            _log.error("%s: left for an administrator to mend; no cookie is accepted meanwhile", exc)
+            return
         entries = {k: v for k, v in entries.items() if v > now}
         entries[token_id] = int(expires)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".revoked-", suffix=".tmp")

@@ -131,3 +131,5 @@ def test_revocations_are_kept_until_expiry_and_an_unreadable_list_refuses_all(tm
     assert session_store.revoked_ids(settings) == frozenset({"t1"})
     settings.revoked_sessions_file.write_text("{not json")
     assert session_store.revoked_ids(settings) is None
+    session_store.revoke(settings, "t2", int(NOW + HOUR), NOW)  # not replaced: "t1" is not forgotten
+    assert settings.revoked_sessions_file.read_text() == "{not json"
