@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.settings import REPO_DIR, get_settings
-from ui import auth, cache, filters, loading, roles
+from ui import a11y, auth, cache, filters, loading, roles
 
 # Every download is audited (ui.exports.download), so tables' own CSV download stays off even
 # when the app is started without this folder's .streamlit/config.toml (from the next run on).
@@ -54,12 +54,14 @@ PAGES = {
 FILTERED = {"map", "communities", "comms", "trends", "delivery"}
 ANALYSED = {"map", "communities", "comms", "delivery"}
 
+a11y.apply()  # page-wide CSS (contrast, target sizes, focus) and map iframe labels
 auth.settings_problems()
 if auth.setup_problem() is not None:
     # Secure mode without a usable users file: one set-up message, no data page at all.
     st.navigation([st.Page(auth.setup_page, title="Set-up needed", icon=":material/lock:", url_path="set-up")]).run()
     st.stop()
 user = auth.current_user()
+auth.sync_cookie()  # the browser's sign-in cookie follows this session: set, kept or cleared
 if user is None:
     sign_in = auth.sso_page if get_settings().auth_mode == "oidc" else auth.sign_in_page
     st.navigation([st.Page(sign_in, title="Sign in", icon=":material/login:", url_path="sign-in")]).run()

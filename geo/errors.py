@@ -77,3 +77,8 @@ class UserExistsError(UserError):
             f"A user named {username!r} exists already. Nothing was changed: to change their role, "
             "name or password, edit the account instead.",
         )
+
+
+class TokenError(PrecisionError):
+    """A sign-in token cannot be accepted (malformed, tampered with, expired, revoked, or its
+    user changed); the reason is for the server's log, never for the browser."""

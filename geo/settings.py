@@ -10,6 +10,10 @@ Environment variables (read once, when the default settings are first built):
 
 ``PRECISION_STORE``
     Folder of the incident store (default ``<repo>/store``).
+``PRECISION_COOKIE_SECRET``
+    The secret that signs the sign-in cookie (at least 32 characters). Without it, a secret
+    is made on first start in the store folder (``session_secret``, owner-only 0600); a
+    secret that cannot be used turns cookie sign-in off (a refresh then signs out), never on.
 ``PRECISION_MAP_TILES``
     Background tiles of the map: a folium tile name, or ``none`` for no tiles (offline).
 ``PRECISION_AUTH``
@@ -196,6 +200,13 @@ class Settings:
         distorted by a small resident base (100,000: the City of London, 7,375 residents).
     national_query_memory : str
         Memory DuckDB may use for multi-force queries over the store (``"1GB"``).
+    session_hours : float
+        How long a sign-in lasts, in hours (8: a working day). The browser keeps a signed
+        cookie for as long (see :mod:`geo.session_token`), so a refresh or a second tab stays
+        signed in; after it, the user signs in again. Sign-out ends it at once.
+    cookie_secret : str or None
+        The secret signing the sign-in cookie (``PRECISION_COOKIE_SECRET``); None uses the
+        store folder's :attr:`session_secret_file`. Never shown (not in ``repr``).
     problems : tuple of str
         Settings from the environment that could not be used, each in one sentence; the
         safe default was used instead and the app shows them.
@@ -239,6 +250,8 @@ class Settings:
     peer_group_size: int = 7
     small_base_residents: int = 100_000
     national_query_memory: str = "1GB"
+    session_hours: float = 8.0
+    cookie_secret: str | None = dataclasses.field(default=None, repr=False)
 
     @property
     def demo(self) -> bool:
@@ -292,6 +305,17 @@ class Settings:
         """The audit log's path: ``audit_path``, or ``audit.jsonl`` in the store folder."""
         return self.audit_path or self.store_dir / "audit.jsonl"
 
+    @property
+    def session_secret_file(self) -> Path:
+        """The sign-in cookie's secret when ``cookie_secret`` is not set:
+        ``store_dir / "session_secret"``, made on first start, readable by its owner only."""
+        return self.store_dir / "session_secret"
+
+    @property
+    def revoked_sessions_file(self) -> Path:
+        """Sign-ins ended by a sign-out (token id -> expiry): ``store_dir / "revoked_sessions.json"``."""
+        return self.store_dir / "revoked_sessions.json"
+
     def __post_init__(self) -> None:
         if self.h3_default_resolution not in self.h3_resolutions:
             raise SettingsError(
@@ -307,6 +331,8 @@ class Settings:
             lon0, lat0, lon1, lat1 = getattr(self, name)
             if not (lon0 < lon1 and lat0 < lat1):
                 raise SettingsError(f"{name} is not a box: {getattr(self, name)}")
+        if not self.session_hours > 0:
+            raise SettingsError(f"session_hours must be positive, not {self.session_hours}")
         if not self.home_force.strip():
             raise SettingsError("home_force must name a force")
         if self.ingest_block_bytes < 1 << 12:
@@ -332,6 +358,8 @@ def _from_environment() -> Settings:
             )
     if users := os.environ.get("PRECISION_USERS"):
         kwargs["users_file"] = Path(users).expanduser().resolve()
+    if secret := os.environ.get("PRECISION_COOKIE_SECRET"):
+        kwargs["cookie_secret"] = secret
     if (tiles := os.environ.get("PRECISION_MAP_TILES")) is not None:
         kwargs["map_tiles"] = None if tiles.strip().lower() in {"", "none", "off"} else tiles
     return Settings(**kwargs, problems=tuple(problems))  # type: ignore[arg-type]

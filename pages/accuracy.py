@@ -36,6 +36,7 @@ if set(train) & set(test):
 result = cache.backtest(token, resolution, tuple(sorted(train)), tuple(sorted(test)))
 st.caption(f"{result.n_cells:,} hexagons; {result.test_incidents:,.0f} test incidents on the grid.")
 left, right = st.columns(2)
-left.altair_chart(charts.accuracy_curve(result.table, "hit_rate", "Hit rate"), width="stretch")
-right.altair_chart(charts.accuracy_curve(result.table, "pai", "PAI"), width="stretch")
+for column, measure, title in ((left, "hit_rate", "Hit rate"), (right, "pai", "PAI")):
+    curve = charts.accuracy_curve(result.table, measure, title)
+    charts.show(curve, charts.accuracy_summary(result.table, measure, title), column)
 st.dataframe(charts.accuracy_table(result.table), hide_index=True, width="stretch")

@@ -57,7 +57,7 @@ monthly = (
     .rename("records")
     .reset_index()
 )
-st.altair_chart(
+charts.show(
     alt.Chart(monthly)
     .mark_bar()
     .encode(
@@ -67,7 +67,9 @@ st.altair_chart(
         tooltip=["month", "activity_type", "records"],
     )
     .properties(height=300),
-    width="stretch",
+    charts.counts_summary(
+        monthly.groupby("month", as_index=False)["records"].sum(), "month", "records", "Busiest months (records)"
+    ),
 )
 
 st.subheader("Disruptions log")

@@ -27,7 +27,7 @@ m[3].metric("Households", f"{profile.households:,}")
 st.markdown(profile.change_text)
 
 st.subheader("Crime mix against the West Yorkshire average")
-st.altair_chart(charts.crime_mix(profile.mix, district), width="stretch")
+charts.show(charts.crime_mix(profile.mix, district), charts.shares_summary(profile.mix, district))
 with st.expander("The chart's figures as a table"):
     tables.show(
         profile.mix.assign(

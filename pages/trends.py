@@ -20,8 +20,8 @@ st.caption(
     "not loaded is a gap in the line, not a zero."
 )
 chart = charts.monthly_lines(series, value, charts.TREND_TITLES[value])
-st.altair_chart(chart, width="stretch")
 shown = series[series["loaded"]]
+charts.show(chart, charts.monthly_summary(shown, value, charts.TREND_TITLES[value]))
 with st.expander("The chart's figures as a table"):
     tables.show(tables.trend_table(shown), key="trend_table")
 c = st.columns(2)

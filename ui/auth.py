@@ -11,12 +11,13 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
+import time
 from collections.abc import Mapping
 from pathlib import Path
 
 import streamlit as st
 
-from geo import audit, ocg_store
+from geo import audit, ocg_store, session_store
 from geo.access import (
     DEMO_USER,
     Throttle,
@@ -25,8 +26,9 @@ from geo.access import (
     read_users,
     user_for_identity,
 )
-from geo.errors import InputFileError
+from geo.errors import InputFileError, TokenError
 from geo.ocg_store import OcgData
+from geo.session_token import issue_token, read_token, user_of_token
 from geo.settings import get_settings
 from ui import cache
 from ui.roles import SIGN_IN_FAILED, ocg_allows, ocg_level
@@ -116,27 +118,168 @@ def settings_problems() -> None:
         st.warning(problem, icon=":material/warning:")
 
 
+#: The sign-in cookie: a token of :mod:`geo.session_token`, set with ``Path=/``,
+#: ``SameSite=Strict``, ``Max-Age`` its lifetime, and ``Secure`` when the page is served over
+#: https. It is set by script (Streamlit's runs cannot send headers), so it cannot be
+#: ``HttpOnly``; it holds no secret, and sign-out revokes it on the server.
+COOKIE = "precision_session"
+
+_COOKIE_JS = """
+export default function (component) {
+  const d = component.data;
+  if (!d || !d.name) return;
+  const secure = window.location.protocol === "https:" ? "; Secure" : "";
+  const value = d.value ? encodeURIComponent(d.value) : "";
+  document.cookie = `${d.name}=${value}; Max-Age=${d.value ? d.max_age : 0}; Path=/; SameSite=Strict${secure}`;
+}
+"""
+
+_cookie_writer = st.components.v2.component("precision_session_cookie", js=_COOKIE_JS)
+
+
+@functools.lru_cache(maxsize=4)
+def _secret_of(store_dir: str, configured: str | None) -> bytes | None:
+    del store_dir, configured  # the cache key
+    return session_store.signing_secret(get_settings())
+
+
+def _secret() -> bytes | None:
+    """The cookie's signing secret, or None: no cookie sign-in (fails closed)."""
+    settings = get_settings()
+    return _secret_of(str(settings.store_dir), settings.cookie_secret)
+
+
+def _revoked() -> frozenset[str] | None:
+    """Revoked token ids, read again only when the file changes (None: unreadable)."""
+    path = get_settings().revoked_sessions_file
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return frozenset()
+    return _revoked_of(str(path), (stat.st_ino, stat.st_size, stat.st_mtime_ns))
+
+
+@functools.lru_cache(maxsize=4)
+def _revoked_of(path: str, version: tuple[int, int, int]) -> frozenset[str] | None:
+    del path, version  # the cache key
+    return session_store.revoked_ids(get_settings())
+
+
+def _token_user(text: str) -> User | None:
+    """The user a cookie token signs in now, or None (the reason goes to the server log)."""
+    secret, revoked = _secret(), _revoked()
+    if secret is None or revoked is None:
+        return None
+    try:
+        user, _ = user_of_token(text, secret, time.time(), users_now(), revoked)
+    except (TokenError, InputFileError) as exc:
+        _log.info("sign-in cookie refused: %s", exc)
+        return None
+    return user
+
+
+def _start_session(user: User) -> None:
+    """Hold ``user`` in this session and, when a secret is usable, in a signed cookie."""
+    st.session_state["user"] = user
+    secret = _secret()
+    if secret is not None:
+        hours = get_settings().session_hours
+        st.session_state["session_token"] = issue_token(user, secret, time.time(), hours * 3600)
+
+
+def _end_session() -> None:
+    """Forget this session's sign-in and revoke its token everywhere (other tabs too)."""
+    text = st.session_state.get("session_token")
+    secret = _secret()
+    if text and secret is not None:
+        try:
+            token = read_token(text, secret, time.time())
+        except TokenError:
+            token = None  # expired already: nothing to revoke
+        if token is not None:
+            session_store.revoke(get_settings(), token.token_id, token.expires, time.time())
+    st.session_state.clear()
+
+
 def current_user() -> User | None:
     """The signed-in user of this session (the demo user in demo mode; None when the app
-    is not set up)."""
+    is not set up).
+
+    Signed in means, in order: this session holds a user whose record has not changed and
+    whose token (if any) is neither revoked nor expired; or the browser's sign-in cookie
+    (sent when the page was loaded: a refresh or a second tab) holds a valid token; or, with
+    single sign-on, the identity provider has signed this browser in (a new token is issued).
+    A sign-in that ends while this tab is open (signed out in another tab, expired, the
+    user's record changed) signs single sign-on out too.
+    """
     if is_demo():
         return DEMO_USER
     if setup_problem() is not None:
         return None
-    if get_settings().auth_mode == "oidc":
-        if not _sso_signed_in():
-            return None
-        return user_for_identity(users_now(), st.user.get("email"))
+    sso = get_settings().auth_mode == "oidc"
     signed_in: User | None = st.session_state.get("user")
-    if signed_in is None:
-        return None
-    # Checked against the users file on every run: a user removed, given another role or
-    # another password since signing in must sign in again.
-    now = users_now().get(signed_in.username)
-    if now is None or (now.role, now.password_hash) != (signed_in.role, signed_in.password_hash):
+    if signed_in is not None:
+        # Checked against the users file on every run: a user removed, given another role or
+        # another password since signing in must sign in again; and against sign-outs
+        # elsewhere (another tab's sign-out revokes the shared token) and the token's expiry.
+        now = users_now().get(signed_in.username)
+        text = st.session_state.get("session_token")
+        if (
+            now is not None
+            and (now.role, now.password_hash) == (signed_in.role, signed_in.password_hash)
+            and (not text or _token_user(text) == now)
+        ):
+            return now
         st.session_state.pop("user", None)
+        st.session_state.pop("session_token", None)
+        st.session_state["ended"] = True
+    if sso and st.session_state.get("ended") and _sso_signed_in():
+        st.logout()  # this tab's sign-in ended: the provider's session here ends too
         return None
-    return now
+    cookie = _cookie_value()
+    if cookie and not st.session_state.get("ended"):
+        user = _token_user(cookie)
+        if user is not None and (not sso or (_sso_signed_in() and _sso_user() == user)):
+            st.session_state["user"] = user
+            st.session_state["session_token"] = cookie
+            return user
+    if sso and _sso_signed_in():
+        user = _sso_user()
+        if user is not None:
+            _start_session(user)
+            audit.record("sign_in", user.username, context={"role": user.role, "via": "sso"})
+        return user
+    return None
+
+
+def _sso_user() -> User | None:
+    """The user the identity provider's e-mail address names in the users file, or None."""
+    return user_for_identity(users_now(), st.user.get("email"))
+
+
+def _cookie_value() -> str | None:
+    """The sign-in cookie the browser sent when this page was loaded (None without one)."""
+    value = st.context.cookies.get(COOKIE)
+    return value or None
+
+
+def sync_cookie() -> None:
+    """Make the browser's cookie match this session (call once per run, from ``app.py``):
+    this session's token while signed in, cleared otherwise (a refused cookie stays refused
+    on the server whatever the browser does)."""
+    text = st.session_state.get("session_token")
+    secret = _secret()
+    if text and secret is not None:
+        try:  # the cookie lives as long as its token, not a full lifetime from each run
+            left = read_token(text, secret, time.time()).expires - time.time()
+        except TokenError:
+            left = 0
+        data = {"name": COOKIE, "value": text, "max_age": max(0, int(left))}
+    elif _cookie_value() or st.session_state.get("ended"):
+        data = {"name": COOKIE, "value": "", "max_age": 0}
+    else:
+        return
+    _cookie_writer(data=data, key="precision_session_cookie")
 
 
 def _sso_signed_in() -> bool:
@@ -179,7 +322,8 @@ def sign_in_page() -> None:
         st.error(SIGN_IN_FAILED)
         return
     guard.succeeded(username)
-    st.session_state["user"] = user
+    st.session_state.pop("ended", None)
+    _start_session(user)
     audit.record("sign_in", user.username, role=user.role)
     st.rerun()
 
@@ -197,7 +341,8 @@ def account_panel(user: User) -> None:
         st.caption(f"Signed in as **{user.display_name or user.username}** ({user.role})")
         if st.button("Sign out", key="sign_out"):
             audit.record("sign_out", user.username, role=user.role)
-            st.session_state.clear()
+            _end_session()
+            st.session_state["ended"] = True  # clears the cookie; the one sent at page load is revoked
             if get_settings().auth_mode == "oidc":
                 st.logout()
             st.rerun()

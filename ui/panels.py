@@ -16,7 +16,7 @@ from models.hotspots import BIN_LABELS, HotspotResult
 from models.ocg import counts_by_criminality, ocgs_in_cells
 from models.pipeline import HotspotAnalysis
 from models.targeting import Plan
-from ui import auth, tables
+from ui import auth, charts, tables
 from ui.maps import HexLayer, hex_table
 
 
@@ -157,13 +157,22 @@ def community_profile(row: pd.Series) -> None:
     mix = pd.DataFrame({"Crime type": list(row["by_type"]), "Incidents": list(row["by_type"].values())})
     # Vega-Lite specs as plain dicts: st.bar_chart and st.line_chart build and validate an
     # Altair chart on every run (about 0.1-0.3 s of CPU a run, with many sessions at once)
-    st.vega_lite_chart(mix, _bar_spec("Crime type", "Incidents"), height=260, width="stretch")
+    described = charts.counts_summary(mix, "Crime type", "Incidents", "Crime mix")
+    st.vega_lite_chart(
+        mix, {**_bar_spec("Crime type", "Incidents"), "description": described}, height=260, width="stretch"
+    )
+    st.caption(described)
     st.markdown("**Most frequent locations:** " + ", ".join(row["streets"]))
     st.markdown(f"**Districts:** {row['districts']} · **MSOAs:** {', '.join(row['msoas'])}")
     st.markdown(f"**LSOAs ({len(row['lsoas'])}):** {', '.join(row['lsoas'])}")
     trend = pd.DataFrame({"Month": list(row["by_month"]), "Incidents": list(row["by_month"].values())})
     if len(trend) > 1:
-        st.vega_lite_chart(trend, _line_spec("Month", "Incidents"), height=200, width="stretch")
+        listed = "; ".join(f"{m} {n:,}" for m, n in zip(trend["Month"], trend["Incidents"], strict=True))
+        described = f"Incidents a month in this community: {listed}."
+        st.vega_lite_chart(
+            trend, {**_line_spec("Month", "Incidents"), "description": described}, height=200, width="stretch"
+        )
+        st.caption(described)
     else:
         st.caption(f"One month loaded ({', '.join(trend['Month'])}): no trend to draw.")
 
