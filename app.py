@@ -46,6 +46,12 @@ PAGES = {
     "public": st.Page(
         "pages/public_summary.py", title="Public summary", icon=":material/summarize:", url_path="performance-summary"
     ),
+    "accessibility": st.Page(
+        "pages/accessibility.py",
+        title="Accessibility",
+        icon=":material/accessibility:",
+        url_path="accessibility-statement",
+    ),
     "data": st.Page("pages/data.py", title="Data", icon=":material/upload:", url_path="data-upload"),
     "users": st.Page("pages/users.py", title="Users", icon=":material/manage_accounts:", url_path="user-management"),
     "audit": st.Page("pages/audit.py", title="Audit log", icon=":material/history:", url_path="audit-log"),

@@ -16,7 +16,12 @@ PAGE_HELP = {
     "profile": "one printable profile per district: headline figures, crime mix, top communities",
     "ocg": "organised crime groups by district and criminality, disruptions, quarterly return",
     "accuracy": "how well each ranking of hexagons anticipated later crime (hit rate, PAI)",
-    "data": "load data.police.uk months (CSV or zip)",
+    "national": "West Yorkshire's rates against the 43 forces and its peers, with a funnel plot",
+    "delivery": "record the flyer drops, Facebook Live sessions and media pieces delivered",
+    "impact": "what changed after each campaign, against matched areas, and Crimestoppers and survey figures",
+    "public": "the public performance summary, as PDF and as a web page",
+    "accessibility": "how accessible this service is, and how to report a problem",
+    "data": "load data.police.uk months, OCG files, outcome data and the national table",
     "users": "who may sign in, and their roles",
     "audit": "sign-ins, uploads, disruptions, downloads and user changes, filtered and exported",
 }

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from geo.settings import REPO_DIR
+
 #: Caption and note colour: 7.2:1 on white (#ffffff), 6.4:1 on the sidebar (#f0f2f6).
 CAPTION_COLOUR = "#55575f"
 
@@ -82,3 +84,8 @@ def apply() -> None:
     """Inject the page-wide CSS and the iframe labeller (call once per run, from ``app.py``)."""
     st.html(CSS)  # style only: Streamlit sends it to the event container, taking no space
     _frame_labeller(data=FRAME_LABELS, key="precision_frame_labels")
+
+
+def statement() -> str:
+    """The accessibility statement (``docs/accessibility.md``) as Markdown, for its page."""
+    return (REPO_DIR / "docs" / "accessibility.md").read_text(encoding="utf-8")

@@ -170,7 +170,9 @@ def base_map(
     )
     fmap.default_js = LEAFLET_JS
     fmap.default_css = LEAFLET_CSS
-    fmap.fit_bounds([[miny, minx], [maxy, maxx]])
+    # the legend sits at the bottom right: the data is fitted into the map left of it, so
+    # the legend never covers a hexagon of the view
+    fmap.fit_bounds([[miny, minx], [maxy, maxx]], padding_bottom_right=(LEGEND_WIDTH_PX + 20, 10))
     Outlines(outlines, {"color": "#253494", "weight": 2, "fill": False}, name="District boundaries").add_to(fmap)
     return fmap
 
@@ -208,6 +210,10 @@ class Outlines(Layer):
         self.style_json = _escape_json(style)
 
 
+#: Widest a legend box is drawn, in pixels; maps fit their data left of it.
+LEGEND_WIDTH_PX = 230
+
+
 class _Legend(MacroElement):
     """A fixed legend box drawn in the map's own HTML (no branca colormap, no d3)."""
 
@@ -215,6 +221,7 @@ class _Legend(MacroElement):
         """
         {% macro html(this, kwargs) %}
         <div class="ph-legend" style="position:absolute; bottom:{{ this.bottom_px }}px; right:10px; z-index:1000;
+             max-width:{{ this.width_px }}px;
              background:rgba(255,255,255,0.92); padding:6px 8px; border:1px solid #999;
              border-radius:4px; font:12px/1.35 sans-serif; color:#222;">
           {{ this.body }}
@@ -228,6 +235,7 @@ class _Legend(MacroElement):
         self._name = "Legend"
         self.body = body
         self.bottom_px = int(bottom_px)
+        self.width_px = LEGEND_WIDTH_PX
 
 
 class _FrameTitle(MacroElement):

@@ -12,18 +12,20 @@ from __future__ import annotations
 ROLE_PAGES: dict[str, frozenset[str]] = {
     "silver": frozenset(
         {"home", "map", "communities", "comms", "trends", "profile", "ocg", "accuracy", "national"}
-        | {"delivery", "impact", "public"}
+        | {"delivery", "impact", "public", "accessibility"}
     ),
-    "comms": frozenset({"home", "map", "communities", "comms", "national"} | {"delivery", "impact", "public"}),
-    "opcc": frozenset({"home", "trends", "profile", "accuracy", "national"} | {"impact", "public"}),
-    "admin": frozenset({"home", "data", "users", "audit"}),
+    "comms": frozenset(
+        {"home", "map", "communities", "comms", "national"} | {"delivery", "impact", "public", "accessibility"}
+    ),
+    "opcc": frozenset({"home", "trends", "profile", "accuracy", "national"} | {"impact", "public", "accessibility"}),
+    "admin": frozenset({"home", "data", "users", "audit", "accessibility"}),
 }
 
 #: Pages of the demo mode (no sign-in): public crime data, and OCG data only where every
 #: row is synthetic.
 DEMO_PAGES: frozenset[str] = frozenset(
     {"home", "map", "communities", "comms", "trends", "profile", "ocg", "accuracy", "national"}
-    | {"delivery", "impact", "public"}
+    | {"delivery", "impact", "public", "accessibility"}
 )
 
 #: Roles that may show neighbouring forces' hexagons on the Hotspot map (the cross-border

@@ -32,6 +32,7 @@ ROLE_TITLES = {
         "Delivery log",
         "Impact",
         "Public summary",
+        "Accessibility",
     },
     "comms": {
         "Home",
@@ -42,9 +43,19 @@ ROLE_TITLES = {
         "Delivery log",
         "Impact",
         "Public summary",
+        "Accessibility",
     },
-    "opcc": {"Home", "Trends", "District profile", "Accuracy", "National picture", "Impact", "Public summary"},
-    "admin": {"Home", "Data", "Users", "Audit log"},
+    "opcc": {
+        "Home",
+        "Trends",
+        "District profile",
+        "Accuracy",
+        "National picture",
+        "Impact",
+        "Public summary",
+        "Accessibility",
+    },
+    "admin": {"Home", "Data", "Users", "Audit log", "Accessibility"},
 }
 
 

@@ -33,8 +33,28 @@ def test_passwords_are_salted_and_checked():
 
 
 def test_each_role_sees_its_pages_only():
-    assert pages_for("comms") == {"home", "map", "communities", "comms", "national", "delivery", "impact", "public"}
-    assert pages_for("opcc") == {"home", "trends", "profile", "accuracy", "national", "impact", "public"}
+    assert pages_for("comms") == {
+        "home",
+        "map",
+        "communities",
+        "comms",
+        "national",
+        "delivery",
+        "impact",
+        "public",
+        "accessibility",
+    }
+    assert pages_for("opcc") == {
+        "home",
+        "trends",
+        "profile",
+        "accuracy",
+        "national",
+        "impact",
+        "public",
+        "accessibility",
+    }
+    assert all("accessibility" in pages_for(role) for role in ROLE_PAGES)  # the statement is linked for everyone
     assert "data" in pages_for("admin") and "map" not in pages_for("admin") and "national" not in pages_for("admin")
     assert cross_border_allowed("silver") and not any(cross_border_allowed(r) for r in ("comms", "opcc", "admin", None))
     assert pages_for("silver") >= {"map", "communities", "comms", "accuracy"}

@@ -1,0 +1,9 @@
+"""Accessibility statement (docs/accessibility.md), linked from every role's navigation."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import a11y
+
+st.markdown(a11y.statement())
