@@ -340,7 +340,8 @@ def store_recorded_crime(content: bytes, label: str, store_dir: Path | None = No
     ------
     InputFileError
         As :func:`parse_recorded_crime`; also when a force of the table is unknown to the
-        district table (a misspelt force would silently lose its rate).
+        district table (a misspelt force would silently lose its rate), or when a year of
+        the table has no rows for the home force (the page compares it).
     """
     table = parse_recorded_crime(content, label, read_force_areas())
     if table.unknown_forces:
@@ -348,6 +349,14 @@ def store_recorded_crime(content: bytes, label: str, store_dir: Path | None = No
             label,
             f"force(s) not in the district table: {', '.join(table.unknown_forces)} "
             "(names must be as the Home Office writes them, e.g. 'London, City of')",
+        )
+    home = get_settings().home_force_national
+    without_home = [y for y in table.years if not ((table.rows["force"] == home) & (table.rows["year"] == y)).any()]
+    if without_home:
+        raise InputFileError(
+            label,
+            f"no rows for {home} in {', '.join(without_home)}: the national picture compares {home}, "
+            "so a table without it cannot be used",
         )
     path = stored_table_path(store_dir)
     atomic_write_bytes(path, content)

@@ -212,6 +212,11 @@ def test_a_newer_table_is_stored_atomically_and_an_unknown_force_stores_nothing(
         with pytest.raises(InputFileError, match="West Yorks"):
             national.store_recorded_crime(misspelt, "bad.csv")
         assert national.read_recorded_crime().years == ["2018/19"] and national.table_token() == token
+        # a table without the home force cannot be compared: refused, the table in use kept
+        without_home = b"\n".join(line for line in newer.split(b"\n") if b",West Yorkshire," not in line)
+        with pytest.raises(InputFileError, match="no rows for West Yorkshire in 2018/19"):
+            national.store_recorded_crime(without_home, "no_wy.csv")
+        assert national.read_recorded_crime().years == ["2018/19"] and national.table_token() == token
         assert not list(national.stored_table_path().parent.glob("*.tmp"))
 
 
