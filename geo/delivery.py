@@ -108,8 +108,12 @@ LOG_SCHEMA = pdm.DataFrameSchema(
 
 
 def log_path(store_dir: Path | None = None) -> Path:
-    """Where the log is stored."""
-    return (store_dir or get_settings().store_dir) / "delivery" / "log.parquet"
+    """Where the log is stored: ``delivery/log.parquet``, or ``delivery/demo_log.parquet`` in
+    the demo mode, so that records made by anonymous demo visitors never reach the real log
+    (nor its evaluation or public figures) and demo visitors never see real records."""
+    settings = get_settings()
+    name = "demo_log.parquet" if settings.mode == "demo" else "log.parquet"
+    return (store_dir or settings.store_dir) / "delivery" / name
 
 
 def empty_log() -> pd.DataFrame:

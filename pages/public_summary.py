@@ -9,19 +9,17 @@ import datetime as dt
 import streamlit as st
 
 from geo import delivery as delivery_log
-from models.ocg import quarterly_return
 from models.public_summary import SYNTHETIC_LABEL, check_summary, public_summary
 from ui import auth, cache, exports, public_exports
 from ui import outcomes as outcome_ui
 
 st.title("Public summary")
 st.caption("What the partnership can publish: counts under 10 hidden, others rounded to 5, no group and no place.")
-view = auth.visible_ocg("public")
-data = view.data
+disruptions, disruptions_synthetic, withheld = auth.public_disruptions()
 summary = check_summary(
     public_summary(
-        quarterly_return(data.activity) if data is not None else None,
-        bool(data is not None and data.synthetic),
+        disruptions,
+        disruptions_synthetic,
         cache.deliveries(delivery_log.token()),
         outcome_ui.current().crimestoppers,
         dt.date.today(),
@@ -30,8 +28,8 @@ summary = check_summary(
 for note in summary.notes:
     if note.startswith(SYNTHETIC_LABEL):
         st.error(note, icon=":material/science:")
-if view.notice:
-    st.warning(view.notice, icon=":material/lock:")
+if withheld:
+    st.warning(withheld, icon=":material/lock:")
 for heading, table in summary.tables().items():
     st.subheader(heading)
     if heading.startswith("Reports to Crimestoppers") and len(summary.crimestoppers):

@@ -15,6 +15,7 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from geo import audit, ocg_store, session_store
@@ -30,6 +31,7 @@ from geo.errors import InputFileError, TokenError
 from geo.ocg_store import OcgData
 from geo.session_token import issue_token, read_token, user_of_token
 from geo.settings import get_settings
+from models.ocg import quarterly_return
 from ui import cache
 from ui.roles import SIGN_IN_FAILED, ocg_allows, ocg_level
 
@@ -373,8 +375,15 @@ def visible_ocg(needed: str = "details") -> OcgView:
     "details"); the one gate every page, map layer, table, profile and export goes through.
 
     In demo mode nothing is shown unless every stored row is synthetic. The data is cached
-    by :func:`geo.ocg_store.token`, which changes with every OCG write.
+    by :func:`geo.ocg_store.token`, which changes with every OCG write. The "public" level
+    never gets the data itself: :func:`public_disruptions` hands it the public figures only.
     """
+    if needed not in ("counts", "details"):
+        raise ValueError(f"visible_ocg gives OCG data at 'counts' or 'details' only, not {needed!r}")
+    return _ocg_view(needed)
+
+
+def _ocg_view(needed: str) -> OcgView:
     user = current_user()
     if user is None or not ocg_allows(ocg_level(user.role, is_demo()), needed):
         return OcgView(None, allowed=False)
@@ -384,6 +393,17 @@ def visible_ocg(needed: str = "details") -> OcgView:
     if is_demo() and not data.synthetic:
         return OcgView(None, ocg_store.REAL_DATA_IN_DEMO)
     return OcgView(data)
+
+
+def public_disruptions() -> tuple[pd.DataFrame | None, bool, str | None]:
+    """Disruptions by quarter, level and 4P strand (:func:`models.ocg.quarterly_return`), the
+    only OCG-derived figures the public level may have: no register, no activity rows, no
+    group. Returns the table (None when none may be shown), whether its rows are synthetic,
+    and why stored data is withheld (real data in demo mode)."""
+    view = _ocg_view("public")
+    if view.data is None:
+        return None, False, view.notice
+    return quarterly_return(view.data.activity), view.data.synthetic, None
 
 
 def demo_banner() -> None:

@@ -7,6 +7,8 @@ not, is audited.
 
 from __future__ import annotations
 
+import dataclasses
+
 import streamlit as st
 
 from geo import outcomes as outcomes_store
@@ -34,8 +36,18 @@ def synthetic_label(data: outcomes_store.Outcomes, kind: str) -> str | None:
 
 
 def current() -> outcomes_store.Outcomes:
-    """The stored outcome data (cached by its state)."""
-    return cache.outcome_data(outcomes_store.token())
+    """The stored outcome data (cached by its state), as this viewer may have it: in the demo
+    mode a kind whose stored rows are not all synthetic is withheld (an empty table), as OCG
+    data is, so real figures never reach anonymous demo visitors."""
+    data = cache.outcome_data(outcomes_store.token())
+    if not auth.is_demo():
+        return data
+    withheld = {
+        kind: getattr(data, kind).iloc[0:0]
+        for kind in outcomes_store.KINDS
+        if data.loaded(kind) and not data.synthetic(kind)
+    }
+    return dataclasses.replace(data, **withheld) if withheld else data
 
 
 def upload_section(key: str) -> None:

@@ -285,3 +285,15 @@ def test_public_summary_html_is_self_contained_and_agrees_with_the_pdf():
             assert value in pdf_text
     for heading in summary.tables():
         assert heading in page and heading in pdf_text
+
+
+def test_demo_visitors_keep_their_own_delivery_log_and_never_see_the_real_one(store: Path):
+    delivery.add_delivery(_session(), "comms1", today=TODAY)
+    real = delivery.read_log()
+    with override_settings(store_dir=store, mode="demo"):
+        assert delivery.log_path().name == "demo_log.parquet"
+        assert delivery.read_log().empty  # the real record (and its staff name) is not shown
+        delivery.add_delivery(_session(date="2027-02-11"), "demo", today=TODAY)
+        assert delivery.read_log()["recorded_by"].tolist() == ["demo"]
+    after = delivery.read_log()
+    assert after["recorded_by"].tolist() == ["comms1"] and after.equals(real)  # the real log is untouched

@@ -1,0 +1,40 @@
+"""The demo mode never shows real outcome figures, and the public level of OCG data gets the
+public figures only (review findings M1 and S1)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+
+from geo import outcomes
+from geo.settings import override_settings
+from ui import auth
+from ui import outcomes as outcome_ui
+
+pytestmark = pytest.mark.app
+
+
+@pytest.fixture()
+def store(tmp_path: Path):
+    st.cache_data.clear()
+    with override_settings(store_dir=tmp_path / "store", users_file=tmp_path / "none.json"):
+        yield tmp_path / "store"
+    st.cache_data.clear()
+
+
+def test_real_outcome_rows_are_withheld_in_demo_mode(store: Path):
+    outcomes.ensure_demo()
+    real = b"district,month,reports\nLeeds,2017-01,30\nBradford,2017-01,12\n"
+    outcomes.load_outcome_file(real, "real.csv", "crimestoppers", demo=False)  # loaded in secure mode
+    assert len(outcome_ui.current().crimestoppers) == 2  # secure mode: shown
+    with override_settings(store_dir=store, mode="demo"):
+        shown = outcome_ui.current()
+        assert shown.crimestoppers.empty  # real: withheld
+        assert shown.synthetic("survey") and len(shown.survey) > 0  # synthetic: shown
+
+
+def test_the_public_level_never_gets_the_ocg_data_itself(store: Path):
+    with pytest.raises(ValueError, match="'counts' or 'details' only"):
+        auth.visible_ocg("public")
