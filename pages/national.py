@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 
 from geo import national
@@ -10,6 +12,7 @@ from models.national import ALL_OFFENCES, PEER_EXPLANATION, quarterly_table, ran
 from ui import cache, charts, exports
 
 settings = get_settings()
+today = dt.date.today()
 home = settings.home_force_national
 st.title("National picture")
 table_token = national.table_token()
@@ -59,7 +62,7 @@ measure = st.selectbox(
     index=measures.index("Trafficking in controlled drugs") if "Trafficking in controlled drugs" in measures else 0,
     key="national_measure",
 )
-chart, points = cache.national_funnel_chart(table_token, year, peers, adjust, measure, source)
+chart, points = cache.national_funnel_chart(table_token, year, peers, adjust, measure, source, today)
 st.altair_chart(chart, width="stretch")
 row = summary.set_index("measure").loc[measure]
 st.caption(
@@ -111,7 +114,7 @@ exports.download(
 exports.download(
     exports.ExportFile(
         "Funnel plot (PNG)",
-        cache.national_funnel_png(table_token, year, peers, adjust, measure, source),
+        cache.national_funnel_png(table_token, year, peers, adjust, measure, source, today),
         "precision_national_funnel.png",
         f"National funnel plot: {measure}, {year}",
     ),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.settings import get_settings
+from models.pipeline import HotspotParams
 from models.trends import latest_months
 from ui import cache, charts, exports, filters, pack, panels, tables
 
@@ -60,10 +61,10 @@ exports.download(
     about,
     where=d[0],
 )
-the_pack = pack.pack_for(cache.meeting_pack(token, district, months), 9)
+the_pack = pack.pack_for(cache.meeting_pack(token, district, months), HotspotParams().resolution)
 pack_file = exports.ExportFile(
     "Silver meeting pack (PDF)",
-    pack.pack_pdf_bytes(the_pack, cache.districts()),
+    pack.pack_pdf_bytes(the_pack, cache.districts(), token),
     f"precision_meeting_pack_{district.lower()}_{months[-1] if months else 'none'}.pdf",
     f"Silver meeting pack: {district}" + (" (with OCG data)" if the_pack.has_ocg else ""),
 )

@@ -302,7 +302,7 @@ def meeting_pack(token: str, district: str, months: tuple[str, ...]) -> meeting_
         analysis.communities,
         analysis.result.cells,
         analysis.result.bins,
-        incidents(token),
+        filtered(token, Filters(resolution=params.resolution)),  # in a district, as the communities count
         loaded,
         period.cell_column,
         categories,
@@ -439,7 +439,13 @@ def national_funnel(
 
 
 def national_funnel_chart(
-    table_token: str, year: str, peers: tuple[str, ...], allow_overdispersion: bool, measure: str, source: str
+    table_token: str,
+    year: str,
+    peers: tuple[str, ...],
+    allow_overdispersion: bool,
+    measure: str,
+    source: str,
+    made: dt.date,
 ) -> tuple[object, pd.DataFrame]:
     """The funnel chart (title, source and date in its title block) and its figures: what
     the page draws, its text alternative, and what the PNG and CSV hold."""
@@ -448,7 +454,7 @@ def national_funnel_chart(
     home = settings.home_force_national
     subtitle = [
         f"{home} against the forces of England and Wales, {year}; national rate {f.national_rate:,.2f} per 1,000.",
-        f"Source: {source}; census 2011 residents. Made {dt.date.today():%d %B %Y} by Precision Hotspots.",
+        f"Source: {source}; census 2011 residents. Made {made:%d %B %Y} by Precision Hotspots.",
     ]
     chart = charts.funnel_chart(f, home, peers, f"{measure}: offences per 1,000 residents", subtitle)
     return chart, charts.funnel_points(f, home, peers)
@@ -456,10 +462,16 @@ def national_funnel_chart(
 
 @st.cache_data(show_spinner="Drawing the PNG…", max_entries=8)
 def national_funnel_png(
-    table_token: str, year: str, peers: tuple[str, ...], allow_overdispersion: bool, measure: str, source: str
+    table_token: str,
+    year: str,
+    peers: tuple[str, ...],
+    allow_overdispersion: bool,
+    measure: str,
+    source: str,
+    made: dt.date,
 ) -> bytes:
-    """The funnel plot as a landscape PNG (the chart the page draws)."""
-    chart, _ = national_funnel_chart(table_token, year, peers, allow_overdispersion, measure, source)
+    """The funnel plot as a landscape PNG (the chart the page draws, made the same day)."""
+    chart, _ = national_funnel_chart(table_token, year, peers, allow_overdispersion, measure, source, made)
     return exports.chart_png_landscape(chart)
 
 

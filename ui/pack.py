@@ -181,9 +181,11 @@ def pack_for(pack: MeetingPack, resolution: int) -> MeetingPack:
     return pack
 
 
-def pack_pdf_bytes(pack: MeetingPack, districts: gpd.GeoDataFrame) -> bytes:
-    """The pack's PDF, made once per pack (keyed by the pack's own figures)."""
+def pack_pdf_bytes(pack: MeetingPack, districts: gpd.GeoDataFrame, store_token: str) -> bytes:
+    """The pack's PDF, made once per pack: keyed by the store's commit (every figure of the
+    pack comes from it) and by the reader's OCG section."""
     key = (
+        store_token,
         pack.profile.district,
         tuple(pack.profile.months),
         tuple(pack.communities["community_id"]),
