@@ -32,6 +32,7 @@ import pandas as pd
 
 from geo import hexes
 from models.did import DidResult, did
+from models.trends import shift_month
 from models.wdq import WdqResult, wdq
 
 
@@ -245,6 +246,27 @@ def describe(
     return text
 
 
+def unbroken_around(months: Sequence[str], start: str) -> tuple[np.ndarray, np.ndarray]:
+    """Masks over ``months`` of the months just before and just after ``start``: the unbroken
+    run of loaded months ending the month before it, and the one beginning the month after.
+
+    A gap ends a run, so a month a year before a campaign is never taken for the month
+    before it (the level and trend of the months before assume consecutive months).
+    """
+    have = set(months)
+    before: set[str] = set()
+    month = shift_month(start, -1)
+    while month in have:
+        before.add(month)
+        month = shift_month(month, -1)
+    after: set[str] = set()
+    month = shift_month(start, 1)
+    while month in have:
+        after.add(month)
+        month = shift_month(month, 1)
+    return np.array([m in before for m in months]), np.array([m in after for m in months])
+
+
 def evaluate_campaign(
     campaign: Mapping[str, object],
     counts: pd.DataFrame,
@@ -274,8 +296,7 @@ def evaluate_campaign(
     """
     start = str(campaign["start_month"])
     cells = [int(c) for c in campaign["cells"]]  # type: ignore[attr-defined]
-    before = np.array([m < start for m in months])
-    after = np.array([m > start for m in months])
+    before, after = unbroken_around(months, start)
     used = before | after
     n_before, n_after = int(before.sum()), int(after.sum())
     more_before, more_after = max(0, params.min_before - n_before), max(0, params.min_after - n_after)

@@ -177,3 +177,14 @@ def test_sentence_says_could_be_chance_when_p_is_large():
         "Incidents fell 12 % in Leeds Road (HC03) after the flyer drops of March 2017, against a fall of 4 % "
         "in matched areas. The difference could be chance (p = 0.31)."
     )
+
+
+def test_the_months_before_and_after_are_unbroken_runs_around_the_start():
+    from models.impact import unbroken_around
+
+    months = ["2016-07", "2017-04", "2017-05", "2017-07", "2017-08", "2017-10"]
+    before, after = unbroken_around(months, "2017-06")
+    assert [m for m, b in zip(months, before) if b] == ["2017-04", "2017-05"]  # not 2016-07 across the gap
+    assert [m for m, a in zip(months, after) if a] == ["2017-07", "2017-08"]  # not 2017-10 across the gap
+    before, after = unbroken_around(["2016-07", "2017-07"], "2017-01")
+    assert not before.any() and not after.any()
