@@ -195,7 +195,7 @@ def community_ids(anchors: pd.Series, first_cells: pd.Series) -> list[str]:
 def carry_ids(current: pd.DataFrame, earlier: pd.DataFrame, min_share: float = 0.5) -> pd.DataFrame:
     """Give a later period's communities the ids of the earlier ones they mostly overlap.
 
-    A current community takes the id (and name) of the earlier community that holds the
+    A current community takes the id of the earlier community that holds the
     largest share of its cells, when that share is at least ``min_share``; each earlier id
     goes to one current community at most (the one it overlaps most, then the higher
     ranked). Other communities keep their own place-derived ids, unless that id is one an
@@ -208,38 +208,40 @@ def carry_ids(current: pd.DataFrame, earlier: pd.DataFrame, min_share: float = 0
     min_share : float
         Smallest share (0..1) of a current community's cells inside an earlier one.
 
+    The name stays the current one: it describes the period's own streets.
+
     Returns
     -------
     pandas.DataFrame
-        ``current`` with ``community_id`` and ``name`` carried over where they apply, and
+        ``current`` with ``community_id`` carried over where it applies, and
         ``carried_from`` (the earlier id, or "").
     """
     out = current.copy()
     out["carried_from"] = ""
     if out.empty or earlier.empty:
         return out
-    owner = {int(c): (str(row.community_id), str(row.name)) for row in earlier.itertuples() for c in row.cells}
+    owner = {int(c): str(row.community_id) for row in earlier.itertuples() for c in row.cells}
     candidates = []
     for i, cells in enumerate(out["cells"]):
-        shares: dict[tuple[str, str], int] = {}
+        shares: dict[str, int] = {}
         for c in cells:
             hit = owner.get(int(c))
             if hit is not None:
                 shares[hit] = shares.get(hit, 0) + 1
         if shares:
-            best, n = max(shares.items(), key=lambda kv: (kv[1], kv[0][0]))
+            best, n = max(shares.items(), key=lambda kv: (kv[1], kv[0]))
             share = n / max(len(cells), 1)
             if share >= min_share:
                 candidates.append((-share, i, best))
     taken: set[str] = set()
-    ids, names, carried = list(out["community_id"]), list(out["name"]), [""] * len(out)
-    for _, i, (earlier_id, earlier_name) in sorted(candidates):
+    ids, carried = list(out["community_id"]), [""] * len(out)
+    for _, i, earlier_id in sorted(candidates):
         if earlier_id in taken:
             continue
         taken.add(earlier_id)
-        ids[i], names[i], carried[i] = earlier_id, earlier_name, earlier_id
+        ids[i], carried[i] = earlier_id, earlier_id
     ids = [f"{cid}-new" if not carried[i] and cid in taken else cid for i, cid in enumerate(ids)]
-    out["community_id"], out["name"], out["carried_from"] = ids, names, carried
+    out["community_id"], out["carried_from"] = ids, carried
     return out
 
 

@@ -119,7 +119,7 @@ def analyse_hotspots(
 
 def keep_earlier_ids(analysis: HotspotAnalysis, earlier: pd.DataFrame, min_share: float = 0.5) -> HotspotAnalysis:
     """The analysis with its communities named after the earlier period's communities they
-    mostly overlap (:func:`models.communities.carry_ids`): a place keeps its id and name from
+    mostly overlap (:func:`models.communities.carry_ids`): a place keeps its id from
     one period to the next."""
     return HotspotAnalysis(analysis.result, carry_ids(analysis.communities, earlier, min_share), analysis.params)
 

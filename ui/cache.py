@@ -136,7 +136,7 @@ def county_analysis(token: str, filters: Filters, params: HotspotParams) -> Hots
     """Gi* and communities over the whole county for the filters' months and crime types.
 
     Communities that mostly overlap one of the earlier period's (:func:`models.trends.
-    earlier_period`, found with fast analytical inference) keep its id and name.
+    earlier_period`, found with fast analytical inference) keep its id.
     """
     county = dataclasses.replace(filters, districts=())
     analysis = pipeline.analyse_hotspots(

@@ -40,7 +40,7 @@ def _table(ids: list[str], names: list[str], cells: list[list[int]]) -> pd.DataF
     return pd.DataFrame({"community_id": ids, "name": names, "cells": cells})
 
 
-def test_a_later_community_that_mostly_overlaps_an_earlier_one_keeps_its_id_and_name():
+def test_a_later_community_that_mostly_overlaps_an_earlier_one_keeps_its_id():
     earlier = _table(["HC-E01", "HC-E05"], ["Old Street", "Far Lane"], [[1, 2, 3, 4], [50, 51]])
     current = _table(
         ["HC-E02", "HC-E09", "HC-E01"],
@@ -48,10 +48,10 @@ def test_a_later_community_that_mostly_overlaps_an_earlier_one_keeps_its_id_and_
         [[2, 3, 4, 9], [70, 71], [1, 60, 61]],
     )
     out = carry_ids(current, earlier)
-    # 3 of 4 cells inside HC-E01: it keeps HC-E01 and its name; the third community's own
+    # 3 of 4 cells inside HC-E01: it keeps HC-E01 (its name is its own streets'); the third community's own
     # place-derived id is the same string, now taken, so it is marked new (1 of 3 cells only)
     assert out["community_id"].tolist() == ["HC-E01", "HC-E09", "HC-E01-new"]
-    assert out["name"].tolist() == ["Old Street", "Elsewhere", "Shrunk"]
+    assert out["name"].tolist() == ["New Street", "Elsewhere", "Shrunk"]
     assert out["carried_from"].tolist() == ["HC-E01", "", ""]
     # half the cells is enough, less is not
     assert carry_ids(_table(["X"], ["x"], [[1, 99]]), earlier)["community_id"].tolist() == ["HC-E01"]
