@@ -75,7 +75,7 @@ if user is None:
 # Only the role's pages are registered: any other page is absent from the navigation, and
 # its URL falls back to the home page.
 allowed = roles.pages_for(user.role, demo=auth.is_demo())
-navigation = st.navigation([page for key, page in PAGES.items() if key in allowed])
+navigation = st.navigation([page for key, page in PAGES.items() if key in allowed], expanded=True)  # every page listed
 st.session_state["pages"] = {key: page for key, page in PAGES.items() if key in allowed}
 cache.numba_warm_up()
 token = loading.ensure_data(cache.store())

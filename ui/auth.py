@@ -248,8 +248,7 @@ def current_user() -> User | None:
     if sso and _sso_signed_in():
         user = _sso_user()
         if user is not None:
-            _start_session(user)
-            audit.record("sign_in", user.username, context={"role": user.role, "via": "sso"})
+            _start_session(user)  # its sign-in is audited once per session by account_panel
         return user
     return None
 

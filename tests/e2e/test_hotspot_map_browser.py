@@ -60,9 +60,10 @@ def test_home_then_map_draws_hexagons_offline_without_console_errors(app_url: st
     assert title.startswith("Hotspot map: incidents per hexagon")
     # the table of the map lists the same hexagons with the same figures
     page.get_by_text("Table of the map").click()  # opening it reruns the page, which sends the table
-    grid = page.locator("[data-testid='stExpander'] [data-testid='stDataFrame']")
+    table = page.locator("[data-testid='stMain'] [data-testid='stExpander']").filter(has_text="Table of the map")
+    grid = table.locator("[data-testid='stDataFrame']")
     session.wait_idle(expect=grid)
-    assert f"{drawn['n']:,} hexagons" in page.locator("[data-testid='stExpander']").inner_text()
+    assert f"{drawn['n']:,} hexagons" in table.inner_text()
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     map_png = str(ARTIFACTS / "hotspot_map_iframe.png")
@@ -104,14 +105,14 @@ def test_filters_survive_a_visit_to_home(app_url: str, session: Session):
     page.keyboard.type("Wakefield")
     page.keyboard.press("Enter")
     page.keyboard.press("Escape")
-    captions = page.locator("[data-testid='stCaptionContainer']")
+    captions = page.locator("[data-testid='stMain'] [data-testid='stCaptionContainer']")
     session.wait_idle(expect=captions.filter(has_text=re.compile(r"^\s*Wakefield")))
-    assert page.locator("[data-testid='stCaptionContainer']").first.inner_text().startswith("Wakefield")
+    assert captions.first.inner_text().startswith("Wakefield")
     nav.get_by_role("link", name="Home").click()
     session.wait_idle()
     nav.get_by_role("link", name="Hotspot map").click()
     session.wait_idle()
-    assert page.locator("[data-testid='stCaptionContainer']").first.inner_text().startswith("Wakefield")
+    assert captions.first.inner_text().startswith("Wakefield")
 
 
 def test_gi_star_view_and_communities_page_in_the_browser(app_url: str, session: Session):
@@ -131,7 +132,8 @@ def test_gi_star_view_and_communities_page_in_the_browser(app_url: str, session:
 
     nav.get_by_role("link", name="Hotspot communities").click()
     session.wait_idle(180)
-    assert page.get_by_text("HC-E0").first.is_visible()
+    heading = page.locator("h3").filter(has_text=re.compile(r"^HC-E0\d+(-\d+)? · "))
+    heading.first.wait_for(state="visible", timeout=60_000)  # the picked community, named by its place
     session.map_frame()
     page.screenshot(path=str(ARTIFACTS / "communities.png"), full_page=True)
     assert session.errors == []
