@@ -170,9 +170,10 @@ def base_map(
     )
     fmap.default_js = LEAFLET_JS
     fmap.default_css = LEAFLET_CSS
-    # the legend sits at the bottom right: the data is fitted into the map left of it, so
-    # the legend never covers a hexagon of the view
-    fmap.fit_bounds([[miny, minx], [maxy, maxx]], padding_bottom_right=(LEGEND_WIDTH_PX + 20, 10))
+    # the legend sits at the bottom right: the data is fitted into the map above it, so the
+    # legend never covers a hexagon of the view (the map is wider than the county is tall,
+    # so this costs no zoom for the whole county)
+    fmap.fit_bounds([[miny, minx], [maxy, maxx]], padding_bottom_right=(10, LEGEND_HEIGHT_PX))
     Outlines(outlines, {"color": "#253494", "weight": 2, "fill": False}, name="District boundaries").add_to(fmap)
     return fmap
 
@@ -210,8 +211,12 @@ class Outlines(Layer):
         self.style_json = _escape_json(style)
 
 
-#: Widest a legend box is drawn, in pixels; maps fit their data left of it.
+#: Widest a legend box is drawn, in pixels.
 LEGEND_WIDTH_PX = 230
+
+#: Height kept free at the bottom of a map for the legend, in pixels: maps fit their data
+#: above it.
+LEGEND_HEIGHT_PX = 170
 
 
 class _Legend(MacroElement):

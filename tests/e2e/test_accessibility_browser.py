@@ -148,9 +148,13 @@ FOCUS_MARK_JS = """() => {
 
 #: Every visible, enabled control and export of the page that the Tab key has not reached
 #: (a radio group counts as reached when one of its options was: arrows move within it).
+#: Controls inside a closed expander are not shown: the expander's own summary is, and it
+#: must be reached (Enter opens it).
 UNREACHED_JS = """() => {
-  const shown = (e) => !e.disabled && e.getAttribute("aria-disabled") !== "true" && e.getClientRects().length > 0;
+  const shown = (e) => !e.disabled && e.getAttribute("aria-disabled") !== "true" && e.getClientRects().length > 0
+    && !(e.closest("details:not([open])") && !e.matches("details > summary"));
   const controls = [...document.querySelectorAll([
+    "details > summary",
     "[data-testid='stDownloadButton'] button", "[data-testid='stButton'] button",
     "[data-testid='stFormSubmitButton'] button", "input[role='combobox']", "[role='slider']",
     "input[type='text']", "input[type='number']", "input[type='password']", "textarea",
@@ -159,7 +163,7 @@ UNREACHED_JS = """() => {
   const missed = controls.filter((e) => !e.dataset.tabSeen)
     .map((e) => (e.getAttribute("aria-label") || e.innerText || e.outerHTML).slice(0, 80));
   for (const group of document.querySelectorAll("[role='radiogroup']")) {
-    if (group.getClientRects().length && !group.querySelector("[data-tab-seen]")) missed.push("radio group " + (group.getAttribute("aria-label") || ""));
+    if (shown(group) && !group.querySelector("[data-tab-seen]")) missed.push("radio group " + (group.getAttribute("aria-label") || ""));
   }
   return {missed, downloads: document.querySelectorAll("[data-testid='stDownloadButton'] button").length,
           reached: document.querySelectorAll("[data-tab-seen]").length};

@@ -36,7 +36,7 @@ def test_a_planned_session_marked_delivered_shows_in_the_evaluation(demo_app: tu
     page.get_by_label("Live viewers").fill("57")
     page.get_by_role("button", name="Mark delivered").click()
     session.wait_idle(timeout_s=180, expect="Marked delivered")
-    log_file = store_dir / "delivery" / "log.parquet"
+    log_file = store_dir / "delivery" / "demo_log.parquet"  # the demo mode keeps its own log
     wait_until(log_file.exists, 30, "the delivery log to be written")
     log = pd.read_parquet(log_file)
     assert log.loc[0, "kind"] == "facebook_live" and int(log.loc[0, "live_viewers"]) == 57
