@@ -144,6 +144,7 @@ def is_street(name: str) -> bool:
 def _street(location: str) -> str:
     text = location.strip()
     text = text[len("On or near ") :] if text.lower().startswith("on or near ") else text
+    text = re.sub(r"s'S\b", "s'", text)  # "Queens'S Court" (a plural possessive) -> "Queens' Court"
     return re.sub(r"'S\b", "'s", text)
 
 

@@ -155,6 +155,6 @@ def enough_months(months: Sequence[str], minimum: int = MIN_MONTHS) -> tuple[boo
     return False, (
         f"Emerging hot spots need at least {minimum} months of data to read a trend "
         f"(ArcGIS asks for 10 time steps); {len(distinct)} month(s) are loaded "
-        f"({', '.join(distinct) or 'none'}). Load more months of data.police.uk files "
-        "with `python -m cli.ingest` to see them."
+        f"({', '.join(distinct) or 'none'}). They appear once more months of data.police.uk "
+        "files are loaded (by an administrator, on the Data page)."
     )

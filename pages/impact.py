@@ -30,7 +30,7 @@ results = cache.campaign_impacts(token, delivery_token, params)
 
 st.subheader("Incidents after each campaign")
 if not results:
-    st.info("No campaign delivered yet: deliveries are recorded on the Delivery log page.")
+    st.info("No campaign delivered yet: comms and silver users record deliveries on the Delivery log page.")
 for r in results:
     st.markdown(f"**{r.community_name}** ({r.district}): {r.what} from {r.start_month}")
     st.write(r.sentence)

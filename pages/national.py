@@ -9,7 +9,19 @@ import streamlit as st
 from geo import national
 from geo.settings import get_settings
 from models.national import ALL_OFFENCES, PEER_EXPLANATION, quarterly_table, ranking, sentences, small_base_note
-from ui import cache, charts, exports
+from ui import cache, charts, exports, tables
+
+#: The national tables' columns as readers name them.
+NATIONAL_LABELS = {
+    "rank": "Rank of 43",
+    "force": "Force",
+    "rate": "Per 1,000 residents",
+    "small_base": "Small resident base",
+    "quarter": "Quarter",
+    "persons": "Residents",
+    "count": "Offences",
+    "offences": "Offences",
+}
 
 settings = get_settings()
 today = dt.date.today()
@@ -82,9 +94,11 @@ st.altair_chart(
 )
 left, right = st.columns(2)
 left.caption("Quarter by quarter (text alternative of the chart)")
-left.dataframe(quarterly_table(picture.quarterly, measure), hide_index=True, width="stretch")
+with left:
+    tables.show(quarterly_table(picture.quarterly, measure), labels=NATIONAL_LABELS)
 right.caption("Every force, highest rate first (small resident base flagged)")
-right.dataframe(ranking(picture.rates, measure), hide_index=True, width="stretch")
+with right:
+    tables.show(ranking(picture.rates, measure), labels=NATIONAL_LABELS)
 
 st.subheader("Exports")
 context = {"year": year, "measure": measure, "peers": list(peers), "overdispersion": adjust}

@@ -35,6 +35,7 @@ if data.synthetic:
 st.caption(f"Source: {data.source}. {len(data.register)} OCGs, {len(data.activity):,} activity records.")
 
 st.subheader("OCGs by home district and principal criminality")
+st.caption("Every group on the register, active or not (District profiles count active groups only).")
 by_district = by_district_and_criminality(data.register)
 tables.show(by_district.reset_index(), labels={"home_district": "Home district"})
 exports.download(

@@ -134,7 +134,13 @@ def _bar_spec(category: str, value: str) -> dict:
     return {
         "mark": {"type": "bar", "tooltip": True},
         "encoding": {
-            "y": {"field": category, "type": "nominal", "sort": "-x", "title": None},
+            "y": {
+                "field": category,
+                "type": "nominal",
+                "sort": "-x",
+                "title": None,
+                "axis": {"labelLimit": 260, "labelOverlap": False},  # every bar labelled, in full
+            },
             "x": {"field": value, "type": "quantitative"},
         },
     }
@@ -159,7 +165,10 @@ def community_profile(row: pd.Series) -> None:
     # Altair chart on every run (about 0.1-0.3 s of CPU a run, with many sessions at once)
     described = charts.counts_summary(mix, "Crime type", "Incidents", "Crime mix")
     st.vega_lite_chart(
-        mix, {**_bar_spec("Crime type", "Incidents"), "description": described}, height=260, width="stretch"
+        mix,
+        {**_bar_spec("Crime type", "Incidents"), "description": described},
+        height=max(160, 22 * len(mix)),
+        width="stretch",
     )
     st.caption(described)
     st.markdown("**Most frequent locations:** " + ", ".join(row["streets"]))

@@ -89,12 +89,12 @@ def column_config(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) 
         elif pd.api.types.is_bool_dtype(dtype):
             config[name] = st.column_config.CheckboxColumn(text, width="small")
         elif pd.api.types.is_integer_dtype(dtype):
-            width = "medium" if len(text) > 12 else "small"
-            config[name] = st.column_config.NumberColumn(text, format="localized", width=width)
+            config[name] = st.column_config.NumberColumn(text, format="localized")
         elif pd.api.types.is_float_dtype(dtype):
-            config[name] = st.column_config.NumberColumn(text, format="%.1f", width="small")
+            config[name] = st.column_config.NumberColumn(text, format="%.1f")
         else:
-            width = "large" if name in {"name", "community", "top_crime_types", "streets"} else "medium"
+            # names get room; other text is sized to its content, so the figures stay in view
+            width = "medium" if name in {"name", "community", "community_name"} else None
             config[name] = st.column_config.TextColumn(text, width=width)
     return config
 
