@@ -163,3 +163,10 @@ def test_a_period_is_named_after_the_period_just_before_else_a_year_before():
     assert earlier_period(["2017-07", "2017-08"], ["2017-06", "2017-07", "2017-08"]) == []  # 2017-05 missing
     assert earlier_period(["2016-07", "2017-07"], ["2016-07", "2017-07"]) == []  # every loaded month
     assert earlier_period([], ["2017-07"]) == []
+
+
+def test_street_names_read_as_written():
+    from models.communities import _street
+
+    assert _street("On or near Queens'S Court") == "Queens' Court"  # a plural possessive
+    assert _street("On or near St John'S Road") == "St John's Road"
