@@ -10,6 +10,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from geo.access import add_user
 from geo.settings import REPO_DIR, override_settings
 
 APP = str(REPO_DIR / "app.py")
@@ -27,3 +28,35 @@ def app_with_sample(sample_store_dir: Path, tmp_path: Path) -> Iterator[AppTest]
         yield AppTest.from_file(APP, default_timeout=120)
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+#: Password of every user of :func:`secured`.
+PASSWORD = "correct horse battery staple"
+
+#: The roles :func:`secured` signs up, one user each (``<role>1``).
+ROLES = ("silver", "comms", "opcc", "admin")
+
+
+@pytest.fixture()
+def secured(sample_store_dir: Path, tmp_path: Path) -> Iterator[Path]:
+    """The app in secure mode over a copy of the sample store, with one user per role
+    (``silver1``, ``comms1``, ``opcc1``, ``admin1``, password :data:`PASSWORD`)."""
+    store_dir = tmp_path / "store"
+    shutil.copytree(sample_store_dir, store_dir)
+    users = tmp_path / "users.json"
+    for role in ROLES:
+        add_user(f"{role}1", role, PASSWORD, path=users)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    with override_settings(store_dir=store_dir, map_tiles=None, users_file=users):
+        yield store_dir
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def signed_in(username: str, password: str = PASSWORD) -> AppTest:
+    """A new session of the app, signed in through the sign-in form."""
+    at = AppTest.from_file(APP, default_timeout=300).run()
+    at.text_input[0].set_value(username)
+    at.text_input[1].set_value(password)
+    return at.button[0].click().run()

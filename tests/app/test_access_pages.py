@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from geo import audit
 from geo.access import add_user
 from geo.settings import override_settings
-from tests.app.conftest import APP
+from tests.app.conftest import APP, PASSWORD
 
 pytestmark = pytest.mark.app
 
-PASSWORD = "correct horse battery staple"
 ROLE_TITLES = {
     "silver": {
         "Home",
@@ -57,21 +53,6 @@ ROLE_TITLES = {
     },
     "admin": {"Home", "Data", "Users", "Audit log", "Accessibility"},
 }
-
-
-@pytest.fixture()
-def secured(sample_store_dir: Path, tmp_path: Path) -> Iterator[Path]:
-    store_dir = tmp_path / "store"
-    shutil.copytree(sample_store_dir, store_dir)
-    users = tmp_path / "users.json"
-    for role in ROLE_TITLES:
-        add_user(f"{role}1", role, PASSWORD, path=users)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    with override_settings(store_dir=store_dir, map_tiles=None, users_file=users):
-        yield store_dir
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 def _sign_in(at: AppTest, username: str, password: str) -> AppTest:

@@ -5,21 +5,15 @@ writes one audit record of the right kind."""
 from __future__ import annotations
 
 import ast
-import shutil
 import tomllib
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from geo import audit
-from geo.access import add_user
-from geo.settings import REPO_DIR, override_settings
-from tests.app.conftest import APP
-
-PASSWORD = "correct horse battery staple"
+from geo.settings import REPO_DIR
+from tests.app.conftest import signed_in
 
 #: The download buttons of each page, and the file each gives (demo mode unless said).
 EXPECTED = {
@@ -142,26 +136,7 @@ def test_each_download_of_the_demo_is_audited_with_its_kind(app_with_sample: App
     _click_each(at, page, "demo", "comms")
 
 
-@pytest.fixture()
-def secured(sample_store_dir: Path, tmp_path: Path) -> Iterator[Path]:
-    store_dir = tmp_path / "store"
-    shutil.copytree(sample_store_dir, store_dir)
-    users = tmp_path / "users.json"
-    add_user("admin1", "admin", PASSWORD, path=users)
-    add_user("opcc1", "opcc", PASSWORD, path=users)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    with override_settings(store_dir=store_dir, map_tiles=None, users_file=users):
-        yield store_dir
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-def _signed_in(username: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=300).run()
-    at.text_input[0].set_value(username)
-    at.text_input[1].set_value(PASSWORD)
-    return at.button[0].click().run()
+_signed_in = signed_in
 
 
 @pytest.mark.app

@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import h3
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from geo import audit, delivery, outcomes
-from geo.access import add_user
-from geo.settings import override_settings
-from tests.app.conftest import APP
+from geo import audit, delivery, ocg_store, outcomes
+from tests.app.conftest import signed_in
 
 pytestmark = pytest.mark.app
-PASSWORD = "correct horse battery staple"
 OCG_WORDS = ("OCG-", "Synthetic group", "ocg_id", "alias", "threat", "principal_criminality", "drugs supply")
 
 
@@ -75,39 +69,25 @@ def test_demo_public_summary_is_disclosure_checked_and_labelled(app_with_sample:
 
 
 @pytest.fixture()
-def secured(sample_store_dir: Path, tmp_path: Path) -> Iterator[Path]:
-    store_dir = tmp_path / "store"
-    shutil.copytree(sample_store_dir, store_dir)
-    users = tmp_path / "users.json"
-    for role in ("silver", "comms", "opcc", "admin"):
-        add_user(f"{role}1", role, PASSWORD, path=users)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    with override_settings(store_dir=store_dir, map_tiles=None, users_file=users):
-        outcomes.ensure_demo()
-        from geo import ocg_store
-
-        ocg_store.ensure_demo()
-        cells = [h3.str_to_int(c) for c in h3.grid_disk(h3.latlng_to_cell(53.7967, -1.5470, 9), 1)]
-        delivery.add_delivery(
-            {"kind": "flyer_drop", "date": "2017-07-10", "community_name": "Leeds centre", "district": "Leeds",
-             "lsoa_codes": ["E01033015"], "cells": cells, "resolution": 9, "flyers": 900},
-            "silver1",
-        )  # fmt: skip
-        yield store_dir
-    st.cache_data.clear()
-    st.cache_resource.clear()
+def delivered(secured: Path) -> Path:
+    """The secured app with the synthetic outcome and OCG data and one delivered flyer drop."""
+    outcomes.ensure_demo()
+    ocg_store.ensure_demo()
+    cells = [h3.str_to_int(c) for c in h3.grid_disk(h3.latlng_to_cell(53.7967, -1.5470, 9), 1)]
+    delivery.add_delivery(
+        {"kind": "flyer_drop", "date": "2017-07-10", "community_name": "Leeds centre", "district": "Leeds",
+         "lsoa_codes": ["E01033015"], "cells": cells, "resolution": 9, "flyers": 900},
+        "silver1",
+    )  # fmt: skip
+    return secured
 
 
 def _sign_in(role: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=300).run()
-    at.text_input[0].set_value(f"{role}1")
-    at.text_input[1].set_value(PASSWORD)
-    return at.button[0].click().run()
+    return signed_in(f"{role}1")
 
 
 @pytest.mark.parametrize("role", ["silver", "comms", "opcc"])
-def test_each_role_opens_impact_and_public_summary(secured: Path, role: str):
+def test_each_role_opens_impact_and_public_summary(delivered: Path, role: str):
     at = _sign_in(role)
     titles = {p.title for p in at.session_state["pages"].values()}
     assert {"Impact", "Public summary"} <= titles
@@ -130,7 +110,7 @@ def test_each_role_opens_impact_and_public_summary(secured: Path, role: str):
     assert all(str(v).startswith(("fewer than", "about")) for v in by_level.drop(columns="Quarter").to_numpy().ravel())
 
 
-def test_opcc_uploads_outcomes_on_the_impact_page_and_admin_on_the_data_page(secured: Path):
+def test_opcc_uploads_outcomes_on_the_impact_page_and_admin_on_the_data_page(delivered: Path):
     at = _sign_in("opcc")
     at.switch_page("pages/impact.py").run(timeout=300)
     assert any(s.value.startswith("Outcome data") for s in at.subheader)
@@ -140,7 +120,7 @@ def test_opcc_uploads_outcomes_on_the_impact_page_and_admin_on_the_data_page(sec
     assert any(s.value.startswith("Outcome data") for s in at.subheader)
 
 
-def test_admin_has_no_impact_pages(secured: Path):
+def test_admin_has_no_impact_pages(delivered: Path):
     at = _sign_in("admin")
     titles = {p.title for p in at.session_state["pages"].values()}
     assert not {"Impact", "Public summary", "Delivery log"} & titles

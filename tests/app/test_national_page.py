@@ -5,49 +5,26 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from geo.access import add_user
 from geo.national import force_populations, read_force_areas, read_recorded_crime
-from geo.settings import Settings, override_settings
+from geo.settings import Settings
 from models import national as nm
 from models.national import national_picture
-from tests.app.conftest import APP
+from tests.app.conftest import signed_in
 from ui import charts, exports
 
 pytestmark = pytest.mark.app
 
-PASSWORD = "correct horse battery staple"
 PAGE = "pages/national.py"
 
 
-@pytest.fixture()
-def secured(sample_store_dir: Path, tmp_path: Path) -> Iterator[Path]:
-    store_dir = tmp_path / "store"
-    shutil.copytree(sample_store_dir, store_dir)
-    users = tmp_path / "users.json"
-    for role in ("silver", "comms", "opcc", "admin"):
-        add_user(f"{role}1", role, PASSWORD, path=users)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    with override_settings(store_dir=store_dir, map_tiles=None, users_file=users):
-        yield store_dir
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
 def _signed_in(role: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=300).run()
-    at.text_input[0].set_value(f"{role}1")
-    at.text_input[1].set_value(PASSWORD)
-    return at.button[0].click().run()
+    return signed_in(f"{role}1")
 
 
 def _check_page(at: AppTest) -> None:
