@@ -2,8 +2,9 @@
 
 Every loader takes plain, hashable arguments (a store commit id, a Filters object), never a
 big frame, so hashing stays cheap. Nothing here writes anything. The incident frames
-(:func:`incidents`, :func:`filtered`) are shared by every session with ``st.cache_resource``
-and must never be modified in place (tested); everything else is ``st.cache_data``.
+(:func:`incidents`, :func:`filtered`) and the OCG tables (:func:`ocg`) are shared by every
+session with ``st.cache_resource`` and must never be modified in place (tested); everything
+else is ``st.cache_data``.
 """
 
 from __future__ import annotations
@@ -310,11 +311,16 @@ def meeting_pack(token: str, district: str, months: tuple[str, ...]) -> meeting_
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=2)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def ocg(ocg_token: str) -> ocg_store.OcgData | None:
     """The stored OCG data (None when none is stored), for the OCG state ``ocg_token``
     (:func:`geo.ocg_store.token`, which every OCG write changes; OCG files are not part of
-    the incident store's commits). Pages get it through ``ui.auth.visible_ocg`` only."""
+    the incident store's commits). Pages get it through ``ui.auth.visible_ocg`` only.
+
+    Shared and read-only like :func:`incidents`: every run of every page asks for it (the
+    demo banner, the gate), and ``st.cache_data`` unpickled both tables each time, a
+    twentieth of the server's time with 20 sessions. ``tests/app/test_shared_frames.py``
+    checks that no page changes it."""
     del ocg_token  # the cache key
     return ocg_store.load_ocg()
 

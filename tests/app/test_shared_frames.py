@@ -1,7 +1,7 @@
-"""The incident frames shared by every session (st.cache_resource) are never modified.
+"""The frames shared by every session (st.cache_resource) are never modified.
 
-``ui.cache.incidents`` and ``ui.cache.filtered`` hand every session the same object instead
-of a copy. A page or model that changed one in place would change it for everyone: a hash of
+``ui.cache.incidents``, ``ui.cache.filtered`` and ``ui.cache.ocg`` (the OCG register and
+activity) hand every session the same object instead of a copy. A page or model that changed one in place would change it for everyone: a hash of
 each shared frame is taken after the first page and compared after every page that reads it.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
+from geo import ocg_store
 from ui import cache
 
 
@@ -28,16 +29,34 @@ def test_shared_incident_frames_are_shared_and_never_modified(app_with_sample: A
     at.switch_page("pages/hotspot_map.py").run(timeout=300)
     assert not at.exception
     token, filters = at.session_state["store_token"], at.session_state["filters"]
-    shared = {"incidents": cache.incidents(token), "filtered": cache.filtered(token, filters)}
+    ocg = cache.ocg(ocg_store.token())
+    assert ocg is not None and len(ocg.register) > 0 and len(ocg.activity) > 0  # the demo's synthetic groups
+    shared = {
+        "incidents": cache.incidents(token),
+        "filtered": cache.filtered(token, filters),
+        "OCG register": ocg.register,
+        "OCG activity": ocg.activity,
+    }
     # one object for every caller: no per-call copy
     assert cache.incidents(token) is shared["incidents"] and cache.filtered(token, filters) is shared["filtered"]
+    assert cache.ocg(ocg_store.token()) is ocg
     before = {name: _fingerprint(frame) for name, frame in shared.items()}
 
     at.radio[0].set_value("Gi* hot spots").run(timeout=300)
-    for page in ("pages/communities.py", "pages/trends.py", "pages/profile.py", "pages/home.py"):
+    at.multiselect(key="ocg_layer").set_value([at.multiselect(key="ocg_layer").options[0]]).run(timeout=300)
+    assert not at.exception
+    for page in (
+        "pages/communities.py",
+        "pages/trends.py",
+        "pages/profile.py",
+        "pages/ocg.py",
+        "pages/public_summary.py",
+        "pages/home.py",
+    ):
         at.switch_page(page).run(timeout=300)
         assert not at.exception, page
         assert at.session_state["store_token"] == token
         for name, frame in shared.items():
             assert _fingerprint(frame) == before[name], f"{page} modified the shared {name} frame"
     assert cache.incidents(token) is shared["incidents"]
+    assert cache.ocg(ocg_store.token()) is ocg
