@@ -361,8 +361,9 @@ class HexCells(JSCSSMixin, Layer):
     """A Leaflet layer of H3 hexagons drawn in the browser from cell ids (h3-js).
 
     Each hexagon is an ``L.polygon`` (on the map's canvas) carrying a GeoJSON-like
-    ``feature`` (``cell``, ``n`` value, ``k`` class), a tooltip with its value and class,
-    and a hover highlight; streamlit-folium reports clicks on it like any other layer.
+    ``feature`` (``cell``, ``n`` value, ``k`` class); the layer has one tooltip, written for
+    the hexagon under the pointer (its value and class; ``hexTooltip(hexagon)`` in the
+    browser), and a hover highlight; streamlit-folium reports clicks on it like any other layer.
 
     Parameters
     ----------
@@ -389,10 +390,16 @@ class HexCells(JSCSSMixin, Layer):
             var hexagon = L.polygon(h3.cellToBoundary(id), Object.assign({smoothFactor: 0}, style));
             hexagon.feature = {type: "Feature", id: id, properties: {cell: id, n: n, k: k}};
             hexagon.defaultStyle = style;
-            hexagon.bindTooltip(data.valueLabel + ": <b>" + fmt(n) + "</b><br>Class " + (k + 1) + " of "
-                                + classes + ": " + data.labels[k], {sticky: true});
             group.addLayer(hexagon);
           }
+          // one tooltip for the layer, its text made for the hexagon under the pointer when it
+          // opens (a tooltip per hexagon cost the browser 0.1-0.2 s per map drawn)
+          group.hexTooltip = function (hexagon) {
+            var p = hexagon.feature.properties;
+            return data.valueLabel + ": <b>" + fmt(p.n) + "</b><br>Class " + (p.k + 1) + " of "
+                   + classes + ": " + data.labels[p.k];
+          };
+          group.bindTooltip(group.hexTooltip, {sticky: true});
           group.on("mouseover", function (e) { e.layer.setStyle({weight: 2, color: "#000000"}); });
           group.on("mouseout", function (e) { e.layer.setStyle(e.layer.defaultStyle); });
           return group;

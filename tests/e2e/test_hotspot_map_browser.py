@@ -29,7 +29,7 @@ HEX_LAYERS_JS = """() => {
   const drawn = best.getLatLngs()[0].map(ll => [ll.lat, ll.lng]);
   const same = JSON.stringify(drawn) === JSON.stringify(h3.cellToBoundary(cell));
   return {n: n, top: best.feature.properties.n, k: best.feature.properties.k, cell: cell, from_id: same,
-          tooltip: best.getTooltip().getContent(), x: p.x, y: p.y};
+          x: p.x, y: p.y};
 }"""
 
 
@@ -52,8 +52,13 @@ def test_home_then_map_draws_hexagons_offline_without_console_errors(app_url: st
     frame = session.map_frame()
     drawn = frame.evaluate(HEX_LAYERS_JS)
     assert drawn["n"] > 5_000 and drawn["top"] > 100 and drawn["from_id"]
-    # classes read without colour: the tooltip names the class and its range, as the legend does
-    assert f"Class {drawn['k'] + 1} of 6" in drawn["tooltip"]
+    # classes read without colour: the tooltip of the hexagon under the pointer names its value
+    # and class, as the legend does
+    box = frame.locator(".leaflet-container").bounding_box()
+    page.mouse.move(box["x"] + drawn["x"], box["y"] + drawn["y"])
+    tooltip = frame.locator(".leaflet-tooltip", has_text=f"Class {drawn['k'] + 1} of 6")
+    tooltip.wait_for(state="visible", timeout=30_000)
+    assert f"{drawn['top']:,}" in tooltip.inner_text()
     legend = frame.locator(".ph-legend").inner_text()
     assert "Incidents per hexagon" in legend and "hexagons)" in legend
     title = page.locator(MAP_IFRAME).get_attribute("title")
