@@ -1,21 +1,27 @@
-"""Many users at once: N concurrent headless Chromium sessions through the busiest pages.
+"""Many users at once: N concurrent sessions through the busiest pages.
 
-    python -m bench.sessions N [--rounds R] [--no-warm-up]
+    python -m bench.sessions N [--rounds R] [--client chromium|protocol] [--no-warm-up]
 
 Starts ``streamlit run app.py`` in demo mode over the bundled sample (ingested into a
 temporary store, no map tiles), warms it up with one session (the first Gi* of a process
 compiles numba kernels and fills the shared caches, as the first user of a morning does),
-then opens N browser sessions at once. Each opens Home, then Hotspot map, Hotspot
-communities and Trends through the sidebar navigation. A page's time runs from the click to
-the moment its script run has ended (the run answering the click, followed over the app's
-WebSocket as the browser tests do) and, on map pages, its hexagons are drawn in the map's
-iframe. Prints p50, p95 and max seconds per page, errors, and the app process's CPU seconds
-per page view (its user + system CPU time over the N sessions, divided by 3 N). With
+then opens N sessions at once. Each opens Home, then Hotspot map, Hotspot communities and
+Trends. Prints p50, p95 and max seconds per page, errors, and the app process's CPU seconds
+per page view (its user + system CPU time over the rounds, divided by the page views). With
 ``--rounds R`` the N sessions are run R times and the figures pooled.
 
-The browsers run on the same machine as the app: page times include their own work (each
-new browser context fetches and compiles the frontend's code, draws the maps and grids), so
-the app process's CPU seconds per page view is the figure of the server's own cost.
+Two kinds of client:
+
+- ``chromium`` (default): N real headless Chromium tabs, through the sidebar navigation. A
+  page's time runs from the click to the moment its script run has ended (the run answering
+  the click, followed over the app's WebSocket as the browser tests do) and, on map pages,
+  its hexagons are drawn in the map's iframe. The browsers run on the same machine as the
+  app, so page times include their own drawing; the bench prints each tab's main-thread
+  seconds per page (Chrome DevTools ``TaskDuration``) and, from the warm-up tab alone, the
+  least time N tabs need on this machine's cores were the server free.
+- ``protocol``: N clients speaking the app's own WebSocket protocol (the protobuf messages
+  its frontend sends and receives) with no browser: the server's answer time, from the
+  request to the last message of the run, as users on their own machines would meet it.
 
 Target (issue 14): p95 at most 3 s per page with 20 sessions, and no errors. The machine is
 shared: report the load average with the figures, and medians of several runs.
@@ -62,6 +68,7 @@ class SessionResult:
 
     seconds: dict[str, float] = field(default_factory=dict)
     run_seconds: dict[str, float] = field(default_factory=dict)
+    browser_seconds: dict[str, float] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
 
 
@@ -129,6 +136,14 @@ async def _wait_idle(page: object, token: int, timeout_s: float) -> None:
     await page.wait_for_function(IDLE_JS, arg=[2, token], polling=50, timeout=timeout_s * 1000)
 
 
+async def _main_thread_seconds(cdp: object) -> float:
+    """Seconds the tab's renderer main thread has been busy so far (Chrome DevTools
+    ``Performance.getMetrics`` ``TaskDuration``: scripts, style, layout, paint, the map's
+    iframe included)."""
+    metrics = await cdp.send("Performance.getMetrics")  # type: ignore[attr-defined]
+    return float(next(m["value"] for m in metrics["metrics"] if m["name"] == "TaskDuration"))
+
+
 async def run_session(browser: object, url: str, timeout_s: float) -> SessionResult:
     """One user: Home, then each page of :data:`PAGES`; seconds per page."""
     result = SessionResult()
@@ -137,10 +152,13 @@ async def run_session(browser: object, url: str, timeout_s: float) -> SessionRes
     await page.add_init_script(RUN_TRACKER_JS)
     page.on("pageerror", lambda e: result.errors.append(str(e)))
     page.on("console", lambda m: result.errors.append(m.text) if m.type == "error" else None)
+    cdp = await context.new_cdp_session(page)
+    await cdp.send("Performance.enable")
     try:
         await page.goto(url)
         await _wait_idle(page, 1, timeout_s)
         for token, name in enumerate(PAGES, start=2):
+            busy = await _main_thread_seconds(cdp)
             start = time.perf_counter()
             await page.locator("[data-testid='stSidebarNav']").get_by_role("link", name=name).click()
             await _wait_idle(page, token, timeout_s)
@@ -150,6 +168,7 @@ async def run_session(browser: object, url: str, timeout_s: float) -> SessionRes
                 frame = await handle.content_frame()
                 await frame.wait_for_function(MAP_DRAWN_JS, polling=50, timeout=timeout_s * 1000)
             result.seconds[name] = time.perf_counter() - start
+            result.browser_seconds[name] = await _main_thread_seconds(cdp) - busy
             shown = await page.locator("[data-testid='stException']").count()
             if shown:
                 result.errors.append(f"{name}: {shown} exception(s) shown")
@@ -158,6 +177,72 @@ async def run_session(browser: object, url: str, timeout_s: float) -> SessionRes
     finally:
         await context.close()
     return result
+
+
+def _rerun_request(page_script_hash: str = "") -> bytes:
+    """A BackMsg asking for a run of the page with this script hash ("" is the default page),
+    with no widget state: what a browser opening the page for the first time sends."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    msg = BackMsg()
+    msg.rerun_script.query_string = ""
+    msg.rerun_script.page_script_hash = page_script_hash
+    return bytes(msg.SerializeToString())
+
+
+async def _run_to_end(ws: object, request: bytes, timeout_s: float, pages: dict[str, str]) -> list[str]:
+    """Send ``request`` and read the app's messages until its run has ended; return the
+    errors it showed (exception elements, a run not finished successfully). Page names and
+    script hashes of a navigation message are noted in ``pages``."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    errors: list[str] = []
+    await ws.send(request)  # type: ignore[attr-defined]
+    started = False
+    async with asyncio.timeout(timeout_s):
+        while True:
+            msg = ForwardMsg()
+            msg.ParseFromString(await ws.recv())  # type: ignore[attr-defined]
+            kind = msg.WhichOneof("type")
+            if kind == "new_session":
+                started = True
+            elif kind == "navigation":
+                pages.update({p.page_name: p.page_script_hash for p in msg.navigation.app_pages})
+            elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+                if msg.delta.new_element.WhichOneof("type") == "exception":
+                    errors.append(f"exception shown: {msg.delta.new_element.exception.message[:120]}")
+            elif kind == "script_finished" and started:
+                # 0 finished, 1 compile error, 2 stopped early for a rerun, 3 fragment run
+                if msg.script_finished not in (0, 3):
+                    errors.append(f"run ended with status {msg.script_finished}")
+                return errors
+
+
+async def run_protocol_session(url: str, timeout_s: float) -> SessionResult:
+    """One user as the server sees it: the app's own WebSocket protocol (the protobuf
+    messages its frontend sends and receives), no browser. Home, then each page of
+    :data:`PAGES`; a page's time runs from the request to the end of its run, every message
+    received. This is the server's answer time with browsers on other machines."""
+    import websockets
+
+    result = SessionResult()
+    ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
+    pages: dict[str, str] = {}
+    try:
+        async with websockets.connect(ws_url, subprotocols=["streamlit"], origin=url, max_size=None) as ws:
+            result.errors += await _run_to_end(ws, _rerun_request(), timeout_s, pages)
+            for name in PAGES:
+                start = time.perf_counter()
+                result.errors += await _run_to_end(ws, _rerun_request(pages[name]), timeout_s, pages)
+                result.seconds[name] = result.run_seconds[name] = time.perf_counter() - start
+    except Exception as exc:  # a failed session is counted and reported as an error, never hidden
+        result.errors.append(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+    return result
+
+
+async def run_protocol_round(url: str, n: int, timeout_s: float) -> list[SessionResult]:
+    """N protocol sessions at once."""
+    return list(await asyncio.gather(*(run_protocol_session(url, timeout_s) for _ in range(n))))
 
 
 async def run_round(url: str, n: int, timeout_s: float) -> list[SessionResult]:
@@ -174,20 +259,43 @@ async def run_round(url: str, n: int, timeout_s: float) -> list[SessionResult]:
 
 def summarise(results: list[SessionResult]) -> list[str]:
     """Lines of p50, p95 and max seconds per page: until the page is ready (run ended and, on
-    map pages, the map drawn) and, in brackets, until its script run ended."""
-    lines = [f"{'page':<22}{'views':>6}{'p50 s':>8}{'p95 s':>8}{'max s':>8}   (script run only: p50, p95, max)"]
+    map pages, the map drawn) and, in brackets, until its script run ended; with browsers,
+    the mean seconds of a tab's main thread per page view ("tab CPU s")."""
+    lines = [
+        f"{'page':<22}{'views':>6}{'p50 s':>8}{'p95 s':>8}{'max s':>8}{'tab CPU s':>11}"
+        "   (script run only: p50, p95, max)"
+    ]
     for name in PAGES:
         times = np.array([r.seconds[name] for r in results if name in r.seconds])
         runs = np.array([r.run_seconds[name] for r in results if name in r.seconds])
+        tab = np.array([r.browser_seconds[name] for r in results if name in r.browser_seconds])
         if len(times) == 0:
             lines.append(f"{name:<22}{0:>6}{'-':>8}{'-':>8}{'-':>8}")
             continue
         p50, p95 = np.percentile(times, [50, 95])
         r50, r95 = np.percentile(runs, [50, 95])
+        tab_text = f"{tab.mean():.2f}" if len(tab) else "-"
         lines.append(
-            f"{name:<22}{len(times):>6}{p50:>8.2f}{p95:>8.2f}{times.max():>8.2f}"
+            f"{name:<22}{len(times):>6}{p50:>8.2f}{p95:>8.2f}{times.max():>8.2f}{tab_text:>11}"
             f"   ({r50:.2f}, {r95:.2f}, {runs.max():.2f})"
         )
+    return lines
+
+
+def browser_floor(alone: SessionResult, n: int, cpus: int) -> list[str]:
+    """What the browsers alone cost the machine: for each page, the seconds one tab's main
+    thread spent drawing it with the machine to itself (``alone``, the warm-up session),
+    times ``n`` tabs, and the least wall time that takes on ``cpus`` cores when the views
+    coincide, were the server free: a floor under the page's time when the browsers and the
+    app share this machine. (Under load a tab's busy time also counts the time it waits for a
+    core, so the concurrent sessions' own "tab CPU s" reads higher.)"""
+    lines = []
+    for name in PAGES:
+        if name in alone.browser_seconds:
+            one = alone.browser_seconds[name]
+            lines.append(
+                f"  {name}: {n} tabs x {one:.2f} s = {n * one:.1f} CPU s, at least {n * one / cpus:.1f} s on {cpus} cores"
+            )
     return lines
 
 
@@ -195,6 +303,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("n", type=int, help="concurrent browser sessions")
     parser.add_argument("--rounds", type=int, default=1, help="times to run the N sessions (figures pooled)")
+    parser.add_argument(
+        "--client",
+        choices=("chromium", "protocol"),
+        default="chromium",
+        help="chromium: real headless browsers on this machine (default); protocol: the app's "
+        "WebSocket protocol without a browser, the server's answer time as if the browsers ran elsewhere",
+    )
     parser.add_argument("--no-warm-up", action="store_true", help="measure from a cold app process")
     parser.add_argument(
         "--profile",
@@ -203,7 +318,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--timeout", type=float, default=300, help="seconds a page may take before it counts as failed")
     args = parser.parse_args(argv)
-    if not Path(CHROMIUM).exists():
+    round_of = run_round if args.client == "chromium" else run_protocol_round
+    if args.client == "chromium" and not Path(CHROMIUM).exists():
         raise SystemExit("Debian chromium is not installed (make test installs it)")
 
     from geo.ingest import ingest
@@ -214,8 +330,9 @@ def main(argv: list[str] | None = None) -> int:
         ingest(list(get_settings().sample_paths), Store(store_dir))
         proc, url = start_app(store_dir, Path(tmp) / "streamlit.log")
         try:
+            warm: SessionResult | None = None
             if not args.no_warm_up:
-                (warm,) = asyncio.run(run_round(url, 1, args.timeout))
+                (warm,) = asyncio.run(round_of(url, 1, args.timeout))
                 print("warm-up session: " + ", ".join(f"{k} {v:.2f} s" for k, v in warm.seconds.items()))
             spy = start_profiler(proc.pid, args.profile) if args.profile else None
             results: list[SessionResult] = []
@@ -225,7 +342,7 @@ def main(argv: list[str] | None = None) -> int:
                 load = os.getloadavg()
                 before, start = cpu_seconds(proc.pid), time.perf_counter()
                 browser_before = resource.getrusage(resource.RUSAGE_CHILDREN)
-                results += asyncio.run(run_round(url, args.n, args.timeout))
+                results += asyncio.run(round_of(url, args.n, args.timeout))
                 cpu += cpu_seconds(proc.pid) - before
                 wall += time.perf_counter() - start
                 browser_after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -245,13 +362,19 @@ def main(argv: list[str] | None = None) -> int:
                 proc.kill()
     views = sum(len(r.seconds) for r in results)
     errors = [e for r in results for e in r.errors]
-    print(f"{args.n} concurrent sessions x {args.rounds} round(s), {os.cpu_count()} CPUs, demo mode, sample data")
+    print(
+        f"{args.n} concurrent {args.client} sessions x {args.rounds} round(s), {os.cpu_count()} CPUs, demo mode, sample data"
+    )
     print("\n".join(summarise(results)))
     print(f"page views: {views}; errors: {len(errors)}")
     for e in sorted(set(errors))[:10]:
         print(f"  {e}")
     print(f"app process CPU: {cpu:.1f} s over {wall:.1f} s wall, {cpu / max(views, 1):.2f} CPU s per page view")
-    print(f"browsers' CPU (Chromium and its driver, same machine): {browser_cpu:.1f} s")
+    if args.client == "chromium":
+        print(f"browsers' CPU (Chromium and its driver, same machine): {browser_cpu:.1f} s")
+        if warm is not None:
+            print("the browsers' own drawing (one tab alone, times N, views at once, the server free):")
+            print("\n".join(browser_floor(warm, args.n, os.cpu_count() or 1)))
     print(f"load average after: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     print("target: p95 <= 3 s per page with 20 sessions, no errors")
     return 0 if not errors else 1
