@@ -23,6 +23,10 @@ Environment variables (read once, when the default settings are first built):
 ``PRECISION_USERS``
     The users file (default ``<repo>/config/users.json``). Without a readable one, and
     outside demo mode, the app shows a set-up message and no data.
+``PRECISION_ACCESSIBILITY_CONTACT``
+    Where users ask for other formats and report accessibility problems (an e-mail address,
+    a phone number or a service desk's name), written into the accessibility statement.
+    Without it the statement sends them to their organisation's service desk.
 ``PRECISION_MODE``
     ``demo`` turns the demo mode on, on purpose (no sign-in; public crime data and the
     bundled SYNTHETIC organised crime group data only; ``make run`` sets it). Anything else,
@@ -207,6 +211,10 @@ class Settings:
     cookie_secret : str or None
         The secret signing the sign-in cookie (``PRECISION_COOKIE_SECRET``); None uses the
         store folder's :attr:`session_secret_file`. Never shown (not in ``repr``).
+    accessibility_contact : str or None
+        Contact the accessibility statement gives for other formats and problem reports
+        (``PRECISION_ACCESSIBILITY_CONTACT``); None sends users to their organisation's
+        service desk.
     problems : tuple of str
         Settings from the environment that could not be used, each in one sentence; the
         safe default was used instead and the app shows them.
@@ -230,6 +238,7 @@ class Settings:
     auth_mode: str = "password"
     audit_path: Path | None = None
     mode: str = "secure"
+    accessibility_contact: str | None = None
     problems: tuple[str, ...] = ()
     ingest_block_bytes: int = 64 << 20
     max_file_bytes: int = 4 << 30
@@ -360,6 +369,8 @@ def _from_environment() -> Settings:
         kwargs["users_file"] = Path(users).expanduser().resolve()
     if secret := os.environ.get("PRECISION_COOKIE_SECRET"):
         kwargs["cookie_secret"] = secret
+    if contact := os.environ.get("PRECISION_ACCESSIBILITY_CONTACT", "").strip():
+        kwargs["accessibility_contact"] = contact
     if (tiles := os.environ.get("PRECISION_MAP_TILES")) is not None:
         kwargs["map_tiles"] = None if tiles.strip().lower() in {"", "none", "off"} else tiles
     return Settings(**kwargs, problems=tuple(problems))  # type: ignore[arg-type]

@@ -19,6 +19,8 @@ scripts:
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from geo.settings import REPO_DIR
@@ -86,6 +88,22 @@ def apply() -> None:
     _frame_labeller(data=FRAME_LABELS, key="precision_frame_labels")
 
 
-def statement() -> str:
-    """The accessibility statement (``docs/accessibility.md``) as Markdown, for its page."""
-    return (REPO_DIR / "docs" / "accessibility.md").read_text(encoding="utf-8")
+#: The statement's wording where no contact is set (:attr:`geo.settings.Settings.accessibility_contact`).
+SERVICE_DESK = "through your organisation's service desk"
+
+
+def statement(contact: str | None = None) -> str:
+    """The accessibility statement (``docs/accessibility.md``) as Markdown, for its page.
+
+    Parameters
+    ----------
+    contact : str, optional
+        Where to ask for other formats and report problems (an address, a phone number);
+        it replaces "through your organisation's service desk", shown as literal text.
+    """
+    text = (REPO_DIR / "docs" / "accessibility.md").read_text(encoding="utf-8")
+    if not contact:
+        return text
+    literal = re.sub(r"([\\`*_{}\[\]()#+!<>|~-])", r"\\\1", " ".join(contact.split()))
+    wording = r"\s+".join(re.escape(word) for word in SERVICE_DESK.split())  # it may wrap lines
+    return re.sub(wording, lambda _: f"at {literal}", text)
