@@ -89,7 +89,7 @@ st.dataframe(exports.funnel_table(points), hide_index=True, width="stretch", key
 st.subheader(f"{home}'s rank and quarters against the peer group")
 st.markdown(f"**{home}** ranks **{int(row['rank'])}** of {int(row['forces'])} forces on {measure.lower()}.")
 st.altair_chart(
-    charts.quarterly_chart(picture.quarterly, measure, f"{measure}: per 1,000 residents, quarter by quarter"),
+    charts.quarterly_chart(picture.quarterly, measure, year),
     width="stretch",
 )
 left, right = st.columns(2)

@@ -343,14 +343,28 @@ def funnel_chart(
     )
 
 
-def quarterly_chart(quarterly: pd.DataFrame, measure: str, title: str) -> alt.Chart:
+def quarterly_chart(quarterly: pd.DataFrame, measure: str, year: str) -> alt.Chart:
     """Rate per 1,000 residents of one measure in each quarter, one line per series (home
-    force, peer group, England and Wales), from :attr:`models.national.NationalPicture.quarterly`."""
+    force, peer group, England and Wales), from :attr:`models.national.NationalPicture.quarterly`.
+
+    The measure is the title and what is drawn the subtitle, each on its own line, so a long
+    offence name is not clipped; the quarters read across (``Q1`` .. ``Q4`` of the financial
+    year ``year``, April to March), never rotated.
+    """
+    title = alt.TitleParams(
+        measure,
+        subtitle=[f"Per 1,000 residents, quarter by quarter, financial year {year} (Q1 = April to June)"],
+        anchor="start",
+    )
     return (
         alt.Chart(quarterly[quarterly["measure"] == measure], title=title)
         .mark_line(point=True)
         .encode(
-            x=alt.X("quarter:O", title="Financial quarter"),
+            x=alt.X(
+                "quarter:O",
+                title="Financial quarter",
+                axis=alt.Axis(labelAngle=0, labelExpr="'Q' + datum.value"),
+            ),
             y=alt.Y("rate:Q", title="Offences per 1,000 residents in the quarter"),
             color=alt.Color("series:N", title="", scale=alt.Scale(range=OKABE_ITO)),
             tooltip=["series", "quarter", alt.Tooltip("rate:Q", format=",.3f")],

@@ -55,3 +55,23 @@ def test_shares_summary_sets_the_district_against_west_yorkshire():
     assert charts.shares_summary(mix, "Leeds", top=1) == (
         "Largest shares of incidents in Leeds, against West Yorkshire: Robbery 12.5% against 10.0%."
     )
+
+
+def test_the_quarterly_chart_title_fits_and_its_quarters_read_across():
+    quarterly = pd.DataFrame(
+        {
+            "measure": ["Trafficking in controlled drugs"] * 2,
+            "quarter": [1, 2],
+            "series": ["West Yorkshire"] * 2,
+            "offences": [10, 12],
+            "rate": [0.5, 0.6],
+        }
+    )
+    spec = charts.quarterly_chart(quarterly, "Trafficking in controlled drugs", "2017/18").to_dict()
+    # the measure alone is the title; what is drawn goes on its own line below it
+    assert spec["title"]["text"] == "Trafficking in controlled drugs"
+    assert spec["title"]["subtitle"] == [
+        "Per 1,000 residents, quarter by quarter, financial year 2017/18 (Q1 = April to June)"
+    ]
+    axis = spec["encoding"]["x"]["axis"]
+    assert axis["labelAngle"] == 0 and axis["labelExpr"] == "'Q' + datum.value"
