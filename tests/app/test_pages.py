@@ -100,6 +100,10 @@ def test_accuracy_page_shows_the_backtest(app_with_sample: AppTest):
     table = at.dataframe[0].value
     assert "hindsight (test period itself)" in table["Method"].tolist()
     assert table.loc[table["Method"] == "prior counts", "Hit rate at 1%"].iat[0] == pytest.approx(0.198, abs=0.001)
+    # Gi* and ring-smoothed counts rank alike on the sample (same row in the table): the page says so
+    same = table.set_index("Method").loc[["ring-smoothed counts", "Gi* z-score"]]
+    assert (same.iloc[0] == same.iloc[1]).all()
+    assert any("ring-smoothed counts and Gi* z-score" in c.value and "coincide" in c.value for c in at.caption)
     at.multiselect[1].set_value([]).run(timeout=300)
     assert at.warning
 
