@@ -209,3 +209,14 @@ def test_street_names_read_as_written():
 
     assert _street("On or near Queens'S Court") == "Queens' Court"  # a plural possessive
     assert _street("On or near St John'S Road") == "St John's Road"
+
+
+def test_the_new_id_note_names_the_new_ids_and_is_empty_without_one():
+    from models.communities import new_id_note
+
+    assert new_id_note(["HC-E01", "HC-E02-2"]) == ""
+    note = new_id_note(["HC-E01", "HC-E02-new", "HC-E03-2-new"])
+    assert note.startswith("Ids ending -new (HC-E02-new, HC-E03-2-new) mark a community new in this period")
+    assert "e.g. HC-E02)" in note
+    many = new_id_note([f"HC-E{i:02d}-new" for i in range(8)])
+    assert "HC-E04-new and 3 more)" in many
