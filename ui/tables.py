@@ -77,14 +77,20 @@ def for_export(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def column_config(
-    frame: pd.DataFrame, labels: Mapping[str, str] | None = None, formats: Mapping[str, str] | None = None
+    frame: pd.DataFrame,
+    labels: Mapping[str, str] | None = None,
+    formats: Mapping[str, str] | None = None,
+    helps: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Streamlit column settings for a frame: names, number formats, widths.
 
     ``formats`` (column name -> Streamlit number format) overrides :data:`FORMATS` for this
     table; whole numbers are otherwise shown with thousands separators ("localized").
+    ``helps`` (column name -> text) is shown when the reader hovers over a column's name, so
+    a short name can keep its full meaning.
     """
     labels = dict(labels or {})
+    helps = dict(helps or {})
     formats = {**FORMATS, **(formats or {})}
     config: dict[str, Any] = {}
     for column in frame.columns:
@@ -103,6 +109,8 @@ def column_config(
             # names get room; other text is sized to its content, so the figures stay in view
             width = "medium" if name in {"name", "community", "community_name"} else None
             config[name] = st.column_config.TextColumn(text, width=width)
+        if name in helps:
+            config[name]["help"] = helps[name]
     return config
 
 
@@ -116,16 +124,20 @@ def show(
     frame: pd.DataFrame,
     labels: Mapping[str, str] | None = None,
     formats: Mapping[str, str] | None = None,
+    helps: Mapping[str, str] | None = None,
     **kwargs: Any,
 ) -> None:
     """Draw a table with the reader's names and formats (no index).
 
-    ``formats`` overrides :data:`FORMATS` for this table (see :func:`column_config`).
+    ``formats`` overrides :data:`FORMATS` for this table and ``helps`` gives columns a
+    hover text (see :func:`column_config`).
     ``kwargs`` go to ``st.dataframe`` (``key`` is accepted and ignored: tables here are not
     selectable).
     """
     kwargs.pop("key", None)
-    st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config(frame, labels, formats), **kwargs)
+    st.dataframe(
+        frame, hide_index=True, width="stretch", column_config=column_config(frame, labels, formats, helps), **kwargs
+    )
 
 
 def trend_table(series: pd.DataFrame) -> pd.DataFrame:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,9 @@ def test_home_shows_what_is_loaded_and_per_district(app_with_sample: AppTest):
     districts = at.dataframe[1].value
     assert sorted(districts["district"]) == ["Bradford", "Calderdale", "Kirklees", "Leeds", "Wakefield"]
     assert districts["incidents"].sum() == 52_745 and "mapped" not in districts
+    # a short header that fits its column, with the full meaning on hover
+    share = json.loads(at.dataframe[1].proto.columns)["share"]
+    assert share["label"] == "Share (%)" and share["help"] == "Share of West Yorkshire's incidents in the district (%)"
     assert not at.sidebar.multiselect  # no filters on Home
 
 
