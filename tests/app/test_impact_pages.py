@@ -68,6 +68,22 @@ def test_demo_public_summary_is_disclosure_checked_and_labelled(app_with_sample:
     assert [b.label for b in at.get("download_button")] == ["Summary (PDF)", "Web page (HTML)"]
 
 
+def test_demo_campaigns_delivered_are_labelled_synthetic_demo_data(app_with_sample: AppTest):
+    at = app_with_sample.run()
+    at.switch_page("pages/public_summary.py").run(timeout=300)
+    assert "Community campaigns delivered" in [h.value for h in at.subheader]  # nothing recorded: no label
+    at.switch_page("pages/delivery.py").run(timeout=300)
+    next(b for b in at.button if b.label == "Mark delivered").click().run(timeout=300)
+    assert not at.exception, at.exception
+    assert delivery.synthetic(delivery.read_log())  # the demo visitor's record, flagged as stored
+    at.switch_page("pages/public_summary.py").run(timeout=300)
+    assert not at.exception, at.exception
+    headings = [h.value for h in at.subheader]
+    assert "Community campaigns delivered (synthetic demo data)" in headings
+    assert "Community campaigns delivered" not in headings
+    assert any("the campaigns delivered are the demonstration's own records" in e.value for e in at.error)
+
+
 @pytest.fixture()
 def delivered(secured: Path) -> Path:
     """The secured app with the synthetic outcome and OCG data and one delivered flyer drop."""

@@ -4,6 +4,7 @@ and the public summary's disclosure and exports."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import re
 from pathlib import Path
@@ -240,13 +241,14 @@ def test_crimestoppers_and_survey_comparisons():
 
 
 # ---------------------------------------------------------------- public summary
-def _summary(disruptions: int = 23, flyers: int = 4) -> ps.PublicSummary:
+def _summary(disruptions: int = 23, flyers: int = 4, demo_log: bool = False) -> ps.PublicSummary:
     quarterly = pd.DataFrame(
         {"quarter": ["2017-Q1"], "pursue major": [disruptions - 3], "prevent minor": [3], "total": [disruptions]}
     )
     log = pd.DataFrame(
-        {"date": ["2017-02-01", "2017-02-10"], "kind": ["flyer_drop", "facebook_live"], "flyers": [flyers, 0]}
-    )
+        {"date": ["2017-02-01", "2017-02-10"], "kind": ["flyer_drop", "facebook_live"], "flyers": [flyers, 0],
+         "synthetic": [demo_log] * 2}
+    )  # fmt: skip
     cs = pd.DataFrame({"district": ["Leeds"] * 3, "month": ["2017-01", "2017-02", "2017-04"],
                        "reports": [40, 43, 7], "synthetic": [True] * 3})  # fmt: skip
     return ps.public_summary(quarterly, True, log, cs, dt.date(2017, 5, 1))
@@ -269,6 +271,39 @@ def test_public_summary_passes_disclosure_and_hides_small_counts():
         ps.check_summary(broken)
     with pytest.raises(DisclosureError):
         ps.check_summary(ps.PublicSummary(summary.title, "OCG-001 was disrupted", *list(vars(summary).values())[2:]))
+
+
+def test_campaigns_from_the_demo_log_are_labelled_synthetic_on_the_page_and_in_the_exports(store: Path):
+    real = _summary()
+    assert "Community campaigns delivered" in real.tables()
+    assert not any("campaigns delivered are" in n for n in real.notes)
+    demo = ps.check_summary(_summary(demo_log=True))
+    heading = "Community campaigns delivered (synthetic demo data)"
+    assert list(demo.tables())[2] == heading and demo.tables()[heading] is demo.campaigns
+    note = next(n for n in demo.notes if "campaigns delivered" in n)
+    assert note.startswith("SYNTHETIC DEMONSTRATION DATA") and "not real deliveries" in note
+    page = public_exports.summary_html(demo).decode()
+    pdf_text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(public_exports.summary_pdf(demo))).pages)
+    for text in (heading, note):
+        assert html.escape(text) in page and " ".join(text.split()) in " ".join(pdf_text.split())
+    # the flag is the stored records': recorded in the demo mode, read back as synthetic
+    delivery.add_delivery(_session(), "comms1", today=TODAY)
+    assert not delivery.synthetic(delivery.read_log())
+    with override_settings(store_dir=store, mode="demo"):
+        delivery.add_delivery(_session(), "demo", today=TODAY)
+        assert delivery.read_log()["synthetic"].tolist() == [True] and delivery.synthetic(delivery.read_log())
+    assert not delivery.synthetic(delivery.empty_log())
+
+
+def test_a_log_stored_before_the_synthetic_flag_gets_it_from_its_file(store: Path):
+    delivery.add_delivery(_session(), "comms1", today=TODAY)
+    old = delivery.read_log().drop(columns="synthetic")
+    old.to_parquet(delivery.log_path(), index=False)
+    assert delivery.read_log()["synthetic"].tolist() == [False]
+    with override_settings(store_dir=store, mode="demo"):
+        delivery.log_path().parent.mkdir(parents=True, exist_ok=True)
+        old.to_parquet(delivery.log_path(), index=False)
+        assert delivery.read_log()["synthetic"].tolist() == [True]  # the demo log held demo records only
 
 
 def test_public_summary_html_is_self_contained_and_agrees_with_the_pdf():
