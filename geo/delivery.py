@@ -34,6 +34,7 @@ import pandera.pandas as pdm
 from pandera.errors import SchemaError, SchemaErrors
 
 from geo import audit
+from geo.access import ROLES
 from geo.errors import RecordError, StoreError
 from geo.settings import DISTRICTS, STORED_RESOLUTIONS, get_settings
 from geo.store import atomic_write_bytes
@@ -301,16 +302,29 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise ValueError(f"role: {role!r} is not one of {', '.join(ROLES)}; every delivery change is audited with it")
+
+
 def add_delivery(
-    record: Mapping[str, object], user: str, store_dir: Path | None = None, today: dt.date | None = None
+    record: Mapping[str, object],
+    user: str,
+    role: str,
+    store_dir: Path | None = None,
+    today: dt.date | None = None,
 ) -> pd.DataFrame:
-    """Check and store one delivery; audit it (``delivery_add``); return the new log.
+    """Check and store one delivery; audit it (``delivery_add``, with the user and their
+    ``role``, one of :data:`geo.access.ROLES`); return the new log.
 
     Raises
     ------
     RecordError
         The record breaks a rule (:func:`check_record`); nothing is written.
+    ValueError
+        ``role`` is not a role; nothing is written.
     """
+    _check_role(role)
     row = check_record(record, today)
     folder = log_path(store_dir).parent
     with _locked(folder):
@@ -328,6 +342,7 @@ def add_delivery(
         user,
         f"{KINDS[str(row['kind'])]} {row['date']} {row['community_name'] or row['district']}",
         {"record_id": entry["record_id"], **{k: row[k] for k in ("kind", "date", "district", *_COUNTS)}},
+        role=role,
     )
     return new
 
@@ -336,17 +351,22 @@ def edit_delivery(
     record_id: str,
     changes: Mapping[str, object],
     user: str,
+    role: str,
     store_dir: Path | None = None,
     today: dt.date | None = None,
 ) -> pd.DataFrame:
     """Change fields of a stored delivery (checked as a whole again); audit it
-    (``delivery_edit``, with the fields changed); return the new log.
+    (``delivery_edit``, with the fields changed, the user and their ``role``); return the
+    new log.
 
     Raises
     ------
     RecordError
         No such record, or the changed record breaks a rule; nothing is written.
+    ValueError
+        ``role`` is not a role; nothing is written.
     """
+    _check_role(role)
     folder = log_path(store_dir).parent
     with _locked(folder):
         log = read_log(store_dir)
@@ -365,5 +385,6 @@ def edit_delivery(
         user,
         f"{KINDS[str(row['kind'])]} {record_id}",
         {"record_id": record_id, "changed": {k: f"{a} -> {b}" for k, (a, b) in changed.items()}},
+        role=role,
     )
     return log

@@ -38,7 +38,8 @@ def test_demo_marks_a_planned_session_delivered_and_the_impact_page_lists_it(app
     log = delivery.read_log()
     assert len(log) == 1 and log.loc[0, "kind"] == "facebook_live" and log.loc[0, "live_viewers"] == 42
     assert log.loc[0, "community_name"] in label and log.loc[0, "cells"]
-    assert audit.read()["kind"].iloc[0] == "delivery_add"
+    event = audit.read().iloc[0]
+    assert (event["kind"], event["user"], event["role"]) == ("delivery_add", "demo", "comms")  # the ui passes the role
     at.switch_page("pages/impact.py").run(timeout=300)
     assert not at.exception, at.exception
     text = " ".join(_texts(at))
@@ -94,6 +95,7 @@ def delivered(secured: Path) -> Path:
         {"kind": "flyer_drop", "date": "2017-07-10", "community_name": "Leeds centre", "district": "Leeds",
          "lsoa_codes": ["E01033015"], "cells": cells, "resolution": 9, "flyers": 900},
         "silver1",
+        "silver",
     )  # fmt: skip
     return secured
 
