@@ -26,10 +26,7 @@ OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "
 
 #: Dash patterns of the accuracy curves, one per method (solid first), so curves that lie
 #: on one another still show as different lines.
-DASHES = [[1, 0], [8, 4], [2, 3], [12, 3, 2, 3], [4, 2], [1, 5]]
-
-#: Point shapes of the accuracy curves, one per method.
-SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down"]
+DASHES = [[1, 0], [8, 4], [2, 3], [12, 3, 2, 3], [4, 2], [1, 5], [16, 4], [6, 2, 2, 2]]
 
 #: Two methods' curves "coincide" when their hit rates are within this many percentage
 #: points at every coverage (one line then hides the other).
@@ -38,9 +35,11 @@ COINCIDE_PP = 0.5
 
 def accuracy_curve(table: pd.DataFrame, measure: str, title: str) -> alt.Chart:
     """Line chart of a measure (hit_rate or pai) against area coverage, one line a method,
-    told apart by colour, dash pattern and point shape (one legend)."""
+    told apart by colour and dash pattern (one legend, drawn as line samples)."""
     data = table.assign(coverage_pct=table["coverage"] * 100)
-    legend = alt.Legend(orient="bottom", columns=2, labelLimit=400, symbolStrokeWidth=2, symbolSize=120)
+    legend = alt.Legend(
+        orient="bottom", columns=2, labelLimit=400, symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=400
+    )
     return (
         alt.Chart(data, title=title)
         .mark_line(point=True)
@@ -49,7 +48,6 @@ def accuracy_curve(table: pd.DataFrame, measure: str, title: str) -> alt.Chart:
             y=alt.Y(f"{measure}:Q", title=title),
             color=alt.Color("method:N", title="Method", scale=alt.Scale(range=OKABE_ITO), legend=legend),
             strokeDash=alt.StrokeDash("method:N", title="Method", scale=alt.Scale(range=DASHES), legend=legend),
-            shape=alt.Shape("method:N", title="Method", scale=alt.Scale(range=SHAPES), legend=legend),
             tooltip=[
                 "method",
                 alt.Tooltip("coverage_pct:Q", title="Area %"),
@@ -93,7 +91,7 @@ def coinciding_note(table: pd.DataFrame, tolerance_pp: float = COINCIDE_PP) -> s
         return ""
     named = [", ".join(g[:-1]) + " and " + g[-1] for g in groups]
     why = f"(hit rates within {tolerance_pp:g} percentage points at every coverage)"
-    tell = "dash pattern and point shape tell them apart."
+    tell = "dash patterns tell them apart."
     if len(named) == 1:
         return f"{named[0]} rank alike here: their curves coincide {why}, so their lines lie on one another; the {tell}"
     listed = "; ".join(f"({i}) {n}" for i, n in enumerate(named, start=1))
@@ -401,13 +399,13 @@ def quarterly_chart(quarterly: pd.DataFrame, measure: str, year: str) -> alt.Cha
     """Rate per 1,000 residents of one measure in each quarter, one line per series (home
     force, peer group, England and Wales), from :attr:`models.national.NationalPicture.quarterly`.
 
-    The measure is the title and what is drawn the subtitle, each on its own line, so a long
-    offence name is not clipped; the quarters read across (``Q1`` .. ``Q4`` of the financial
+    The measure is the title and what is drawn the subtitle, on short lines of their own, so
+    a long offence name is not clipped in a narrow column; the quarters read across (``Q1`` .. ``Q4`` of the financial
     year ``year``, April to March), never rotated.
     """
     title = alt.TitleParams(
         measure,
-        subtitle=[f"Per 1,000 residents, quarter by quarter, financial year {year} (Q1 = April to June)"],
+        subtitle=["Per 1,000 residents, quarter by quarter", f"Financial year {year} (Q1 = April to June)"],
         anchor="start",
     )
     return (

@@ -71,7 +71,8 @@ def test_the_quarterly_chart_title_fits_and_its_quarters_read_across():
     # the measure alone is the title; what is drawn goes on its own line below it
     assert spec["title"]["text"] == "Trafficking in controlled drugs"
     assert spec["title"]["subtitle"] == [
-        "Per 1,000 residents, quarter by quarter, financial year 2017/18 (Q1 = April to June)"
+        "Per 1,000 residents, quarter by quarter",
+        "Financial year 2017/18 (Q1 = April to June)",
     ]
     axis = spec["encoding"]["x"]["axis"]
     assert axis["labelAngle"] == 0 and axis["labelExpr"] == "'Q' + datum.value"
@@ -107,12 +108,13 @@ def test_methods_whose_curves_coincide_are_named_under_the_chart():
     assert charts.coinciding_methods(chain) == [["A", "B", "C"]]
     assert charts.coinciding_note(chain).startswith("A, B and C rank alike here")
     two = _accuracy({"A": (0.1, 0.5), "B": (0.1, 0.5), "C": (0.3, 0.7), "D": (0.3, 0.7)})
-    assert ": (1) A and B; (2) C and D. The dash pattern" in charts.coinciding_note(two)
+    assert ": (1) A and B; (2) C and D. The dash patterns tell them apart." in charts.coinciding_note(two)
 
 
-def test_accuracy_curves_differ_in_dash_and_shape_not_only_colour():
+def test_accuracy_curves_differ_in_dash_pattern_not_only_colour():
     table = _accuracy({"Gi*": (0.05, 0.4), "Prior counts": (0.05, 0.4)})
     encoding = charts.accuracy_curve(table, "hit_rate", "Hit rate").to_dict()["encoding"]
-    assert encoding["strokeDash"]["field"] == encoding["shape"]["field"] == encoding["color"]["field"] == "method"
+    assert encoding["strokeDash"]["field"] == encoding["color"]["field"] == "method"
+    assert encoding["strokeDash"]["legend"] == encoding["color"]["legend"]  # one legend, both drawn in it
     dashes = encoding["strokeDash"]["scale"]["range"]
     assert len({tuple(d) for d in dashes}) == len(dashes)
