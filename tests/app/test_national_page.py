@@ -135,6 +135,9 @@ def test_the_cross_border_toggle_is_for_silver_users_only(secured: Path, tmp_pat
     assert summary.startswith("**36** incidents of neighbouring forces")  # Barnsley's 34 and 2 inside the county
     by_force = next(d.value for d in silver.dataframe if "Hot spots" in d.value.columns)
     assert by_force["Force"].tolist() == ["South Yorkshire Police"]
+    frame = next(d for d in silver.dataframe if "Hot spots" in d.value.columns)
+    formats = _column_formats(frame)
+    assert formats["Incidents"] == formats["Hexagons"] == formats["Hot spots"] == "localized"  # counts read 1,234
 
 
 def test_settings_point_at_the_bundled_tables():
