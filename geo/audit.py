@@ -24,6 +24,7 @@ from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path, PurePath
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pandas as pd
 
 from geo.settings import get_settings
@@ -161,10 +162,10 @@ def _event(line: str) -> dict[str, object]:
     context = raw.get("context") or {}
     return {
         "time": raw.get("time"),
-        "user": str(raw.get("user", "")),
-        "role": str(raw.get("role", "")),
-        "kind": str(raw.get("kind", raw.get("action", ""))),
-        "what": str(raw.get("what", raw.get("detail", ""))),
+        "user": str(raw.get("user") or ""),
+        "role": str(raw.get("role") or ""),
+        "kind": str(raw.get("kind") or raw.get("action") or ""),
+        "what": str(raw.get("what") or raw.get("detail") or ""),
         "file": str(raw.get("file") or ""),
         "rows": raw.get("rows"),
         "context": json.dumps(context, ensure_ascii=False) if context else "",
@@ -253,7 +254,8 @@ def filter_events(
 
 
 def readable(log: pd.DataFrame) -> pd.DataFrame:
-    """Events as people read them: UK local time (GMT or BST named), kinds in words.
+    """Events as people read them: UK local time (GMT or BST named), kinds in words, row
+    counts with thousands separators and blank where a field does not apply (never "None").
 
     The audit page shows this table and its CSV export is this table, so both agree.
 
@@ -271,11 +273,16 @@ def readable(log: pd.DataFrame) -> pd.DataFrame:
             "Kind": log["kind"].map(kind_label),
             "What": log["what"],
             "File": log["file"],
-            "Rows": log["rows"],
+            "Rows": log["rows"].map(_rows_text).astype(object),
             "Details": log["context"],
         },
         columns=list(READABLE_COLUMNS),
     ).reset_index(drop=True)
+
+
+def _rows_text(rows: object) -> str:
+    """A row count as read (``12,345``); blank where the event counts no rows."""
+    return f"{int(rows):,}" if isinstance(rows, int | np.integer) else ""
 
 
 def to_csv(log: pd.DataFrame) -> bytes:

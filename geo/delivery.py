@@ -11,7 +11,9 @@ leaves the old table as it was. Each change is then appended to the audit log
 Each record keeps the community's id **and** its name, district, LSOA codes and H3 cells
 (``;``-joined) as they were when it was recorded, so the evaluation never depends on how
 community ids are made. A record entered by a person is checked by :func:`check_record`,
-which raises :class:`geo.errors.RecordError` with the reason.
+which raises :class:`geo.errors.RecordError` with the reason. A record made in the demo mode
+is flagged ``synthetic`` (demonstration data), so every figure made from it says so
+(:func:`synthetic`).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ import pandera.pandas as pdm
 from pandera.errors import SchemaError, SchemaErrors
 
 from geo import audit
+from geo.access import ROLES
 from geo.errors import RecordError, StoreError
 from geo.settings import DISTRICTS, STORED_RESOLUTIONS, get_settings
 from geo.store import atomic_write_bytes
@@ -73,9 +76,10 @@ LOG_COLUMNS = [
     "recorded_at",
     "edited_by",
     "edited_at",
+    "synthetic",
 ]
 _COUNTS = ("flyers", "live_viewers", "later_views", "comments")
-_TEXT = [c for c in LOG_COLUMNS if c not in (*_COUNTS, "resolution")]
+_TEXT = [c for c in LOG_COLUMNS if c not in (*_COUNTS, "resolution", "synthetic")]
 _LSOAS = r"^(E01\d{6}(;E01\d{6})*)?$"
 _CELLS = r"^(\d+(;\d+)*)?$"
 #: Largest count a record may hold (a typo guard: West Yorkshire has about 922,000 households).
@@ -101,10 +105,15 @@ LOG_SCHEMA = pdm.DataFrameSchema(
         "recorded_at": pdm.Column(str),
         "edited_by": pdm.Column(str),
         "edited_at": pdm.Column(str),
+        "synthetic": pdm.Column(bool),
     },
     strict=True,
     ordered=True,
 )
+
+
+#: File name of the demo mode's own log.
+DEMO_LOG = "demo_log.parquet"
 
 
 def log_path(store_dir: Path | None = None) -> Path:
@@ -112,13 +121,14 @@ def log_path(store_dir: Path | None = None) -> Path:
     the demo mode, so that records made by anonymous demo visitors never reach the real log
     (nor its evaluation or public figures) and demo visitors never see real records."""
     settings = get_settings()
-    name = "demo_log.parquet" if settings.mode == "demo" else "log.parquet"
+    name = DEMO_LOG if settings.mode == "demo" else "log.parquet"
     return (store_dir or settings.store_dir) / "delivery" / name
 
 
 def empty_log() -> pd.DataFrame:
     """A log with no record, typed as stored."""
-    return pd.DataFrame({c: pd.Series(dtype="int64" if c in (*_COUNTS, "resolution") else str) for c in LOG_COLUMNS})
+    dtypes = {**dict.fromkeys(LOG_COLUMNS, str), **dict.fromkeys((*_COUNTS, "resolution"), "int64"), "synthetic": bool}
+    return pd.DataFrame({c: pd.Series(dtype=dtypes[c]) for c in LOG_COLUMNS})
 
 
 def validate_log(frame: pd.DataFrame, label: str = "delivery log") -> pd.DataFrame:
@@ -136,11 +146,25 @@ def validate_log(frame: pd.DataFrame, label: str = "delivery log") -> pd.DataFra
 
 
 def read_log(store_dir: Path | None = None) -> pd.DataFrame:
-    """The stored log, checked (an empty log when none is stored)."""
+    """The stored log, checked (an empty log when none is stored).
+
+    Each record's ``synthetic`` flag says whether it is demonstration data (recorded in the
+    demo mode, see :func:`add_delivery`). A log stored before the flag existed gets it from
+    the file it is in: the demo log (:func:`log_path`) only ever held demo visitors' records.
+    """
     path = log_path(store_dir)
     if not path.exists():
         return empty_log()
-    return validate_log(pd.read_parquet(path), str(path))
+    frame = pd.read_parquet(path)
+    if "synthetic" not in frame.columns:
+        frame["synthetic"] = path.name == DEMO_LOG
+    return validate_log(frame, str(path))
+
+
+def synthetic(log: pd.DataFrame) -> bool:
+    """Whether a log holds synthetic demonstration records (any record flagged
+    ``synthetic``): figures made from it must say so."""
+    return bool(len(log)) and bool(log["synthetic"].any())
 
 
 def token(store_dir: Path | None = None) -> str:
@@ -278,16 +302,29 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise ValueError(f"role: {role!r} is not one of {', '.join(ROLES)}; every delivery change is audited with it")
+
+
 def add_delivery(
-    record: Mapping[str, object], user: str, store_dir: Path | None = None, today: dt.date | None = None
+    record: Mapping[str, object],
+    user: str,
+    role: str,
+    store_dir: Path | None = None,
+    today: dt.date | None = None,
 ) -> pd.DataFrame:
-    """Check and store one delivery; audit it (``delivery_add``); return the new log.
+    """Check and store one delivery; audit it (``delivery_add``, with the user and their
+    ``role``, one of :data:`geo.access.ROLES`); return the new log.
 
     Raises
     ------
     RecordError
         The record breaks a rule (:func:`check_record`); nothing is written.
+    ValueError
+        ``role`` is not a role; nothing is written.
     """
+    _check_role(role)
     row = check_record(record, today)
     folder = log_path(store_dir).parent
     with _locked(folder):
@@ -295,15 +332,17 @@ def add_delivery(
         if row["planned_item"] and (log["planned_item"] == row["planned_item"]).any():
             raise RecordError("planned_item: this plan item is already marked delivered; edit that record instead")
         entry = {"record_id": uuid.uuid4().hex[:12], **row, "recorded_by": user, "recorded_at": _now()}
-        entry.update(edited_by="", edited_at="")
+        # a demo visitor's record is demonstration data, and stays marked so wherever it is shown
+        entry.update(edited_by="", edited_at="", synthetic=get_settings().mode == "demo")
         new = pd.concat([log, pd.DataFrame([entry])], ignore_index=True)[LOG_COLUMNS]
-        new = new.astype({c: "int64" for c in (*_COUNTS, "resolution")})
+        new = new.astype({**{c: "int64" for c in (*_COUNTS, "resolution")}, "synthetic": bool})
         write_log(new, store_dir)
     audit.record(
         "delivery_add",
         user,
         f"{KINDS[str(row['kind'])]} {row['date']} {row['community_name'] or row['district']}",
         {"record_id": entry["record_id"], **{k: row[k] for k in ("kind", "date", "district", *_COUNTS)}},
+        role=role,
     )
     return new
 
@@ -312,17 +351,22 @@ def edit_delivery(
     record_id: str,
     changes: Mapping[str, object],
     user: str,
+    role: str,
     store_dir: Path | None = None,
     today: dt.date | None = None,
 ) -> pd.DataFrame:
     """Change fields of a stored delivery (checked as a whole again); audit it
-    (``delivery_edit``, with the fields changed); return the new log.
+    (``delivery_edit``, with the fields changed, the user and their ``role``); return the
+    new log.
 
     Raises
     ------
     RecordError
         No such record, or the changed record breaks a rule; nothing is written.
+    ValueError
+        ``role`` is not a role; nothing is written.
     """
+    _check_role(role)
     folder = log_path(store_dir).parent
     with _locked(folder):
         log = read_log(store_dir)
@@ -334,12 +378,13 @@ def edit_delivery(
         changed = {k: (old[k], v) for k, v in row.items() if str(old[k]) != str(v)}
         log.loc[where[0], list(row)] = pd.Series(row)
         log.loc[where[0], ["edited_by", "edited_at"]] = [user, _now()]
-        log = log.astype({c: "int64" for c in (*_COUNTS, "resolution")})
+        log = log.astype({**{c: "int64" for c in (*_COUNTS, "resolution")}, "synthetic": bool})
         write_log(log, store_dir)
     audit.record(
         "delivery_edit",
         user,
         f"{KINDS[str(row['kind'])]} {record_id}",
         {"record_id": record_id, "changed": {k: f"{a} -> {b}" for k, (a, b) in changed.items()}},
+        role=role,
     )
     return log

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import geopandas as gpd
 import numpy as np
@@ -193,6 +193,37 @@ def community_ids(anchors: pd.Series, first_cells: pd.Series) -> list[str]:
     return [str(i) for i in ids.reindex(frame.index)]
 
 
+#: Ending of the id of a community whose own place-derived id an earlier community passed on
+#: (:func:`carry_ids`).
+NEW_SUFFIX = "-new"
+
+
+def new_id_note(ids: Iterable[str]) -> str:
+    """What an id ending :data:`NEW_SUFFIX` means, for the ids of a table (empty when none
+    ends so).
+
+    Parameters
+    ----------
+    ids : iterable of str
+        The community ids shown.
+
+    Returns
+    -------
+    str
+        One sentence naming the ``-new`` ids and the ids they stand beside, or "".
+    """
+    new = sorted({str(i) for i in ids if str(i).endswith(NEW_SUFFIX)})
+    if not new:
+        return ""
+    named = ", ".join(new[:5]) + (f" and {len(new) - 5:,} more" if len(new) > 5 else "")
+    example = new[0].removesuffix(NEW_SUFFIX)
+    return (
+        f"Ids ending {NEW_SUFFIX} ({named}) mark a community new in this period whose place would give it the id "
+        f"of an earlier community: that id (e.g. {example}) stays with the community that continues the "
+        "earlier one (covering most of its hexagons), so the same id always means the same hot spot."
+    )
+
+
 def carry_ids(current: pd.DataFrame, earlier: pd.DataFrame, min_share: float = 0.5) -> pd.DataFrame:
     """Give a later period's communities the ids of the earlier ones they mostly overlap.
 
@@ -241,7 +272,7 @@ def carry_ids(current: pd.DataFrame, earlier: pd.DataFrame, min_share: float = 0
             continue
         taken.add(earlier_id)
         ids[i], carried[i] = earlier_id, earlier_id
-    ids = [f"{cid}-new" if not carried[i] and cid in taken else cid for i, cid in enumerate(ids)]
+    ids = [f"{cid}{NEW_SUFFIX}" if not carried[i] and cid in taken else cid for i, cid in enumerate(ids)]
     out["community_id"], out["carried_from"] = ids, carried
     return out
 

@@ -17,6 +17,7 @@ import datetime as dt
 import pandas as pd
 
 from geo.delivery import KINDS
+from geo.delivery import synthetic as synthetic_log
 from geo.ocg_schema import DISRUPTION_LEVELS, STRANDS
 from models.disclosure import (
     MIN_PUBLIC_COUNT,
@@ -30,6 +31,9 @@ from models.targeting import CRIMESTOPPERS_PROMISE
 
 #: The synthetic-data label, in every output built from synthetic rows.
 SYNTHETIC_LABEL = "SYNTHETIC DEMONSTRATION DATA"
+
+#: The words next to a figure made from synthetic rows.
+DEMO_DATA = "synthetic demo data"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,6 +55,9 @@ class PublicSummary:
         chart draws; None when under the threshold).
     notes : tuple of str
         Sentences under the tables (synthetic labels first, then what the figures are).
+    campaigns_synthetic : bool
+        Whether the campaigns delivered come from synthetic demonstration records (read from
+        the delivery log's ``synthetic`` flags); their heading then says so.
     """
 
     title: str
@@ -60,13 +67,15 @@ class PublicSummary:
     campaigns: pd.DataFrame
     crimestoppers: pd.DataFrame
     notes: tuple[str, ...]
+    campaigns_synthetic: bool = False
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The tables by heading, in the order every output prints them."""
+        campaigns = "Community campaigns delivered" + (f" ({DEMO_DATA})" if self.campaigns_synthetic else "")
         return {
             "Disruptions of organised crime by quarter and level": self.disruptions_by_level,
             "Disruptions by quarter and strand of the 4P plan": self.disruptions_by_strand,
-            "Community campaigns delivered": self.campaigns,
+            campaigns: self.campaigns,
             "Reports to Crimestoppers by quarter": self.crimestoppers.drop(columns="value"),
         }
 
@@ -119,7 +128,7 @@ def public_summary(
     disruptions_synthetic : bool
         Whether those disruptions are synthetic (read from the stored rows).
     deliveries : pandas.DataFrame
-        The delivery log (:func:`geo.delivery.read_log`).
+        The delivery log (:func:`geo.delivery.read_log`), with its ``synthetic`` flags.
     crimestoppers : pandas.DataFrame
         ``district``, ``month``, ``reports``, ``synthetic`` (:mod:`geo.outcomes`).
     today : datetime.date
@@ -149,6 +158,11 @@ def public_summary(
     notes: list[str] = []
     if quarterly is not None and disruptions_synthetic:
         notes.append(f"{SYNTHETIC_LABEL}: the disruption figures are invented for demonstration, not real.")
+    campaigns_synthetic = synthetic_log(deliveries)
+    if campaigns_synthetic:
+        notes.append(
+            f"{SYNTHETIC_LABEL}: the campaigns delivered are the demonstration's own records, not real deliveries."
+        )
     if len(crimestoppers) and bool(crimestoppers["synthetic"].all()):
         notes.append(f"{SYNTHETIC_LABEL}: the Crimestoppers figures are invented for demonstration, not real.")
     if quarterly is None:
@@ -166,6 +180,7 @@ def public_summary(
         campaigns=campaigns,
         crimestoppers=cs_table,
         notes=tuple(notes),
+        campaigns_synthetic=campaigns_synthetic,
     )
 
 

@@ -20,12 +20,14 @@ when a value is outside them, so a mistyped budget cannot exhaust memory.
 
 Facebook Live sessions are shared across districts in proportion to the harm of their chosen
 communities, with a minimum per district (largest-remainder rounding), then given dates
-across the campaign window: evenings of the chosen weekdays that are not bank holidays in England, at least
+across the campaign window: evenings of the chosen weekdays that are not bank holidays in England
+nor evenings off (:data:`EVENINGS_OFF`: Christmas Eve and New Year's Eve by default), at least
 ``min_days_between`` days apart in one community, communities taken in rank order.
 """
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import datetime as dt
 import math
@@ -64,6 +66,10 @@ MAX_WINDOW_DAYS = 366
 MAX_DURATION_MINUTES = 240
 #: Largest harm multiplier of a priority theme.
 MAX_PRIORITY_BOOST = 10.0
+
+#: Evenings given no Facebook Live session although they are not bank holidays in England,
+#: (month, day) -> name: the default of :attr:`PlanConstraints.evenings_off`.
+EVENINGS_OFF: dict[tuple[int, int], str] = {(12, 24): "Christmas Eve", (12, 31): "New Year's Eve"}
 
 
 class ConstraintError(ValueError):
@@ -116,6 +122,10 @@ class PlanConstraints:
         Themes to favour.
     priority_boost : float
         Harm multiplier of communities with a priority theme.
+    evenings_off : tuple of (int, int)
+        Days of the year, as (month, day), given no session although they are not bank
+        holidays: by default Christmas Eve (24 December) and New Year's Eve (31 December),
+        evenings few residents would watch (see :func:`days_off`).
 
     Raises
     ------
@@ -137,6 +147,7 @@ class PlanConstraints:
     duration_minutes: int = 30
     priority_themes: tuple[str, ...] = ()
     priority_boost: float = 1.5
+    evenings_off: tuple[tuple[int, int], ...] = tuple(EVENINGS_OFF)
 
     def __post_init__(self) -> None:
         _check_range(
@@ -165,6 +176,13 @@ class PlanConstraints:
         _check_range("time_slot minute", self.time_slot[1], 0, 59)
         _check_range("duration_minutes", self.duration_minutes, 1, MAX_DURATION_MINUTES, "minutes")
         _check_range("priority_boost", self.priority_boost, 0.0, MAX_PRIORITY_BOOST)
+        for month, day in self.evenings_off:
+            try:
+                dt.date(2000, month, day)  # a leap year, so 29 February is a day of the year
+            except (TypeError, ValueError) as err:
+                raise ConstraintError(
+                    f"evenings_off holds ({month}, {day}): not a day of the year (month, day)."
+                ) from err
 
 
 def flyers_from_cost(budget_pounds: float, cost_per_flyer: float) -> int:
@@ -347,14 +365,31 @@ def bank_holidays(start: dt.date, end: dt.date) -> dict[dt.date, str]:
     """Bank holidays in England in a window (date -> name), from the ``holidays`` package."""
     if end < start:
         return {}
-    calendar = holidays.country_holidays("GB", subdiv="ENG", years=range(start.year, end.year + 1))
-    return {day: str(name) for day, name in sorted(calendar.items()) if start <= day <= end}
+    england = holidays.country_holidays("GB", subdiv="ENG", years=range(start.year, end.year + 1))
+    return {day: str(name) for day, name in sorted(england.items()) if start <= day <= end}
+
+
+def days_off(
+    start: dt.date, end: dt.date, evenings_off: Collection[tuple[int, int]] = tuple(EVENINGS_OFF)
+) -> dict[dt.date, str]:
+    """Days in a window given no session (date -> why): bank holidays in England
+    (:func:`bank_holidays`) and the ``evenings_off`` (month, day) of each year, named from
+    :data:`EVENINGS_OFF` ("Evening off" when not named there)."""
+    out = bank_holidays(start, end)
+    for year in range(start.year, end.year + 1):
+        for month, day_of_month in evenings_off:
+            if (month, day_of_month) == (2, 29) and not calendar.isleap(year):
+                continue
+            day = dt.date(year, month, day_of_month)
+            if start <= day <= end:
+                out.setdefault(day, EVENINGS_OFF.get((month, day_of_month), "Evening off"))
+    return dict(sorted(out.items()))
 
 
 def session_dates(
     start: dt.date, end: dt.date, weekdays: Sequence[int], skip: Collection[dt.date] = frozenset()
 ) -> list[dt.date]:
-    """Every allowed weekday in the window, leaving out the days in ``skip`` (bank holidays)."""
+    """Every allowed weekday in the window, leaving out the days in ``skip`` (:func:`days_off`)."""
     days = (end - start).days + 1
     return [
         start + dt.timedelta(days=i)
@@ -558,7 +593,7 @@ def _schedule(chosen: pd.DataFrame, c: PlanConstraints, notes: list[str]) -> pd.
         for district, queue in queues.items():
             if queue:
                 requests.append((district, queue.pop(0)))
-    dates = session_dates(c.start, c.end, c.weekdays, bank_holidays(c.start, c.end))
+    dates = session_dates(c.start, c.end, c.weekdays, days_off(c.start, c.end, c.evenings_off))
     if not dates:
         notes.append("No allowed weekday falls in the campaign window: no session planned.")
         return pd.DataFrame(columns=columns)

@@ -39,4 +39,7 @@ left, right = st.columns(2)
 for column, measure, title in ((left, "hit_rate", "Hit rate"), (right, "pai", "PAI")):
     curve = charts.accuracy_curve(result.table, measure, title)
     charts.show(curve, charts.accuracy_summary(result.table, measure, title), column)
+coinciding = charts.coinciding_note(result.table)
+if coinciding:
+    st.caption(coinciding)
 st.dataframe(charts.accuracy_table(result.table), hide_index=True, width="stretch")

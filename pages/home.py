@@ -86,7 +86,11 @@ st.subheader("Incidents per district")
 st.caption(f"Every loaded month ({len(stats)}); {breakdown.in_districts:,} incidents in a district.")
 left, right = st.columns([2, 3])
 with left:
-    tables.show(breakdown.by_district, labels={"share": "Share of West Yorkshire (%)"})
+    tables.show(
+        breakdown.by_district,
+        labels={"share": "Share (%)"},
+        helps={"share": "Share of West Yorkshire's incidents in the district (%)"},
+    )
 right.bar_chart(
     breakdown.by_district, x="district", y="incidents", x_label="District", y_label="Incidents", horizontal=True
 )

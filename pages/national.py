@@ -64,7 +64,8 @@ for sentence in sentences(summary, soc=True):
 st.subheader("Every offence group")
 for sentence in sentences(summary, soc=False):
     st.markdown(f"- {sentence}")
-st.dataframe(exports.national_table(summary), hide_index=True, width="stretch")
+summary_table = exports.national_table(summary)
+tables.show(summary_table, formats=tables.decimals(summary_table))
 
 st.subheader("Funnel plot")
 measures = summary["measure"].tolist()
@@ -84,21 +85,23 @@ st.caption(
     f"A force beyond the 99.8 % limits differs from the national rate by more than chance would make it. "
     f"{row['sentence']} The figures of the chart:"
 )
-st.dataframe(exports.funnel_table(points), hide_index=True, width="stretch", key="national_funnel_table")
+funnel_table = exports.funnel_table(points)
+tables.show(funnel_table, formats=tables.decimals(funnel_table))
 
 st.subheader(f"{home}'s rank and quarters against the peer group")
 st.markdown(f"**{home}** ranks **{int(row['rank'])}** of {int(row['forces'])} forces on {measure.lower()}.")
 st.altair_chart(
-    charts.quarterly_chart(picture.quarterly, measure, f"{measure}: per 1,000 residents, quarter by quarter"),
+    charts.quarterly_chart(picture.quarterly, measure, year),
     width="stretch",
 )
 left, right = st.columns(2)
 left.caption("Quarter by quarter (text alternative of the chart)")
 with left:
-    tables.show(quarterly_table(picture.quarterly, measure), labels=NATIONAL_LABELS)
+    quarters = quarterly_table(picture.quarterly, measure)
+    tables.show(quarters, labels=NATIONAL_LABELS, formats=tables.decimals(quarters))
 right.caption("Every force, highest rate first (small resident base flagged)")
 with right:
-    tables.show(ranking(picture.rates, measure), labels=NATIONAL_LABELS)
+    tables.show(ranking(picture.rates, measure), labels=NATIONAL_LABELS, formats={"rate": "%.3f"})
 
 st.subheader("Exports")
 context = {"year": year, "measure": measure, "peers": list(peers), "overdispersion": adjust}

@@ -20,7 +20,7 @@ sso = get_settings().auth_mode == "oidc"
 accounts = auth.users_now()
 if done := st.session_state.pop("users_done", None):
     st.success(done)
-st.dataframe(users.users_table(accounts), hide_index=True, width="stretch")
+users.show_users(accounts)
 
 st.subheader("Add a user")
 with st.form("add_user", clear_on_submit=True):

@@ -24,21 +24,30 @@ from models.national import Funnel
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442"]
 
 
+#: Dash patterns of the accuracy curves, one per method (solid first), so curves that lie
+#: on one another still show as different lines.
+DASHES = [[1, 0], [8, 4], [2, 3], [12, 3, 2, 3], [4, 2], [1, 5], [16, 4], [6, 2, 2, 2]]
+
+#: Two methods' curves "coincide" when their hit rates are within this many percentage
+#: points at every coverage (one line then hides the other).
+COINCIDE_PP = 0.5
+
+
 def accuracy_curve(table: pd.DataFrame, measure: str, title: str) -> alt.Chart:
-    """Line chart of a measure (hit_rate or pai) against area coverage, one line a method."""
+    """Line chart of a measure (hit_rate or pai) against area coverage, one line a method,
+    told apart by colour and dash pattern (one legend, drawn as line samples)."""
     data = table.assign(coverage_pct=table["coverage"] * 100)
+    legend = alt.Legend(
+        orient="bottom", columns=2, labelLimit=400, symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=400
+    )
     return (
         alt.Chart(data, title=title)
         .mark_line(point=True)
         .encode(
             x=alt.X("coverage_pct:Q", title="Area covered (% of hexagons)"),
             y=alt.Y(f"{measure}:Q", title=title),
-            color=alt.Color(
-                "method:N",
-                title="Method",
-                scale=alt.Scale(range=OKABE_ITO),
-                legend=alt.Legend(orient="bottom", columns=2, labelLimit=400),
-            ),
+            color=alt.Color("method:N", title="Method", scale=alt.Scale(range=OKABE_ITO), legend=legend),
+            strokeDash=alt.StrokeDash("method:N", title="Method", scale=alt.Scale(range=DASHES), legend=legend),
             tooltip=[
                 "method",
                 alt.Tooltip("coverage_pct:Q", title="Area %"),
@@ -46,6 +55,49 @@ def accuracy_curve(table: pd.DataFrame, measure: str, title: str) -> alt.Chart:
             ],
         )
         .properties(height=340)
+    )
+
+
+def coinciding_methods(table: pd.DataFrame, tolerance_pp: float = COINCIDE_PP) -> list[list[str]]:
+    """Groups of methods whose hit-rate curves coincide: within ``tolerance_pp`` percentage
+    points of one another at every coverage (linked in a chain), in the table's order.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``method``, ``coverage``, ``hit_rate`` (a share, 0-1), as the accuracy charts draw.
+    tolerance_pp : float
+        Largest difference, in percentage points, that still counts as coinciding.
+    """
+    wide = table.pivot_table(index="coverage", columns="method", values="hit_rate", sort=False)
+    methods = [str(m) for m in dict.fromkeys(table["method"])]
+    group_of = {m: i for i, m in enumerate(methods)}
+    for i, a in enumerate(methods):
+        for b in methods[i + 1 :]:
+            if float((wide[a] - wide[b]).abs().max()) * 100 < tolerance_pp:
+                old, new = group_of[b], group_of[a]
+                group_of = {m: new if g == old else g for m, g in group_of.items()}
+    groups: dict[int, list[str]] = {}
+    for m in methods:
+        groups.setdefault(group_of[m], []).append(m)
+    return [g for g in groups.values() if len(g) > 1]
+
+
+def coinciding_note(table: pd.DataFrame, tolerance_pp: float = COINCIDE_PP) -> str:
+    """A sentence naming the methods whose curves coincide (:func:`coinciding_methods`), so a
+    reader does not take a hidden line for a missing one; empty when none do."""
+    groups = coinciding_methods(table, tolerance_pp)
+    if not groups:
+        return ""
+    named = [", ".join(g[:-1]) + " and " + g[-1] for g in groups]
+    why = f"(hit rates within {tolerance_pp:g} percentage points at every coverage)"
+    tell = "dash patterns tell them apart."
+    if len(named) == 1:
+        return f"{named[0]} rank alike here: their curves coincide {why}, so their lines lie on one another; the {tell}"
+    listed = "; ".join(f"({i}) {n}" for i, n in enumerate(named, start=1))
+    return (
+        f"Methods that rank alike here, whose curves coincide {why} so their lines lie on one another: "
+        f"{listed}. The {tell}"
     )
 
 
@@ -343,14 +395,28 @@ def funnel_chart(
     )
 
 
-def quarterly_chart(quarterly: pd.DataFrame, measure: str, title: str) -> alt.Chart:
+def quarterly_chart(quarterly: pd.DataFrame, measure: str, year: str) -> alt.Chart:
     """Rate per 1,000 residents of one measure in each quarter, one line per series (home
-    force, peer group, England and Wales), from :attr:`models.national.NationalPicture.quarterly`."""
+    force, peer group, England and Wales), from :attr:`models.national.NationalPicture.quarterly`.
+
+    The measure is the title and what is drawn the subtitle, on short lines of their own, so
+    a long offence name is not clipped in a narrow column; the quarters read across (``Q1`` .. ``Q4`` of the financial
+    year ``year``, April to March), never rotated.
+    """
+    title = alt.TitleParams(
+        measure,
+        subtitle=["Per 1,000 residents, quarter by quarter", f"Financial year {year} (Q1 = April to June)"],
+        anchor="start",
+    )
     return (
         alt.Chart(quarterly[quarterly["measure"] == measure], title=title)
         .mark_line(point=True)
         .encode(
-            x=alt.X("quarter:O", title="Financial quarter"),
+            x=alt.X(
+                "quarter:O",
+                title="Financial quarter",
+                axis=alt.Axis(labelAngle=0, labelExpr="'Q' + datum.value"),
+            ),
             y=alt.Y("rate:Q", title="Offences per 1,000 residents in the quarter"),
             color=alt.Color("series:N", title="", scale=alt.Scale(range=OKABE_ITO)),
             tooltip=["series", "quarter", alt.Tooltip("rate:Q", format=",.3f")],

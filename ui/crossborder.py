@@ -20,6 +20,7 @@ from branca.element import MacroElement, Template
 from geo.ocg_store import OcgData
 from geo.settings import get_settings
 from models.crossborder import ocgs_touching
+from ui import tables
 
 #: Neutral style of the neighbours' hexagons, and of their hot cells.
 FILL = "#8c8c8c"
@@ -123,12 +124,10 @@ def border_panel(cells: pd.DataFrame, resolution: int, ocg_data: OcgData | None)
         f"within {get_settings().border_buffer_m / 1000:g} km of the county; **{int(cells['hot'].sum()):,}** of "
         "them are their hot spots (top 10 %). West Yorkshire's own figures, hot spots and plans never include them."
     )
-    st.dataframe(
+    tables.show(  # counts with thousands separators
         cells.groupby("force", as_index=False)
         .agg(hexagons=("cell", "size"), incidents=("incidents", "sum"), hot_spots=("hot", "sum"))
-        .rename(columns={"force": "Force", "hexagons": "Hexagons", "incidents": "Incidents", "hot_spots": "Hot spots"}),
-        hide_index=True,
-        width="stretch",
+        .rename(columns={"force": "Force", "hexagons": "Hexagons", "incidents": "Incidents", "hot_spots": "Hot spots"})
     )
     if ocg_data is None:
         return

@@ -69,8 +69,11 @@ def log_table(log: pd.DataFrame) -> pd.DataFrame:
 
 def _store(record: dict[str, object], done: str) -> None:
     user = auth.current_user()
+    if user is None:  # fails closed: a change nobody can be named for is not made
+        st.error("Not recorded: sign in first.")
+        return
     try:
-        delivery_log.add_delivery(record, user.username if user else "unknown")
+        delivery_log.add_delivery(record, user.username, user.role)
     except RecordError as exc:
         st.error(f"Not recorded: {exc.reason}")
     else:
@@ -202,8 +205,11 @@ def edit_record(log: pd.DataFrame, today: dt.date) -> None:
                 changes[field] = column.text_input(LOG_HEADINGS[field], value=str(row[field]), max_chars=300)
         if st.form_submit_button("Save changes"):
             user = auth.current_user()
+            if user is None:  # fails closed, as _store
+                st.error("Not saved: sign in first.")
+                return
             try:
-                delivery_log.edit_delivery(str(row["record_id"]), changes, user.username if user else "unknown")
+                delivery_log.edit_delivery(str(row["record_id"]), changes, user.username, user.role)
             except RecordError as exc:
                 st.error(f"Not saved: {exc.reason}")
             else:

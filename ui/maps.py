@@ -48,7 +48,7 @@ PALETTE: dict[int, list[str]] = {
 
 #: Classification schemes offered to users: label -> mapclassify class name.
 SCHEMES: dict[str, str] = {
-    "Quantiles (equal numbers of hexagons)": "Quantiles",
+    "Quantiles (same number of hexagons in each class)": "Quantiles",
     "Natural breaks (Fisher-Jenks)": "FisherJenks",
 }
 

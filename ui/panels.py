@@ -11,6 +11,7 @@ import streamlit as st
 
 from geo import hexes
 from geo.ocg_store import OcgData
+from models.communities import new_id_note
 from models.counts import cell_profile
 from models.hotspots import BIN_LABELS, HotspotResult
 from models.ocg import counts_by_criminality, ocgs_in_cells
@@ -94,6 +95,14 @@ def hotspot_summary(analysis: HotspotAnalysis) -> None:
     )
 
 
+def community_id_note(ids: Sequence[str] | pd.Series) -> None:
+    """Under a table of communities: what an id ending ``-new`` means, only when one is shown
+    (:func:`models.communities.new_id_note`)."""
+    note = new_id_note(ids)
+    if note:
+        st.caption(note)
+
+
 def community_table(communities: gpd.GeoDataFrame) -> pd.Series:
     """Show the ranked communities; return the row the user picked (the first by default)."""
     shown = communities[
@@ -121,6 +130,7 @@ def community_table(communities: gpd.GeoDataFrame) -> pd.Series:
         key="community_table",
         height=320,
     )
+    community_id_note(communities["community_id"])
     rows = event.selection.rows if event and event.selection else []
     ids = communities["community_id"].tolist()
     names = dict(zip(ids, communities["name"]))  # one look-up per option, not a frame filter each
@@ -206,6 +216,7 @@ def plan_communities(plan: Plan) -> None:
         Themes=plan.communities["themes"].map(", ".join),
     )[["In", "community_id", "name", "districts", "households", "flyers", "Themes"]]
     tables.show(table, labels={"In": "In the plan"}, height=460)
+    community_id_note(table["community_id"])
 
 
 def plan_sessions(plan: Plan) -> None:

@@ -76,16 +76,29 @@ def for_export(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.rename(columns={c: label(str(c)) for c in frame.columns})
 
 
-def column_config(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """Streamlit column settings for a frame: names, number formats, widths."""
+def column_config(
+    frame: pd.DataFrame,
+    labels: Mapping[str, str] | None = None,
+    formats: Mapping[str, str] | None = None,
+    helps: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """Streamlit column settings for a frame: names, number formats, widths.
+
+    ``formats`` (column name -> Streamlit number format) overrides :data:`FORMATS` for this
+    table; whole numbers are otherwise shown with thousands separators ("localized").
+    ``helps`` (column name -> text) is shown when the reader hovers over a column's name, so
+    a short name can keep its full meaning.
+    """
     labels = dict(labels or {})
+    helps = dict(helps or {})
+    formats = {**FORMATS, **(formats or {})}
     config: dict[str, Any] = {}
     for column in frame.columns:
         name = str(column)
         text = labels.get(name, label(name))
         dtype = frame[column].dtype
-        if name in FORMATS:
-            config[name] = st.column_config.NumberColumn(text, format=FORMATS[name])  # type: ignore[arg-type]
+        if name in formats and (pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)):
+            config[name] = st.column_config.NumberColumn(text, format=formats[name])  # type: ignore[arg-type]
         elif pd.api.types.is_bool_dtype(dtype):
             config[name] = st.column_config.CheckboxColumn(text, width="small")
         elif pd.api.types.is_integer_dtype(dtype):
@@ -96,17 +109,35 @@ def column_config(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) 
             # names get room; other text is sized to its content, so the figures stay in view
             width = "medium" if name in {"name", "community", "community_name"} else None
             config[name] = st.column_config.TextColumn(text, width=width)
+        if name in helps:
+            config[name]["help"] = helps[name]
     return config
 
 
-def show(frame: pd.DataFrame, labels: Mapping[str, str] | None = None, **kwargs: Any) -> None:
+def decimals(frame: pd.DataFrame, fmt: str = "%.3f") -> dict[str, str]:
+    """``fmt`` for every decimal column of ``frame`` (a ``formats`` argument of :func:`show`),
+    e.g. rates that keep the three decimals their CSV holds."""
+    return dict.fromkeys((str(c) for c in frame.select_dtypes("float").columns), fmt)
+
+
+def show(
+    frame: pd.DataFrame,
+    labels: Mapping[str, str] | None = None,
+    formats: Mapping[str, str] | None = None,
+    helps: Mapping[str, str] | None = None,
+    **kwargs: Any,
+) -> None:
     """Draw a table with the reader's names and formats (no index).
 
+    ``formats`` overrides :data:`FORMATS` for this table and ``helps`` gives columns a
+    hover text (see :func:`column_config`).
     ``kwargs`` go to ``st.dataframe`` (``key`` is accepted and ignored: tables here are not
     selectable).
     """
     kwargs.pop("key", None)
-    st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config(frame, labels), **kwargs)
+    st.dataframe(
+        frame, hide_index=True, width="stretch", column_config=column_config(frame, labels, formats, helps), **kwargs
+    )
 
 
 def trend_table(series: pd.DataFrame) -> pd.DataFrame:

@@ -13,21 +13,37 @@ PICKERS = ("edit_who", "remove_who")
 
 
 def users_table(users: dict[str, User]) -> pd.DataFrame:
-    """One row per account (never a hash): user name, display name, role, what the role
-    may do, and how they sign in."""
+    """One row per account (never a hash): user name, display name, role and how they sign
+    in (what each role may do is :func:`roles_caption`, under the table)."""
     return pd.DataFrame(
         [
             {
                 "User name": u.username,
                 "Name": u.display_name,
                 "Role": u.role,
-                "May": ROLES[u.role],
                 "Signs in with": "password" if u.password_hash else "single sign-on",
             }
             for u in sorted(users.values(), key=lambda u: u.username)
         ],
-        columns=["User name", "Name", "Role", "May", "Signs in with"],
+        columns=["User name", "Name", "Role", "Signs in with"],
     )
+
+
+def roles_caption() -> str:
+    """What each role may do, one line a role (shown in full under the users table, where a
+    table cell would cut it short)."""
+    return "  \n".join(f"**{role}**: {text}" for role, text in ROLES.items())
+
+
+def show_users(users: dict[str, User]) -> None:
+    """The users table, then what each role may do."""
+    st.dataframe(
+        users_table(users),
+        hide_index=True,
+        width="stretch",
+        column_config={"Role": st.column_config.TextColumn("Role", help="What each role may do is listed below")},
+    )
+    st.caption(roles_caption())
 
 
 def role_label(role: str) -> str:

@@ -38,7 +38,8 @@ def test_demo_marks_a_planned_session_delivered_and_the_impact_page_lists_it(app
     log = delivery.read_log()
     assert len(log) == 1 and log.loc[0, "kind"] == "facebook_live" and log.loc[0, "live_viewers"] == 42
     assert log.loc[0, "community_name"] in label and log.loc[0, "cells"]
-    assert audit.read()["kind"].iloc[0] == "delivery_add"
+    event = audit.read().iloc[0]
+    assert (event["kind"], event["user"], event["role"]) == ("delivery_add", "demo", "comms")  # the ui passes the role
     at.switch_page("pages/impact.py").run(timeout=300)
     assert not at.exception, at.exception
     text = " ".join(_texts(at))
@@ -68,6 +69,22 @@ def test_demo_public_summary_is_disclosure_checked_and_labelled(app_with_sample:
     assert [b.label for b in at.get("download_button")] == ["Summary (PDF)", "Web page (HTML)"]
 
 
+def test_demo_campaigns_delivered_are_labelled_synthetic_demo_data(app_with_sample: AppTest):
+    at = app_with_sample.run()
+    at.switch_page("pages/public_summary.py").run(timeout=300)
+    assert "Community campaigns delivered" in [h.value for h in at.subheader]  # nothing recorded: no label
+    at.switch_page("pages/delivery.py").run(timeout=300)
+    next(b for b in at.button if b.label == "Mark delivered").click().run(timeout=300)
+    assert not at.exception, at.exception
+    assert delivery.synthetic(delivery.read_log())  # the demo visitor's record, flagged as stored
+    at.switch_page("pages/public_summary.py").run(timeout=300)
+    assert not at.exception, at.exception
+    headings = [h.value for h in at.subheader]
+    assert "Community campaigns delivered (synthetic demo data)" in headings
+    assert "Community campaigns delivered" not in headings
+    assert any("the campaigns delivered are the demonstration's own records" in e.value for e in at.error)
+
+
 @pytest.fixture()
 def delivered(secured: Path) -> Path:
     """The secured app with the synthetic outcome and OCG data and one delivered flyer drop."""
@@ -78,6 +95,7 @@ def delivered(secured: Path) -> Path:
         {"kind": "flyer_drop", "date": "2017-07-10", "community_name": "Leeds centre", "district": "Leeds",
          "lsoa_codes": ["E01033015"], "cells": cells, "resolution": 9, "flyers": 900},
         "silver1",
+        "silver",
     )  # fmt: skip
     return secured
 

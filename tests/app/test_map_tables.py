@@ -25,7 +25,11 @@ def test_hotspot_map_table_has_the_maps_hexagons_and_figures(app_with_sample: Ap
     at.run(timeout=300)
     caption, table = _table(at)
     token, filters = at.session_state["store_token"], at.session_state["filters"]
+    # the colour classes are offered in plain words; the stored key stays the mapclassify name
+    assert at.radio[1].options == ["Quantiles (same number of hexagons in each class)", "Natural breaks (Fisher-Jenks)"]
+    assert at.radio[1].value == "Quantiles (same number of hexagons in each class)"
     layer = cache.hex_layer(token, filters, maps.SCHEMES[at.radio[1].value])
+    assert maps.SCHEMES[at.radio[1].value] == "Quantiles"
     drawn = int(at.markdown[0].value.split("**")[5].replace(",", ""))
     assert len(table) == len(layer) == drawn and f"{drawn:,} hexagons" in caption
     on_map = {format(int(c), "x"): (int(v), int(k) + 1) for c, v, k in zip(layer.cells, layer.values, layer.classes)}

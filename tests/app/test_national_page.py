@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -27,6 +28,12 @@ def _signed_in(role: str) -> AppTest:
     return signed_in(f"{role}1")
 
 
+def _column_formats(frame) -> dict[str, str]:
+    """Column name -> the number format the table is drawn with."""
+    config = json.loads(frame.proto.columns)
+    return {name: c.get("type_config", {}).get("format") for name, c in config.items() if c.get("type_config")}
+
+
 def _check_page(at: AppTest) -> None:
     assert not at.exception
     assert at.title[0].value == "National picture"
@@ -43,6 +50,15 @@ def _check_page(at: AppTest) -> None:
     )
     pd.testing.assert_frame_equal(shown.reset_index(drop=True), exported, check_dtype=False)
     assert shown.set_index("Measure").at["All offences", "Offences"] == 265_520
+    # counts read 265,520 and rates keep their three decimals, on every national table
+    summary_columns = _column_formats(at.dataframe[0])
+    assert summary_columns["Offences"] == "localized" and summary_columns["Rank"] == "localized"
+    assert summary_columns["Per 1,000 residents"] == summary_columns["Peer group per 1,000"] == "%.3f"
+    funnel_columns = _column_formats(at.dataframe[1])
+    assert funnel_columns["Residents"] == funnel_columns["Offences"] == "localized"
+    assert funnel_columns["Per 1,000 residents"] == "%.3f"
+    assert set(_column_formats(at.dataframe[2]).values()) == {"localized", "%.3f"}  # quarter, rates
+    assert _column_formats(at.dataframe[3])["rate"] == "%.3f"
     # the funnel plot's text alternative holds the 43 forces
     funnel = at.dataframe[1].value
     assert len(funnel) == 43 and "West Yorkshire" in set(funnel["Force"])
@@ -119,6 +135,9 @@ def test_the_cross_border_toggle_is_for_silver_users_only(secured: Path, tmp_pat
     assert summary.startswith("**36** incidents of neighbouring forces")  # Barnsley's 34 and 2 inside the county
     by_force = next(d.value for d in silver.dataframe if "Hot spots" in d.value.columns)
     assert by_force["Force"].tolist() == ["South Yorkshire Police"]
+    frame = next(d for d in silver.dataframe if "Hot spots" in d.value.columns)
+    formats = _column_formats(frame)
+    assert formats["Incidents"] == formats["Hexagons"] == formats["Hot spots"] == "localized"  # counts read 1,234
 
 
 def test_settings_point_at_the_bundled_tables():

@@ -55,3 +55,32 @@ def test_after_a_district_change_no_stale_choice_remains_and_the_page_says_what_
     assert plan_ids <= offered and not plan_ids & set(leeds)
     warning = next(w.value for w in at.warning if "dropped from your choice" in w.value)
     assert all(cid in warning for cid in leeds)
+
+
+def test_an_id_ending_new_is_explained_only_when_one_is_shown(app_with_sample: AppTest, monkeypatch):
+    import dataclasses
+
+    from ui import cache
+
+    at = app_with_sample.run()
+    at.session_state["filter:districts"] = ["Bradford"]
+    at.switch_page("pages/communities.py").run(timeout=300)
+    assert not at.exception
+    assert not [c for c in at.caption if "Ids ending -new" in c.value]  # none shown, nothing said
+
+    real = cache.hotspot_analysis
+
+    def with_a_new_id(*args, **kwargs):
+        # as if the second community's own id had been passed on to a continuing community
+        analysis = real(*args, **kwargs)
+        communities = analysis.communities.copy()
+        communities.loc[communities.index[1], "community_id"] += "-new"
+        return dataclasses.replace(analysis, communities=communities)
+
+    monkeypatch.setattr(cache, "hotspot_analysis", with_a_new_id)
+    at.run(timeout=300)
+    assert not at.exception
+    new_id = at.dataframe[0].value["community_id"].iloc[1]
+    assert new_id.endswith("-new")
+    note = next(c.value for c in at.caption if "Ids ending -new" in c.value)
+    assert f"({new_id})" in note and f"e.g. {new_id.removesuffix('-new')})" in note

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,9 @@ def test_home_shows_what_is_loaded_and_per_district(app_with_sample: AppTest):
     districts = at.dataframe[1].value
     assert sorted(districts["district"]) == ["Bradford", "Calderdale", "Kirklees", "Leeds", "Wakefield"]
     assert districts["incidents"].sum() == 52_745 and "mapped" not in districts
+    # a short header that fits its column, with the full meaning on hover
+    share = json.loads(at.dataframe[1].proto.columns)["share"]
+    assert share["label"] == "Share (%)" and share["help"] == "Share of West Yorkshire's incidents in the district (%)"
     assert not at.sidebar.multiselect  # no filters on Home
 
 
@@ -100,6 +104,10 @@ def test_accuracy_page_shows_the_backtest(app_with_sample: AppTest):
     table = at.dataframe[0].value
     assert "hindsight (test period itself)" in table["Method"].tolist()
     assert table.loc[table["Method"] == "prior counts", "Hit rate at 1%"].iat[0] == pytest.approx(0.198, abs=0.001)
+    # Gi* and ring-smoothed counts rank alike on the sample (same row in the table): the page says so
+    same = table.set_index("Method").loc[["ring-smoothed counts", "Gi* z-score"]]
+    assert (same.iloc[0] == same.iloc[1]).all()
+    assert any("ring-smoothed counts and Gi* z-score" in c.value and "coincide" in c.value for c in at.caption)
     at.multiselect[1].set_value([]).run(timeout=300)
     assert at.warning
 

@@ -12,7 +12,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from geo import audit
-from geo.access import add_user, authenticate, read_users
+from geo.access import ROLES, add_user, authenticate, read_users
 from geo.settings import override_settings
 from tests.app.conftest import APP
 
@@ -78,6 +78,13 @@ def test_adding_an_existing_name_is_refused_with_a_message(page: AppTest, users_
     ]
     assert users_file.read_bytes() == before and read_users(users_file)["silver1"] == stored
     assert "user_add" not in _kinds() and _table(page)["silver1"] == "silver"
+
+
+def test_what_each_role_may_do_is_shown_in_full_under_the_table(page: AppTest):
+    frame = page.dataframe[0].value
+    assert list(frame.columns) == ["User name", "Name", "Role", "Signs in with"]  # no cut-short text column
+    roles = next(c.value for c in page.caption if c.value.startswith("**silver**"))
+    assert roles.split("  \n") == [f"**{role}**: {text}" for role, text in ROLES.items()]
 
 
 def test_a_role_must_be_chosen(page: AppTest, users_file: Path):

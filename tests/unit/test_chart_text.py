@@ -55,3 +55,66 @@ def test_shares_summary_sets_the_district_against_west_yorkshire():
     assert charts.shares_summary(mix, "Leeds", top=1) == (
         "Largest shares of incidents in Leeds, against West Yorkshire: Robbery 12.5% against 10.0%."
     )
+
+
+def test_the_quarterly_chart_title_fits_and_its_quarters_read_across():
+    quarterly = pd.DataFrame(
+        {
+            "measure": ["Trafficking in controlled drugs"] * 2,
+            "quarter": [1, 2],
+            "series": ["West Yorkshire"] * 2,
+            "offences": [10, 12],
+            "rate": [0.5, 0.6],
+        }
+    )
+    spec = charts.quarterly_chart(quarterly, "Trafficking in controlled drugs", "2017/18").to_dict()
+    # the measure alone is the title; what is drawn goes on its own line below it
+    assert spec["title"]["text"] == "Trafficking in controlled drugs"
+    assert spec["title"]["subtitle"] == [
+        "Per 1,000 residents, quarter by quarter",
+        "Financial year 2017/18 (Q1 = April to June)",
+    ]
+    axis = spec["encoding"]["x"]["axis"]
+    assert axis["labelAngle"] == 0 and axis["labelExpr"] == "'Q' + datum.value"
+
+
+def _accuracy(hit_rates: dict[str, tuple[float, float]]) -> pd.DataFrame:
+    rows = [
+        {"method": m, "coverage": c, "hit_rate": h, "pai": h / c}
+        for m, pair in hit_rates.items()
+        for c, h in zip((0.01, 0.10), pair)
+    ]
+    return pd.DataFrame(rows)
+
+
+def test_methods_whose_curves_coincide_are_named_under_the_chart():
+    table = _accuracy(
+        {
+            "Gi*": (0.050, 0.400),
+            "Prior counts": (0.053, 0.402),
+            "Kernel density": (0.200, 0.410),
+            "Hindsight": (0.3, 0.6),
+        }
+    )
+    assert charts.coinciding_methods(table) == [["Gi*", "Prior counts"]]
+    note = charts.coinciding_note(table)
+    assert note.startswith("Gi* and Prior counts rank alike here: their curves coincide")
+    assert "within 0.5 percentage points" in note
+    # 0.3 points apart at 1 %, but 0.6 at 10 %: distinct curves, no note
+    apart = _accuracy({"Gi*": (0.050, 0.400), "Prior counts": (0.053, 0.406)})
+    assert charts.coinciding_methods(apart) == [] and charts.coinciding_note(apart) == ""
+    # chains join into one group
+    chain = _accuracy({"A": (0.1, 0.5), "B": (0.104, 0.504), "C": (0.108, 0.508), "D": (0.9, 0.9)})
+    assert charts.coinciding_methods(chain) == [["A", "B", "C"]]
+    assert charts.coinciding_note(chain).startswith("A, B and C rank alike here")
+    two = _accuracy({"A": (0.1, 0.5), "B": (0.1, 0.5), "C": (0.3, 0.7), "D": (0.3, 0.7)})
+    assert ": (1) A and B; (2) C and D. The dash patterns tell them apart." in charts.coinciding_note(two)
+
+
+def test_accuracy_curves_differ_in_dash_pattern_not_only_colour():
+    table = _accuracy({"Gi*": (0.05, 0.4), "Prior counts": (0.05, 0.4)})
+    encoding = charts.accuracy_curve(table, "hit_rate", "Hit rate").to_dict()["encoding"]
+    assert encoding["strokeDash"]["field"] == encoding["color"]["field"] == "method"
+    assert encoding["strokeDash"]["legend"] == encoding["color"]["legend"]  # one legend, both drawn in it
+    dashes = encoding["strokeDash"]["scale"]["range"]
+    assert len({tuple(d) for d in dashes}) == len(dashes)

@@ -4,6 +4,7 @@ and the public summary's disclosure and exports."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import re
 from pathlib import Path
@@ -72,39 +73,51 @@ def store(tmp_path: Path):
 )
 def test_a_bad_delivery_is_refused_with_its_reason(store: Path, changes: dict, reason: str):
     with pytest.raises(RecordError, match=re.escape(reason)):
-        delivery.add_delivery(_session(**changes), "comms1", today=TODAY)
+        delivery.add_delivery(_session(**changes), "comms1", "comms", today=TODAY)
     assert delivery.read_log().empty
     assert audit.read().empty
 
 
 def test_a_delivery_is_stored_audited_and_edited(store: Path):
-    log = delivery.add_delivery(_session(planned_item="0123456789ab"), "comms1", today=TODAY)
+    log = delivery.add_delivery(_session(planned_item="0123456789ab"), "comms1", "comms", today=TODAY)
     assert len(log) == 1 and log.loc[0, "live_viewers"] == 40
     assert log.loc[0, "cells"] == ";".join(map(str, CELLS))  # the place, not just the id
     assert delivery.read_log().equals(log)
     event = audit.read().iloc[0]
-    assert (event["kind"], event["user"]) == ("delivery_add", "comms1")
+    assert (event["kind"], event["user"], event["role"]) == ("delivery_add", "comms1", "comms")
     with pytest.raises(RecordError, match="already marked delivered"):
-        delivery.add_delivery(_session(planned_item="0123456789ab"), "comms2", today=TODAY)
+        delivery.add_delivery(_session(planned_item="0123456789ab"), "comms2", "comms", today=TODAY)
     record_id = log.loc[0, "record_id"]
-    edited = delivery.edit_delivery(record_id, {"later_views": 500}, "silver1", today=TODAY)
+    edited = delivery.edit_delivery(record_id, {"later_views": 500}, "silver1", "silver", today=TODAY)
     assert edited.loc[0, "later_views"] == 500 and edited.loc[0, "edited_by"] == "silver1"
     event = audit.read().iloc[0]
     assert event["kind"] == "delivery_edit" and "300 -> 500" in event["context"]
+    assert (event["user"], event["role"]) == ("silver1", "silver")
     with pytest.raises(RecordError, match="not a number"):
-        delivery.edit_delivery(record_id, {"comments": "x"}, "silver1", today=TODAY)
+        delivery.edit_delivery(record_id, {"comments": "x"}, "silver1", "silver", today=TODAY)
     with pytest.raises(RecordError, match="no delivery"):
-        delivery.edit_delivery("ffffffffffff", {}, "silver1", today=TODAY)
+        delivery.edit_delivery("ffffffffffff", {}, "silver1", "silver", today=TODAY)
     media = delivery.add_delivery(
         {"kind": "media", "date": "2027-02-11", "district": "Leeds", "outlet": "YEP", "title": "Drop", "spoc": "A B"},
         "comms1",
+        "comms",
         today=TODAY,
     )
     assert len(media) == 2 and media.loc[1, "cells"] == ""
 
 
+def test_a_delivery_change_without_a_role_is_refused_before_anything_is_written(store: Path):
+    with pytest.raises(ValueError, match="role: '' is not one of"):
+        delivery.add_delivery(_session(), "comms1", "", today=TODAY)
+    assert delivery.read_log().empty and audit.read().empty
+    log = delivery.add_delivery(_session(), "comms1", "comms", today=TODAY)
+    with pytest.raises(ValueError, match="role: 'chief' is not one of"):
+        delivery.edit_delivery(log.loc[0, "record_id"], {"later_views": 1}, "comms1", "chief", today=TODAY)
+    assert delivery.read_log().equals(log) and audit.read()["role"].tolist() == ["comms"]
+
+
 def test_a_failing_write_leaves_the_old_log(store: Path, monkeypatch: pytest.MonkeyPatch):
-    delivery.add_delivery(_session(), "comms1", today=TODAY)
+    delivery.add_delivery(_session(), "comms1", "comms", today=TODAY)
     before = delivery.log_path().read_bytes()
 
     def broken_replace(src, dst):
@@ -112,7 +125,7 @@ def test_a_failing_write_leaves_the_old_log(store: Path, monkeypatch: pytest.Mon
 
     monkeypatch.setattr("geo.store.os.replace", broken_replace)
     with pytest.raises(OSError, match="disk full"):
-        delivery.add_delivery(_session(date="2027-02-12"), "comms1", today=TODAY)
+        delivery.add_delivery(_session(date="2027-02-12"), "comms1", "comms", today=TODAY)
     assert delivery.log_path().read_bytes() == before
     assert len(delivery.read_log()) == 1
     assert not [p for p in delivery.log_path().parent.iterdir() if p.name.endswith(".tmp")]
@@ -120,7 +133,7 @@ def test_a_failing_write_leaves_the_old_log(store: Path, monkeypatch: pytest.Mon
 
 
 def test_a_log_breaking_the_schema_is_refused_on_read(store: Path):
-    log = delivery.add_delivery(_session(), "comms1", today=TODAY)
+    log = delivery.add_delivery(_session(), "comms1", "comms", today=TODAY)
     log.loc[0, "district"] = "York"
     log.to_parquet(delivery.log_path(), index=False)
     with pytest.raises(Exception, match="does not match the delivery log's schema"):
@@ -148,13 +161,16 @@ def test_plan_items_carry_the_place_and_are_matched_to_deliveries():
 
 
 def test_campaigns_group_deliveries_by_place(store: Path):
-    delivery.add_delivery(_session(date="2027-02-10"), "c", today=TODAY)
+    delivery.add_delivery(_session(date="2027-02-10"), "c", "comms", today=TODAY)
     delivery.add_delivery(
         _session(kind="flyer_drop", date="2027-01-20", live_viewers=0, later_views=0, comments=0, flyers=500),
         "c",
+        "comms",
         today=TODAY,
     )
-    delivery.add_delivery(_session(date="2027-02-20", cells=CELLS[:1], community_name="Elsewhere"), "c", today=TODAY)
+    delivery.add_delivery(
+        _session(date="2027-02-20", cells=CELLS[:1], community_name="Elsewhere"), "c", "comms", today=TODAY
+    )
     found = delivery_model.campaigns(delivery.read_log())
     assert found["community_name"].tolist() == ["Westgate (Wakefield 017)", "Elsewhere"]
     first = found.iloc[0]
@@ -240,13 +256,14 @@ def test_crimestoppers_and_survey_comparisons():
 
 
 # ---------------------------------------------------------------- public summary
-def _summary(disruptions: int = 23, flyers: int = 4) -> ps.PublicSummary:
+def _summary(disruptions: int = 23, flyers: int = 4, demo_log: bool = False) -> ps.PublicSummary:
     quarterly = pd.DataFrame(
         {"quarter": ["2017-Q1"], "pursue major": [disruptions - 3], "prevent minor": [3], "total": [disruptions]}
     )
     log = pd.DataFrame(
-        {"date": ["2017-02-01", "2017-02-10"], "kind": ["flyer_drop", "facebook_live"], "flyers": [flyers, 0]}
-    )
+        {"date": ["2017-02-01", "2017-02-10"], "kind": ["flyer_drop", "facebook_live"], "flyers": [flyers, 0],
+         "synthetic": [demo_log] * 2}
+    )  # fmt: skip
     cs = pd.DataFrame({"district": ["Leeds"] * 3, "month": ["2017-01", "2017-02", "2017-04"],
                        "reports": [40, 43, 7], "synthetic": [True] * 3})  # fmt: skip
     return ps.public_summary(quarterly, True, log, cs, dt.date(2017, 5, 1))
@@ -271,6 +288,39 @@ def test_public_summary_passes_disclosure_and_hides_small_counts():
         ps.check_summary(ps.PublicSummary(summary.title, "OCG-001 was disrupted", *list(vars(summary).values())[2:]))
 
 
+def test_campaigns_from_the_demo_log_are_labelled_synthetic_on_the_page_and_in_the_exports(store: Path):
+    real = _summary()
+    assert "Community campaigns delivered" in real.tables()
+    assert not any("campaigns delivered are" in n for n in real.notes)
+    demo = ps.check_summary(_summary(demo_log=True))
+    heading = "Community campaigns delivered (synthetic demo data)"
+    assert list(demo.tables())[2] == heading and demo.tables()[heading] is demo.campaigns
+    note = next(n for n in demo.notes if "campaigns delivered" in n)
+    assert note.startswith("SYNTHETIC DEMONSTRATION DATA") and "not real deliveries" in note
+    page = public_exports.summary_html(demo).decode()
+    pdf_text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(public_exports.summary_pdf(demo))).pages)
+    for text in (heading, note):
+        assert html.escape(text) in page and " ".join(text.split()) in " ".join(pdf_text.split())
+    # the flag is the stored records': recorded in the demo mode, read back as synthetic
+    delivery.add_delivery(_session(), "comms1", "comms", today=TODAY)
+    assert not delivery.synthetic(delivery.read_log())
+    with override_settings(store_dir=store, mode="demo"):
+        delivery.add_delivery(_session(), "demo", "comms", today=TODAY)
+        assert delivery.read_log()["synthetic"].tolist() == [True] and delivery.synthetic(delivery.read_log())
+    assert not delivery.synthetic(delivery.empty_log())
+
+
+def test_a_log_stored_before_the_synthetic_flag_gets_it_from_its_file(store: Path):
+    delivery.add_delivery(_session(), "comms1", "comms", today=TODAY)
+    old = delivery.read_log().drop(columns="synthetic")
+    old.to_parquet(delivery.log_path(), index=False)
+    assert delivery.read_log()["synthetic"].tolist() == [False]
+    with override_settings(store_dir=store, mode="demo"):
+        delivery.log_path().parent.mkdir(parents=True, exist_ok=True)
+        old.to_parquet(delivery.log_path(), index=False)
+        assert delivery.read_log()["synthetic"].tolist() == [True]  # the demo log held demo records only
+
+
 def test_public_summary_html_is_self_contained_and_agrees_with_the_pdf():
     summary = _summary()
     page = public_exports.summary_html(summary).decode()
@@ -288,12 +338,12 @@ def test_public_summary_html_is_self_contained_and_agrees_with_the_pdf():
 
 
 def test_demo_visitors_keep_their_own_delivery_log_and_never_see_the_real_one(store: Path):
-    delivery.add_delivery(_session(), "comms1", today=TODAY)
+    delivery.add_delivery(_session(), "comms1", "comms", today=TODAY)
     real = delivery.read_log()
     with override_settings(store_dir=store, mode="demo"):
         assert delivery.log_path().name == "demo_log.parquet"
         assert delivery.read_log().empty  # the real record (and its staff name) is not shown
-        delivery.add_delivery(_session(date="2027-02-11"), "demo", today=TODAY)
+        delivery.add_delivery(_session(date="2027-02-11"), "demo", "comms", today=TODAY)
         assert delivery.read_log()["recorded_by"].tolist() == ["demo"]
     after = delivery.read_log()
     assert after["recorded_by"].tolist() == ["comms1"] and after.equals(real)  # the real log is untouched

@@ -6,12 +6,21 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from geo.reference import read_harm_weights, read_themes
 from models.communities import anchor_lsoa, carry_ids, community_ids
 from models.hotspots import HotspotResult
 from models.pipeline import HotspotAnalysis, HotspotParams, select_districts
-from models.targeting import PlanConstraints, bank_holidays, carry_choice, make_plan, session_dates
+from models.targeting import (
+    ConstraintError,
+    PlanConstraints,
+    bank_holidays,
+    carry_choice,
+    days_off,
+    make_plan,
+    session_dates,
+)
 from models.trends import calendar_series, earlier_period, latest_comparable_month, latest_months, monthly_counts
 from tests.unit.test_targeting import _communities
 
@@ -137,6 +146,36 @@ def test_sessions_skip_bank_holidays_in_england():
     assert days == [dt.date(2017, 8, 29), dt.date(2017, 8, 30)]
 
 
+def test_sessions_skip_christmas_eve_and_new_years_eve_evenings():
+    # 24 and 31 December 2026 are Thursdays, not bank holidays
+    assert dt.date(2026, 12, 24) not in bank_holidays(dt.date(2026, 12, 1), dt.date(2027, 1, 31))
+    off = days_off(dt.date(2026, 12, 20), dt.date(2027, 1, 2))
+    assert off == {
+        dt.date(2026, 12, 24): "Christmas Eve",
+        dt.date(2026, 12, 25): "Christmas Day",
+        dt.date(2026, 12, 26): "Boxing Day",
+        dt.date(2026, 12, 28): "Boxing Day (observed)",
+        dt.date(2026, 12, 31): "New Year's Eve",
+        dt.date(2027, 1, 1): "New Year's Day",
+    }
+    assert session_dates(dt.date(2026, 12, 21), dt.date(2027, 1, 3), (3,), off) == []  # both Thursdays skipped
+    assert days_off(dt.date(2026, 12, 24), dt.date(2026, 12, 24), evenings_off=()) == {}
+    # a plan over December with Thursday evenings only places no session on either evening
+    constraints = PlanConstraints(
+        flyer_budget=100_000,
+        sessions_per_month=20,
+        start=dt.date(2026, 12, 1),
+        end=dt.date(2026, 12, 31),
+        weekdays=(3,),
+        min_days_between=0,
+    )
+    assert constraints.evenings_off == ((12, 24), (12, 31))
+    plan = make_plan(_communities(), constraints, read_themes(), read_harm_weights())
+    assert set(plan.sessions["date"]) == {dt.date(2026, 12, 3), dt.date(2026, 12, 10), dt.date(2026, 12, 17)}
+    with pytest.raises(ConstraintError, match=r"evenings_off holds \(2, 30\)"):
+        PlanConstraints(evenings_off=((2, 30),))
+
+
 def test_a_district_without_a_session_is_warned_of():
     start = dt.date(2017, 9, 4)
     constraints = PlanConstraints(
@@ -170,3 +209,14 @@ def test_street_names_read_as_written():
 
     assert _street("On or near Queens'S Court") == "Queens' Court"  # a plural possessive
     assert _street("On or near St John'S Road") == "St John's Road"
+
+
+def test_the_new_id_note_names_the_new_ids_and_is_empty_without_one():
+    from models.communities import new_id_note
+
+    assert new_id_note(["HC-E01", "HC-E02-2"]) == ""
+    note = new_id_note(["HC-E01", "HC-E02-new", "HC-E03-2-new"])
+    assert note.startswith("Ids ending -new (HC-E02-new, HC-E03-2-new) mark a community new in this period")
+    assert "e.g. HC-E02)" in note
+    many = new_id_note([f"HC-E{i:02d}-new" for i in range(8)])
+    assert "HC-E04-new and 3 more)" in many
