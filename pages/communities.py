@@ -7,7 +7,6 @@ from streamlit_folium import st_folium
 
 from geo.settings import get_settings
 from models.emerging import enough_months
-from models.hotspots import BIN_LABELS
 from ui import auth, cache, context, maps, panels
 
 settings = get_settings()
@@ -26,8 +25,7 @@ picked = panels.community_table(communities)
 st.subheader(f"{picked['community_id']} · {picked['name']}")
 left, right = st.columns([3, 2])
 with left:
-    r = analysis.result
-    layer = maps.bins_to_hex_layer(r.cells, r.bins, r.z, BIN_LABELS)
+    layer = cache.gi_star_layer(token, chosen, params)
     one = communities[communities["community_id"] == picked["community_id"]]
     fmap = maps.hex_map(
         layer,

@@ -7,7 +7,6 @@ from streamlit_folium import st_folium
 
 from geo.ocg_schema import CRIMINALITY
 from geo.settings import get_settings
-from models.hotspots import BIN_LABELS
 from ui import auth, cache, context, crossborder, maps, panels, roles
 
 settings = get_settings()
@@ -46,8 +45,7 @@ if view == "Incident counts":
     scheme_label = st.radio("Colour classes", list(maps.SCHEMES), horizontal=True)
     layer = cache.hex_layer(token, chosen, maps.SCHEMES[scheme_label])
 else:
-    r = analysis.result
-    layer = maps.bins_to_hex_layer(r.cells, r.bins, r.z, BIN_LABELS)
+    layer = cache.gi_star_layer(token, chosen, params)
     panels.hotspot_summary(analysis)
 
 mapped = int(selected["longitude"].notna().sum())

@@ -170,6 +170,14 @@ def hotspot_analysis(token: str, filters: Filters, params: HotspotParams) -> Hot
     return pipeline.select_districts(county, grid(params.resolution), filters.districts)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def gi_star_layer(token: str, filters: Filters, params: HotspotParams) -> maps.HexLayer:
+    """The Gi* bins of :func:`hotspot_analysis` as a map layer, made once with what the
+    browser receives (both map pages draw it)."""
+    r = hotspot_analysis(token, filters, params).result
+    return maps.bins_to_hex_layer(r.cells, r.bins, r.z, hotspots.BIN_LABELS)
+
+
 @st.cache_data(show_spinner="Computing monthly Gi* for the trend…", max_entries=8)
 def emerging(token: str, filters: Filters, harm_weighted: bool) -> pd.DataFrame:
     """Emerging hot-spot category of every cell of the filters' districts, from monthly Gi*

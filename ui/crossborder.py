@@ -15,12 +15,14 @@ import folium
 import h3
 import pandas as pd
 import streamlit as st
-from branca.element import MacroElement, Template
+from branca.element import Template
+from folium.map import Layer
 
 from geo.ocg_store import OcgData
 from geo.settings import get_settings
 from models.crossborder import ocgs_touching
 from ui import tables
+from ui.maps import VerbatimMacroElement, script_json
 
 #: Neutral style of the neighbours' hexagons, and of their hot cells.
 FILL = "#8c8c8c"
@@ -28,7 +30,7 @@ HOT_OUTLINE = "#333333"
 LAYER_NAME = "Neighbouring forces"
 
 
-class _BorderLegend(MacroElement):
+class _BorderLegend(VerbatimMacroElement):
     """The layer's legend entry, top right (clear of the home force's legend at the bottom)."""
 
     _template = Template(
@@ -47,6 +49,33 @@ class _BorderLegend(MacroElement):
         super().__init__()
         self._name = "BorderLegend"
         self.body = body
+
+
+class _BorderCells(Layer, VerbatimMacroElement):
+    """The neighbours' hexagons: grey, hot ones with a dashed dark outline, each with a
+    tooltip naming its force and incidents (text escaped, never compiled as a template)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJSON({{ this.data_json }}, {
+          style: function (f) { return f.properties.hot ? {{ this.hot_json }} : {{ this.plain_json }}; },
+          onEachFeature: function (f, layer) {
+            layer.bindTooltip("Force: <b>" + f.properties.force + "</b><br>Incidents: " + f.properties.n.toLocaleString("en-GB"), {sticky: true});
+          }
+        });
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: dict) -> None:
+        super().__init__(name=LAYER_NAME, overlay=True, control=False)
+        self._name = "BorderCells"
+        self.data_json = script_json(data)
+        self.plain_json = script_json({"fillColor": FILL, "fillOpacity": 0.35, "color": FILL, "weight": 0.6})
+        self.hot_json = script_json(
+            {"fillColor": FILL, "fillOpacity": 0.35, "color": HOT_OUTLINE, "weight": 2, "dashArray": "4 3"}
+        )
 
 
 def border_features(cells: pd.DataFrame, decimals: int = 5) -> dict:
@@ -90,18 +119,7 @@ def add_border_layer(fmap: folium.Map, cells: pd.DataFrame, decimals: int = 5) -
     """Add the neighbours' hexagons and their legend to a map; return the feature group."""
     group = folium.FeatureGroup(name=LAYER_NAME, show=True)
     if len(cells):
-        folium.GeoJson(
-            border_features(cells, decimals),
-            name=LAYER_NAME,
-            style_function=lambda f: {
-                "fillColor": FILL,
-                "fillOpacity": 0.35,
-                "color": HOT_OUTLINE if f["properties"]["hot"] else FILL,
-                "weight": 2 if f["properties"]["hot"] else 0.6,
-                "dashArray": "4 3" if f["properties"]["hot"] else None,
-            },
-            tooltip=folium.GeoJsonTooltip(fields=["force", "n"], aliases=["Force", "Incidents"]),
-        ).add_to(group)
+        _BorderCells(border_features(cells, decimals)).add_to(group)
     group.add_to(fmap)
     fmap.add_child(_BorderLegend(legend_html(cells)))
     return group

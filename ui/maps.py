@@ -24,7 +24,7 @@ import mapclassify
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import MacroElement
+from branca.element import Element, Figure, MacroElement
 from folium.elements import JSCSSMixin
 from folium.map import Layer
 from jinja2 import Template
@@ -125,7 +125,54 @@ def classify_counts(counts: np.ndarray, k: int = 6, scheme: str = "Quantiles") -
 H3_JS = [("h3-js", "/app/static/h3-js/h3-js.umd.js")]
 
 
-def _escape_json(value: object) -> str:
+class _Verbatim(Element):
+    """Text already rendered, put in the page as it is (never compiled as a template)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "Verbatim"
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        """Return the text unchanged."""
+        return self.text
+
+
+class VerbatimMacroElement(MacroElement):
+    """A MacroElement whose rendered macros go into the page verbatim.
+
+    branca's ``MacroElement.render`` wraps the text each macro renders (``header``, ``html``,
+    ``script``) in ``Element(text)``, which compiles that text as a jinja2 template and
+    renders it again. For elements that carry data, that has two costs:
+
+    - safety: text from the data is evaluated as a template on the server. A street, place
+      or force name containing ``{{ ... }}`` or ``{% ... %}`` (from a data.police.uk file,
+      an OCG file or the national table) would run as jinja2 code. Here it stays text;
+    - time: the hexagon layer's 100 KB of data was lexed and parsed by jinja2 three times a
+      run (streamlit-folium renders a map three times), a fifth of the server's time with 20
+      sessions at once (py-spy, ``bench.sessions --profile``).
+
+    Put it after folium's classes in the bases (``class X(JSCSSMixin, Layer,
+    VerbatimMacroElement)``) so their ``render`` steps run first and this one replaces
+    ``MacroElement.render`` only.
+    """
+
+    def render(self, **kwargs: Any) -> None:
+        """Add the rendered macros to the figure's header, html and script, then render the
+        children (what ``MacroElement.render`` does, without recompiling the text)."""
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            raise TypeError("A map element is rendered only inside a folium Figure")
+        macros = self._template.module.__dict__
+        for part in ("header", "html", "script"):
+            macro = macros.get(part)
+            if macro is not None:
+                getattr(figure, part).add_child(_Verbatim(macro(self, kwargs)), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
+
+
+def script_json(value: object) -> str:
     """JSON for a ``<script>`` block: ``<``, ``>`` and ``&`` escaped so no text can end it."""
     text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
@@ -178,7 +225,7 @@ def base_map(
     return fmap
 
 
-class Outlines(Layer):
+class Outlines(Layer, VerbatimMacroElement):
     """Outlines from GeoJSON whose features carry an HTML-escaped ``label`` (their tooltip).
 
     A lighter stand-in for ``folium.GeoJson`` with a fixed style: its template is compiled
@@ -207,8 +254,8 @@ class Outlines(Layer):
     def __init__(self, data: dict, style: dict[str, object], name: str) -> None:
         super().__init__(name=name, overlay=True, control=False)
         self._name = "Outlines"
-        self.data_json = _escape_json(data)
-        self.style_json = _escape_json(style)
+        self.data_json = script_json(data)
+        self.style_json = script_json(style)
 
 
 #: Widest a legend box is drawn, in pixels.
@@ -219,7 +266,7 @@ LEGEND_WIDTH_PX = 230
 LEGEND_HEIGHT_PX = 170
 
 
-class _Legend(MacroElement):
+class _Legend(VerbatimMacroElement):
     """A fixed legend box drawn in the map's own HTML (no branca colormap, no d3)."""
 
     _template = Template(
@@ -243,7 +290,7 @@ class _Legend(MacroElement):
         self.width_px = LEGEND_WIDTH_PX
 
 
-class _FrameTitle(MacroElement):
+class _FrameTitle(VerbatimMacroElement):
     """Gives the iframe that holds the map a title (screen readers announce it)."""
 
     _template = Template(
@@ -257,7 +304,7 @@ class _FrameTitle(MacroElement):
     def __init__(self, title: str) -> None:
         super().__init__()
         self._name = "FrameTitle"
-        self.title_json = _escape_json(title)
+        self.title_json = script_json(title)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -282,6 +329,9 @@ class HexLayer:
         Legend title.
     value_label : str
         What the tooltip and the table call a hexagon's value.
+    payload_json : str
+        What the browser receives (:func:`hex_payload`, as script-safe JSON), made once with
+        the layer: a cached layer then carries it, instead of every run remaking it.
     """
 
     cells: np.ndarray
@@ -291,6 +341,10 @@ class HexLayer:
     labels: list[str]
     title: str
     value_label: str
+    payload_json: str = dataclasses.field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "payload_json", script_json(hex_payload(self)))
 
     def __len__(self) -> int:
         return len(self.cells)
@@ -304,10 +358,6 @@ class HexLayer:
             for k, (label, colour) in enumerate(zip(self.labels, self.colours))
             if members[k]
         ]
-
-
-#: A layer with no hexagon (a map of outlines only).
-EMPTY_LAYER = HexLayer(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), [], [], "", "")
 
 
 def _common_prefix(texts: Sequence[str]) -> str:
@@ -357,7 +407,11 @@ def hex_payload(layer: HexLayer) -> dict[str, Any]:
     }
 
 
-class HexCells(JSCSSMixin, Layer):
+#: A layer with no hexagon (a map of outlines only).
+EMPTY_LAYER = HexLayer(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), [], [], "", "")
+
+
+class HexCells(JSCSSMixin, Layer, VerbatimMacroElement):
     """A Leaflet layer of H3 hexagons drawn in the browser from cell ids (h3-js).
 
     Each hexagon is an ``L.polygon`` (on the map's canvas) carrying a GeoJSON-like
@@ -419,10 +473,10 @@ class HexCells(JSCSSMixin, Layer):
         super().__init__(name=name, overlay=True, control=True)
         self._name = "HexCells"
         self.layer = layer
-        self.payload_json = _escape_json(hex_payload(layer))
+        self.payload_json = layer.payload_json
         self.fill_opacity = float(fill_opacity)
         self.weight = float(weight)
-        self.outline_json = _escape_json(outline)
+        self.outline_json = script_json(outline)
 
 
 def legend_html(title: str, rows: Sequence[tuple[int, str, str, int]]) -> str:
