@@ -6,7 +6,7 @@ import streamlit as st
 
 from geo.police_uk import REJECT_REASONS
 from geo.settings import get_settings
-from ui import cache, tables
+from ui import cache, charts, tables
 
 PAGE_HELP = {
     "map": "incidents and Gi* hot spots per hexagon, by district, month and crime type",
@@ -91,9 +91,7 @@ with left:
         labels={"share": "Share (%)"},
         helps={"share": "Share of West Yorkshire's incidents in the district (%)"},
     )
-right.bar_chart(
-    breakdown.by_district, x="district", y="incidents", x_label="District", y_label="Incidents", horizontal=True
-)
+charts.show_spec(*cache.district_chart(token), container=right)
 
 st.subheader("Pages")
 for key, page in st.session_state["pages"].items():

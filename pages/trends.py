@@ -19,9 +19,8 @@ st.caption(
     "The chart shows every loaded month on a calendar axis, whatever the period chosen: a month "
     "not loaded is a gap in the line, not a zero."
 )
-chart = charts.monthly_lines(series, value, charts.TREND_TITLES[value])
 shown = series[series["loaded"]]
-charts.show(chart, charts.monthly_summary(shown, value, charts.TREND_TITLES[value]))
+charts.show_spec(*cache.trend_chart(ctx.token, ctx.filters, value))
 with st.expander("The chart's figures as a table"):
     tables.show(tables.trend_table(shown), key="trend_table")
 c = st.columns(2)

@@ -250,6 +250,27 @@ def trend_series(token: str, filters: Filters) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
+def trend_chart(token: str, filters: Filters, value: str) -> tuple[dict, str]:
+    """The Trends chart of ``value`` ("count" or "rate") as a Vega-Lite spec, and its text
+    alternative (:func:`ui.charts.monthly_summary` of the loaded months drawn)."""
+    series = trend_series(token, filters)
+    title = charts.TREND_TITLES[value]
+    description = charts.monthly_summary(series[series["loaded"]], value, title)
+    return charts.to_spec(charts.monthly_lines(series, value, title), description), description
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def district_chart(token: str) -> tuple[dict, str]:
+    """Home's bars of incidents per district (:func:`stored_breakdown`) as a Vega-Lite spec,
+    and its text alternative."""
+    frame = stored_breakdown(token).by_district.rename(columns={"district": "District", "incidents": "Incidents"})
+    description = charts.counts_summary(frame, "District", "Incidents", "Incidents per district, every loaded month")
+    return charts.to_spec(
+        charts.bars(frame[["District", "Incidents"]], "District", "Incidents"), description
+    ), description
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
 def period_comparison(
     token: str, filters: Filters, earlier: tuple[str, ...], later: tuple[str, ...], level: str = "district"
 ) -> pd.DataFrame:
