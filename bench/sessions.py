@@ -120,13 +120,28 @@ def start_app(store_dir: Path, log_path: Path) -> tuple[subprocess.Popen[bytes],
 
 
 def start_profiler(pid: int, out: Path) -> subprocess.Popen[bytes]:
-    """Start py-spy sampling every thread of the app process (idle ones left out), writing
-    collapsed stacks to ``out`` when it is interrupted."""
+    """Start py-spy sampling the app process, writing collapsed stacks to ``out`` when it is
+    interrupted. Only the thread holding the GIL is sampled (``--gil``): with many sessions,
+    the other script threads mostly wait for it, and sampling them would charge their
+    waiting to whatever line they stopped at."""
     exe = os.environ.get("PY_SPY") or shutil.which("py-spy")
     if not exe:
         raise SystemExit("--profile needs py-spy: pip install py-spy, or set PY_SPY to its path")
     return subprocess.Popen(
-        [exe, "record", "--pid", str(pid), "--rate", "100", "--format", "raw", "--output", str(out), "--threads"]
+        [
+            exe,
+            "record",
+            "--pid",
+            str(pid),
+            "--rate",
+            "100",
+            "--format",
+            "raw",
+            "--output",
+            str(out),
+            "--threads",
+            "--gil",
+        ]
     )
 
 
