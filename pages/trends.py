@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from models.trends import comparable_periods, compare_counts, describe_change, latest_comparable_month, movers
+from models.trends import comparable_periods, latest_comparable_month
 from ui import cache, charts, context, exports, filters, tables
 
 ctx = context.analysis_page("Trends")
@@ -52,9 +52,8 @@ elif problem:
 else:
     st.caption(f"Comparing {', '.join(later)} with {', '.join(earlier)}.")
     table = cache.period_comparison(ctx.token, ctx.filters, tuple(earlier), tuple(later))
-    for row in table.head(5).itertuples():
-        change = compare_counts(row.before, row.after, len(earlier), len(later))
-        st.markdown("- " + describe_change(row.crime_type, row.district, change))
+    for sentence in cache.change_sentences(ctx.token, ctx.filters, tuple(earlier), tuple(later)):
+        st.markdown("- " + sentence)
     tables.show(tables.change_table(table), key="trend_changes")
     changes = tables.for_export(tables.change_table(table))
     exports.download(
@@ -69,7 +68,7 @@ else:
     )
     for level, heading in (("lsoa", "LSOAs"), ("community", "Hotspot communities")):
         st.subheader(f"{heading} rising and falling most")
-        rising, falling = movers(cache.period_comparison(ctx.token, ctx.filters, tuple(earlier), tuple(later), level))
+        rising, falling = cache.period_movers(ctx.token, ctx.filters, tuple(earlier), tuple(later), level)
         left, right = st.columns(2)
         with left:
             st.caption("Rising")

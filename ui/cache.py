@@ -29,6 +29,7 @@ from models import delivery as delivery_model
 from models import emerging as emerging_mod
 from models import meeting_pack as meeting_pack_mod
 from models import national as national_model
+from models import ocg as ocg_model
 from models.counts import Filters
 from models.pipeline import HotspotAnalysis, HotspotParams
 from models.profile import DistrictProfile
@@ -247,6 +248,42 @@ def trend_series(token: str, filters: Filters) -> pd.DataFrame:
     residents = dict(zip(districts()["district"], districts()["persons"]))
     counts["rate"] = trends.rate_per_1000(counts["count"], counts["district"].map(residents))
     return trends.calendar_series(counts, loaded)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def period_movers(
+    token: str, filters: Filters, earlier: tuple[str, ...], later: tuple[str, ...], level: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The areas rising and falling most between two periods at ``level`` ("lsoa" or
+    "community"): :func:`models.trends.movers` of :func:`period_comparison`."""
+    return trends.movers(period_comparison(token, filters, earlier, later, level))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def change_sentences(
+    token: str, filters: Filters, earlier: tuple[str, ...], later: tuple[str, ...], top: int = 5
+) -> list[str]:
+    """The ``top`` rows of :func:`period_comparison` in words (:func:`models.trends.describe_change`)."""
+    table = period_comparison(token, filters, earlier, later)
+    return [
+        trends.describe_change(
+            row.crime_type, row.district, trends.compare_counts(row.before, row.after, len(earlier), len(later))
+        )
+        for row in table.head(top).itertuples()
+    ]
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def community_ocg_rows(
+    ocg_token: str, _data: ocg_store.OcgData, cells: tuple[int, ...], resolution: int
+) -> pd.DataFrame:
+    """OCGs active inside a community's cells (:func:`models.ocg.ocgs_in_cells`).
+
+    ``_data`` is what :func:`ui.auth.visible_ocg` handed the caller (never loaded here, so
+    this loader is no way around the gate); it is the stored OCG data of ``ocg_token``,
+    which keys the cache in its place."""
+    del ocg_token  # the cache key of _data
+    return ocg_model.ocgs_in_cells(_data.activity, _data.register, list(cells), resolution)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -9,15 +9,15 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from geo import hexes
+from geo import hexes, ocg_store
 from geo.ocg_store import OcgData
 from models.communities import new_id_note
 from models.counts import cell_profile
 from models.hotspots import BIN_LABELS, HotspotResult
-from models.ocg import counts_by_criminality, ocgs_in_cells
+from models.ocg import counts_by_criminality
 from models.pipeline import HotspotAnalysis
 from models.targeting import Plan
-from ui import auth, charts, tables
+from ui import auth, cache, charts, tables
 from ui.maps import HexLayer, hex_table
 
 
@@ -240,7 +240,7 @@ def plan_drops(plan: Plan) -> None:
 
 def community_ocgs(data: OcgData, community: pd.Series, resolution: int) -> None:
     """OCGs with activity inside a community (silver users and the synthetic demo only)."""
-    found = ocgs_in_cells(data.activity, data.register, list(community["cells"]), resolution)
+    found = cache.community_ocg_rows(ocg_store.token(), data, tuple(int(c) for c in community["cells"]), resolution)
     st.markdown(
         "**Organised crime groups active here**" + (" (SYNTHETIC DEMONSTRATION DATA)" if data.synthetic else "")
     )
