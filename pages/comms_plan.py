@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo.settings import get_settings
 from models.targeting import CRIMESTOPPERS_PROMISE
@@ -47,7 +46,7 @@ with left:
         title="Map of the communities in the plan; the same communities are in the table beside it",
         communities=maps.community_features(in_plan),
     )
-    st_folium(fmap, key="comms_map", height=480, use_container_width=True, returned_objects=[])
+    panels.draw_map(fmap, "comms_map", 480)
 with right:
     panels.plan_communities(plan)
 

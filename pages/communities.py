@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo.settings import get_settings
 from models.emerging import enough_months
@@ -35,9 +34,7 @@ with left:
         title=f"Map of {picked['community_id']} and the Gi* hot spots around it; the same figures are in the table below",
         communities=maps.community_features(one),
     )
-    st_folium(
-        fmap, key=f"community_map_{picked['community_id']}", height=460, use_container_width=True, returned_objects=[]
-    )
+    panels.draw_map(fmap, f"community_map_{picked['community_id']}", 460)
     panels.map_table(layer, communities)
 with right:
     panels.community_profile(picked)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo.ocg_schema import CRIMINALITY
 from geo.settings import get_settings
@@ -63,9 +62,7 @@ with left:
     )
     if across:
         crossborder.add_border_layer(fmap, cache.border_cells(token, chosen), settings.map_coordinate_decimals)
-    clicked = st_folium(
-        fmap, key="hotspot_map", height=620, use_container_width=True, returned_objects=["last_object_clicked"]
-    )
+    clicked = panels.draw_map(fmap, "hotspot_map", 620, ["last_object_clicked"])
 with right:
     panels.cell_details(
         selected,

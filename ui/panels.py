@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import streamlit as st
+from streamlit_folium import st_folium
 
 from geo import hexes, ocg_store
 from geo.ocg_store import OcgData
@@ -19,6 +21,18 @@ from models.pipeline import HotspotAnalysis
 from models.targeting import Plan
 from ui import auth, cache, charts, tables
 from ui.maps import HexLayer, hex_table
+
+
+def draw_map(fmap: folium.Map, key: str, height: int, returned_objects: Sequence[str] = ()) -> dict[str, object] | None:
+    """Draw a folium map with streamlit-folium; return what it reports (clicks).
+
+    ``render=False``: streamlit-folium otherwise renders the whole page once more before
+    rendering the map for itself, and throws that render away (the component gets the same
+    script, header and HTML either way; ``tests/unit/test_map_text_is_never_a_template.py``).
+    """
+    return st_folium(  # type: ignore[no-any-return]
+        fmap, key=key, height=height, use_container_width=True, returned_objects=list(returned_objects), render=False
+    )
 
 
 def view_bounds(districts: gpd.GeoDataFrame, focus: Sequence[str]) -> tuple[float, float, float, float]:

@@ -63,3 +63,23 @@ def test_the_page_is_what_branca_would_render_for_ordinary_text(monkeypatch):
     _numbered_ids(monkeypatch)
     monkeypatch.setattr(maps.VerbatimMacroElement, "render", MacroElement.render)  # branca's own
     assert _map(name).get_root().render() == verbatim
+
+
+def test_streamlit_folium_gets_the_same_map_without_its_extra_render(monkeypatch):
+    """``ui.panels.draw_map`` passes ``render=False``: streamlit-folium then skips a whole-page
+    render before rendering the map itself; the script, header and HTML it sends are the same."""
+    import streamlit_folium
+
+    def sent(render_page_first: bool) -> tuple[str, str, str]:
+        _numbered_ids(monkeypatch)
+        fmap = _map("Boar Lane")
+        if render_page_first:
+            fmap.get_root().render()
+        fmap.render()
+        return (
+            streamlit_folium._get_html(fmap),
+            streamlit_folium._get_header(fmap),
+            streamlit_folium._get_map_string(fmap),
+        )
+
+    assert sent(False) == sent(True)
