@@ -40,7 +40,7 @@ with right:
     panels.community_profile(picked)
     ocg_view = auth.visible_ocg("details")
     if ocg_view.data is not None:
-        panels.community_ocgs(ocg_view.data, picked, chosen.resolution)
+        panels.community_ocgs(ocg_view, picked, chosen.resolution)
     elif ocg_view.notice:
         st.caption(ocg_view.notice)
 

@@ -362,11 +362,15 @@ class OcgView:
         Why stored data is withheld, when the viewer should be told (real data in demo mode).
     allowed : bool
         Whether the viewer's role may see this level of OCG data at all.
+    token : str
+        The OCG state ``data`` was loaded for (:func:`geo.ocg_store.token`), to key caches
+        of figures made from it ("" without data).
     """
 
     data: OcgData | None
     notice: str | None = None
     allowed: bool = True
+    token: str = ""
 
 
 def visible_ocg(needed: str = "details") -> OcgView:
@@ -386,12 +390,13 @@ def _ocg_view(needed: str) -> OcgView:
     user = current_user()
     if user is None or not ocg_allows(ocg_level(user.role, is_demo()), needed):
         return OcgView(None, allowed=False)
-    data = cache.ocg(ocg_store.token())
+    token = ocg_store.token()
+    data = cache.ocg(token)
     if data is None:
         return OcgView(None)
     if is_demo() and not data.synthetic:
         return OcgView(None, ocg_store.REAL_DATA_IN_DEMO)
-    return OcgView(data)
+    return OcgView(data, token=token)
 
 
 def public_disruptions() -> tuple[pd.DataFrame | None, bool, str | None]:

@@ -1,7 +1,8 @@
 """Small cached loaders around pure functions of ``geo`` and ``models``.
 
 Every loader takes plain, hashable arguments (a store commit id, a Filters object), never a
-big frame, so hashing stays cheap. Nothing here writes anything. The incident frames
+big frame, so hashing stays cheap (a frame passed as an ``_underscored`` argument is not
+hashed: a token argument keys it). Nothing here writes anything. The incident frames
 (:func:`incidents`, :func:`filtered`) and the OCG tables (:func:`ocg`) are shared by every
 session with ``st.cache_resource`` and must never be modified in place (tested); everything
 else is ``st.cache_data``.
@@ -280,8 +281,8 @@ def community_ocg_rows(
     """OCGs active inside a community's cells (:func:`models.ocg.ocgs_in_cells`).
 
     ``_data`` is what :func:`ui.auth.visible_ocg` handed the caller (never loaded here, so
-    this loader is no way around the gate); it is the stored OCG data of ``ocg_token``,
-    which keys the cache in its place."""
+    this loader is no way around the gate), and ``ocg_token`` the OCG state it was loaded
+    for (``OcgView.token``), which keys the cache in its place."""
     del ocg_token  # the cache key of _data
     return ocg_model.ocgs_in_cells(_data.activity, _data.register, list(cells), resolution)
 

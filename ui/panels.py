@@ -11,8 +11,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import hexes, ocg_store
-from geo.ocg_store import OcgData
+from geo import hexes
 from models.communities import new_id_note
 from models.counts import cell_profile
 from models.hotspots import BIN_LABELS, HotspotResult
@@ -252,9 +251,14 @@ def plan_drops(plan: Plan) -> None:
     tables.show(plan.drops)
 
 
-def community_ocgs(data: OcgData, community: pd.Series, resolution: int) -> None:
-    """OCGs with activity inside a community (silver users and the synthetic demo only)."""
-    found = cache.community_ocg_rows(ocg_store.token(), data, tuple(int(c) for c in community["cells"]), resolution)
+def community_ocgs(view: auth.OcgView, community: pd.Series, resolution: int) -> None:
+    """OCGs with activity inside a community: ``view`` is what :func:`ui.auth.visible_ocg`
+    gave at the "details" level (silver users and the synthetic demo only), with data."""
+    data = view.data
+    if data is None:
+        raise ValueError("community_ocgs needs OCG data the gate allowed")
+    cells = tuple(int(c) for c in community["cells"])
+    found = cache.community_ocg_rows(view.token, data, cells, resolution)
     st.markdown(
         "**Organised crime groups active here**" + (" (SYNTHETIC DEMONSTRATION DATA)" if data.synthetic else "")
     )
