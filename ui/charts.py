@@ -59,8 +59,9 @@ def accuracy_curve(table: pd.DataFrame, measure: str, title: str) -> alt.Chart:
 
 
 def coinciding_methods(table: pd.DataFrame, tolerance_pp: float = COINCIDE_PP) -> list[list[str]]:
-    """Groups of methods whose hit-rate curves coincide: within ``tolerance_pp`` percentage
-    points of one another at every coverage (linked in a chain), in the table's order.
+    """Groups of methods whose hit-rate curves coincide: every two methods of a group within
+    ``tolerance_pp`` percentage points of one another at every coverage, in the table's
+    order (a method joins the first group it coincides with entirely).
 
     Parameters
     ----------
@@ -71,16 +72,18 @@ def coinciding_methods(table: pd.DataFrame, tolerance_pp: float = COINCIDE_PP) -
     """
     wide = table.pivot_table(index="coverage", columns="method", values="hit_rate", sort=False)
     methods = [str(m) for m in dict.fromkeys(table["method"])]
-    group_of = {m: i for i, m in enumerate(methods)}
-    for i, a in enumerate(methods):
-        for b in methods[i + 1 :]:
-            if float((wide[a] - wide[b]).abs().max()) * 100 < tolerance_pp:
-                old, new = group_of[b], group_of[a]
-                group_of = {m: new if g == old else g for m, g in group_of.items()}
-    groups: dict[int, list[str]] = {}
+
+    def close(a: str, b: str) -> bool:
+        return float((wide[a] - wide[b]).abs().max()) * 100 < tolerance_pp
+
+    groups: list[list[str]] = []
     for m in methods:
-        groups.setdefault(group_of[m], []).append(m)
-    return [g for g in groups.values() if len(g) > 1]
+        home = next((g for g in groups if all(close(m, other) for other in g)), None)
+        if home is None:
+            groups.append([m])
+        else:
+            home.append(m)
+    return [g for g in groups if len(g) > 1]
 
 
 def coinciding_note(table: pd.DataFrame, tolerance_pp: float = COINCIDE_PP) -> str:
@@ -212,7 +215,8 @@ def to_spec(chart: alt.TopLevelMixin, description: str) -> dict:
     against the Vega-Lite schema here: what :func:`show_spec` draws. A cached loader keeps
     the spec, so a page does not rebuild and revalidate the Altair chart on every run (about
     a tenth of the server's time with 20 sessions)."""
-    return dict(accessible(chart, description).to_dict())
+    with alt.data_transformers.disable_max_rows():  # the data is inline, however many rows (36 months x 5 is 180)
+        return dict(accessible(chart, description).to_dict())
 
 
 def show_spec(spec: dict, description: str, container: object | None = None) -> None:
