@@ -220,7 +220,8 @@ def new_id_note(ids: Iterable[str]) -> str:
     return (
         f"Ids ending {NEW_SUFFIX} ({named}) mark a community new in this period whose place would give it the id "
         f"of an earlier community: that id (e.g. {example}) stays with the community that continues the "
-        "earlier one (covering most of its hexagons), so the same id always means the same hot spot."
+        "earlier one (the community of this period with half or more of its hexagons inside it), so the same "
+        "id always means the same hot spot."
     )
 
 
