@@ -104,6 +104,7 @@ def statement(contact: str | None = None) -> str:
     text = (REPO_DIR / "docs" / "accessibility.md").read_text(encoding="utf-8")
     if not contact:
         return text
-    literal = re.sub(r"([\\`*_{}\[\]()#+!<>|~-])", r"\\\1", " ".join(contact.split()))
+    # every Markdown, LaTeX ($), shortcode (:) and entity (&) character escaped
+    literal = re.sub(r"([\\`*_{}\[\]()#+!<>|~$:&-])", r"\\\1", " ".join(contact.split()))
     wording = r"\s+".join(re.escape(word) for word in SERVICE_DESK.split())  # it may wrap lines
     return re.sub(wording, lambda _: f"at {literal}", text)

@@ -20,7 +20,9 @@ def test_a_contact_replaces_the_service_desk_in_both_places_even_across_a_line_b
 
 def test_a_contact_is_shown_as_text_not_markdown():
     text = statement("[click](http://evil.example) *now*")
-    assert "[click](" not in text and "\\[click\\]\\(http://evil.example\\) \\*now\\*" in text
+    assert "[click](" not in text and "\\[click\\]\\(http\\://evil.example\\) \\*now\\*" in text
+    # no LaTeX, emoji shortcode or HTML entity either
+    assert "at \\$x\\$ \\:smile\\: \\&amp;" in statement("$x$ :smile: &amp;")
 
 
 def test_the_contact_comes_from_the_environment(monkeypatch):
