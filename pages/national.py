@@ -98,7 +98,9 @@ left, right = st.columns(2)
 left.caption("Quarter by quarter (text alternative of the chart)")
 with left:
     quarters = quarterly_table(picture.quarterly, measure)
-    tables.show(quarters, labels=NATIONAL_LABELS, formats=tables.decimals(quarters))
+    tables.show(
+        quarters, labels=NATIONAL_LABELS, formats={**tables.decimals(quarters), "quarter": "Q%d"}
+    )  # as the chart
 right.caption("Every force, highest rate first (small resident base flagged)")
 with right:
     tables.show(ranking(picture.rates, measure), labels=NATIONAL_LABELS, formats={"rate": "%.3f"})

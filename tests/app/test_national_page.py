@@ -57,7 +57,7 @@ def _check_page(at: AppTest) -> None:
     funnel_columns = _column_formats(at.dataframe[1])
     assert funnel_columns["Residents"] == funnel_columns["Offences"] == "localized"
     assert funnel_columns["Per 1,000 residents"] == "%.3f"
-    assert set(_column_formats(at.dataframe[2]).values()) == {"localized", "%.3f"}  # quarter, rates
+    assert set(_column_formats(at.dataframe[2]).values()) == {"Q%d", "%.3f"}  # quarter (Q1 .. Q4, as the chart), rates
     assert _column_formats(at.dataframe[3])["rate"] == "%.3f"
     # the funnel plot's text alternative holds the 43 forces
     funnel = at.dataframe[1].value
