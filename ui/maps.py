@@ -148,9 +148,10 @@ class VerbatimMacroElement(MacroElement):
     - safety: text from the data is evaluated as a template on the server. A street, place
       or force name containing ``{{ ... }}`` or ``{% ... %}`` (from a data.police.uk file,
       an OCG file or the national table) would run as jinja2 code. Here it stays text;
-    - time: the hexagon layer's 100 KB of data was lexed and parsed by jinja2 three times a
-      run (streamlit-folium renders a map three times), a fifth of the server's time with 20
-      sessions at once (py-spy, ``bench.sessions --profile``).
+    - time: the hexagon layer's 100 KB of data was lexed and parsed by jinja2 on every render
+      (streamlit-folium rendered a map three times a run, twice since ``panels.draw_map``
+      passes ``render=False``), a fifth of the server's time with 20 sessions at once (py-spy,
+      ``bench.sessions --profile``).
 
     Put it after folium's classes in the bases (``class X(JSCSSMixin, Layer,
     VerbatimMacroElement)``) so their ``render`` steps run first and this one replaces
@@ -230,7 +231,7 @@ class Outlines(Layer, VerbatimMacroElement):
 
     A lighter stand-in for ``folium.GeoJson`` with a fixed style: its template is compiled
     once, where ``folium.GeoJson`` and its tooltip make and compile new templates on every
-    render (streamlit-folium renders a map three times a run).
+    render (streamlit-folium renders a map more than once a run).
 
     Parameters
     ----------

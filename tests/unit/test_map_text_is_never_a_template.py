@@ -83,3 +83,15 @@ def test_streamlit_folium_gets_the_same_map_without_its_extra_render(monkeypatch
         )
 
     assert sent(False) == sent(True)
+
+
+def test_draw_map_asks_streamlit_folium_not_to_render_the_page_again(monkeypatch):
+    from ui import panels
+
+    calls = []
+    monkeypatch.setattr(panels, "st_folium", lambda fmap, **kwargs: calls.append((fmap, kwargs)) or {"x": 1})
+    fmap = folium.Map(tiles=None)
+    assert panels.draw_map(fmap, "k", 300, ["last_object_clicked"]) == {"x": 1}
+    ((drawn, kwargs),) = calls
+    assert drawn is fmap and kwargs["render"] is False
+    assert kwargs["key"] == "k" and kwargs["height"] == 300 and kwargs["returned_objects"] == ["last_object_clicked"]
