@@ -20,6 +20,12 @@ import pandas as pd
 from geo.delivery import KINDS
 from models.targeting import Plan
 
+#: What a figure made from synthetic delivery records says of them (after the synthetic label).
+SYNTHETIC_CAMPAIGNS = (
+    "the campaigns here are the demonstration's own delivery records, not real deliveries; the crime figures "
+    "they are measured against are real."
+)
+
 #: Columns of :func:`plan_items`.
 ITEM_COLUMNS = [
     "item_id",

@@ -8,7 +8,8 @@ import streamlit as st
 
 from geo import delivery as delivery_log
 from models import impact, outcomes
-from models.delivery import campaigns
+from models.delivery import SYNTHETIC_CAMPAIGNS, campaigns
+from models.public_summary import SYNTHETIC_LABEL
 from ui import auth, cache, charts, exports, roles
 from ui import outcomes as outcome_ui
 
@@ -25,8 +26,12 @@ st.caption(
     "difference-in-differences on the log scale of monthly means; its 95 % interval and p-value come from placebo "
     "campaigns in the matched areas (each in turn treated as if targeted)."
 )
-found = campaigns(cache.deliveries(delivery_token))
+deliveries = cache.deliveries(delivery_token)
+found = campaigns(deliveries)
 results = cache.campaign_impacts(token, delivery_token, params)
+synthetic_campaigns = delivery_log.synthetic(deliveries)  # read from the records, never assumed
+if synthetic_campaigns and results:
+    st.warning(f"{SYNTHETIC_LABEL}: {SYNTHETIC_CAMPAIGNS}", icon=":material/science:")
 
 st.subheader("Incidents after each campaign")
 if not results:
@@ -55,7 +60,7 @@ if results and full:
     exports.download(
         exports.ExportFile(
             "Campaign evaluation (CSV)",
-            exports.table_csv(table),
+            exports.table_csv(table, synthetic=synthetic_campaigns),
             "precision_campaign_impact.csv",
             "Campaign impact evaluation",
             len(table),

@@ -46,6 +46,8 @@ def test_demo_marks_a_planned_session_delivered_and_the_impact_page_lists_it(app
     assert log.loc[0, "community_name"] in text
     assert "too early to say" in text  # the sample has two months, a year apart
     assert "SYNTHETIC DEMONSTRATION DATA" in text  # the demo outcome files, labelled from their content
+    # the campaign itself is the demo's own record, and the page says so (from the record's flag)
+    assert any("demonstration's own delivery records" in w.value for w in at.warning)
     assert outcomes.load_outcomes().synthetic("crimestoppers")
 
 
@@ -114,6 +116,7 @@ def test_each_role_opens_impact_and_public_summary(delivered: Path, role: str):
     assert not at.exception, at.exception
     impact_text = " ".join(_texts(at))
     assert "Flyer drops in Leeds centre from July 2017: too early to say" in impact_text
+    assert not any("demonstration's own delivery records" in w.value for w in at.warning)  # real records
     csv_buttons = [b for b in at.get("download_button") if b.label == "Campaign evaluation (CSV)"]
     # comms sees the public sentences only: no table of figures, no export
     assert bool(csv_buttons) == (role != "comms")
