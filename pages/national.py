@@ -90,10 +90,8 @@ tables.show(funnel_table, formats=tables.decimals(funnel_table))
 
 st.subheader(f"{home}'s rank and quarters against the peer group")
 st.markdown(f"**{home}** ranks **{int(row['rank'])}** of {int(row['forces'])} forces on {measure.lower()}.")
-st.altair_chart(
-    charts.quarterly_chart(picture.quarterly, measure, year),
-    width="stretch",
-)
+st.markdown(charts.quarterly_heading(measure, year))
+st.altair_chart(charts.quarterly_chart(picture.quarterly, measure), width="stretch")
 left, right = st.columns(2)
 left.caption("Quarter by quarter (text alternative of the chart)")
 with left:

@@ -59,9 +59,10 @@ def accuracy_curve(table: pd.DataFrame, measure: str, title: str) -> alt.Chart:
 
 
 def coinciding_methods(table: pd.DataFrame, tolerance_pp: float = COINCIDE_PP) -> list[list[str]]:
-    """Groups of methods whose hit-rate curves coincide: every two methods of a group within
-    ``tolerance_pp`` percentage points of one another at every coverage, in the table's
-    order (a method joins the first group it coincides with entirely).
+    """Groups of methods whose hit-rate curves coincide, in the table's order: two methods
+    coincide when they are within ``tolerance_pp`` percentage points of each other at every
+    coverage, and a group holds every method linked to another of it that way (a line that
+    lies on any line of the group is hidden by it, so all are named together).
 
     Parameters
     ----------
@@ -72,18 +73,16 @@ def coinciding_methods(table: pd.DataFrame, tolerance_pp: float = COINCIDE_PP) -
     """
     wide = table.pivot_table(index="coverage", columns="method", values="hit_rate", sort=False)
     methods = [str(m) for m in dict.fromkeys(table["method"])]
-
-    def close(a: str, b: str) -> bool:
-        return float((wide[a] - wide[b]).abs().max()) * 100 < tolerance_pp
-
-    groups: list[list[str]] = []
+    group_of = {m: i for i, m in enumerate(methods)}
+    for i, a in enumerate(methods):
+        for b in methods[i + 1 :]:
+            if float((wide[a] - wide[b]).abs().max()) * 100 < tolerance_pp:
+                old, new = group_of[b], group_of[a]
+                group_of = {m: new if g == old else g for m, g in group_of.items()}
+    groups: dict[int, list[str]] = {}
     for m in methods:
-        home = next((g for g in groups if all(close(m, other) for other in g)), None)
-        if home is None:
-            groups.append([m])
-        else:
-            home.append(m)
-    return [g for g in groups if len(g) > 1]
+        groups.setdefault(group_of[m], []).append(m)
+    return [g for g in groups.values() if len(g) > 1]
 
 
 def coinciding_note(table: pd.DataFrame, tolerance_pp: float = COINCIDE_PP) -> str:
@@ -93,7 +92,7 @@ def coinciding_note(table: pd.DataFrame, tolerance_pp: float = COINCIDE_PP) -> s
     if not groups:
         return ""
     named = [", ".join(g[:-1]) + " and " + g[-1] for g in groups]
-    why = f"(hit rates within {tolerance_pp:g} percentage points at every coverage)"
+    why = f"(each within {tolerance_pp:g} percentage points of another of them at every coverage)"
     tell = "dash patterns tell them apart."
     if len(named) == 1:
         return f"{named[0]} rank alike here: their curves coincide {why}, so their lines lie on one another; the {tell}"
@@ -416,21 +415,23 @@ def funnel_chart(
     )
 
 
-def quarterly_chart(quarterly: pd.DataFrame, measure: str, year: str) -> alt.Chart:
+def quarterly_heading(measure: str, year: str) -> str:
+    """What :func:`quarterly_chart` draws, in words, shown as text above it (a Vega title with
+    subtitles was clipped at the top of the chart in the browser)."""
+    return (
+        f"**{measure}**: offences per 1,000 residents, quarter by quarter, financial year {year} (Q1 = April to June)"
+    )
+
+
+def quarterly_chart(quarterly: pd.DataFrame, measure: str) -> alt.Chart:
     """Rate per 1,000 residents of one measure in each quarter, one line per series (home
     force, peer group, England and Wales), from :attr:`models.national.NationalPicture.quarterly`.
 
-    The measure is the title and what is drawn the subtitle, on short lines of their own, so
-    a long offence name is not clipped in a narrow column; the quarters read across (``Q1`` .. ``Q4`` of the financial
-    year ``year``, April to March), never rotated.
+    No title in the chart (:func:`quarterly_heading` goes above it as text, so a long offence
+    name is never clipped); the quarters read across (``Q1`` .. ``Q4``), never rotated.
     """
-    title = alt.TitleParams(
-        measure,
-        subtitle=["Per 1,000 residents, quarter by quarter", f"Financial year {year} (Q1 = April to June)"],
-        anchor="start",
-    )
     return (
-        alt.Chart(quarterly[quarterly["measure"] == measure], title=title)
+        alt.Chart(quarterly[quarterly["measure"] == measure])
         .mark_line(point=True)
         .encode(
             x=alt.X(
@@ -438,7 +439,7 @@ def quarterly_chart(quarterly: pd.DataFrame, measure: str, year: str) -> alt.Cha
                 title="Financial quarter",
                 axis=alt.Axis(labelAngle=0, labelExpr="'Q' + datum.value"),
             ),
-            y=alt.Y("rate:Q", title="Offences per 1,000 residents in the quarter"),
+            y=alt.Y("rate:Q", title="Per 1,000 residents"),
             color=alt.Color("series:N", title="", scale=alt.Scale(range=OKABE_ITO)),
             tooltip=["series", "quarter", alt.Tooltip("rate:Q", format=",.3f")],
         )

@@ -67,13 +67,13 @@ def test_the_quarterly_chart_title_fits_and_its_quarters_read_across():
             "rate": [0.5, 0.6],
         }
     )
-    spec = charts.quarterly_chart(quarterly, "Trafficking in controlled drugs", "2017/18").to_dict()
-    # the measure alone is the title; what is drawn goes on its own line below it
-    assert spec["title"]["text"] == "Trafficking in controlled drugs"
-    assert spec["title"]["subtitle"] == [
-        "Per 1,000 residents, quarter by quarter",
-        "Financial year 2017/18 (Q1 = April to June)",
-    ]
+    spec = charts.quarterly_chart(quarterly, "Trafficking in controlled drugs").to_dict()
+    # no title inside the chart (a title with subtitles was clipped at its top in the browser):
+    # what it draws is said above it, as text
+    assert "title" not in spec
+    heading = charts.quarterly_heading("Trafficking in controlled drugs", "2017/18")
+    assert heading.startswith("**Trafficking in controlled drugs**: offences per 1,000 residents, quarter by quarter")
+    assert "financial year 2017/18 (Q1 = April to June)" in heading
     axis = spec["encoding"]["x"]["axis"]
     assert axis["labelAngle"] == 0 and axis["labelExpr"] == "'Q' + datum.value"
 
@@ -99,17 +99,17 @@ def test_methods_whose_curves_coincide_are_named_under_the_chart():
     assert charts.coinciding_methods(table) == [["Gi*", "Prior counts"]]
     note = charts.coinciding_note(table)
     assert note.startswith("Gi* and Prior counts rank alike here: their curves coincide")
-    assert "within 0.5 percentage points" in note
+    assert "within 0.5 percentage points of another of them at every coverage" in note
     # 0.3 points apart at 1 %, but 0.6 at 10 %: distinct curves, no note
     apart = _accuracy({"Gi*": (0.050, 0.400), "Prior counts": (0.053, 0.406)})
     assert charts.coinciding_methods(apart) == [] and charts.coinciding_note(apart) == ""
-    # a group's methods all lie within the tolerance of one another: C is 0.4 points from B
-    # but 0.8 from A, so it does not join them
+    # a chain is one group: C is 0.4 points from B (0.8 from A), and B lies on A, so all three
+    # lines lie on one another; the note says each is within the tolerance of another
     chain = _accuracy({"A": (0.1, 0.5), "B": (0.104, 0.504), "C": (0.108, 0.508), "D": (0.9, 0.9)})
-    assert charts.coinciding_methods(chain) == [["A", "B"]]
-    assert charts.coinciding_note(chain).startswith("A and B rank alike here")
-    three = _accuracy({"A": (0.1, 0.5), "B": (0.102, 0.502), "C": (0.104, 0.504)})
-    assert charts.coinciding_note(three).startswith("A, B and C rank alike here")
+    assert charts.coinciding_methods(chain) == [["A", "B", "C"]]
+    assert charts.coinciding_note(chain).startswith(
+        "A, B and C rank alike here: their curves coincide (each within 0.5 percentage points of another of them"
+    )
     two = _accuracy({"A": (0.1, 0.5), "B": (0.1, 0.5), "C": (0.3, 0.7), "D": (0.3, 0.7)})
     assert ": (1) A and B; (2) C and D. The dash patterns tell them apart." in charts.coinciding_note(two)
 
