@@ -302,14 +302,16 @@ def shares_summary(mix: pd.DataFrame, district: str, top: int = 5) -> str:
 
 
 def bars(frame: pd.DataFrame, label: str, value: str, height: int = 260) -> alt.Chart:
-    """Horizontal bars of ``value`` by ``label``, largest first, each bar labelled with its value."""
+    """Horizontal bars of ``value`` by ``label``, largest first, each bar labelled with its value
+    (thousands separated, as the tables and sentences write them)."""
     base = alt.Chart(frame).encode(
         y=alt.Y(f"{label}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
         x=alt.X(f"{value}:Q", title=value),
         tooltip=[label, alt.Tooltip(f"{value}:Q", format=",")],
     )
     return (
-        base.mark_bar(color=OKABE_ITO[0]) + base.mark_text(align="left", dx=3).encode(text=f"{value}:Q")
+        base.mark_bar(color=OKABE_ITO[0])
+        + base.mark_text(align="left", dx=3).encode(text=alt.Text(f"{value}:Q", format=","))  # 18,914
     ).properties(height=height)
 
 

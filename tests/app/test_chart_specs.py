@@ -58,4 +58,6 @@ def test_home_draws_incidents_per_district_with_the_figures_of_its_table(app_wit
     table = next(df.value for df in at.dataframe if list(df.value.columns) == ["district", "incidents", "share"])
     assert dict(zip(data["District"], data["Incidents"])) == dict(zip(table["district"], table["incidents"]))
     assert spec["description"].startswith("Incidents per district, every loaded month: Leeds")
+    labels = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "text")["encoding"]["text"]
+    assert labels["format"] == ","  # bar labels read 18,914 as the table does
     assert _caption_after_chart(at, spec["description"])
