@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -37,21 +38,30 @@ PASSWORD = "correct horse battery staple"
 ROLES = ("silver", "comms", "opcc", "admin")
 
 
+@contextlib.contextmanager
+def secure_store(sample_store_dir: Path, tmp_path: Path, accounts: Sequence[tuple[str, str, str]]) -> Iterator[Path]:
+    """The app in secure mode over a copy of the sample store, with these accounts (user
+    name, role, display name; password :data:`PASSWORD`), caches cleared before and after;
+    yields the users file."""
+    store_dir = tmp_path / "store"
+    shutil.copytree(sample_store_dir, store_dir)
+    users = tmp_path / "users.json"
+    for username, role, name in accounts:
+        add_user(username, role, PASSWORD, name, path=users)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    with override_settings(store_dir=store_dir, map_tiles=None, users_file=users):
+        yield users
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
 @pytest.fixture()
 def secured(sample_store_dir: Path, tmp_path: Path) -> Iterator[Path]:
     """The app in secure mode over a copy of the sample store, with one user per role
     (``silver1``, ``comms1``, ``opcc1``, ``admin1``, password :data:`PASSWORD`)."""
-    store_dir = tmp_path / "store"
-    shutil.copytree(sample_store_dir, store_dir)
-    users = tmp_path / "users.json"
-    for role in ROLES:
-        add_user(f"{role}1", role, PASSWORD, path=users)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    with override_settings(store_dir=store_dir, map_tiles=None, users_file=users):
-        yield store_dir
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    with secure_store(sample_store_dir, tmp_path, [(f"{role}1", role, "") for role in ROLES]) as users:
+        yield users.parent / "store"
 
 
 def signed_in(username: str, password: str = PASSWORD) -> AppTest:

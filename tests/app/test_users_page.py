@@ -3,37 +3,26 @@ confirmation, the table shows a change at once, and every change is audited with
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from geo import audit
 from geo.access import ROLES, add_user, authenticate, read_users
 from geo.settings import override_settings
-from tests.app.conftest import APP
+from tests.app.conftest import APP, PASSWORD, secure_store
 
 pytestmark = pytest.mark.app
-
-PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture()
 def users_file(sample_store_dir: Path, tmp_path: Path) -> Iterator[Path]:
-    store_dir = tmp_path / "store"
-    shutil.copytree(sample_store_dir, store_dir)
-    users = tmp_path / "users.json"
-    add_user("admin1", "admin", PASSWORD, "Admin One", path=users)
-    add_user("silver1", "silver", PASSWORD, "Silver One", path=users)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    with override_settings(store_dir=store_dir, map_tiles=None, users_file=users):
+    with secure_store(
+        sample_store_dir, tmp_path, [("admin1", "admin", "Admin One"), ("silver1", "silver", "Silver One")]
+    ) as users:
         yield users
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 @pytest.fixture()
