@@ -75,7 +75,8 @@ measure = st.selectbox(
     index=measures.index("Trafficking in controlled drugs") if "Trafficking in controlled drugs" in measures else 0,
     key="national_measure",
 )
-chart, points = cache.national_funnel_chart(table_token, year, peers, adjust, measure, source, today)
+funnel_view = cache.FunnelView(table_token, year, peers, adjust, measure, source, today)
+chart, points = cache.national_funnel_chart(funnel_view)
 st.altair_chart(chart, width="stretch")
 row = summary.set_index("measure").loc[measure]
 st.caption(
@@ -131,7 +132,7 @@ exports.download(
 exports.download(
     exports.ExportFile(
         "Funnel plot (PNG)",
-        cache.national_funnel_png(table_token, year, peers, adjust, measure, source, today),
+        cache.national_funnel_png(funnel_view),
         "precision_national_funnel.png",
         f"National funnel plot: {measure}, {year}",
     ),

@@ -511,40 +511,40 @@ def national_funnel(
     return national_model.funnel(picture.rates, measure, allow_overdispersion)
 
 
-def national_funnel_chart(
-    table_token: str,
-    year: str,
-    peers: tuple[str, ...],
-    allow_overdispersion: bool,
-    measure: str,
-    source: str,
-    made: dt.date,
-) -> tuple[object, pd.DataFrame]:
+@dataclasses.dataclass(frozen=True)
+class FunnelView:
+    """What a funnel plot shows: the national table (``table_token``), the year, the peer
+    group, whether over-dispersion widens the limits, the measure, the table's source line
+    and the day it is made (for its title block). The page's chart and its PNG take the same
+    value, so they are one drawing."""
+
+    table_token: str
+    year: str
+    peers: tuple[str, ...]
+    allow_overdispersion: bool
+    measure: str
+    source: str
+    made: dt.date
+
+
+def national_funnel_chart(view: FunnelView) -> tuple[object, pd.DataFrame]:
     """The funnel chart (title, source and date in its title block) and its figures: what
     the page draws, its text alternative, and what the PNG and CSV hold."""
     settings = get_settings()
-    f = national_funnel(table_token, year, peers, allow_overdispersion, measure)
+    f = national_funnel(view.table_token, view.year, view.peers, view.allow_overdispersion, view.measure)
     home = settings.home_force_national
     subtitle = [
-        f"{home} against the forces of England and Wales, {year}; national rate {f.national_rate:,.2f} per 1,000.",
-        f"Source: {source}; census 2011 residents. Made {made:%d %B %Y} by Precision Hotspots.",
+        f"{home} against the forces of England and Wales, {view.year}; national rate {f.national_rate:,.2f} per 1,000.",
+        f"Source: {view.source}; census 2011 residents. Made {view.made:%d %B %Y} by Precision Hotspots.",
     ]
-    chart = charts.funnel_chart(f, home, peers, f"{measure}: offences per 1,000 residents", subtitle)
-    return chart, charts.funnel_points(f, home, peers)
+    chart = charts.funnel_chart(f, home, view.peers, f"{view.measure}: offences per 1,000 residents", subtitle)
+    return chart, charts.funnel_points(f, home, view.peers)
 
 
 @st.cache_data(show_spinner="Drawing the PNG…", max_entries=8)
-def national_funnel_png(
-    table_token: str,
-    year: str,
-    peers: tuple[str, ...],
-    allow_overdispersion: bool,
-    measure: str,
-    source: str,
-    made: dt.date,
-) -> bytes:
+def national_funnel_png(view: FunnelView) -> bytes:
     """The funnel plot as a landscape PNG (the chart the page draws, made the same day)."""
-    chart, _ = national_funnel_chart(table_token, year, peers, allow_overdispersion, measure, source, made)
+    chart, _ = national_funnel_chart(view)
     return exports.chart_png_landscape(chart)
 
 
