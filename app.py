@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.settings import REPO_DIR, get_settings
+from core.settings import REPO_DIR, get_settings
 from ui import a11y, auth, cache, filters, loading, roles
 
 # Every download is audited (ui.exports.download), so tables' own CSV download stays off even

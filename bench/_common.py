@@ -6,7 +6,7 @@ import resource
 import sys
 from pathlib import Path
 
-from geo.settings import get_settings
+from core.settings import get_settings
 from models.trends import shift_month
 
 SAMPLE_FILES = sorted(f for root in get_settings().sample_paths for f in root.rglob("*-street.csv"))

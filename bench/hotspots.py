@@ -22,13 +22,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--permutations", type=int, default=999)
     args = parser.parse_args(argv)
 
+    from core.settings import get_settings
     from geo import boundaries, hexes
     from geo.ingest import ingest
-    from geo.reference import read_harm_weights
-    from geo.settings import get_settings
     from geo.store import Store
     from models import hotspots
     from models.pipeline import HotspotParams, analyse_hotspots
+    from records.reference import read_harm_weights
 
     start = time.perf_counter()
     hotspots.warm_up()

@@ -151,7 +151,7 @@ def _bomb_zip(path: Path, size: int, understate: bool) -> None:
     a directory that says the member holds 1,000 bytes."""
     import zipfile
 
-    from geo.settings import POLICE_UK_COLUMNS
+    from core.settings import POLICE_UK_COLUMNS
 
     name = "2018-01/2018-01-west-yorkshire-street.csv"
     zeros = bytes(64 << 20)
@@ -169,8 +169,8 @@ def _bomb_zip(path: Path, size: int, understate: bool) -> None:
 
 
 def _huge_child(kind: str, target: str, store: str) -> dict[str, object]:
+    from core.errors import PrecisionError
     from geo import boundaries
-    from geo.errors import PrecisionError
     from geo.ingest import ingest
     from geo.store import Store
 
@@ -206,7 +206,7 @@ def huge(tmp: Path) -> None:
     _bomb_zip(liar, 3 << 30, understate=True)
     cases.append(("3 GiB bomb, directory says 1,000 bytes", liar, "< 2 s, < 300 MB extra"))
     sparse = tmp / "2018-01-west-yorkshire-street.csv"
-    from geo.settings import POLICE_UK_COLUMNS
+    from core.settings import POLICE_UK_COLUMNS
 
     with open(sparse, "wb") as fh:
         fh.write((",".join(POLICE_UK_COLUMNS) + "\n").encode())

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from bench._common import quiet_streamlit, replicate_sample
-from geo.settings import REPO_DIR, get_settings, override_settings
+from core.settings import REPO_DIR, get_settings, override_settings
 
 
 def main(argv: list[str] | None = None) -> int:

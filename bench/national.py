@@ -46,13 +46,14 @@ def main(argv: list[str] | None = None) -> int:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    from core.files import atomic_write_bytes
+    from core.settings import get_settings
     from geo.ingest import ingest
-    from geo.national import force_populations, read_force_areas
     from geo.national_store import NationalStore
-    from geo.settings import get_settings
-    from geo.store import MANIFEST, Store, atomic_write_bytes, entry_files, force_slug
+    from geo.store import MANIFEST, Store, entry_files, force_slug
     from models.counts import Filters, cell_counts, filter_incidents
     from models.trends import shift_month
+    from records.national_table import force_populations, read_force_areas
 
     settings = get_settings()
     home = settings.home_force

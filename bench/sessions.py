@@ -46,7 +46,7 @@ from pathlib import Path
 
 import numpy as np
 
-from geo.settings import REPO_DIR, get_settings
+from core.settings import REPO_DIR, get_settings
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, IDLE_JS, MAP_IFRAME, RUN_TRACKER_JS
 
 #: The pages a session visits after Home, by their navigation label.

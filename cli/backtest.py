@@ -16,10 +16,10 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from core.errors import PrecisionError
+from core.settings import get_settings
 from geo import boundaries, hexes
-from geo.errors import PrecisionError
 from geo.ingest import ingest
-from geo.settings import get_settings
 from geo.store import Store
 from models.evaluation import Backtest, evaluate_methods
 

@@ -17,9 +17,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from geo.errors import PrecisionError
+from core.errors import PrecisionError
+from core.settings import get_settings
 from geo.ingest import ingest
-from geo.settings import get_settings
 from geo.store import Store
 
 

@@ -5,10 +5,10 @@ Command line::
     python -m cli.national PATH [--store DIR] [--check]
 
 The table (the Home Office open data table by police force area, as published, any year) is
-checked by :func:`geo.national.store_recorded_crime`: rows with a bad year, quarter, force,
+checked by :func:`records.national_table.store_recorded_crime`: rows with a bad year, quarter, force,
 code or number are named by line, negative adjustments are kept, and a force unknown to the
 district table stops the load. Prints what the table holds; exits 2, storing nothing, when
-the table cannot be used. ``--check`` only checks and prints (as ``python -m geo.national``).
+the table cannot be used. ``--check`` only checks and prints (``python -m geo.national``, the old check, now says to use it).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from geo.errors import InputFileError
-from geo.national import read_force_areas, read_recorded_crime, store_recorded_crime, stored_table_path
+from core.errors import InputFileError
+from records.national_table import read_force_areas, read_recorded_crime, store_recorded_crime, stored_table_path
 
 
 def main(argv: Sequence[str] | None = None) -> int:

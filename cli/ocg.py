@@ -4,7 +4,7 @@ Command line::
 
     python -m cli.ocg REGISTER.csv ACTIVITY.csv [--synthetic] [--store DIR]
 
-Both files are checked and stored by :func:`geo.ocg_store.load_files`; the synthetic label
+Both files are checked and stored by :func:`records.ocg_store.load_files`; the synthetic label
 is read from the files' first line, never given here. ``--synthetic`` asserts that both
 files carry the marker (exit 2 if not); it never labels a file. Real data is refused while
 the app runs in demo mode (``PRECISION_MODE=demo``). Prints what was stored and every
@@ -18,9 +18,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from geo.errors import InputFileError, PrecisionError
-from geo.ocg_store import SYNTHETIC_MARKER, is_marked_synthetic, load_files
-from geo.settings import get_settings
+from core.errors import InputFileError, PrecisionError
+from core.settings import get_settings
+from core.synthetic import SYNTHETIC_MARKER, is_marked_synthetic
+from records.ocg_store import load_files
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -7,7 +7,7 @@ Command line::
 Reads the bundled real sample through the production ingest (into a temporary store), makes
 a register and a year of activity with the seeded generator :mod:`models.ocg_synthetic`, and
 writes ``ocg_register.csv`` and ``ocg_activity.csv``, each starting with the marker line
-:data:`geo.ocg_store.SYNTHETIC_MARKER`. The same seed gives the same bytes.
+:data:`records.ocg_store.SYNTHETIC_MARKER`. The same seed gives the same bytes.
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
+from core.settings import get_settings
+from core.synthetic import SYNTHETIC_MARKER
 from geo.ingest import ingest
-from geo.ocg_store import DEMO_REGISTER, SYNTHETIC_MARKER
-from geo.settings import get_settings
 from geo.store import Store
 from models.ocg_synthetic import make_activity, make_register
+from records.ocg_store import DEMO_REGISTER
 
 
 def main(argv: list[str] | None = None) -> int:

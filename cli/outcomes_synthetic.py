@@ -15,8 +15,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from geo.outcomes import DEMO_FILES
 from models.outcomes_synthetic import make_crimestoppers, make_survey, to_csv
+from records.outcome_files import DEMO_FILES
 
 
 def main(argv: list[str] | None = None) -> int:

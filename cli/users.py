@@ -10,7 +10,7 @@ Command line::
     python -m cli.users list
 
 ``add`` never replaces an account (edit it instead). The file is ``config/users.json``
-(``PRECISION_USERS`` to move it); see :mod:`geo.access`. Every change is written to the
+(``PRECISION_USERS`` to move it); see :mod:`security.users`. Every change is written to the
 audit log (``user_add``, ``user_edit``, ``user_remove``) under the operating-system user
 who ran the command. Exits 2 with a message on stderr when the file or a value cannot be
 used, or a change is refused; exits 1 when a removal is not confirmed.
@@ -23,9 +23,9 @@ import getpass
 import sys
 from collections.abc import Sequence
 
-from geo import audit
-from geo.access import ROLES, add_user, read_users, remove_user, update_user
-from geo.errors import PrecisionError
+from core.errors import PrecisionError
+from security import audit
+from security.users import ROLES, add_user, read_users, remove_user, update_user
 
 
 def _actor() -> str:

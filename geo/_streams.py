@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from pathlib import PurePosixPath
 from typing import IO
 
-from geo.errors import InputFileError
+from core.errors import InputFileError
 
 #: Names of members that are archives themselves (refused: nested archives are not read).
 ARCHIVE_SUFFIXES = (".zip", ".gz", ".tgz", ".tar", ".bz2", ".xz", ".7z", ".rar", ".zst")

@@ -12,8 +12,8 @@ import pandas as pd
 import shapely
 from pyogrio.errors import DataLayerError, DataSourceError
 
-from geo.errors import InputFileError
-from geo.settings import Settings, get_settings
+from core.errors import InputFileError
+from core.settings import Settings, get_settings
 
 #: Columns of the frame returned by :func:`read_lsoas` (besides ``geometry``).
 LSOA_COLUMNS: tuple[str, ...] = (

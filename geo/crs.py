@@ -1,8 +1,8 @@
 """Coordinate reference systems: stored degrees to projected metres.
 
-Every stored coordinate is in :attr:`~geo.settings.Settings.crs_geographic` (EPSG:4326,
+Every stored coordinate is in :attr:`~core.settings.Settings.crs_geographic` (EPSG:4326,
 WGS 84 longitude and latitude in degrees); distances and areas are taken in
-:attr:`~geo.settings.Settings.crs_projected` (EPSG:27700, British National Grid eastings
+:attr:`~core.settings.Settings.crs_projected` (EPSG:27700, British National Grid eastings
 and northings in metres). pyproj's traps are dealt with here once: the transformer is built
 with ``always_xy=True``, so coordinates go in as (longitude, latitude) and come out as
 (easting, northing) whatever axis order the EPSG definitions give, and it is built once per
@@ -18,7 +18,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from pyproj import Transformer
 
-from geo.settings import Settings, get_settings
+from core.settings import Settings, get_settings
 
 
 @functools.lru_cache(maxsize=8)
@@ -50,7 +50,7 @@ def lnglat_to_projected(
         Longitude and latitude in degrees, in ``settings.crs_geographic`` (EPSG:4326), of
         the same shape. Mind the order: longitude first (h3 gives (lat, lng) pairs).
     settings : Settings, optional
-        Default: :func:`geo.settings.get_settings`.
+        Default: :func:`core.settings.get_settings`.
 
     Returns
     -------

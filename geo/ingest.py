@@ -1,7 +1,7 @@
 """Ingest data.police.uk street-level files into the store.
 
 PATH may be a CSV, a folder of monthly folders, or a data.police.uk ``.zip``. A file that is
-not a street-level CSV at all raises :class:`~geo.errors.InputFileError` naming the file and
+not a street-level CSV at all raises :class:`~core.errors.InputFileError` naming the file and
 the problem, and nothing from the run is stored. The command line is :mod:`cli.ingest`.
 """
 
@@ -24,9 +24,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from core.settings import Settings, get_settings
 from geo import boundaries, hexes
 from geo._arrow import dictionary_parts
-from geo._schemas import DICTIONARY_COLUMNS, H3_COLUMNS, INCIDENT_COLUMNS
 from geo.police_uk import (
     REJECT_REASONS,
     ParsedFile,
@@ -37,7 +37,7 @@ from geo.police_uk import (
     partition_masks,
     read_file,
 )
-from geo.settings import Settings, get_settings
+from geo.schemas import DICTIONARY_COLUMNS, H3_COLUMNS, INCIDENT_COLUMNS
 from geo.store import MonthData, Partition, Store, Transaction, force_slug
 
 #: Called with (fraction done 0..1, what is happening) while an ingest runs.
@@ -584,7 +584,7 @@ def ingest(
     """Read, validate, bin and store every street-level CSV under paths.
 
     All files are read before anything is written: if one is not a street-level CSV,
-    :class:`~geo.errors.InputFileError` is raised and the store is left as it was.
+    :class:`~core.errors.InputFileError` is raised and the store is left as it was.
 
     Parameters
     ----------
@@ -600,3 +600,9 @@ def ingest(
     settings = settings or get_settings()
     store = store or Store(settings.store_dir)
     return ingest_files(find_sources(paths, settings), store, settings, lsoas=lsoas, progress=progress)
+
+
+if __name__ == "__main__":  # the old entry point: say where the command went
+    from core.moved import moved_command
+
+    raise SystemExit(moved_command("geo.ingest"))

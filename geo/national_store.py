@@ -23,9 +23,9 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
-from geo._schemas import H3_COLUMNS
-from geo.errors import StoreError
-from geo.settings import get_settings
+from core.errors import StoreError
+from core.settings import get_settings
+from geo.schemas import H3_COLUMNS
 from geo.store import Store, entry_files, force_slug
 
 #: Columns an aggregate may be grouped by (besides ``force``).

@@ -6,7 +6,7 @@ Input comes as single CSV files, as the monthly folders data.police.uk delivers
 Two kinds of problem are told apart:
 
 * a **file** that is not a street-level CSV at all (binary, empty, wrong columns, truncated,
-  unreadable archive) raises :class:`~geo.errors.InputFileError`;
+  unreadable archive) raises :class:`~core.errors.InputFileError`;
 * a **row** that breaks a rule is rejected with its file, line and reason (see
   :data:`REJECT_REASONS`) and the rest of the file is kept.
 
@@ -37,10 +37,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from core.errors import InputFileError
+from core.settings import POLICE_UK_COLUMNS, Settings, get_settings
 from geo._arrow import dictionary_parts, distinct_values
 from geo._streams import ARCHIVE_MAGIC, LimitedReader, check_archive, mib
-from geo.errors import InputFileError
-from geo.settings import POLICE_UK_COLUMNS, Settings, get_settings
 from geo.store import force_slug
 
 T = TypeVar("T")
@@ -293,7 +293,7 @@ def upload_sources(name: str, content: bytes, settings: Settings | None = None) 
 
     Nothing is parsed yet (an ingest reads the sources on its worker threads); a zip that
     cannot be opened, holds no street CSV or breaks a limit raises
-    :class:`~geo.errors.InputFileError` now.
+    :class:`~core.errors.InputFileError` now.
     """
     if not name.lower().endswith(".zip"):
         return [Source(name, Path(name), None, content)]
@@ -695,8 +695,8 @@ def check_rows(parsed: ParsedFile, settings: Settings | None = None) -> CheckedF
     ``bad_month``, ``unknown_crime_type``, ``no_force`` (empty ``Reported by``),
     ``bad_coordinates`` (not numbers, not finite, or only one of the pair),
     ``outside_force_area`` (the home force's rows: outside
-    :attr:`~geo.settings.Settings.force_area_bounds`; other forces' rows: outside
-    :attr:`~geo.settings.Settings.national_bounds`), ``duplicate_crime_id`` (within the file,
+    :attr:`~core.settings.Settings.force_area_bounds`; other forces' rows: outside
+    :attr:`~core.settings.Settings.national_bounds`), ``duplicate_crime_id`` (within the file,
     force and month; the first row is kept). Rows with neither longitude nor latitude are
     kept: they are counted but cannot be mapped. Repeats across blocks and files of one
     force month are found by the ingest over the written parts

@@ -29,10 +29,8 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
-import fcntl
 import itertools
 import json
-import os
 import re
 import threading
 import uuid
@@ -45,9 +43,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from geo._schemas import DICTIONARY_COLUMNS, H3_COLUMNS, INCIDENT_COLUMNS, REJECT_SCHEMA
-from geo.errors import StoreError
-from geo.settings import get_settings
+from core.errors import StoreError
+from core.files import atomic_write_bytes, fsync_path, locked
+from core.settings import get_settings
+from geo.schemas import DICTIONARY_COLUMNS, H3_COLUMNS, INCIDENT_COLUMNS, REJECT_SCHEMA
 
 MANIFEST = "manifest.json"
 _UNCOMPRESSED = frozenset({"crime_id"})
@@ -102,20 +101,6 @@ def entry_files(entry: Mapping[str, Any], kind: str) -> list[str]:
     if value is None:
         return []
     return [value] if isinstance(value, str) else list(value)
-
-
-def atomic_write_bytes(path: Path, content: bytes) -> None:
-    """Write a file so that readers see the old content or the new, never a part."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(content)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 class Store:
@@ -269,18 +254,8 @@ class Store:
         return pa.concat_tables(tables, promote_options="permissive").to_pandas()
 
     # ----------------------------------------------------------------- writing
-    @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
-        self.root.mkdir(parents=True, exist_ok=True)
-        with open(self.root / ".lock", "a+b") as fh:
-            try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError as exc:
-                raise StoreError(f"{self.root}: another ingest is writing to this store") from exc
-            try:
-                yield
-            finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
+    def _locked(self) -> contextlib.AbstractContextManager[None]:
+        return locked(self.root / ".lock", wait=False, busy="another ingest is writing to this store")
 
     @contextlib.contextmanager
     def begin(self) -> Iterator[Transaction]:
@@ -355,15 +330,6 @@ class Store:
                     sub.rmdir()
 
 
-def _fsync(path: Path) -> None:
-    """Flush a file's or a folder's content to disk."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 class Transaction:
     """One commit being written (see :meth:`Store.begin`).
 
@@ -395,7 +361,7 @@ class Transaction:
         with self._lock:
             self._written.append(relative)
         self.store._write_table(relative, table)
-        flush = self._flusher.submit(_fsync, self.store.root / relative)
+        flush = self._flusher.submit(fsync_path, self.store.root / relative)
         with self._lock:
             self._flushes[relative] = flush
         return relative
@@ -443,7 +409,7 @@ class Transaction:
             folders = sorted({(store.root / relative).parent for relative in self._written})
         for flush in flushes:
             flush.result()
-        list(self._flusher.map(_fsync, folders))
+        list(self._flusher.map(fsync_path, folders))
         self._flusher.shutdown()
         stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         for (force, month), data in partitions.items():

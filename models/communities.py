@@ -20,10 +20,10 @@ import numpy as np
 import pandas as pd
 from sklearn.cluster import DBSCAN, KMeans
 
+from core.settings import get_settings
 from geo import hexes
-from geo._schemas import H3_COLUMNS
 from geo.crs import lnglat_to_projected
-from geo.settings import get_settings
+from geo.schemas import H3_COLUMNS
 
 
 @dataclasses.dataclass(frozen=True)

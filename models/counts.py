@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from geo._schemas import H3_COLUMNS
+from geo.schemas import H3_COLUMNS
 
 
 @dataclasses.dataclass(frozen=True)
@@ -27,7 +27,7 @@ class Filters:
     crime_types : tuple of str
         Crime categories; empty means all.
     resolution : int
-        H3 resolution of the cells, one of :data:`geo.settings.STORED_RESOLUTIONS`.
+        H3 resolution of the cells, one of :data:`core.settings.STORED_RESOLUTIONS`.
     """
 
     districts: tuple[str, ...] = ()

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo._schemas import H3_COLUMNS
+from geo.schemas import H3_COLUMNS
 
 #: Share of the neighbouring border hexagons marked hot: the top decile by incidents.
 HOT_QUANTILE = 0.9
@@ -88,7 +88,7 @@ def ocgs_touching(
     Parameters
     ----------
     activity : pandas.DataFrame
-        OCG activity with its H3 columns (``h3_r7`` …), as :mod:`geo.ocg_store` stores it.
+        OCG activity with its H3 columns (``h3_r7`` …), as :mod:`records.ocg_store` stores it.
     register : pandas.DataFrame
         The OCG register.
     cells : pandas.DataFrame

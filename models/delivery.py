@@ -1,7 +1,7 @@
 """What the comms plan asks for, as items a team can mark delivered, and what was delivered,
 grouped into campaigns for the impact evaluation.
 
-Pure functions. The stored delivery log and its checks are :mod:`geo.delivery`; the plan is
+Pure functions. The stored delivery log and its checks are :mod:`records.delivery_log`; the plan is
 :func:`models.targeting.make_plan`.
 
 Every item and every delivery record carries the community's id **and** its name, district,
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from geo.delivery import KINDS
 from models.targeting import Plan
+from records.delivery_log import KINDS
 
 #: What a figure made from synthetic delivery records says of them (after the synthetic label).
 SYNTHETIC_CAMPAIGNS = (

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
+from core.errors import DisclosureError
+
 #: Smallest count shown to the public.
 MIN_PUBLIC_COUNT = 10
 #: Public counts are rounded to a multiple of this.
@@ -29,10 +31,6 @@ def public_count(n: float) -> str:
     if n < MIN_PUBLIC_COUNT:
         return f"fewer than {MIN_PUBLIC_COUNT}"
     return f"about {int(ROUND_TO * round(n / ROUND_TO)):,}"
-
-
-class DisclosureError(ValueError):
-    """Public material would disclose something it must not."""
 
 
 def check_public_text(text: str) -> str:

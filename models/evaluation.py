@@ -182,8 +182,8 @@ def evaluate_methods(
         Sorted int64 cells of the grid (the area the shares are taken of).
     """
     from geo import hexes
-    from geo._schemas import H3_COLUMNS
     from geo.crs import lnglat_to_projected
+    from geo.schemas import H3_COLUMNS
     from models.hotspots import gi_star, grid_values, local_sums, ring_weights
 
     col = H3_COLUMNS[resolution]

@@ -1,7 +1,7 @@
 """The home force in the national picture: rates, ranks, peer groups and funnel plots.
 
-Pure functions over the checked Home Office table (:class:`geo.national.RecordedCrime`
-rows) and the force populations (:func:`geo.national.force_populations`). No I/O.
+Pure functions over the checked Home Office table (:class:`records.national_table.RecordedCrime`
+rows) and the force populations (:func:`records.national_table.force_populations`). No I/O.
 
 Measures
     Every offence group of the table, all offences, and the offences serious and organised
@@ -89,7 +89,7 @@ def measure_counts(rows: pd.DataFrame, year: str, by_quarter: bool = False) -> p
     Parameters
     ----------
     rows : pandas.DataFrame
-        :attr:`geo.national.RecordedCrime.rows`.
+        :attr:`records.national_table.RecordedCrime.rows`.
     year : str
         Financial year, ``"2017/18"``.
     by_quarter : bool
@@ -418,9 +418,9 @@ def national_picture(
     Parameters
     ----------
     rows : pandas.DataFrame
-        :attr:`geo.national.RecordedCrime.rows`.
+        :attr:`records.national_table.RecordedCrime.rows`.
     populations : pandas.DataFrame
-        :func:`geo.national.force_populations`.
+        :func:`records.national_table.force_populations`.
     home : str
         The home force as the table names it (``"West Yorkshire"``).
     year : str

@@ -2,15 +2,15 @@
 return, and groups active in some cells.
 
 Pure functions of checked tables. The files' columns, allowed values and row checks are
-:mod:`geo.ocg_schema`; reading and storing is :mod:`geo.ocg_store`.
+:mod:`records.ocg_schema`; reading and storing is :mod:`records.ocg_store`.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from geo._schemas import H3_COLUMNS
-from geo.ocg_schema import CRIMINALITY, DISRUPTION_LEVELS, STRANDS
+from geo.schemas import H3_COLUMNS
+from records.ocg_schema import CRIMINALITY, DISRUPTION_LEVELS, STRANDS
 
 
 def by_district_and_criminality(register: pd.DataFrame) -> pd.DataFrame:

@@ -20,7 +20,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from geo.ocg_schema import (
+from records.ocg_schema import (
     ACTIVITY_COLUMNS,
     DISRUPTION_LEVELS,
     REGISTER_COLUMNS,

@@ -1,6 +1,6 @@
 """Crimestoppers reports and survey confidence in the campaigns' districts against the rest.
 
-Pure functions of the checked outcome tables (:mod:`geo.outcomes`).
+Pure functions of the checked outcome tables (:mod:`records.outcome_files`).
 
 **Crimestoppers**: reports a month in the campaign districts, months before the first
 campaign's start month against months after it (the start month left out), against the

@@ -5,7 +5,7 @@ There is no public series of either at district level. The figures are invented,
 plausible size: reports a month per district in proportion to residents (about 25 per
 100,000 a month) with a season and negative-binomial noise; about 300 survey respondents a
 district a quarter, about 70 % of them confident. Every file written from them starts with
-the marker line of :data:`geo.ocg_store.SYNTHETIC_MARKER` naming this module.
+the marker line of :data:`records.ocg_store.SYNTHETIC_MARKER` naming this module.
 
 Pure functions of a seed; :mod:`cli.outcomes_synthetic` writes the demo files::
 
@@ -17,8 +17,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from geo.ocg_store import SYNTHETIC_MARKER
-from geo.outcomes import GENERATOR
+from core.synthetic import SYNTHETIC_MARKER
+from records.outcome_files import GENERATOR
 
 #: Usual residents per district (census 2011), the scale of the invented reports.
 RESIDENTS: dict[str, int] = {

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from libpysal.weights import W
 
-from geo._schemas import H3_COLUMNS
+from geo.schemas import H3_COLUMNS
 from models.communities import CommunityParams, carry_ids, community_table
 from models.hotspots import HotspotResult, gi_star, grid_values, ring_weights
 

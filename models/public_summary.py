@@ -16,18 +16,12 @@ import datetime as dt
 
 import pandas as pd
 
-from geo.delivery import KINDS
-from geo.delivery import synthetic as synthetic_log
-from geo.ocg_schema import DISRUPTION_LEVELS, STRANDS
-from models.disclosure import (
-    MIN_PUBLIC_COUNT,
-    ROUND_TO,
-    DisclosureError,
-    check_public_fields,
-    check_public_text,
-    public_count,
-)
+from core.errors import DisclosureError
+from models.disclosure import MIN_PUBLIC_COUNT, ROUND_TO, check_public_fields, check_public_text, public_count
 from models.targeting import CRIMESTOPPERS_PROMISE
+from records.delivery_log import KINDS
+from records.delivery_log import synthetic as synthetic_log
+from records.ocg_schema import DISRUPTION_LEVELS, STRANDS
 
 #: The synthetic-data label, in every output built from synthetic rows.
 SYNTHETIC_LABEL = "SYNTHETIC DEMONSTRATION DATA"
@@ -128,9 +122,9 @@ def public_summary(
     disruptions_synthetic : bool
         Whether those disruptions are synthetic (read from the stored rows).
     deliveries : pandas.DataFrame
-        The delivery log (:func:`geo.delivery.read_log`), with its ``synthetic`` flags.
+        The delivery log (:func:`records.delivery_log.read_log`), with its ``synthetic`` flags.
     crimestoppers : pandas.DataFrame
-        ``district``, ``month``, ``reports``, ``synthetic`` (:mod:`geo.outcomes`).
+        ``district``, ``month``, ``reports``, ``synthetic`` (:mod:`records.outcome_files`).
     today : datetime.date
         The day it is made.
     """
@@ -189,7 +183,7 @@ def check_summary(summary: PublicSummary) -> PublicSummary:
 
     Raises
     ------
-    models.disclosure.DisclosureError
+    core.errors.DisclosureError
         A private field, an OCG word, an exact point, or a count that is not a public count
         (every table cell but the quarter must read "fewer than 10" or "about N").
     """

@@ -37,6 +37,7 @@ import holidays
 import numpy as np
 import pandas as pd
 
+from core.errors import ConstraintError
 from models.communities import is_street
 
 #: Crimestoppers' number and promise, on everything the plan produces for the public.
@@ -70,10 +71,6 @@ MAX_PRIORITY_BOOST = 10.0
 #: Evenings given no Facebook Live session although they are not bank holidays in England,
 #: (month, day) -> name: the default of :attr:`PlanConstraints.evenings_off`.
 EVENINGS_OFF: dict[tuple[int, int], str] = {(12, 24): "Christmas Eve", (12, 31): "New Year's Eve"}
-
-
-class ConstraintError(ValueError):
-    """A plan input outside its limits; the message names the field, the value and the limit."""
 
 
 def _number(x: float) -> str:
@@ -473,7 +470,7 @@ def make_plan(
     constraints : PlanConstraints
         Budget, window and rules.
     themes : pandas.DataFrame
-        The theme table (:func:`geo.reference.read_themes`).
+        The theme table (:func:`records.reference.read_themes`).
     harm_weights : mapping
         Crime type -> harm weight (orders a community's themes).
     selected : sequence of str, optional

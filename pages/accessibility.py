@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.settings import get_settings
+from core.settings import get_settings
 from ui import a11y
 
 st.markdown(a11y.statement(get_settings().accessibility_contact))

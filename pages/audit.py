@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo import audit
+from security import audit
 from ui import exports
 
 st.title("Audit log")

@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from geo.settings import get_settings
+from core.settings import get_settings
 from models.targeting import CRIMESTOPPERS_PROMISE
 from ui import cache, comms, context, exports, filters, maps, panels
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.settings import get_settings
+from core.settings import get_settings
 from models.emerging import enough_months
 from ui import auth, cache, context, maps, panels
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.errors import PrecisionError
+from core.errors import PrecisionError
+from core.synthetic import SYNTHETIC_MARKER
 from geo.ingest import ingest_files
-from geo.national import store_recorded_crime
-from geo.ocg_store import SYNTHETIC_MARKER, load_files
 from geo.police_uk import REJECT_REASONS, unique_labels, upload_sources
+from records.national_table import store_recorded_crime
+from records.ocg_store import load_files
 from ui import auth, cache
 from ui import outcomes as outcome_ui
 

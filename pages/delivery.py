@@ -7,8 +7,8 @@ import datetime as dt
 
 import streamlit as st
 
-from geo import delivery as delivery_log
 from models.delivery import with_status
+from records import delivery_log
 from ui import cache, context, delivery, exports
 
 ctx = context.analysis_page("Delivery log")

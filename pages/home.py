@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.settings import get_settings
 from geo.police_uk import REJECT_REASONS
-from geo.settings import get_settings
 from ui import cache, charts, tables
 
 PAGE_HELP = {

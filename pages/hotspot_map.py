@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.ocg_schema import CRIMINALITY
-from geo.settings import get_settings
+from core.settings import get_settings
+from records.ocg_schema import CRIMINALITY
 from ui import auth, cache, context, crossborder, maps, panels, roles
 
 settings = get_settings()

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo import delivery as delivery_log
 from models import impact, outcomes
 from models.delivery import SYNTHETIC_CAMPAIGNS, campaigns
 from models.public_summary import SYNTHETIC_LABEL
+from records import delivery_log
 from ui import auth, cache, charts, exports, roles
 from ui import outcomes as outcome_ui
 

@@ -6,9 +6,9 @@ import datetime as dt
 
 import streamlit as st
 
-from geo import national
-from geo.settings import get_settings
+from core.settings import get_settings
 from models.national import ALL_OFFENCES, PEER_EXPLANATION, quarterly_table, ranking, sentences, small_base_note
+from records import national_table as national
 from ui import cache, charts, exports, tables
 
 #: The national tables' columns as readers name them.

@@ -8,10 +8,10 @@ import datetime as dt
 import altair as alt
 import streamlit as st
 
-from geo.errors import RecordError
-from geo.ocg_schema import DISRUPTION_LEVELS, STRANDS
-from geo.ocg_store import record_disruption
+from core.errors import RecordError
 from models.ocg import by_district_and_criminality, quarterly_return
+from records.ocg_schema import DISRUPTION_LEVELS, STRANDS
+from records.ocg_store import record_disruption
 from ui import auth, charts, exports, tables
 
 view = auth.visible_ocg("details")

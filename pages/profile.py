@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.settings import get_settings
+from core.settings import get_settings
 from models.pipeline import HotspotParams
 from models.trends import latest_months
 from ui import cache, charts, exports, filters, pack, panels, tables

@@ -8,8 +8,8 @@ import datetime as dt
 
 import streamlit as st
 
-from geo import delivery as delivery_log
 from models.public_summary import SYNTHETIC_LABEL, check_summary, public_summary
+from records import delivery_log
 from ui import auth, cache, exports, public_exports
 from ui import outcomes as outcome_ui
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.access import ROLES, add_user, remove_user, update_user
-from geo.errors import UserError
-from geo.settings import get_settings
+from core.errors import UserError
+from core.settings import get_settings
+from security.users import ROLES, add_user, remove_user, update_user
 from ui import auth, users
 
 st.title("Users")

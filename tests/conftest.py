@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.settings import POLICE_UK_COLUMNS, Settings, override_settings
+from core.settings import POLICE_UK_COLUMNS, Settings, override_settings
 
 (SAMPLE_DIR,) = Settings().sample_paths  # the bundled data.police.uk months
 HEADER = ",".join(POLICE_UK_COLUMNS)

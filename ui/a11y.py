@@ -23,7 +23,7 @@ import re
 
 import streamlit as st
 
-from geo.settings import REPO_DIR
+from core.settings import REPO_DIR
 
 #: Caption and note colour: 7.2:1 on white (#ffffff), 6.4:1 on the sidebar (#f0f2f6).
 CAPTION_COLOUR = "#55575f"
@@ -88,7 +88,7 @@ def apply() -> None:
     _frame_labeller(data=FRAME_LABELS, key="precision_frame_labels")
 
 
-#: The statement's wording where no contact is set (:attr:`geo.settings.Settings.accessibility_contact`).
+#: The statement's wording where no contact is set (:attr:`core.settings.Settings.accessibility_contact`).
 SERVICE_DESK = "through your organisation's service desk"
 
 

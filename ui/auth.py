@@ -18,8 +18,15 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from geo import audit, ocg_store, session_store
-from geo.access import (
+from core.errors import InputFileError, TokenError
+from core.settings import get_settings
+from models.ocg import quarterly_return
+from records import ocg_store
+from records.ocg_store import OcgData
+from security import audit
+from security import signin_store as session_store
+from security.signin_token import issue_token, read_token, user_of_token
+from security.users import (
     DEMO_USER,
     Throttle,
     User,
@@ -27,11 +34,6 @@ from geo.access import (
     read_users,
     user_for_identity,
 )
-from geo.errors import InputFileError, TokenError
-from geo.ocg_store import OcgData
-from geo.session_token import issue_token, read_token, user_of_token
-from geo.settings import get_settings
-from models.ocg import quarterly_return
 from ui import cache
 from ui.roles import SIGN_IN_FAILED, ocg_allows, ocg_level
 
@@ -86,7 +88,7 @@ def users_now() -> dict[str, User]:
 
     Every run asks several times (set-up check, the session's user, each gate); the file is
     read once per version of it: its inode, size and modification time in nanoseconds
-    (every write replaces the file, see :func:`geo.access.write_users`).
+    (every write replaces the file, see :func:`security.users.write_users`).
 
     Raises
     ------
@@ -120,7 +122,7 @@ def settings_problems() -> None:
         st.warning(problem, icon=":material/warning:")
 
 
-#: The sign-in cookie: a token of :mod:`geo.session_token`, set with ``Path=/``,
+#: The sign-in cookie: a token of :mod:`security.signin_token`, set with ``Path=/``,
 #: ``SameSite=Strict``, ``Max-Age`` its lifetime, and ``Secure`` when the page is served over
 #: https. It is set by script (Streamlit's runs cannot send headers), so it cannot be
 #: ``HttpOnly``; it holds no secret, and sign-out revokes it on the server.
@@ -363,7 +365,7 @@ class OcgView:
     allowed : bool
         Whether the viewer's role may see this level of OCG data at all.
     token : str
-        The OCG state ``data`` was loaded for (:func:`geo.ocg_store.token`), to key caches
+        The OCG state ``data`` was loaded for (:func:`records.ocg_store.token`), to key caches
         of figures made from it ("" without data).
     """
 
@@ -378,7 +380,7 @@ def visible_ocg(needed: str = "details") -> OcgView:
     "details"); the one gate every page, map layer, table, profile and export goes through.
 
     In demo mode nothing is shown unless every stored row is synthetic. The data is cached
-    by :func:`geo.ocg_store.token`, which changes with every OCG write. The "public" level
+    by :func:`records.ocg_store.token`, which changes with every OCG write. The "public" level
     never gets the data itself: :func:`public_disruptions` hands it the public figures only.
     """
     if needed not in ("counts", "details"):
@@ -434,7 +436,7 @@ def audit_event(
     file_name: str = "",
     rows: int | None = None,
 ) -> None:
-    """Audit an action of this session's user, with their role (:func:`geo.audit.record`;
+    """Audit an action of this session's user, with their role (:func:`security.audit.record`;
     also a download button's on_click, see :func:`ui.exports.download`)."""
     user = current_user()
     audit.record(

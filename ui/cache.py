@@ -19,11 +19,9 @@ import pandas as pd
 import streamlit as st
 from libpysal.weights import W
 
-from geo import boundaries, hexes, national, ocg_store, reference
-from geo import delivery as delivery_log
-from geo import outcomes as outcomes_store
+from core.settings import get_settings
+from geo import boundaries, hexes
 from geo.national_store import NationalStore
-from geo.settings import get_settings
 from geo.store import Store
 from models import counts, crossborder, evaluation, hotspots, impact, pipeline, profile, targeting, trends
 from models import delivery as delivery_model
@@ -35,6 +33,9 @@ from models.counts import Filters
 from models.pipeline import HotspotAnalysis, HotspotParams
 from models.profile import DistrictProfile
 from models.targeting import Plan, PlanConstraints
+from records import delivery_log, ocg_store, reference
+from records import national_table as national
+from records import outcome_files as outcomes_store
 from ui import charts, exports, maps
 from ui.filters import describe
 
@@ -381,7 +382,7 @@ def meeting_pack(token: str, district: str, months: tuple[str, ...]) -> meeting_
 @st.cache_resource(show_spinner=False, max_entries=2)
 def ocg(ocg_token: str) -> ocg_store.OcgData | None:
     """The stored OCG data (None when none is stored), for the OCG state ``ocg_token``
-    (:func:`geo.ocg_store.token`, which every OCG write changes; OCG files are not part of
+    (:func:`records.ocg_store.token`, which every OCG write changes; OCG files are not part of
     the incident store's commits). Pages get it through ``ui.auth.visible_ocg`` only.
 
     Shared and read-only like :func:`incidents`: every run of every page asks for it (the
@@ -466,7 +467,7 @@ def profile_pdf(
 @st.cache_data(show_spinner=False, max_entries=2)
 def national_tables(table_token: str) -> tuple[national.RecordedCrime, pd.DataFrame]:
     """The recorded crime table in use and the force populations, for the table state
-    ``table_token`` (:func:`geo.national.table_token`)."""
+    ``table_token`` (:func:`records.national_table.table_token`)."""
     del table_token
     areas = national.read_force_areas()
     return national.read_recorded_crime(areas=areas), national.force_populations(areas)
@@ -586,8 +587,8 @@ def border_cells(token: str, filters: Filters) -> pd.DataFrame:
 # --------------------------------------------------------------- delivery and impact (issue 13)
 @st.cache_data(show_spinner=False, max_entries=4)
 def deliveries(delivery_token: str) -> pd.DataFrame:
-    """The delivery log (:func:`geo.delivery.read_log`), for the log state ``delivery_token``
-    (:func:`geo.delivery.token`, which every change of the log changes)."""
+    """The delivery log (:func:`records.delivery_log.read_log`), for the log state ``delivery_token``
+    (:func:`records.delivery_log.token`, which every change of the log changes)."""
     del delivery_token  # the cache key
     return delivery_log.read_log()
 
@@ -595,7 +596,7 @@ def deliveries(delivery_token: str) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=4)
 def outcome_data(outcomes_token: str) -> outcomes_store.Outcomes:
     """Stored Crimestoppers and survey tables, for the state ``outcomes_token``
-    (:func:`geo.outcomes.token`)."""
+    (:func:`records.outcome_files.token`)."""
     del outcomes_token
     return outcomes_store.load_outcomes()
 

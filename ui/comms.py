@@ -14,13 +14,13 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from core.errors import ConstraintError
 from models.targeting import (
     MAX_DAYS_BETWEEN,
     MAX_FLYER_BUDGET,
     MAX_SESSIONS_PER_DISTRICT,
     MAX_SESSIONS_PER_MONTH,
     MAX_SPARE_MARGIN,
-    ConstraintError,
     PlanConstraints,
     carry_choice,
     flyers_from_cost,

@@ -18,9 +18,9 @@ import streamlit as st
 from branca.element import Template
 from folium.map import Layer
 
-from geo.ocg_store import OcgData
-from geo.settings import get_settings
+from core.settings import get_settings
 from models.crossborder import ocgs_touching
+from records.ocg_store import OcgData
 from ui import tables
 from ui.maps import VerbatimMacroElement, script_json
 

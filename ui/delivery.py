@@ -1,6 +1,6 @@
 """Widgets of the delivery log: the plan being delivered, marking its items delivered,
 adding unplanned deliveries and editing records. Checks and storage are
-:mod:`geo.delivery` (which audits every change); the items are :mod:`models.delivery`."""
+:mod:`records.delivery_log` (which audits every change); the items are :mod:`models.delivery`."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geo import delivery as delivery_log
-from geo.errors import RecordError
-from geo.settings import get_settings
+from core.errors import RecordError
+from core.settings import get_settings
 from models.delivery import item_label, split_codes
 from models.targeting import PlanConstraints
+from records import delivery_log
 from ui import auth
 from ui.comms import DEFAULT_SELECTED
 

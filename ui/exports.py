@@ -3,7 +3,7 @@ functions returning bytes.
 
 Every file the app lets a user take away leaves through :func:`download`, which draws the
 button and audits the click (``download_csv``, ``download_pdf``, ... by the file's
-extension; :func:`geo.audit.download_kind`) with the user, their role, what the file is,
+extension; :func:`security.audit.download_kind`) with the user, their role, what the file is,
 its name and the number of rows it holds. ``tests/app/test_downloads.py`` fails on any
 ``st.download_button`` elsewhere. Streamlit's own table download (the CSV button of
 ``st.dataframe``) is turned off for the whole app (``client.disableDataExport``).
@@ -41,18 +41,19 @@ from fpdf import FPDF
 from PIL import Image, ImageDraw
 from streamlit.delta_generator import DeltaGenerator
 
-from geo import audit
-from geo.settings import get_settings
+from core.settings import get_settings
+from core.synthetic import SYNTHETIC_MARKER
 from models.disclosure import check_public_fields, check_public_text, public_count
 from models.profile import DistrictProfile
 from models.targeting import CRIMESTOPPERS, CRIMESTOPPERS_PROMISE, Plan
+from security import audit
 from ui import auth
 
 LONDON = ZoneInfo("Europe/London")
 #: Stamped on every export.
 PRODUCER = "Precision Hotspots (Programme Precision, West Yorkshire)"
 
-#: The media type of each file extension a download may have (see geo.audit.DOWNLOAD_KINDS).
+#: The media type of each file extension a download may have (see security.audit.DOWNLOAD_KINDS).
 MIME_TYPES: dict[str, str] = {
     ".csv": "text/csv",
     ".pdf": "application/pdf",
@@ -61,9 +62,6 @@ MIME_TYPES: dict[str, str] = {
     ".geojson": "application/geo+json",
     ".html": "text/html",
 }
-
-#: The first line of a CSV of synthetic OCG data.
-SYNTHETIC_CSV_LINE = "# SYNTHETIC DEMONSTRATION DATA"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -139,9 +137,9 @@ def download(
 
 def table_csv(frame: pd.DataFrame, synthetic: bool = False) -> bytes:
     """A table as CSV (UTF-8 with BOM, opens in Excel); synthetic OCG data says so on its
-    first line (:data:`SYNTHETIC_CSV_LINE`)."""
+    first line (:data:`SYNTHETIC_MARKER`)."""
     text = frame.to_csv(index=False)
-    return ((SYNTHETIC_CSV_LINE + "\n" if synthetic else "") + text).encode("utf-8-sig")
+    return ((SYNTHETIC_MARKER + "\n" if synthetic else "") + text).encode("utf-8-sig")
 
 
 def drops_csv(plan: Plan) -> bytes:

@@ -11,7 +11,7 @@ from typing import Any
 
 import streamlit as st
 
-from geo.settings import get_settings
+from core.settings import get_settings
 from models.communities import CommunityParams
 from models.counts import Filters
 from models.pipeline import HotspotParams

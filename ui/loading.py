@@ -8,11 +8,12 @@ import threading
 
 import streamlit as st
 
-from geo import ocg_store, outcomes
-from geo.errors import PrecisionError
+from core.errors import PrecisionError
+from core.settings import get_settings
 from geo.ingest import ingest
-from geo.settings import get_settings
 from geo.store import Store
+from records import ocg_store
+from records import outcome_files as outcomes
 from ui import cache
 
 

@@ -29,7 +29,7 @@ from folium.elements import JSCSSMixin
 from folium.map import Layer
 from jinja2 import Template
 
-from geo._schemas import H3_COLUMNS
+from geo.schemas import H3_COLUMNS
 
 #: URLs of the locally served Leaflet (Streamlit static serving, ``static/leaflet``).
 LEAFLET_JS = [("leaflet", "/app/static/leaflet/leaflet.js")]

@@ -1,7 +1,7 @@
 """Uploading the outcome files (Crimestoppers, confidence survey) and their labels.
 
 The same section serves admins on the Data page and OPCC users on the Impact page. Files
-are checked and stored by :func:`geo.outcomes.load_outcome_file`; every load, refused or
+are checked and stored by :func:`records.outcome_files.load_outcome_file`; every load, refused or
 not, is audited.
 """
 
@@ -11,9 +11,9 @@ import dataclasses
 
 import streamlit as st
 
-from geo import outcomes as outcomes_store
-from geo.errors import PrecisionError
-from geo.ocg_store import SYNTHETIC_MARKER
+from core.errors import PrecisionError
+from core.synthetic import SYNTHETIC_MARKER
+from records import outcome_files as outcomes_store
 from ui import auth, cache
 
 SCHEMA_TEXT = (

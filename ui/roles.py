@@ -3,7 +3,7 @@ and the one message for a failed sign-in.
 
 Pure values and functions (no Streamlit), so tests call them directly; ``app.py`` registers
 only :func:`pages_for`'s pages, and :func:`ui.auth.visible_ocg` is the one gate for OCG data.
-The roles themselves and the user record are :mod:`geo.access`.
+The roles themselves and the user record are :mod:`security.users`.
 """
 
 from __future__ import annotations

@@ -1,12 +1,12 @@
 """The Users page's table, its input checks and its messages (the users file itself is
-:mod:`geo.access`)."""
+:mod:`security.users`)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from geo.access import ROLES, User
+from security.users import ROLES, User
 
 #: Session-state keys of the page's user pickers, reset after a change.
 PICKERS = ("edit_who", "remove_who")
@@ -53,7 +53,7 @@ def role_label(role: str) -> str:
 
 def add_problem(role: str | None, password: str | None, again: str | None) -> str | None:
     """Why an addition cannot be made as typed, or None (the name and the password's length
-    are checked by :func:`geo.access.add_user`)."""
+    are checked by :func:`security.users.add_user`)."""
     if role is None:
         return "Choose a role: no role is given unless you choose one. Nothing was changed."
     if password != again:

@@ -11,8 +11,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from geo.access import add_user
-from geo.settings import REPO_DIR, override_settings
+from core.settings import REPO_DIR, override_settings
+from security.users import add_user
 
 APP = str(REPO_DIR / "app.py")
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo import audit
-from geo.access import add_user
-from geo.settings import override_settings
+from core.settings import override_settings
+from security import audit
+from security.users import add_user
 from tests.app.conftest import APP, PASSWORD
 
 pytestmark = pytest.mark.app

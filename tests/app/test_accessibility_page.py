@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from geo.settings import override_settings
+from core.settings import override_settings
 from tests.app.conftest import APP
 
 

@@ -13,9 +13,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from geo import audit
-from geo.access import add_user
-from geo.settings import get_settings, override_settings
+from core.settings import get_settings, override_settings
+from security import audit
+from security.users import add_user
 from tests.app.conftest import APP
 
 pytestmark = pytest.mark.app

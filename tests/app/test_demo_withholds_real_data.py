@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import streamlit as st
 
-from geo import outcomes
-from geo.settings import override_settings
+from core.settings import override_settings
+from records import outcome_files as outcomes
 from ui import auth
 from ui import outcomes as outcome_ui
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo import audit
-from geo.settings import REPO_DIR
+from core.settings import REPO_DIR
+from security import audit
 from tests.app.conftest import signed_in
 
 #: The download buttons of each page, and the file each gives (demo mode unless said).

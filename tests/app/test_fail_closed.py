@@ -14,10 +14,10 @@ import streamlit as st
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from geo import ocg_store
-from geo.ocg_store import DEMO_ACTIVITY, DEMO_REGISTER, load_ocg, store_ocg, validate_files
-from geo.settings import override_settings
+from core.settings import override_settings
 from geo.store import Store
+from records import ocg_store
+from records.ocg_store import DEMO_ACTIVITY, DEMO_REGISTER, load_ocg, store_ocg, validate_files
 from tests.app.conftest import APP
 from tests.conftest import without_marker
 
@@ -99,7 +99,7 @@ def test_a_broken_or_empty_users_file_also_fails_closed(store_copy: Path, tmp_pa
 
 
 def test_a_mistyped_mode_means_secure_and_is_reported(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
-    from geo import settings as settings_mod
+    from core import settings as settings_mod
 
     monkeypatch.setenv("PRECISION_MODE", "dmeo")
     monkeypatch.setenv("PRECISION_AUTH", "passwrd")
@@ -172,7 +172,7 @@ def test_the_demo_banner_states_what_is_stored(store_copy: Path, tmp_path: Path)
 
 
 def test_ocg_data_is_not_auto_loaded_outside_demo_mode(store_copy: Path, tmp_path: Path):
-    from geo.access import add_user
+    from security.users import add_user
 
     users = tmp_path / "users.json"
     add_user("silver1", "silver", "correct horse battery staple", path=users)
@@ -202,7 +202,7 @@ def test_new_ocg_data_replaces_what_is_on_screen(store_copy: Path, tmp_path: Pat
 
 
 def test_a_session_follows_the_users_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    from geo.access import add_user, read_users, remove_user, write_users
+    from security.users import add_user, read_users, remove_user, write_users
     from ui import auth
 
     users = tmp_path / "users.json"
@@ -224,7 +224,7 @@ def test_a_session_follows_the_users_file(tmp_path: Path, monkeypatch: pytest.Mo
 
 
 def test_the_users_file_is_read_once_per_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    from geo import access
+    from security import users as access
     from ui import auth
 
     users = tmp_path / "users.json"

@@ -8,7 +8,10 @@ import h3
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo import audit, delivery, ocg_store, outcomes
+from records import delivery_log as delivery
+from records import ocg_store
+from records import outcome_files as outcomes
+from security import audit
 from tests.app.conftest import signed_in
 
 pytestmark = pytest.mark.app

@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.national import force_populations, read_force_areas, read_recorded_crime
-from geo.settings import Settings
+from core.settings import Settings
 from models import national as nm
 from models.national import national_picture
+from records.national_table import force_populations, read_force_areas, read_recorded_crime
 from tests.app.conftest import signed_in
 from ui import charts, exports
 

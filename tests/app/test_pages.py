@@ -9,7 +9,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from geo.settings import override_settings
+from core.settings import override_settings
 from geo.store import Store
 from models import targeting
 from tests.app.conftest import APP

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from geo.access import add_user, read_users, write_users
-from geo.settings import override_settings
+from core.settings import override_settings
+from security.users import add_user, read_users, write_users
 from ui import auth
 
 pytestmark = pytest.mark.app

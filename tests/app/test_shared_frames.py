@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from geo import ocg_store
+from records import ocg_store
 from ui import cache
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo import audit
-from geo.access import ROLES, add_user, authenticate, read_users
-from geo.settings import override_settings
+from core.settings import override_settings
+from security import audit
+from security.users import ROLES, add_user, authenticate, read_users
 from tests.app.conftest import APP, PASSWORD, secure_store
 
 pytestmark = pytest.mark.app

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.settings import REPO_DIR
+from core.settings import REPO_DIR
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [

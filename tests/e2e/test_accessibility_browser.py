@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.access import add_user
+from security.users import add_user
 from tests.e2e.conftest import ARTIFACTS, MAP_IFRAME, Session, serve_app
 
 pytestmark = pytest.mark.e2e

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from geo import audit
-from geo.access import add_user
-from geo.settings import override_settings
+from core.settings import override_settings
 from geo.store import Store
+from security import audit
+from security.users import add_user
 from tests.conftest import SAMPLE_DIR
 from tests.e2e.conftest import ARTIFACTS, Session, serve_app
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from geo import audit
+from security import audit
 from tests.e2e.conftest import ARTIFACTS, Session, wait_until
 
 pytestmark = pytest.mark.e2e

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.ocg_store import DEMO_ACTIVITY, DEMO_REGISTER, store_ocg, validate_files
+from records.ocg_store import DEMO_ACTIVITY, DEMO_REGISTER, store_ocg, validate_files
 from tests.conftest import without_marker
 from tests.e2e.conftest import ARTIFACTS, MAP_IFRAME, Session, serve_app
 

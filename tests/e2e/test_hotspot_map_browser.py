@@ -148,7 +148,7 @@ def test_gi_star_view_and_communities_page_in_the_browser(app_url: str, session:
 def test_comms_plan_exports_download_and_are_audited(app_url: str, session: Session, tmp_path, e2e_store):
     import icalendar
 
-    from geo import audit
+    from security import audit
 
     def audited(filename: str) -> bool:
         log = audit.read(e2e_store / "audit.jsonl")

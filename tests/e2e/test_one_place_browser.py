@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from geo import audit
+from security import audit
 from tests.e2e.conftest import ARTIFACTS, Session, wait_until
 
 pytestmark = pytest.mark.e2e

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from geo.access import add_user
+from core.settings import POLICE_UK_COLUMNS
 from geo.ingest import ingest
-from geo.settings import POLICE_UK_COLUMNS
 from geo.store import Store
+from security.users import add_user
 from tests.e2e.conftest import ARTIFACTS, Session, serve_app
 
 pytestmark = pytest.mark.e2e

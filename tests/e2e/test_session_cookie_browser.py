@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.access import add_user
+from security.users import add_user
 from tests.e2e.conftest import Session, serve_app
 from tests.e2e.test_accessibility_browser import PASSWORD, sign_in
 

@@ -10,10 +10,10 @@ import pytest
 
 from cli.backtest import run
 from geo import boundaries, hexes
-from geo.reference import read_harm_weights
 from geo.store import Store
 from models.evaluation import DEFAULT_METHOD, evaluate_methods
 from models.pipeline import HotspotParams, analyse_hotspots
+from records.reference import read_harm_weights
 
 pytestmark = pytest.mark.sample
 

@@ -10,12 +10,13 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from geo import boundaries, hexes, reference
+from geo import boundaries, hexes
 from geo.store import Store
 from models import pipeline, profile
 from models.counts import Filters, filter_incidents
 from models.meeting_pack import build_meeting_pack, with_ocg_note, with_ocgs
 from models.pipeline import HotspotParams
+from records import reference
 from ui.exports import profile_pdf
 from ui.pack import meeting_pack_pdf
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from core.settings import get_settings
 from geo import boundaries, hexes
-from geo._schemas import H3_COLUMNS, INCIDENT_CHECK
 from geo.ingest import ingest
-from geo.settings import get_settings
+from geo.schemas import H3_COLUMNS, INCIDENT_CHECK
 from geo.store import Store
 from models.counts import Filters, cell_counts, filter_incidents, stored_breakdown
 from tests.conftest import SAMPLE_DIR

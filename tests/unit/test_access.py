@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from cli.users import main
-from geo.access import (
+from core.errors import InputFileError
+from security.users import (
     Throttle,
     User,
     add_user,
@@ -17,7 +18,6 @@ from geo.access import (
     read_users,
     remove_user,
 )
-from geo.errors import InputFileError
 from ui.roles import DEMO_PAGES, ROLE_PAGES, cross_border_allowed, pages_for
 
 
@@ -100,7 +100,7 @@ def test_users_file_round_trip_and_errors(tmp_path: Path):
 def test_users_command_reads_the_password_from_stdin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys):
     import io
 
-    from geo.settings import override_settings
+    from core.settings import override_settings
 
     with override_settings(users_file=tmp_path / "users.json", audit_path=tmp_path / "audit.jsonl"):
         monkeypatch.setattr("sys.stdin", io.StringIO("a long enough password\n"))
@@ -112,7 +112,7 @@ def test_users_command_reads_the_password_from_stdin(tmp_path: Path, monkeypatch
 
 
 def test_single_sign_on_users_map_by_email(tmp_path: Path):
-    from geo.access import user_for_identity
+    from security.users import user_for_identity
 
     path = tmp_path / "users.json"
     add_user("Ana.Smith@westyorks.example", "opcc", None, "Ana Smith", path=path)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from geo.settings import _from_environment
+from core.settings import _from_environment
 from ui.a11y import statement
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geo import audit
+from security import audit
 
 
 def _line(time: str, user: str, kind: str, **more: object) -> str:

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import box
 
-from geo._schemas import H3_COLUMNS
+from geo.schemas import H3_COLUMNS
 from models.counts import Filters, cell_counts, cell_profile, filter_incidents, stored_breakdown
 from ui import maps
 
@@ -205,7 +205,7 @@ def test_legend_numbers_its_classes_and_escapes_its_text():
 
 def test_ocg_overlay_colours_cells_by_the_most_active_criminality():
     from geo.hexes import latlng_to_cells
-    from geo.ocg_schema import CRIMINALITY
+    from records.ocg_schema import CRIMINALITY
 
     cells = latlng_to_cells(np.array([53.80, 53.80, 53.80, 53.70]), np.array([-1.55, -1.55, -1.55, -1.80]), 9)
     activity = pd.DataFrame({"ocg_id": ["OCG-001", "OCG-002", "OCG-002", "OCG-001"], H3_COLUMNS[9]: cells})

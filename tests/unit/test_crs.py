@@ -8,8 +8,8 @@ import geopandas as gpd
 import numpy as np
 from shapely.geometry import Point
 
+from core.settings import Settings, override_settings
 from geo import crs
-from geo.settings import Settings, override_settings
 
 
 def test_the_os_worked_example_projects_to_its_published_grid_coordinates():

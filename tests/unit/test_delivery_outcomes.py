@@ -16,14 +16,15 @@ import pytest
 from numpy.testing import assert_allclose
 from pypdf import PdfReader
 
-from geo import audit, delivery, outcomes
-from geo.errors import InputFileError, RecordError
-from geo.settings import override_settings
+from core.errors import DisclosureError, InputFileError, RecordError
+from core.settings import override_settings
 from models import delivery as delivery_model
 from models import outcomes as outcome_model
 from models import public_summary as ps
-from models.disclosure import DisclosureError
 from models.outcomes_synthetic import make_crimestoppers, make_survey, to_csv
+from records import delivery_log as delivery
+from records import outcome_files as outcomes
+from security import audit
 from tests.unit.test_targeting import _communities, _plan
 from ui import public_exports
 

@@ -8,8 +8,8 @@ import pandas as pd
 import pyarrow as pa
 from shapely.geometry import box
 
-from geo._schemas import DICTIONARY_COLUMNS, H3_COLUMNS
 from geo.ingest import DistrictLookup, assign_districts, enrich
+from geo.schemas import DICTIONARY_COLUMNS, H3_COLUMNS
 
 LSOAS = gpd.GeoDataFrame(
     {
@@ -28,7 +28,7 @@ LSOAS = gpd.GeoDataFrame(
 def incidents_to_frame(table: pa.Table) -> pd.DataFrame:
     """Return an incidents table as :meth:`Store.read_incidents` would give it back.
 
-    Text columns of :data:`~geo._schemas.DICTIONARY_COLUMNS` become pandas categoricals;
+    Text columns of :data:`~geo.schemas.DICTIONARY_COLUMNS` become pandas categoricals;
     every other column gets plain values (the reader dictionary-encodes every repeating
     text column, ``context`` too).
     """

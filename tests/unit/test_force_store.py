@@ -16,8 +16,8 @@ import pyarrow.dataset as ds
 import pytest
 
 from cli.ingest import main
+from core.settings import REPO_DIR, Settings
 from geo.ingest import ingest
-from geo.settings import REPO_DIR, Settings
 from geo.store import Store, force_slug
 from tests.conftest import HEADER, street_csv, street_row
 

@@ -9,8 +9,8 @@ import pytest
 import shapely
 from shapely.geometry import box
 
+from core.settings import STORED_RESOLUTIONS
 from geo import crs, hexes
-from geo.settings import STORED_RESOLUTIONS
 
 
 def test_latlng_to_cells_matches_the_h3_documentation_example():

@@ -11,7 +11,7 @@ from libpysal.weights import W, lat2W
 from numpy.testing import assert_allclose
 from shapely.geometry import box
 
-from geo._schemas import H3_COLUMNS
+from geo.schemas import H3_COLUMNS
 from models.communities import CommunityParams, cluster_cells, community_table, is_street
 from models.emerging import classify_series, enough_months, mann_kendall
 from models.evaluation import default_scores, hit_rates

@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.reference import read_harm_weights, read_themes
 from models.communities import anchor_lsoa, carry_ids, community_ids
 from models.hotspots import HotspotResult
 from models.pipeline import HotspotAnalysis, HotspotParams, select_districts
@@ -22,6 +21,7 @@ from models.targeting import (
     session_dates,
 )
 from models.trends import calendar_series, earlier_period, latest_comparable_month, latest_months, monthly_counts
+from records.reference import read_harm_weights, read_themes
 from tests.unit.test_targeting import _communities
 
 

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from cli.ingest import main
+from core.errors import InputFileError
+from core.settings import override_settings
 from geo import _streams
-from geo.errors import InputFileError
 from geo.ingest import ingest
 from geo.police_uk import upload_sources
-from geo.settings import override_settings
 from geo.store import Store
 from tests.conftest import HEADER, street_csv, street_row, zip_bytes
 

@@ -12,10 +12,10 @@ import pytest
 from numpy.testing import assert_allclose
 
 from cli.national import main as national_cli
-from geo import national
-from geo.errors import InputFileError
-from geo.settings import Settings, override_settings
+from core.errors import InputFileError
+from core.settings import Settings, override_settings
 from models import national as nm
+from records import national_table as national
 
 HEADER = (
     "Financial Year,Financial Quarter,Force Name,Offence Description,Offence Group,Offence Subgroup,"
@@ -270,13 +270,16 @@ def test_python_m_geo_national_checks_and_reports(tmp_path: Path):
     import subprocess
     import sys
 
-    from geo.settings import REPO_DIR
+    from core.settings import REPO_DIR
 
     unknown = tmp_path / "unknown.csv"
     unknown.write_bytes(HEADER.encode() + b"\n2017/18,1,West Yorks,x,y,z,92A,-3\n")
     good = Settings().recorded_crime_file
     run = subprocess.run(
-        [sys.executable, "-m", "geo.national", str(good), str(unknown)], cwd=REPO_DIR, capture_output=True, text=True
+        [sys.executable, "-m", "records.national_table", str(good), str(unknown)],
+        cwd=REPO_DIR,
+        capture_output=True,
+        text=True,
     )
     assert run.returncode == 2
     assert "23,068 rows, financial years 2017/18" in run.stdout

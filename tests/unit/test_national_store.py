@@ -12,11 +12,11 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
+from core.errors import StoreError
+from core.settings import get_settings
 from geo import boundaries, hexes
-from geo.errors import StoreError
 from geo.ingest import ingest
 from geo.national_store import NationalStore
-from geo.settings import get_settings
 from geo.store import Store
 from models import crossborder
 from models.counts import Filters, filter_incidents

@@ -9,8 +9,7 @@ import pandas as pd
 import pytest
 
 from cli.ocg import main
-from geo.errors import InputFileError
-from geo.ocg_store import DEMO_ACTIVITY, DEMO_REGISTER, load_ocg, validate_files
+from core.errors import InputFileError
 from models.ocg import (
     by_district_and_criminality,
     counts_by_criminality,
@@ -18,6 +17,7 @@ from models.ocg import (
     quarterly_return,
 )
 from models.ocg_synthetic import CROSS_BORDER, SPLIT, make_activity, make_register
+from records.ocg_store import DEMO_ACTIVITY, DEMO_REGISTER, load_ocg, validate_files
 from tests.conftest import without_marker
 
 REG_HEADER = "ocg_id,alias,principal_criminality,home_district,cross_border,threat_tier,status\n"
@@ -175,7 +175,7 @@ def test_the_label_is_read_from_the_files_never_assumed(tmp_path: Path, capsys):
 
 
 def test_real_ocg_data_is_refused_in_demo_mode(tmp_path: Path, capsys):
-    from geo.settings import override_settings
+    from core.settings import override_settings
 
     real_reg, real_act = tmp_path / "register.csv", tmp_path / "activity.csv"
     real_reg.write_bytes(without_marker(DEMO_REGISTER))
@@ -206,8 +206,8 @@ def test_a_store_written_before_rows_were_labelled_counts_as_real(tmp_path: Path
 
 
 def test_activity_coordinates_are_checked_against_the_force_area_setting():
-    from geo.ocg_schema import ACTIVITY_COLUMNS, check_activity
-    from geo.settings import override_settings
+    from core.settings import override_settings
+    from records.ocg_schema import ACTIVITY_COLUMNS, check_activity
 
     frame = pd.DataFrame(
         [["OCG-001", "2017-07-01", "-1.5", "53.8", "", "arrest", "", "pursue"]], columns=list(ACTIVITY_COLUMNS)
@@ -220,8 +220,8 @@ def test_activity_coordinates_are_checked_against_the_force_area_setting():
 
 
 def test_a_disruption_is_checked_labelled_as_its_group_and_stored(tmp_path: Path):
-    from geo.errors import RecordError
-    from geo.ocg_store import OcgData, ensure_demo, record_disruption
+    from core.errors import RecordError
+    from records.ocg_store import OcgData, ensure_demo, record_disruption
 
     data = ensure_demo(tmp_path)
     before = {p.name: p.read_bytes() for p in (tmp_path / "ocg").iterdir()}
@@ -262,8 +262,8 @@ def test_a_real_register_under_the_demo_marker_is_refused(tmp_path: Path):
 
 
 def test_a_load_with_no_valid_register_row_stores_nothing_and_proves_nothing(tmp_path: Path):
-    from geo.ocg_schema import ACTIVITY_COLUMNS, REGISTER_COLUMNS
-    from geo.ocg_store import OcgData, load_files
+    from records.ocg_schema import ACTIVITY_COLUMNS, REGISTER_COLUMNS
+    from records.ocg_store import OcgData, load_files
 
     store = tmp_path / "store"
     load_files(DEMO_REGISTER.read_bytes(), "r.csv", DEMO_ACTIVITY.read_bytes(), "a.csv", demo=True, store_dir=store)

@@ -20,7 +20,6 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 from shapely.geometry import box
 
-from geo.reference import read_harm_weights, read_themes
 from models.targeting import (
     MAX_PACK_SIZE,
     MAX_SPARE_MARGIN,
@@ -29,6 +28,7 @@ from models.targeting import (
     knapsack,
     make_plan,
 )
+from records.reference import read_harm_weights, read_themes
 from ui import exports
 
 THEMES = read_themes()

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.errors import InputFileError
+from core.errors import InputFileError
 from geo.ingest import ingest_files
 from geo.police_uk import (
     REJECT_REASONS,
@@ -289,7 +289,7 @@ def test_uploads_are_read_from_memory():
 
 
 def test_a_file_read_in_several_blocks_gives_the_same_rows(monkeypatch: pytest.MonkeyPatch):
-    from geo.settings import override_settings
+    from core.settings import override_settings
 
     rows = [
         street_row(crime_id=f"c{i}", crime_type="Drugs", location=f"On or near Street {i % 37}") for i in range(400)

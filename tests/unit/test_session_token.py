@@ -1,4 +1,4 @@
-"""Signed sign-in tokens (geo.session_token) and their secret and revocations (geo.session_store)."""
+"""Signed sign-in tokens (security.signin_token) and their secret and revocations (security.signin_store)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from geo import session_store
-from geo.access import User
-from geo.errors import TokenError
-from geo.session_token import issue_token, read_token, user_of_token
-from geo.settings import Settings
+from core.errors import TokenError
+from core.settings import Settings
+from security import signin_store as session_store
+from security.signin_token import issue_token, read_token, user_of_token
+from security.users import User
 
 SECRET = b"s" * 32
 OTHER = b"o" * 32

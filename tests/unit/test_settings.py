@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from geo import reference
-from geo._schemas import H3_COLUMNS, INCIDENT_COLUMNS
-from geo.errors import InputFileError
-from geo.settings import CRIME_TYPES, REPO_DIR, STORED_RESOLUTIONS, Settings, get_settings, override_settings
+from core.errors import InputFileError
+from core.settings import CRIME_TYPES, REPO_DIR, STORED_RESOLUTIONS, Settings, get_settings, override_settings
+from geo.schemas import H3_COLUMNS, INCIDENT_COLUMNS
+from records import reference
 
 
 def _data_files(s: Settings) -> list[Path]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cli.ingest import main
-from geo.errors import StoreError
+from core.errors import StoreError
 from geo.ingest import ingest
 from geo.store import Store
 from tests.conftest import street_csv, street_row
@@ -167,10 +167,10 @@ def test_a_second_ingest_into_a_locked_store_is_refused(tmp_path: Path):
 
 
 def test_months_built_are_invisible_until_the_transaction_finishes(tmp_path: Path):
+    from core.settings import get_settings
     from geo.boundaries import read_lsoas
     from geo.ingest import build_months
     from geo.police_uk import find_sources
-    from geo.settings import get_settings
 
     f = _write(tmp_path / "a.csv", [street_row(), street_row(crime_type="x"), street_row(month="2017-08")])
     store = Store(tmp_path / "store")

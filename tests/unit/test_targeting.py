@@ -13,8 +13,8 @@ import pytest
 from pypdf import PdfReader
 from shapely.geometry import box
 
-from geo.reference import read_harm_weights, read_themes
-from models.disclosure import DisclosureError, check_public_fields, check_public_text, public_count
+from core.errors import DisclosureError
+from models.disclosure import check_public_fields, check_public_text, public_count
 from models.targeting import (
     MAX_FLYER_BUDGET,
     MIN_PACK_SIZE,
@@ -30,6 +30,7 @@ from models.targeting import (
     print_quantity,
     whole_households,
 )
+from records.reference import read_harm_weights, read_themes
 from ui import exports
 
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from cli.users import main
-from geo import audit
-from geo.access import add_user, authenticate, read_users, remove_user, update_user
-from geo.errors import UserError, UserExistsError
-from geo.settings import override_settings
+from core.errors import UserError, UserExistsError
+from core.settings import override_settings
+from security import audit
+from security.users import add_user, authenticate, read_users, remove_user, update_user
 
 PASSWORD = "a long enough password"
 
@@ -115,7 +115,7 @@ def test_a_failed_write_keeps_the_file(users_file: Path, monkeypatch: pytest.Mon
     def broken(path: Path, content: bytes) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("geo.access.atomic_write_bytes", broken)
+    monkeypatch.setattr("security.users.atomic_write_bytes", broken)
     with pytest.raises(OSError, match="disk full"):
         update_user("jo", role="opcc", path=users_file)
     assert users_file.read_bytes() == before

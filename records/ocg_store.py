@@ -1,7 +1,7 @@
 """Read, validate and store OCG register and activity files.
 
-Files are CSV with the columns of :data:`geo.ocg_schema.REGISTER_COLUMNS` and
-:data:`geo.ocg_schema.ACTIVITY_COLUMNS`; lines starting with ``#`` are comments. Every row is
+Files are CSV with the columns of :data:`records.ocg_schema.REGISTER_COLUMNS` and
+:data:`records.ocg_schema.ACTIVITY_COLUMNS`; lines starting with ``#`` are comments. Every row is
 checked; rejected rows are reported with file, line and reason; activity of an OCG not in
 the register is rejected. Nothing is written unless both files are readable, and each
 stored table is replaced in one ``os.replace``.
@@ -29,20 +29,18 @@ from pathlib import Path
 
 import pandas as pd
 
+from core.errors import InputFileError, RecordError
+from core.files import atomic_write_bytes
+from core.settings import get_settings
+from core.synthetic import SYNTHETIC_MARKER, is_marked_synthetic
 from geo import hexes
-from geo._schemas import H3_COLUMNS
-from geo.errors import InputFileError, RecordError
-from geo.ocg_schema import (
+from geo.schemas import H3_COLUMNS
+from records.ocg_schema import (
     ACTIVITY_COLUMNS,
     REGISTER_COLUMNS,
     check_activity,
     check_register,
 )
-from geo.settings import get_settings
-from geo.store import atomic_write_bytes
-
-#: First line of a synthetic demonstration file (what :mod:`cli.ocg_synthetic` writes).
-SYNTHETIC_MARKER = "# SYNTHETIC DEMONSTRATION DATA"
 
 #: What the app says instead of showing real OCG data in demo mode.
 REAL_DATA_IN_DEMO = (
@@ -74,12 +72,6 @@ class OcgData:
         return (
             len(self.register) > 0 and bool(self.register["synthetic"].all()) and bool(self.activity["synthetic"].all())
         )
-
-
-def is_marked_synthetic(content: bytes) -> bool:
-    """Whether a file's first line is :data:`SYNTHETIC_MARKER` (a UTF-8 BOM is allowed)."""
-    first = content.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t").split(b"\n", 1)[0]
-    return first.startswith(SYNTHETIC_MARKER.encode("ascii"))
 
 
 def read_csv_with_lines(content: bytes, label: str, columns: Sequence[str]) -> pd.DataFrame:
@@ -256,7 +248,7 @@ def record_disruption(
     Raises
     ------
     RecordError
-        The record fails the activity checks (:func:`geo.ocg_schema.check_activity`): its
+        The record fails the activity checks (:func:`records.ocg_schema.check_activity`): its
         ``reason`` says why. Nothing is written.
     """
     entry = pd.DataFrame(

@@ -16,19 +16,18 @@ earlier revocations): while it is unreadable no cookie is accepted at all.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import logging
 import os
 import secrets
 import stat
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
-from geo.errors import StoreError
-from geo.session_token import MIN_SECRET_BYTES
-from geo.settings import Settings
+from core.errors import StoreError
+from core.files import locked
+from core.settings import Settings
+from security.signin_token import MIN_SECRET_BYTES
 
 _log = logging.getLogger(__name__)
 
@@ -46,7 +45,7 @@ def signing_secret(settings: Settings) -> bytes | None:
     -------
     bytes or None
         None (with the reason in the server's log) when the configured secret is shorter
-        than :data:`geo.session_token.MIN_SECRET_BYTES`, or the file is readable by group or
+        than :data:`security.signin_token.MIN_SECRET_BYTES`, or the file is readable by group or
         others, too short, or cannot be read or made.
     """
     if settings.cookie_secret is not None:
@@ -84,15 +83,8 @@ def signing_secret(settings: Settings) -> bytes | None:
     return text.encode("ascii")
 
 
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_name(path.name + ".lock"), "a+b") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+def _locked(path: Path) -> contextlib.AbstractContextManager[None]:
+    return locked(path.with_name(path.name + ".lock"))
 
 
 def _read(path: Path) -> dict[str, int]:
@@ -132,7 +124,7 @@ def revoke(settings: Settings, token_id: str, expires: int, now: float) -> None:
     settings : Settings
         Gives ``revoked_sessions_file``.
     token_id : str
-        The sign-in's id (:attr:`geo.session_token.SessionToken.token_id`).
+        The sign-in's id (:attr:`security.signin_token.SessionToken.token_id`).
     expires : int
         Its expiry, in Unix seconds; kept until then.
     now : float

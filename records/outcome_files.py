@@ -4,14 +4,14 @@ survey by district and quarter.
 Two CSV files, in the schemas of ``data/README.md`` (:data:`CRIMESTOPPERS_COLUMNS`,
 :data:`SURVEY_COLUMNS`); lines starting with ``#`` are comments. Every row is checked
 (pandera schemas plus the rules below); **a file with any bad row is refused as a whole**
-(:class:`geo.errors.InputFileError` naming the file, the first bad line and its reason,
+(:class:`core.errors.InputFileError` naming the file, the first bad line and its reason,
 and how many more there are), because a series with holes would mislead a comparison.
 Each kind is stored on its own in ``<store>/outcomes/<kind>.parquet``, replaced with one
 ``os.replace``; ``meta.json`` (written last) records each file's source and gets a new
 commit id for cache keys. Nothing stored is lost when a file is refused.
 
 **Synthetic or real is read from the file**: a file is synthetic when its first line is
-the marker :data:`geo.ocg_store.SYNTHETIC_MARKER` and names the generator
+the marker :data:`records.ocg_store.SYNTHETIC_MARKER` and names the generator
 (``models/outcomes_synthetic.py``); a file with the marker but not the generator is refused,
 every other file is real. Each stored row keeps the label in a ``synthetic`` column. Real
 files are refused while the app runs in demo mode.
@@ -30,10 +30,11 @@ import pandas as pd
 import pandera.pandas as pdm
 from pandera.errors import SchemaErrors
 
-from geo.errors import InputFileError
-from geo.ocg_store import SYNTHETIC_MARKER, is_marked_synthetic, read_csv_with_lines
-from geo.settings import DISTRICTS, get_settings
-from geo.store import atomic_write_bytes
+from core.errors import InputFileError
+from core.files import atomic_write_bytes
+from core.settings import DISTRICTS, get_settings
+from core.synthetic import SYNTHETIC_MARKER, is_marked_synthetic
+from records.ocg_store import read_csv_with_lines
 
 #: Columns of the Crimestoppers file.
 CRIMESTOPPERS_COLUMNS = ("district", "month", "reports")

@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
-from geo.settings import get_settings
+from core.settings import get_settings
 
 #: Kinds of event recorded, and how the audit page names them.
 KINDS: dict[str, str] = {

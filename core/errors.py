@@ -1,6 +1,7 @@
-"""Error classes of the data layer.
+"""Every error class of Precision Hotspots, in one tree under :class:`PrecisionError`.
 
-Every error carries a message meant for a person: it names the file and the problem.
+Every error carries a message meant for a person: it names the file (or field) and the
+problem. Catch :class:`PrecisionError` to catch anything the product raises on purpose.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ class PrecisionError(Exception):
 
 
 class InputFileError(PrecisionError):
-    """A whole input file cannot be used (not a data.police.uk street CSV at all).
+    """A whole input file cannot be used: a data.police.uk street CSV or archive, a users,
+    OCG, delivery, outcome, national or reference file. Nothing from it is stored.
 
     Parameters
     ----------
@@ -82,3 +84,14 @@ class UserExistsError(UserError):
 class TokenError(PrecisionError):
     """A sign-in token cannot be accepted (malformed, tampered with, expired, revoked, or its
     user changed); the reason is for the server's log, never for the browser."""
+
+
+class ConstraintError(PrecisionError, ValueError):
+    """A plan input outside its limits; the message names the field, the value and the limit.
+
+    Also a :class:`ValueError`, as it was before the error tree held it.
+    """
+
+
+class DisclosureError(PrecisionError, ValueError):
+    """Public material would disclose something it must not (also a :class:`ValueError`)."""

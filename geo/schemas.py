@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandera.pandas as pdm
 import pyarrow as pa
 
-from geo.settings import CRIME_TYPES, STORED_RESOLUTIONS
+from core.settings import CRIME_TYPES, STORED_RESOLUTIONS
 
 #: H3 columns stored for every incident, one per resolution (int64, 0 = no cell).
 H3_COLUMNS: dict[int, str] = {r: f"h3_r{r}" for r in STORED_RESOLUTIONS}

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo.errors import InputFileError
-from geo.settings import Settings, get_settings
+from core.errors import InputFileError
+from core.settings import Settings, get_settings
 
 
 def read_harm_weights(path: Path | None = None, settings: Settings | None = None) -> dict[str, float]:
@@ -19,7 +19,7 @@ def read_harm_weights(path: Path | None = None, settings: Settings | None = None
         The CSV (``crime_type``, ``weight``); default ``settings.harm_weights_file``
         (``data/harm_weights.csv``, see ``data/README.md``).
     settings : Settings, optional
-        Default: :func:`geo.settings.get_settings`.
+        Default: :func:`core.settings.get_settings`.
 
     Raises
     ------
@@ -54,7 +54,7 @@ def read_themes(path: Path | None = None, settings: Settings | None = None) -> p
         The comms team's CSV, one theme per crime type; default
         ``settings.comms_themes_file`` (``data/comms_themes.csv``).
     settings : Settings, optional
-        Default: :func:`geo.settings.get_settings`.
+        Default: :func:`core.settings.get_settings`.
 
     Raises
     ------

@@ -13,29 +13,28 @@ role may open and see is :mod:`ui.roles`; the command line is :mod:`cli.users`
 nobody gets in (``ui.auth.setup_problem``); the demo mode is turned on on purpose.
 
 Changes cannot surprise: :func:`add_user` never replaces an account
-(:class:`~geo.errors.UserExistsError`), :func:`update_user` and :func:`remove_user` can be
+(:class:`~core.errors.UserExistsError`), :func:`update_user` and :func:`remove_user` can be
 told the record the administrator saw and refuse if it changed meanwhile, the last
 administrator cannot be removed or demoted, and every change is one locked
 read-change-write ending in an atomic replace of the file. Callers audit each change
-(``user_add``, ``user_edit``, ``user_remove``; :mod:`geo.audit`).
+(``user_add``, ``user_edit``, ``user_remove``; :mod:`security.audit`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
-import fcntl
 import json
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import bcrypt
 
-from geo.errors import InputFileError, UserError, UserExistsError
-from geo.settings import get_settings
-from geo.store import atomic_write_bytes
+from core.errors import InputFileError, UserError, UserExistsError
+from core.files import atomic_write_bytes, locked
+from core.settings import get_settings
 
 #: Roles and what they are for.
 ROLES: dict[str, str] = {
@@ -193,17 +192,10 @@ def _user_name(username: str, password: str | None) -> str:
     return name
 
 
-@contextlib.contextmanager
-def _users_locked(path: Path) -> Iterator[None]:
+def _users_locked(path: Path) -> contextlib.AbstractContextManager[None]:
     """Hold the users file's lock (a ``.lock`` file beside it) for a read-change-write, so
     two administrators saving at once never lose one another's change."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_name(f".{path.name}.lock"), "a+b") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    return locked(path.with_name(f".{path.name}.lock"))
 
 
 def _check_unchanged(users: dict[str, User], name: str, expected: User | None) -> User:

@@ -1,9 +1,9 @@
 """The OCG files: their columns, allowed values and row checks.
 
 An organised crime group (OCG) register and its activity records are CSV files (read by
-:mod:`geo.ocg_store`). Schemas are declared once with pandera and checked row by row: every
+:mod:`records.ocg_store`). Schemas are declared once with pandera and checked row by row: every
 failing row is reported with its line and reason. The activity schema's coordinate box is
-the home force's area (:attr:`geo.settings.Settings.force_area_bounds`). The analyses of
+the home force's area (:attr:`core.settings.Settings.force_area_bounds`). The analyses of
 the checked tables are :mod:`models.ocg`.
 """
 
@@ -15,7 +15,7 @@ import pandas as pd
 import pandera.pandas as pdm
 from pandera.errors import SchemaErrors
 
-from geo.settings import DISTRICTS, Settings, get_settings
+from core.settings import DISTRICTS, Settings, get_settings
 
 #: Principal criminality of an OCG, as the strategy lists them.
 CRIMINALITY: tuple[str, ...] = (

@@ -10,7 +10,7 @@ a reader nothing about the hash, and any change to the role or the password (or 
 removal of the user) makes every earlier token of that user unusable.
 
 Pure functions only: the secret and the list of revoked token ids are read and written by
-:mod:`geo.session_store`; the clock is a parameter.
+:mod:`security.signin_store`; the clock is a parameter.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ import json
 import secrets
 from collections.abc import Container, Mapping
 
-from geo.access import User
-from geo.errors import TokenError
+from core.errors import TokenError
+from security.users import User
 
 #: Shortest secret accepted, in bytes (256 bits).
 MIN_SECRET_BYTES = 32
@@ -187,9 +187,9 @@ def user_of_token(
     now : float
         The time, in Unix seconds.
     users : Mapping of str to User
-        The users file now (:func:`geo.access.read_users`).
+        The users file now (:func:`security.users.read_users`).
     revoked : Container of str
-        Token ids ended by a sign-out (:func:`geo.session_store.revoked_ids`).
+        Token ids ended by a sign-out (:func:`security.signin_store.revoked_ids`).
 
     Returns
     -------

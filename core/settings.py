@@ -47,7 +47,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
 
-from geo.errors import SettingsError
+from core.errors import SettingsError
 
 #: Root of the repository (the folder holding ``app.py``).
 REPO_DIR = Path(__file__).resolve().parent.parent
@@ -156,7 +156,7 @@ class Settings:
     map_classes : int
         Number of colour classes in the map legend.
     users_file : Path
-        JSON file of users and password hashes (see :mod:`geo.access`).
+        JSON file of users and password hashes (see :mod:`security.users`).
     auth_mode : str
         ``"password"`` or ``"oidc"`` (single sign-on; users listed by e-mail address).
     audit_path : Path or None
@@ -206,7 +206,7 @@ class Settings:
         Memory DuckDB may use for multi-force queries over the store (``"1GB"``).
     session_hours : float
         How long a sign-in lasts, in hours (8: a working day). The browser keeps a signed
-        cookie for as long (see :mod:`geo.session_token`), so a refresh or a second tab stays
+        cookie for as long (see :mod:`security.signin_token`), so a refresh or a second tab stays
         signed in; after it, the user signs in again. Sign-out ends it at once.
     cookie_secret : str or None
         The secret signing the sign-in cookie (``PRECISION_COOKIE_SECRET``); None uses the

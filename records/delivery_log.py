@@ -4,14 +4,14 @@ One Parquet table, ``<store>/delivery/log.parquet``, checked with a pandera sche
 (:data:`LOG_SCHEMA`) whenever it is read or written. Every change is a read, a check and a
 whole-table write under an exclusive lock on ``<store>/delivery/.lock`` (so two users
 recording at once never lose a record), the new table written to a temporary file and put
-in place with one ``os.replace`` (:func:`geo.store.atomic_write_bytes`): a failing write
+in place with one ``os.replace`` (:func:`core.files.atomic_write_bytes`): a failing write
 leaves the old table as it was. Each change is then appended to the audit log
 (``delivery_add``, ``delivery_edit``).
 
 Each record keeps the community's id **and** its name, district, LSOA codes and H3 cells
 (``;``-joined) as they were when it was recorded, so the evaluation never depends on how
 community ids are made. A record entered by a person is checked by :func:`check_record`,
-which raises :class:`geo.errors.RecordError` with the reason. A record made in the demo mode
+which raises :class:`core.errors.RecordError` with the reason. A record made in the demo mode
 is flagged ``synthetic`` (demonstration data), so every figure made from it says so
 (:func:`synthetic`).
 """
@@ -20,12 +20,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import hashlib
 import io
 import re
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 import h3
@@ -33,11 +32,11 @@ import pandas as pd
 import pandera.pandas as pdm
 from pandera.errors import SchemaError, SchemaErrors
 
-from geo import audit
-from geo.access import ROLES
-from geo.errors import RecordError, StoreError
-from geo.settings import DISTRICTS, STORED_RESOLUTIONS, get_settings
-from geo.store import atomic_write_bytes
+from core.errors import RecordError, StoreError
+from core.files import atomic_write_bytes, locked
+from core.settings import DISTRICTS, STORED_RESOLUTIONS, get_settings
+from security import audit
+from security.users import ROLES
 
 #: Kinds of delivery and their words.
 KINDS: dict[str, str] = {
@@ -176,16 +175,9 @@ def token(store_dir: Path | None = None) -> str:
         return ""
 
 
-@contextlib.contextmanager
-def _locked(folder: Path) -> Iterator[None]:
+def _locked(folder: Path) -> contextlib.AbstractContextManager[None]:
     """Hold the log's exclusive lock (waits for another writer: a change takes milliseconds)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / ".lock", "a+b") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    return locked(folder / ".lock")
 
 
 def write_log(frame: pd.DataFrame, store_dir: Path | None = None) -> None:
@@ -315,7 +307,7 @@ def add_delivery(
     today: dt.date | None = None,
 ) -> pd.DataFrame:
     """Check and store one delivery; audit it (``delivery_add``, with the user and their
-    ``role``, one of :data:`geo.access.ROLES`); return the new log.
+    ``role``, one of :data:`security.users.ROLES`); return the new log.
 
     Raises
     ------
