@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.settings import REPO_DIR, get_settings
-from ui import a11y, auth, cache, filters, loading, roles
+from ui import a11y, cache, filters, loading, ocg_gate, roles, session, signin
 
 # Every download is audited (ui.exports.download), so tables' own CSV download stays off even
 # when the app is started without this folder's .streamlit/config.toml (from the next run on).
@@ -61,30 +61,30 @@ FILTERED = {"map", "communities", "comms", "trends", "delivery"}
 ANALYSED = {"map", "communities", "comms", "delivery"}
 
 a11y.apply()  # page-wide CSS (contrast, target sizes, focus) and map iframe labels
-auth.settings_problems()
-if auth.setup_problem() is not None:
+signin.settings_problems()
+if session.setup_problem() is not None:
     # Secure mode without a usable users file: one set-up message, no data page at all.
-    st.navigation([st.Page(auth.setup_page, title="Set-up needed", icon=":material/lock:", url_path="set-up")]).run()
+    st.navigation([st.Page(signin.setup_page, title="Set-up needed", icon=":material/lock:", url_path="set-up")]).run()
     st.stop()
-user = auth.current_user()
-auth.sync_cookie()  # the browser's sign-in cookie follows this session: set, kept or cleared
+user = session.current_user()
+signin.sync_cookie()  # the browser's sign-in cookie follows this session: set, kept or cleared
 if user is None:
-    sign_in = auth.sso_page if get_settings().auth_mode == "oidc" else auth.sign_in_page
+    sign_in = signin.sso_page if get_settings().auth_mode == "oidc" else signin.sign_in_page
     st.navigation([st.Page(sign_in, title="Sign in", icon=":material/login:", url_path="sign-in")]).run()
     st.stop()
 # Only the role's pages are registered: any other page is absent from the navigation, and
 # its URL falls back to the home page.
-allowed = roles.pages_for(user.role, demo=auth.is_demo())
+allowed = roles.pages_for(user.role, demo=session.is_demo())
 navigation = st.navigation([page for key, page in PAGES.items() if key in allowed], expanded=True)  # every page listed
 st.session_state["pages"] = {key: page for key, page in PAGES.items() if key in allowed}
 cache.numba_warm_up()
 token = loading.ensure_data(cache.store())
-if auth.is_demo():
+if session.is_demo():
     loading.ensure_ocg_demo()
     loading.ensure_outcomes_demo()
-    auth.demo_banner()  # worded from what is stored, so after the first-start loads
+    ocg_gate.demo_banner()  # worded from what is stored, so after the first-start loads
 else:
-    auth.account_panel(user)
+    signin.account_panel(user)
 st.session_state["store_token"] = token
 current = next(k for k, page in PAGES.items() if page.url_path == navigation.url_path)
 if current in FILTERED:

@@ -2,7 +2,8 @@
 
 Command line::
 
-    python -m cli.national PATH [--store DIR] [--check]
+    python -m cli.national PATH [--store DIR]
+    python -m cli.national --check PATH [PATH ...]
 
 The table (the Home Office open data table by police force area, as published, any year) is
 checked by :func:`records.national_table.store_recorded_crime`: rows with a bad year, quarter, force,
@@ -22,28 +23,48 @@ from core.errors import InputFileError
 from records.national_table import read_force_areas, read_recorded_crime, store_recorded_crime, stored_table_path
 
 
+def check_tables(paths: Sequence[Path]) -> int:
+    """Check tables and print what each holds, storing nothing; return 2 when one cannot be
+    used or names a force the district table does not know (it would not be stored), else 0."""
+    areas = read_force_areas()
+    status = 0
+    for path in paths:
+        try:
+            table = read_recorded_crime(path, areas)
+        except InputFileError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            status = 2
+            continue
+        print(table.summary())
+        if table.unknown_forces:  # such a table would not be stored (store_recorded_crime)
+            print(f"error: {path}: unknown force(s) {', '.join(table.unknown_forces)}", file=sys.stderr)
+            status = 2
+    return status
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (0 stored or checked, 2 unusable input)."""
     parser = argparse.ArgumentParser(prog="python -m cli.national", description=__doc__.split("\n\n")[0])
-    parser.add_argument("path", type=Path)
+    parser.add_argument("path", type=Path, nargs="+", help="the table (with --check, one or more)")
     parser.add_argument("--store", type=Path, help="store folder (default: the settings' store)")
     parser.add_argument("--check", action="store_true", help="check and print only, store nothing")
     args = parser.parse_args(argv)
+    if args.check:
+        return check_tables(args.path)
+    if len(args.path) > 1:
+        parser.error("store one table at a time (check several with --check)")
+    path = args.path[0]
     try:
-        if args.check:
-            table = read_recorded_crime(args.path, read_force_areas())
-        else:
-            try:
-                content = args.path.read_bytes()
-            except OSError as exc:
-                raise InputFileError(args.path, f"cannot be read ({exc.strerror or exc})") from exc
-            table = store_recorded_crime(content, str(args.path), args.store)
+        try:
+            content = path.read_bytes()
+        except OSError as exc:
+            raise InputFileError(path, f"cannot be read ({exc.strerror or exc})") from exc
+        table = store_recorded_crime(content, str(path), args.store)
     except InputFileError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(table.summary())
-    if not args.check:
-        print(f"stored as {stored_table_path(args.store)}")
+    print(f"stored as {stored_table_path(args.store)}")
     return 0
 
 

@@ -6,7 +6,7 @@ import streamlit as st
 
 from core.settings import get_settings
 from models.emerging import enough_months
-from ui import auth, cache, context, maps, panels
+from ui import cache, context, maps, ocg_gate, panels
 
 settings = get_settings()
 ctx = context.analysis_page("Hotspot communities")
@@ -38,7 +38,7 @@ with left:
     panels.map_table(layer, communities)
 with right:
     panels.community_profile(picked)
-    ocg_view = auth.visible_ocg("details")
+    ocg_view = ocg_gate.visible_ocg("details")
     if ocg_view.data is not None:
         panels.community_ocgs(ocg_view, picked, chosen.resolution)
     elif ocg_view.notice:

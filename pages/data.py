@@ -10,7 +10,7 @@ from geo.ingest import ingest_files
 from geo.police_uk import REJECT_REASONS, unique_labels, upload_sources
 from records.national_table import store_recorded_crime
 from records.ocg_store import load_files
-from ui import auth, cache
+from ui import cache, session
 from ui import outcomes as outcome_ui
 
 st.title("Data")
@@ -37,10 +37,10 @@ if uploads and st.button("Load", type="primary"):
             )
             status.update(label="Loaded", state="complete")
     except PrecisionError as exc:
-        auth.audit_event("upload_rejected", str(exc), {"files": names})
+        session.audit_event("upload_rejected", str(exc), {"files": names})
         st.error(f"Nothing was stored. {exc}")
     else:
-        auth.audit_event(
+        session.audit_event(
             "upload",
             f"{summary.stored:,} incidents",
             {"files": names, "months": summary.months, "rejected": summary.rejected},
@@ -83,14 +83,14 @@ if register_file and activity_file and st.button("Load OCG data", type="primary"
             register_file.name,
             activity_file.getvalue(),
             activity_file.name,
-            demo=auth.is_demo(),
+            demo=session.is_demo(),
         )
     except PrecisionError as exc:
-        auth.audit_event("upload_rejected", str(exc), {"files": names})
+        session.audit_event("upload_rejected", str(exc), {"files": names})
         st.error(f"Nothing was stored. {exc}")
     else:
         synthetic = bool(register["synthetic"].all())
-        auth.audit_event(
+        session.audit_event(
             "upload_ocg",
             f"{len(register)} OCGs, {len(activity)} activity records",
             {"files": names, "rejected": len(rejects), "synthetic": synthetic},
@@ -119,10 +119,10 @@ if national_file and st.button("Load national table", type="primary"):
     try:
         table = store_recorded_crime(national_file.getvalue(), national_file.name)
     except PrecisionError as exc:
-        auth.audit_event("upload_rejected", str(exc), {"files": [national_file.name]}, file_name=national_file.name)
+        session.audit_event("upload_rejected", str(exc), {"files": [national_file.name]}, file_name=national_file.name)
         st.error(f"Nothing was stored. {exc}")
     else:
-        auth.audit_event(
+        session.audit_event(
             "upload",
             f"national table, {table.rows_read:,} rows",
             {"years": table.years},

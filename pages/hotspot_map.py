@@ -6,7 +6,7 @@ import streamlit as st
 
 from core.settings import get_settings
 from records.ocg_schema import CRIMINALITY
-from ui import auth, cache, context, crossborder, maps, panels, roles
+from ui import cache, context, crossborder, maps, ocg_gate, panels, roles, session
 
 settings = get_settings()
 ctx = context.analysis_page("Hotspot map")
@@ -15,7 +15,7 @@ token, chosen, params = ctx.token, ctx.filters, ctx.params
 left_controls, right_controls = st.columns([3, 2])
 view = left_controls.radio("Show", ["Incident counts", "Gi* hot spots"], horizontal=True)
 show_communities = right_controls.toggle("Community outlines", value=view == "Gi* hot spots")
-ocg_view = auth.visible_ocg("details")
+ocg_view = ocg_gate.visible_ocg("details")
 ocg_data = ocg_view.data
 overlay = None
 if ocg_view.notice:
@@ -33,7 +33,7 @@ if ocg_data is not None:
             CRIMINALITY,
             ocg_data.synthetic,
         )
-user = auth.current_user()
+user = session.current_user()
 across = roles.cross_border_allowed(user.role if user else None) and right_controls.toggle(
     "Across the county border", value=False, help="Neighbouring forces' hexagons near the county, in grey"
 )

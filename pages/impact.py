@@ -10,12 +10,12 @@ from models import impact, outcomes
 from models.delivery import SYNTHETIC_CAMPAIGNS, campaigns
 from models.public_summary import SYNTHETIC_LABEL
 from records import delivery_log
-from ui import auth, cache, charts, exports, roles
+from ui import cache, charts, exports, roles, session
 from ui import outcomes as outcome_ui
 
 st.title("Impact")
-user = auth.current_user()
-full = roles.impact_in_full(user.role if user else None, auth.is_demo())
+user = session.current_user()
+full = roles.impact_in_full(user.role if user else None, session.is_demo())
 token = st.session_state["store_token"]
 delivery_token = delivery_log.token()
 params = impact.ImpactParams()
@@ -86,6 +86,6 @@ else:
             st.error(label, icon=":material/science:")
         result = compare(getattr(data, kind), districts, start)
         st.write(result.sentence)
-if user is not None and user.role == "opcc" and not auth.is_demo():
+if user is not None and user.role == "opcc" and not session.is_demo():
     st.divider()
     outcome_ui.upload_section("impact_outcomes")

@@ -12,9 +12,9 @@ from core.errors import RecordError
 from models.ocg import by_district_and_criminality, quarterly_return
 from records.ocg_schema import DISRUPTION_LEVELS, STRANDS
 from records.ocg_store import record_disruption
-from ui import auth, charts, exports, tables
+from ui import charts, exports, ocg_gate, session, tables
 
-view = auth.visible_ocg("details")
+view = ocg_gate.visible_ocg("details")
 data = view.data
 st.title("Organised crime groups")
 if view.notice:
@@ -96,7 +96,7 @@ with st.form("record_disruption", clear_on_submit=True):
         except RecordError as exc:
             st.error(f"Not recorded: {exc.reason}")
         else:
-            auth.audit_event("disruption", f"{level} {strand} disruption of {ocg_id}", {"date": when, "lsoa": lsoa})
+            session.audit_event("disruption", f"{level} {strand} disruption of {ocg_id}", {"date": when, "lsoa": lsoa})
             st.session_state["ocg_recorded"] = f"Recorded a {level} {strand} disruption of {ocg_id}."
             st.rerun()
 

@@ -10,12 +10,12 @@ import streamlit as st
 
 from models.public_summary import SYNTHETIC_LABEL, check_summary, public_summary
 from records import delivery_log
-from ui import auth, cache, exports, public_exports
+from ui import cache, exports, ocg_gate, public_exports
 from ui import outcomes as outcome_ui
 
 st.title("Public summary")
 st.caption("What the partnership can publish: counts under 10 hidden, others rounded to 5, no group and no place.")
-disruptions, disruptions_synthetic, withheld = auth.public_disruptions()
+disruptions, disruptions_synthetic, withheld = ocg_gate.public_disruptions()
 summary = check_summary(
     public_summary(
         disruptions,

@@ -12,12 +12,12 @@ import streamlit as st
 from core.errors import UserError
 from core.settings import get_settings
 from security.users import ROLES, add_user, remove_user, update_user
-from ui import auth, users
+from ui import session, users
 
 st.title("Users")
-admin = auth.current_user()
+admin = session.current_user()
 sso = get_settings().auth_mode == "oidc"
-accounts = auth.users_now()
+accounts = session.users_now()
 if done := st.session_state.pop("users_done", None):
     st.success(done)
 users.show_users(accounts)
@@ -41,7 +41,7 @@ with st.form("add_user", clear_on_submit=True):
             except (UserError, ValueError) as exc:
                 st.error(str(exc))
             else:
-                auth.audit_event("user_add", user.username, {"role": user.role, "sso": sso})
+                session.audit_event("user_add", user.username, {"role": user.role, "sso": sso})
                 users.done(f"Added {user.username} ({user.role}).")
 
 st.subheader("Edit a user")
@@ -79,7 +79,7 @@ if chosen is not None:
                 except (UserError, ValueError) as exc:
                     st.error(str(exc))
                 else:
-                    auth.audit_event("user_edit", chosen, {"changes": list(change.changes)})
+                    session.audit_event("user_edit", chosen, {"changes": list(change.changes)})
                     users.done(f"Changed {chosen}: {', '.join(change.changes)}.")
 
 st.subheader("Remove a user")
@@ -102,7 +102,7 @@ if others:
                     if removed is None:
                         st.error(f"{gone} was removed by someone else already.")
                     else:
-                        auth.audit_event("user_remove", gone, {"role": removed.role})
+                        session.audit_event("user_remove", gone, {"role": removed.role})
                         users.done(f"Removed {gone}.")
 else:
     st.caption("No other user to remove (you cannot remove yourself).")

@@ -10,7 +10,7 @@ move it), with salted bcrypt password hashes::
 Checks are pure functions of :class:`User` records, so tests call them directly. What each
 role may open and see is :mod:`ui.roles`; the command line is :mod:`cli.users`
 (``python -m cli.users add|edit|remove|list``). In secure mode, without a readable users file
-nobody gets in (``ui.auth.setup_problem``); the demo mode is turned on on purpose.
+nobody gets in (``ui.session.setup_problem``); the demo mode is turned on on purpose.
 
 Changes cannot surprise: :func:`add_user` never replaces an account
 (:class:`~core.errors.UserExistsError`), :func:`update_user` and :func:`remove_user` can be

@@ -23,7 +23,7 @@ from core.settings import get_settings
 from geo import boundaries, hexes
 from geo.national_store import NationalStore
 from geo.store import Store
-from models import counts, crossborder, evaluation, hotspots, impact, pipeline, profile, targeting, trends
+from models import analysis, counts, crossborder, evaluation, hotspots, impact, pipeline, profile, targeting, trends
 from models import delivery as delivery_model
 from models import emerging as emerging_mod
 from models import meeting_pack as meeting_pack_mod
@@ -135,42 +135,44 @@ def ring_weights(resolution: int, k: int = 1) -> W:
     return hotspots.ring_weights(grid(resolution)["cell"].to_numpy(), k)
 
 
+@dataclasses.dataclass(frozen=True)
+class CachedSources:
+    """The analysis inputs (:class:`models.analysis.Sources`) of the store commit ``token``,
+    each served by this module's cached loaders."""
+
+    token: str
+
+    def filtered(self, filters: Filters) -> pd.DataFrame:
+        return filtered(self.token, filters)
+
+    def grid(self, resolution: int) -> pd.DataFrame:
+        return grid(resolution)
+
+    def lsoas(self) -> gpd.GeoDataFrame:
+        return lsoas()
+
+    def harm_weights(self) -> dict[str, float]:
+        return harm_weights()
+
+    def ring_weights(self, resolution: int, k: int) -> W:
+        return ring_weights(resolution, k)
+
+    def stored_months(self) -> list[str]:
+        return store().months()
+
+
 @st.cache_data(show_spinner="Finding hot spots (Gi* with conditional permutations)…", max_entries=16)
 def county_analysis(token: str, filters: Filters, params: HotspotParams) -> HotspotAnalysis:
-    """Gi* and communities over the whole county for the filters' months and crime types.
-
-    Communities that mostly overlap one of the earlier period's (:func:`models.trends.
-    earlier_period`, found with fast analytical inference) keep its id.
-    """
-    county = dataclasses.replace(filters, districts=())
-    analysis = pipeline.analyse_hotspots(
-        filtered(token, county),
-        grid(params.resolution),
-        lsoas(),
-        harm_weights(),
-        params,
-        ring_weights(params.resolution, params.k),
-    )
-    earlier = trends.earlier_period(county.months, store().months())
-    if not earlier:
-        return analysis
-    reference = pipeline.analyse_hotspots(
-        filtered(token, dataclasses.replace(county, months=tuple(earlier))),
-        grid(params.resolution),
-        lsoas(),
-        harm_weights(),
-        dataclasses.replace(params, inference="analytical"),
-        ring_weights(params.resolution, params.k),
-    )
-    return pipeline.keep_earlier_ids(analysis, reference.communities)
+    """:func:`models.analysis.county_analysis` of the store commit ``token``."""
+    return analysis.county_analysis(CachedSources(token), filters, params)
 
 
 def hotspot_analysis(token: str, filters: Filters, params: HotspotParams) -> HotspotAnalysis:
     """Gi* and communities under the filters: the county-wide analysis of the filters' months
-    and crime types, seen in the filters' districts (:func:`models.pipeline.select_districts`),
+    and crime types, seen in the filters' districts (:func:`models.analysis.district_analysis`),
     so every page names a community the same way."""
     county = county_analysis(token, dataclasses.replace(filters, districts=()), params)
-    return pipeline.select_districts(county, grid(params.resolution), filters.districts)
+    return analysis.district_analysis(county, CachedSources(token), filters.districts, params.resolution)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -281,7 +283,7 @@ def community_ocg_rows(
 ) -> pd.DataFrame:
     """OCGs active inside a community's cells (:func:`models.ocg.ocgs_in_cells`).
 
-    ``_data`` is what :func:`ui.auth.visible_ocg` handed the caller (never loaded here, so
+    ``_data`` is what :func:`ui.ocg_gate.visible_ocg` handed the caller (never loaded here, so
     this loader is no way around the gate), and ``ocg_token`` the OCG state it was loaded
     for (``OcgView.token``), which keys the cache in its place."""
     del ocg_token  # the cache key of _data
@@ -352,12 +354,12 @@ def district_profile(token: str, district: str, months: tuple[str, ...]) -> Dist
 @st.cache_data(show_spinner="Preparing the meeting pack…", max_entries=8)
 def meeting_pack(token: str, district: str, months: tuple[str, ...]) -> meeting_pack_mod.MeetingPack:
     """A district's meeting pack for a period, without OCG data (added by the page through
-    ``ui.auth.visible_ocg``): the profile, the communities of the county-wide analysis seen
+    ``ui.ocg_gate.visible_ocg``): the profile, the communities of the county-wide analysis seen
     in the district, their change since last year and emerging hot spots over every loaded
     month."""
     params = HotspotParams()
     period = Filters(districts=(district,), months=months)
-    analysis = hotspot_analysis(token, period, params)
+    seen = hotspot_analysis(token, period, params)
     loaded = store().months()
     ok, why = emerging_mod.enough_months(loaded)
     categories = (
@@ -368,9 +370,9 @@ def meeting_pack(token: str, district: str, months: tuple[str, ...]) -> meeting_
     note = f"Emerging hot-spot categories over every loaded month ({len(loaded)}), by community." if ok else why
     return meeting_pack_mod.build_meeting_pack(
         district_profile(token, district, months),
-        analysis.communities,
-        analysis.result.cells,
-        analysis.result.bins,
+        seen.communities,
+        seen.result.cells,
+        seen.result.bins,
         filtered(token, Filters(resolution=params.resolution)),  # in a district, as the communities count
         loaded,
         period.cell_column,
@@ -383,7 +385,7 @@ def meeting_pack(token: str, district: str, months: tuple[str, ...]) -> meeting_
 def ocg(ocg_token: str) -> ocg_store.OcgData | None:
     """The stored OCG data (None when none is stored), for the OCG state ``ocg_token``
     (:func:`records.ocg_store.token`, which every OCG write changes; OCG files are not part of
-    the incident store's commits). Pages get it through ``ui.auth.visible_ocg`` only.
+    the incident store's commits). Pages get it through ``ui.ocg_gate.visible_ocg`` only.
 
     Shared and read-only like :func:`incidents`: every run of every page asks for it (the
     demo banner, the gate), and ``st.cache_data`` unpickled both tables each time, a

@@ -127,7 +127,7 @@ def add_border_layer(fmap: folium.Map, cells: pd.DataFrame, decimals: int = 5) -
 
 def border_panel(cells: pd.DataFrame, resolution: int, ocg_data: OcgData | None) -> None:
     """Below the map: the neighbours' hexagons drawn, and the cross-border OCGs with the
-    neighbouring hot spots they touch (``ocg_data`` only as :func:`ui.auth.visible_ocg`
+    neighbouring hot spots they touch (``ocg_data`` only as :func:`ui.ocg_gate.visible_ocg`
     returned it at the "details" level; None shows no OCG data)."""
     st.subheader("Across the county border")
     if cells.empty:

@@ -15,7 +15,7 @@ from core.settings import get_settings
 from models.delivery import item_label, split_codes
 from models.targeting import PlanConstraints
 from records import delivery_log
-from ui import auth
+from ui import session
 from ui.comms import DEFAULT_SELECTED
 
 #: Session key where the Comms plan page leaves the plan it shows (constraints, selected ids).
@@ -68,7 +68,7 @@ def log_table(log: pd.DataFrame) -> pd.DataFrame:
 
 
 def _store(record: dict[str, object], done: str) -> None:
-    user = auth.current_user()
+    user = session.current_user()
     if user is None:  # fails closed: a change nobody can be named for is not made
         st.error("Not recorded: sign in first.")
         return
@@ -204,7 +204,7 @@ def edit_record(log: pd.DataFrame, today: dt.date) -> None:
             for column, field in zip(c, ("outlet", "title", "spoc")):
                 changes[field] = column.text_input(LOG_HEADINGS[field], value=str(row[field]), max_chars=300)
         if st.form_submit_button("Save changes"):
-            user = auth.current_user()
+            user = session.current_user()
             if user is None:  # fails closed, as _store
                 st.error("Not saved: sign in first.")
                 return

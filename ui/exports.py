@@ -47,7 +47,7 @@ from models.disclosure import check_public_fields, check_public_text, public_cou
 from models.profile import DistrictProfile
 from models.targeting import CRIMESTOPPERS, CRIMESTOPPERS_PROMISE, Plan
 from security import audit
-from ui import auth
+from ui import session
 
 LONDON = ZoneInfo("Europe/London")
 #: Stamped on every export.
@@ -129,7 +129,7 @@ def download(
         file.file_name,
         file.mime,
         key=key,
-        on_click=auth.audit_event,
+        on_click=session.audit_event,
         args=(file.kind, file.what, dict(context or {})),
         kwargs={"file_name": file.file_name, "rows": file.rows},
     )

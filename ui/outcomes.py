@@ -14,7 +14,7 @@ import streamlit as st
 from core.errors import PrecisionError
 from core.synthetic import SYNTHETIC_MARKER
 from records import outcome_files as outcomes_store
-from ui import auth, cache
+from ui import cache, session
 
 SCHEMA_TEXT = (
     "**Crimestoppers reports** (`district,month,reports`): one row per district and month "
@@ -40,7 +40,7 @@ def current() -> outcomes_store.Outcomes:
     mode a kind whose stored rows are not all synthetic is withheld (an empty table), as OCG
     data is, so real figures never reach anonymous demo visitors."""
     data = cache.outcome_data(outcomes_store.token())
-    if not auth.is_demo():
+    if not session.is_demo():
         return data
     withheld = {
         kind: getattr(data, kind).iloc[0:0]
@@ -60,13 +60,15 @@ def upload_section(key: str) -> None:
         if upload is None or not column.button(f"Load {words}", key=f"{key}_{kind}_load"):
             continue
         try:
-            table = outcomes_store.load_outcome_file(upload.getvalue(), upload.name, kind, demo=auth.is_demo())
+            table = outcomes_store.load_outcome_file(upload.getvalue(), upload.name, kind, demo=session.is_demo())
         except PrecisionError as exc:
-            auth.audit_event("upload_rejected", str(exc), {"files": [upload.name], "kind": kind}, file_name=upload.name)
+            session.audit_event(
+                "upload_rejected", str(exc), {"files": [upload.name], "kind": kind}, file_name=upload.name
+            )
             column.error(f"Nothing was stored. {exc}")
         else:
             synthetic = bool(table["synthetic"].all())
-            auth.audit_event(
+            session.audit_event(
                 "outcome_upload",
                 f"{words}: {len(table)} rows",
                 {"files": [upload.name], "kind": kind, "synthetic": synthetic},

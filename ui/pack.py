@@ -19,7 +19,7 @@ from PIL import Image, ImageDraw, ImageFont
 from geo import hexes
 from models.hotspots import BIN_LABELS
 from models.meeting_pack import MeetingPack, with_ocg_note, with_ocgs
-from ui import auth
+from ui import ocg_gate
 from ui.exports import PRODUCER, MarkedPDF, _heading, _latin1, _para, marking_for
 from ui.maps import BIN_COLOURS
 
@@ -169,9 +169,9 @@ def meeting_pack_pdf(pack: MeetingPack, districts: gpd.GeoDataFrame) -> bytes:
 
 def pack_for(pack: MeetingPack, resolution: int) -> MeetingPack:
     """The pack as the signed-in reader may have it: OCGs active in its communities for a
-    reader allowed OCG details (:func:`ui.auth.visible_ocg`), a note when none is loaded, and
+    reader allowed OCG details (:func:`ui.ocg_gate.visible_ocg`), a note when none is loaded, and
     no OCG section at all otherwise."""
-    view = auth.visible_ocg("details")
+    view = ocg_gate.visible_ocg("details")
     if view.data is not None:
         label = "SYNTHETIC DEMONSTRATION DATA: not real intelligence. " if view.data.synthetic else ""
         note = f"{label}Groups with recorded activity inside each listed community ({view.data.source})."

@@ -12,13 +12,14 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import hexes
+from models import analysis as analysis_model
 from models.communities import new_id_note
 from models.counts import cell_profile
 from models.hotspots import BIN_LABELS, HotspotResult
 from models.ocg import counts_by_criminality
 from models.pipeline import HotspotAnalysis
 from models.targeting import Plan
-from ui import auth, cache, charts, tables
+from ui import cache, charts, ocg_gate, tables
 from ui.maps import HexLayer, hex_table
 
 
@@ -118,21 +119,7 @@ def community_id_note(ids: Sequence[str] | pd.Series) -> None:
 
 def community_table(communities: gpd.GeoDataFrame) -> pd.Series:
     """Show the ranked communities; return the row the user picked (the first by default)."""
-    shown = communities[
-        [
-            "rank",
-            "community_id",
-            "name",
-            "districts",
-            "incidents",
-            "harm",
-            "residents",
-            "households",
-            "n_cells",
-            "area_km2",
-            "top_crime_types",
-        ]
-    ].assign(harm=communities["harm"].round(1))
+    shown = analysis_model.community_rows(communities)
     event = st.dataframe(
         shown,
         hide_index=True,
@@ -251,8 +238,8 @@ def plan_drops(plan: Plan) -> None:
     tables.show(plan.drops)
 
 
-def community_ocgs(view: auth.OcgView, community: pd.Series, resolution: int) -> None:
-    """OCGs with activity inside a community: ``view`` is what :func:`ui.auth.visible_ocg`
+def community_ocgs(view: ocg_gate.OcgView, community: pd.Series, resolution: int) -> None:
+    """OCGs with activity inside a community: ``view`` is what :func:`ui.ocg_gate.visible_ocg`
     gave at the "details" level (silver users and the synthetic demo only), with data."""
     data = view.data
     if data is None:
@@ -273,10 +260,10 @@ def profile_ocg(district: str) -> tuple[pd.DataFrame | None, str]:
     shows and what its PDF prints come from this one call.
 
     Counts are active groups by home district and principal criminality
-    (:func:`models.ocg.counts_by_criminality`), shown only where :func:`ui.auth.visible_ocg`
+    (:func:`models.ocg.counts_by_criminality`), shown only where :func:`ui.ocg_gate.visible_ocg`
     allows counts.
     """
-    view = auth.visible_ocg("counts")
+    view = ocg_gate.visible_ocg("counts")
     if view.data is None:
         if not view.allowed:
             return None, "Not shown for your role."

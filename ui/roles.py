@@ -2,7 +2,7 @@
 and the one message for a failed sign-in.
 
 Pure values and functions (no Streamlit), so tests call them directly; ``app.py`` registers
-only :func:`pages_for`'s pages, and :func:`ui.auth.visible_ocg` is the one gate for OCG data.
+only :func:`pages_for`'s pages, and :func:`ui.ocg_gate.visible_ocg` is the one gate for OCG data.
 The roles themselves and the user record are :mod:`security.users`.
 """
 
@@ -58,7 +58,7 @@ def ocg_level(role: str | None, demo: bool) -> str:
     """The OCG level (:data:`OCG_LEVELS`) of a viewer.
 
     The demo mode sees details, of synthetic data only: real rows are withheld where the
-    data is read (``ui.auth.visible_ocg``), whatever this returns. An unknown role sees none.
+    data is read (``ui.ocg_gate.visible_ocg``), whatever this returns. An unknown role sees none.
     """
     if demo:
         return "details"

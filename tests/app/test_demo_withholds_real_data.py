@@ -10,7 +10,7 @@ import streamlit as st
 
 from core.settings import override_settings
 from records import outcome_files as outcomes
-from ui import auth
+from ui import ocg_gate
 from ui import outcomes as outcome_ui
 
 pytestmark = pytest.mark.app
@@ -37,4 +37,4 @@ def test_real_outcome_rows_are_withheld_in_demo_mode(store: Path):
 
 def test_the_public_level_never_gets_the_ocg_data_itself(store: Path):
     with pytest.raises(ValueError, match="'counts' or 'details' only"):
-        auth.visible_ocg("public")
+        ocg_gate.visible_ocg("public")

@@ -203,39 +203,39 @@ def test_new_ocg_data_replaces_what_is_on_screen(store_copy: Path, tmp_path: Pat
 
 def test_a_session_follows_the_users_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     from security.users import add_user, read_users, remove_user, write_users
-    from ui import auth
+    from ui import session as ui_session
 
     users = tmp_path / "users.json"
     signed_in = add_user("silver1", "silver", "correct horse battery staple", path=users)
     add_user("admin1", "admin", "correct horse battery staple", path=users)
     session: dict[str, object] = {"user": signed_in}  # what sign-in leaves in the session
-    monkeypatch.setattr(auth.st, "session_state", session)
+    monkeypatch.setattr(ui_session.st, "session_state", session)
     with override_settings(users_file=users):
-        assert auth.current_user() == signed_in
+        assert ui_session.current_user() == signed_in
         # an administrator moves the account to comms: the next run knows it
         records = read_users(users)
         records["silver1"] = dataclasses.replace(records["silver1"], role="comms")
         write_users(records, users)
-        assert auth.current_user() is None and "user" not in session  # to sign in again, as comms
+        assert ui_session.current_user() is None and "user" not in session  # to sign in again, as comms
         session["user"] = read_users(users)["silver1"]
-        assert auth.current_user().role == "comms"
+        assert ui_session.current_user().role == "comms"
         remove_user("silver1", path=users)  # removed: out at the next run
-        assert auth.current_user() is None and "user" not in session
+        assert ui_session.current_user() is None and "user" not in session
 
 
 def test_the_users_file_is_read_once_per_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     from security import users as access
-    from ui import auth
+    from ui import session
 
     users = tmp_path / "users.json"
     signed_in = access.add_user("silver1", "silver", "correct horse battery staple", path=users)
     reads: list[Path] = []
     real = access.read_users
-    monkeypatch.setattr(auth, "read_users", lambda path=None: reads.append(path) or real(path))
-    monkeypatch.setattr(auth.st, "session_state", {"user": signed_in})
+    monkeypatch.setattr(session, "read_users", lambda path=None: reads.append(path) or real(path))
+    monkeypatch.setattr(session.st, "session_state", {"user": signed_in})
     with override_settings(users_file=users):
         for _ in range(5):  # a run asks again and again: set-up check, the user, each gate
-            assert auth.setup_problem() is None and auth.current_user() == signed_in
+            assert session.setup_problem() is None and session.current_user() == signed_in
         assert len(reads) == 1
         access.add_user("opcc1", "opcc", "correct horse battery staple", path=users)  # a new version
-        assert auth.current_user() == signed_in and len(reads) == 2
+        assert session.current_user() == signed_in and len(reads) == 2

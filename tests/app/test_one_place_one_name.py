@@ -84,3 +84,25 @@ def test_an_id_ending_new_is_explained_only_when_one_is_shown(app_with_sample: A
     assert new_id.endswith("-new")
     note = next(c.value for c in at.caption if "Ids ending -new" in c.value)
     assert f"({new_id})" in note and f"e.g. {new_id.removesuffix('-new')})" in note
+
+
+def test_the_command_line_prints_the_communities_the_page_shows(app_with_sample: AppTest, sample_store_dir):
+    """python -m cli.analyse runs the page's own analysis (models.analysis): same ids, names, ranks."""
+    import io
+
+    from cli.analyse import run
+
+    at = app_with_sample.run()
+    at.session_state["filter:districts"] = ["Kirklees"]
+    at.switch_page("pages/communities.py").run(timeout=300)
+    assert not at.exception
+    page = at.dataframe[0].value
+    code, text = run(["--store", str(sample_store_dir), "--district", "Kirklees", "--csv"])
+    assert code == 0
+    import pandas as pd
+
+    printed = pd.read_csv(io.StringIO(text))
+    assert len(printed) == len(page) >= 3
+    assert printed["community_id"].tolist() == page["community_id"].tolist()
+    assert printed["name"].tolist() == page["name"].tolist()
+    assert printed["rank"].tolist() == page["rank"].tolist()

@@ -1,4 +1,4 @@
-"""ui.auth's sign-in cookie glue: a refresh (a new session sent the cookie) signs in, a
+"""ui.signin's sign-in cookie glue: a refresh (a new session sent the cookie) signs in, a
 revoked or changed sign-in does not, and single sign-on follows the same token."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 
 from core.settings import override_settings
 from security.users import add_user, read_users, write_users
-from ui import auth
+from ui import session
 
 pytestmark = pytest.mark.app
 
@@ -33,16 +33,16 @@ def browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser
     users = tmp_path / "users.json"
     add_user("silver1", "silver", PASSWORD, path=users)
     state = Browser(session={})
-    monkeypatch.setattr(auth.st, "session_state", state.session)
-    monkeypatch.setattr(auth, "_cookie_value", lambda: state.cookie)
-    monkeypatch.setattr(auth, "_sso_signed_in", lambda: state.sso_email is not None)
-    monkeypatch.setattr(auth, "_sso_user", lambda: auth.users_now().get(state.sso_email or ""))
+    monkeypatch.setattr(session.st, "session_state", state.session)
+    monkeypatch.setattr(session, "cookie_value", lambda: state.cookie)
+    monkeypatch.setattr(session, "sso_signed_in", lambda: state.sso_email is not None)
+    monkeypatch.setattr(session, "sso_user", lambda: session.users_now().get(state.sso_email or ""))
 
     def logout() -> None:
         state.logged_out += 1
         state.sso_email = None
 
-    monkeypatch.setattr(auth.st, "logout", logout)
+    monkeypatch.setattr(session.st, "logout", logout)
     with override_settings(users_file=users, store_dir=tmp_path / "store", audit_path=tmp_path / "audit.jsonl"):
         yield state
 
@@ -54,32 +54,32 @@ def _refresh(browser: Browser, cookie: str | None) -> None:
 
 
 def test_a_refresh_signs_in_from_the_cookie_until_sign_out(browser: Browser):
-    user = read_users(auth.get_settings().users_file)["silver1"]
-    auth._start_session(user)
+    user = read_users(session.get_settings().users_file)["silver1"]
+    session.start_session(user)
     token = browser.session["session_token"]
     assert isinstance(token, str)
     _refresh(browser, token)
-    assert auth.current_user() == user and browser.session["session_token"] == token
+    assert session.current_user() == user and browser.session["session_token"] == token
     _refresh(browser, token)  # a second tab: the same cookie
-    assert auth.current_user() == user
-    auth._end_session()  # sign-out in one tab
-    assert auth.current_user() is None
+    assert session.current_user() == user
+    session.end_session()  # sign-out in one tab
+    assert session.current_user() is None
     _refresh(browser, token)
-    assert auth.current_user() is None  # revoked on the server, whatever the browser kept
+    assert session.current_user() is None  # revoked on the server, whatever the browser kept
 
 
 def test_an_open_tab_is_signed_out_by_another_tabs_sign_out(browser: Browser):
-    user = read_users(auth.get_settings().users_file)["silver1"]
-    auth._start_session(user)
+    user = read_users(session.get_settings().users_file)["silver1"]
+    session.start_session(user)
     other_tab = dict(browser.session)
-    auth._end_session()
+    session.end_session()
     browser.session.update(other_tab)  # the other tab's session, still holding the token
-    assert auth.current_user() is None and "user" not in browser.session and browser.session["ended"]
+    assert session.current_user() is None and "user" not in browser.session and browser.session["ended"]
 
 
 def test_a_changed_password_ends_the_cookie(browser: Browser):
-    path = auth.get_settings().users_file
-    auth._start_session(read_users(path)["silver1"])
+    path = session.get_settings().users_file
+    session.start_session(read_users(path)["silver1"])
     token = browser.session["session_token"]
     records = read_users(path)
     records["silver1"] = dataclasses.replace(
@@ -87,29 +87,29 @@ def test_a_changed_password_ends_the_cookie(browser: Browser):
     )
     write_users(records, path)
     _refresh(browser, token)
-    assert auth.current_user() is None
+    assert session.current_user() is None
 
 
 def test_without_a_usable_secret_there_is_no_cookie_sign_in(browser: Browser):
-    user = read_users(auth.get_settings().users_file)["silver1"]
+    user = read_users(session.get_settings().users_file)["silver1"]
     with override_settings(cookie_secret="too short"):
-        auth._start_session(user)
+        session.start_session(user)
         assert "session_token" not in browser.session  # this session only, as before
-        assert auth.current_user() == user
+        assert session.current_user() == user
 
 
 def test_single_sign_on_issues_the_same_token_and_sign_out_ends_the_provider_session(browser: Browser):
-    path = auth.get_settings().users_file
+    path = session.get_settings().users_file
     records = read_users(path)
     records["ann@example.org"] = dataclasses.replace(records["silver1"], username="ann@example.org", password_hash="")
     write_users(records, path)
     with override_settings(auth_mode="oidc"):
         browser.sso_email = "ann@example.org"
-        assert auth.current_user().username == "ann@example.org"  # the provider signed in: a token is issued
+        assert session.current_user().username == "ann@example.org"  # the provider signed in: a token is issued
         token = browser.session["session_token"]
         _refresh(browser, token)
-        assert auth.current_user().username == "ann@example.org"
+        assert session.current_user().username == "ann@example.org"
         other_tab = dict(browser.session)
-        auth._end_session()  # sign-out in this tab revokes the token
+        session.end_session()  # sign-out in this tab revokes the token
         browser.session.update(other_tab)
-        assert auth.current_user() is None and browser.logged_out == 1  # the other tab: the provider too
+        assert session.current_user() is None and browser.logged_out == 1  # the other tab: the provider too

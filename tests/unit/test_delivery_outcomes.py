@@ -124,7 +124,7 @@ def test_a_failing_write_leaves_the_old_log(store: Path, monkeypatch: pytest.Mon
     def broken_replace(src, dst):
         raise OSError("disk full")
 
-    monkeypatch.setattr("geo.store.os.replace", broken_replace)
+    monkeypatch.setattr("core.files.os.replace", broken_replace)
     with pytest.raises(OSError, match="disk full"):
         delivery.add_delivery(_session(date="2027-02-12"), "comms1", "comms", today=TODAY)
     assert delivery.log_path().read_bytes() == before

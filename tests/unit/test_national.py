@@ -266,7 +266,7 @@ def test_west_yorkshire_2017_18_against_an_independent_count():
     assert "Fraud offences" not in " ".join(nm.sentences(picture.summary, soc=False))  # no force records fraud
 
 
-def test_python_m_geo_national_checks_and_reports(tmp_path: Path):
+def test_python_m_cli_national_check_checks_and_reports(tmp_path: Path):
     import subprocess
     import sys
 
@@ -276,7 +276,7 @@ def test_python_m_geo_national_checks_and_reports(tmp_path: Path):
     unknown.write_bytes(HEADER.encode() + b"\n2017/18,1,West Yorks,x,y,z,92A,-3\n")
     good = Settings().recorded_crime_file
     run = subprocess.run(
-        [sys.executable, "-m", "records.national_table", str(good), str(unknown)],
+        [sys.executable, "-m", "cli.national", "--check", str(good), str(unknown)],
         cwd=REPO_DIR,
         capture_output=True,
         text=True,

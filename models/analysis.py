@@ -1,0 +1,186 @@
+"""The county analysis every page, command and benchmark runs: one place, one name.
+
+A period's hot spots are found over the whole county (Gi* and communities, see
+:func:`models.pipeline.analyse_hotspots`), and communities that mostly overlap one of the
+earlier comparable period's (:func:`models.trends.earlier_period`, found with fast
+analytical inference) keep its id (:func:`models.pipeline.keep_earlier_ids`). A district's
+view is that county analysis seen in the district (:func:`models.pipeline.select_districts`),
+so a community has the same id and name on every page and in every export.
+
+The inputs come through a :class:`Sources` object: :class:`FrameSources` for frames already
+read (command-line tools, benchmarks, tests), and the app's cached loaders in ``ui.cache``.
+Nothing here reads files or draws.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Mapping, Sequence
+from typing import Protocol
+
+import geopandas as gpd
+import pandas as pd
+from libpysal.weights import W
+
+from geo import hexes
+from models import counts, hotspots, pipeline, trends
+from models.counts import Filters
+from models.pipeline import HotspotAnalysis, HotspotParams
+
+__all__ = ["COMMUNITY_COLUMNS", "FrameSources", "Sources", "community_rows", "county_analysis", "district_analysis"]
+
+#: The columns of the ranked communities table, as the Hotspot communities page shows them.
+COMMUNITY_COLUMNS = (
+    "rank",
+    "community_id",
+    "name",
+    "districts",
+    "incidents",
+    "harm",
+    "residents",
+    "households",
+    "n_cells",
+    "area_km2",
+    "top_crime_types",
+)
+
+
+class Sources(Protocol):
+    """What an analysis reads, by value (each call may be served from a cache)."""
+
+    def filtered(self, filters: Filters) -> pd.DataFrame:
+        """Stored incidents passing ``filters`` (read-only)."""
+        ...
+
+    def grid(self, resolution: int) -> pd.DataFrame:
+        """The H3 grid of the five districts at ``resolution`` (column ``cell``, ``district``)."""
+        ...
+
+    def lsoas(self) -> gpd.GeoDataFrame:
+        """LSOA polygons with census figures (EPSG:4326)."""
+        ...
+
+    def harm_weights(self) -> Mapping[str, float]:
+        """Crime type -> harm weight."""
+        ...
+
+    def ring_weights(self, resolution: int, k: int) -> W:
+        """Gi* ring weights of :meth:`grid` (``k`` rings)."""
+        ...
+
+    def stored_months(self) -> Sequence[str]:
+        """Every month stored, ``YYYY-MM``, oldest first."""
+        ...
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class FrameSources:
+    """:class:`Sources` over frames already in memory; the grid and weights are made once.
+
+    Parameters
+    ----------
+    incidents : pandas.DataFrame
+        Every stored incident (as ``geo.store.Store.read_incidents`` returns them).
+    lsoa_frame : geopandas.GeoDataFrame
+        LSOA polygons with census figures (``geo.boundaries.read_lsoas``).
+    weights_by_type : Mapping[str, float]
+        Crime type -> harm weight (``records.reference.read_harm_weights``).
+    months : Sequence[str]
+        Every stored month; default the months of ``incidents``.
+    """
+
+    incidents: pd.DataFrame
+    lsoa_frame: gpd.GeoDataFrame
+    weights_by_type: Mapping[str, float]
+    months: Sequence[str] = ()
+
+    def filtered(self, filters: Filters) -> pd.DataFrame:
+        return counts.filter_incidents(self.incidents, filters)
+
+    @functools.cache  # noqa: B019 (one handle per command or test: the cache lives as long as it)
+    def grid(self, resolution: int) -> pd.DataFrame:
+        return hexes.lsoas_to_grid(self.lsoa_frame, resolution)
+
+    def lsoas(self) -> gpd.GeoDataFrame:
+        return self.lsoa_frame
+
+    def harm_weights(self) -> Mapping[str, float]:
+        return self.weights_by_type
+
+    @functools.cache  # noqa: B019
+    def ring_weights(self, resolution: int, k: int) -> W:
+        return hotspots.ring_weights(self.grid(resolution)["cell"].to_numpy(), k)
+
+    def stored_months(self) -> Sequence[str]:
+        if self.months:
+            return list(self.months)
+        return sorted(self.incidents["month"].astype(str).unique().tolist())
+
+
+def _analyse(sources: Sources, filters: Filters, params: HotspotParams) -> HotspotAnalysis:
+    return pipeline.analyse_hotspots(
+        sources.filtered(filters),
+        sources.grid(params.resolution),
+        sources.lsoas(),
+        sources.harm_weights(),
+        params,
+        sources.ring_weights(params.resolution, params.k),
+    )
+
+
+def county_analysis(sources: Sources, filters: Filters, params: HotspotParams) -> HotspotAnalysis:
+    """Gi* and communities over the whole county for the filters' months and crime types.
+
+    The filters' districts are ignored (the county is analysed whole). Communities that
+    mostly overlap one of the earlier comparable period's keep its id; the earlier period
+    is analysed with analytical inference (fast: only its communities' cells are used).
+
+    Parameters
+    ----------
+    sources : Sources
+        Where the incidents, grid, LSOAs, harm weights and ring weights come from.
+    filters : Filters
+        Months (``YYYY-MM``) and crime types; ``districts`` is ignored.
+    params : HotspotParams
+        Resolution, rings, permutations, seed, FDR, harm weighting, community parameters.
+
+    Returns
+    -------
+    HotspotAnalysis
+        The Gi* result and the named, ranked communities with their ids.
+    """
+    county = dataclasses.replace(filters, districts=())
+    analysis = _analyse(sources, county, params)
+    earlier = trends.earlier_period(county.months, list(sources.stored_months()))
+    if not earlier:
+        return analysis
+    reference = _analyse(
+        sources, dataclasses.replace(county, months=tuple(earlier)), dataclasses.replace(params, inference="analytical")
+    )
+    return pipeline.keep_earlier_ids(analysis, reference.communities)
+
+
+def district_analysis(
+    county: HotspotAnalysis, sources: Sources, districts: Sequence[str], resolution: int
+) -> HotspotAnalysis:
+    """The county analysis seen in ``districts`` (all five when empty): what a page shows.
+
+    Parameters
+    ----------
+    county : HotspotAnalysis
+        :func:`county_analysis` of the period.
+    sources : Sources
+        For the grid at ``resolution``.
+    districts : Sequence[str]
+        District names (e.g. ``"Leeds"``); empty for the whole county.
+    resolution : int
+        H3 resolution of ``county``.
+    """
+    return pipeline.select_districts(county, sources.grid(resolution), districts)
+
+
+def community_rows(communities: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The ranked communities table as a page shows it: :data:`COMMUNITY_COLUMNS`, harm to
+    one decimal place (harm-weighted incidents), area in square kilometres."""
+    return pd.DataFrame(communities[list(COMMUNITY_COLUMNS)]).assign(harm=communities["harm"].round(1))
