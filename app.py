@@ -9,7 +9,8 @@ from __future__ import annotations
 import streamlit as st
 
 from core.settings import REPO_DIR, get_settings
-from ui import a11y, cache, filters, loading, ocg_gate, roles, session, signin
+from security import policy
+from ui import a11y, cache, filters, loading, ocg_gate, session, signin
 
 # Every download is audited (ui.exports.download), so tables' own CSV download stays off even
 # when the app is started without this folder's .streamlit/config.toml (from the next run on).
@@ -74,7 +75,7 @@ if user is None:
     st.stop()
 # Only the role's pages are registered: any other page is absent from the navigation, and
 # its URL falls back to the home page.
-allowed = roles.pages_for(user.role, demo=session.is_demo())
+allowed = policy.pages_for(user.role, demo=session.is_demo())
 navigation = st.navigation([page for key, page in PAGES.items() if key in allowed], expanded=True)  # every page listed
 st.session_state["pages"] = {key: page for key, page in PAGES.items() if key in allowed}
 cache.numba_warm_up()

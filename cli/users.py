@@ -25,7 +25,8 @@ from collections.abc import Sequence
 
 from core.errors import PrecisionError
 from security import audit
-from security.users import ROLES, add_user, read_users, remove_user, update_user
+from security.policy import ROLES
+from security.users import add_user, read_users, remove_user, update_user
 
 
 def _actor() -> str:

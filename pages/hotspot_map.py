@@ -6,7 +6,8 @@ import streamlit as st
 
 from core.settings import get_settings
 from records.ocg_schema import CRIMINALITY
-from ui import cache, context, crossborder, maps, ocg_gate, panels, roles, session
+from security import policy
+from ui import cache, context, crossborder, maps, ocg_gate, panels, session
 
 settings = get_settings()
 ctx = context.analysis_page("Hotspot map")
@@ -34,7 +35,7 @@ if ocg_data is not None:
             ocg_data.synthetic,
         )
 user = session.current_user()
-across = roles.cross_border_allowed(user.role if user else None) and right_controls.toggle(
+across = policy.cross_border_allowed(user.role if user else None) and right_controls.toggle(
     "Across the county border", value=False, help="Neighbouring forces' hexagons near the county, in grey"
 )
 selected = cache.filtered(token, chosen)

@@ -10,12 +10,13 @@ from models import impact, outcomes
 from models.delivery import SYNTHETIC_CAMPAIGNS, campaigns
 from models.public_summary import SYNTHETIC_LABEL
 from records import delivery_log
-from ui import cache, charts, exports, roles, session
+from security import policy
+from ui import cache, charts, exports, session
 from ui import outcomes as outcome_ui
 
 st.title("Impact")
 user = session.current_user()
-full = roles.impact_in_full(user.role if user else None, session.is_demo())
+full = policy.impact_in_full(user.role if user else None, session.is_demo())
 token = st.session_state["store_token"]
 delivery_token = delivery_log.token()
 params = impact.ImpactParams()

@@ -11,7 +11,8 @@ import streamlit as st
 
 from core.errors import UserError
 from core.settings import get_settings
-from security.users import ROLES, add_user, remove_user, update_user
+from security.policy import ROLES
+from security.users import add_user, remove_user, update_user
 from ui import session, users
 
 st.title("Users")

@@ -36,7 +36,7 @@ from core.errors import RecordError, StoreError
 from core.files import atomic_write_bytes, locked
 from core.settings import DISTRICTS, STORED_RESOLUTIONS, get_settings
 from security import audit
-from security.users import ROLES
+from security.policy import ROLES
 
 #: Kinds of delivery and their words.
 KINDS: dict[str, str] = {

@@ -8,7 +8,7 @@ move it), with salted bcrypt password hashes::
                 "password_hash": "$2b$12$..."}]}
 
 Checks are pure functions of :class:`User` records, so tests call them directly. What each
-role may open and see is :mod:`ui.roles`; the command line is :mod:`cli.users`
+role may open and see is :mod:`security.policy`; the command line is :mod:`cli.users`
 (``python -m cli.users add|edit|remove|list``). In secure mode, without a readable users file
 nobody gets in (``ui.session.setup_problem``); the demo mode is turned on on purpose.
 
@@ -35,14 +35,7 @@ import bcrypt
 from core.errors import InputFileError, UserError, UserExistsError
 from core.files import atomic_write_bytes, locked
 from core.settings import get_settings
-
-#: Roles and what they are for.
-ROLES: dict[str, str] = {
-    "silver": "District Silver groups: every analysis page, organised crime group data included",
-    "comms": "Corporate communications: hotspot map, communities and the comms plan; no OCG data",
-    "opcc": "Police and Crime Commissioner's office: trends, accuracy and profiles; OCG counts only",
-    "admin": "Administrators: data upload, user management and the audit log",
-}
+from security.policy import ROLES
 
 _DUMMY_HASH = bcrypt.hashpw(b"not a password", bcrypt.gensalt(rounds=12)).decode()
 

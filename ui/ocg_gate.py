@@ -14,8 +14,8 @@ import streamlit as st
 from models.ocg import quarterly_return
 from records import ocg_store
 from records.ocg_store import OcgData
+from security.policy import ocg_allows, ocg_level
 from ui import cache
-from ui.roles import ocg_allows, ocg_level
 from ui.session import current_user, is_demo
 
 

@@ -12,12 +12,12 @@ import streamlit as st
 from core.errors import InputFileError, TokenError
 from core.settings import get_settings
 from security import audit
+from security.policy import SIGN_IN_FAILED
 from security.signin_token import read_token
 from security.users import (
     User,
     authenticate,
 )
-from ui.roles import SIGN_IN_FAILED
 from ui.session import (
     COOKIE,
     cookie_value,

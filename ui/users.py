@@ -6,7 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from security.users import ROLES, User
+from security.policy import ROLES
+from security.users import User
 
 #: Session-state keys of the page's user pickers, reset after a change.
 PICKERS = ("edit_who", "remove_who")

@@ -11,7 +11,8 @@ from streamlit.testing.v1 import AppTest
 
 from core.settings import override_settings
 from security import audit
-from security.users import ROLES, add_user, authenticate, read_users
+from security.policy import ROLES
+from security.users import add_user, authenticate, read_users
 from tests.app.conftest import APP, PASSWORD, secure_store
 
 pytestmark = pytest.mark.app

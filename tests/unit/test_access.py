@@ -9,6 +9,7 @@ import pytest
 
 from cli.users import main
 from core.errors import InputFileError
+from security.policy import DEMO_PAGES, ROLE_PAGES, cross_border_allowed, pages_for
 from security.users import (
     Throttle,
     User,
@@ -18,7 +19,6 @@ from security.users import (
     read_users,
     remove_user,
 )
-from ui.roles import DEMO_PAGES, ROLE_PAGES, cross_border_allowed, pages_for
 
 
 def test_passwords_are_salted_and_checked():
@@ -128,7 +128,7 @@ def test_single_sign_on_users_map_by_email(tmp_path: Path):
 
 
 def test_ocg_levels_fail_closed():
-    from ui.roles import ocg_allows, ocg_level
+    from security.policy import ocg_allows, ocg_level
 
     assert ocg_level("silver", demo=False) == "details"
     assert ocg_level("opcc", demo=False) == "counts"
