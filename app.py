@@ -12,7 +12,7 @@ from core.settings import REPO_DIR, get_settings
 from security import policy
 from ui import a11y, cache, filters, loading, ocg_gate, session, signin
 
-# Every download is audited (ui.exports.download), so tables' own CSV download stays off even
+# Every download is audited (ui.download.download), so tables' own CSV download stays off even
 # when the app is started without this folder's .streamlit/config.toml (from the next run on).
 st.set_option("client.disableDataExport", True)
 st.set_page_config(page_title="Precision Hotspots", page_icon=str(REPO_DIR / "static" / "favicon.png"), layout="wide")

@@ -163,9 +163,9 @@ def _bomb_zip(path: Path, size: int, understate: bool) -> None:
             for _ in range(size // len(zeros)):
                 member.write(zeros)
     if understate:
-        from tests.unit.test_ingest_limits import _understate
+        from tests.unit.geo.test_ingest_limits import understate_size
 
-        path.write_bytes(_understate(path.read_bytes(), name, 1000))
+        path.write_bytes(understate_size(path.read_bytes(), name, 1000))
 
 
 def _huge_child(kind: str, target: str, store: str) -> dict[str, object]:

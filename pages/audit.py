@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from security import audit
-from ui import exports
+from ui import download
 
 st.title("Audit log")
 log = audit.read()
@@ -20,8 +20,8 @@ start, end = audit.date_range(days)
 shown = audit.filter_events(log, who, kinds, start, end)
 st.caption(f"{len(shown):,} of {len(log):,} events. Times are UK local time. The log is append-only.")
 st.dataframe(audit.readable(shown), hide_index=True, width="stretch")
-exports.download(
-    exports.ExportFile(
+download.download(
+    download.ExportFile(
         "Audit log (CSV)", audit.to_csv(shown), "precision_audit_log.csv", "Audit log extract", len(shown)
     ),
     {"users": who, "kinds": kinds, "from": start, "to": end},

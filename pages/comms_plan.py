@@ -8,7 +8,7 @@ import streamlit as st
 
 from core.settings import get_settings
 from models.targeting import CRIMESTOPPERS_PROMISE
-from ui import cache, comms, context, exports, filters, maps, panels
+from ui import briefs, cache, comms, context, download, filters, maps, panels
 
 settings = get_settings()
 ctx = context.analysis_page("Communications plan")
@@ -23,7 +23,7 @@ if constraints is None:  # plan_controls has shown what is wrong
     st.stop()
 plan = cache.plan(token, chosen, params, constraints, tuple(selected))
 st.session_state["comms_plan_args"] = (constraints, tuple(selected))  # the plan the Delivery log page delivers
-summary = exports.plan_summary(plan)
+summary = briefs.plan_summary(plan)
 m = st.columns(4)
 m[0].metric("Communities in the plan", f"{summary['communities']} of {len(selected)}")
 m[1].metric("Flyers to print", f"{summary['flyers']:,}", help=f"Budget {constraints.flyer_budget:,}")
@@ -65,4 +65,4 @@ export_context = {
 }
 files = cache.comms_exports(token, chosen, params, constraints, tuple(selected), contact)
 for column, file in zip(st.columns(len(files)), files):
-    exports.download(file, export_context, where=column)
+    download.download(file, export_context, where=column)

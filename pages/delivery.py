@@ -9,7 +9,7 @@ import streamlit as st
 
 from models.delivery import with_status
 from records import delivery_log
-from ui import cache, context, delivery, exports
+from ui import cache, context, delivery, download, exports
 
 ctx = context.analysis_page("Delivery log")
 today = dt.date.today()
@@ -64,8 +64,8 @@ with tabs[2]:
 st.subheader("Deliveries recorded")
 table = delivery.log_table(log)
 st.dataframe(table, hide_index=True, width="stretch")
-exports.download(
-    exports.ExportFile(
+download.download(
+    download.ExportFile(
         "Delivery log (CSV)", exports.table_csv(table), "precision_delivery_log.csv", "Delivery log", len(table)
     ),
     {"rows": len(table)},

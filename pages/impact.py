@@ -11,7 +11,7 @@ from models.delivery import SYNTHETIC_CAMPAIGNS, campaigns
 from models.public_summary import SYNTHETIC_LABEL
 from records import delivery_log
 from security import policy
-from ui import cache, charts, exports, session
+from ui import cache, charts, download, exports, session
 from ui import outcomes as outcome_ui
 
 st.title("Impact")
@@ -58,8 +58,8 @@ if results and full:
                         f"Quotient, Bowers and Johnson 2003): {r.wdq.reading}"
                         + ("" if r.wdq.wdq != r.wdq.wdq else f" (WDQ {r.wdq.wdq:.2f}).")
                     )
-    exports.download(
-        exports.ExportFile(
+    download.download(
+        download.ExportFile(
             "Campaign evaluation (CSV)",
             exports.table_csv(table, synthetic=synthetic_campaigns),
             "precision_campaign_impact.csv",

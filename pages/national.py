@@ -9,7 +9,7 @@ import streamlit as st
 from core.settings import get_settings
 from models.national import ALL_OFFENCES, PEER_EXPLANATION, quarterly_table, ranking, sentences, small_base_note
 from records import national_table as national
-from ui import cache, charts, exports, tables
+from ui import cache, charts, download, exports, tables
 
 #: The national tables' columns as readers name them.
 NATIONAL_LABELS = {
@@ -107,8 +107,8 @@ with right:
 st.subheader("Exports")
 context = {"year": year, "measure": measure, "peers": list(peers), "overdispersion": adjust}
 e = st.columns(3)
-exports.download(
-    exports.ExportFile(
+download.download(
+    download.ExportFile(
         "Summary (CSV)",
         exports.national_csv(summary),
         "precision_national_summary.csv",
@@ -118,8 +118,8 @@ exports.download(
     context,
     where=e[0],
 )
-exports.download(
-    exports.ExportFile(
+download.download(
+    download.ExportFile(
         "Funnel figures (CSV)",
         exports.funnel_csv(points),
         "precision_national_funnel.csv",
@@ -129,8 +129,8 @@ exports.download(
     context,
     where=e[1],
 )
-exports.download(
-    exports.ExportFile(
+download.download(
+    download.ExportFile(
         "Funnel plot (PNG)",
         cache.national_funnel_png(funnel_view),
         "precision_national_funnel.png",

@@ -12,7 +12,7 @@ from core.errors import RecordError
 from models.ocg import by_district_and_criminality, quarterly_return
 from records.ocg_schema import DISRUPTION_LEVELS, STRANDS
 from records.ocg_store import record_disruption
-from ui import charts, exports, ocg_gate, session, tables
+from ui import charts, download, exports, ocg_gate, session, tables
 
 view = ocg_gate.visible_ocg("details")
 data = view.data
@@ -38,8 +38,8 @@ st.subheader("OCGs by home district and principal criminality")
 st.caption("Every group on the register, active or not (District profiles count active groups only).")
 by_district = by_district_and_criminality(data.register)
 tables.show(by_district.reset_index(), labels={"home_district": "Home district"})
-exports.download(
-    exports.ExportFile(
+download.download(
+    download.ExportFile(
         "OCGs by district and criminality (CSV)",
         exports.table_csv(by_district.reset_index(), data.synthetic),
         "precision_ocgs_by_district.csv",
@@ -104,8 +104,8 @@ st.subheader("Quarterly return (disruptions by level and 4P strand)")
 ret = quarterly_return(data.activity)
 tables.show(ret, labels={"quarter": "Quarter", "total": "Total"})
 quarterly = exports.table_csv(ret, data.synthetic)
-exports.download(
-    exports.ExportFile(
+download.download(
+    download.ExportFile(
         "Quarterly return (CSV)", quarterly, "precision_ocg_quarterly_return.csv", "OCG quarterly return", len(ret)
     ),
     {"synthetic": data.synthetic},

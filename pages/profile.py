@@ -8,7 +8,7 @@ import streamlit as st
 from core.settings import get_settings
 from models.pipeline import HotspotParams
 from models.trends import latest_months
-from ui import cache, charts, exports, filters, pack, panels, tables
+from ui import cache, charts, download, filters, pack, panels, tables
 
 settings = get_settings()
 token = st.session_state["store_token"]
@@ -54,18 +54,18 @@ st.subheader("Downloads")
 d = st.columns(2)
 about = {"district": district, "months": list(months), "ocg_counts": ocg_counts is not None}
 pdf = cache.profile_pdf(token, district, months, ocg_counts, ocg_note)
-exports.download(
-    exports.ExportFile(
+download.download(
+    download.ExportFile(
         "Profile (PDF)", pdf, f"precision_profile_{district.lower()}.pdf", f"District profile: {district}"
     ),
     about,
     where=d[0],
 )
 the_pack = pack.pack_for(cache.meeting_pack(token, district, months), HotspotParams().resolution)
-pack_file = exports.ExportFile(
+pack_file = download.ExportFile(
     "Silver meeting pack (PDF)",
     pack.pack_pdf_bytes(the_pack, cache.districts(), token),
     f"precision_meeting_pack_{district.lower()}_{months[-1] if months else 'none'}.pdf",
     f"Silver meeting pack: {district}" + (" (with OCG data)" if the_pack.has_ocg else ""),
 )
-exports.download(pack_file, {**about, "ocg": the_pack.has_ocg}, where=d[1])
+download.download(pack_file, {**about, "ocg": the_pack.has_ocg}, where=d[1])

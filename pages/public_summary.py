@@ -10,7 +10,7 @@ import streamlit as st
 
 from models.public_summary import SYNTHETIC_LABEL, check_summary, public_summary
 from records import delivery_log
-from ui import cache, exports, ocg_gate, public_exports
+from ui import cache, download, ocg_gate, public_exports
 from ui import outcomes as outcome_ui
 
 st.title("Public summary")
@@ -44,10 +44,10 @@ for note in summary.notes:
 
 c = st.columns(2)
 files = (
-    exports.ExportFile(
+    download.ExportFile(
         "Summary (PDF)", public_exports.summary_pdf(summary), "precision_public_summary.pdf", "Public summary (PDF)"
     ),
-    exports.ExportFile(
+    download.ExportFile(
         "Web page (HTML)",
         public_exports.summary_html(summary),
         "precision_public_summary.html",
@@ -55,4 +55,4 @@ files = (
     ),
 )
 for column, file in zip(c, files):
-    exports.download(file, {"page": "public"}, where=column)
+    download.download(file, {"page": "public"}, where=column)

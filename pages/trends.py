@@ -7,7 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from models.trends import comparable_periods, latest_comparable_month
-from ui import cache, charts, context, exports, filters, tables
+from ui import cache, charts, context, download, exports, filters, tables
 
 ctx = context.analysis_page("Trends")
 loaded = cache.store().months()
@@ -26,14 +26,14 @@ with st.expander("The chart's figures as a table"):
 c = st.columns(2)
 about = {"filters": filters.describe(ctx.filters), "measure": measure}
 png = cache.trend_png(ctx.token, ctx.filters, value, dt.date.today().isoformat())
-exports.download(
-    exports.ExportFile("Chart (PNG)", png, "precision_trends.png", f"Trends chart: {measure}"), about, where=c[0]
+download.download(
+    download.ExportFile("Chart (PNG)", png, "precision_trends.png", f"Trends chart: {measure}"), about, where=c[0]
 )
 figures = tables.for_export(tables.trend_table(shown))
-monthly = exports.ExportFile(
+monthly = download.ExportFile(
     "Monthly figures (CSV)", exports.table_csv(figures), "precision_trends.csv", "Trends monthly figures", len(figures)
 )
-exports.download(monthly, about, where=c[1])
+download.download(monthly, about, where=c[1])
 
 st.subheader("Change on the same months a year earlier")
 comparable = latest_comparable_month(loaded)
@@ -56,8 +56,8 @@ else:
         st.markdown("- " + sentence)
     tables.show(tables.change_table(table), key="trend_changes")
     changes = tables.for_export(tables.change_table(table))
-    exports.download(
-        exports.ExportFile(
+    download.download(
+        download.ExportFile(
             "Changes by district and crime type (CSV)",
             exports.table_csv(changes),
             "precision_trends_changes.csv",

@@ -36,7 +36,7 @@ from models.targeting import Plan, PlanConstraints
 from records import delivery_log, ocg_store, reference
 from records import national_table as national
 from records import outcome_files as outcomes_store
-from ui import charts, exports, maps
+from ui import briefs, charts, download, exports, maps
 from ui.filters import describe
 
 
@@ -404,7 +404,7 @@ def comms_exports(
     constraints: PlanConstraints,
     selected: tuple[str, ...],
     contact: str,
-) -> list[exports.ExportFile]:
+) -> list[download.ExportFile]:
     """The plan's five export files, built once per plan (the PDF draws a map per community);
     each with the number of records it holds, for the audit."""
     the_plan = plan(token, filters, params, constraints, selected)
@@ -412,33 +412,33 @@ def comms_exports(
     drops, sessions = len(the_plan.drops), len(the_plan.sessions)
     chosen = int(the_plan.communities["chosen"].sum())
     return [
-        exports.ExportFile(
+        download.ExportFile(
             "Drop zones (CSV)", exports.drops_csv(the_plan), "precision_drop_zones.csv", "Comms plan drop zones", drops
         ),
-        exports.ExportFile(
+        download.ExportFile(
             "Sessions (CSV)",
             exports.sessions_csv(the_plan),
             "precision_facebook_live.csv",
             "Comms plan Facebook Live sessions",
             sessions,
         ),
-        exports.ExportFile(
+        download.ExportFile(
             "Drop zones (GeoJSON)",
             exports.drop_zones_geojson(the_plan, communities, lsoas()),
             "precision_drop_zones.geojson",
             "Comms plan drop zones (map)",
             drops,
         ),
-        exports.ExportFile(
+        download.ExportFile(
             "Sessions (Outlook .ics)",
             exports.sessions_ics(the_plan, themes()),
             "precision_facebook_live.ics",
             "Comms plan Facebook Live calendar",
             sessions,
         ),
-        exports.ExportFile(
+        download.ExportFile(
             "Brief (PDF)",
-            exports.brief_pdf(the_plan, communities, lsoas(), themes(), contact),
+            briefs.brief_pdf(the_plan, communities, lsoas(), themes(), contact),
             "precision_comms_brief.pdf",
             "Comms plan brief (one page per community)",
             chosen,
@@ -462,7 +462,7 @@ def profile_pdf(
     token: str, district: str, months: tuple[str, ...], ocg_counts: pd.DataFrame | None, ocg_note: str
 ) -> bytes:
     """A district profile as PDF, with the OCG counts and note the page shows (keyed by them)."""
-    return exports.profile_pdf(district_profile(token, district, months), ocg_counts, ocg_note)
+    return briefs.profile_pdf(district_profile(token, district, months), ocg_counts, ocg_note)
 
 
 # ---------------------------------------------------------------- national picture

@@ -20,8 +20,8 @@ from geo import hexes
 from models.hotspots import BIN_LABELS
 from models.meeting_pack import MeetingPack, with_ocg_note, with_ocgs
 from ui import ocg_gate
-from ui.exports import PRODUCER, MarkedPDF, _heading, _latin1, _para, marking_for
 from ui.maps import BIN_COLOURS
+from ui.pdf import PRODUCER, MarkedPDF, heading, latin1, marking_for, para
 
 
 def _font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
@@ -89,17 +89,17 @@ def meeting_pack_pdf(pack: MeetingPack, districts: gpd.GeoDataFrame) -> bytes:
     pdf.set_title(f"Precision Hotspots - {profile.district} Silver meeting pack")
     pdf.set_author(PRODUCER)
     pdf.add_page()
-    _heading(pdf, _latin1(f"{profile.district} Silver meeting pack"), size=16)
-    _para(
+    heading(pdf, latin1(f"{profile.district} Silver meeting pack"), size=16)
+    para(
         pdf,
-        _latin1(
+        latin1(
             f"Period: {', '.join(profile.months)}. Source: data.police.uk street-level crime (OGL v3.0); "
             "census 2011; hot spots by Gi* against the whole county, FDR-corrected."
         ),
     )
-    _para(
+    para(
         pdf,
-        _latin1(
+        latin1(
             f"Recorded incidents: {profile.incidents:,}. Per 1,000 residents a month: {profile.rate_per_1000:.1f}. "
             + profile.change_text
         ),
@@ -109,13 +109,13 @@ def meeting_pack_pdf(pack: MeetingPack, districts: gpd.GeoDataFrame) -> bytes:
     png = hotspot_map_png(pack, outline)
     with pdf.local_context():
         pdf.image(io.BytesIO(png), w=180)
-    _para(pdf, "Numbers on the map are the communities listed overleaf.", 4)
+    para(pdf, "Numbers on the map are the communities listed overleaf.", 4)
 
     pdf.add_page()
-    _heading(pdf, "Top hotspot communities, with change since last year", body_size=9)
-    _para(pdf, _latin1(pack.change_note), 4)
+    heading(pdf, "Top hotspot communities, with change since last year", body_size=9)
+    para(pdf, latin1(pack.change_note), 4)
     if pack.communities.empty:
-        _para(pdf, "No significant hotspot community in this district for the period.")
+        para(pdf, "No significant hotspot community in this district for the period.")
     else:
         widths = (10, 34, 70, 20, 20, 18, 18)
         with pdf.table(
@@ -127,7 +127,7 @@ def meeting_pack_pdf(pack: MeetingPack, districts: gpd.GeoDataFrame) -> bytes:
                     [
                         str(r.label),
                         r.community_id,
-                        _latin1(r.name),
+                        latin1(r.name),
                         f"{r.incidents:,}",
                         _number(r.before, ",.0f"),
                         _number(r.percent, "+.1f"),
@@ -135,22 +135,22 @@ def meeting_pack_pdf(pack: MeetingPack, districts: gpd.GeoDataFrame) -> bytes:
                     ]
                 )
     pdf.ln(3)
-    _heading(pdf, "Emerging hot spots", body_size=9)
-    _para(pdf, _latin1(pack.emerging_note), 4)
+    heading(pdf, "Emerging hot spots", body_size=9)
+    para(pdf, latin1(pack.emerging_note), 4)
     if not pack.emerging.empty:
         columns = [c for c in pack.emerging.columns if c != "community_id"]
         with pdf.table(col_widths=(34, *([146 / max(len(columns), 1)] * len(columns)))) as t:
-            t.row(["Community id", *[_latin1(c) for c in columns]])
+            t.row(["Community id", *[latin1(c) for c in columns]])
             for row in pack.emerging.itertuples(index=False):
                 t.row([str(row[0]), *[f"{int(v):,}" for v in row[1:]]])
     if not pack.ocg_note:  # the reader may not see OCG data: no section at all
         return bytes(pdf.output())
     pdf.ln(3)
-    _heading(pdf, "Organised crime groups active in these communities", body_size=9)
-    _para(pdf, _latin1(pack.ocg_note), 4)
+    heading(pdf, "Organised crime groups active in these communities", body_size=9)
+    para(pdf, latin1(pack.ocg_note), 4)
     if pack.ocgs is not None:
         if pack.ocgs.empty:
-            _para(pdf, "No recorded OCG activity inside the listed communities.", 4)
+            para(pdf, "No recorded OCG activity inside the listed communities.", 4)
         else:
             with pdf.table(col_widths=(34, 30, 70, 26, 20)) as t:
                 t.row(["Community id", "OCG", "Principal criminality", "Threat tier", "Records"])
@@ -158,9 +158,9 @@ def meeting_pack_pdf(pack: MeetingPack, districts: gpd.GeoDataFrame) -> bytes:
                     t.row(
                         [
                             r.community_id,
-                            _latin1(str(r.ocg_id)),
-                            _latin1(str(r.principal_criminality)),
-                            _latin1(str(r.threat_tier)),
+                            latin1(str(r.ocg_id)),
+                            latin1(str(r.principal_criminality)),
+                            latin1(str(r.threat_tier)),
                             f"{int(r.records):,}",
                         ]
                     )

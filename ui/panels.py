@@ -28,7 +28,7 @@ def draw_map(fmap: folium.Map, key: str, height: int, returned_objects: Sequence
 
     ``render=False``: streamlit-folium otherwise renders the whole page once more before
     rendering the map for itself, and throws that render away (the component gets the same
-    script, header and HTML either way; ``tests/unit/test_map_text_is_never_a_template.py``).
+    script, header and HTML either way; ``tests/unit/ui/test_maps_verbatim.py``).
     """
     return st_folium(  # type: ignore[no-any-return]
         fmap, key=key, height=height, use_container_width=True, returned_objects=list(returned_objects), render=False

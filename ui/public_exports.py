@@ -14,7 +14,7 @@ import pandas as pd
 from fpdf import FPDF
 
 from models.public_summary import SYNTHETIC_LABEL, PublicSummary, check_summary
-from ui.exports import PRODUCER, _heading, _latin1, _para
+from ui.pdf import PRODUCER, heading, latin1, para
 
 _CSS = """
 body{font-family:Arial,Helvetica,sans-serif;color:#1a1a1a;max-width:960px;margin:2rem auto;padding:0 1rem;line-height:1.45}
@@ -83,9 +83,9 @@ def summary_html(summary: PublicSummary) -> bytes:
         f"<h1>{html.escape(summary.title)}</h1><p>{html.escape(summary.made)}</p>",
         *[f'<p class="synthetic">{html.escape(n)}</p>' for n in synthetic],
     ]
-    for heading, table in summary.tables().items():
-        parts.append(f"<h2>{html.escape(heading)}</h2>")
-        if heading.startswith("Reports to Crimestoppers"):
+    for title, table in summary.tables().items():
+        parts.append(f"<h2>{html.escape(title)}</h2>")
+        if title.startswith("Reports to Crimestoppers"):
             parts.append(f"<figure>{trend_svg(summary.crimestoppers)}</figure>")
         parts.append(_table_html(table))
     parts.extend(f'<p class="note">{html.escape(n)}</p>' for n in others)
@@ -97,29 +97,29 @@ def summary_pdf(summary: PublicSummary) -> bytes:
     """The summary as a printable A4 PDF (the same tables and notes as the HTML and page)."""
     check_summary(summary)
     pdf = FPDF(format="A4", unit="mm")
-    pdf.set_title(_latin1(summary.title))
+    pdf.set_title(latin1(summary.title))
     pdf.set_author(PRODUCER)
     pdf.add_page()
-    _heading(pdf, _latin1(summary.title), size=15)
-    _para(pdf, _latin1(summary.made))
+    heading(pdf, latin1(summary.title), size=15)
+    para(pdf, latin1(summary.made))
     for note in summary.notes:
         if note.startswith(SYNTHETIC_LABEL):
             pdf.set_font("Helvetica", "B", 11)
-            _para(pdf, _latin1(note), 6)
+            para(pdf, latin1(note), 6)
             pdf.set_font("Helvetica", size=10)
-    for heading, table in summary.tables().items():
+    for title, table in summary.tables().items():
         pdf.ln(2)
-        _heading(pdf, _latin1(heading), body_size=9)
+        heading(pdf, latin1(title), body_size=9)
         if table.empty:
-            _para(pdf, "Nothing to show yet.")
+            para(pdf, "Nothing to show yet.")
             continue
         with pdf.table(text_align="RIGHT", first_row_as_headings=True) as t:
-            t.row([_latin1(str(c)) for c in table.columns])
+            t.row([latin1(str(c)) for c in table.columns])
             for row in table.itertuples(index=False):
-                t.row([_latin1(str(v)) for v in row])
+                t.row([latin1(str(v)) for v in row])
     pdf.ln(3)
     pdf.set_font("Helvetica", size=9)
     for note in summary.notes:
         if not note.startswith(SYNTHETIC_LABEL):
-            _para(pdf, _latin1(note), 5)
+            para(pdf, latin1(note), 5)
     return bytes(pdf.output())

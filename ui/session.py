@@ -246,7 +246,7 @@ def audit_event(
     rows: int | None = None,
 ) -> None:
     """Audit an action of this session's user, with their role (:func:`security.audit.record`;
-    also a download button's on_click, see :func:`ui.exports.download`)."""
+    also a download button's on_click, see :func:`ui.download.download`)."""
     user = current_user()
     audit.record(
         kind,

@@ -116,11 +116,11 @@ def test_a_mistyped_mode_means_secure_and_is_reported(monkeypatch: pytest.Monkey
 def test_real_ocg_data_is_never_shown_in_demo_mode_on_any_page(
     store_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    from ui import exports
+    from ui import briefs
 
     pdfs: list[bytes] = []
-    real_pdf = exports.profile_pdf
-    monkeypatch.setattr(exports, "profile_pdf", lambda *a, **k: pdfs.append(real_pdf(*a, **k)) or pdfs[-1])
+    real_pdf = briefs.profile_pdf
+    monkeypatch.setattr(briefs, "profile_pdf", lambda *a, **k: pdfs.append(real_pdf(*a, **k)) or pdfs[-1])
     register = _store_real_ocg(store_copy)
     secrets = set(register["ocg_id"]) | set(register["alias"])
     with override_settings(store_dir=store_copy, map_tiles=None, users_file=tmp_path / "none.json", mode="demo"):

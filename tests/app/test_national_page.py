@@ -116,9 +116,9 @@ def test_the_demo_mode_shows_the_national_picture(app_with_sample: AppTest):
 def test_the_cross_border_toggle_is_for_silver_users_only(secured: Path, tmp_path: Path):
     from geo.ingest import ingest
     from geo.store import Store
-    from tests.unit.test_national_store import _neighbour_csv
+    from tests.unit.geo.test_national_store import neighbour_csv
 
-    ingest([_neighbour_csv(tmp_path / "in" / "2017-07-south-yorkshire-street.csv")], Store(secured))
+    ingest([neighbour_csv(tmp_path / "in" / "2017-07-south-yorkshire-street.csv")], Store(secured))
     comms = _signed_in("comms")
     comms.switch_page("pages/hotspot_map.py").run()
     assert not comms.exception

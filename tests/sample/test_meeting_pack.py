@@ -17,7 +17,7 @@ from models.counts import Filters, filter_incidents
 from models.meeting_pack import build_meeting_pack, with_ocg_note, with_ocgs
 from models.pipeline import HotspotParams
 from records import reference
-from ui.exports import profile_pdf
+from ui.briefs import profile_pdf
 from ui.pack import meeting_pack_pdf
 
 pytestmark = pytest.mark.sample

@@ -16,7 +16,7 @@ from geo import hexes
 from models.evaluation import evaluate_methods
 
 
-def _h3o_cells(lat: np.ndarray, lng: np.ndarray, resolution: int) -> np.ndarray:
+def h3o_cells(lat: np.ndarray, lng: np.ndarray, resolution: int) -> np.ndarray:
     """Cells of points by h3o (not the C library that h3-py wraps)."""
     cells = coordinates_to_cells(pa.array(lat), pa.array(lng), resolution)
     return np.asarray(pa.array(cells).to_numpy(zero_copy_only=False), dtype=np.uint64).astype(np.int64)
@@ -28,7 +28,7 @@ def test_west_yorkshire_points_get_the_cells_a_second_implementation_gives(resol
     lat = np.concatenate([[53.79648, 53.7920, 53.6833, 53.6458, 53.7240], rng.uniform(53.5, 54.0, 500)])
     lng = np.concatenate([[-1.54785, -1.7550, -1.5000, -1.7850, -1.8630], rng.uniform(-2.2, -1.2, 500)])
     # Leeds station, Bradford, Wakefield, Huddersfield and Halifax centres, then random points
-    np.testing.assert_array_equal(hexes.latlng_to_cells(lat, lng, resolution), _h3o_cells(lat, lng, resolution))
+    np.testing.assert_array_equal(hexes.latlng_to_cells(lat, lng, resolution), h3o_cells(lat, lng, resolution))
 
 
 def test_a_backtest_worked_out_by_hand_on_a_small_grid():

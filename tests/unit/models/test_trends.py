@@ -85,7 +85,7 @@ def test_district_profile_and_its_pdf():
     from pypdf import PdfReader
 
     from models.profile import district_profile
-    from ui.exports import profile_pdf
+    from ui.briefs import profile_pdf
 
     inc = pd.DataFrame(
         {

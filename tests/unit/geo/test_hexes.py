@@ -23,9 +23,9 @@ def test_leeds_city_centre_point_falls_in_hand_checked_cells():
     lat, lng = np.array([53.79648]), np.array([-1.54785])  # Leeds railway station
     cells = hexes.latlng_to_cells(lat, lng, 9)
     # checked against h3o, an independent implementation of the grid (not the C library)
-    from tests.unit.test_independent_checks import _h3o_cells
+    from tests.unit.models.test_evaluation_independent import h3o_cells
 
-    expected = hex(int(_h3o_cells(lat, lng, 9)[0]))[2:]
+    expected = hex(int(h3o_cells(lat, lng, 9)[0]))[2:]
     assert hexes.cell_to_str(cells[0]) == expected
     # the point lies inside the outline of its cell
     ring = np.array(hexes.cells_to_rings(cells, 7)[0])

@@ -25,7 +25,7 @@ from models.outcomes_synthetic import make_crimestoppers, make_survey, to_csv
 from records import delivery_log as delivery
 from records import outcome_files as outcomes
 from security import audit
-from tests.unit.test_targeting import _communities, _plan
+from tests.unit.models.test_targeting import make_communities, plan_for_tests
 from ui import public_exports
 
 CELLS = [h3.str_to_int(c) for c in h3.grid_disk(h3.latlng_to_cell(53.80, -1.55, 9), 1)]
@@ -142,8 +142,8 @@ def test_a_log_breaking_the_schema_is_refused_on_read(store: Path):
 
 
 def test_plan_items_carry_the_place_and_are_matched_to_deliveries():
-    plan = _plan()
-    communities = _communities().assign(cells=[CELLS, CELLS[:2], CELLS[2:4]])
+    plan = plan_for_tests()
+    communities = make_communities().assign(cells=[CELLS, CELLS[:2], CELLS[2:4]])
     items = delivery_model.plan_items(plan, communities, 9)
     drops = items[items["kind"] == "flyer_drop"]
     assert set(drops["community_id"]) == set(plan.communities.loc[plan.communities["chosen"], "community_id"])

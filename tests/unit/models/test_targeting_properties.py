@@ -29,7 +29,7 @@ from models.targeting import (
     make_plan,
 )
 from records.reference import read_harm_weights, read_themes
-from ui import exports
+from ui import briefs, exports
 
 THEMES = read_themes()
 HARM = read_harm_weights()
@@ -130,9 +130,9 @@ def test_every_export_adds_up_to_the_plan_within_the_budget(tables, constraints)
     chosen = plan.communities[plan.communities["chosen"]]
     # (a) the exports agree with each other and with the plan, row by row and in total
     assert csv_rows == plan_rows and geo_rows == plan_rows
-    assert csv_total == geo_total == plan.flyers_used == exports.plan_summary(plan)["flyers"]
+    assert csv_total == geo_total == plan.flyers_used == briefs.plan_summary(plan)["flyers"]
     assert plan.flyers_used == int(chosen["flyers"].sum())
-    assert plan.households_covered == exports.plan_summary(plan)["households"] == int(chosen["households"].sum())
+    assert plan.households_covered == briefs.plan_summary(plan)["households"] == int(chosen["households"].sum())
     # (b) the budget holds
     assert plan.flyers_used <= constraints.flyer_budget
     # each drop zone: whole packs covering its households and the margin, less than a pack over
@@ -166,7 +166,7 @@ def test_the_plan_covers_the_most_harm_its_drop_zones_allow(tables, constraints)
 def test_the_brief_states_the_plan_total(tables, constraints):
     communities, lsoas = tables
     plan = make_plan(communities, constraints, THEMES, HARM)
-    pages = [p.extract_text() for p in PdfReader(io.BytesIO(exports.brief_pdf(plan, communities, lsoas, THEMES))).pages]
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(briefs.brief_pdf(plan, communities, lsoas, THEMES))).pages]
     totals = {int(m.replace(",", "")) for text in pages for m in re.findall(r"Plan total: ([\d,]+) flyers", text)}
     assert totals == {plan.flyers_used}
     per_community = [int(m.replace(",", "")) for text in pages for m in re.findall(r"Flyers to print: ([\d,]+) ", text)]

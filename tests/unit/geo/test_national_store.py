@@ -35,7 +35,7 @@ NEIGHBOUR_POINTS = [
 ]
 
 
-def _neighbour_csv(path: Path, month: str = "2017-07") -> Path:
+def neighbour_csv(path: Path, month: str = "2017-07") -> Path:
     rows = []
     for k, (lon, lat, crime_type, n) in enumerate(NEIGHBOUR_POINTS):
         for i in range(n):
@@ -59,7 +59,7 @@ def two_forces(sample_store_dir: Path, tmp_path: Path) -> Store:
     root = tmp_path / "store"
     shutil.copytree(sample_store_dir, root)
     store = Store(root)
-    ingest([_neighbour_csv(tmp_path / "in" / "2017-07-south-yorkshire-street.csv")], store)
+    ingest([neighbour_csv(tmp_path / "in" / "2017-07-south-yorkshire-street.csv")], store)
     return store
 
 

@@ -1,4 +1,4 @@
-"""Roles, password checks, throttling and the users file (changes: tests/unit/test_users.py)."""
+"""Roles, password checks, throttling and the users file (changes: tests/unit/security/test_users.py)."""
 
 from __future__ import annotations
 

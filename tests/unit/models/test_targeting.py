@@ -67,7 +67,7 @@ THEMES = read_themes()
 HARM = read_harm_weights()
 
 
-def _communities() -> gpd.GeoDataFrame:
+def make_communities() -> gpd.GeoDataFrame:
     rows = [
         ("HC01", "Briggate & Boar Lane (Leeds 111)", "Leeds", 900.0, 1000, {"Robbery": 50, "Drugs": 20}),
         ("HC02", "Manningham Lane (Bradford 039)", "Bradford", 500.0, 400, {"Burglary": 40}),
@@ -108,7 +108,7 @@ LSOAS = gpd.GeoDataFrame(
 )
 
 
-def _plan(**changes):
+def plan_for_tests(**changes):
     settings = {
         "flyer_budget": 1_000,
         "spare_margin": 0.10,
@@ -118,11 +118,11 @@ def _plan(**changes):
         "min_days_between": 14,
     }
     constraints = PlanConstraints(**{**settings, **changes})
-    return make_plan(_communities(), constraints, THEMES, HARM)
+    return make_plan(make_communities(), constraints, THEMES, HARM)
 
 
 def test_plan_picks_the_most_harm_within_the_flyer_budget():
-    plan = _plan()
+    plan = plan_for_tests()
     # HC01 needs 1,100 flyers (over budget); HC02 + HC03 need 450 + 450 = 900 and cover 950 harm
     assert plan.communities["chosen"].tolist() == [False, True, True]
     assert plan.flyers_used == 900 and plan.harm_covered == 950
@@ -132,13 +132,13 @@ def test_plan_picks_the_most_harm_within_the_flyer_budget():
 
 
 def test_priority_themes_change_the_choice():
-    plan = _plan(flyer_budget=450, priority_themes=("County lines and exploitation",), priority_boost=2.0)
+    plan = plan_for_tests(flyer_budget=450, priority_themes=("County lines and exploitation",), priority_boost=2.0)
     assert plan.communities.loc[plan.communities["chosen"], "community_id"].tolist() == ["HC03"]
-    assert _plan(flyer_budget=450).communities.loc[lambda t: t["chosen"], "community_id"].tolist() == ["HC02"]
+    assert plan_for_tests(flyer_budget=450).communities.loc[lambda t: t["chosen"], "community_id"].tolist() == ["HC02"]
 
 
 def test_schedule_respects_the_window_days_and_gaps():
-    plan = _plan(flyer_budget=5_000)
+    plan = plan_for_tests(flyer_budget=5_000)
     s = plan.sessions
     assert len(s) == round(4 * 56 / 30.44)  # sessions a month x months in the window
     assert s["date"].between(dt.date(2027, 1, 4), dt.date(2027, 2, 28)).all()
@@ -171,8 +171,8 @@ def test_disclosure_rules():
 
 
 def test_exports_read_back_with_real_parsers():
-    plan = _plan(flyer_budget=5_000)
-    communities = _communities()
+    plan = plan_for_tests(flyer_budget=5_000)
+    communities = make_communities()
 
     drops = pd.read_csv(io.BytesIO(exports.drops_csv(plan)), encoding="utf-8-sig")
     assert drops["Flyers to print"].sum() == plan.drops["flyers"].sum()
@@ -204,7 +204,7 @@ def test_exports_read_back_with_real_parsers():
 
 
 def test_text_from_files_is_inert_in_the_calendar_and_pdf():
-    communities = _communities()
+    communities = make_communities()
     communities.loc[0, "name"] = "<script>alert(1)</script> Street"
     plan = make_plan(
         communities,
@@ -279,7 +279,7 @@ def test_exports_carry_the_plan_drop_for_drop():
     # The plan's figures, checked by hand, then every export against the plan (not against
     # another export): HC01 (600 + 400 households) needs 700 + 450 flyers, HC02 and HC03
     # (400 households each) 450 each.
-    plan = _plan(flyer_budget=5_000)
+    plan = plan_for_tests(flyer_budget=5_000)
     assert plan.drops[["community_id", "lsoa_code", "households", "flyers"]].values.tolist() == [
         ["HC01", "E01000001", 600, 700],
         ["HC01", "E01000002", 400, 450],
@@ -294,11 +294,11 @@ def test_exports_carry_the_plan_drop_for_drop():
     assert drops[["Community", "LSOA", "Households", "Flyers to print"]].values.tolist() == expected
     assert drops["District"].tolist() == plan.drops["district"].tolist()
 
-    zones = json.loads(exports.drop_zones_geojson(plan, _communities(), LSOAS))
+    zones = json.loads(exports.drop_zones_geojson(plan, make_communities(), LSOAS))
     props = [f["properties"] for f in zones["features"]]
     assert [[p["community_id"], p["lsoa_code"], p["households"], p["flyers"]] for p in props] == expected
 
-    pdf = PdfReader(io.BytesIO(exports.brief_pdf(plan, _communities(), LSOAS, THEMES)))
+    pdf = PdfReader(io.BytesIO(exports.brief_pdf(plan, make_communities(), LSOAS, THEMES)))
     pages = [page.extract_text() for page in pdf.pages]
     chosen = plan.communities[plan.communities["chosen"]]
     for text, (cid, flyers) in zip(pages, zip(chosen["community_id"], chosen["flyers"])):
@@ -309,8 +309,8 @@ def test_exports_carry_the_plan_drop_for_drop():
 
 
 def test_a_drop_zone_without_a_shape_stays_in_the_geojson():
-    plan = _plan(flyer_budget=5_000)
-    zones = json.loads(exports.drop_zones_geojson(plan, _communities(), LSOAS[LSOAS["lsoa_code"] != "E01000004"]))
+    plan = plan_for_tests(flyer_budget=5_000)
+    zones = json.loads(exports.drop_zones_geojson(plan, make_communities(), LSOAS[LSOAS["lsoa_code"] != "E01000004"]))
     assert sum(f["properties"]["flyers"] for f in zones["features"]) == plan.flyers_used
     assert [f["geometry"] for f in zones["features"] if f["properties"]["lsoa_code"] == "E01000004"] == [None]
 
@@ -383,7 +383,7 @@ def test_the_largest_budget_plans_without_a_table_per_flyer():
     constraints = PlanConstraints(
         flyer_budget=MAX_FLYER_BUDGET, pack_size=MIN_PACK_SIZE, start=dt.date(2027, 1, 4), end=dt.date(2027, 1, 31)
     )
-    plan = make_plan(_communities(), constraints, THEMES, HARM)
+    plan = make_plan(make_communities(), constraints, THEMES, HARM)
     assert plan.communities["chosen"].all()
     assert plan.flyers_used == 660 + 440 + 440 + 440
     assert knapsack([5.0, 4.0], [3, 2], 10**12) == [0, 1]

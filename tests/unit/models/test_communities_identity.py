@@ -22,7 +22,7 @@ from models.targeting import (
 )
 from models.trends import calendar_series, earlier_period, latest_comparable_month, latest_months, monthly_counts
 from records.reference import read_harm_weights, read_themes
-from tests.unit.test_targeting import _communities
+from tests.unit.models.test_targeting import make_communities
 
 
 def test_the_anchor_is_the_lsoa_with_most_cells_then_most_incidents_then_smallest_code():
@@ -170,7 +170,7 @@ def test_sessions_skip_christmas_eve_and_new_years_eve_evenings():
         min_days_between=0,
     )
     assert constraints.evenings_off == ((12, 24), (12, 31))
-    plan = make_plan(_communities(), constraints, read_themes(), read_harm_weights())
+    plan = make_plan(make_communities(), constraints, read_themes(), read_harm_weights())
     assert set(plan.sessions["date"]) == {dt.date(2026, 12, 3), dt.date(2026, 12, 10), dt.date(2026, 12, 17)}
     with pytest.raises(ConstraintError, match=r"evenings_off holds \(2, 30\)"):
         PlanConstraints(evenings_off=((2, 30),))
@@ -185,7 +185,7 @@ def test_a_district_without_a_session_is_warned_of():
         end=start + dt.timedelta(days=20),
         min_sessions_per_district=0,
     )
-    plan = make_plan(_communities(), constraints, read_themes(), read_harm_weights())
+    plan = make_plan(make_communities(), constraints, read_themes(), read_harm_weights())
     districts = set(plan.communities.loc[plan.communities["chosen"], "districts"])
     missing = districts - set(plan.sessions["district"])
     assert missing

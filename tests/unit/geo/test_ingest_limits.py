@@ -55,7 +55,7 @@ def test_a_zip_bomb_is_refused_from_its_directory(tmp_path: Path, capsys, bytes_
     assert not (tmp_path / "store" / "manifest.json").exists()
 
 
-def _understate(archive: bytes, member: str, size: int) -> bytes:
+def understate_size(archive: bytes, member: str, size: int) -> bytes:
     """Rewrite the uncompressed size of ``member`` in the central directory (and the local
     header) of a zip: a directory that lies."""
     data = bytearray(archive)
@@ -75,7 +75,7 @@ def test_a_directory_that_understates_a_size_is_caught_while_streaming(tmp_path:
     rows = [street_row(crime_id=f"c{i}", month="2018-01", crime_type="Drugs") for i in range(20_000)]
     honest = zip_bytes({MEMBER: street_csv(rows)})
     liar = tmp_path / "liar.zip"
-    liar.write_bytes(_understate(honest, MEMBER, 1000))
+    liar.write_bytes(understate_size(honest, MEMBER, 1000))
     with zipfile.ZipFile(liar) as z:
         assert z.getinfo(MEMBER).file_size == 1000  # what the directory claims
     line = _refused(capsys, str(liar), "--store", str(tmp_path / "store"))
