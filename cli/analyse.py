@@ -21,13 +21,12 @@ import pandas as pd
 
 from core.errors import PrecisionError
 from core.settings import get_settings
-from geo import boundaries
 from geo.store import Store
 from models import analysis
 from models.counts import Filters
 from models.pipeline import HotspotParams
 from models.trends import latest_months
-from records.reference import read_harm_weights
+from services import analyses
 
 #: ``--period`` words -> the number of latest stored months (as the sidebar's periods).
 PERIOD_WORDS = {"latest": 1, "latest3": 3, "latest12": 12}
@@ -68,7 +67,7 @@ def run(argv: Sequence[str] | None = None) -> tuple[int, str]:
         if not stored:
             return 2, f"error: {store.root}: no months stored (load some with python -m cli.ingest PATH)"
         months = period_months(args.period, stored)
-        sources = analysis.FrameSources(store.read_incidents(), boundaries.read_lsoas(settings), read_harm_weights())
+        sources = analyses.store_sources(store, settings)
     except (PrecisionError, ValueError) as exc:
         return 2, f"error: {exc}"
     filters = Filters(

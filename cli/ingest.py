@@ -2,12 +2,14 @@
 
 Command line::
 
-    python -m cli.ingest PATH... [--store DIR]
+    python -m cli.ingest PATH... [--store DIR] [--no-precompute]
 
 PATH may be a CSV, a folder of monthly folders, or a data.police.uk ``.zip``. The command
 prints a summary and exits 0; it exits 2 with one line naming the file and the problem when a
 file is not a street-level CSV at all, and then stores nothing from the run. The work is
-:func:`geo.ingest.ingest`.
+:func:`geo.ingest.ingest`. Then the default county analyses of the new store state are
+computed and kept (:func:`services.analyses.precompute_store`), so no user waits for them;
+``--no-precompute`` leaves them to be computed when first opened.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from core.errors import PrecisionError
 from core.settings import get_settings
 from geo.ingest import ingest
 from geo.store import Store
+from services import analyses
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -28,6 +31,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m cli.ingest", description=__doc__.split("\n\n")[0])
     parser.add_argument("paths", nargs="+", metavar="PATH", help="CSV file, monthly folder or .zip")
     parser.add_argument("--store", type=Path, help="store folder (default: settings.store_dir)")
+    parser.add_argument("--no-precompute", action="store_true", help="do not compute the default analyses now")
     args = parser.parse_args(argv)
     settings = get_settings()
     store = Store(args.store or settings.store_dir)
@@ -37,6 +41,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(summary.to_text())
+    if not args.no_precompute and summary.stored:
+        analyses.precompute_store(store, settings, log=print)
     return 0
 
 

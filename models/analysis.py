@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
 import geopandas as gpd
@@ -28,7 +28,21 @@ from models import counts, hotspots, pipeline, trends
 from models.counts import Filters
 from models.pipeline import HotspotAnalysis, HotspotParams
 
-__all__ = ["COMMUNITY_COLUMNS", "FrameSources", "Sources", "community_rows", "county_analysis", "district_analysis"]
+__all__ = [
+    "COMMUNITY_COLUMNS",
+    "DEFAULT_PERIODS",
+    "FrameSources",
+    "Sources",
+    "community_rows",
+    "county_analysis",
+    "default_requests",
+    "district_analysis",
+    "precompute",
+]
+
+#: The periods analysed as soon as data lands (:func:`precompute`): the latest month, the
+#: latest 3 and the latest 12 stored months (as the sidebar's period choices count them).
+DEFAULT_PERIODS: tuple[int, ...] = (1, 3, 12)
 
 #: The columns of the ranked communities table, as the Hotspot communities page shows them.
 COMMUNITY_COLUMNS = (
@@ -184,3 +198,51 @@ def community_rows(communities: gpd.GeoDataFrame) -> pd.DataFrame:
     """The ranked communities table as a page shows it: :data:`COMMUNITY_COLUMNS`, harm to
     one decimal place (harm-weighted incidents), area in square kilometres."""
     return pd.DataFrame(communities[list(COMMUNITY_COLUMNS)]).assign(harm=communities["harm"].round(1))
+
+
+def default_requests(stored_months: Sequence[str], resolution: int = 9) -> list[tuple[Filters, HotspotParams]]:
+    """The county analyses a user is most likely to open first: every crime type, the whole
+    county, the sidebar's default statistics, for each of :data:`DEFAULT_PERIODS`.
+
+    Each request is exactly what the pages ask :func:`county_analysis` for with the sidebar
+    left at its defaults (``ui.filters``), so a stored result answers them. Periods that
+    cover the same months are asked once.
+
+    Parameters
+    ----------
+    stored_months : Sequence[str]
+        Every month stored (``YYYY-MM``).
+    resolution : int
+        H3 resolution (default 9, about 0.1 km² a hexagon).
+    """
+    requests: list[tuple[Filters, HotspotParams]] = []
+    seen: set[tuple[str, ...]] = set()
+    for latest in DEFAULT_PERIODS:
+        months = tuple(trends.latest_months(stored_months, latest, []))
+        if months and months not in seen:
+            seen.add(months)
+            requests.append((Filters(months=months, resolution=resolution), HotspotParams(resolution=resolution)))
+    return requests
+
+
+def precompute(
+    sources: Sources,
+    save: Callable[[Filters, HotspotParams, HotspotAnalysis], None],
+    have: Callable[[Filters, HotspotParams], bool] = lambda filters, params: False,
+    resolution: int = 9,
+) -> list[Filters]:
+    """Run :func:`county_analysis` for each of :func:`default_requests` and hand each result
+    to ``save`` (the caller stores it); requests ``have`` says are stored already are skipped.
+
+    Returns
+    -------
+    list of Filters
+        The requests computed now.
+    """
+    done: list[Filters] = []
+    for filters, params in default_requests(sources.stored_months(), resolution):
+        if have(filters, params):
+            continue
+        save(filters, params, county_analysis(sources, filters, params))
+        done.append(filters)
+    return done

@@ -36,6 +36,7 @@ from models.targeting import Plan, PlanConstraints
 from records import delivery_log, ocg_store, reference
 from records import national_table as national
 from records import outcome_files as outcomes_store
+from services import analyses
 from ui import briefs, charts, download, exports, maps
 from ui.filters import describe
 
@@ -163,7 +164,11 @@ class CachedSources:
 
 @st.cache_data(show_spinner="Finding hot spots (Gi* with conditional permutations)…", max_entries=16)
 def county_analysis(token: str, filters: Filters, params: HotspotParams) -> HotspotAnalysis:
-    """:func:`models.analysis.county_analysis` of the store commit ``token``."""
+    """:func:`models.analysis.county_analysis` of the store commit ``token``: the one kept
+    when the data landed (:func:`services.analyses.stored_analysis`), else computed now."""
+    kept = analyses.stored_analysis(token, filters, params)
+    if kept is not None:
+        return kept
     return analysis.county_analysis(CachedSources(token), filters, params)
 
 

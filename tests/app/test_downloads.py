@@ -79,10 +79,10 @@ def test_no_download_button_outside_the_audited_helper():
         f"{path.relative_to(REPO_DIR)}:{line}"
         for path in _python_files()
         for line, function in _calls(path, "download_button")
-        if (path.relative_to(REPO_DIR).as_posix(), function) != ("ui/exports.py", "download")
+        if (path.relative_to(REPO_DIR).as_posix(), function) != ("ui/download.py", "download")
     ]
     assert stray == [], "use ui.download.download, which audits the click"
-    assert len(_calls(REPO_DIR / "ui" / "exports.py", "download_button")) == 1
+    assert len(_calls(REPO_DIR / "ui" / "download.py", "download_button")) == 1
     # and every page's buttons are the helper's (each page listed in EXPECTED calls it)
     for page in EXPECTED:
         assert _calls(REPO_DIR / page, "download"), page

@@ -1,0 +1,90 @@
+"""The county analyses of a store: read its inputs, and compute and keep the defaults.
+
+:func:`store_sources` gives ``models.analysis`` the stored incidents, LSOAs and harm weights;
+:func:`precompute_store` runs ``models.analysis.precompute`` when data lands and keeps each
+result with :mod:`records.analysis_results`, keyed by the store's commit; :func:`stored_analysis`
+reads one back. ``python -m cli.ingest`` and ``python -m cli.analyse --precompute`` call them,
+as does the app (first start, Data page, ``python -m ui.serve`` before it serves).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable
+
+from core.settings import Settings, get_settings
+from geo import boundaries
+from geo.store import Store
+from models import analysis
+from models.counts import Filters
+from models.pipeline import HotspotAnalysis, HotspotParams
+from records import analysis_results
+from records.reference import read_harm_weights
+
+__all__ = ["precompute_store", "settings_for", "store_sources", "stored_analysis"]
+
+_log = logging.getLogger(__name__)
+
+
+def settings_for(store: Store, settings: Settings | None = None) -> Settings:
+    """The settings with ``store_dir`` pointing at ``store`` (a command's ``--store``), so its
+    results and signing secret are those of that store."""
+    settings = settings or get_settings()
+    if store.root.resolve() == settings.store_dir.resolve():
+        return settings
+    return dataclasses.replace(settings, store_dir=store.root)
+
+
+def store_sources(store: Store, settings: Settings | None = None) -> analysis.FrameSources:
+    """The analysis inputs of ``store``: every stored incident of the home force, the LSOAs
+    with census figures, and the harm weights (read now, once)."""
+    settings = settings or get_settings()
+    return analysis.FrameSources(
+        store.read_incidents(), boundaries.read_lsoas(settings), read_harm_weights(settings=settings), store.months()
+    )
+
+
+def stored_analysis(
+    commit: str, filters: Filters, params: HotspotParams, settings: Settings | None = None
+) -> HotspotAnalysis | None:
+    """The analysis stored for the store commit ``commit`` and this request, or None."""
+    found = analysis_results.load_result(commit, analysis_results.request_key(filters, params), settings)
+    return found if isinstance(found, HotspotAnalysis) else None
+
+
+def precompute_store(
+    store: Store,
+    settings: Settings | None = None,
+    sources: analysis.FrameSources | None = None,
+    log: Callable[[str], None] = _log.info,
+) -> list[Filters]:
+    """Compute and keep the default analyses (``models.analysis.default_requests``) of the
+    store as it is now; those kept already are skipped. Returns the requests computed.
+
+    Parameters
+    ----------
+    store : Store
+        The incident store (its commit id keys every result).
+    settings : Settings, optional
+        Default :func:`core.settings.get_settings`.
+    sources : FrameSources, optional
+        The inputs, if already read (default: :func:`store_sources`).
+    log : callable
+        Told one line per analysis computed.
+    """
+    settings = settings_for(store, settings)
+    commit = store.token()
+    if not commit or not store.months():
+        return []
+
+    def have(filters: Filters, params: HotspotParams) -> bool:
+        return stored_analysis(commit, filters, params, settings) is not None
+
+    def save(filters: Filters, params: HotspotParams, result: HotspotAnalysis) -> None:
+        if analysis_results.save_result(commit, analysis_results.request_key(filters, params), result, settings):
+            log(f"kept the county analysis of {', '.join(filters.months)} for commit {commit}")
+        else:
+            log("no signing secret: analyses are computed when first opened instead")
+
+    return analysis.precompute(sources or store_sources(store, settings), save, have)
