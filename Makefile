@@ -1,5 +1,6 @@
 # Precision Hotspots: two commands from a fresh clone.
 #   make run    create .venv, install pinned requirements, start the app on the bundled data
+#               (python -m ui.serve: kernels compiled and default analyses kept before it serves)
 #   make test   the same set-up plus Debian Chromium, the import contracts, then the whole test suite
 #   make lint   import contracts (.importlinter), ruff lint and format check, mypy strict on geo/ and models/
 PYTHON ?= python3
@@ -29,7 +30,7 @@ chromium:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
 
 run: venv
-	PRECISION_MODE=$(PRECISION_MODE) $(BIN)/streamlit run app.py --server.port $(PORT)
+	PRECISION_MODE=$(PRECISION_MODE) $(BIN)/python -m ui.serve --server.port $(PORT)
 
 test: venv lint chromium
 	$(BIN)/python -m pytest

@@ -29,6 +29,7 @@ with it, and "no crime here" is not evidence of a cold spot.
 from __future__ import annotations
 
 import dataclasses
+import logging
 
 import numpy as np
 import pandas as pd
@@ -59,6 +60,8 @@ BIN_LABELS: dict[int, str] = {
     -2: "Cold spot, 95 % confidence",
     -3: "Cold spot, 99 % confidence",
 }
+
+_log = logging.getLogger(__name__)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -266,10 +269,42 @@ def grid_values(grid_cells: np.ndarray, cells: np.ndarray, weights: np.ndarray |
     return np.bincount(pos[on], weights=w[on], minlength=len(grid_cells)).astype(float)
 
 
+def cache_kernels_on_disk() -> int:
+    """Let numba keep esda's compiled Gi* kernels on disk; return how many it will keep.
+
+    esda compiles its kernels with ``@njit`` and no ``cache=True``, so every new process
+    compiled them again (about 18 s on 2 cores, more under load). Numba's dispatchers can be
+    told to cache afterwards (``Dispatcher.enable_caching``, what ``cache=True`` calls), in
+    ``__pycache__`` beside esda's files or ``NUMBA_CACHE_DIR``. One kernel, ``crand``'s
+    ``compute_chunk``, takes the statistic as a first-class function and is compiled again in
+    each process (about 8 s): the app's launcher (``python -m ui.serve``) compiles it before the
+    server accepts anyone. Call before the first Gi* of the process.
+    """
+    import esda.crand
+    import esda.getisord
+    import esda.significance
+    from numba.core.registry import CPUDispatcher
+
+    kept = 0
+    for module in (esda.crand, esda.getisord, esda.significance):
+        for value in list(vars(module).values()):
+            if not isinstance(value, CPUDispatcher):
+                continue
+            try:
+                value.enable_caching()
+            except RuntimeError as exc:  # numba found no writable cache folder: compile as before
+                _log.info("numba cannot cache %s on disk: %s", value.py_func.__name__, exc)
+                continue
+            kept += 1
+    return kept
+
+
 def warm_up() -> None:
-    """Compile esda's numba kernels on a tiny grid (about 18 s the first time in a process)."""
+    """Compile esda's numba kernels on a tiny grid (about 18 s the first time in a process,
+    a few seconds when :func:`cache_kernels_on_disk` kept them from an earlier process)."""
     from libpysal.weights import lat2W
 
+    cache_kernels_on_disk()
     _g_local_star(np.arange(25, dtype=float), lat2W(5, 5), 9, 0)
 
 

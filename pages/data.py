@@ -10,7 +10,7 @@ from geo.ingest import ingest_files
 from geo.police_uk import REJECT_REASONS, unique_labels, upload_sources
 from records.national_table import store_recorded_crime
 from records.ocg_store import load_files
-from ui import cache, session
+from ui import cache, loading, session
 from ui import outcomes as outcome_ui
 
 st.title("Data")
@@ -49,6 +49,7 @@ if uploads and st.button("Load", type="primary"):
         )
         st.session_state["store_token"] = cache.store().token()
         st.success(f"Stored {summary.stored:,} incidents for {', '.join(summary.months)}.")
+        loading.prepare_analyses(cache.store())
         st.code(summary.to_text(), language=None)
         if len(summary.rejects):
             st.dataframe(

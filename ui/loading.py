@@ -14,6 +14,7 @@ from geo.ingest import ingest
 from geo.store import Store
 from records import ocg_store
 from records import outcome_files as outcomes
+from services import analyses
 from ui import cache
 
 
@@ -42,7 +43,16 @@ def ensure_data(store: Store) -> str:
         st.stop()
     bar.empty()
     st.toast(f"Loaded {summary.stored:,} incidents for {', '.join(summary.months)}.")
+    prepare_analyses(store)
     return store.token()
+
+
+def prepare_analyses(store: Store) -> None:
+    """Compute and keep the default analyses of the store as it is now (after data lands),
+    with a spinner: the next user of any process reads them (:func:`services.analyses.
+    precompute_store`)."""
+    with st.spinner("Preparing the default hot-spot analyses (latest 1, 3 and 12 months)…"):
+        analyses.precompute_store(store)
 
 
 def ensure_ocg_demo() -> None:

@@ -42,7 +42,8 @@ def test_precomputed_results_equal_a_fresh_analysis_and_are_computed_once(store:
     assert kept is not None
     assert_array_equal(kept.result.bins, fresh.result.bins)
     pd.testing.assert_frame_equal(
-        pd.DataFrame(kept.communities.drop(columns="geometry")), pd.DataFrame(fresh.communities.drop(columns="geometry"))
+        pd.DataFrame(kept.communities.drop(columns="geometry")),
+        pd.DataFrame(fresh.communities.drop(columns="geometry")),
     )
     assert kept.communities.geometry.geom_equals(fresh.communities.geometry).all()
 

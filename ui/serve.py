@@ -1,0 +1,75 @@
+"""Start the app with nothing left for its first user to wait for.
+
+    python -m ui.serve [STREAMLIT OPTIONS ...]       (``make run`` and ``make serve`` use it)
+
+Before the server accepts anyone, in this process:
+
+1. esda's numba kernels are compiled (kept on disk where numba can: a restart loads most of
+   them, :func:`models.hotspots.cache_kernels_on_disk`);
+2. on a first start with no month of the home force stored, the bundled sample is ingested
+   (as the app's own first start does, ``ui.loading.ensure_data``);
+3. the default county analyses of the store are computed and kept if they are not yet
+   (:func:`services.analyses.precompute_store`).
+
+Then Streamlit serves ``app.py`` in the same process (``streamlit run`` with the options
+given), so the compiled kernels stay in memory for every session. Each step prints one line
+with its time. A step that fails is reported and the server starts anyway: the app then does
+the work when first asked, as before.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Sequence
+
+from core.errors import PrecisionError
+from core.settings import REPO_DIR, get_settings
+from geo.ingest import ingest
+from geo.store import Store
+from models import hotspots
+from services import analyses
+
+
+def _step(text: str, work: Callable[[], object]) -> None:
+    start = time.perf_counter()
+    try:
+        outcome = work()
+    except (PrecisionError, OSError) as exc:
+        print(f"precision: {text}: failed ({exc}); the app will do it when first asked", flush=True)
+        return
+    extra = f" ({outcome})" if outcome not in (None, "") else ""
+    print(f"precision: {text}: {time.perf_counter() - start:.1f} s{extra}", flush=True)
+
+
+def prepare() -> None:
+    """Steps 1-3 above, for the settings in force (``PRECISION_STORE`` and friends)."""
+    settings = get_settings()
+    store = Store(settings.store_dir)
+
+    def first_start() -> str:
+        if store.manifest()["forces"].get(settings.home_force):
+            return "months stored already"
+        summary = ingest(settings.sample_paths, store, settings)
+        return f"first start: {summary.stored:,} incidents of {', '.join(summary.months)}"
+
+    def kept() -> str:
+        done = analyses.precompute_store(store, settings)
+        return f"{len(done)} computed now" if done else "kept already"
+
+    _step("compiling the Gi* kernels", hotspots.warm_up)
+    _step("the bundled sample", first_start)
+    _step("the default analyses", kept)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Prepare, then run ``streamlit run app.py`` with ``argv`` in this process."""
+    prepare()
+    from streamlit.web import cli as streamlit_cli
+
+    sys.argv = ["streamlit", "run", str(REPO_DIR / "app.py"), *(sys.argv[1:] if argv is None else argv)]
+    return int(streamlit_cli.main() or 0)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
