@@ -30,7 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from core.errors import InputFileError, RecordError
-from core.files import atomic_write_bytes
+from core.files import atomic_write_bytes, locked
 from core.settings import get_settings
 from core.synthetic import SYNTHETIC_MARKER, is_marked_synthetic
 from geo import hexes
@@ -206,6 +206,12 @@ def store_ocg(register: pd.DataFrame, activity: pd.DataFrame, source: str, store
         if "synthetic" not in frame or frame["synthetic"].dtype != bool:
             raise ValueError(f"the {name} table needs a boolean 'synthetic' column")
     folder = (store_dir or get_settings().store_dir) / "ocg"
+    with locked(folder / ".lock"):
+        _write_tables(register, activity, source, folder)
+
+
+def _write_tables(register: pd.DataFrame, activity: pd.DataFrame, source: str, folder: Path) -> None:
+    """Replace the tables and then ``meta.json`` (the caller holds the lock)."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, frame in (("register.parquet", register), ("activity.parquet", activity)):
         buffer = io.BytesIO()
@@ -228,8 +234,9 @@ def record_disruption(
 
     The record is located by its LSOA code only (no coordinates, so its H3 cells are 0), and
     carries its group's label: a disruption of a synthetic group is synthetic, of a real
-    group real. The activity table is replaced atomically (:func:`store_ocg`); auditing is
-    the caller's.
+    group real. Under the OCG tables' lock, the stored activity is read again and the record
+    added to it (so two app processes recording at once both keep theirs), and the table is
+    replaced atomically; auditing is the caller's.
 
     Parameters
     ----------
@@ -272,9 +279,12 @@ def record_disruption(
     good[list(H3_COLUMNS.values())] = 0
     # a record of a synthetic group is synthetic; of a real group, real
     good["synthetic"] = bool(data.register.loc[data.register["ocg_id"] == ocg_id, "synthetic"].all())
-    activity = pd.concat([data.activity, good], ignore_index=True)
-    store_ocg(data.register, activity, data.source, store_dir)
-    return OcgData(data.register, activity, data.source)
+    folder = (store_dir or get_settings().store_dir) / "ocg"
+    with locked(folder / ".lock"):  # read again under the lock: another process may have added one
+        current = load_ocg(store_dir) or data
+        activity = pd.concat([current.activity, good], ignore_index=True)
+        _write_tables(current.register, activity, current.source, folder)
+    return OcgData(current.register, activity, current.source)
 
 
 def token(store_dir: Path | None = None) -> str:
