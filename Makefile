@@ -1,7 +1,8 @@
 # Precision Hotspots: two commands from a fresh clone.
 #   make run    create .venv, install pinned requirements, start the app on the bundled data
 #               (python -m ui.serve: kernels compiled and default analyses kept before it serves)
-#   make test   the same set-up plus Debian Chromium, the import contracts, then the whole test suite
+#   make test   the same set-up plus Debian Chromium and HAProxy, the import contracts, then the whole test suite
+#   make serve  REPLICAS=N app processes behind HAProxy on SERVE_PORT (default 2 on 8500)
 #   make lint   import contracts (.importlinter), ruff lint and format check, mypy strict on geo/ and models/
 PYTHON ?= python3
 VENV   := .venv
@@ -13,7 +14,7 @@ PORT   ?= 8501
 # `make run PRECISION_MODE=secure` needs a users file (see README, Access).
 PRECISION_MODE ?= demo
 
-.PHONY: run test test-fast lint bench ingest chromium venv clean-store
+.PHONY: run serve test test-fast lint bench ingest chromium venv clean-store
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -23,11 +24,23 @@ $(STAMP): requirements.txt
 
 venv: $(STAMP)
 
-# Browser tests drive Debian's Chromium (no browser is downloaded by Playwright).
+# Debian packages: Chromium for the browser tests (no browser is downloaded by Playwright),
+# HAProxy for several app processes behind one address (make serve, and its browser test).
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium fonts-dejavu-core"; \
+	[ -x /usr/sbin/haproxy ] || command -v haproxy >/dev/null 2>&1 || missing="$$missing haproxy"; \
+	if [ -n "$$missing" ]; then \
 	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+# Several app processes behind HAProxy on one address (python -m cli.cluster): REPLICAS
+# processes, the proxy on SERVE_PORT, each browser kept on one process.
+REPLICAS   ?= 2
+SERVE_PORT ?= 8500
+serve: venv chromium
+	PRECISION_MODE=$(PRECISION_MODE) $(BIN)/python -m cli.cluster --replicas $(REPLICAS) --port $(SERVE_PORT)
 
 run: venv
 	PRECISION_MODE=$(PRECISION_MODE) $(BIN)/python -m ui.serve --server.port $(PORT)
