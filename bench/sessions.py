@@ -1,7 +1,7 @@
 """Many users at once: N concurrent sessions through the busiest pages.
 
     python -m bench.sessions N [--rounds R] [--client chromium|protocol] [--no-warm-up]
-        [--launcher serve|streamlit]
+        [--launcher serve|streamlit] [--replicas N]
 
 Starts the app as ``make run`` does (``python -m ui.serve``, or ``--launcher streamlit``
 for plain ``streamlit run app.py``) in demo mode over the bundled sample (ingested into a
@@ -86,13 +86,40 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def start_app(store_dir: Path, log_path: Path, launcher: str = "serve") -> tuple[subprocess.Popen[bytes], str]:
+def _descendants(pid: int) -> list[int]:
+    """``pid`` and every process below it (Linux ``/proc/<pid>/task/*/children``)."""
+    found = [pid]
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children = (task / "children").read_text().split()
+        except OSError:
+            continue
+        for child in children:
+            found += _descendants(int(child))
+    return found
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds of ``pid`` and the processes below it (the app processes of a cluster)."""
+    total = 0.0
+    for p in _descendants(pid):
+        try:
+            total += cpu_seconds(p)
+        except OSError:
+            continue  # ended since it was listed
+    return total
+
+
+def start_app(
+    store_dir: Path, log_path: Path, launcher: str = "serve", replicas: int = 1
+) -> tuple[subprocess.Popen[bytes], str]:
     """Start the app in demo mode over ``store_dir``; return the process and its URL once healthy.
 
     ``launcher`` "serve" starts it as ``make run`` does (``python -m ui.serve``: kernels
     compiled and default analyses kept before the server listens); "streamlit" as plain
     ``streamlit run app.py`` (everything left to the first user). Prints how long the server
-    took to accept its first request."""
+    took to accept its first request. With ``replicas`` above 1, ``python -m cli.cluster``
+    starts that many app processes behind HAProxy, and the URL is the proxy's."""
     port = _free_port()
     env = {
         **os.environ,
@@ -102,12 +129,20 @@ def start_app(store_dir: Path, log_path: Path, launcher: str = "serve") -> tuple
         "PRECISION_USERS": str(store_dir.parent / "no-users.json"),
     }
     log = open(log_path, "wb")  # noqa: SIM115 - the process writes to it until it ends
-    proc = subprocess.Popen(
-        [
+    if replicas > 1:
+        first = _free_port()
+        command = [
+            *(sys.executable, "-m", "cli.cluster", "--replicas", str(replicas), "--port", str(port)),
+            *("--first-port", str(first), "--run-dir", str(log_path.parent / "cluster")),
+        ]
+    else:
+        command = [
             *((sys.executable, "-m", "ui.serve") if launcher == "serve" else ()),
             *((sys.executable, "-m", "streamlit", "run", str(REPO_DIR / "app.py")) if launcher == "streamlit" else ()),
             *("--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true"),
-        ],
+        ]
+    proc = subprocess.Popen(
+        command,
         cwd=REPO_DIR,
         env=env,
         stdout=log,
@@ -120,7 +155,8 @@ def start_app(store_dir: Path, log_path: Path, launcher: str = "serve") -> tuple
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
                 if r.status == 200:
-                    print(f"server ({launcher}) accepting requests after {time.monotonic() - started:.1f} s")
+                    what = f"{replicas} processes behind HAProxy" if replicas > 1 else launcher
+                    print(f"server ({what}) accepting requests after {time.monotonic() - started:.1f} s")
                     return proc, url
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
@@ -342,6 +378,7 @@ def main(argv: list[str] | None = None) -> int:
         default="serve",
         help="serve: python -m ui.serve, as make run (default); streamlit: plain streamlit run",
     )
+    parser.add_argument("--replicas", type=int, default=1, help="app processes behind HAProxy (make serve); default 1")
     parser.add_argument(
         "--profile",
         type=Path,
@@ -359,7 +396,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         store_dir = Path(tmp) / "store"
         ingest(list(get_settings().sample_paths), Store(store_dir))
-        proc, url = start_app(store_dir, Path(tmp) / "streamlit.log", args.launcher)
+        proc, url = start_app(store_dir, Path(tmp) / "streamlit.log", args.launcher, args.replicas)
         try:
             warm: SessionResult | None = None
             if not args.no_warm_up:
@@ -371,10 +408,10 @@ def main(argv: list[str] | None = None) -> int:
             wall = 0.0
             for _ in range(args.rounds):
                 load = os.getloadavg()
-                before, start = cpu_seconds(proc.pid), time.perf_counter()
+                before, start = tree_cpu_seconds(proc.pid), time.perf_counter()
                 browser_before = resource.getrusage(resource.RUSAGE_CHILDREN)
                 results += asyncio.run(round_of(url, args.n, args.timeout))
-                cpu += cpu_seconds(proc.pid) - before
+                cpu += tree_cpu_seconds(proc.pid) - before
                 wall += time.perf_counter() - start
                 browser_after = resource.getrusage(resource.RUSAGE_CHILDREN)
                 browser_cpu += (browser_after.ru_utime + browser_after.ru_stime) - (
@@ -388,7 +425,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             proc.terminate()
             try:
-                proc.wait(timeout=15)
+                proc.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 proc.kill()
     views = sum(len(r.seconds) for r in results)
@@ -401,6 +438,7 @@ def main(argv: list[str] | None = None) -> int:
     for e in sorted(set(errors))[:10]:
         print(f"  {e}")
     print(f"app process CPU: {cpu:.1f} s over {wall:.1f} s wall, {cpu / max(views, 1):.2f} CPU s per page view")
+    print(f"throughput: {views / max(wall, 1e-9):.2f} page views per second ({args.replicas} app process(es))")
     if args.client == "chromium":
         print(f"browsers' CPU (Chromium and its driver, same machine): {browser_cpu:.1f} s")
         if warm is not None:
