@@ -216,54 +216,14 @@ def check_record(record: Mapping[str, object], today: dt.date | None = None) -> 
     RecordError
         The first rule broken, in plain words.
     """
-    today = today or dt.date.today()
-    kind = str(record.get("kind", ""))
-    if kind not in KINDS:
-        raise RecordError(f"kind: {kind!r} is not one of {', '.join(KINDS)}")
-    raw_date = record.get("date")
-    try:
-        day = raw_date if isinstance(raw_date, dt.date) else dt.date.fromisoformat(str(raw_date))
-    except ValueError as exc:
-        raise RecordError(f"date: {raw_date!r} is not a real date (YYYY-MM-DD)") from exc
-    if day > today:
-        raise RecordError(f"date: {day} is in the future; record a delivery once it has happened")
-    district = str(record.get("district", "")).strip()
-    if district not in DISTRICTS.values():
-        raise RecordError(f"district: {district!r} is not one of {', '.join(sorted(DISTRICTS.values()))}")
-    lsoas = [str(x).strip().upper() for x in _as_list(record.get("lsoa_codes"))]
-    bad = [x for x in lsoas if not re.fullmatch(r"E01\d{6}", x)]
-    if bad:
-        raise RecordError(f"lsoa_codes: {bad[0]!r} is not an LSOA code (E01 and six digits)")
-    try:
-        cells = [int(str(x)) for x in _as_list(record.get("cells"))]
-    except ValueError as exc:
-        raise RecordError("cells: not all are H3 cell numbers") from exc
-    resolution = int(str(record.get("resolution", 0) or 0))
-    if cells:
-        if any(not h3.is_valid_cell(h3.int_to_str(c)) for c in cells):
-            raise RecordError("cells: not all are valid H3 cells")
-        found = {h3.get_resolution(h3.int_to_str(c)) for c in cells}
-        if found != {resolution} or resolution not in STORED_RESOLUTIONS:
-            raise RecordError(f"cells: must all be of resolution {resolution} (found {sorted(found)})")
+    kind = _check_kind(record)
+    day = _check_date(record, today or dt.date.today())
+    district = _check_district(record)
+    lsoas = _check_lsoas(record)
+    cells, resolution = _check_cells(record)
     name = str(record.get("community_name", "")).strip()
-    counts = {f: _int(record, f) for f in _COUNTS}
-    if kind in ("flyer_drop", "facebook_live") and not (name and cells):
-        raise RecordError(f"community: a {KINDS[kind]} must name the community it was in")
-    if kind == "flyer_drop":
-        if not lsoas:
-            raise RecordError("lsoa_codes: a flyer drop lists at least one LSOA it covered")
-        if counts["flyers"] <= 0:
-            raise RecordError("flyers: a flyer drop delivered at least one flyer")
-    for f in _COUNTS:
-        if f not in COUNT_FIELDS[kind] and counts[f]:
-            raise RecordError(f"{f}: not recorded for a {KINDS[kind]}")
-    text = {f: str(record.get(f, "") or "").strip() for f in ("outlet", "title", "spoc")}
-    if kind == "media":
-        for f, what in (("outlet", "the outlet"), ("title", "the piece's title"), ("spoc", "the media SPOC")):
-            if not text[f]:
-                raise RecordError(f"{f}: a media piece names {what}")
-    if any(len(v) > 300 for v in (*text.values(), name)):
-        raise RecordError("text: keep each text under 300 characters")
+    counts = _check_counts(record, kind, name, cells, lsoas)
+    text = _check_text(record, kind, name)
     planned = str(record.get("planned_item", "") or "")
     if planned and not re.fullmatch(r"[0-9a-f]{12}", planned):
         raise RecordError(f"planned_item: {planned!r} is not a plan item id")
@@ -280,6 +240,85 @@ def check_record(record: Mapping[str, object], today: dt.date | None = None) -> 
         **counts,
         **text,
     }
+
+
+def _check_kind(record: Mapping[str, object]) -> str:
+    kind = str(record.get("kind", ""))
+    if kind not in KINDS:
+        raise RecordError(f"kind: {kind!r} is not one of {', '.join(KINDS)}")
+    return kind
+
+
+def _check_date(record: Mapping[str, object], today: dt.date) -> dt.date:
+    raw_date = record.get("date")
+    try:
+        day = raw_date if isinstance(raw_date, dt.date) else dt.date.fromisoformat(str(raw_date))
+    except ValueError as exc:
+        raise RecordError(f"date: {raw_date!r} is not a real date (YYYY-MM-DD)") from exc
+    if day > today:
+        raise RecordError(f"date: {day} is in the future; record a delivery once it has happened")
+    return day
+
+
+def _check_district(record: Mapping[str, object]) -> str:
+    district = str(record.get("district", "")).strip()
+    if district not in DISTRICTS.values():
+        raise RecordError(f"district: {district!r} is not one of {', '.join(sorted(DISTRICTS.values()))}")
+    return district
+
+
+def _check_lsoas(record: Mapping[str, object]) -> list[str]:
+    lsoas = [str(x).strip().upper() for x in _as_list(record.get("lsoa_codes"))]
+    bad = [x for x in lsoas if not re.fullmatch(r"E01\d{6}", x)]
+    if bad:
+        raise RecordError(f"lsoa_codes: {bad[0]!r} is not an LSOA code (E01 and six digits)")
+    return lsoas
+
+
+def _check_cells(record: Mapping[str, object]) -> tuple[list[int], int]:
+    """The record's H3 cells and their one stored resolution."""
+    try:
+        cells = [int(str(x)) for x in _as_list(record.get("cells"))]
+    except ValueError as exc:
+        raise RecordError("cells: not all are H3 cell numbers") from exc
+    resolution = int(str(record.get("resolution", 0) or 0))
+    if cells:
+        if any(not h3.is_valid_cell(h3.int_to_str(c)) for c in cells):
+            raise RecordError("cells: not all are valid H3 cells")
+        found = {h3.get_resolution(h3.int_to_str(c)) for c in cells}
+        if found != {resolution} or resolution not in STORED_RESOLUTIONS:
+            raise RecordError(f"cells: must all be of resolution {resolution} (found {sorted(found)})")
+    return cells, resolution
+
+
+def _check_counts(
+    record: Mapping[str, object], kind: str, name: str, cells: list[int], lsoas: list[str]
+) -> dict[str, int]:
+    """The kind's counts (whole numbers from 0), and what a drop or a session must name."""
+    counts = {f: _int(record, f) for f in _COUNTS}
+    if kind in ("flyer_drop", "facebook_live") and not (name and cells):
+        raise RecordError(f"community: a {KINDS[kind]} must name the community it was in")
+    if kind == "flyer_drop":
+        if not lsoas:
+            raise RecordError("lsoa_codes: a flyer drop lists at least one LSOA it covered")
+        if counts["flyers"] <= 0:
+            raise RecordError("flyers: a flyer drop delivered at least one flyer")
+    for f in _COUNTS:
+        if f not in COUNT_FIELDS[kind] and counts[f]:
+            raise RecordError(f"{f}: not recorded for a {KINDS[kind]}")
+    return counts
+
+
+def _check_text(record: Mapping[str, object], kind: str, name: str) -> dict[str, str]:
+    """A media piece's outlet, title and SPOC; every text under 300 characters."""
+    text = {f: str(record.get(f, "") or "").strip() for f in ("outlet", "title", "spoc")}
+    if kind == "media":
+        for f, what in (("outlet", "the outlet"), ("title", "the piece's title"), ("spoc", "the media SPOC")):
+            if not text[f]:
+                raise RecordError(f"{f}: a media piece names {what}")
+    if any(len(v) > 300 for v in (*text.values(), name)):
+        raise RecordError("text: keep each text under 300 characters")
+    return text
 
 
 def _as_list(value: object) -> list[object]:
