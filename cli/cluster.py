@@ -4,7 +4,7 @@ process restarts.
 Command line::
 
     python -m cli.cluster [--replicas 2] [--port 8500] [--bind 127.0.0.1] [--run-dir DIR]
-        [--haproxy PATH] [--first-port 8511]
+        [--haproxy PATH] [--first-port 8511] [--print-config]
 
 (``make serve REPLICAS=N`` runs it.) Each replica is ``python -m ui.serve`` (kernels compiled
 and default analyses kept before it listens) on its own port on 127.0.0.1. The first one is
@@ -180,6 +180,9 @@ def run(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--run-dir", type=Path, help="where the configuration and logs go (default: a temp folder)")
     parser.add_argument("--haproxy", default=shutil.which("haproxy") or "/usr/sbin/haproxy")
     parser.add_argument("--start-timeout", type=float, default=600, help="seconds a replica may take to start")
+    parser.add_argument(
+        "--print-config", action="store_true", help="print HAProxy's configuration for these ports and stop (systemd)"
+    )
     args = parser.parse_args(argv)
     if args.replicas < 1:
         print("error: --replicas must be at least 1", file=sys.stderr)
@@ -188,6 +191,9 @@ def run(argv: Sequence[str] | None = None) -> int:
         print(f"error: HAProxy not found at {args.haproxy} (Debian: apt-get install haproxy)", file=sys.stderr)
         return 2
     ports = [args.first_port + i for i in range(args.replicas)]
+    if args.print_config:
+        print(haproxy_config(args.bind, args.port, ports), end="")
+        return 0
     busy = [p for p in [args.port, *ports] if not _port_free("127.0.0.1" if p != args.port else args.bind, p)]
     if busy:
         print(f"error: port(s) in use: {', '.join(map(str, busy))}", file=sys.stderr)
