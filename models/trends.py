@@ -244,15 +244,22 @@ def comparable_periods(latest: Sequence[str], loaded: Sequence[str]) -> tuple[li
 
 
 def compare_groups(
-    incidents: pd.DataFrame, earlier: Sequence[str], later: Sequence[str], by: Sequence[str]
+    incidents: pd.DataFrame, earlier: Sequence[str], later: Sequence[str], by: Sequence[str], tests: bool = True
 ) -> pd.DataFrame:
     """Compare two periods for every group (e.g. district and crime type).
+
+    Parameters
+    ----------
+    tests : bool
+        Run the exact test of every group (default). ``False`` leaves ``percent``,
+        ``p_value`` and ``significant`` out, for :func:`movers`, which tests only the rows it
+        keeps (with 1,400 LSOAs the tests of every row took about 2 s).
 
     Returns
     -------
     pandas.DataFrame
         The ``by`` columns, ``before``, ``after``, ``percent``, ``p_value``, ``significant``,
-        sorted by the size of the change.
+        ``difference``, sorted by the size of the change.
     """
     by = list(by)
     month = incidents["month"].astype(str)
@@ -260,16 +267,31 @@ def compare_groups(
     a = keys[month.isin(list(earlier)).to_numpy()].value_counts().rename("before")
     b = keys[month.isin(list(later)).to_numpy()].value_counts().rename("after")
     table = pd.concat([a, b], axis=1).fillna(0).astype(int).reset_index()
-    changes = [compare_counts(r.before, r.after, len(earlier), len(later)) for r in table.itertuples()]
-    table["percent"] = [c.percent for c in changes]
-    table["p_value"] = [c.p_value for c in changes]
-    table["significant"] = [c.significant for c in changes]
+    table.attrs["months"] = (len(earlier), len(later))
+    if tests:
+        table = _with_tests(table)
     table["difference"] = table["after"] - table["before"]
     return table.sort_values("difference", key=np.abs, ascending=False).reset_index(drop=True)
 
 
+def _with_tests(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with ``percent``, ``p_value`` and ``significant`` of each row's exact test
+    (the periods' lengths in months are ``table.attrs["months"]``)."""
+    months_before, months_after = table.attrs["months"]
+    changes = [compare_counts(r.before, r.after, months_before, months_after) for r in table.itertuples()]
+    out = table.copy()
+    at = list(out.columns).index("after") + 1
+    out.insert(at, "significant", [c.significant for c in changes])
+    out.insert(at, "p_value", [c.p_value for c in changes])
+    out.insert(at, "percent", [c.percent for c in changes])
+    return out
+
+
 def movers(table: pd.DataFrame, top: int = 10) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The groups rising and falling most (by count difference) in a :func:`compare_groups` table."""
+    """The groups rising and falling most (by count difference) in a :func:`compare_groups`
+    table; a table made with ``tests=False`` has the kept rows tested here."""
     rising = table[table["difference"] > 0].sort_values("difference", ascending=False).head(top)
     falling = table[table["difference"] < 0].sort_values("difference").head(top)
+    if "p_value" not in table:
+        rising, falling = _with_tests(rising), _with_tests(falling)
     return rising.reset_index(drop=True), falling.reset_index(drop=True)

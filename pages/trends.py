@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import streamlit as st
 
@@ -25,7 +26,7 @@ with st.expander("The chart's figures as a table"):
     tables.show(tables.trend_table(shown), key="trend_table")
 c = st.columns(2)
 about = {"filters": filters.describe(ctx.filters), "measure": measure}
-png = cache.trend_png(ctx.token, ctx.filters, value, dt.date.today().isoformat())
+png = functools.partial(cache.trend_png, ctx.token, ctx.filters, value, dt.date.today().isoformat())  # on click
 download.download(
     download.ExportFile("Chart (PNG)", png, "precision_trends.png", f"Trends chart: {measure}"), about, where=c[0]
 )

@@ -265,7 +265,7 @@ def period_movers(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The areas rising and falling most between two periods at ``level`` ("lsoa" or
     "community"): :func:`models.trends.movers` of :func:`period_comparison`."""
-    return trends.movers(period_comparison(token, filters, earlier, later, level))
+    return trends.movers(period_comparison(token, filters, earlier, later, level, tests=False))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -318,7 +318,12 @@ def district_chart(token: str) -> tuple[dict, str]:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def period_comparison(
-    token: str, filters: Filters, earlier: tuple[str, ...], later: tuple[str, ...], level: str = "district"
+    token: str,
+    filters: Filters,
+    earlier: tuple[str, ...],
+    later: tuple[str, ...],
+    level: str = "district",
+    tests: bool = True,
 ) -> pd.DataFrame:
     """Change between two periods by district and crime type, by LSOA, or by community (the
     communities found in the later period, with the ids every page gives them, counted on
@@ -333,9 +338,9 @@ def period_comparison(
         frame = frame.loc[found.notna()].assign(
             community_id=[o[0] for o in found.dropna()], community=[o[1] for o in found.dropna()]
         )
-        return trends.compare_groups(frame, earlier, later, ("community_id", "community"))
+        return trends.compare_groups(frame, earlier, later, ("community_id", "community"), tests)
     by = ("district", "crime_type") if level == "district" else ("lsoa_code", "lsoa_name")
-    return trends.compare_groups(frame, earlier, later, by)
+    return trends.compare_groups(frame, earlier, later, by, tests)
 
 
 @st.cache_data(show_spinner="Building the profile…", max_entries=8)

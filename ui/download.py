@@ -8,7 +8,7 @@ name, kind and rows.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import PurePath
 
 import streamlit as st
@@ -36,8 +36,10 @@ class ExportFile:
     ----------
     label : str
         The button's text.
-    content : bytes
-        The file.
+    content : bytes or callable
+        The file, or a function of no arguments that makes it when the button is clicked
+        (Streamlit calls it on its own thread; for files that are slow to make and seldom
+        taken, such as chart images, so no page view waits for them).
     file_name : str
         Its name; the extension gives the media type and the audit kind.
     what : str
@@ -47,7 +49,7 @@ class ExportFile:
     """
 
     label: str
-    content: bytes
+    content: bytes | Callable[[], bytes]
     file_name: str
     what: str
     rows: int | None = None

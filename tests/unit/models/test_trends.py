@@ -113,3 +113,25 @@ def test_district_profile_and_its_pdf():
     assert p.communities["community_id"].tolist() == ["HC01"]
     text = PdfReader(io.BytesIO(profile_pdf(p))).pages[0].extract_text()
     assert "Leeds: serious and organised crime profile" in text and "Briggate" in text
+
+
+def test_movers_test_only_the_rows_they_keep_and_agree_with_the_full_table():
+    import pickle
+
+    rng = np.random.default_rng(5)
+    rows = [
+        (f"E01{i:06d}", m) for i in range(60) for m in ("2016-07", "2017-07") for _ in range(rng.poisson(8 + i % 7))
+    ]
+    inc = pd.DataFrame(rows, columns=["lsoa_code", "month"]).assign(lsoa_name=lambda f: f["lsoa_code"])
+    full = compare_groups(inc, ["2016-07"], ["2017-07"], ("lsoa_code", "lsoa_name"))
+    bare = compare_groups(inc, ["2016-07"], ["2017-07"], ("lsoa_code", "lsoa_name"), tests=False)
+    assert "p_value" not in bare and list(full.columns) == [
+        *bare.columns[:4],
+        "percent",
+        "p_value",
+        "significant",
+        "difference",
+    ]
+    bare = pickle.loads(pickle.dumps(bare))  # as st.cache_data hands it back
+    for a, b in zip(movers(full), movers(bare)):
+        pd.testing.assert_frame_equal(a, b)
