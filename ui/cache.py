@@ -333,10 +333,13 @@ def period_comparison(
     if level == "community":
         later_period = dataclasses.replace(filters, months=tuple(later))
         communities = hotspot_analysis(token, later_period, HotspotParams(resolution=filters.resolution)).communities
-        owner = {cell: (row.community_id, row.name) for row in communities.itertuples() for cell in row.cells}
-        found = frame[filters.cell_column].map(lambda c: owner.get(int(c)))
-        frame = frame.loc[found.notna()].assign(
-            community_id=[o[0] for o in found.dropna()], community=[o[1] for o in found.dropna()]
+        owners = communities[["community_id", "name", "cells"]].explode("cells")
+        owner_id = pd.Series(owners["community_id"].to_numpy(), index=owners["cells"].astype("int64").to_numpy())
+        owner_name = pd.Series(owners["name"].to_numpy(), index=owner_id.index)
+        cells = frame[filters.cell_column].astype("int64")
+        found = cells.isin(owner_id.index)
+        frame = frame.loc[found].assign(
+            community_id=cells[found].map(owner_id).to_numpy(), community=cells[found].map(owner_name).to_numpy()
         )
         return trends.compare_groups(frame, earlier, later, ("community_id", "community"), tests)
     by = ("district", "crime_type") if level == "district" else ("lsoa_code", "lsoa_name")
