@@ -488,6 +488,33 @@ def make_plan(
         offered.sort_values("rank").reset_index(drop=True) if "rank" in offered else offered.reset_index(drop=True)
     )
     notes: list[str] = []
+    table, zones = _choose_communities(offered, c, themes, harm_weights)
+    chosen = table[table["chosen"]]
+    if len(chosen) < len(table):
+        notes.append(
+            f"{len(table) - len(chosen)} community(ies) left out: the flyer budget of "
+            f"{c.flyer_budget:,} does not cover them as well."
+        )
+    drops = _drop_zones(table, zones, offered)
+    sessions = _schedule(chosen, c, notes)
+    return Plan(
+        communities=table,
+        drops=drops,
+        sessions=sessions,
+        constraints=c,
+        flyers_used=int(drops["flyers"].sum()),
+        harm_covered=float(chosen["harm"].sum()),
+        notes=notes,
+        households_covered=int(drops["households"].sum()),
+    )
+
+
+def _choose_communities(
+    offered: pd.DataFrame, c: PlanConstraints, themes: pd.DataFrame, harm_weights: Mapping[str, float]
+) -> tuple[pd.DataFrame, list[dict[str, tuple[int, int]]]]:
+    """The offered communities with their themes, flyers, main district and whether the
+    knapsack chose them (harm, boosted for priority themes, within the flyer budget in
+    packs); and each community's drop zones (LSOA -> households, flyers)."""
     theme_lists = [community_themes(bt, harm_weights, themes) for bt in offered["by_type"]]
     boost = [c.priority_boost if set(t) & set(c.priority_themes) else 1.0 for t in theme_lists]
     zones = [
@@ -506,16 +533,14 @@ def make_plan(
         themes=theme_lists,
         value=values,
     )
-    chosen = table[table["chosen"]]
-    if len(chosen) < len(table):
-        notes.append(
-            f"{len(table) - len(chosen)} community(ies) left out: the flyer budget of "
-            f"{c.flyer_budget:,} does not cover them as well."
-        )
+    return table, zones
 
+
+def _drop_zones(table: pd.DataFrame, zones: list[dict[str, tuple[int, int]]], offered: pd.DataFrame) -> pd.DataFrame:
+    """One row per LSOA of each chosen community: its district, households, flyers, streets."""
     lsoa_districts = offered["lsoa_districts"] if "lsoa_districts" in offered else [None] * len(offered)
     drop_rows = []
-    for i in sorted(chosen_idx):
+    for i in np.flatnonzero(table["chosen"].to_numpy()):
         row = table.iloc[i]
         for lsoa, (households, lsoa_flyers) in zones[i].items():
             drop_rows.append(
@@ -532,19 +557,7 @@ def make_plan(
     drops = pd.DataFrame(
         drop_rows, columns=["community_id", "name", "district", "lsoa_code", "households", "flyers", "streets"]
     )
-    drops = drops.astype({"households": "int64", "flyers": "int64"})
-
-    sessions = _schedule(chosen, c, notes)
-    return Plan(
-        communities=table,
-        drops=drops,
-        sessions=sessions,
-        constraints=c,
-        flyers_used=int(drops["flyers"].sum()),
-        harm_covered=float(chosen["harm"].sum()),
-        notes=notes,
-        households_covered=int(drops["households"].sum()),
-    )
+    return drops.astype({"households": "int64", "flyers": "int64"})
 
 
 def main_district(districts: str, district_harm: Mapping[str, float] | None = None) -> str:
@@ -569,18 +582,50 @@ def main_district(districts: str, district_harm: Mapping[str, float] | None = No
     return names[0] if names else ""
 
 
+_SESSION_COLUMNS = ["date", "start", "end", "district", "community_id", "name", "theme", "spot"]
+
+
 def _schedule(chosen: pd.DataFrame, c: PlanConstraints, notes: list[str]) -> pd.DataFrame:
-    columns = ["date", "start", "end", "district", "community_id", "name", "theme", "spot"]
+    """The Facebook Live sessions of the chosen communities: requests shared by district,
+    then placed on the allowed evenings (notes say what could not be placed)."""
     if chosen.empty or c.sessions_per_month <= 0:
-        return pd.DataFrame(columns=columns)
-    total = int(round(c.sessions_per_month * months_in_window(c.start, c.end)))
+        return pd.DataFrame(columns=_SESSION_COLUMNS)
     district_of = dict(zip(chosen["community_id"], chosen["district"]))
+    requests = _session_requests(chosen, c, district_of)
+    dates = session_dates(c.start, c.end, c.weekdays, days_off(c.start, c.end, c.evenings_off))
+    if not dates:
+        notes.append("No allowed weekday falls in the campaign window: no session planned.")
+        return pd.DataFrame(columns=_SESSION_COLUMNS)
+    rows, unplaced = _place_sessions(requests, dates, c)
+    if unplaced:
+        notes.append(
+            f"{unplaced} session(s) could not be placed: too few allowed days in the window "
+            f"for one a day and {c.min_days_between} days between sessions in a community."
+        )
+    out = pd.DataFrame(rows, columns=_SESSION_COLUMNS)
+    without = sorted(set(district_of.values()) - set(out["district"]))
+    if without:
+        notes.append(
+            f"No Facebook Live session in {', '.join(without)}: raise the sessions a month or the minimum "
+            "per district, or widen the window."
+        )
+    return out.sort_values("start").reset_index(drop=True)
+
+
+def _session_requests(
+    chosen: pd.DataFrame, c: PlanConstraints, district_of: Mapping[str, str]
+) -> list[tuple[str, pd.Series]]:
+    """(district, community row) per session wanted, in the order they are placed.
+
+    The window's sessions go to districts by harm with a minimum each; each district's to
+    its communities in rank order, round robin; districts then take turns (most harm
+    first), so dates are shared fairly through the window.
+    """
+    total = int(round(c.sessions_per_month * months_in_window(c.start, c.end)))
     district_harm: dict[str, float] = {}
     for r in chosen.itertuples():
         district_harm[district_of[r.community_id]] = district_harm.get(district_of[r.community_id], 0.0) + float(r.harm)
     per_district = allocate_sessions(district_harm, total, c.min_sessions_per_district)
-    # Each district's sessions go to its communities in rank order, round robin; districts
-    # then take turns (most harm first), so dates are shared fairly through the window.
     queues: dict[str, list[pd.Series]] = {}
     for district in sorted(per_district, key=lambda d: (-district_harm[d], d)):
         mine = chosen[[district_of[i] == district for i in chosen["community_id"]]]
@@ -590,10 +635,15 @@ def _schedule(chosen: pd.DataFrame, c: PlanConstraints, notes: list[str]) -> pd.
         for district, queue in queues.items():
             if queue:
                 requests.append((district, queue.pop(0)))
-    dates = session_dates(c.start, c.end, c.weekdays, days_off(c.start, c.end, c.evenings_off))
-    if not dates:
-        notes.append("No allowed weekday falls in the campaign window: no session planned.")
-        return pd.DataFrame(columns=columns)
+    return requests
+
+
+def _place_sessions(
+    requests: list[tuple[str, pd.Series]], dates: list[dt.date], c: PlanConstraints
+) -> tuple[list[dict[str, object]], int]:
+    """Each request on the first free allowed evening from its evenly spread slot (one
+    session a day, ``min_days_between`` days apart in a community), with its theme (the
+    community's themes in turn) and spot; returns the rows and how many found no day."""
     slots: list[int] = (
         np.linspace(0, len(dates) - 1, num=min(len(requests), len(dates))).round().astype(int).tolist()
         if requests
@@ -602,19 +652,11 @@ def _schedule(chosen: pd.DataFrame, c: PlanConstraints, notes: list[str]) -> pd.
     used_dates: set[dt.date] = set()
     last_in_community: dict[str, dt.date] = {}
     theme_turn: dict[str, int] = {}
-    rows = []
+    rows: list[dict[str, object]] = []
     unplaced = 0
     for (district, row), slot in zip(requests, list(slots) + [len(dates) - 1] * max(0, len(requests) - len(slots))):
         cid = row["community_id"]
-        day = None
-        for candidate in dates[slot:] + dates[:slot]:
-            if candidate in used_dates:
-                continue
-            previous = last_in_community.get(cid)
-            if previous is not None and abs((candidate - previous).days) < c.min_days_between:
-                continue
-            day = candidate
-            break
+        day = _free_day(dates, slot, used_dates, last_in_community.get(cid), c.min_days_between)
         if day is None:
             unplaced += 1
             continue
@@ -637,19 +679,21 @@ def _schedule(chosen: pd.DataFrame, c: PlanConstraints, notes: list[str]) -> pd.
                 "spot": f"On or near {streets[0]}" if streets else row["name"],
             }
         )
-    if unplaced:
-        notes.append(
-            f"{unplaced} session(s) could not be placed: too few allowed days in the window "
-            f"for one a day and {c.min_days_between} days between sessions in a community."
-        )
-    out = pd.DataFrame(rows, columns=columns)
-    without = sorted(set(district_of.values()) - set(out["district"]))
-    if without:
-        notes.append(
-            f"No Facebook Live session in {', '.join(without)}: raise the sessions a month or the minimum "
-            "per district, or widen the window."
-        )
-    return out.sort_values("start").reset_index(drop=True)
+    return rows, unplaced
+
+
+def _free_day(
+    dates: list[dt.date], slot: int, used: set[dt.date], previous: dt.date | None, min_days_between: int
+) -> dt.date | None:
+    """The first allowed date from ``slot`` on (then wrapping round) that is not taken and is
+    at least ``min_days_between`` days from the community's ``previous`` session."""
+    for candidate in dates[slot:] + dates[:slot]:
+        if candidate in used:
+            continue
+        if previous is not None and abs((candidate - previous).days) < min_days_between:
+            continue
+        return candidate
+    return None
 
 
 def carry_choice(previous: Sequence[str] | None, offered: Sequence[str], default: int) -> tuple[list[str], list[str]]:

@@ -31,7 +31,7 @@ from models.targeting import (
     whole_households,
 )
 from records.reference import read_harm_weights, read_themes
-from ui import exports
+from ui import briefs, exports
 
 
 def test_knapsack_finds_the_best_set_where_greedy_does_not():
@@ -194,7 +194,7 @@ def test_exports_read_back_with_real_parsers():
     assert "0800 555 111" in str(first["description"])
     assert any(c.name == "VTIMEZONE" for c in cal.walk())
 
-    pdf = PdfReader(io.BytesIO(exports.brief_pdf(plan, communities, LSOAS, THEMES, contact="Comms team, 01924 000000")))
+    pdf = PdfReader(io.BytesIO(briefs.brief_pdf(plan, communities, LSOAS, THEMES, contact="Comms team, 01924 000000")))
     chosen = plan.communities[plan.communities["chosen"]]
     assert len(pdf.pages) == len(chosen)
     text = pdf.pages[0].extract_text()
@@ -215,7 +215,7 @@ def test_text_from_files_is_inert_in_the_calendar_and_pdf():
     event = icalendar.Calendar.from_ical(exports.sessions_ics(plan, THEMES)).walk("VEVENT")[0]
     # a calendar is data, not HTML: the text comes back exactly, as text
     assert str(event["summary"]).endswith("<script>alert(1)</script> Street")
-    pdf = PdfReader(io.BytesIO(exports.brief_pdf(plan, communities, LSOAS, THEMES)))
+    pdf = PdfReader(io.BytesIO(briefs.brief_pdf(plan, communities, LSOAS, THEMES)))
     assert "alert(1)" in pdf.pages[0].extract_text()  # printed as text, never run
 
 
@@ -252,8 +252,8 @@ def test_a_community_prints_the_sum_of_its_drop_zones():
     plan = make_plan(_one_community(lsoa_households), PlanConstraints(flyer_budget=1_000), THEMES, HARM)
     assert plan.drops["flyers"].tolist() == [50, 50, 50]
     assert plan.communities["flyers"].tolist() == [150]
-    assert plan.flyers_used == 150 == exports.plan_summary(plan)["flyers"]
-    assert plan.households_covered == 60 == exports.plan_summary(plan)["households"]
+    assert plan.flyers_used == 150 == briefs.plan_summary(plan)["flyers"]
+    assert plan.households_covered == 60 == briefs.plan_summary(plan)["households"]
 
 
 def test_the_knapsack_weighs_communities_by_their_drop_zones():
@@ -298,7 +298,7 @@ def test_exports_carry_the_plan_drop_for_drop():
     props = [f["properties"] for f in zones["features"]]
     assert [[p["community_id"], p["lsoa_code"], p["households"], p["flyers"]] for p in props] == expected
 
-    pdf = PdfReader(io.BytesIO(exports.brief_pdf(plan, make_communities(), LSOAS, THEMES)))
+    pdf = PdfReader(io.BytesIO(briefs.brief_pdf(plan, make_communities(), LSOAS, THEMES)))
     pages = [page.extract_text() for page in pdf.pages]
     chosen = plan.communities[plan.communities["chosen"]]
     for text, (cid, flyers) in zip(pages, zip(chosen["community_id"], chosen["flyers"])):
