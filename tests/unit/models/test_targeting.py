@@ -1,4 +1,4 @@
-"""The comms planner, disclosure rules and every export read back with a real parser."""
+"""The comms planner: knapsack, sessions, drop zones, main districts and limits."""
 
 from __future__ import annotations
 
