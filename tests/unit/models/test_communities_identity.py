@@ -205,10 +205,10 @@ def test_a_period_is_named_after_the_period_just_before_else_a_year_before():
 
 
 def test_street_names_read_as_written():
-    from models.communities import _street
+    from models.communities import street
 
-    assert _street("On or near Queens'S Court") == "Queens' Court"  # a plural possessive
-    assert _street("On or near St John'S Road") == "St John's Road"
+    assert street("On or near Queens'S Court") == "Queens' Court"  # a plural possessive
+    assert street("On or near St John'S Road") == "St John's Road"
 
 
 def test_the_new_id_note_names_the_new_ids_and_is_empty_without_one():
