@@ -1,4 +1,5 @@
-"""geo._streams: archive limits checked from the zip directory (member count, sizes, paths, encryption, compression ratio)."""
+"""geo._streams: archive limits checked from the zip directory (member count, sizes, paths,
+encryption, compression ratio), sizes in words, and the limited reader."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 
 from core.errors import InputFileError
 from core.settings import override_settings
+from geo import _streams
 from geo.police_uk import upload_sources
 from tests.conftest import HEADER, street_csv, street_row, zip_bytes
 
@@ -68,3 +70,43 @@ def test_encrypted_members_and_archives_of_many_small_bombs_are_refused():
     with pytest.raises(InputFileError, match="archive inflates .* settings.max_compression_ratio"):
         upload_sources("many.zip", zip_bytes(small))
     assert zf.is_zipfile(io.BytesIO(zip_bytes(small)))
+
+
+@pytest.mark.parametrize(
+    ("n", "words"),
+    [(512, "512 bytes"), (12 * 1024, "12 KiB"), (1536, "1.5 KiB"), (1.5 * (1 << 20), "1.5 MiB"), (64 << 30, "64 GiB")],
+)
+def test_sizes_are_said_in_words(n: float, words: str):
+    assert _streams.mib(n) == words
+
+
+@pytest.mark.parametrize(
+    ("name", "unsafe"),
+    [
+        ("2018-01/2018-01-x-street.csv", False),
+        ("a..b/street.csv", False),  # dots inside a name are not a parent folder
+        ("../street.csv", True),
+        ("2018-01/../../street.csv", True),
+        ("/etc/street.csv", True),
+        ("C:/x/street.csv", True),
+        ("..\\street.csv", True),  # a Windows separator
+    ],
+)
+def test_unsafe_member_names(name: str, unsafe: bool):
+    assert _streams.unsafe_name(name) is unsafe
+
+
+def test_a_limited_reader_passes_bytes_up_to_its_limit_and_refuses_one_more():
+    reader = _streams.LimitedReader(io.BytesIO(b"a,b\n1,2\n"), "ok.csv", max_bytes=8)
+    assert reader.read() == b"a,b\n1,2\n" and reader.bytes_read == 8 and reader.last_byte == b"\n"
+    assert reader.read() == b""
+    with pytest.raises(InputFileError, match=r"big.csv: is larger than 8 bytes \(the limit, settings.max_file_bytes\)"):
+        _streams.LimitedReader(io.BytesIO(b"a,b\n1,2\n3"), "big.csv", max_bytes=8).read()
+
+
+def test_a_limited_reader_refuses_a_line_longer_than_its_limit_across_reads():
+    reader = _streams.LimitedReader(io.BytesIO(b"ab\n" + b"x" * 10), "flood.csv", max_bytes=100, max_line=8)
+    assert reader.read(6) == b"ab\nxxx"  # 3 bytes since the line break
+    assert reader.read(5) == b"xxxxx"  # 8: at the limit
+    with pytest.raises(InputFileError, match="flood.csv: has a line longer than 8 bytes"):
+        reader.read(5)
