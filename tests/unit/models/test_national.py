@@ -1,4 +1,5 @@
-"""The national picture (rates, ranks, funnel limits, peers, sentences): a hand-made five-force table and the real one."""
+"""The national picture (rates, ranks, funnel limits, peers, sentences): a hand-made five-force
+table and the real one."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""models.pipeline: the county analysis (Gi*, then communities), ids kept from an earlier period, and a district's view of the county."""
+"""models.pipeline: the county analysis (Gi*, then communities), ids kept from an earlier
+period, and a district's view of the county."""
 
 from __future__ import annotations
 

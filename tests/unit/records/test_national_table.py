@@ -1,4 +1,5 @@
-"""The Home Office recorded-crime table and the force areas: read, checked and stored, on a hand-made five-force table."""
+"""The Home Office recorded-crime table and the force areas: read, checked and stored, on a
+hand-made five-force table."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""security.signin_store: the signing secret (made once, owner only; unusable means cookie sign-in off) and the revoked sign-ins."""
+"""security.signin_store: the signing secret (made once, owner only; unusable means cookie
+sign-in off) and the revoked sign-ins."""
 
 from __future__ import annotations
 

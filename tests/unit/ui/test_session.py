@@ -1,5 +1,6 @@
-"""ui.session's sign-in from the cookie (as ui.signin's cookie glue uses it): a refresh (a new session sent the cookie) signs in, a
-revoked or changed sign-in does not, and single sign-on follows the same token."""
+"""ui.session's sign-in from the cookie (as ui.signin's cookie glue uses it): a refresh (a new
+session sent the cookie) signs in, a revoked or changed sign-in does not, and single sign-on
+follows the same token."""
 
 from __future__ import annotations
 
