@@ -348,7 +348,13 @@ class Settings:
             raise SettingsError(f"ingest_block_bytes must be at least 4 KiB, not {self.ingest_block_bytes}")
 
 
-def _from_environment() -> Settings:
+def from_environment() -> Settings:
+    """Build the settings from the ``PRECISION_*`` environment variables.
+
+    Unusable values fall back to the safe default (secure mode, password sign-in) and are
+    listed in :attr:`Settings.problems`. :func:`get_settings` calls this once per process;
+    tests call it to see what an environment gives.
+    """
     kwargs: dict[str, object] = {}
     problems: list[str] = []
     if store := os.environ.get("PRECISION_STORE"):
@@ -383,7 +389,7 @@ def get_settings() -> Settings:
     """Return the settings in force (built from the environment on first call)."""
     global _current
     if _current is None:
-        _current = _from_environment()
+        _current = from_environment()
     return _current
 
 

@@ -141,7 +141,9 @@ def is_street(name: str) -> bool:
     return bool(text) and "/" not in text and text not in PLACE_TYPES
 
 
-def _street(location: str) -> str:
+def street(location: str) -> str:
+    """The street of a data.police.uk location: "On or near " dropped, "'S" read as "'s"
+    (and "s'S" as the plural possessive "s'")."""
     text = location.strip()
     text = text[len("On or near ") :] if text.lower().startswith("on or near ") else text
     text = re.sub(r"s'S\b", "s'", text)  # "Queens'S Court" (a plural possessive) -> "Queens' Court"
@@ -375,14 +377,14 @@ def community_table(
         residents = float(shared["persons"].sum())
         households = float(shared["households"].sum())
         lsoa_streets = {
-            str(code): [s for s in group["location"].astype(str).map(_street).value_counts().index if is_street(s)][:3]
+            str(code): [s for s in group["location"].astype(str).map(street).value_counts().index if is_street(s)][:3]
             for code, group in mine.groupby(mine["lsoa_code"].astype(str), observed=True)
             if code in lsoa_share.index
         }
         in_label = inc_label.to_numpy() == label
         district_harm = weights[in_label].groupby(inc_district[in_label]).sum()
         by_type = mine["crime_type"].astype(str).value_counts()
-        streets = mine["location"].astype(str).map(_street).value_counts()
+        streets = mine["location"].astype(str).map(street).value_counts()
         streets = streets[streets.index != ""]
         msoa_names = on_grid["msoa_name"].value_counts()
         top_msoa = str(msoa_names.index[0]) if len(msoa_names) else ""

@@ -103,14 +103,14 @@ def test_a_mistyped_mode_means_secure_and_is_reported(monkeypatch: pytest.Monkey
 
     monkeypatch.setenv("PRECISION_MODE", "dmeo")
     monkeypatch.setenv("PRECISION_AUTH", "passwrd")
-    built = settings_mod._from_environment()
+    built = settings_mod.from_environment()
     assert built.mode == "secure" and not built.demo and built.auth_mode == "password"
     assert any("PRECISION_MODE='dmeo'" in p for p in built.problems)
     assert any("PRECISION_AUTH='passwrd'" in p for p in built.problems)
     monkeypatch.setenv("PRECISION_MODE", " Demo ")
-    assert settings_mod._from_environment().demo
+    assert settings_mod.from_environment().demo
     monkeypatch.delenv("PRECISION_MODE")
-    assert not settings_mod._from_environment().demo
+    assert not settings_mod.from_environment().demo
 
 
 def test_real_ocg_data_is_never_shown_in_demo_mode_on_any_page(

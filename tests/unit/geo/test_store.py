@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from cli.ingest import main
 from core.errors import StoreError
 from geo.ingest import ingest
 from geo.store import Store
@@ -52,28 +51,6 @@ def test_a_month_in_a_new_ingest_replaces_only_that_month(tmp_path: Path):
     ingest([b], store)
     counts = store.read_incidents()["month"].astype(str).value_counts().to_dict()
     assert counts == {"2017-07": 1, "2017-08": 3}
-
-
-def test_bad_file_stores_nothing_and_exits_2_naming_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
-    store_dir = tmp_path / "store"
-    good = _write(tmp_path / "good.csv", [street_row()])
-    assert main([str(good), "--store", str(store_dir)]) == 0
-    before = _snapshot(store_dir)
-    capsys.readouterr()
-    newer = _write(tmp_path / "newer.csv", [street_row()] * 5)
-    bad = tmp_path / "bad.csv"
-    bad.write_bytes(b"\x00\x01binary")
-    assert main([str(newer), str(bad), "--store", str(store_dir)]) == 2
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and str(bad) in err[0] and "binary" in err[0]
-    assert _snapshot(store_dir) == before
-
-
-def test_summary_is_printed(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
-    f = _write(tmp_path / "f.csv", [street_row(), street_row(lon="", lat="", lsoa_code=""), street_row(crime_type="x")])
-    assert main([str(f), "--store", str(tmp_path / "s")]) == 0
-    out = capsys.readouterr().out
-    assert "rows read:        3" in out and "unknown_crime_type" in out and "unmapped" in out
 
 
 def test_a_commit_that_fails_midway_leaves_the_store_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-import numpy as np
 import pandas as pd
 import pytest
 
 from models.communities import anchor_lsoa, carry_ids, community_ids
-from models.hotspots import HotspotResult
-from models.pipeline import HotspotAnalysis, HotspotParams, select_districts
 from models.targeting import (
     ConstraintError,
     PlanConstraints,
@@ -74,36 +71,6 @@ def test_an_earlier_id_goes_to_one_later_community_only():
     assert out["community_id"].tolist() == ["HC-E01", "B"]
     assert out.loc[out["carried_from"] == "HC-E01", "community_id"].tolist() == ["HC-E01"]
     assert out.loc[out["community_id"] == "HC-E01", "cells"].iat[0] == [1, 2]  # share 1.0 beats 0.75
-
-
-def test_a_district_view_keeps_the_county_ids_names_and_ranks():
-    cells = np.array([1, 2, 3, 4], dtype=np.int64)
-    result = HotspotResult(
-        cells,
-        np.ones(4),
-        np.zeros(4),
-        np.full(4, np.nan),
-        np.ones(4),
-        np.array([3, 0, 1, -1], dtype=np.int8),
-        {},
-        1,
-        0,
-        0,
-    )
-    communities = pd.DataFrame(
-        {
-            "rank": [1, 2],
-            "community_id": ["HC-A", "HC-B"],
-            "name": ["a", "b"],
-            "districts": ["Leeds, Bradford", "Leeds"],
-        }
-    )
-    grid = pd.DataFrame({"cell": cells, "district": ["Leeds", "Bradford", "Bradford", "Leeds"]})
-    county = HotspotAnalysis(result, communities, HotspotParams())
-    view = select_districts(county, grid, ("Bradford",))
-    assert view.result.cells.tolist() == [2, 3] and view.result.bins.tolist() == [0, 1]
-    assert view.communities[["rank", "community_id", "name"]].values.tolist() == [[1, "HC-A", "a"]]
-    assert select_districts(county, grid, ()) is county
 
 
 def test_the_default_period_never_pools_distant_months():
@@ -205,10 +172,10 @@ def test_a_period_is_named_after_the_period_just_before_else_a_year_before():
 
 
 def test_street_names_read_as_written():
-    from models.communities import _street
+    from models.communities import street
 
-    assert _street("On or near Queens'S Court") == "Queens' Court"  # a plural possessive
-    assert _street("On or near St John'S Road") == "St John's Road"
+    assert street("On or near Queens'S Court") == "Queens' Court"  # a plural possessive
+    assert street("On or near St John'S Road") == "St John's Road"
 
 
 def test_the_new_id_note_names_the_new_ids_and_is_empty_without_one():

@@ -1,86 +1,24 @@
-"""The national tables and the national picture: hand-made five-force table and the real one."""
+"""The national picture (rates, ranks, funnel limits, peers, sentences): a hand-made five-force
+table and the real one."""
 
 from __future__ import annotations
 
 import csv
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pytest
 from numpy.testing import assert_allclose
 
-from cli.national import main as national_cli
-from core.errors import InputFileError
-from core.settings import Settings, override_settings
+from core.settings import Settings
 from models import national as nm
 from records import national_table as national
-
-HEADER = (
-    "Financial Year,Financial Quarter,Force Name,Offence Description,Offence Group,Offence Subgroup,"
-    "Offence Code,Number of Offences"
-)
-OFFENCES = {
-    "92A": ("Trafficking in controlled drugs", "Drug offences", "Trafficking of drugs"),
-    "92D": ("Possession of controlled drugs (excl. Cannabis)", "Drug offences", "Possession of drugs"),
-    "34B": ("Robbery of personal property", "Robbery", "Robbery of personal property"),
-    "106": ("Modern slavery", "Violence against the person", "Violence without injury"),
-    "10D": ("Possession of article with blade or point", "Possession of weapons offences", "Possession of weapons"),
-}
-# (quarter, force, code, offences): negative adjustments, and one key published twice (C, Q2, 92A)
-ROWS = [
-    (1, "Alpha", "92A", 30), (2, "Alpha", "92A", 20), (1, "Alpha", "92D", 40), (1, "Alpha", "34B", 10),
-    (1, "Alpha", "106", 3), (2, "Alpha", "106", -1),
-    (1, "Bravo", "92A", 50), (2, "Bravo", "92A", 30), (1, "Bravo", "92D", 100), (2, "Bravo", "34B", 40),
-    (1, "Bravo", "10D", 12),
-    (1, "Charlie", "92A", 100), (2, "Charlie", "92A", 120), (2, "Charlie", "92A", -5), (1, "Charlie", "92D", 150),
-    (1, "Charlie", "34B", 60),
-    (1, "Delta", "92A", 20), (1, "Delta", "92D", 5),
-    (1, "Echo, The", "92A", 300), (2, "Echo, The", "92A", 250), (1, "Echo, The", "92D", 700),
-    (2, "Echo, The", "34B", 200), (1, "Echo, The", "106", 8),
-    (1, "British Transport Police", "92A", 10),
-]  # fmt: skip
-PERSONS = {"Alpha": 100_000, "Bravo": 200_000, "Charlie": 400_000, "Delta": 50_000, "Echo, The": 1_000_000}
-
-
-def _line(quarter: int, force: str, code: str, n: int, year: str = "2017/18") -> str:
-    description, group, subgroup = OFFENCES[code]
-    quoted = f'"{force}"' if "," in force else force
-    return f"{year},{quarter},{quoted},{description},{group},{subgroup},{code},{n}"
-
-
-def _table(rows: list[tuple[int, str, str, int]] = ROWS) -> bytes:
-    return ("\n".join([HEADER, *(_line(*r) for r in rows)]) + "\n").encode("utf-8")
-
-
-def _areas() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "lad11cd": [f"E0600000{i}" for i in range(len(PERSONS))],
-            "lad11nm": list(PERSONS),
-            "force": list(PERSONS),
-            "persons": list(PERSONS.values()),
-            "households": [n // 2 for n in PERSONS.values()],
-            "hectares": [10_000.0] * len(PERSONS),
-        }
-    )
-
-
-def test_the_table_is_read_with_negative_adjustments_summed_and_bodies_without_residents_reported():
-    table = national.parse_recorded_crime(_table(), "hand.csv", _areas())
-    assert table.rows_read == len(ROWS) and table.negative_rows == 2
-    assert table.years == ["2017/18"]
-    assert table.no_resident_forces == ("British Transport Police",) and table.unknown_forces == ()
-    charlie = table.rows[(table.rows["force"] == "Charlie") & (table.rows["offence_code"] == "92A")]
-    assert charlie.set_index("quarter")["offences"].to_dict() == {1: 100, 2: 115}  # 120 - 5, never clipped
-    alpha = table.rows[(table.rows["force"] == "Alpha") & (table.rows["offence_code"] == "106")]
-    assert alpha["offences"].tolist() == [3, -1]
+from tests.unit.records.test_national_table import PERSONS, force_areas, table_bytes
 
 
 def test_rates_ranks_and_funnel_limits_by_hand():
-    table = national.parse_recorded_crime(_table(), "hand.csv", _areas())
-    pops = national.force_populations(_areas())
+    table = national.parse_recorded_crime(table_bytes(), "hand.csv", force_areas())
+    pops = national.force_populations(force_areas())
     rates = nm.force_rates(nm.measure_counts(table.rows, "2017/18"), pops, small_base=60_000)
     drugs = rates[rates["measure"] == "Trafficking in controlled drugs"].set_index("force")
     counts = {"Alpha": 50, "Bravo": 80, "Charlie": 215, "Delta": 20, "Echo, The": 550}
@@ -130,8 +68,8 @@ def test_the_peer_group_is_the_nearest_forces_and_editable():
     features = pd.DataFrame({"density": [0.0, 1.0, 3.0, 6.0, 10.0]}, index=["home", "a", "b", "c", "d"])
     assert nm.peer_group(features, "home", 2) == ["a", "b"]
     assert nm.peer_group(features, "home", 2, exclude=["a"]) == ["b", "c"]
-    table = national.parse_recorded_crime(_table(), "hand.csv", _areas())
-    pops = national.force_populations(_areas())
+    table = national.parse_recorded_crime(table_bytes(), "hand.csv", force_areas())
+    pops = national.force_populations(force_areas())
     picture = nm.national_picture(table.rows, pops, "Alpha", "2017/18", peers=["Bravo", "Charlie"], small_base=60_000)
     row = picture.summary.set_index("measure").loc["Trafficking in controlled drugs"]
     assert_allclose(row["peer_rate"], (80 + 215) / 600_000 * 1000)
@@ -166,72 +104,6 @@ def test_a_small_resident_base_ranked_higher_is_said_in_the_sentence():
     ]  # fmt: skip
 
 
-@pytest.mark.parametrize(
-    ("line", "problem"),
-    [
-        ("2017-18,1,Alpha,x,Drug offences,y,92A,3", "line 3: Financial Year '2017-18' is not like 2017/18"),
-        ("2017/18,5,Alpha,x,Drug offences,y,92A,3", "line 3: Financial Quarter '5' is not 1, 2, 3 or 4"),
-        ("2017/18,1,,x,Drug offences,y,92A,3", "line 3: Force Name is empty"),
-        ("2017/18,1,Alpha,x,Drug offences,y,92A,3.5", "line 3: Number of Offences '3.5' is not a whole number"),
-        ("2017/18,1,Alpha", "line 3: 3 fields, 8 expected"),
-    ],
-)
-def test_a_bad_row_names_the_file_and_line(line: str, problem: str):
-    content = (HEADER + "\n" + _line(1, "Alpha", "92A", 4) + "\n" + line + "\n").encode()
-    with pytest.raises(InputFileError, match="new.csv") as caught:
-        national.parse_recorded_crime(content, "new.csv")
-    assert problem in str(caught.value)
-
-
-def test_an_unusable_file_says_why():
-    with pytest.raises(InputFileError, match="the header lacks Offence Code"):
-        national.parse_recorded_crime(HEADER.replace("Offence Code", "Code").encode() + b"\n", "x.csv")
-    with pytest.raises(InputFileError, match="is empty"):
-        national.parse_recorded_crime(b"", "x.csv")
-    with pytest.raises(InputFileError, match="not UTF-8"):
-        national.parse_recorded_crime(HEADER.encode() + b"\n2017/18,1,Caf\xe9,x,y,z,1,1\n", "x.csv")
-    with pytest.raises(InputFileError, match="line 3: district E06000001 is listed again"):
-        national.parse_force_areas(
-            b"lad11cd,lad11nm,force,persons,households,hectares\nE06000001,A,F,10,5,1.5\nE06000001,A,F,10,5,1.5\n",
-            "areas.csv",
-        )
-
-
-def test_a_newer_table_is_stored_atomically_and_an_unknown_force_stores_nothing(tmp_path: Path):
-    real = Settings().recorded_crime_file
-    with override_settings(store_dir=tmp_path / "store"):
-        assert national.recorded_crime_path() == real and national.stored_table_meta() is None
-        newer = real.read_bytes().replace(b"2017/18,", b"2018/19,")
-        table = national.store_recorded_crime(newer, "prc_pfa_2018_19.csv")
-        assert table.years == ["2018/19"]
-        assert national.recorded_crime_path() == national.stored_table_path()
-        assert national.stored_table_meta()["source"] == "prc_pfa_2018_19.csv"
-        assert national.read_recorded_crime().years == ["2018/19"]
-        token = national.table_token()
-        misspelt = newer.replace(b",West Yorkshire,", b",West Yorks,")
-        with pytest.raises(InputFileError, match="West Yorks"):
-            national.store_recorded_crime(misspelt, "bad.csv")
-        assert national.read_recorded_crime().years == ["2018/19"] and national.table_token() == token
-        # a table without the home force cannot be compared: refused, the table in use kept
-        without_home = b"\n".join(line for line in newer.split(b"\n") if b",West Yorkshire," not in line)
-        with pytest.raises(InputFileError, match="no rows for West Yorkshire in 2018/19"):
-            national.store_recorded_crime(without_home, "no_wy.csv")
-        assert national.read_recorded_crime().years == ["2018/19"] and national.table_token() == token
-        assert not list(national.stored_table_path().parent.glob("*.tmp"))
-
-
-def test_the_command_lines_check_and_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
-    path = tmp_path / "bad.csv"
-    path.write_bytes(HEADER.encode() + b"\n2017/18,9,Alpha,x,y,z,92A,1\n")
-    assert national_cli([str(path), "--store", str(tmp_path / "store")]) == 2
-    assert "bad.csv: 1 row(s) cannot be used: line 2: Financial Quarter '9'" in capsys.readouterr().err
-    assert not (tmp_path / "store" / "national").exists()
-    assert national_cli([str(Settings().recorded_crime_file), "--store", str(tmp_path / "store")]) == 0
-    out = capsys.readouterr().out
-    assert "23,068 rows, financial years 2017/18" in out and "negative adjustments kept: 36 rows" in out
-    assert (tmp_path / "store" / "national" / "prc_pfa.csv").is_file()
-
-
 def test_west_yorkshire_2017_18_against_an_independent_count():
     settings = Settings()
     total = 0
@@ -264,25 +136,3 @@ def test_west_yorkshire_2017_18_against_an_independent_count():
         f"Trafficking in controlled drugs: {picture.summary.set_index('measure').at['Trafficking in controlled drugs', 'rate']:,.2f} per 1,000"
     )
     assert "Fraud offences" not in " ".join(nm.sentences(picture.summary, soc=False))  # no force records fraud
-
-
-def test_python_m_cli_national_check_checks_and_reports(tmp_path: Path):
-    import subprocess
-    import sys
-
-    from core.settings import REPO_DIR
-
-    unknown = tmp_path / "unknown.csv"
-    unknown.write_bytes(HEADER.encode() + b"\n2017/18,1,West Yorks,x,y,z,92A,-3\n")
-    good = Settings().recorded_crime_file
-    run = subprocess.run(
-        [sys.executable, "-m", "cli.national", "--check", str(good), str(unknown)],
-        cwd=REPO_DIR,
-        capture_output=True,
-        text=True,
-    )
-    assert run.returncode == 2
-    assert "23,068 rows, financial years 2017/18" in run.stdout
-    assert "UNKNOWN forces (not in the district table): West Yorks" in run.stdout
-    assert "negative adjustments kept: 1 rows" in run.stdout
-    assert f"{unknown}: unknown force(s) West Yorks" in run.stderr

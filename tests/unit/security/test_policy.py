@@ -7,18 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from cli.users import main
 from core.errors import InputFileError
 from security.policy import DEMO_PAGES, ROLE_PAGES, cross_border_allowed, pages_for
-from security.users import (
-    Throttle,
-    User,
-    add_user,
-    authenticate,
-    hash_password,
-    read_users,
-    remove_user,
-)
+from security.users import Throttle, User, add_user, authenticate, hash_password, read_users, remove_user
 
 
 def test_passwords_are_salted_and_checked():
@@ -95,20 +86,6 @@ def test_users_file_round_trip_and_errors(tmp_path: Path):
         read_users(path)
     with pytest.raises(ValueError):
         add_user("bad name!", "silver", "a long enough password", path=tmp_path / "u2.json")
-
-
-def test_users_command_reads_the_password_from_stdin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys):
-    import io
-
-    from core.settings import override_settings
-
-    with override_settings(users_file=tmp_path / "users.json", audit_path=tmp_path / "audit.jsonl"):
-        monkeypatch.setattr("sys.stdin", io.StringIO("a long enough password\n"))
-        assert main(["add", "ana", "--role", "opcc", "--password-stdin"]) == 0
-        assert main(["list"]) == 0
-        assert "ana\topcc" in capsys.readouterr().out
-        monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
-        assert main(["add", "bob", "--role", "opcc", "--password-stdin"]) == 2
 
 
 def test_single_sign_on_users_map_by_email(tmp_path: Path):

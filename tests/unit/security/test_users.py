@@ -4,16 +4,12 @@ command line audits each change."""
 
 from __future__ import annotations
 
-import io
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from cli.users import main
 from core.errors import UserError, UserExistsError
-from core.settings import override_settings
-from security import audit
 from security.users import add_user, authenticate, read_users, remove_user, update_user
 
 PASSWORD = "a long enough password"
@@ -119,28 +115,3 @@ def test_a_failed_write_keeps_the_file(users_file: Path, monkeypatch: pytest.Mon
     with pytest.raises(OSError, match="disk full"):
         update_user("jo", role="opcc", path=users_file)
     assert users_file.read_bytes() == before
-
-
-def test_the_command_line_refuses_to_replace_asks_before_removing_and_audits(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-):
-    users, log = tmp_path / "users.json", tmp_path / "audit.jsonl"
-    with override_settings(users_file=users, audit_path=log):
-        monkeypatch.setattr("sys.stdin", io.StringIO(f"{PASSWORD}\n"))
-        assert main(["add", "ana", "--role", "opcc", "--password-stdin"]) == 0
-        before = users.read_bytes()
-        monkeypatch.setattr("sys.stdin", io.StringIO("another long password\n"))
-        assert main(["add", "ana", "--role", "admin", "--password-stdin"]) == 2
-        assert "exists already" in capsys.readouterr().err and users.read_bytes() == before
-        assert main(["edit", "ana", "--role", "comms"]) == 0
-        assert read_users(users)["ana"].role == "comms"
-        monkeypatch.setattr("builtins.input", lambda prompt: "no")
-        assert main(["remove", "ana"]) == 1 and "ana" in read_users(users)
-        monkeypatch.setattr("builtins.input", lambda prompt: "yes")
-        assert main(["remove", "ana"]) == 0 and "ana" not in read_users(users)
-        events = audit.read(log)
-    assert events["kind"].tolist() == ["user_remove", "user_edit", "user_add"]
-    assert events["what"].tolist() == ["ana", "ana", "ana"]
-    assert events["user"].str.endswith("(command line)").all()
-    assert "role opcc -> comms" in events["context"].iloc[1]
-    assert PASSWORD not in log.read_text()

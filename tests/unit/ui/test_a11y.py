@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.settings import _from_environment
+from core.settings import from_environment
 from ui.a11y import statement
 
 
@@ -27,6 +27,6 @@ def test_a_contact_is_shown_as_text_not_markdown():
 
 def test_the_contact_comes_from_the_environment(monkeypatch):
     monkeypatch.setenv("PRECISION_ACCESSIBILITY_CONTACT", "  precision@example.gov.uk ")
-    assert _from_environment().accessibility_contact == "precision@example.gov.uk"
+    assert from_environment().accessibility_contact == "precision@example.gov.uk"
     monkeypatch.setenv("PRECISION_ACCESSIBILITY_CONTACT", "   ")
-    assert _from_environment().accessibility_contact is None
+    assert from_environment().accessibility_contact is None

@@ -1,5 +1,6 @@
-"""ui.signin's sign-in cookie glue: a refresh (a new session sent the cookie) signs in, a
-revoked or changed sign-in does not, and single sign-on follows the same token."""
+"""ui.session's sign-in from the cookie (as ui.signin's cookie glue uses it): a refresh (a new
+session sent the cookie) signs in, a revoked or changed sign-in does not, and single sign-on
+follows the same token."""
 
 from __future__ import annotations
 
@@ -12,8 +13,6 @@ import pytest
 from core.settings import override_settings
 from security.users import add_user, read_users, write_users
 from ui import session
-
-pytestmark = pytest.mark.app
 
 PASSWORD = "correct horse battery staple"
 

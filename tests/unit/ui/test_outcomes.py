@@ -1,5 +1,4 @@
-"""The demo mode never shows real outcome figures, and the public level of OCG data gets the
-public figures only (review findings M1 and S1)."""
+"""ui.outcomes: the outcome figures a page may show; real rows are withheld in demo mode (review finding M1)."""
 
 from __future__ import annotations
 
@@ -10,10 +9,7 @@ import streamlit as st
 
 from core.settings import override_settings
 from records import outcome_files as outcomes
-from ui import ocg_gate
 from ui import outcomes as outcome_ui
-
-pytestmark = pytest.mark.app
 
 
 @pytest.fixture()
@@ -33,8 +29,3 @@ def test_real_outcome_rows_are_withheld_in_demo_mode(store: Path):
         shown = outcome_ui.current()
         assert shown.crimestoppers.empty  # real: withheld
         assert shown.synthetic("survey") and len(shown.survey) > 0  # synthetic: shown
-
-
-def test_the_public_level_never_gets_the_ocg_data_itself(store: Path):
-    with pytest.raises(ValueError, match="'counts' or 'details' only"):
-        ocg_gate.visible_ocg("public")

@@ -1,0 +1,44 @@
+"""python -m cli.ingest: a bad file stores nothing and exits 2 naming it; the summary is printed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cli.ingest import main
+from tests.conftest import street_csv, street_row
+
+
+def _write(path: Path, rows: list[str]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(street_csv(rows))
+    return path
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file() and p.name != ".lock"
+    }
+
+
+def test_bad_file_stores_nothing_and_exits_2_naming_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    store_dir = tmp_path / "store"
+    good = _write(tmp_path / "good.csv", [street_row()])
+    assert main([str(good), "--store", str(store_dir)]) == 0
+    before = _snapshot(store_dir)
+    capsys.readouterr()
+    newer = _write(tmp_path / "newer.csv", [street_row()] * 5)
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"\x00\x01binary")
+    assert main([str(newer), str(bad), "--store", str(store_dir)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and str(bad) in err[0] and "binary" in err[0]
+    assert _snapshot(store_dir) == before
+
+
+def test_summary_is_printed(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    f = _write(tmp_path / "f.csv", [street_row(), street_row(lon="", lat="", lsoa_code=""), street_row(crime_type="x")])
+    assert main([str(f), "--store", str(tmp_path / "s")]) == 0
+    out = capsys.readouterr().out
+    assert "rows read:        3" in out and "unknown_crime_type" in out and "unmapped" in out

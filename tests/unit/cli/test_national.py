@@ -1,0 +1,45 @@
+"""python -m cli.national: checks and stores a recorded-crime table, exits 2 naming a bad one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cli.national import main as national_cli
+from core.settings import Settings
+from tests.unit.records.test_national_table import HEADER
+
+
+def test_the_command_lines_check_and_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(HEADER.encode() + b"\n2017/18,9,Alpha,x,y,z,92A,1\n")
+    assert national_cli([str(path), "--store", str(tmp_path / "store")]) == 2
+    assert "bad.csv: 1 row(s) cannot be used: line 2: Financial Quarter '9'" in capsys.readouterr().err
+    assert not (tmp_path / "store" / "national").exists()
+    assert national_cli([str(Settings().recorded_crime_file), "--store", str(tmp_path / "store")]) == 0
+    out = capsys.readouterr().out
+    assert "23,068 rows, financial years 2017/18" in out and "negative adjustments kept: 36 rows" in out
+    assert (tmp_path / "store" / "national" / "prc_pfa.csv").is_file()
+
+
+def test_python_m_cli_national_check_checks_and_reports(tmp_path: Path):
+    import subprocess
+    import sys
+
+    from core.settings import REPO_DIR
+
+    unknown = tmp_path / "unknown.csv"
+    unknown.write_bytes(HEADER.encode() + b"\n2017/18,1,West Yorks,x,y,z,92A,-3\n")
+    good = Settings().recorded_crime_file
+    run = subprocess.run(
+        [sys.executable, "-m", "cli.national", "--check", str(good), str(unknown)],
+        cwd=REPO_DIR,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 2
+    assert "23,068 rows, financial years 2017/18" in run.stdout
+    assert "UNKNOWN forces (not in the district table): West Yorks" in run.stdout
+    assert "negative adjustments kept: 1 rows" in run.stdout
+    assert f"{unknown}: unknown force(s) West Yorks" in run.stderr
