@@ -16,7 +16,7 @@ import pytest
 from core.settings import REPO_DIR
 
 #: The packages of the product, lowest layer first.
-PACKAGES = ("core", "geo", "security", "records", "models", "ui", "cli")
+PACKAGES = ("core", "geo", "security", "records", "models", "services", "ui", "cli")
 
 #: Everything whose imports are scanned for private names.
 SCANNED = (*PACKAGES, "bench", "tests", "pages")
