@@ -297,13 +297,11 @@ def evaluate_campaign(
     start = str(campaign["start_month"])
     cells = [int(c) for c in campaign["cells"]]  # type: ignore[attr-defined]
     before, after = unbroken_around(months, start)
-    used = before | after
     n_before, n_after = int(before.sum()), int(after.sum())
     more_before, more_after = max(0, params.min_before - n_before), max(0, params.min_after - n_after)
     name, what = str(campaign["community_name"]), str(campaign["what"])
     community_id = str(campaign["community_id"])
     place = f"{name} ({community_id})" if community_id else name
-
     targeted_all = area_series(counts, cells)
 
     def result_of(
@@ -334,36 +332,11 @@ def evaluate_campaign(
             matched=matched,
         )
 
-    if more_before or more_after:
-        needs = []
-        if more_before:
-            needs.append(f"{more_before} more month(s) of data before it")
-        if more_after:
-            needs.append(f"{more_after} more month(s) after it")
-        reason = (
-            f"too early to say. {n_before} month(s) before and {n_after} after are loaded; the estimate needs "
-            f"{' and '.join(needs)} (at least {params.min_before} before and {params.min_after} after)."
-        )
+    reason = _why_no_estimate(n_before, n_after, more_before, more_after, len(pool), params)
+    if reason:
         return result_of((), None, None, reason)
-    if len(pool) < params.min_pool:
-        reason = (
-            f"no estimate: only {len(pool)} hot-spot communities were neither targeted nor next to a target "
-            f"(at least {params.min_pool} are needed for a comparison)."
-        )
-        return result_of((), None, None, reason)
-    treated = area_series(counts, cells)[used]
-    pool_series = np.vstack([area_series(counts, c) for c in pool["cells"]])[:, used]
-    chosen = match(treated, pool_series, before[used], params.n_matched)
-    result = did(treated, pool_series[chosen], after[used], params.alpha, params.draws, params.seed)
-    buffer = ring_around(cells, params.buffer_rings)
-    control = set(int(c) for c in district_cells) - buffer - set(cells)
-    target_s, buffer_s = treated, area_series(counts, sorted(buffer))[used]
-    control_s = area_series(counts, sorted(control))[used]
-    b, a = before[used], after[used]
-    displacement = wdq(
-        target_s[b].mean(), target_s[a].mean(), buffer_s[b].mean(), buffer_s[a].mean(),
-        control_s[b].mean(), control_s[a].mean(),
-    )  # fmt: skip
+    chosen, result = _matched_did(counts, cells, pool, before, after, params)
+    displacement = _displacement(counts, cells, district_cells, before, after, params.buffer_rings)
     matched_mean = np.vstack([area_series(counts, c) for c in pool["cells"].iloc[chosen]]).mean(axis=0)
     return result_of(
         tuple(str(n) for n in pool["name"].iloc[chosen]),
@@ -372,6 +345,69 @@ def evaluate_campaign(
         "",
         tuple(float(x) for x in matched_mean),
     )
+
+
+def _why_no_estimate(
+    n_before: int, n_after: int, more_before: int, more_after: int, pool_size: int, params: ImpactParams
+) -> str:
+    """Why a campaign cannot be estimated yet (too few months, too small a pool), or ""."""
+    if more_before or more_after:
+        needs = []
+        if more_before:
+            needs.append(f"{more_before} more month(s) of data before it")
+        if more_after:
+            needs.append(f"{more_after} more month(s) after it")
+        return (
+            f"too early to say. {n_before} month(s) before and {n_after} after are loaded; the estimate needs "
+            f"{' and '.join(needs)} (at least {params.min_before} before and {params.min_after} after)."
+        )
+    if pool_size < params.min_pool:
+        return (
+            f"no estimate: only {pool_size} hot-spot communities were neither targeted nor next to a target "
+            f"(at least {params.min_pool} are needed for a comparison)."
+        )
+    return ""
+
+
+def _matched_did(
+    counts: pd.DataFrame,
+    cells: Sequence[int],
+    pool: pd.DataFrame,
+    before: np.ndarray,
+    after: np.ndarray,
+    params: ImpactParams,
+) -> tuple[np.ndarray, DidResult]:
+    """The comparison communities matched on the months before, and the difference in
+    differences against them, over the unbroken months around the start."""
+    used = before | after
+    treated = area_series(counts, cells)[used]
+    pool_series = np.vstack([area_series(counts, c) for c in pool["cells"]])[:, used]
+    chosen = match(treated, pool_series, before[used], params.n_matched)
+    result = did(treated, pool_series[chosen], after[used], params.alpha, params.draws, params.seed)
+    return chosen, result
+
+
+def _displacement(
+    counts: pd.DataFrame,
+    cells: Sequence[int],
+    district_cells: Sequence[int],
+    before: np.ndarray,
+    after: np.ndarray,
+    rings: int,
+) -> WdqResult:
+    """The WDQ of the campaign's cells, a buffer of ``rings`` H3 rings round them, and the
+    rest of its district as the control, on monthly means before and after."""
+    used = before | after
+    buffer = ring_around(cells, rings)
+    control = set(int(c) for c in district_cells) - buffer - set(cells)
+    target_s = area_series(counts, cells)[used]
+    buffer_s = area_series(counts, sorted(buffer))[used]
+    control_s = area_series(counts, sorted(control))[used]
+    b, a = before[used], after[used]
+    return wdq(
+        target_s[b].mean(), target_s[a].mean(), buffer_s[b].mean(), buffer_s[a].mean(),
+        control_s[b].mean(), control_s[a].mean(),
+    )  # fmt: skip
 
 
 def impact_table(results: Sequence[CampaignImpact]) -> pd.DataFrame:

@@ -121,26 +121,11 @@ def crimestoppers_comparison(
     mb, ma = max(0, min_before - nb), max(0, min_after - na)
     if mb or ma:
         return _too_few("crimestoppers", "month", nb, na, mb, ma, synthetic)
-    frame = reports[reports["month"] != start_month]
-    frame = frame.assign(
-        group=np.where(frame["district"].isin(list(districts)), "campaign", "rest"),
-        period=np.where(frame["month"] > start_month, "after", "before"),
-    )
+    frame = _grouped(reports[reports["month"] != start_month], districts, reports["month"] > start_month)
     if set(frame["group"]) != {"campaign", "rest"}:
-        nan = math.nan
         sentence = "Crimestoppers reports: no comparison, as the campaigns' districts are all the districts loaded."
-        return OutcomeComparison(
-            "crimestoppers", nb, na, 0, 0, nan, nan, nan, nan, nan, nan, nan, 1.0, sentence, synthetic
-        )
-    monthly = frame.groupby(["group", "period", "month"])["reports"].sum()
-    sums = monthly.groupby(["group", "period"]).sum()
-    means = monthly.groupby(["group", "period"]).mean()
-    per_district = frame.groupby(["district", "period"])["reports"]
-    dispersion = max(1.0, float((per_district.var(ddof=1) / per_district.mean()).replace([np.inf], np.nan).mean()))
-    log_ratio = math.log(means["campaign", "after"] / means["campaign", "before"]) - math.log(
-        means["rest", "after"] / means["rest", "before"]
-    )
-    se = math.sqrt(dispersion * sum(1.0 / max(float(s), 1.0) for s in sums))
+        return _no_comparison("crimestoppers", nb, na, sentence, synthetic)
+    means, log_ratio, se = _reports_ratio(frame)
     z = stats.norm.ppf(1 - alpha / 2)
     p = float(2 * stats.norm.sf(abs(log_ratio) / se))
     c_change = means["campaign", "after"] / means["campaign", "before"] - 1
@@ -149,12 +134,7 @@ def crimestoppers_comparison(
     sentence = (
         f"Monthly Crimestoppers reports from {_districts_text(districts)} showed {_change(c_change)} after the "
         f"campaigns began ({month}), against {_change(r_change)} in the other districts."
-    )
-    sentence += (
-        f" The difference could be chance ({_p_text(p)})."
-        if p > alpha
-        else f" The difference is unlikely to be chance ({_p_text(p)}), though other things may explain it."
-    )
+    ) + _verdict(p, alpha)
     return OutcomeComparison(
         "crimestoppers",
         nb,
@@ -172,6 +152,44 @@ def crimestoppers_comparison(
         sentence,
         synthetic,
     )
+
+
+def _grouped(frame: pd.DataFrame, districts: Collection[str], after: pd.Series) -> pd.DataFrame:
+    """``frame`` with ``group`` (campaign districts or the rest) and ``period`` (before or
+    after the campaigns began; ``after`` is read on ``frame``'s index)."""
+    return frame.assign(
+        group=np.where(frame["district"].isin(list(districts)), "campaign", "rest"),
+        period=np.where(after.loc[frame.index], "after", "before"),
+    )
+
+
+def _no_comparison(measure: str, nb: int, na: int, sentence: str, synthetic: bool) -> OutcomeComparison:
+    nan = math.nan
+    return OutcomeComparison(measure, nb, na, 0, 0, nan, nan, nan, nan, nan, nan, nan, 1.0, sentence, synthetic)
+
+
+def _verdict(p: float, alpha: float) -> str:
+    return (
+        f" The difference could be chance ({_p_text(p)})."
+        if p > alpha
+        else f" The difference is unlikely to be chance ({_p_text(p)}), though other things may explain it."
+    )
+
+
+def _reports_ratio(frame: pd.DataFrame) -> tuple[pd.Series, float, float]:
+    """Monthly mean reports by group and period, the log ratio of ratios (campaign after over
+    before, against the rest), and its standard error (Poisson, inflated by the districts'
+    over-dispersion, at least 1)."""
+    monthly = frame.groupby(["group", "period", "month"])["reports"].sum()
+    sums = monthly.groupby(["group", "period"]).sum()
+    means = monthly.groupby(["group", "period"]).mean()
+    per_district = frame.groupby(["district", "period"])["reports"]
+    dispersion = max(1.0, float((per_district.var(ddof=1) / per_district.mean()).replace([np.inf], np.nan).mean()))
+    log_ratio = math.log(means["campaign", "after"] / means["campaign", "before"]) - math.log(
+        means["rest", "after"] / means["rest", "before"]
+    )
+    se = math.sqrt(dispersion * sum(1.0 / max(float(s), 1.0) for s in sums))
+    return means, log_ratio, se
 
 
 def quarter_of(month: str) -> str:
@@ -207,16 +225,11 @@ def survey_comparison(
     mb, ma = max(0, min_before - nb), max(0, min_after - na)
     if mb or ma:
         return _too_few("survey", "quarter", nb, na, mb, ma, synthetic)
-    frame = survey[survey["quarter"] != q0]
-    frame = frame.assign(
-        group=np.where(frame["district"].isin(list(districts)), "campaign", "rest"),
-        period=np.where(frame["quarter"] > q0, "after", "before"),
-    )
+    frame = _grouped(survey[survey["quarter"] != q0], districts, survey["quarter"] > q0)
     totals = frame.groupby(["group", "period"])[["respondents", "confident"]].sum()
     if len(totals) < 4:
-        nan = math.nan
         sentence = "Survey confidence: no comparison, as the campaigns' districts are all the districts surveyed."
-        return OutcomeComparison("survey", nb, na, 0, 0, nan, nan, nan, nan, nan, nan, nan, 1.0, sentence, synthetic)
+        return _no_comparison("survey", nb, na, sentence, synthetic)
     share = totals["confident"] / totals["respondents"]
     var = share * (1 - share) / totals["respondents"]
     diff = (share["campaign", "after"] - share["campaign", "before"]) - (
@@ -229,12 +242,7 @@ def survey_comparison(
         f"In the OPCC survey, {100 * share['campaign', 'after']:.0f} % of respondents in {_districts_text(districts)} "
         f"were confident after the campaigns began ({q0}), against {100 * share['campaign', 'before']:.0f} % before; "
         f"in the other districts {100 * share['rest', 'after']:.0f} % against {100 * share['rest', 'before']:.0f} %."
-    )
-    sentence += (
-        f" The difference could be chance ({_p_text(p)})."
-        if p > alpha
-        else f" The difference is unlikely to be chance ({_p_text(p)}), though other things may explain it."
-    )
+    ) + _verdict(p, alpha)
     return OutcomeComparison(
         "survey",
         nb,
