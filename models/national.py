@@ -452,33 +452,7 @@ def national_picture(
         f = funnel(rates, measure, allow_overdispersion, points=2)
         phis[measure] = f.phi
         position = str(f.forces.set_index("force").at[home, "position"])
-        r = mine.loc[measure]
-        above = rates[(rates["measure"] == measure) & rates["small_base"] & (rates["rate"] > r["rate"])]
-        small_above = tuple(above["force"])
-        records.append(
-            {
-                "measure": measure,
-                "kind": r["kind"],
-                "soc": bool(r["soc"]),
-                "offences": int(r["offences"]),
-                "rate": float(r["rate"]),
-                "rank": int(r["rank"]),
-                "forces": int(r["forces"]),
-                "peer_rate": float(peer.get(measure, np.nan)),
-                "national_rate": float(national[measure]),
-                "position": position,
-                "small_base_above": ", ".join(small_above),
-                "sentence": describe(
-                    measure,
-                    float(r["rate"]),
-                    int(r["rank"]),
-                    int(r["forces"]),
-                    float(peer.get(measure, np.nan)),
-                    position,
-                    small_above,
-                ),
-            }
-        )
+        records.append(_summary_row(rates, mine.loc[measure], measure, position, peer, national))
     summary = pd.DataFrame.from_records(records)
     return NationalPicture(
         year=year,
@@ -489,6 +463,38 @@ def national_picture(
         quarterly=quarterly_series(rows, populations, home, peers, year),
         phi=phis,
     )
+
+
+def _summary_row(
+    rates: pd.DataFrame, r: pd.Series, measure: str, position: str, peer: pd.Series, national: pd.Series
+) -> dict[str, object]:
+    """The home force's row of the summary for one measure: its rate and rank, the peer and
+    national rates, its funnel ``position``, the small-base forces ranked above it, and the
+    sentence."""
+    above = rates[(rates["measure"] == measure) & rates["small_base"] & (rates["rate"] > r["rate"])]
+    small_above = tuple(above["force"])
+    return {
+        "measure": measure,
+        "kind": r["kind"],
+        "soc": bool(r["soc"]),
+        "offences": int(r["offences"]),
+        "rate": float(r["rate"]),
+        "rank": int(r["rank"]),
+        "forces": int(r["forces"]),
+        "peer_rate": float(peer.get(measure, np.nan)),
+        "national_rate": float(national[measure]),
+        "position": position,
+        "small_base_above": ", ".join(small_above),
+        "sentence": describe(
+            measure,
+            float(r["rate"]),
+            int(r["rank"]),
+            int(r["forces"]),
+            float(peer.get(measure, np.nan)),
+            position,
+            small_above,
+        ),
+    }
 
 
 def sentences(summary: pd.DataFrame, soc: bool) -> list[str]:
