@@ -7,10 +7,12 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Mapping
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 import shapely
+from fpdf import FPDF
 from PIL import Image, ImageDraw
 
 from models.disclosure import check_public_text, public_count
@@ -96,37 +98,47 @@ def brief_pdf(
         for theme in row.themes:
             para(pdf, latin1(check_public_text(f"{theme}: {message.get(theme, '')}")), 5)
             pdf.ln(1)
-        heading(pdf, "Flyer drop")
-        drops = plan.drops[plan.drops["community_id"] == row.community_id]
-        para(
-            pdf,
-            latin1(
-                f"Flyers to print: {int(row.flyers):,} (households plus "
-                f"{plan.constraints.spare_margin:.0%} spare, in packs of {plan.constraints.pack_size})."
-            ),
-        )
-        streets = sorted({s.strip() for v in drops["streets"] for s in v.split(",") if s.strip()})
-        para(pdf, latin1("Streets: " + (", ".join(streets) or "see the drop-zone map")), 5)
-        para(
-            pdf,
-            latin1(
-                "Drop zones (LSOA: flyers): "
-                + ", ".join(f"{code}: {int(n):,}" for code, n in zip(drops["lsoa_code"], drops["flyers"]))
-            ),
-            5,
-        )
-        heading(pdf, "Facebook Live sessions")
-        sessions = plan.sessions[plan.sessions["community_id"] == row.community_id]
-        if sessions.empty:
-            para(pdf, "None planned in the window.", 5)
-        for s in sessions.itertuples():
-            para(pdf, latin1(f"{s.start:%a %d %b %Y, %H:%M}-{s.end:%H:%M}: {s.theme} ({s.spot})"), 5)
-        pdf.ln(2)
-        pdf.set_font("Helvetica", "B", 11)
-        para(pdf, latin1(f"Contact: {contact or '______________________________'}"), 6)
-        pdf.set_font("Helvetica", size=9)
-        para(pdf, latin1(f"{CRIMESTOPPERS}. {CRIMESTOPPERS_PROMISE}"), 5)
+        _flyer_drop(pdf, plan, row)
+        _sessions_and_contact(pdf, plan, row.community_id, contact)
     return bytes(pdf.output())
+
+
+def _flyer_drop(pdf: FPDF, plan: Plan, row: Any) -> None:
+    """A brief page's flyer drop: flyers to print, streets and drop zones, as the plan has them."""
+    heading(pdf, "Flyer drop")
+    drops = plan.drops[plan.drops["community_id"] == row.community_id]
+    para(
+        pdf,
+        latin1(
+            f"Flyers to print: {int(row.flyers):,} (households plus "
+            f"{plan.constraints.spare_margin:.0%} spare, in packs of {plan.constraints.pack_size})."
+        ),
+    )
+    streets = sorted({s.strip() for v in drops["streets"] for s in v.split(",") if s.strip()})
+    para(pdf, latin1("Streets: " + (", ".join(streets) or "see the drop-zone map")), 5)
+    para(
+        pdf,
+        latin1(
+            "Drop zones (LSOA: flyers): "
+            + ", ".join(f"{code}: {int(n):,}" for code, n in zip(drops["lsoa_code"], drops["flyers"]))
+        ),
+        5,
+    )
+
+
+def _sessions_and_contact(pdf: FPDF, plan: Plan, community_id: str, contact: str) -> None:
+    """A brief page's Facebook Live dates, the contact field and the Crimestoppers promise."""
+    heading(pdf, "Facebook Live sessions")
+    sessions = plan.sessions[plan.sessions["community_id"] == community_id]
+    if sessions.empty:
+        para(pdf, "None planned in the window.", 5)
+    for s in sessions.itertuples():
+        para(pdf, latin1(f"{s.start:%a %d %b %Y, %H:%M}-{s.end:%H:%M}: {s.theme} ({s.spot})"), 5)
+    pdf.ln(2)
+    pdf.set_font("Helvetica", "B", 11)
+    para(pdf, latin1(f"Contact: {contact or '______________________________'}"), 6)
+    pdf.set_font("Helvetica", size=9)
+    para(pdf, latin1(f"{CRIMESTOPPERS}. {CRIMESTOPPERS_PROMISE}"), 5)
 
 
 def plan_summary(plan: Plan) -> Mapping[str, object]:
