@@ -44,57 +44,8 @@ def plan_controls(
     When the inputs break a limit of :class:`PlanConstraints`, its message is shown as an
     error and the constraints returned are None.
     """
-    ids = communities["community_id"].tolist()
-    names = dict(zip(communities["community_id"], communities["name"]))
-    previous = st.session_state.get("comms_choice")  # the user's own choice, once made
-    kept, dropped = carry_choice(previous, ids, DEFAULT_SELECTED)
-    if dropped:
-        known = st.session_state.get("comms_names", {})
-        text = "; ".join(f"{i} · {known.get(i, '')}" for i in dropped)
-        if not kept:
-            kept = ids[:DEFAULT_SELECTED]
-            text += f". None of your choice is left, so the top {len(kept)} here are chosen instead"
-        st.session_state["comms_dropped"] = text
-        st.session_state["comms_choice"] = kept
-    # The widget is keyed by the communities offered: when the filters change them, it is
-    # rebuilt from the choices that still exist, never left showing places that are gone.
-    signature = hashlib.sha1("|".join(ids).encode()).hexdigest()[:12]
-    key = f"comms_selected:{signature}"
-    selected = st.multiselect(
-        "Communities in play (the top 10 by rank at first; add or drop any)",
-        ids,
-        default=kept,
-        format_func=lambda i: f"{i} · {names[i]}",
-        key=key,
-        on_change=_chosen_by_hand,
-        args=(key,),
-    )
-    if st.session_state.get("comms_dropped"):
-        st.warning(
-            "No longer hotspot communities under these filters, so dropped from your choice: "
-            + st.session_state["comms_dropped"]
-            + "."
-        )
-    st.session_state["comms_names"] = {**st.session_state.get("comms_names", {}), **names}
-    c = st.columns(4)
-    mode = c[0].radio("Flyer budget as", ["Number of flyers", "Cost (£)"], key="comms_budget_mode")
-    if mode == "Number of flyers":
-        flyers = int(
-            c[1].number_input(
-                "Flyers", min_value=0, max_value=MAX_FLYER_BUDGET, value=20_000, step=1_000, key="comms_flyers"
-            )
-        )
-    else:
-        pounds = c[1].number_input("Budget (£)", min_value=0.0, value=1_500.0, step=100.0, key="comms_pounds")
-        unit = c[1].number_input(
-            "Cost per flyer (£)", min_value=0.001, value=0.06, step=0.01, format="%.3f", key="comms_unit"
-        )
-        flyers = flyers_from_cost(pounds, unit)
-        c[1].caption(f"= {flyers:,} flyers")
-    margin = c[2].slider("Spare flyers (%)", 0, round(100 * MAX_SPARE_MARGIN), 10, key="comms_margin")
-    sessions = c[3].number_input(
-        "Facebook Live sessions a month", min_value=0, max_value=MAX_SESSIONS_PER_MONTH, value=4, key="comms_sessions"
-    )
+    selected = _community_choice(communities)
+    flyers, margin, sessions = _budget_inputs()
     d = st.columns(4)
     start_default = today + dt.timedelta(days=7)
     window = d[0].date_input(
@@ -128,3 +79,66 @@ def plan_controls(
         st.error(f"The plan cannot be made with these inputs: {err}")
         return None, selected, contact
     return constraints, selected, contact
+
+
+def _community_choice(communities: gpd.GeoDataFrame) -> list[str]:
+    """The communities in play: the user's own choice kept across filter changes (those no
+    longer offered are named and dropped), the top ones by rank at first."""
+    ids = communities["community_id"].tolist()
+    names = dict(zip(communities["community_id"], communities["name"]))
+    previous = st.session_state.get("comms_choice")  # the user's own choice, once made
+    kept, dropped = carry_choice(previous, ids, DEFAULT_SELECTED)
+    if dropped:
+        known = st.session_state.get("comms_names", {})
+        text = "; ".join(f"{i} · {known.get(i, '')}" for i in dropped)
+        if not kept:
+            kept = ids[:DEFAULT_SELECTED]
+            text += f". None of your choice is left, so the top {len(kept)} here are chosen instead"
+        st.session_state["comms_dropped"] = text
+        st.session_state["comms_choice"] = kept
+    # The widget is keyed by the communities offered: when the filters change them, it is
+    # rebuilt from the choices that still exist, never left showing places that are gone.
+    signature = hashlib.sha1("|".join(ids).encode()).hexdigest()[:12]
+    key = f"comms_selected:{signature}"
+    selected: list[str] = st.multiselect(
+        "Communities in play (the top 10 by rank at first; add or drop any)",
+        ids,
+        default=kept,
+        format_func=lambda i: f"{i} · {names[i]}",
+        key=key,
+        on_change=_chosen_by_hand,
+        args=(key,),
+    )
+    if st.session_state.get("comms_dropped"):
+        st.warning(
+            "No longer hotspot communities under these filters, so dropped from your choice: "
+            + st.session_state["comms_dropped"]
+            + "."
+        )
+    st.session_state["comms_names"] = {**st.session_state.get("comms_names", {}), **names}
+    return selected
+
+
+def _budget_inputs() -> tuple[int, float, float]:
+    """The flyer budget (as flyers, or pounds at a cost per flyer), the spare margin in per
+    cent and the Facebook Live sessions a month."""
+    c = st.columns(4)
+    mode = c[0].radio("Flyer budget as", ["Number of flyers", "Cost (£)"], key="comms_budget_mode")
+    if mode == "Number of flyers":
+        flyers = int(
+            c[1].number_input(
+                "Flyers", min_value=0, max_value=MAX_FLYER_BUDGET, value=20_000, step=1_000, key="comms_flyers"
+            )
+        )
+    else:
+        pounds = c[1].number_input("Budget (£)", min_value=0.0, value=1_500.0, step=100.0, key="comms_pounds")
+        unit = c[1].number_input(
+            "Cost per flyer (£)", min_value=0.001, value=0.06, step=0.01, format="%.3f", key="comms_unit"
+        )
+        flyers = flyers_from_cost(pounds, unit)
+        c[1].caption(f"= {flyers:,} flyers")
+    margin = c[2].slider("Spare flyers (%)", 0, round(100 * MAX_SPARE_MARGIN), 10, key="comms_margin")
+    sessions = c[3].number_input(
+        "Facebook Live sessions a month", min_value=0, max_value=MAX_SESSIONS_PER_MONTH, value=4, key="comms_sessions"
+    )
+    return flyers, margin, sessions

@@ -290,12 +290,6 @@ KNOWN_LONG = frozenset(
         "geo.ingest._repeats_across_parts",
         "records.national_table.parse_recorded_crime",
         "models.communities.community_table",
-        "models.impact.evaluate_campaign",
-        "models.national.national_picture",
-        "models.outcomes.crimestoppers_comparison",
-        "models.outcomes.survey_comparison",
-        "ui.briefs.brief_pdf",
-        "ui.comms.plan_controls",
         "ui.pack.meeting_pack_pdf",
     }
 )
