@@ -22,7 +22,7 @@ st.caption(f"{len(shown):,} of {len(log):,} events. Times are UK local time. The
 st.dataframe(audit.readable(shown), hide_index=True, width="stretch")
 exports.download(
     exports.ExportFile(
-        "Audit log (CSV)", audit.to_csv(shown), "precision_audit_log.csv", "Audit log extract", len(shown)
+        "Audit log (CSV)", audit.csv_bytes(shown), "precision_audit_log.csv", "Audit log extract", len(shown)
     ),
     {"users": who, "kinds": kinds, "from": start, "to": end},
 )

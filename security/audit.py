@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
+from core.csv_safe import frame_to_csv
 from core.settings import get_settings
 
 #: Kinds of event recorded, and how the audit page names them.
@@ -285,7 +286,8 @@ def _rows_text(rows: object) -> str:
     return f"{int(rows):,}" if isinstance(rows, int | np.integer) else ""
 
 
-def to_csv(log: pd.DataFrame) -> bytes:
-    """The events as CSV (UTF-8 with BOM, opens in Excel): :func:`readable`'s table."""
-    text: str = readable(log).to_csv(index=False)
-    return text.encode("utf-8-sig")
+def csv_bytes(log: pd.DataFrame) -> bytes:
+    """The events as CSV (UTF-8 with BOM, opens in Excel): :func:`readable`'s table,
+    written by :func:`core.csv_safe.frame_to_csv` (a file name or "what" starting with ``=``
+    is written with a leading apostrophe, never as a formula)."""
+    return frame_to_csv(readable(log))

@@ -41,6 +41,7 @@ from fpdf import FPDF
 from PIL import Image, ImageDraw
 from streamlit.delta_generator import DeltaGenerator
 
+from core.csv_safe import frame_to_csv
 from core.settings import get_settings
 from core.synthetic import SYNTHETIC_MARKER
 from models.disclosure import check_public_fields, check_public_text, public_count
@@ -138,8 +139,7 @@ def download(
 def table_csv(frame: pd.DataFrame, synthetic: bool = False) -> bytes:
     """A table as CSV (UTF-8 with BOM, opens in Excel); synthetic OCG data says so on its
     first line (:data:`SYNTHETIC_MARKER`)."""
-    text = frame.to_csv(index=False)
-    return ((SYNTHETIC_MARKER + "\n" if synthetic else "") + text).encode("utf-8-sig")
+    return frame_to_csv(frame, preamble=SYNTHETIC_MARKER + "\n" if synthetic else "")
 
 
 def drops_csv(plan: Plan) -> bytes:
@@ -156,7 +156,7 @@ def drops_csv(plan: Plan) -> bytes:
         }
     )
     check_public_fields(frame.to_dict(orient="records"))
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    return frame_to_csv(frame)
 
 
 def sessions_csv(plan: Plan) -> bytes:
@@ -173,7 +173,7 @@ def sessions_csv(plan: Plan) -> bytes:
             "spot": "Suggested spot",
         }
     )
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    return frame_to_csv(frame)
 
 
 def drop_zones(plan: Plan, communities: gpd.GeoDataFrame, lsoas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -516,7 +516,7 @@ def national_table(summary: pd.DataFrame) -> pd.DataFrame:
 
 def national_csv(summary: pd.DataFrame) -> bytes:
     """The home force's rates, ranks, peer and national rates and sentences (UTF-8 with BOM)."""
-    return national_table(summary).to_csv(index=False).encode("utf-8-sig")
+    return frame_to_csv(national_table(summary))
 
 
 def funnel_table(points: pd.DataFrame) -> pd.DataFrame:
@@ -540,7 +540,7 @@ def funnel_table(points: pd.DataFrame) -> pd.DataFrame:
 
 def funnel_csv(points: pd.DataFrame) -> bytes:
     """:func:`funnel_table` as CSV (UTF-8 with BOM)."""
-    return funnel_table(points).to_csv(index=False).encode("utf-8-sig")
+    return frame_to_csv(funnel_table(points))
 
 
 def chart_png_landscape(chart: object, width: int = 960, height: int = 520) -> bytes:

@@ -128,7 +128,7 @@ def test_the_readable_table_and_its_csv_agree(log_file: Path):
     # a field that does not apply is blank, never "None"
     assert table["Rows"].tolist()[2:] == ["", "", ""]
     assert not table.isna().any().any() and "None" not in set(table.to_numpy().ravel())
-    content = audit.to_csv(log)
+    content = audit.csv_bytes(log)
     assert content.startswith("\ufeff".encode())
     back = pd.read_csv(io.BytesIO(content), encoding="utf-8-sig", keep_default_na=False, dtype=str)
     expected = table.astype(object).fillna("").astype(str)

@@ -21,7 +21,7 @@ from core.settings import override_settings
 from models import delivery as delivery_model
 from models import outcomes as outcome_model
 from models import public_summary as ps
-from models.outcomes_synthetic import make_crimestoppers, make_survey, to_csv
+from models.outcomes_synthetic import demo_csv, make_crimestoppers, make_survey
 from records import delivery_log as delivery
 from records import outcome_files as outcomes
 from security import audit
@@ -223,7 +223,7 @@ def test_outcome_loads_are_atomic_labelled_and_refused_when_real_in_demo(store: 
 
 def test_the_bundled_demo_files_are_the_generators_output():
     for kind, frame in (("crimestoppers", make_crimestoppers(2017)), ("survey", make_survey(2017))):
-        assert outcomes.DEMO_FILES[kind].read_text(encoding="utf-8") == to_csv(frame, 2017)
+        assert outcomes.DEMO_FILES[kind].read_text(encoding="utf-8") == demo_csv(frame, 2017)
 
 
 def test_crimestoppers_and_survey_comparisons():
