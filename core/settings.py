@@ -211,6 +211,10 @@ class Settings:
     cookie_secret : str or None
         The secret signing the sign-in cookie (``PRECISION_COOKIE_SECRET``); None uses the
         store folder's :attr:`session_secret_file`. Never shown (not in ``repr``).
+    audit_key : str or None
+        The key of the audit log's HMAC chain (``PRECISION_AUDIT_KEY``, at least 32
+        characters); None uses :attr:`audit_key_file`. Never shown (not in ``repr``). The app
+        and every command-line tool that writes the log must use the same key.
     accessibility_contact : str or None
         Contact the accessibility statement gives for other formats and problem reports
         (``PRECISION_ACCESSIBILITY_CONTACT``); None sends users to their organisation's
@@ -261,6 +265,7 @@ class Settings:
     national_query_memory: str = "1GB"
     session_hours: float = 8.0
     cookie_secret: str | None = dataclasses.field(default=None, repr=False)
+    audit_key: str | None = dataclasses.field(default=None, repr=False)
 
     @property
     def demo(self) -> bool:
@@ -313,6 +318,13 @@ class Settings:
     def audit_file(self) -> Path:
         """The audit log's path: ``audit_path``, or ``audit.jsonl`` in the store folder."""
         return self.audit_path or self.store_dir / "audit.jsonl"
+
+    @property
+    def audit_key_file(self) -> Path:
+        """The audit chain's key when ``audit_key`` is not set: ``audit_key`` beside the
+        users file (``config/audit_key``), outside the store, so that a copy of the store or
+        a backup never carries it; made on first use, readable by its owner only."""
+        return self.users_file.parent / "audit_key"
 
     @property
     def session_secret_file(self) -> Path:
@@ -369,6 +381,8 @@ def _from_environment() -> Settings:
         kwargs["users_file"] = Path(users).expanduser().resolve()
     if secret := os.environ.get("PRECISION_COOKIE_SECRET"):
         kwargs["cookie_secret"] = secret
+    if key := os.environ.get("PRECISION_AUDIT_KEY"):
+        kwargs["audit_key"] = key
     if contact := os.environ.get("PRECISION_ACCESSIBILITY_CONTACT", "").strip():
         kwargs["accessibility_contact"] = contact
     if (tiles := os.environ.get("PRECISION_MAP_TILES")) is not None:

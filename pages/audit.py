@@ -1,5 +1,7 @@
-"""Audit log (admin): sign-ins, uploads, disruptions, downloads and user changes, newest
-first, filtered by user, kind and date (UK time), exportable as CSV (itself audited)."""
+"""Audit log (admin): whether the log's hash chain is intact and since when, then sign-ins,
+uploads, disruptions, downloads and user changes, newest first, filtered by user, kind and
+date (UK time), exportable as CSV (itself audited; ``python -m cli.audit export`` writes the
+same bytes)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ from security import audit
 from ui import exports
 
 st.title("Audit log")
+chain = audit.verify()
+(st.success if chain.intact else st.error)(chain.summary())
 log = audit.read()
 c = st.columns([2, 2, 2])
 who = c[0].multiselect("Users", sorted(set(log["user"])), placeholder="All users")
