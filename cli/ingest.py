@@ -7,7 +7,8 @@ Command line::
 PATH may be a CSV, a folder of monthly folders, or a data.police.uk ``.zip``. The command
 prints a summary and exits 0; it exits 2 with one line naming the file and the problem when a
 file is not a street-level CSV at all, and then stores nothing from the run. The work is
-:func:`geo.ingest.ingest`.
+:func:`geo.ingest.ingest`. Both outcomes are audited (``upload``, ``upload_rejected``) under
+the operating-system user, as a command-line change (:func:`security.audit.record_cli`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from core.errors import PrecisionError
 from core.settings import get_settings
 from geo.ingest import ingest
 from geo.store import Store
+from security import audit
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -31,11 +33,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = get_settings()
     store = Store(args.store or settings.store_dir)
+    names = [str(p) for p in args.paths]
     try:
         summary = ingest(args.paths, store, settings)
     except PrecisionError as exc:
+        audit.record_cli("upload_rejected", str(exc), {"files": names}, store_dir=args.store)
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    audit.record_cli(
+        "upload",
+        f"{summary.stored:,} incidents",
+        {"files": names, "months": summary.months, "rejected": summary.rejected},
+        file_name=", ".join(names),
+        rows=summary.stored,
+        store_dir=args.store,
+    )
     print(summary.to_text())
     return 0
 

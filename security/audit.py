@@ -208,11 +208,23 @@ def record_cli(
     *,
     file_name: str = "",
     rows: int | None = None,
-    path: Path | None = None,
+    store_dir: Path | None = None,
 ) -> None:
     """Append one event made from the command line (every ``cli`` tool that changes the
     store calls this): the actor is :func:`cli_actor`, the role :data:`CLI_ROLE`, and the
-    context says ``"via": "command line"``. Arguments as :func:`record`."""
+    context says ``"via": "command line"``.
+
+    Parameters
+    ----------
+    kind, what, context, file_name, rows
+        As :func:`record`.
+    store_dir : Path or None
+        The store the tool changed (its ``--store``): the event goes to that store's log,
+        ``audit.jsonl`` in it, unless ``settings.audit_path`` puts the log elsewhere. None
+        uses ``settings.audit_file``.
+    """
+    settings = get_settings()
+    path = settings.audit_path or (store_dir / "audit.jsonl" if store_dir is not None else settings.audit_file)
     record(
         kind,
         cli_actor(),
