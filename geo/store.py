@@ -253,9 +253,19 @@ class Store:
             return pd.DataFrame({c: pd.Series(dtype="category" if c in dictionary else "object") for c in cols})
         return pa.concat_tables(tables, promote_options="permissive").to_pandas()
 
+    def held(self) -> contextlib.AbstractContextManager[None]:
+        """Hold the store's lock, waiting for a commit under way to finish: inside, the
+        manifest and every file it names stay as they are (a backup copies them)."""
+        return locked(self.root / ".lock")
+
+    def exclusive(self) -> contextlib.AbstractContextManager[None]:
+        """Hold the store's lock as a commit does (a restore swapping the folder): refused
+        at once with :class:`~core.errors.StoreError` while an ingest or a backup holds it."""
+        return self._locked()
+
     # ----------------------------------------------------------------- writing
     def _locked(self) -> contextlib.AbstractContextManager[None]:
-        return locked(self.root / ".lock", wait=False, busy="another ingest is writing to this store")
+        return locked(self.root / ".lock", wait=False, busy="another ingest or a backup is using this store")
 
     @contextlib.contextmanager
     def begin(self) -> Iterator[Transaction]:

@@ -18,6 +18,7 @@ The command line is :mod:`cli.ocg` (``python -m cli.ocg REGISTER.csv ACTIVITY.cs
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
@@ -30,7 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from core.errors import InputFileError, RecordError
-from core.files import atomic_write_bytes
+from core.files import atomic_write_bytes, locked
 from core.settings import get_settings
 from core.synthetic import SYNTHETIC_MARKER, is_marked_synthetic
 from geo import hexes
@@ -207,12 +208,18 @@ def store_ocg(register: pd.DataFrame, activity: pd.DataFrame, source: str, store
             raise ValueError(f"the {name} table needs a boolean 'synthetic' column")
     folder = (store_dir or get_settings().store_dir) / "ocg"
     folder.mkdir(parents=True, exist_ok=True)
-    for name, frame in (("register.parquet", register), ("activity.parquet", activity)):
-        buffer = io.BytesIO()
-        frame.to_parquet(buffer, index=False)
-        atomic_write_bytes(folder / name, buffer.getvalue())
-    meta = {"format": 2, "commit": uuid.uuid4().hex, "source": source}
-    atomic_write_bytes(folder / "meta.json", json.dumps(meta).encode())
+    with table_lock(store_dir):  # a backup copies the three files as one state
+        for name, frame in (("register.parquet", register), ("activity.parquet", activity)):
+            buffer = io.BytesIO()
+            frame.to_parquet(buffer, index=False)
+            atomic_write_bytes(folder / name, buffer.getvalue())
+        meta = {"format": 2, "commit": uuid.uuid4().hex, "source": source}
+        atomic_write_bytes(folder / "meta.json", json.dumps(meta).encode())
+
+
+def table_lock(store_dir: Path | None = None) -> contextlib.AbstractContextManager[None]:
+    """The OCG tables' lock (``ocg/.lock``), held while they are replaced or backed up."""
+    return locked((store_dir or get_settings().store_dir) / "ocg" / ".lock")
 
 
 def record_disruption(

@@ -40,6 +40,7 @@ A line written while no key could be had carries ``"hash": null`` and is reporte
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import fcntl
@@ -51,7 +52,7 @@ import logging
 import os
 import secrets
 import stat
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path, PurePath
 from typing import BinaryIO
 from zoneinfo import ZoneInfo
@@ -92,6 +93,9 @@ KINDS: dict[str, str] = {
     "delivery_add": "Delivery recorded",
     "delivery_edit": "Delivery corrected",
     "outcome_upload": "Outcome data loaded",
+    "download_zip": "Downloaded backup (.zip)",
+    "backup": "Backup made",
+    "restore": "Backup restored",
 }
 
 #: Kinds found in logs written by earlier versions: read and shown, never written.
@@ -111,6 +115,7 @@ DOWNLOAD_KINDS: dict[str, str] = {
     ".ics": "download_ics",
     ".geojson": "download_geojson",
     ".html": "download_html",
+    ".zip": "download_zip",
 }
 
 #: Columns of :func:`read`.
@@ -235,6 +240,20 @@ def record_cli(
         rows=rows,
         path=path,
     )
+
+
+@contextlib.contextmanager
+def held(path: Path | None = None) -> Iterator[None]:
+    """Hold the audit log's lock (the one :func:`record` appends under) for a block: no line
+    is appended meanwhile (a backup or restore copies the log and its head as one state)."""
+    path = path or get_settings().audit_file
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+b") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def audit_key(settings: Settings) -> bytes | None:
