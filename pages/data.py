@@ -1,16 +1,18 @@
-"""Data (admin): load data.police.uk months from uploaded CSVs or monthly zip archives."""
+"""Data (admin): load data.police.uk months from uploaded CSVs or monthly zip archives, OCG,
+national and outcome tables; download a backup of everything (audited)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from core.errors import PrecisionError
+from core.settings import get_settings
 from core.synthetic import SYNTHETIC_MARKER
 from geo.ingest import ingest_files
 from geo.police_uk import REJECT_REASONS, unique_labels, upload_sources
 from records.national_table import store_recorded_crime
 from records.ocg_store import load_files
-from ui import auth, cache
+from ui import auth, cache, exports
 from ui import outcomes as outcome_ui
 
 st.title("Data")
@@ -133,3 +135,17 @@ if national_file and st.button("Load national table", type="primary"):
         st.code(table.summary(), language=None)
 
 outcome_ui.upload_section("data_outcomes")
+
+st.divider()
+st.subheader("Backup")
+st.markdown(
+    "A backup is one `.zip` of everything the app keeps, taken consistently while it runs: the incident months, "
+    "the OCG, outcome, national and delivery tables, revoked sign-ins, the users file and the audit log, with a "
+    "SHA-256 sum of every file. It never holds the secret that signs sign-ins, nor the audit key. Restore it on "
+    "the server with `python -m cli.restore FILE --store DIR`, which checks every sum before changing anything. "
+    "Downloading it is recorded in the audit log."
+)
+if st.button("Make a backup", key="make_backup"):
+    st.session_state["backup_file"] = exports.backup_file()
+if (made := st.session_state.get("backup_file")) is not None:
+    exports.download(made, {"store": str(get_settings().store_dir)})

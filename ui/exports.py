@@ -47,6 +47,7 @@ from core.synthetic import SYNTHETIC_MARKER
 from models.disclosure import check_public_fields, check_public_text, public_count
 from models.profile import DistrictProfile
 from models.targeting import CRIMESTOPPERS, CRIMESTOPPERS_PROMISE, Plan
+from records.backup import write_backup
 from security import audit
 from ui import auth
 
@@ -551,3 +552,18 @@ def chart_png_landscape(chart: object, width: int = 960, height: int = 520) -> b
 
     sized = chart.properties(width=width, height=height)  # type: ignore[attr-defined]
     return bytes(vl_convert.vegalite_to_png(sized.to_json(), scale=2))
+
+
+def backup_file() -> ExportFile:
+    """A backup of the store in force, made now (:func:`records.backup.write_backup`), as
+    the Data page offers it for download (the click is audited as ``download_zip``)."""
+    buffer = io.BytesIO()
+    summary = write_backup(buffer)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    return ExportFile(
+        "Download the backup (.zip)",
+        buffer.getvalue(),
+        f"precision-backup-{stamp}.zip",
+        f"Backup: {summary.files} files, {summary.months} force months, snapshot {summary.created}",
+        summary.files,
+    )
