@@ -34,7 +34,7 @@ import json
 import re
 import threading
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -287,6 +287,29 @@ class Store:
             finally:
                 if not transaction.finished:
                     transaction.abandon()
+
+    def drop(self, partitions: Collection[Partition]) -> str:
+        """Remove force months from the store in one commit (retention); return its id.
+
+        The manifest without them replaces the old one in one ``os.replace`` (readers see
+        every month or none of them gone), then their files are removed. Partitions not
+        stored are ignored.
+
+        Raises
+        ------
+        StoreError
+            An ingest or a backup is using the store.
+        """
+        commit = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+        with self._locked():
+            forces = {force: dict(months) for force, months in self.manifest()["forces"].items()}
+            for force, month in partitions:
+                forces.get(force, {}).pop(month, None)
+            new = {"format": _FORMAT, "commit": commit, "forces": {f: m for f, m in forces.items() if m}}
+            atomic_write_bytes(self.root / MANIFEST, json.dumps(new, indent=1, sort_keys=True).encode("utf-8"))
+            fsync_path(self.root)
+            self._collect_garbage(new)
+        return commit
 
     def _write_table(self, relative: str, table: pa.Table) -> str:
         """Write a new file (a name no manifest refers to yet); :meth:`Transaction.finish`

@@ -25,7 +25,7 @@ import hashlib
 import io
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -215,6 +215,31 @@ def store_ocg(register: pd.DataFrame, activity: pd.DataFrame, source: str, store
             atomic_write_bytes(folder / name, buffer.getvalue())
         meta = {"format": 2, "commit": uuid.uuid4().hex, "source": source}
         atomic_write_bytes(folder / "meta.json", json.dumps(meta).encode())
+
+
+def drop_activity(drop: Callable[[pd.DataFrame], pd.Series], store_dir: Path | None = None) -> int:
+    """Remove the activity records ``drop`` marks (retention), as one read-change-write under
+    the tables' lock, the table replaced atomically; return how many were removed (nothing
+    is written when none is, or no OCG data is stored).
+
+    Parameters
+    ----------
+    drop : callable
+        Given the activity table, returns a boolean Series: True for records to remove.
+    """
+    folder = (store_dir or get_settings().store_dir) / "ocg"
+    with table_lock(store_dir):
+        data = load_ocg(store_dir)
+        if data is None:
+            return 0
+        gone = drop(data.activity).to_numpy(dtype=bool)
+        if gone.any():
+            buffer = io.BytesIO()
+            data.activity[~gone].reset_index(drop=True).to_parquet(buffer, index=False)
+            atomic_write_bytes(folder / "activity.parquet", buffer.getvalue())
+            meta = json.loads((folder / "meta.json").read_text()) | {"commit": uuid.uuid4().hex}
+            atomic_write_bytes(folder / "meta.json", json.dumps(meta).encode())
+    return int(gone.sum())
 
 
 def table_lock(store_dir: Path | None = None) -> contextlib.AbstractContextManager[None]:

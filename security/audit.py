@@ -96,6 +96,7 @@ KINDS: dict[str, str] = {
     "download_zip": "Downloaded backup (.zip)",
     "backup": "Backup made",
     "restore": "Backup restored",
+    "retention": "Deleted under the retention policy",
 }
 
 #: Kinds found in logs written by earlier versions: read and shown, never written.
