@@ -346,6 +346,8 @@ class RestoreSummary:
         The product version that made it.
     audit_kept : bool
         The target's own audit log was kept (a restore never replaces one).
+    users_restored : bool
+        The backup's users file was written.
     """
 
     files: int
@@ -353,6 +355,7 @@ class RestoreSummary:
     created: str
     version: str
     audit_kept: bool
+    users_restored: bool
 
 
 def _stage(src: Path, manifest: Mapping[str, Any], staging: Path) -> dict[str, bytes]:
@@ -434,14 +437,17 @@ def _unswap(target: Path, staging: Path, old: Path | None) -> None:
     fsync_path(target.parent)
 
 
-def _write_outside(others: Mapping[str, bytes], settings: Settings, audit_kept: bool) -> None:
-    """Write the members kept outside the store folder: the users file, and the audit log
-    when ``settings.audit_path`` puts it elsewhere and none is there yet."""
-    if USERS in others:
-        with users.users_lock(settings.users_file):
-            atomic_write_bytes(settings.users_file, others[USERS])
+def _write_outside(others: Mapping[str, bytes], settings: Settings, audit_kept: bool, users_file: Path | None) -> bool:
+    """Write the members kept outside the store folder: the users file (when one is given),
+    and the audit log when ``settings.audit_path`` puts it elsewhere and none is there yet;
+    return whether the users file was written."""
+    written = users_file is not None and USERS in others
+    if users_file is not None and USERS in others:
+        with users.users_lock(users_file):
+            atomic_write_bytes(users_file, others[USERS])
     if settings.audit_path is not None and not audit_kept:
         _write_audit(others, settings.audit_path)
+    return written
 
 
 @contextlib.contextmanager
@@ -455,13 +461,27 @@ def _target_locks(target: Path, settings: Settings) -> Iterator[None]:
         yield
 
 
-def restore(src: Path, store_dir: Path, settings: Settings | None = None) -> RestoreSummary:
-    """Restore a backup into ``store_dir`` (and the users file), atomically.
+def restore(
+    src: Path, store_dir: Path, settings: Settings | None = None, *, users_file: Path | None = None
+) -> RestoreSummary:
+    """Restore a backup into ``store_dir`` (and ``users_file``), atomically.
 
     Every sum is checked first (:func:`check_backup`); the store is then written into a new
     folder beside ``store_dir`` and swapped in with two renames under the target's locks.
     On any problem (a bad member, a busy store, a failing write) ``store_dir`` and the users
     file are left as they were.
+
+    Parameters
+    ----------
+    src : Path
+        The backup archive.
+    store_dir : Path
+        The store folder to replace (made when it does not exist).
+    settings : Settings or None
+        Gives the audit log's place (default: the settings in force).
+    users_file : Path or None
+        Where the backup's users file goes; None leaves every users file alone (restoring
+        into a scratch folder must never replace the live users).
 
     Raises
     ------
@@ -481,7 +501,7 @@ def restore(src: Path, store_dir: Path, settings: Settings | None = None) -> Res
             audit_kept = _carry_over(store_dir, staging, others, settings)
             old = _swap(store_dir, staging)
             try:
-                _write_outside(others, settings, audit_kept)
+                users_restored = _write_outside(others, settings, audit_kept, users_file)
             except BaseException:
                 _unswap(store_dir, staging, old)
                 raise
@@ -495,4 +515,5 @@ def restore(src: Path, store_dir: Path, settings: Settings | None = None) -> Res
         str(manifest["created"]),
         str(manifest["version"]),
         audit_kept,
+        users_restored,
     )

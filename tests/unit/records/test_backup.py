@@ -87,8 +87,8 @@ def test_a_restored_store_gives_byte_identical_exports(full_store: Settings, tmp
     target = tmp_path / "elsewhere" / "store"
     users = tmp_path / "elsewhere" / "config" / "users.json"
     with override_settings(store_dir=target, users_file=users) as restored:
-        result = backup.restore(archive, target)
-        assert not result.audit_kept  # a new store: the backup's log is put back
+        result = backup.restore(archive, target, users_file=users)
+        assert not result.audit_kept and result.users_restored  # a new store: the backup's log is put back
         after = _exports(restored)
         assert users.read_bytes() == full_store.users_file.read_bytes()
         assert signin_store.revoked_ids(restored) == frozenset({"token-1"})
@@ -107,7 +107,8 @@ def test_restoring_over_a_store_replaces_it_but_keeps_its_audit_log_and_secret(f
     ingest([extra], Store(full_store.store_dir))
     audit.record("sign_out", "admin1", role="admin")
     log_before = full_store.audit_file.read_bytes()
-    assert backup.restore(archive, full_store.store_dir).audit_kept
+    summary = backup.restore(archive, full_store.store_dir)
+    assert summary.audit_kept and not summary.users_restored  # no users file given: left alone
     assert Store(full_store.store_dir).months() == ["2016-07", "2017-07"]  # the later month is gone
     assert full_store.audit_file.read_bytes() == log_before and audit.verify().intact
     assert (full_store.store_dir / "session_secret").read_bytes() == secret
@@ -213,7 +214,7 @@ def test_a_damaged_backup_is_refused_naming_the_file_and_the_target_is_untouched
     (tmp_path / "t.zip").write_bytes(archive.read_bytes()[: archive.stat().st_size // 2])
     for label, (bad, member, words) in cases.items():
         with pytest.raises(BackupError, match=words) as caught:
-            backup.restore(bad, target)
+            backup.restore(bad, target, users_file=full_store.users_file)
         assert caught.value.path == (f"{bad}!{member}" if member else str(bad)), label
         assert {p.relative_to(target): p.read_bytes() for p in target.rglob("*") if p.is_file()} == snapshot, label
         assert full_store.users_file.read_bytes() == users_before
@@ -241,7 +242,10 @@ def test_the_command_lines_back_up_restore_and_audit(full_store: Settings, tmp_p
     assert "not included: the sign-in signing secret and the audit key" in capsys.readouterr().out
     assert backup_cli.main([str(archive)]) == 2  # never overwrites
     target = tmp_path / "restored" / "store"
+    users_before = full_store.users_file.read_bytes()
     assert restore_cli.main([str(archive), "--store", str(target)]) == 0
+    assert "users file left as it was" in capsys.readouterr().out  # a scratch restore never replaces live users
+    assert full_store.users_file.read_bytes() == users_before
     kinds = [json.loads(x)["kind"] for x in (target / "audit.jsonl").read_text().splitlines()]
     assert kinds[-1] == "restore"
     assert "backup" in [e["kind"] for e in map(json.loads, full_store.audit_file.read_text().splitlines())]
@@ -258,3 +262,24 @@ def test_write_backup_makes_the_download_bytes(full_store: Settings):
     assert summary.months == 2 and zipfile.ZipFile(io.BytesIO(buffer.getvalue())).testzip() is None
     assert get_settings().store_dir == full_store.store_dir
     assert isinstance(pd.Timestamp(summary.created), pd.Timestamp)
+
+
+def test_a_failure_after_the_swap_puts_the_old_store_back(
+    full_store: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    archive = tmp_path / "b.zip"
+    backup.backup_to(archive)
+    target = full_store.store_dir
+    ingest([_new_month(tmp_path)], Store(target))
+    snapshot = {p.relative_to(target): p.read_bytes() for p in target.rglob("*") if p.is_file()}
+    users_before = full_store.users_file.read_bytes()
+
+    def failing(path: Path, content: bytes) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(backup, "atomic_write_bytes", failing)  # the users file cannot be written
+    with pytest.raises(OSError, match="No space"):
+        backup.restore(archive, target, users_file=full_store.users_file)
+    assert {p.relative_to(target): p.read_bytes() for p in target.rglob("*") if p.is_file()} == snapshot
+    assert full_store.users_file.read_bytes() == users_before
+    assert not list(target.parent.glob(".store.*"))
