@@ -13,9 +13,11 @@ import pytest
 from cli import ingest as ingest_cli
 from cli import national as national_cli
 from cli import ocg as ocg_cli
+from cli import outcomes as outcomes_cli
 from cli import users as users_cli
 from core.settings import Settings, override_settings
 from records.ocg_store import DEMO_ACTIVITY, DEMO_REGISTER
+from records.outcome_files import DEMO_FILES
 from security import audit
 from tests.conftest import street_csv, street_row
 
@@ -95,3 +97,13 @@ def test_user_changes_are_audited_as_command_line_changes(store: Path, monkeypat
         assert users_cli.main(["add", "jo", "--role", "silver", "--password-stdin"]) == 0
     (event,) = _events(store)
     assert event["kind"] == "user_add" and event["what"] == "jo" and _is_cli_change(event)
+
+
+def test_outcome_loads_and_refusals_are_audited(store: Path, tmp_path: Path):
+    assert outcomes_cli.main(["survey", str(DEMO_FILES["survey"]), "--store", str(store)]) == 0
+    bad = tmp_path / "survey.csv"
+    bad.write_text("district,quarter\nLeeds,2017-Q5\n", encoding="utf-8")
+    assert outcomes_cli.main(["survey", str(bad), "--store", str(store)]) == 2
+    loaded, refused = _events(store)
+    assert loaded["kind"] == "outcome_upload" and loaded["rows"] == 40 and _is_cli_change(loaded)
+    assert refused["kind"] == "upload_rejected" and refused["file"] == str(bad) and _is_cli_change(refused)
