@@ -363,6 +363,21 @@ def _parse(line: bytes | str) -> dict[str, object] | None:
     return raw if isinstance(raw, dict) else None
 
 
+def log_stamp(path: Path | None = None) -> tuple[str, ...]:
+    """What changes whenever the log or its head changes (a cache key for :func:`verify`):
+    the log's path, then the size and modification time (ns) of the log and its head."""
+    path = path or get_settings().audit_file
+    parts = [str(path)]
+    for file in (path, head_path(path)):
+        try:
+            info = file.stat()
+        except FileNotFoundError:
+            parts += ["", ""]
+        else:
+            parts += [str(info.st_size), str(info.st_mtime_ns)]
+    return tuple(parts)
+
+
 def head_path(path: Path) -> Path:
     """The head file of a log: ``<log>.head``."""
     return path.with_name(path.name + ".head")
