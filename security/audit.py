@@ -663,11 +663,14 @@ def verify(path: Path | None = None, key: bytes | None = None) -> ChainCheck:
 
 def _head_problem(path: Path, key: bytes, seq: int) -> str:
     """Whether lines were cut from the end: the head file names a later line than the log
-    ends with (a head behind the log is a write interrupted after its line: not a problem)."""
+    ends with, or is missing or changed while the log has chained lines (a head behind the
+    log is a write interrupted after its line: not a problem)."""
     try:
         head = json.loads(head_path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return ""
+        if seq == 0:
+            return ""
+        return f"(the end): the head file {head_path(path).name} is missing, so lines cut from the end would not show"
     except (OSError, ValueError):
         return f"(the end): the head file {head_path(path).name} cannot be read"
     head_seq = head.get("seq") if isinstance(head, dict) else None

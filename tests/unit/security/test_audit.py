@@ -80,7 +80,12 @@ def test_inserted_lines_are_named_whether_copied_made_up_or_unchained(log: Path)
 def test_lines_cut_from_the_end_are_noticed_by_the_keyed_head(log: Path):
     _write(log, _lines(log)[:4])
     check = audit.verify()
-    assert not check.intact and "2 lines after it were removed from the end" in check.problem
+    assert not check.intact and check.line == 4 and "2 lines after it were removed from the end" in check.problem
+    head = audit.head_path(log)
+    head.write_text(json.dumps(json.loads(head.read_text()) | {"seq": 4}), encoding="utf-8")  # forged without the key
+    assert "was changed" in audit.verify().problem
+    head.unlink()
+    assert "is missing" in audit.verify().problem
 
 
 def test_a_chain_recomputed_without_the_key_is_refused(log: Path):
