@@ -350,6 +350,8 @@ def _next_link(fh: BinaryIO) -> tuple[int, str]:
     seq, last_hash = (raw.get("seq"), raw.get("hash")) if raw is not None else (None, None)
     if isinstance(seq, int) and isinstance(last_hash, str):
         return seq + 1, last_hash
+    if isinstance(seq, int) and raw is not None and "hash" in raw:  # written without a key: carry on
+        return seq + 1, str(raw.get("prev") or "")
     end = fh.seek(0, os.SEEK_END)
     return 1, _digest_before(fh, end)
 
