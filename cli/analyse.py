@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from core.csv_safe import frame_to_csv_text
 from core.errors import PrecisionError
 from core.settings import get_settings
 from geo.store import Store
@@ -80,11 +81,17 @@ def run(argv: Sequence[str] | None = None) -> tuple[int, str]:
     county = analysis.county_analysis(sources, filters, params)
     seen = analysis.district_analysis(county, sources, filters.districts, params.resolution)
     rows = analysis.community_rows(seen.communities)
-    if args.csv:
-        return 0, rows.to_csv(index=False)
     header = f"{len(rows)} hotspot communities, {', '.join(months)}, {', '.join(args.district) or 'all five districts'}"
+    return 0, format_rows(rows, header, args.csv)
+
+
+def format_rows(rows: pd.DataFrame, header: str, csv: bool) -> str:
+    """The communities table as printed: CSV (through the one safe CSV writer), or a header
+    line and an aligned table."""
+    if csv:
+        return frame_to_csv_text(rows)
     with pd.option_context("display.max_columns", None, "display.width", 200, "display.max_colwidth", 40):
-        return 0, header + "\n" + rows.to_string(index=False)
+        return header + "\n" + rows.to_string(index=False)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

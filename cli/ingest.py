@@ -9,7 +9,8 @@ prints a summary and exits 0; it exits 2 with one line naming the file and the p
 file is not a street-level CSV at all, and then stores nothing from the run. The work is
 :func:`geo.ingest.ingest`. Then the default county analyses of the new store state are
 computed and kept (:func:`services.analyses.precompute_store`), so no user waits for them;
-``--no-precompute`` leaves them to be computed when first opened.
+``--no-precompute`` leaves them to be computed when first opened. Both outcomes are audited (``upload``, ``upload_rejected``) under
+the operating-system user, as a command-line change (:func:`security.audit.record_cli`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from core.errors import PrecisionError
 from core.settings import get_settings
 from geo.ingest import ingest
 from geo.store import Store
+from security import audit
 from services import analyses
 
 
@@ -35,11 +37,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = get_settings()
     store = Store(args.store or settings.store_dir)
+    names = [str(p) for p in args.paths]
     try:
         summary = ingest(args.paths, store, settings)
     except PrecisionError as exc:
+        audit.record_cli("upload_rejected", str(exc), {"files": names}, store_dir=args.store)
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    audit.record_cli(
+        "upload",
+        f"{summary.stored:,} incidents",
+        {"files": names, "months": summary.months, "rejected": summary.rejected},
+        file_name=", ".join(names),
+        rows=summary.stored,
+        store_dir=args.store,
+    )
     print(summary.to_text())
     if not args.no_precompute and summary.stored:
         analyses.precompute_store(store, settings, log=print)

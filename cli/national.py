@@ -9,7 +9,8 @@ The table (the Home Office open data table by police force area, as published, a
 checked by :func:`records.national_table.store_recorded_crime`: rows with a bad year, quarter, force,
 code or number are named by line, negative adjustments are kept, and a force unknown to the
 district table stops the load. Prints what the table holds; exits 2, storing nothing, when
-the table cannot be used. ``--check`` only checks and prints (``python -m geo.national``, the old check, now says to use it).
+the table cannot be used. A load and a refused load are audited (``upload``,
+``upload_rejected``) as a command-line change. ``--check`` only checks and prints (``python -m geo.national``, the old check, now says to use it).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from core.errors import InputFileError
 from records.national_table import read_force_areas, read_recorded_crime, store_recorded_crime, stored_table_path
+from security import audit
 
 
 def check_tables(paths: Sequence[Path]) -> int:
@@ -60,7 +62,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         except OSError as exc:
             raise InputFileError(path, f"cannot be read ({exc.strerror or exc})") from exc
         table = store_recorded_crime(content, str(path), args.store)
+        audit.record_cli(
+            "upload",
+            f"national table, {table.rows_read:,} rows",
+            {"years": table.years},
+            file_name=str(path),
+            rows=table.rows_read,
+            store_dir=args.store,
+        )
     except InputFileError as exc:
+        audit.record_cli("upload_rejected", str(exc), {"files": [str(path)]}, file_name=str(path), store_dir=args.store)
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(table.summary())

@@ -9,6 +9,7 @@ is read from the files' first line, never given here. ``--synthetic`` asserts th
 files carry the marker (exit 2 if not); it never labels a file. Real data is refused while
 the app runs in demo mode (``PRECISION_MODE=demo``). Prints what was stored and every
 rejected row with file, line and reason; exits 2 with one line when a file is unusable.
+Both outcomes are audited (``upload_ocg``, ``upload_rejected``) as a command-line change.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from core.errors import InputFileError, PrecisionError
 from core.settings import get_settings
 from core.synthetic import SYNTHETIC_MARKER, is_marked_synthetic
 from records.ocg_store import load_files
+from security import audit
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -36,6 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--store", type=Path)
     args = parser.parse_args(argv)
+    names = [str(args.register), str(args.activity)]
     try:
         register_bytes, activity_bytes = args.register.read_bytes(), args.activity.read_bytes()
         if args.synthetic and not is_marked_synthetic(register_bytes):
@@ -51,9 +54,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             store_dir=args.store,
         )
     except (PrecisionError, OSError) as exc:
+        audit.record_cli("upload_rejected", str(exc), {"files": names}, store_dir=args.store)
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    label = "SYNTHETIC demonstration data" if register["synthetic"].all() else "real data"
+    synthetic = bool(register["synthetic"].all())
+    audit.record_cli(
+        "upload_ocg",
+        f"{len(register)} OCGs, {len(activity)} activity records",
+        {"files": names, "rejected": len(rejects), "synthetic": synthetic},
+        file_name=", ".join(names),
+        rows=len(register) + len(activity),
+        store_dir=args.store,
+    )
+    label = "SYNTHETIC demonstration data" if synthetic else "real data"
     print(
         f"OCGs stored: {len(register)}; activity records stored: {len(activity)}; rejected rows: {len(rejects)}; "
         f"labelled from the files: {label}"

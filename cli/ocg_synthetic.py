@@ -17,12 +17,23 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
+import pandas as pd
+
+from core.csv_safe import frame_to_csv_text
+from core.files import atomic_write_bytes
 from core.settings import get_settings
 from core.synthetic import SYNTHETIC_MARKER
 from geo.ingest import ingest
 from geo.store import Store
 from models.ocg_synthetic import make_activity, make_register
 from records.ocg_store import DEMO_REGISTER
+
+
+def demo_file_text(frame: pd.DataFrame, seed: int) -> str:
+    """A demo file's text: the marker line naming the generator and seed (the bundled files
+    say so, byte for byte), then the table as CSV."""
+    header = f"{SYNTHETIC_MARKER} - not real intelligence. Made by models/ocg_synthetic.py, seed {seed}\n"
+    return frame_to_csv_text(frame, preamble=header)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,10 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     register = make_register(args.seed)
     activity = make_activity(register, incidents, args.seed, dt.date(2016, 7, 1), months=13)
     args.out.mkdir(parents=True, exist_ok=True)
-    # The generator's file is named in the marker line (the bundled files say so, byte for byte).
-    header = SYNTHETIC_MARKER + " - not real intelligence. Made by models/ocg_synthetic.py, seed {seed}\n"
     for name, frame in (("ocg_register.csv", register), ("ocg_activity.csv", activity)):
-        (args.out / name).write_text(header.format(seed=args.seed) + frame.to_csv(index=False), encoding="utf-8")
+        atomic_write_bytes(args.out / name, demo_file_text(frame, args.seed).encode("utf-8"))
     print(f"wrote {len(register)} OCGs and {len(activity)} activity records to {args.out}")
     return 0
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from models.outcomes_synthetic import make_crimestoppers, make_survey, to_csv
+from core.files import atomic_write_bytes
+from models.outcomes_synthetic import demo_csv, make_crimestoppers, make_survey
 from records.outcome_files import DEMO_FILES
 
 
@@ -27,8 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     crimestoppers, survey = make_crimestoppers(args.seed), make_survey(args.seed)
-    (args.out / "crimestoppers.csv").write_text(to_csv(crimestoppers, args.seed), encoding="utf-8")
-    (args.out / "survey.csv").write_text(to_csv(survey, args.seed), encoding="utf-8")
+    atomic_write_bytes(args.out / "crimestoppers.csv", demo_csv(crimestoppers, args.seed).encode("utf-8"))
+    atomic_write_bytes(args.out / "survey.csv", demo_csv(survey, args.seed).encode("utf-8"))
     print(f"wrote {len(crimestoppers)} Crimestoppers rows and {len(survey)} survey rows to {args.out}")
     return 0
 

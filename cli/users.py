@@ -29,11 +29,6 @@ from security.policy import ROLES
 from security.users import add_user, read_users, remove_user, update_user
 
 
-def _actor() -> str:
-    """Who ran the command, for the audit log."""
-    return f"{getpass.getuser()} (command line)"
-
-
 def _password(from_stdin: bool) -> str:
     """A password from standard input's first line, or asked for without echo."""
     return sys.stdin.readline().rstrip("\n") if from_stdin else getpass.getpass("Password: ")
@@ -64,12 +59,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "add":
             password = None if args.sso else _password(args.password_stdin)
             user = add_user(args.username, args.role, password, args.name)
-            audit.record("user_add", _actor(), user.username, {"role": user.role, "sso": args.sso})
+            audit.record_cli("user_add", user.username, {"role": user.role, "sso": args.sso})
             print(f"added {user.username} ({user.role})")
         elif args.command == "edit":
             password = _password(args.password_stdin) if args.reset_password else None
             change = update_user(args.username, role=args.role, display_name=args.name, password=password)
-            audit.record("user_edit", _actor(), change.after.username, {"changes": list(change.changes)})
+            audit.record_cli("user_edit", change.after.username, {"changes": list(change.changes)})
             print(f"changed {change.after.username}: {', '.join(change.changes)}")
         elif args.command == "remove":
             name = args.username.strip().lower()
@@ -81,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             else:
                 removed = remove_user(name)
                 if removed is not None:
-                    audit.record("user_remove", _actor(), name, {"role": removed.role})
+                    audit.record_cli("user_remove", name, {"role": removed.role})
                 print("removed" if removed is not None else f"no user {name}")
         else:
             for u in read_users().values():

@@ -31,6 +31,12 @@ class InputFileError(PrecisionError):
         super().__init__(f"{self.path}: {problem}")
 
 
+class BackupError(InputFileError):
+    """A backup cannot be restored (or made): ``path`` names the archive, or the member of it
+    (``backup.zip!store/manifest.json``), that is missing, damaged or does not match its
+    SHA-256. Nothing is changed."""
+
+
 class RecordError(PrecisionError):
     """A record entered by a person cannot be stored.
 

@@ -211,6 +211,22 @@ class Settings:
     cookie_secret : str or None
         The secret signing the sign-in cookie (``PRECISION_COOKIE_SECRET``); None uses the
         store folder's :attr:`session_secret_file`. Never shown (not in ``repr``).
+    retain_incident_months : int or None
+        Whole incident months kept before this one (``PRECISION_RETAIN_INCIDENT_MONTHS``): a
+        force month older than them is due for deletion. None (the
+        default) keeps everything; 36 keeps what data.police.uk itself publishes.
+    retain_ocg_activity_months : int or None
+        Months OCG activity records other than disruptions are kept, by their date
+        (``PRECISION_RETAIN_OCG_ACTIVITY_MONTHS``); None keeps them all.
+    retain_disruption_months : int or None
+        Months disruption records are kept, by their date
+        (``PRECISION_RETAIN_DISRUPTION_MONTHS``); None keeps them all. Nothing is deleted
+        without an admin's confirmation or ``python -m cli.retention --apply``; the audit
+        log is never purged.
+    audit_key : str or None
+        The key of the audit log's HMAC chain (``PRECISION_AUDIT_KEY``, at least 32
+        characters); None uses :attr:`audit_key_file`. Never shown (not in ``repr``). The app
+        and every command-line tool that writes the log must use the same key.
     accessibility_contact : str or None
         Contact the accessibility statement gives for other formats and problem reports
         (``PRECISION_ACCESSIBILITY_CONTACT``); None sends users to their organisation's
@@ -261,6 +277,10 @@ class Settings:
     national_query_memory: str = "1GB"
     session_hours: float = 8.0
     cookie_secret: str | None = dataclasses.field(default=None, repr=False)
+    audit_key: str | None = dataclasses.field(default=None, repr=False)
+    retain_incident_months: int | None = None
+    retain_ocg_activity_months: int | None = None
+    retain_disruption_months: int | None = None
 
     @property
     def demo(self) -> bool:
@@ -315,6 +335,13 @@ class Settings:
         return self.audit_path or self.store_dir / "audit.jsonl"
 
     @property
+    def audit_key_file(self) -> Path:
+        """The audit chain's key when ``audit_key`` is not set: ``audit_key`` beside the
+        users file (``config/audit_key``), outside the store, so that a copy of the store or
+        a backup never carries it; made on first use, readable by its owner only."""
+        return self.users_file.parent / "audit_key"
+
+    @property
     def session_secret_file(self) -> Path:
         """The sign-in cookie's secret when ``cookie_secret`` is not set:
         ``store_dir / "session_secret"``, made on first start, readable by its owner only."""
@@ -344,6 +371,12 @@ class Settings:
             raise SettingsError(f"session_hours must be positive, not {self.session_hours}")
         if not self.home_force.strip():
             raise SettingsError("home_force must name a force")
+        for name in ("retain_incident_months", "retain_ocg_activity_months", "retain_disruption_months"):
+            value = getattr(self, name)
+            if value is not None and not (isinstance(value, int) and value >= 1):
+                raise SettingsError(
+                    f"{name} must be a whole number of months from 1, or None (keep all), not {value!r}"
+                )
         if self.ingest_block_bytes < 1 << 12:
             raise SettingsError(f"ingest_block_bytes must be at least 4 KiB, not {self.ingest_block_bytes}")
 
@@ -375,6 +408,15 @@ def from_environment() -> Settings:
         kwargs["users_file"] = Path(users).expanduser().resolve()
     if secret := os.environ.get("PRECISION_COOKIE_SECRET"):
         kwargs["cookie_secret"] = secret
+    if key := os.environ.get("PRECISION_AUDIT_KEY"):
+        kwargs["audit_key"] = key
+    for name in ("retain_incident_months", "retain_ocg_activity_months", "retain_disruption_months"):
+        variable = "PRECISION_" + name.upper()
+        if text := os.environ.get(variable, "").strip():
+            if text.isdigit() and int(text) >= 1:
+                kwargs[name] = int(text)
+            else:
+                problems.append(f"{variable}={text!r} is not a whole number of months from 1: everything is kept.")
     if contact := os.environ.get("PRECISION_ACCESSIBILITY_CONTACT", "").strip():
         kwargs["accessibility_contact"] = contact
     if (tiles := os.environ.get("PRECISION_MAP_TILES")) is not None:

@@ -34,7 +34,7 @@ import json
 import re
 import threading
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -253,9 +253,19 @@ class Store:
             return pd.DataFrame({c: pd.Series(dtype="category" if c in dictionary else "object") for c in cols})
         return pa.concat_tables(tables, promote_options="permissive").to_pandas()
 
+    def held(self) -> contextlib.AbstractContextManager[None]:
+        """Hold the store's lock, waiting for a commit under way to finish: inside, the
+        manifest and every file it names stay as they are (a backup copies them)."""
+        return locked(self.root / ".lock")
+
+    def exclusive(self) -> contextlib.AbstractContextManager[None]:
+        """Hold the store's lock as a commit does (a restore swapping the folder): refused
+        at once with :class:`~core.errors.StoreError` while an ingest or a backup holds it."""
+        return self._locked()
+
     # ----------------------------------------------------------------- writing
     def _locked(self) -> contextlib.AbstractContextManager[None]:
-        return locked(self.root / ".lock", wait=False, busy="another ingest is writing to this store")
+        return locked(self.root / ".lock", wait=False, busy="another ingest or a backup is using this store")
 
     @contextlib.contextmanager
     def begin(self) -> Iterator[Transaction]:
@@ -277,6 +287,29 @@ class Store:
             finally:
                 if not transaction.finished:
                     transaction.abandon()
+
+    def drop(self, partitions: Collection[Partition]) -> str:
+        """Remove force months from the store in one commit (retention); return its id.
+
+        The manifest without them replaces the old one in one ``os.replace`` (readers see
+        every month or none of them gone), then their files are removed. Partitions not
+        stored are ignored.
+
+        Raises
+        ------
+        StoreError
+            An ingest or a backup is using the store.
+        """
+        commit = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+        with self._locked():
+            forces = {force: dict(months) for force, months in self.manifest()["forces"].items()}
+            for force, month in partitions:
+                forces.get(force, {}).pop(month, None)
+            new = {"format": _FORMAT, "commit": commit, "forces": {f: m for f, m in forces.items() if m}}
+            atomic_write_bytes(self.root / MANIFEST, json.dumps(new, indent=1, sort_keys=True).encode("utf-8"))
+            fsync_path(self.root)
+            self._collect_garbage(new)
+        return commit
 
     def _write_table(self, relative: str, table: pa.Table) -> str:
         """Write a new file (a name no manifest refers to yet); :meth:`Transaction.finish`

@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from core.csv_safe import frame_to_csv_text
 from core.synthetic import SYNTHETIC_MARKER
 from records.outcome_files import GENERATOR
 
@@ -81,6 +82,6 @@ def make_survey(seed: int, first_quarter: str = "2016Q1", quarters: int = 8) -> 
     return pd.DataFrame(rows, columns=["district", "quarter", "respondents", "confident"])
 
 
-def to_csv(frame: pd.DataFrame, seed: int) -> str:
+def demo_csv(frame: pd.DataFrame, seed: int) -> str:
     """A demo file's text: the marker line, then the CSV."""
-    return marker_line(seed) + "\n" + str(frame.to_csv(index=False))
+    return frame_to_csv_text(frame, preamble=marker_line(seed) + "\n")

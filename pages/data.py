@@ -1,16 +1,23 @@
-"""Data (admin): load data.police.uk months from uploaded CSVs or monthly zip archives."""
+"""Data (admin): load data.police.uk months from uploaded CSVs or monthly zip archives, OCG,
+national and outcome tables; download a backup of everything (audited); review and confirm
+deletion under the retention policy (audited with counts)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pandas as pd
 import streamlit as st
 
 from core.errors import PrecisionError
+from core.settings import get_settings
 from core.synthetic import SYNTHETIC_MARKER
 from geo.ingest import ingest_files
 from geo.police_uk import REJECT_REASONS, unique_labels, upload_sources
 from records.national_table import store_recorded_crime
 from records.ocg_store import load_files
-from ui import cache, loading, session
+from records.retention import RetentionPolicy, apply, plan
+from ui import cache, download, exports, loading, session
 from ui import outcomes as outcome_ui
 
 st.title("Data")
@@ -134,3 +141,51 @@ if national_file and st.button("Load national table", type="primary"):
         st.code(table.summary(), language=None)
 
 outcome_ui.upload_section("data_outcomes")
+
+st.divider()
+st.subheader("Backup")
+st.markdown(
+    "A backup is one `.zip` of everything the app keeps, taken consistently while it runs: the incident months, "
+    "the OCG, outcome, national and delivery tables, revoked sign-ins, the users file and the audit log, with a "
+    "SHA-256 sum of every file. It never holds the secret that signs sign-ins, nor the audit key. Restore it on "
+    "the server with `python -m cli.restore FILE --store DIR`, which checks every sum before changing anything. "
+    "Downloading it is recorded in the audit log."
+)
+if st.button("Make a backup", key="make_backup"):
+    st.session_state["backup_file"] = exports.backup_file()
+if (made := st.session_state.get("backup_file")) is not None:
+    download.download(made, {"store": str(get_settings().store_dir)})
+
+st.divider()
+st.subheader("Retention")
+policy = RetentionPolicy.from_settings()
+st.markdown(
+    f"The settings keep {policy.describe()}. Choose the periods to review (0 keeps everything), check what is due, "
+    "and confirm. Each table's deletion is atomic and recorded in the audit log with its counts; the audit log "
+    "itself is never purged. `python -m cli.retention --apply` does the same on a schedule."
+)
+c = st.columns(3)
+kept = [
+    c[0].number_input("Incident months kept", 0, 600, policy.incident_months or 0, key="retain_incidents"),
+    c[1].number_input("OCG activity months kept", 0, 600, policy.ocg_activity_months or 0, key="retain_activity"),
+    c[2].number_input("Disruption months kept", 0, 600, policy.disruption_months or 0, key="retain_disruptions"),
+]
+c[0].button("36 months, as data.police.uk", on_click=lambda: st.session_state.update(retain_incidents=36))
+due = plan(RetentionPolicy(*(int(k) or None for k in kept)), dt.date.today())
+(st.info if due.empty else st.warning)(due.summary())
+if not due.empty:
+    if due.months:
+        st.dataframe(pd.DataFrame(due.months, columns=["Force", "Month"]), hide_index=True, width="stretch")
+    confirmed = st.checkbox("I have checked what is due and confirm its deletion", key="retain_confirm")
+    if st.button("Delete what is due", type="primary", disabled=not confirmed):
+        try:
+            done = apply(due)
+        except PrecisionError as exc:
+            st.error(f"Nothing of the store was deleted. {exc}")
+        else:
+            what = f"deleted {done.months} force months ({done.incidents:,} incidents) and {done.records:,} OCG records"
+            session.audit_event(
+                "retention", what, {**due.counts(), "records_deleted": done.records}, rows=done.incidents + done.records
+            )
+            st.session_state["store_token"] = cache.store().token()
+            st.success(what[0].upper() + what[1:] + ".")

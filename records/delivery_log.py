@@ -175,6 +175,11 @@ def token(store_dir: Path | None = None) -> str:
         return ""
 
 
+def table_lock(store_dir: Path | None = None) -> contextlib.AbstractContextManager[None]:
+    """The log's lock (``delivery/.lock``), held while it changes or is backed up."""
+    return _locked(log_path(store_dir).parent)
+
+
 def _locked(folder: Path) -> contextlib.AbstractContextManager[None]:
     """Hold the log's exclusive lock (waits for another writer: a change takes milliseconds)."""
     return locked(folder / ".lock")

@@ -28,6 +28,7 @@ cli.national PATH --store DIR`` also stores it.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import datetime as dt
@@ -40,7 +41,7 @@ from pathlib import Path
 import pandas as pd
 
 from core.errors import InputFileError
-from core.files import atomic_write_bytes
+from core.files import atomic_write_bytes, locked
 from core.settings import get_settings
 
 #: Columns of the Home Office table, as published, and the names they get here.
@@ -358,10 +359,16 @@ def store_recorded_crime(content: bytes, label: str, store_dir: Path | None = No
             "so a table without it cannot be used",
         )
     path = stored_table_path(store_dir)
-    atomic_write_bytes(path, content)
     meta = {"source": label, "stored_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
-    atomic_write_bytes(path.with_name("meta.json"), json.dumps(meta).encode("utf-8"))
+    with table_lock(store_dir):  # a backup copies the table and its meta.json as one state
+        atomic_write_bytes(path, content)
+        atomic_write_bytes(path.with_name("meta.json"), json.dumps(meta).encode("utf-8"))
     return table
+
+
+def table_lock(store_dir: Path | None = None) -> contextlib.AbstractContextManager[None]:
+    """The stored national table's lock (``national/.lock``), held while it is replaced or backed up."""
+    return locked(stored_table_path(store_dir).with_name(".lock"))
 
 
 def stored_table_meta(store_dir: Path | None = None) -> dict[str, str] | None:

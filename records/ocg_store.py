@@ -18,13 +18,14 @@ The command line is :mod:`cli.ocg` (``python -m cli.ocg REGISTER.csv ACTIVITY.cs
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
 import io
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -206,12 +207,12 @@ def store_ocg(register: pd.DataFrame, activity: pd.DataFrame, source: str, store
         if "synthetic" not in frame or frame["synthetic"].dtype != bool:
             raise ValueError(f"the {name} table needs a boolean 'synthetic' column")
     folder = (store_dir or get_settings().store_dir) / "ocg"
-    with locked(folder / ".lock"):
+    with table_lock(store_dir):  # a backup copies the three files as one state
         _write_tables(register, activity, source, folder)
 
 
 def _write_tables(register: pd.DataFrame, activity: pd.DataFrame, source: str, folder: Path) -> None:
-    """Replace the tables and then ``meta.json`` (the caller holds the lock)."""
+    """Replace the tables and then ``meta.json`` (the caller holds :func:`table_lock`)."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, frame in (("register.parquet", register), ("activity.parquet", activity)):
         buffer = io.BytesIO()
@@ -219,6 +220,36 @@ def _write_tables(register: pd.DataFrame, activity: pd.DataFrame, source: str, f
         atomic_write_bytes(folder / name, buffer.getvalue())
     meta = {"format": 2, "commit": uuid.uuid4().hex, "source": source}
     atomic_write_bytes(folder / "meta.json", json.dumps(meta).encode())
+
+
+def drop_activity(drop: Callable[[pd.DataFrame], pd.Series], store_dir: Path | None = None) -> int:
+    """Remove the activity records ``drop`` marks (retention), as one read-change-write under
+    the tables' lock, the table replaced atomically; return how many were removed (nothing
+    is written when none is, or no OCG data is stored).
+
+    Parameters
+    ----------
+    drop : callable
+        Given the activity table, returns a boolean Series: True for records to remove.
+    """
+    folder = (store_dir or get_settings().store_dir) / "ocg"
+    with table_lock(store_dir):
+        data = load_ocg(store_dir)
+        if data is None:
+            return 0
+        gone = drop(data.activity).to_numpy(dtype=bool)
+        if gone.any():
+            buffer = io.BytesIO()
+            data.activity[~gone].reset_index(drop=True).to_parquet(buffer, index=False)
+            atomic_write_bytes(folder / "activity.parquet", buffer.getvalue())
+            meta = json.loads((folder / "meta.json").read_text()) | {"commit": uuid.uuid4().hex}
+            atomic_write_bytes(folder / "meta.json", json.dumps(meta).encode())
+    return int(gone.sum())
+
+
+def table_lock(store_dir: Path | None = None) -> contextlib.AbstractContextManager[None]:
+    """The OCG tables' lock (``ocg/.lock``), held while they are replaced or backed up."""
+    return locked((store_dir or get_settings().store_dir) / "ocg" / ".lock")
 
 
 def record_disruption(
@@ -280,7 +311,7 @@ def record_disruption(
     # a record of a synthetic group is synthetic; of a real group, real
     good["synthetic"] = bool(data.register.loc[data.register["ocg_id"] == ocg_id, "synthetic"].all())
     folder = (store_dir or get_settings().store_dir) / "ocg"
-    with locked(folder / ".lock"):  # read again under the lock: another process may have added one
+    with table_lock(store_dir):  # read again under the lock: another process may have added one
         current = load_ocg(store_dir) or data
         activity = pd.concat([current.activity, good], ignore_index=True)
         _write_tables(current.register, activity, current.source, folder)

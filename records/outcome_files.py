@@ -19,6 +19,7 @@ files are refused while the app runs in demo mode.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import io
@@ -31,7 +32,7 @@ import pandera.pandas as pdm
 from pandera.errors import SchemaErrors
 
 from core.errors import InputFileError
-from core.files import atomic_write_bytes
+from core.files import atomic_write_bytes, locked
 from core.settings import DISTRICTS, get_settings
 from core.synthetic import SYNTHETIC_MARKER, is_marked_synthetic
 from records.ocg_store import read_csv_with_lines
@@ -206,12 +207,18 @@ def store_table(kind: str, table: pd.DataFrame, source: str, store_dir: Path | N
     folder.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
     table.to_parquet(buffer, index=False)
-    atomic_write_bytes(folder / f"{kind}.parquet", buffer.getvalue())
-    meta_path = folder / "meta.json"
-    meta = json.loads(meta_path.read_text()) if meta_path.exists() else {"sources": {}}
-    meta["sources"][kind] = source
-    meta["commit"] = uuid.uuid4().hex
-    atomic_write_bytes(meta_path, json.dumps(meta).encode())
+    with table_lock(store_dir):  # meta.json is read, changed and written; a backup copies one state
+        atomic_write_bytes(folder / f"{kind}.parquet", buffer.getvalue())
+        meta_path = folder / "meta.json"
+        meta = json.loads(meta_path.read_text()) if meta_path.exists() else {"sources": {}}
+        meta["sources"][kind] = source
+        meta["commit"] = uuid.uuid4().hex
+        atomic_write_bytes(meta_path, json.dumps(meta).encode())
+
+
+def table_lock(store_dir: Path | None = None) -> contextlib.AbstractContextManager[None]:
+    """The outcome tables' lock (``outcomes/.lock``), held while one is replaced or backed up."""
+    return locked(_folder(store_dir) / ".lock")
 
 
 def token(store_dir: Path | None = None) -> str:

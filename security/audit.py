@@ -12,22 +12,65 @@ involved (when there are any), and a context of filters or settings::
 
 Lines written by earlier versions (``action`` and ``detail`` instead of ``kind`` and
 ``what``; kinds in :data:`LEGACY_KINDS`) are read as they are.
+
+Tamper evidence: a keyed hash chain
+-----------------------------------
+Each line also carries ``seq`` (1, 2, ... since the chain began), ``prev`` (the ``hash`` of
+the line before) and ``hash``: HMAC-SHA256, under the audit key, of the line's other fields
+(canonical JSON). The next ``seq`` and ``prev`` are read from the last line under the same
+lock that appends, so two writers never fork the chain. :func:`verify` walks the chain and
+names the first line that was changed (its hash no longer matches), removed (``seq`` jumps)
+or inserted (a line that does not follow its predecessor, or has no chain). A head file
+(``audit.jsonl.head``: the last ``seq`` and ``hash``, itself keyed) is replaced after each
+append, so lines cut from the end are noticed too.
+
+Why keyed: a plain SHA-256 chain can be recomputed end to end by anyone who can edit the
+file, so it only shows accidents. With HMAC, rewriting the chain needs the key, which is
+kept outside the store: ``PRECISION_AUDIT_KEY`` or the owner-only file
+``settings.audit_key_file`` (``config/audit_key``, beside the users file, made on first use
+like the sign-in secret), so neither a copy of the store nor a backup carries it. The cost:
+whoever verifies needs the same key (the app and the command-line tools share it), and a
+lost key means the old chain can no longer be checked (new lines start a new one).
+
+Logs written before the chain existed are read as they are and reported as unchained: the
+first chained line's ``prev`` is ``sha256:`` plus the SHA-256 of every byte before it, so
+those earlier lines cannot be changed afterwards without the change being noticed either.
+A line written while no key could be had carries ``"hash": null`` and is reported.
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import datetime as dt
 import fcntl
+import getpass
+import hashlib
+import hmac
 import json
+import logging
 import os
-from collections.abc import Collection, Mapping, Sequence
+import secrets
+import stat
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path, PurePath
+from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 
-from core.settings import get_settings
+from core.csv_safe import frame_to_csv
+from core.files import atomic_write_bytes
+from core.settings import Settings, get_settings
+
+_log = logging.getLogger(__name__)
+
+#: Shortest usable audit key, in bytes.
+MIN_KEY_BYTES = 32
+
+#: The chain's fields, added to every line written now.
+CHAIN_FIELDS = ("seq", "prev", "hash")
 
 #: Kinds of event recorded, and how the audit page names them.
 KINDS: dict[str, str] = {
@@ -50,6 +93,10 @@ KINDS: dict[str, str] = {
     "delivery_add": "Delivery recorded",
     "delivery_edit": "Delivery corrected",
     "outcome_upload": "Outcome data loaded",
+    "download_zip": "Downloaded backup (.zip)",
+    "backup": "Backup made",
+    "restore": "Backup restored",
+    "retention": "Deleted under the retention policy",
 }
 
 #: Kinds found in logs written by earlier versions: read and shown, never written.
@@ -69,6 +116,7 @@ DOWNLOAD_KINDS: dict[str, str] = {
     ".ics": "download_ics",
     ".geojson": "download_geojson",
     ".html": "download_html",
+    ".zip": "download_zip",
 }
 
 #: Columns of :func:`read`.
@@ -107,7 +155,8 @@ def record(
     path: Path | None = None,
 ) -> None:
     """Append one event: when (UTC), who (and their role), what kind, what about, the file
-    and the number of rows involved, and the filters or settings in play.
+    and the number of rows involved, and the filters or settings in play; chained to the
+    line before (see the module's notes).
 
     Raises
     ------
@@ -116,30 +165,234 @@ def record(
     """
     if kind not in KINDS:
         raise ValueError(f"unknown audit kind {kind!r}")
-    path = path or get_settings().audit_file
+    settings = get_settings()
+    path = path or settings.audit_file
     path.parent.mkdir(parents=True, exist_ok=True)
-    line = json.dumps(
-        {
-            "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "user": user,
-            "role": role,
-            "kind": kind,
-            "what": what,
-            "file": file_name,
-            "rows": None if rows is None else int(rows),
-            "context": dict(context or {}),
-        },
-        default=str,
-        ensure_ascii=False,
-    )
-    with open(path, "a", encoding="utf-8") as fh:
+    event: dict[str, object] = {
+        "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "user": user,
+        "role": role,
+        "kind": kind,
+        "what": what,
+        "file": file_name,
+        "rows": None if rows is None else int(rows),
+        "context": dict(context or {}),
+    }
+    # Through JSON once, so that the hash covers exactly what is read back (default=str).
+    event = json.loads(json.dumps(event, default=str, ensure_ascii=False))
+    key = audit_key(settings)
+    with open(path, "a+b") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
-            fh.write(line + "\n")
+            seq, prev = _next_link(fh)
+            event["seq"], event["prev"] = seq, prev
+            event["hash"] = None if key is None else _mac(key, event)
+            fh.seek(0, os.SEEK_END)
+            fh.write(json.dumps(event, ensure_ascii=False).encode("utf-8") + b"\n")
             fh.flush()
             os.fsync(fh.fileno())
+            if key is not None:
+                _write_head(path, key, seq, str(event["hash"]))
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+#: The role recorded for changes made from the command line (:func:`record_cli`).
+CLI_ROLE = "command line"
+
+
+def cli_actor() -> str:
+    """Who ran a command-line tool, as the log names them: the operating-system user,
+    marked as a command-line change (``"jo (command line)"``)."""
+    return f"{getpass.getuser()} (command line)"
+
+
+def record_cli(
+    kind: str,
+    what: str = "",
+    context: Mapping[str, object] | None = None,
+    *,
+    file_name: str = "",
+    rows: int | None = None,
+    store_dir: Path | None = None,
+) -> None:
+    """Append one event made from the command line (every ``cli`` tool that changes the
+    store calls this): the actor is :func:`cli_actor`, the role :data:`CLI_ROLE`, and the
+    context says ``"via": "command line"``.
+
+    Parameters
+    ----------
+    kind, what, context, file_name, rows
+        As :func:`record`.
+    store_dir : Path or None
+        The store the tool changed (its ``--store``): the event goes to that store's log,
+        ``audit.jsonl`` in it, unless ``settings.audit_path`` puts the log elsewhere. None
+        uses ``settings.audit_file``.
+    """
+    settings = get_settings()
+    path = settings.audit_path or (store_dir / "audit.jsonl" if store_dir is not None else settings.audit_file)
+    record(
+        kind,
+        cli_actor(),
+        what,
+        {**dict(context or {}), "via": "command line"},
+        role=CLI_ROLE,
+        file_name=file_name,
+        rows=rows,
+        path=path,
+    )
+
+
+@contextlib.contextmanager
+def held(path: Path | None = None) -> Iterator[None]:
+    """Hold the audit log's lock (the one :func:`record` appends under) for a block: no line
+    is appended meanwhile (a backup or restore copies the log and its head as one state)."""
+    path = path or get_settings().audit_file
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+b") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def audit_key(settings: Settings) -> bytes | None:
+    """The key of the audit chain, or None (with the reason in the server's log) when there
+    is no usable one; the line is then written with ``"hash": null``.
+
+    ``settings.audit_key`` (``PRECISION_AUDIT_KEY``) wins; otherwise
+    ``settings.audit_key_file`` is read, or made (32 random bytes as hex, mode 0600) when it
+    does not exist. A file readable by group or others, or shorter than
+    :data:`MIN_KEY_BYTES`, is not used.
+    """
+    if settings.audit_key is not None:
+        key = settings.audit_key.encode("utf-8")
+        if len(key) < MIN_KEY_BYTES:
+            _log.error("PRECISION_AUDIT_KEY is shorter than %d bytes: audit lines are written unkeyed", MIN_KEY_BYTES)
+            return None
+        return key
+    path = settings.audit_key_file
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        _log.error("cannot make the audit key %s (%s): audit lines are written unkeyed", path, exc)
+        return None
+    else:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+            fh.flush()
+            os.fsync(fh.fileno())
+    try:
+        mode = path.stat().st_mode
+        text = path.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        _log.error("cannot read the audit key %s (%s): audit lines are written unkeyed", path, exc)
+        return None
+    if mode & (stat.S_IRWXG | stat.S_IRWXO) or len(text) < MIN_KEY_BYTES:
+        _log.error("the audit key %s may be read by others or is too short: audit lines are written unkeyed", path)
+        return None
+    return text.encode("ascii")
+
+
+def _canonical(event: Mapping[str, object]) -> bytes:
+    """The bytes a line's hash covers: every field but ``hash``, as sorted, compact JSON."""
+    body = {k: v for k, v in event.items() if k != "hash"}
+    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _mac(key: bytes, event: Mapping[str, object]) -> str:
+    """A line's hash: HMAC-SHA256 of :func:`_canonical` under the audit key, hex."""
+    return hmac.new(key, _canonical(event), hashlib.sha256).hexdigest()
+
+
+def _last_line(fh: BinaryIO) -> tuple[bytes, int]:
+    """The last non-empty line of an open log and the offset where it starts (read back
+    from the end a block at a time, never the whole log)."""
+    end = fh.seek(0, os.SEEK_END)
+    block = 1 << 16
+    start = end
+    tail = b""
+    while start > 0:
+        start = max(0, start - block)
+        fh.seek(start)
+        tail = fh.read(end - start)
+        stripped = tail.rstrip(b"\n")
+        if b"\n" in stripped or start == 0:
+            cut = stripped.rfind(b"\n") + 1
+            return stripped[cut:], start + cut
+    return b"", 0
+
+
+def _digest_before(fh: BinaryIO, offset: int) -> str:
+    """``sha256:`` and the SHA-256 of a log's first ``offset`` bytes (the unchained lines a
+    new chain seals)."""
+    fh.seek(0)
+    h = hashlib.sha256()
+    remaining = offset
+    while remaining > 0:
+        chunk = fh.read(min(remaining, 1 << 20))
+        if not chunk:
+            break
+        h.update(chunk)
+        remaining -= len(chunk)
+    return "sha256:" + h.hexdigest()
+
+
+def _next_link(fh: BinaryIO) -> tuple[int, str]:
+    """The ``seq`` and ``prev`` of the line about to be appended: after a chained last line,
+    its successor; otherwise a new chain sealing every byte before it."""
+    last, _ = _last_line(fh)
+    raw = _parse(last) if last else None
+    seq, last_hash = (raw.get("seq"), raw.get("hash")) if raw is not None else (None, None)
+    if isinstance(seq, int) and isinstance(last_hash, str):
+        return seq + 1, last_hash
+    if isinstance(seq, int) and raw is not None and "hash" in raw:  # written without a key: carry on
+        return seq + 1, str(raw.get("prev") or "")
+    end = fh.seek(0, os.SEEK_END)
+    return 1, _digest_before(fh, end)
+
+
+def _parse(line: bytes | str) -> dict[str, object] | None:
+    """A line as a JSON object, or None."""
+    try:
+        raw = json.loads(line)
+    except ValueError:  # json.JSONDecodeError and UnicodeDecodeError are ValueErrors
+        return None
+    return raw if isinstance(raw, dict) else None
+
+
+def log_stamp(path: Path | None = None) -> tuple[str, ...]:
+    """What changes whenever the log or its head changes (a cache key for :func:`verify`):
+    the log's path, then the size and modification time (ns) of the log and its head."""
+    path = path or get_settings().audit_file
+    parts = [str(path)]
+    for file in (path, head_path(path)):
+        try:
+            info = file.stat()
+        except FileNotFoundError:
+            parts += ["", ""]
+        else:
+            parts += [str(info.st_size), str(info.st_mtime_ns)]
+    return tuple(parts)
+
+
+def head_path(path: Path) -> Path:
+    """The head file of a log: ``<log>.head``."""
+    return path.with_name(path.name + ".head")
+
+
+def _head_mac(key: bytes, seq: int, last_hash: str) -> str:
+    return hmac.new(key, f"head:{seq}:{last_hash}".encode(), hashlib.sha256).hexdigest()
+
+
+def _write_head(path: Path, key: bytes, seq: int, last_hash: str) -> None:
+    """Replace the head file: the last line's ``seq`` and ``hash``, keyed."""
+    head = {"seq": seq, "hash": last_hash, "mac": _head_mac(key, seq, last_hash)}
+    atomic_write_bytes(head_path(path), json.dumps(head).encode("utf-8"))
 
 
 def _event(line: str) -> dict[str, object]:
@@ -285,7 +538,149 @@ def _rows_text(rows: object) -> str:
     return f"{int(rows):,}" if isinstance(rows, int | np.integer) else ""
 
 
-def to_csv(log: pd.DataFrame) -> bytes:
-    """The events as CSV (UTF-8 with BOM, opens in Excel): :func:`readable`'s table."""
-    text: str = readable(log).to_csv(index=False)
-    return text.encode("utf-8-sig")
+def csv_bytes(log: pd.DataFrame) -> bytes:
+    """The events as CSV (UTF-8 with BOM, opens in Excel): :func:`readable`'s table,
+    written by :func:`core.csv_safe.frame_to_csv` (a file name or "what" starting with ``=``
+    is written with a leading apostrophe, never as a formula)."""
+    return frame_to_csv(readable(log))
+
+
+@dataclasses.dataclass(frozen=True)
+class ChainCheck:
+    """What :func:`verify` found.
+
+    Attributes
+    ----------
+    intact : bool
+        Every chained line is as written, none removed or inserted.
+    lines : int
+        Non-empty lines in the log.
+    unchained : int
+        Lines before the chain began (written by earlier versions): read, never rejected.
+    since : datetime.datetime or None
+        Time (UTC) of the first chained line; None when no line is chained.
+    line : int or None
+        The first line (1-based, counting every line of the file) found changed, removed
+        before, or inserted; None when intact.
+    problem : str
+        That line's problem in one sentence; empty when intact.
+    """
+
+    intact: bool
+    lines: int
+    unchained: int
+    since: dt.datetime | None
+    line: int | None = None
+    problem: str = ""
+
+    def summary(self) -> str:
+        """The finding in one sentence, as the command line and the Audit log page say it."""
+        earlier = f"; {self.unchained:,} earlier line{'s are' if self.unchained != 1 else ' is'} unchained (written before the chain existed)"
+        earlier = earlier if self.unchained else ""
+        if not self.intact:
+            return f"Audit chain broken: line {self.line} {self.problem}{earlier}."
+        if self.since is None:
+            return f"No line of the audit log is chained yet{earlier}."
+        chained = self.lines - self.unchained
+        when = self.since.astimezone(UK).strftime("%Y-%m-%d %H:%M %Z")
+        return f"Audit chain intact: {chained:,} line{'s' if chained != 1 else ''} chained since {when}{earlier}."
+
+
+def _link_problem(raw: Mapping[str, object], seq: int, prev: str) -> str:
+    """Why a chained line with a good hash does not follow the line before (empty if it does)."""
+    line_seq, line_prev = raw.get("seq"), raw.get("prev")
+    if line_seq == seq + 1 and line_prev == prev:
+        return ""
+    if isinstance(line_seq, int) and line_seq > seq + 1:
+        missing = line_seq - seq - 1
+        return f"follows a removed line: {missing} line{'s' if missing > 1 else ''} before it {'were' if missing > 1 else 'was'} removed (seq {seq + 1} to {line_seq - 1})"
+    return "was inserted: it does not follow the line before it (seq or prev out of place)"
+
+
+def _bad_hash_problem(seq: int, prev: str, following: Mapping[str, object] | None) -> str:
+    """Why a line whose hash does not match: inserted (the next line follows the one before
+    it) or changed."""
+    if following is not None and following.get("seq") == seq + 1 and following.get("prev") == prev:
+        return "was inserted: the line after it follows the line before it"
+    return "was changed: its content does not match its hash"
+
+
+def verify(path: Path | None = None, key: bytes | None = None) -> ChainCheck:
+    """Check the audit log's chain; name the first line changed, removed or inserted.
+
+    Parameters
+    ----------
+    path : Path or None
+        The log (default ``settings.audit_file``).
+    key : bytes or None
+        The audit key (default :func:`audit_key` of the settings in force).
+
+    Returns
+    -------
+    ChainCheck
+        ``intact`` False with the first bad ``line`` and its ``problem``; earlier lines
+        without a chain are counted as ``unchained``, never a problem.
+    """
+    settings = get_settings()
+    path = path or settings.audit_file
+    key = key if key is not None else audit_key(settings)
+    content = path.read_bytes() if path.exists() else b""
+    raws = content.split(b"\n")
+    numbered = [(i + 1, line) for i, line in enumerate(raws) if line.strip()]
+    parsed = [_parse(line) for _, line in numbered]
+    offsets = [0]
+    for line in raws:
+        offsets.append(offsets[-1] + len(line) + 1)
+    seq, prev, unchained, since = 0, "", 0, None
+
+    def broken(line: int, problem: str) -> ChainCheck:
+        return ChainCheck(False, len(numbered), unchained, since, line, problem)
+
+    for index, ((number, _), raw) in enumerate(zip(numbered, parsed, strict=True)):
+        chained = raw is not None and "hash" in raw and "seq" in raw
+        if not chained:
+            if since is None:
+                unchained += 1
+                continue
+            return broken(number, "was inserted or changed: it has no chain (seq, prev, hash)")
+        assert raw is not None
+        following = parsed[index + 1] if index + 1 < len(parsed) else None
+        if since is None:  # the chain's first line seals every byte before it
+            prev = "sha256:" + hashlib.sha256(content[: offsets[number - 1]]).hexdigest()
+            stamp = pd.to_datetime(raw.get("time"), utc=True, errors="coerce")
+            since = dt.datetime.min.replace(tzinfo=dt.UTC) if pd.isna(stamp) else stamp.to_pydatetime()
+        if raw.get("hash") is None:
+            return broken(number, "has no hash: it was written while the audit key could not be read")
+        if key is None or not hmac.compare_digest(str(raw["hash"]), _mac(key, raw)):
+            return broken(number, _bad_hash_problem(seq, prev, following))
+        if seq == 0 and raw.get("seq") == 1 and raw.get("prev") != prev:
+            return broken(number, "starts the chain, but a line before it was changed, removed or inserted")
+        if problem := _link_problem(raw, seq, prev):
+            return broken(number, problem)
+        seq, prev = int(str(raw["seq"])), str(raw["hash"])
+    if key is not None and (problem := _head_problem(path, key, seq)):
+        return broken(numbered[-1][0] if numbered else 1, problem)
+    return ChainCheck(True, len(numbered), unchained, since)
+
+
+def _head_problem(path: Path, key: bytes, seq: int) -> str:
+    """Whether lines were cut from the end: the head file names a later line than the log
+    ends with, or is missing or changed while the log has chained lines (a head behind the
+    log is a write interrupted after its line: not a problem)."""
+    try:
+        head = json.loads(head_path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        if seq == 0:
+            return ""
+        return f"(the end): the head file {head_path(path).name} is missing, so lines cut from the end would not show"
+    except (OSError, ValueError):
+        return f"(the end): the head file {head_path(path).name} cannot be read"
+    head_seq = head.get("seq") if isinstance(head, dict) else None
+    if not isinstance(head_seq, int) or not hmac.compare_digest(
+        str(head.get("mac")), _head_mac(key, head_seq, str(head.get("hash")))
+    ):
+        return f"(the end): the head file {head_path(path).name} was changed"
+    if head_seq > seq:
+        cut = head_seq - seq
+        return f"(the end): {cut} line{'s' if cut > 1 else ''} after it {'were' if cut > 1 else 'was'} removed from the end (the head records seq {head['seq']})"
+    return ""

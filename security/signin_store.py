@@ -83,6 +83,11 @@ def signing_secret(settings: Settings) -> bytes | None:
     return text.encode("ascii")
 
 
+def revoked_lock(settings: Settings) -> contextlib.AbstractContextManager[None]:
+    """The revoked sign-ins file's lock, held while it changes or is backed up."""
+    return _locked(settings.revoked_sessions_file)
+
+
 def _locked(path: Path) -> contextlib.AbstractContextManager[None]:
     return locked(path.with_name(path.name + ".lock"))
 

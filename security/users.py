@@ -185,6 +185,12 @@ def _user_name(username: str, password: str | None) -> str:
     return name
 
 
+def users_lock(path: Path | None = None) -> contextlib.AbstractContextManager[None]:
+    """The users file's lock (default ``settings.users_file``), held while it changes, is
+    backed up or restored."""
+    return _users_locked(path or get_settings().users_file)
+
+
 def _users_locked(path: Path) -> contextlib.AbstractContextManager[None]:
     """Hold the users file's lock (a ``.lock`` file beside it) for a read-change-write, so
     two administrators saving at once never lose one another's change."""

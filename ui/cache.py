@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import threading
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -36,6 +37,7 @@ from models.targeting import Plan, PlanConstraints
 from records import delivery_log, ocg_store, reference
 from records import national_table as national
 from records import outcome_files as outcomes_store
+from security import audit
 from services import analyses
 from ui import briefs, charts, download, exports, maps
 from ui.filters import describe
@@ -76,6 +78,13 @@ def incidents(token: str) -> pd.DataFrame:
     """
     del token  # the cache key: a new commit means new data
     return store().read_incidents()
+
+
+@st.cache_data(show_spinner="Checking the audit log's chain…", max_entries=4)
+def audit_chain(stamp: tuple[str, ...]) -> audit.ChainCheck:
+    """The audit log's chain check (:func:`security.audit.verify`), redone only when the log
+    or its head changes (``stamp``: :func:`security.audit.log_stamp`)."""
+    return audit.verify(Path(stamp[0]))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

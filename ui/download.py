@@ -25,6 +25,7 @@ MIME_TYPES: dict[str, str] = {
     ".ics": "text/calendar",
     ".geojson": "application/geo+json",
     ".html": "text/html",
+    ".zip": "application/zip",
 }
 
 

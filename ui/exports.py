@@ -15,6 +15,7 @@ rounds or adds up flyers of its own, so the CSV, the GeoJSON, the brief and the 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import uuid
 from zoneinfo import ZoneInfo
@@ -24,10 +25,13 @@ import icalendar
 import pandas as pd
 import shapely
 
+from core.csv_safe import frame_to_csv
 from core.settings import get_settings
 from core.synthetic import SYNTHETIC_MARKER
 from models.disclosure import check_public_fields, check_public_text
 from models.targeting import CRIMESTOPPERS_PROMISE, Plan
+from records.backup import write_backup
+from ui import download
 from ui.pdf import PRODUCER
 
 LONDON = ZoneInfo("Europe/London")
@@ -36,8 +40,7 @@ LONDON = ZoneInfo("Europe/London")
 def table_csv(frame: pd.DataFrame, synthetic: bool = False) -> bytes:
     """A table as CSV (UTF-8 with BOM, opens in Excel); synthetic OCG data says so on its
     first line (:data:`SYNTHETIC_MARKER`)."""
-    text = frame.to_csv(index=False)
-    return ((SYNTHETIC_MARKER + "\n" if synthetic else "") + text).encode("utf-8-sig")
+    return frame_to_csv(frame, preamble=SYNTHETIC_MARKER + "\n" if synthetic else "")
 
 
 def drops_csv(plan: Plan) -> bytes:
@@ -54,7 +57,7 @@ def drops_csv(plan: Plan) -> bytes:
         }
     )
     check_public_fields(frame.to_dict(orient="records"))
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    return frame_to_csv(frame)
 
 
 def sessions_csv(plan: Plan) -> bytes:
@@ -71,7 +74,7 @@ def sessions_csv(plan: Plan) -> bytes:
             "spot": "Suggested spot",
         }
     )
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    return frame_to_csv(frame)
 
 
 def drop_zones(plan: Plan, communities: gpd.GeoDataFrame, lsoas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -176,7 +179,7 @@ def national_table(summary: pd.DataFrame) -> pd.DataFrame:
 
 def national_csv(summary: pd.DataFrame) -> bytes:
     """The home force's rates, ranks, peer and national rates and sentences (UTF-8 with BOM)."""
-    return national_table(summary).to_csv(index=False).encode("utf-8-sig")
+    return frame_to_csv(national_table(summary))
 
 
 def funnel_table(points: pd.DataFrame) -> pd.DataFrame:
@@ -200,7 +203,7 @@ def funnel_table(points: pd.DataFrame) -> pd.DataFrame:
 
 def funnel_csv(points: pd.DataFrame) -> bytes:
     """:func:`funnel_table` as CSV (UTF-8 with BOM)."""
-    return funnel_table(points).to_csv(index=False).encode("utf-8-sig")
+    return frame_to_csv(funnel_table(points))
 
 
 def chart_png_landscape(chart: object, width: int = 960, height: int = 520) -> bytes:
@@ -210,3 +213,18 @@ def chart_png_landscape(chart: object, width: int = 960, height: int = 520) -> b
 
     sized = chart.properties(width=width, height=height)  # type: ignore[attr-defined]
     return bytes(vl_convert.vegalite_to_png(sized.to_json(), scale=2))
+
+
+def backup_file() -> download.ExportFile:
+    """A backup of the store in force, made now (:func:`records.backup.write_backup`), as
+    the Data page offers it for download (the click is audited as ``download_zip``)."""
+    buffer = io.BytesIO()
+    summary = write_backup(buffer)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    return download.ExportFile(
+        "Download the backup (.zip)",
+        buffer.getvalue(),
+        f"precision-backup-{stamp}.zip",
+        f"Backup: {summary.files} files, {summary.months} force months, snapshot {summary.created}",
+        summary.files,
+    )

@@ -191,7 +191,7 @@ def pack_pdf_bytes(pack: MeetingPack, districts: gpd.GeoDataFrame, store_token: 
         tuple(pack.communities["community_id"]),
         pack.has_ocg,
         pack.ocg_note,
-        "" if pack.ocgs is None else pack.ocgs.to_csv(index=False),
+        "" if pack.ocgs is None else pack.ocgs.to_json(),
         pack.change_note,
         pack.profile.incidents,
     )

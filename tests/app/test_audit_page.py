@@ -102,3 +102,13 @@ def test_the_export_is_what_is_shown_and_is_audited(page: AppTest):
     # the export itself is now in the log, and shown
     page.multiselect[0].set_value([]).run()
     assert _shown(page)[0] == ("admin1", "Downloaded CSV")
+
+
+def test_the_page_says_whether_the_chain_is_intact_and_since_when(page: AppTest):
+    assert page.success[0].value.startswith("Audit chain intact: 1 line chained since ")
+    assert "3 earlier lines are unchained" in page.success[0].value
+    log = get_settings().audit_file
+    lines = log.read_text(encoding="utf-8").splitlines()
+    log.write_text("\n".join([*lines[:-1], lines[-1].replace("admin1", "admin2")]) + "\n", encoding="utf-8")
+    page.run()
+    assert not page.success and "Audit chain broken: line 4 was changed" in page.error[0].value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -17,8 +18,11 @@ def _write(path: Path, rows: list[str]) -> Path:
 
 
 def _snapshot(root: Path) -> dict[str, bytes]:
+    """The store's files (not its lock, nor the audit log, which records every load and refusal)."""
     return {
-        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file() and p.name != ".lock"
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != ".lock" and not p.name.startswith("audit.jsonl")
     }
 
 
@@ -35,6 +39,8 @@ def test_bad_file_stores_nothing_and_exits_2_naming_the_file(tmp_path: Path, cap
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and str(bad) in err[0] and "binary" in err[0]
     assert _snapshot(store_dir) == before
+    refused = json.loads((store_dir / "audit.jsonl").read_text(encoding="utf-8").splitlines()[-1])
+    assert refused["kind"] == "upload_rejected" and str(bad) in refused["what"]  # the refusal is audited
 
 
 def test_summary_is_printed(tmp_path: Path, capsys: pytest.CaptureFixture[str]):

@@ -20,8 +20,11 @@ def _write(path: Path, rows: list[str]) -> Path:
 
 
 def _snapshot(root: Path) -> dict[str, bytes]:
+    """The store's files (not its lock, nor the audit log, which records every load and refusal)."""
     return {
-        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file() and p.name != ".lock"
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != ".lock" and not p.name.startswith("audit.jsonl")
     }
 
 

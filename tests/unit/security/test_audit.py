@@ -43,7 +43,8 @@ def test_each_event_is_one_appended_line_of_a_known_kind(tmp_path: Path):
     assert path.read_bytes().startswith(first)  # appended, the earlier line untouched
     lines = [json.loads(x) for x in path.read_text().splitlines()]
     assert [x["kind"] for x in lines] == ["sign_in", "download_csv"]
-    assert lines[1] | {"time": ""} == {
+    assert lines[1]["seq"] == 2 and lines[1]["prev"] == lines[0]["hash"]  # chained (tests/unit/security)
+    assert {k: v for k, v in lines[1].items() if k not in audit.CHAIN_FIELDS} | {"time": ""} == {
         "time": "",
         "user": "jo",
         "role": "silver",
@@ -128,7 +129,7 @@ def test_the_readable_table_and_its_csv_agree(log_file: Path):
     # a field that does not apply is blank, never "None"
     assert table["Rows"].tolist()[2:] == ["", "", ""]
     assert not table.isna().any().any() and "None" not in set(table.to_numpy().ravel())
-    content = audit.to_csv(log)
+    content = audit.csv_bytes(log)
     assert content.startswith("\ufeff".encode())
     back = pd.read_csv(io.BytesIO(content), encoding="utf-8-sig", keep_default_na=False, dtype=str)
     expected = table.astype(object).fillna("").astype(str)
