@@ -33,6 +33,13 @@ Environment variables (read once, when the default settings are first built):
     or nothing, means ``secure``: every page needs a signed-in user with a role. A value
     that is neither ``demo`` nor ``secure`` is reported on screen and counts as ``secure``:
     a mistyped setting gives less access, never more.
+``PRECISION_POLICE_UK_URL``
+    Where ``python -m cli.update`` finds data.police.uk (default ``https://data.police.uk``):
+    an internal mirror, or a test's imitation. Only ``http://`` and ``https://`` are used.
+``PRECISION_CA_BUNDLE``
+    A PEM file of certificate authorities trusted for that site (a force's TLS-inspecting
+    proxy). ``REQUESTS_CA_BUNDLE``, ``HTTPS_PROXY`` and ``NO_PROXY`` are honoured as
+    ``requests`` reads them.
 
 Values that cannot be used never widen access: they are kept in
 :attr:`Settings.problems` for the app to show, and the safe default is used instead.
@@ -211,6 +218,30 @@ class Settings:
     cookie_secret : str or None
         The secret signing the sign-in cookie (``PRECISION_COOKIE_SECRET``); None uses the
         store folder's :attr:`session_secret_file`. Never shown (not in ``repr``).
+    police_uk_url : str
+        Address of data.police.uk or a mirror of it (``PRECISION_POLICE_UK_URL``): the API
+        under ``/api/``, the archives under ``/data/archive/``.
+    http_ca_bundle : Path or None
+        Certificate authorities (PEM) trusted for that address (``PRECISION_CA_BUNDLE``);
+        None uses ``REQUESTS_CA_BUNDLE`` or the system's.
+    http_timeout_s : float
+        Seconds to wait for a connection, and for each piece of an answer (30).
+    http_retries : int
+        Further tries of a request after a dropped connection, a timeout, 429, 500, 502,
+        503 or 504 (4).
+    http_backoff_s : float
+        First wait between tries, in seconds, doubled after each (1; 1, 2, 4, 8).
+    http_max_wait_s : float
+        Longest ``Retry-After`` honoured, in seconds (300); a longer one ends the tries.
+    update_months : int
+        How many of the newest published months ``cli.update`` keeps stored (36: what one
+        data.police.uk archive holds).
+    update_refresh_months : int
+        The newest stored months fetched again when data.police.uk says it has been updated
+        (3): street files are revised after publication (outcomes added).
+    update_download_dir : Path or None
+        Where a whole archive is downloaded when the server offers no ranges; None:
+        ``store_dir / "downloads"``.
     accessibility_contact : str or None
         Contact the accessibility statement gives for other formats and problem reports
         (``PRECISION_ACCESSIBILITY_CONTACT``); None sends users to their organisation's
@@ -261,6 +292,15 @@ class Settings:
     national_query_memory: str = "1GB"
     session_hours: float = 8.0
     cookie_secret: str | None = dataclasses.field(default=None, repr=False)
+    police_uk_url: str = "https://data.police.uk"
+    http_ca_bundle: Path | None = None
+    http_timeout_s: float = 30.0
+    http_retries: int = 4
+    http_backoff_s: float = 1.0
+    http_max_wait_s: float = 300.0
+    update_months: int = 36
+    update_refresh_months: int = 3
+    update_download_dir: Path | None = None
 
     @property
     def demo(self) -> bool:
@@ -315,6 +355,17 @@ class Settings:
         return self.audit_path or self.store_dir / "audit.jsonl"
 
     @property
+    def download_dir(self) -> Path:
+        """Where whole archives are downloaded: ``update_download_dir`` or ``store_dir / "downloads"``."""
+        return self.update_download_dir or self.store_dir / "downloads"
+
+    @property
+    def update_state_file(self) -> Path:
+        """What the last ``cli.update`` found on data.police.uk (months, its last-updated date,
+        when it checked): ``store_dir / "update_state.json"``."""
+        return self.store_dir / "update_state.json"
+
+    @property
     def session_secret_file(self) -> Path:
         """The sign-in cookie's secret when ``cookie_secret`` is not set:
         ``store_dir / "session_secret"``, made on first start, readable by its owner only."""
@@ -344,6 +395,15 @@ class Settings:
             raise SettingsError(f"session_hours must be positive, not {self.session_hours}")
         if not self.home_force.strip():
             raise SettingsError("home_force must name a force")
+        if not self.police_uk_url.lower().startswith(("http://", "https://")):
+            raise SettingsError(f"police_uk_url must start with http:// or https://, not {self.police_uk_url!r}")
+        if not (self.http_timeout_s > 0 and self.http_retries >= 0 and self.http_backoff_s >= 0):
+            raise SettingsError("http_timeout_s must be positive, http_retries and http_backoff_s not negative")
+        if self.update_months < 1 or self.update_refresh_months < 0:
+            raise SettingsError(
+                f"update_months must be at least 1 and update_refresh_months not negative, not "
+                f"{self.update_months} and {self.update_refresh_months}"
+            )
         if self.ingest_block_bytes < 1 << 12:
             raise SettingsError(f"ingest_block_bytes must be at least 4 KiB, not {self.ingest_block_bytes}")
 
@@ -371,6 +431,15 @@ def _from_environment() -> Settings:
         kwargs["cookie_secret"] = secret
     if contact := os.environ.get("PRECISION_ACCESSIBILITY_CONTACT", "").strip():
         kwargs["accessibility_contact"] = contact
+    if url := os.environ.get("PRECISION_POLICE_UK_URL", "").strip():
+        if url.lower().startswith(("http://", "https://")):
+            kwargs["police_uk_url"] = url
+        else:
+            problems.append(
+                f"PRECISION_POLICE_UK_URL={url!r} is not an http(s) address: https://data.police.uk is used."
+            )
+    if bundle := os.environ.get("PRECISION_CA_BUNDLE", "").strip():
+        kwargs["http_ca_bundle"] = Path(bundle).expanduser().resolve()
     if (tiles := os.environ.get("PRECISION_MAP_TILES")) is not None:
         kwargs["map_tiles"] = None if tiles.strip().lower() in {"", "none", "off"} else tiles
     return Settings(**kwargs, problems=tuple(problems))  # type: ignore[arg-type]

@@ -50,6 +50,7 @@ KINDS: dict[str, str] = {
     "delivery_add": "Delivery recorded",
     "delivery_edit": "Delivery corrected",
     "outcome_upload": "Outcome data loaded",
+    "data_update": "Data updated from data.police.uk",
 }
 
 #: Kinds found in logs written by earlier versions: read and shown, never written.

@@ -1,0 +1,447 @@
+"""Keep the store current from data.police.uk: the work of ``python -m cli.update``.
+
+:func:`update` asks the site which months it publishes (``/api/crimes-street-dates``),
+compares them with the home force's months in the store, and for each month to fetch reads
+only the street files of the home force and its neighbours (``settings.neighbour_forces``)
+out of the archive that holds it (:mod:`geo.police_uk_remote`: range requests, or the whole
+archive where the server offers none). Each month is ingested by :func:`geo.ingest.ingest`,
+the same checks as every other file, in one commit of its own: a month is stored whole or
+not at all, and a month that fails leaves the others stored.
+
+Which months: the newest ``settings.update_months`` published (or those from ``since``)
+that the home force lacks; and, when ``/api/crime-last-updated`` has moved since the last
+successful run, the newest ``settings.update_refresh_months`` stored ones again (street
+files are revised after publication). With nothing to fetch, nothing is fetched.
+
+What was found is kept in ``settings.update_state_file`` (months published, the site's
+last-updated date, when it was checked, months newer than the store) for the app's "how
+fresh" line (:func:`read_state`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+
+from core.errors import InputFileError, PrecisionError, RemoteError, StoreError
+from core.files import locked
+from core.settings import Settings
+from geo import boundaries
+from geo.ingest import ingest
+from geo.police_uk_remote import (
+    ARCHIVE_WINDOW_MONTHS,
+    Log,
+    PoliceUkClient,
+    Traffic,
+    archive_force_id,
+    extract_members,
+    open_archive,
+    street_member,
+    write_json,
+)
+from geo.store import Store
+
+#: Called with (fraction done 0..1, what is happening).
+Progress = Callable[[float, str], None]
+
+
+@dataclasses.dataclass(frozen=True)
+class MonthOutcome:
+    """What became of one month.
+
+    Attributes
+    ----------
+    month : str
+        ``YYYY-MM``.
+    stored : dict of str to int
+        Force (``Reported by``) -> incidents stored for it; empty when the month failed.
+    missing_forces : tuple of str
+        Forces wanted whose street file the archive does not hold (named, not an error).
+    problem : str or None
+        Why the month was not stored; None when it was.
+    refreshed : bool
+        The month was stored before and was fetched again (a revision).
+    """
+
+    month: str
+    stored: dict[str, int] = dataclasses.field(default_factory=dict)
+    missing_forces: tuple[str, ...] = ()
+    problem: str | None = None
+    refreshed: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """Whether the month was stored."""
+        return self.problem is None
+
+
+@dataclasses.dataclass
+class UpdateReport:
+    """What :func:`update` did.
+
+    Attributes
+    ----------
+    source : str
+        The site's address.
+    published : list of str
+        Months the site lists.
+    planned : list of str
+        Months fetched (missing ones and refreshed ones), sorted.
+    outcomes : list of MonthOutcome
+        One per planned month.
+    last_updated : str or None
+        The site's ``crime-last-updated`` date, if it gave one.
+    traffic : Traffic
+        Requests made and bytes received.
+    """
+
+    source: str
+    published: list[str] = dataclasses.field(default_factory=list)
+    planned: list[str] = dataclasses.field(default_factory=list)
+    outcomes: list[MonthOutcome] = dataclasses.field(default_factory=list)
+    last_updated: str | None = None
+    traffic: Traffic = dataclasses.field(default_factory=Traffic)
+
+    @property
+    def failed(self) -> list[MonthOutcome]:
+        """Months not stored."""
+        return [o for o in self.outcomes if not o.ok]
+
+    @property
+    def stored_months(self) -> list[str]:
+        """Months stored by this run."""
+        return [o.month for o in self.outcomes if o.ok]
+
+    @property
+    def rows_added(self) -> int:
+        """Incidents stored by this run, every force counted."""
+        return sum(sum(o.stored.values()) for o in self.outcomes)
+
+    @property
+    def exit_code(self) -> int:
+        """0 up to date or updated; 1 some months failed."""
+        return 1 if self.failed else 0
+
+    def to_text(self) -> str:
+        """The closing summary the command prints."""
+        if not self.planned:
+            return f"up to date: nothing to fetch ({len(self.published)} months published)"
+        lines = [
+            f"stored {len(self.stored_months)} of {len(self.planned)} month(s): {self.rows_added:,} incidents; "
+            f"{self.traffic.bytes_received:,} bytes in {self.traffic.requests} request(s)"
+        ]
+        lines += [f"FAILED {o.month}: {o.problem}" for o in self.failed]
+        return "\n".join(lines)
+
+
+def add_months(month: str, n: int) -> str:
+    """``YYYY-MM`` moved by ``n`` months."""
+    year, mon = (int(x) for x in month.split("-"))
+    index = year * 12 + mon - 1 + n
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def archive_for(month: str, newest: str) -> str:
+    """The archive (its month) to read ``month`` from: the newest one while the month is in
+    its 36-month window, else the one whose window ends 35 months after it."""
+    return min(newest, add_months(month, ARCHIVE_WINDOW_MONTHS - 1))
+
+
+def plan_months(
+    published: Sequence[str],
+    stored: Sequence[str],
+    months: int,
+    since: str | None,
+    refresh: int,
+) -> tuple[list[str], list[str]]:
+    """Return (missing months, months to fetch again), each sorted.
+
+    Parameters
+    ----------
+    published : sequence of str
+        Months the site lists.
+    stored : sequence of str
+        The home force's months in the store.
+    months : int
+        Keep the newest ``months`` published (ignored when ``since`` is given).
+    since : str or None
+        Keep every published month from this one (``YYYY-MM``).
+    refresh : int
+        The newest ``refresh`` stored months within the window are fetched again (0: none).
+    """
+    ordered = sorted(set(published))
+    window = [m for m in ordered if m >= since] if since else ordered[-months:]
+    have = set(stored)
+    missing = [m for m in window if m not in have]
+    again = [m for m in window if m in have][-refresh:] if refresh else []
+    return missing, again
+
+
+def read_state(settings: Settings) -> dict[str, Any]:
+    """What the last update found (empty before the first): ``checked_at`` (UTC, ISO),
+    ``source``, ``published`` (months), ``last_updated``, ``newer_months`` (months published
+    after the newest stored when it finished)."""
+    try:
+        data = json.loads(settings.update_state_file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        raise StoreError(f"{settings.update_state_file}: cannot be read ({exc})") from exc
+    return data if isinstance(data, dict) else {}
+
+
+def newer_months(published: Sequence[str], stored: Sequence[str]) -> list[str]:
+    """Published months after the newest stored one (all of them when none is stored)."""
+    newest = max(stored, default="")
+    return sorted(m for m in published if m > newest)
+
+
+def gaps(months: Sequence[str]) -> list[str]:
+    """Months missing inside a series (between its first and last): ``["2026-03"]`` for
+    2026-01, 2026-02, 2026-04."""
+    have = sorted(set(months))
+    if not have:
+        return []
+    out, month = [], have[0]
+    while month < have[-1]:
+        month = add_months(month, 1)
+        if month not in have:
+            out.append(month)
+    return out
+
+
+def _fetch_month(
+    archive: Any,
+    archive_name: str,
+    month: str,
+    forces: Sequence[str],
+    store: Store,
+    settings: Settings,
+    lsoas: gpd.GeoDataFrame,
+    work: Path,
+) -> MonthOutcome:
+    """Extract one month's street files of ``forces`` and ingest them in one commit."""
+    members = {street_member(month, archive_force_id(f)): f for f in forces}
+    with tempfile.TemporaryDirectory(prefix=f"update-{month}-", dir=work) as tmp:
+        written = extract_members(archive, archive_name, list(members), Path(tmp), settings)
+        got = {p.relative_to(tmp).as_posix() for p in written}
+        missing = tuple(f for name, f in members.items() if name not in got)
+        if forces[0] in missing:
+            return MonthOutcome(
+                month,
+                missing_forces=missing,
+                problem=(
+                    f"listed by /api/crimes-street-dates, but {archive_name} holds no "
+                    f"{street_member(month, archive_force_id(forces[0]))} (withdrawn since the "
+                    "listing?); tried again next run"
+                ),
+            )
+        summary = ingest([Path(tmp)], store, settings, lsoas=lsoas)
+    stored = {force: n for (force, m), n in summary.partitions.items() if m == month}
+    return MonthOutcome(month, stored, missing)
+
+
+def update(
+    store: Store,
+    settings: Settings,
+    source: str | None = None,
+    months: int | None = None,
+    since: str | None = None,
+    log: Log | None = None,
+    progress: Progress | None = None,
+    client: PoliceUkClient | None = None,
+    lsoas: gpd.GeoDataFrame | None = None,
+) -> UpdateReport:
+    """Fetch and store the months the store lacks (see the module's description).
+
+    Parameters
+    ----------
+    store : Store
+    settings : Settings
+    source : str, optional
+        The site's address; default ``settings.police_uk_url``.
+    months : int, optional
+        Keep the newest ``months`` published; default ``settings.update_months``.
+    since : str, optional
+        Keep every published month from ``YYYY-MM`` on (instead of ``months``).
+    log : callable, optional
+        Given one line per step.
+    progress : callable, optional
+        Given (fraction done, what is happening) as months are stored.
+    client : PoliceUkClient, optional
+        The HTTP client (default: a new one for ``source``).
+    lsoas : geopandas.GeoDataFrame, optional
+        The LSOAs, if already read.
+
+    Returns
+    -------
+    UpdateReport
+        Failed months are in it, named with their problem; the others are stored.
+
+    Raises
+    ------
+    SettingsError
+        The address or the CA bundle cannot be used.
+    RemoteError
+        The list of months cannot be had (nothing was changed).
+    StoreError
+        Another update is running, or the store cannot be read.
+    """
+    say = log or (lambda line: None)
+    report_progress = progress or (lambda fraction, text: None)
+    own = client is None
+    client = client or PoliceUkClient(settings, source, log=say)
+    report = UpdateReport(client.base_url, traffic=client.traffic)
+    try:
+        with locked(settings.store_dir / ".update.lock", wait=False, busy="another update is running"):
+            _run(report, client, store, settings, months, since, say, report_progress, lsoas)
+    finally:
+        if own:
+            client.close()
+    return report
+
+
+def _run(
+    report: UpdateReport,
+    client: PoliceUkClient,
+    store: Store,
+    settings: Settings,
+    months: int | None,
+    since: str | None,
+    say: Log,
+    report_progress: Progress,
+    lsoas: gpd.GeoDataFrame | None,
+) -> None:
+    """The steps of :func:`update`, under its lock."""
+    say(f"asking {client.url('/api/crimes-street-dates')} which months are published")
+    report.published = client.street_months()
+    report.last_updated = client.last_updated()
+    say(
+        f"{len(report.published)} months published, {report.published[0]} to {report.published[-1]}"
+        + (f"; data last updated {report.last_updated}" if report.last_updated else "")
+        if report.published
+        else "no months published"
+    )
+    state = read_state(settings)
+    changed = report.last_updated is not None and report.last_updated != state.get("last_updated")
+    stored = store.months(settings.home_force)
+    missing, again = plan_months(
+        report.published,
+        stored,
+        months or settings.update_months,
+        since,
+        settings.update_refresh_months if changed else 0,
+    )
+    report.planned = sorted({*missing, *again})
+    say(
+        f"store holds {len(stored)} month(s) of {settings.home_force}"
+        + (f", newest {stored[-1]}" if stored else "")
+        + f"; to fetch: {len(missing)} missing"
+        + (f" ({', '.join(missing)})" if missing else "")
+        + (f", {len(again)} again as the site was updated ({', '.join(again)})" if again else "")
+    )
+    if report.planned:
+        forces = [settings.home_force, *settings.neighbour_forces]
+        _fetch_all(report, client, store, settings, forces, set(again), say, report_progress, lsoas)
+    else:
+        say("up to date: nothing to fetch")
+    _save_state(report, store, settings, state)
+
+
+def _fetch_all(
+    report: UpdateReport,
+    client: PoliceUkClient,
+    store: Store,
+    settings: Settings,
+    forces: Sequence[str],
+    again: set[str],
+    say: Log,
+    report_progress: Progress,
+    lsoas: gpd.GeoDataFrame | None,
+) -> None:
+    """Read each planned month from its archive and ingest it; failures are recorded."""
+    newest = report.published[-1]
+    by_archive: dict[str, list[str]] = {}
+    for month in report.planned:
+        by_archive.setdefault(archive_for(month, newest), []).append(month)
+    lsoas = lsoas if lsoas is not None else boundaries.read_lsoas(settings)
+    work = settings.download_dir
+    work.mkdir(parents=True, exist_ok=True)
+    done = 0
+    for archive_month, months in sorted(by_archive.items()):
+        name = f"{archive_month}.zip"
+        url = client.url(f"/data/archive/{name}")
+        try:
+            with open_archive(client, url, work, say) as archive:
+                for month in months:
+                    report_progress(done / len(report.planned), f"fetching and storing {month}")
+                    outcome = _one_month(archive, name, month, forces, store, settings, lsoas, work)
+                    outcome = dataclasses.replace(outcome, refreshed=month in again)
+                    report.outcomes.append(outcome)
+                    say(_outcome_line(outcome))
+                    done += 1
+        except (RemoteError, InputFileError) as exc:
+            problem = (
+                str(exc)
+                if not isinstance(exc, RemoteError) or exc.status != 404
+                else (
+                    f"{url}: not found (HTTP 404): the archive is gone since the months were listed; "
+                    "tried again next run"
+                )
+            )
+            for month in months:
+                if month not in {o.month for o in report.outcomes}:
+                    report.outcomes.append(MonthOutcome(month, problem=problem))
+                    say(f"{month}: FAILED: {problem}")
+                    done += 1
+    report_progress(1.0, "done")
+
+
+def _one_month(
+    archive: Any,
+    name: str,
+    month: str,
+    forces: Sequence[str],
+    store: Store,
+    settings: Settings,
+    lsoas: gpd.GeoDataFrame,
+    work: Path,
+) -> MonthOutcome:
+    """One month, its failure caught: a problem with this month never stops the others."""
+    try:
+        return _fetch_month(archive, name, month, forces, store, settings, lsoas, work)
+    except PrecisionError as exc:  # a member's fetch, a check or the commit: this month only
+        return MonthOutcome(month, problem=str(exc))
+
+
+def _outcome_line(outcome: MonthOutcome) -> str:
+    if not outcome.ok:
+        return f"{outcome.month}: FAILED: {outcome.problem}"
+    forces = "; ".join(f"{force} {n:,}" for force, n in sorted(outcome.stored.items()))
+    line = f"{outcome.month}: {'stored again' if outcome.refreshed else 'stored'} {sum(outcome.stored.values()):,} incidents ({forces})"
+    if outcome.missing_forces:
+        line += f"; not in the archive: {', '.join(outcome.missing_forces)}"
+    return line
+
+
+def _save_state(report: UpdateReport, store: Store, settings: Settings, before: dict[str, Any]) -> None:
+    """Keep what was found; the site's last-updated date only once every month was stored
+    (so revisions that failed are fetched again next run)."""
+    write_json(
+        settings.update_state_file,
+        {
+            "checked_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "source": report.source,
+            "published": report.published,
+            "last_updated": report.last_updated if not report.failed else before.get("last_updated"),
+            "newer_months": newer_months(report.published, store.months(settings.home_force)),
+            "failed": {o.month: o.problem for o in report.failed},
+        },
+    )
