@@ -57,8 +57,9 @@ TAIL_BYTES = (1 << 16) + 22 + 20
 MIN_RANGE_BYTES = 1 << 16
 #: Statuses worth another try: rate limited, and the server's passing failures.
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-#: Bytes written to disk at a time while streaming.
-CHUNK_BYTES = 1 << 20
+#: Bytes read and written to disk at a time while streaming (a dropped connection loses at
+#: most this much of a download).
+CHUNK_BYTES = 1 << 16
 
 _CONTENT_RANGE = re.compile(r"^bytes (\d+)-(\d+)/(\d+|\*)$")
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
@@ -319,9 +320,9 @@ class PoliceUkClient:
         def once() -> tuple[bytes, int, dict[str, str]]:
             response = self._send(url, {"Range": spec}, stream=True)
             with contextlib.closing(response):
-                problem = html_problem(response.headers.get("Content-Type", ""), b"")
-                if problem:
-                    raise RemoteError(url, problem)
+                if "html" in response.headers.get("Content-Type", "").lower():
+                    page = next(response.iter_content(4096), b"")
+                    raise RemoteError(url, html_problem("text/html", page) or "")
                 if response.status_code == 200:
                     length = response.headers.get("Content-Length")
                     raise NoRanges(int(length) if length and length.isdigit() else None)
@@ -464,9 +465,8 @@ def download_archive(client: PoliceUkClient, url: str, dest: Path, size: int | N
             headers["If-Range"] = state["etag"]
         response = client._send(url, headers, stream=True)
         with contextlib.closing(response):
-            problem = html_problem(response.headers.get("Content-Type", ""), b"")
-            if problem:
-                raise RemoteError(url, problem)
+            if "html" in response.headers.get("Content-Type", "").lower():
+                raise RemoteError(url, html_problem("text/html", next(response.iter_content(4096), b"")) or "")
             resumed = response.status_code == 206
             if have and not resumed:
                 log(f"  the server cannot continue {dest.name}: starting it again from the first byte")
