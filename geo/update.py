@@ -366,42 +366,72 @@ def _fetch_all(
     report_progress: Progress,
     lsoas: gpd.GeoDataFrame | None,
 ) -> None:
-    """Read each planned month from its archive and ingest it; failures are recorded."""
+    """Read each planned month from its archive and ingest it; failures are recorded.
+
+    An archive not found (HTTP 404: the newest month listed but its archive not yet, or no
+    longer, there) hands the months it would have held to the archive a month older, once;
+    the months that one cannot hold fail, named.
+    """
     newest = report.published[-1]
-    by_archive: dict[str, list[str]] = {}
+    queue: dict[str, list[str]] = {}
     for month in report.planned:
-        by_archive.setdefault(archive_for(month, newest), []).append(month)
+        queue.setdefault(archive_for(month, newest), []).append(month)
     lsoas = lsoas if lsoas is not None else boundaries.read_lsoas(settings)
     work = settings.download_dir
     work.mkdir(parents=True, exist_ok=True)
-    done = 0
-    for archive_month, months in sorted(by_archive.items()):
-        name = f"{archive_month}.zip"
-        url = client.url(f"/data/archive/{name}")
+    tried: set[str] = set()
+    while queue:
+        archive_month = max(queue)
+        months = queue.pop(archive_month)
+        tried.add(archive_month)
         try:
-            with open_archive(client, url, work, say) as archive:
-                for month in months:
-                    report_progress(done / len(report.planned), f"fetching and storing {month}")
-                    outcome = _one_month(archive, name, month, forces, store, settings, lsoas, work)
-                    outcome = dataclasses.replace(outcome, refreshed=month in again)
-                    report.outcomes.append(outcome)
-                    say(_outcome_line(outcome))
-                    done += 1
-        except (RemoteError, InputFileError) as exc:
-            problem = (
-                str(exc)
-                if not isinstance(exc, RemoteError) or exc.status != 404
-                else (
-                    f"{url}: not found (HTTP 404): the archive is gone since the months were listed; "
-                    "tried again next run"
-                )
+            _from_archive(
+                report, client, archive_month, months, forces, again, store, settings, lsoas, say, report_progress
             )
-            for month in months:
-                if month not in {o.month for o in report.outcomes}:
-                    report.outcomes.append(MonthOutcome(month, problem=problem))
-                    say(f"{month}: FAILED: {problem}")
-                    done += 1
+        except (RemoteError, InputFileError) as exc:
+            left = [m for m in months if m not in {o.month for o in report.outcomes}]
+            older = add_months(archive_month, -1)
+            if isinstance(exc, RemoteError) and exc.status == 404 and older not in tried and archive_month == newest:
+                handed = [m for m in left if m <= older and archive_for(m, older) == older]
+                if handed:
+                    say(f"{archive_month}.zip: not found (HTTP 404); reading {', '.join(handed)} from {older}.zip")
+                    queue.setdefault(older, []).extend(handed)
+                    left = [m for m in left if m not in handed]
+            problem = (
+                f"{exc.url}: not found (HTTP 404): not published yet, or gone since the months were listed; "
+                "tried again next run"
+                if isinstance(exc, RemoteError) and exc.status == 404
+                else str(exc)
+            )
+            for month in left:
+                report.outcomes.append(MonthOutcome(month, problem=problem))
+                say(f"{month}: FAILED: {problem}")
+    report.outcomes.sort(key=lambda o: o.month)
     report_progress(1.0, "done")
+
+
+def _from_archive(
+    report: UpdateReport,
+    client: PoliceUkClient,
+    archive_month: str,
+    months: Sequence[str],
+    forces: Sequence[str],
+    again: set[str],
+    store: Store,
+    settings: Settings,
+    lsoas: gpd.GeoDataFrame,
+    say: Log,
+    report_progress: Progress,
+) -> None:
+    """Open one archive and store each of ``months`` from it (a month's failure recorded)."""
+    name = f"{archive_month}.zip"
+    with open_archive(client, client.url(f"/data/archive/{name}"), settings.download_dir, say) as archive:
+        for month in sorted(months):
+            report_progress(len(report.outcomes) / len(report.planned), f"fetching and storing {month}")
+            outcome = _one_month(archive, name, month, forces, store, settings, lsoas, settings.download_dir)
+            outcome = dataclasses.replace(outcome, refreshed=month in again)
+            report.outcomes.append(outcome)
+            say(_outcome_line(outcome))
 
 
 def _one_month(
