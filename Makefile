@@ -22,11 +22,12 @@ $(STAMP): requirements.txt
 
 venv: $(STAMP)
 
-# Browser tests drive Debian's Chromium (no browser is downloaded by Playwright).
+# Browser tests drive Debian's Chromium (no browser is downloaded by Playwright). The update's
+# proxy test runs through Debian's tinyproxy (the binary only: tinyproxy-bin, no service).
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@command -v chromium >/dev/null 2>&1 && command -v tinyproxy >/dev/null 2>&1 || { \
 	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core tinyproxy-bin >/dev/null; }
 
 run: venv
 	PRECISION_MODE=$(PRECISION_MODE) $(BIN)/streamlit run app.py --server.port $(PORT)

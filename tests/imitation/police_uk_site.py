@@ -26,6 +26,7 @@ import http.server
 import json
 import random
 import re
+import ssl
 import threading
 import time
 import zipfile
@@ -190,7 +191,7 @@ class _Server(http.server.ThreadingHTTPServer):
     def handle_error(self, request: Any, client_address: Any) -> None:
         import sys
 
-        if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+        if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError, ssl.SSLError)):
             super().handle_error(request, client_address)
 
 
@@ -206,6 +207,8 @@ class PoliceUkSite:
     last_updated : str
         What ``crime-last-updated`` says.
     faults : Faults, optional
+    tls : (Path, Path), optional
+        A certificate and its key (PEM): the site answers HTTPS, as the real one does.
     """
 
     def __init__(
@@ -214,6 +217,7 @@ class PoliceUkSite:
         months: Sequence[str],
         last_updated: str = "2026-11-20",
         faults: Faults | None = None,
+        tls: tuple[Path, Path] | None = None,
     ) -> None:
         self.archive_dir = archive_dir
         self.months = list(months)
@@ -233,8 +237,11 @@ class PoliceUkSite:
                 site._answer(self)
 
         self.server = _Server(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        if tls is not None:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(str(tls[0]), str(tls[1]))
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.server.server_address[1]}"
         self._thread = threading.Thread(target=self.server.serve_forever, name="police-uk-imitation", daemon=True)
 
     def __enter__(self) -> PoliceUkSite:

@@ -5,6 +5,10 @@ archives, servers without ranges, proxies and CA bundles."""
 from __future__ import annotations
 
 import dataclasses
+import shutil
+import socket
+import subprocess
+import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -295,3 +299,95 @@ def test_the_proxy_variables_are_honoured(
         assert s.served == []
         no_proxy_env.setenv("NO_PROXY", "127.0.0.1")
         assert client_for(s.url, no_retry, waits).street_months() == MONTHS
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture()
+def tinyproxy(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """A real forward proxy from Debian's packages (tinyproxy), on 127.0.0.1; its log file."""
+    binary = shutil.which("tinyproxy")
+    if binary is None:
+        pytest.skip(
+            "tinyproxy is not installed (Debian package tinyproxy-bin; the Makefile's chromium target installs it)"
+        )
+    port = _free_port()
+    log = tmp_path / "tinyproxy.log"
+    conf = tmp_path / "tinyproxy.conf"
+    conf.write_text(
+        f'Port {port}\nListen 127.0.0.1\nTimeout 30\nLogFile "{log}"\nLogLevel Connect\nMaxClients 20\n'
+        "Allow 127.0.0.1\nDisableViaHeader Yes\n"
+    )
+    process = subprocess.Popen([binary, "-d", "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.05)
+        else:
+            pytest.fail("tinyproxy did not start listening within 10 s")
+        yield f"http://127.0.0.1:{port}", log
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_months_and_members_come_through_a_real_proxy(
+    archives: Path,
+    settings: Settings,
+    waits: Waits,
+    tmp_path: Path,
+    no_proxy_env: pytest.MonkeyPatch,
+    tinyproxy: tuple[str, Path],
+) -> None:
+    proxy, log = tinyproxy
+    no_proxy_env.setenv("HTTP_PROXY", proxy)
+    with site(archives) as s:
+        client = client_for(s.url, settings, waits)
+        assert client.street_months() == MONTHS
+        content = read_home(client, f"{s.url}/data/archive/2026-09.zip", tmp_path, settings)
+        assert all(x.status in (200, 206) for x in s.served)
+    assert content == home_csv("2026-08", 300)
+    text = log.read_text()
+    assert f"GET {s.url}/api/crimes-street-dates" in text
+    assert f"GET {s.url}/data/archive/2026-09.zip" in text
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 (as a TLS-inspecting proxy's CA would be)."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    request = ["-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"]
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert), *request],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+def test_a_custom_ca_bundle_is_trusted_and_nothing_else(
+    archives: Path,
+    settings: Settings,
+    waits: Waits,
+    certificate: tuple[Path, Path],
+    no_proxy_env: pytest.MonkeyPatch,
+) -> None:
+    no_proxy_env.delenv("REQUESTS_CA_BUNDLE", raising=False)
+    no_proxy_env.delenv("CURL_CA_BUNDLE", raising=False)
+    with PoliceUkSite(archives, MONTHS, tls=certificate) as s:
+        with pytest.raises(RemoteError, match="TLS certificate not trusted.*PRECISION_CA_BUNDLE"):
+            client_for(s.url, settings, waits).street_months()
+        trusted = dataclasses.replace(settings, http_ca_bundle=certificate[0])
+        assert client_for(s.url, trusted, waits).street_months() == MONTHS
+        no_proxy_env.setenv("REQUESTS_CA_BUNDLE", str(certificate[0]))
+        assert client_for(s.url, settings, waits).street_months() == MONTHS
