@@ -12,6 +12,7 @@ BENCHMARKS = [
     ["bench.hotspots"],
     ["bench.trends"],
     ["bench.national"],
+    ["bench.update"],
 ]
 
 
