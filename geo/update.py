@@ -4,7 +4,7 @@
 compares them with the home force's months in the store, and for each month to fetch reads
 only the street files of the home force and its neighbours (``settings.neighbour_forces``)
 out of the archive that holds it (:mod:`geo.police_uk_remote`: range requests, or the whole
-archive where the server offers none). Each month is ingested by :func:`geo.ingest.ingest`,
+archive where the server offers none). Each month is ingested by :func:`geo.ingest.ingest_files`,
 the same checks as every other file, in one commit of its own: a month is stored whole or
 not at all, and a month that fails leaves the others stored.
 
@@ -34,7 +34,8 @@ from core.errors import InputFileError, PrecisionError, RemoteError, StoreError
 from core.files import locked
 from core.settings import Settings
 from geo import boundaries
-from geo.ingest import ingest
+from geo.ingest import ingest_files
+from geo.police_uk import Source
 from geo.police_uk_remote import (
     ARCHIVE_WINDOW_MONTHS,
     Log,
@@ -243,7 +244,8 @@ def _fetch_month(
                     "listing?); tried again next run"
                 ),
             )
-        summary = ingest([Path(tmp)], store, settings, lsoas=lsoas)
+        sources = [Source(f"{archive_name}!{p.relative_to(tmp).as_posix()}", p) for p in written]
+        summary = ingest_files(sources, store, settings, lsoas=lsoas)  # the checks of cli.ingest
     stored = {force: n for (force, m), n in summary.partitions.items() if m == month}
     return MonthOutcome(month, stored, missing)
 

@@ -207,3 +207,12 @@ def test_the_state_says_what_was_found(archives: Path, settings: Settings, lsoas
     state = json.loads(settings.update_state_file.read_text())
     assert state["published"] == MONTHS and state["newer_months"] == []
     assert state["last_updated"] == "2026-11-20" and state["checked_at"]
+
+
+def test_rows_are_labelled_with_the_archive_and_member(
+    archives: Path, settings: Settings, lsoas: gpd.GeoDataFrame
+) -> None:
+    with PoliceUkSite(archives, MONTHS) as site:
+        run(site, settings, lsoas, months=1)
+    files = Store(settings.store_dir).month_stats()["files"].tolist()
+    assert files == ["2026-09.zip!2026-09/2026-09-west-yorkshire-street.csv"]
