@@ -20,6 +20,7 @@ fresh" line (:func:`read_state`).
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import datetime as dt
 import json
@@ -477,3 +478,87 @@ def _save_state(report: UpdateReport, store: Store, settings: Settings, before: 
             "failed": {o.month: o.problem for o in report.failed},
         },
     )
+
+
+@dataclasses.dataclass(frozen=True)
+class Freshness:
+    """How current the store is, for the app's header line.
+
+    Attributes
+    ----------
+    newest : str or None
+        The home force's newest stored month.
+    missing : list of str
+        Months missing inside the stored series (between its first and newest month).
+    newer : list of str
+        Months data.police.uk listed at the last check that are newer than ``newest``.
+    checked_at : str or None
+        When the last update checked the site (UTC, ISO 8601), or None if never.
+    """
+
+    newest: str | None
+    missing: list[str]
+    newer: list[str]
+    checked_at: str | None
+
+    def sentence(self) -> str:
+        """For everyone: the newest month stored and the months missing in the series."""
+        if self.newest is None:
+            return "No month of data.police.uk data is stored yet."
+        text = f"Newest month stored: {month_name(self.newest)}."
+        if self.missing:
+            plural = "month" if len(self.missing) == 1 else "months"
+            text += f" Missing in the series: {month_runs(self.missing)} ({len(self.missing)} {plural})."
+        return text
+
+    def admin_sentence(self) -> str | None:
+        """For admins, when the last check found more: ``data.police.uk has N newer months
+        (checked <time>)``; None otherwise."""
+        if not self.newer or not self.checked_at:
+            return None
+        when = self.checked_at.replace("T", " ")[:16] + " UTC"
+        plural = "month" if len(self.newer) == 1 else "months"
+        return (
+            f"data.police.uk has {len(self.newer)} newer {plural} ({', '.join(month_name(m) for m in self.newer)}) "
+            f"(checked {when}). Fetch them on the Data page or with `python -m cli.update`."
+        )
+
+
+def month_runs(months: Sequence[str]) -> str:
+    """Months in words, consecutive ones as a run: ``"June 2026"``, ``"August 2016 to June
+    2017, March 2026"``."""
+    runs: list[list[str]] = []
+    for month in sorted(months):
+        if runs and add_months(runs[-1][-1], 1) == month:
+            runs[-1].append(month)
+        else:
+            runs.append([month])
+    return ", ".join(
+        month_name(run[0]) if len(run) == 1 else f"{month_name(run[0])} to {month_name(run[-1])}" for run in runs
+    )
+
+
+def month_name(month: str) -> str:
+    """``"2026-09"`` -> ``"September 2026"``."""
+    year, mon = month.split("-")
+    return f"{calendar.month_name[int(mon)]} {year}"
+
+
+def freshness(stored: Sequence[str], state: dict[str, Any]) -> Freshness:
+    """How current the store is, from the home force's stored months and :func:`read_state`."""
+    newest = max(stored, default=None)
+    published = [str(m) for m in state.get("published", [])]
+    return Freshness(
+        newest=newest,
+        missing=gaps(stored),
+        newer=newer_months(published, stored) if published else [],
+        checked_at=state.get("checked_at"),
+    )
+
+
+def state_stamp(settings: Settings) -> int:
+    """A number that changes whenever the update state is written (for cache keys)."""
+    try:
+        return settings.update_state_file.stat().st_mtime_ns
+    except FileNotFoundError:
+        return 0

@@ -10,13 +10,14 @@ from models import impact, outcomes
 from models.delivery import SYNTHETIC_CAMPAIGNS, campaigns
 from models.public_summary import SYNTHETIC_LABEL
 from records import delivery_log
-from ui import auth, cache, charts, exports, roles
+from ui import auth, cache, charts, context, exports, roles
 from ui import outcomes as outcome_ui
 
 st.title("Impact")
 user = auth.current_user()
 full = roles.impact_in_full(user.role if user else None, auth.is_demo())
 token = st.session_state["store_token"]
+context.freshness_line(token)
 delivery_token = delivery_log.token()
 params = impact.ImpactParams()
 st.caption(

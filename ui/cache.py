@@ -19,8 +19,10 @@ import pandas as pd
 import streamlit as st
 from libpysal.weights import W
 
+from core.errors import StoreError
 from core.settings import get_settings
 from geo import boundaries, hexes
+from geo import update as update_mod
 from geo.national_store import NationalStore
 from geo.store import Store
 from models import counts, crossborder, evaluation, hotspots, impact, pipeline, profile, targeting, trends
@@ -75,6 +77,18 @@ def incidents(token: str) -> pd.DataFrame:
     """
     del token  # the cache key: a new commit means new data
     return store().read_incidents()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def freshness(token: str, state_stamp: int) -> update_mod.Freshness:
+    """How current the store is (newest month, gaps, newer months at the last check), for
+    the store commit ``token`` and the update state written at ``state_stamp``."""
+    del token, state_stamp
+    try:
+        state = update_mod.read_state(get_settings())
+    except StoreError:  # an unreadable state file: the months stored are still known
+        state = {}
+    return update_mod.freshness(store().months(), state)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

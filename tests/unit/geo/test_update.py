@@ -18,7 +18,17 @@ from core.settings import Settings
 from geo import boundaries
 from geo.police_uk_remote import PoliceUkClient
 from geo.store import Store
-from geo.update import UpdateReport, add_months, archive_for, gaps, newer_months, plan_months, read_state, update
+from geo.update import (
+    UpdateReport,
+    add_months,
+    archive_for,
+    freshness,
+    gaps,
+    newer_months,
+    plan_months,
+    read_state,
+    update,
+)
 from tests.imitation.police_uk_site import Faults, PoliceUkSite, build_archive
 
 MONTHS = ["2026-07", "2026-08", "2026-09"]
@@ -216,3 +226,18 @@ def test_rows_are_labelled_with_the_archive_and_member(
         run(site, settings, lsoas, months=1)
     files = Store(settings.store_dir).month_stats()["files"].tolist()
     assert files == ["2026-09.zip!2026-09/2026-09-west-yorkshire-street.csv"]
+
+
+def test_freshness_names_the_newest_month_the_gaps_and_newer_months() -> None:
+    state = {"published": ["2026-07", "2026-08", "2026-09"], "checked_at": "2026-12-04T06:30:12+00:00"}
+    fresh = freshness(["2026-05", "2026-07"], state)
+    assert fresh.sentence() == "Newest month stored: July 2026. Missing in the series: June 2026 (1 month)."
+    two_runs = freshness(["2016-07", "2017-07", "2017-09"], {}).sentence()
+    assert two_runs.endswith("Missing in the series: August 2016 to June 2017, August 2017 (12 months).")
+    assert fresh.admin_sentence() == (
+        "data.police.uk has 2 newer months (August 2026, September 2026) (checked 2026-12-04 06:30 UTC). "
+        "Fetch them on the Data page or with `python -m cli.update`."
+    )
+    assert freshness(["2026-09"], state).admin_sentence() is None
+    assert freshness([], {}).sentence() == "No month of data.police.uk data is stored yet."
+    assert freshness(["2026-09"], {}).admin_sentence() is None
