@@ -338,7 +338,7 @@ class PoliceUkClient:
                 raise _Transient(f"range {first}-{last} ended after {len(data):,} of {last - first + 1:,} bytes")
             if (start is not None and first != start) or (start is None and last != total - 1):
                 raise RemoteError(url, f"answered range {spec} with bytes {first}-{last}")
-            return data, total, dict(response.headers)
+            return data, total, {**response.headers, "X-Final-URL": response.url}
 
         result: tuple[bytes, int, dict[str, str]] = self.with_retries(url, once)
         return result
@@ -371,6 +371,8 @@ class RangedArchive(io.RawIOBase):
         self.url = url
         tail, self.size, headers = client.get_range(url, None, TAIL_BYTES)
         self.etag = headers.get("ETag")
+        # data.police.uk redirects archives to its storage: ask there directly from now on
+        self.url = headers.get("X-Final-URL") or url
         self._spans: list[tuple[int, bytes]] = [(self.size - len(tail), tail)]
         self._pos = 0
 
@@ -473,6 +475,8 @@ def download_archive(client: PoliceUkClient, url: str, dest: Path, size: int | N
             if response.status_code == 200:
                 length = response.headers.get("Content-Length")
                 state["total"] = int(length) if length and length.isdigit() else state["total"]
+            elif (match := _CONTENT_RANGE.match(response.headers.get("Content-Range", ""))) and match.group(3) != "*":
+                state["total"] = int(match.group(3))
             etag = response.headers.get("ETag")
             if etag and etag != state["etag"]:
                 state["etag"] = etag

@@ -153,6 +153,9 @@ class Faults:
         Archive names answered 404.
     listed_extra : list of str
         Months listed by ``crimes-street-dates`` beyond those of the archive.
+    redirect : bool
+        ``/data/archive/NAME`` answers 302 to ``/storage/NAME`` (as data.police.uk sends its
+        archives to S3), where the file is served.
     """
 
     drop_after: int | None = None
@@ -167,6 +170,7 @@ class Faults:
     ranges: bool = True
     gone: set[str] = dataclasses.field(default_factory=set)
     listed_extra: list[str] = dataclasses.field(default_factory=list)
+    redirect: bool = False
 
 
 @dataclasses.dataclass
@@ -286,6 +290,15 @@ class PoliceUkSite:
             return self._simple(handler, 200, body, "application/json")
         if path == "/api/crime-last-updated":
             return self._simple(handler, 200, json.dumps({"date": self.last_updated}).encode(), "application/json")
+        if self.faults.redirect and path.startswith("/data/archive/"):
+            handler.send_response(302)
+            handler.send_header("Location", path.replace("/data/archive/", "/storage/", 1))
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
+            self.served.append(Served(handler.path, handler.headers.get("Range"), 302, 0))
+            return None
+        if self.faults.redirect:
+            path = path.replace("/storage/", "/data/archive/", 1)
         match = re.fullmatch(r"/data/archive/(\d{4}-\d{2}\.zip)", path)
         file = self.archive_dir / match.group(1) if match else None
         if file is None or not file.is_file() or (match and match.group(1) in self.faults.gone):

@@ -127,6 +127,17 @@ def test_a_member_is_read_by_ranges_fetching_little_more_than_it(
     assert sent <= needed + 70_000 + 2_000  # the member, the 64 KiB tail (holds the directory), headers
 
 
+def test_a_redirect_to_storage_is_followed_once(
+    archives: Path, settings: Settings, waits: Waits, tmp_path: Path
+) -> None:
+    with site(archives, redirect=True) as s:
+        content = read_home(client_for(s.url, settings, waits), f"{s.url}/data/archive/2026-09.zip", tmp_path, settings)
+        answered = [(x.path, x.status) for x in s.served]
+    assert content == home_csv("2026-08", 300)
+    assert answered[:2] == [("/data/archive/2026-09.zip", 302), ("/storage/2026-09.zip", 206)]
+    assert all(path == "/storage/2026-09.zip" and status == 206 for path, status in answered[2:])
+
+
 def test_500s_and_drops_mid_member_are_tried_again(
     archives: Path, settings: Settings, waits: Waits, tmp_path: Path
 ) -> None:
