@@ -239,6 +239,11 @@ class Settings:
     update_refresh_months : int
         The newest stored months fetched again when data.police.uk says it has been updated
         (3): street files are revised after publication (outcomes added).
+    update_api_fallback : bool
+        Whether a month the archive cannot give at all (not in it, or no archive) is asked
+        of the street-level crime API for the home force's area (True). Such a month has no
+        LSOA, ``Falls within`` or ``Reported by`` (rows are placed by their coordinates and
+        labelled the home force's) and is fetched from the archive again by later runs.
     update_download_dir : Path or None
         Where a whole archive is downloaded when the server offers no ranges; None:
         ``store_dir / "downloads"``.
@@ -300,6 +305,7 @@ class Settings:
     http_max_wait_s: float = 300.0
     update_months: int = 36
     update_refresh_months: int = 3
+    update_api_fallback: bool = True
     update_download_dir: Path | None = None
 
     @property

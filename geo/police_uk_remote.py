@@ -76,7 +76,7 @@ class Traffic:
     bytes_received: int = 0
 
 
-class _Transient(Exception):
+class Transient(Exception):
     """An answer worth another try (a status of :data:`RETRY_STATUSES`, a short body)."""
 
     def __init__(self, problem: str, status: int | None = None, retry_after: float | None = None) -> None:
@@ -208,7 +208,7 @@ class PoliceUkClient:
             retry_after: float | None = None
             try:
                 return attempt_once()
-            except _Transient as exc:
+            except Transient as exc:
                 last, status, retry_after = exc.problem, exc.status, exc.retry_after
             except requests.exceptions.SSLError as exc:
                 raise RemoteError(
@@ -235,14 +235,14 @@ class PoliceUkClient:
         raise RemoteError(url, f"{last} (after {self.settings.http_retries + 1} tries)", status)
 
     def _send(self, url: str, headers: dict[str, str] | None = None, stream: bool = False) -> requests.Response:
-        """One GET; a status worth another try raises :class:`_Transient`, other errors
+        """One GET; a status worth another try raises :class:`Transient`, other errors
         :class:`RemoteError`."""
         self.traffic.requests += 1
         response = self.session.get(url, headers=headers or {}, timeout=self.timeout, stream=stream)
         if response.status_code in RETRY_STATUSES:
             retry_after = retry_after_seconds(response.headers.get("Retry-After"))
             response.close()
-            raise _Transient(f"HTTP {response.status_code}", response.status_code, retry_after)
+            raise Transient(f"HTTP {response.status_code}", response.status_code, retry_after)
         if response.status_code == 404:
             response.close()
             raise RemoteError(url, "not found (HTTP 404)", 404)
@@ -335,7 +335,7 @@ class PoliceUkClient:
                 data = response.content
                 self.traffic.bytes_received += len(data)
             if len(data) != last - first + 1:
-                raise _Transient(f"range {first}-{last} ended after {len(data):,} of {last - first + 1:,} bytes")
+                raise Transient(f"range {first}-{last} ended after {len(data):,} of {last - first + 1:,} bytes")
             if (start is not None and first != start) or (start is None and last != total - 1):
                 raise RemoteError(url, f"answered range {spec} with bytes {first}-{last}")
             return data, total, {**response.headers, "X-Final-URL": response.url}
@@ -491,7 +491,7 @@ def download_archive(client: PoliceUkClient, url: str, dest: Path, size: int | N
                 os.fsync(fh.fileno())
         got = part.stat().st_size
         if state["total"] is not None and got != state["total"]:
-            raise _Transient(f"download of {dest.name} stopped at {mib(got)} of {mib(state['total'])}")
+            raise Transient(f"download of {dest.name} stopped at {mib(got)} of {mib(state['total'])}")
 
     client.with_retries(url, once)
     os.replace(part, dest)

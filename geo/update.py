@@ -37,6 +37,7 @@ from core.settings import Settings
 from geo import boundaries
 from geo.ingest import ingest_files
 from geo.police_uk import Source
+from geo.police_uk_api import crimes_in_area, outline, street_csv
 from geo.police_uk_remote import (
     ARCHIVE_WINDOW_MONTHS,
     Log,
@@ -70,6 +71,11 @@ class MonthOutcome:
         Why the month was not stored; None when it was.
     refreshed : bool
         The month was stored before and was fetched again (a revision).
+    gap : bool
+        The archive could not give the home force's month at all (not in it, or the
+        archive not found): the API may fill it.
+    source : str
+        ``"archive"`` or ``"api"`` (the street-level crime API filled the gap).
     """
 
     month: str
@@ -77,6 +83,8 @@ class MonthOutcome:
     missing_forces: tuple[str, ...] = ()
     problem: str | None = None
     refreshed: bool = False
+    gap: bool = False
+    source: str = "archive"
 
     @property
     def ok(self) -> bool:
@@ -239,6 +247,7 @@ def _fetch_month(
             return MonthOutcome(
                 month,
                 missing_forces=missing,
+                gap=True,
                 problem=(
                     f"listed by /api/crimes-street-dates, but {archive_name} holds no "
                     f"{street_member(month, archive_force_id(forces[0]))} (withdrawn since the "
@@ -334,7 +343,8 @@ def _run(
     )
     state = read_state(settings)
     changed = report.last_updated is not None and report.last_updated != state.get("last_updated")
-    stored = store.months(settings.home_force)
+    from_api = set(state.get("from_api", []))
+    stored = [m for m in store.months(settings.home_force) if m not in from_api]  # the archive's version wanted
     missing, again = plan_months(
         report.published,
         stored,
@@ -352,7 +362,10 @@ def _run(
     )
     if report.planned:
         forces = [settings.home_force, *settings.neighbour_forces]
+        lsoas = lsoas if lsoas is not None else boundaries.read_lsoas(settings)
         _fetch_all(report, client, store, settings, forces, set(again), say, report_progress, lsoas)
+        if settings.update_api_fallback:
+            _fill_gaps(report, client, store, settings, lsoas, say)
     else:
         say("up to date: nothing to fetch")
     _save_state(report, store, settings, state)
@@ -367,7 +380,7 @@ def _fetch_all(
     again: set[str],
     say: Log,
     report_progress: Progress,
-    lsoas: gpd.GeoDataFrame | None,
+    lsoas: gpd.GeoDataFrame,
 ) -> None:
     """Read each planned month from its archive and ingest it; failures are recorded.
 
@@ -379,7 +392,6 @@ def _fetch_all(
     queue: dict[str, list[str]] = {}
     for month in report.planned:
         queue.setdefault(archive_for(month, newest), []).append(month)
-    lsoas = lsoas if lsoas is not None else boundaries.read_lsoas(settings)
     work = settings.download_dir
     work.mkdir(parents=True, exist_ok=True)
     tried: set[str] = set()
@@ -406,8 +418,9 @@ def _fetch_all(
                 if isinstance(exc, RemoteError) and exc.status == 404
                 else str(exc)
             )
+            gone = isinstance(exc, RemoteError) and exc.status == 404
             for month in left:
-                report.outcomes.append(MonthOutcome(month, problem=problem))
+                report.outcomes.append(MonthOutcome(month, problem=problem, gap=gone))
                 say(f"{month}: FAILED: {problem}")
     report.outcomes.sort(key=lambda o: o.month)
     report_progress(1.0, "done")
@@ -437,6 +450,56 @@ def _from_archive(
             say(_outcome_line(outcome))
 
 
+def _fill_gaps(
+    report: UpdateReport,
+    client: PoliceUkClient,
+    store: Store,
+    settings: Settings,
+    lsoas: gpd.GeoDataFrame,
+    say: Log,
+) -> None:
+    """Ask the street-level crime API for each month the archive could not give at all, for
+    the home force's area; a month it fills is stored (and fetched from the archive again
+    by later runs, which carries every column)."""
+    area = outline(lsoas.geometry.union_all())
+    for i, outcome in enumerate(report.outcomes):
+        if outcome.ok or not outcome.gap:
+            continue
+        month = outcome.month
+        say(f"{month}: asking the street-level crime API for West Yorkshire's area instead (no LSOA or 'Falls within')")
+        try:
+            filled = _month_from_api(client, area, month, store, settings, lsoas, say)
+        except PrecisionError as exc:
+            report.outcomes[i] = dataclasses.replace(outcome, problem=f"{outcome.problem}; the API: {exc}")
+            say(f"{month}: FAILED: the API could not fill it either ({exc})")
+            continue
+        report.outcomes[i] = filled
+        say(_outcome_line(filled))
+
+
+def _month_from_api(
+    client: PoliceUkClient,
+    area: Any,
+    month: str,
+    store: Store,
+    settings: Settings,
+    lsoas: gpd.GeoDataFrame,
+    say: Log,
+) -> MonthOutcome:
+    """One month of the home force's area from the API, ingested like a street CSV."""
+    crimes = crimes_in_area(client, area, month, log=say)
+    if not crimes:
+        raise RemoteError(client.url("/api/crimes-street/all-crime"), f"has no crimes for {month}")
+    with tempfile.TemporaryDirectory(prefix=f"api-{month}-", dir=settings.download_dir) as tmp:
+        path = Path(tmp) / street_member(month, archive_force_id(settings.home_force))
+        path.parent.mkdir(parents=True)
+        path.write_bytes(street_csv(crimes, month, settings.home_force))
+        source = Source(f"api:crimes-street/all-crime?date={month}", path)
+        summary = ingest_files([source], store, settings, lsoas=lsoas)
+    stored = {force: n for (force, m), n in summary.partitions.items() if m == month}
+    return MonthOutcome(month, stored, source="api")
+
+
 def _one_month(
     archive: Any,
     name: str,
@@ -458,7 +521,9 @@ def _outcome_line(outcome: MonthOutcome) -> str:
     if not outcome.ok:
         return f"{outcome.month}: FAILED: {outcome.problem}"
     forces = "; ".join(f"{force} {n:,}" for force, n in sorted(outcome.stored.items()))
-    line = f"{outcome.month}: {'stored again' if outcome.refreshed else 'stored'} {sum(outcome.stored.values()):,} incidents ({forces})"
+    verb = "stored again" if outcome.refreshed else "stored"
+    via = " from the API" if outcome.source == "api" else ""
+    line = f"{outcome.month}: {verb}{via} {sum(outcome.stored.values()):,} incidents ({forces})"
     if outcome.missing_forces:
         line += f"; not in the archive: {', '.join(outcome.missing_forces)}"
     return line
@@ -476,6 +541,10 @@ def _save_state(report: UpdateReport, store: Store, settings: Settings, before: 
             "last_updated": report.last_updated if not report.failed else before.get("last_updated"),
             "newer_months": newer_months(report.published, store.months(settings.home_force)),
             "failed": {o.month: o.problem for o in report.failed},
+            "from_api": sorted(
+                ({str(m) for m in before.get("from_api", [])} - set(report.stored_months))
+                | {o.month for o in report.outcomes if o.ok and o.source == "api"}
+            ),
         },
     )
 

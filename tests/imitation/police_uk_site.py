@@ -82,6 +82,56 @@ def neighbour_csv(month: str, force_id: str, rows: int = 20) -> bytes:
     return ("\n".join(out) + "\n").encode()
 
 
+def api_crimes(csv_bytes: bytes) -> list[dict[str, Any]]:
+    """The rows of a street CSV as the API's JSON gives them (category slugs, no LSOA),
+    those with coordinates only (the API has no crimes without a location)."""
+    import csv as csv_module
+
+    slugs = {name: slug for slug, name in _CATEGORY_SLUGS.items()}
+    out = []
+    for i, row in enumerate(csv_module.DictReader(csv_bytes.decode("utf-8").splitlines())):
+        if not row["Longitude"]:
+            continue
+        out.append(
+            {
+                "category": slugs.get(row["Crime type"], "other-crime"),
+                "location_type": "Force",
+                "location": {
+                    "latitude": row["Latitude"],
+                    "longitude": row["Longitude"],
+                    "street": {"id": 1000 + i, "name": row["Location"]},
+                },
+                "context": row["Context"],
+                "outcome_status": {"category": row["Last outcome category"], "date": row["Month"]}
+                if row["Last outcome category"]
+                else None,
+                "persistent_id": row["Crime ID"],
+                "id": 50_000_000 + i,
+                "location_subtype": "",
+                "month": row["Month"],
+            }
+        )
+    return out
+
+
+_CATEGORY_SLUGS = {
+    "anti-social-behaviour": "Anti-social behaviour",
+    "bicycle-theft": "Bicycle theft",
+    "burglary": "Burglary",
+    "criminal-damage-arson": "Criminal damage and arson",
+    "drugs": "Drugs",
+    "other-crime": "Other crime",
+    "other-theft": "Other theft",
+    "possession-of-weapons": "Possession of weapons",
+    "public-order": "Public order",
+    "robbery": "Robbery",
+    "shoplifting": "Shoplifting",
+    "theft-from-the-person": "Theft from the person",
+    "vehicle-crime": "Vehicle crime",
+    "violent-crime": "Violence and sexual offences",
+}
+
+
 def filler(size: int, seed: str) -> bytes:
     """``size`` synthetic bytes that do not compress (the other forces' files)."""
     return random.Random(seed).randbytes(size)
@@ -213,6 +263,11 @@ class PoliceUkSite:
     faults : Faults, optional
     tls : (Path, Path), optional
         A certificate and its key (PEM): the site answers HTTPS, as the real one does.
+    api : dict, optional
+        Month -> crimes (:func:`api_crimes`) that ``POST /api/crimes-street/all-crime``
+        answers from, those inside ``poly``.
+    api_limit : int
+        More crimes than this in one area answer 503 (the site's limit is 10,000).
     """
 
     def __init__(
@@ -222,11 +277,16 @@ class PoliceUkSite:
         last_updated: str = "2026-11-20",
         faults: Faults | None = None,
         tls: tuple[Path, Path] | None = None,
+        api: dict[str, list[dict[str, Any]]] | None = None,
+        api_limit: int = 10_000,
     ) -> None:
         self.archive_dir = archive_dir
         self.months = list(months)
         self.last_updated = last_updated
         self.faults = faults or Faults()
+        self.api = api or {}
+        self.api_limit = api_limit
+        self.api_answered: list[int] = []  # ids of the crimes the API gave, in order
         self.served: list[Served] = []
         self._lock = threading.Lock()
         site = self
@@ -239,6 +299,9 @@ class PoliceUkSite:
 
             def do_GET(self) -> None:
                 site._answer(self)
+
+            def do_POST(self) -> None:
+                site._answer_api(self)
 
         self.server = _Server(("127.0.0.1", 0), Handler)
         if tls is not None:
@@ -307,6 +370,33 @@ class PoliceUkSite:
             page = b"<!DOCTYPE html><html><head><title>Service unavailable</title></head><body>Sorry</body></html>"
             return self._simple(handler, 200, page, "text/html; charset=utf-8")
         self._archive(handler, file)
+
+    def _answer_api(self, handler: http.server.BaseHTTPRequestHandler) -> None:
+        """``POST /api/crimes-street/all-crime``: the crimes of ``date`` inside ``poly``, or
+        503 beyond :attr:`api_limit`."""
+        import urllib.parse
+
+        import shapely
+        from shapely.geometry import Polygon
+
+        body = handler.rfile.read(int(handler.headers.get("Content-Length", "0")))
+        if self._take("throttled"):
+            return self._simple(handler, 429, b"", "text/plain")
+        if handler.path != "/api/crimes-street/all-crime":
+            return self._simple(handler, 404, b"", "text/plain")
+        form = {k: v[0] for k, v in urllib.parse.parse_qs(body.decode()).items()}
+        corners = [tuple(float(x) for x in pair.split(",")) for pair in form.get("poly", "").split(":") if pair]
+        if len(corners) < 3 or "date" not in form:
+            return self._simple(handler, 400, b"", "text/plain")
+        area = Polygon([(lng, lat) for lat, lng in corners])
+        crimes = self.api.get(form["date"], [])
+        lon = [float(c["location"]["longitude"]) for c in crimes]
+        lat = [float(c["location"]["latitude"]) for c in crimes]
+        inside = [c for c, hit in zip(crimes, shapely.contains_xy(area, lon, lat)) if hit]
+        if len(inside) > self.api_limit:
+            return self._simple(handler, 503, b"", "text/plain")
+        self.api_answered.extend(int(c["id"]) for c in inside)
+        return self._simple(handler, 200, json.dumps(inside).encode(), "application/json")
 
     def _archive(self, handler: http.server.BaseHTTPRequestHandler, file: Path) -> None:
         size = (

@@ -29,7 +29,7 @@ from geo.update import (
     read_state,
     update,
 )
-from tests.imitation.police_uk_site import Faults, PoliceUkSite, build_archive
+from tests.imitation.police_uk_site import Faults, PoliceUkSite, api_crimes, build_archive, home_csv
 
 MONTHS = ["2026-07", "2026-08", "2026-09"]
 GMP_AUGUST = "2026-08/2026-08-greater-manchester-street.csv"
@@ -241,3 +241,38 @@ def test_freshness_names_the_newest_month_the_gaps_and_newer_months() -> None:
     assert freshness(["2026-09"], state).admin_sentence() is None
     assert freshness([], {}).sentence() == "No month of data.police.uk data is stored yet."
     assert freshness(["2026-09"], {}).admin_sentence() is None
+
+
+def test_the_api_fills_a_month_the_archive_lacks_until_the_archive_has_it(
+    archives: Path, tmp_path: Path, settings: Settings, lsoas: gpd.GeoDataFrame
+) -> None:
+    home_august = "2026-08/2026-08-west-yorkshire-street.csv"
+    build_archive(tmp_path / "a" / "2026-09.zip", MONTHS, home_rows=100, drop={home_august})
+    api = {"2026-08": api_crimes(home_csv("2026-08", 100))}
+    with PoliceUkSite(tmp_path / "a", MONTHS, api=api, api_limit=60) as site:
+        report = run(site, settings, lsoas)
+        answered = len(set(site.api_answered))
+    august = next(o for o in report.outcomes if o.month == "2026-08")
+    assert report.exit_code == 0 and august.source == "api"
+    assert august.stored == {"West Yorkshire Police": answered} and 90 < answered <= 100
+    assert any("stored from the API" in line for line in report.lines)  # type: ignore[attr-defined]
+    assert read_state(settings)["from_api"] == ["2026-08"]
+    files = Store(settings.store_dir).month_stats().set_index("month")["files"]
+    assert files["2026-08"] == "api:crimes-street/all-crime?date=2026-08"
+    with PoliceUkSite(archives, MONTHS) as site:  # the archive now holds it: fetched from there
+        again = run(site, settings, lsoas)
+    assert again.stored_months == ["2026-08"] and again.outcomes[0].source == "archive"
+    assert read_state(settings)["from_api"] == []
+
+
+def test_without_the_api_fallback_a_gap_stays_failed(
+    tmp_path: Path, settings: Settings, lsoas: gpd.GeoDataFrame
+) -> None:
+    build_archive(
+        tmp_path / "a" / "2026-09.zip", MONTHS, home_rows=20, drop={"2026-08/2026-08-west-yorkshire-street.csv"}
+    )
+    api = {"2026-08": api_crimes(home_csv("2026-08", 20))}
+    with PoliceUkSite(tmp_path / "a", MONTHS, api=api) as site:
+        report = run(site, dataclasses.replace(settings, update_api_fallback=False), lsoas)
+        assert not site.api_answered
+    assert [o.month for o in report.failed] == ["2026-08"]
