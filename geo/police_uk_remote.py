@@ -30,7 +30,6 @@ import contextlib
 import dataclasses
 import email.utils
 import io
-import json
 import os
 import re
 import shutil
@@ -577,32 +576,36 @@ def extract_members(
     remote = archive.fp if isinstance(archive.fp, RangedArchive) else None
     written = []
     for info in present:
-        target = dest / info.filename
-        target.parent.mkdir(parents=True, exist_ok=True)
-        hidden = target.with_name(f".{target.name}.part")
         if remote is not None:  # local header (30 bytes, name, extra) and the data, in one request
             remote.prefetch(info.header_offset, 30 + len(info.filename) + len(info.extra) + info.compress_size + 1024)
         try:
-            with (
-                LimitedReader(archive.open(info), f"{label}!{info.filename}", settings.max_file_bytes) as member,
-                open(hidden, "wb") as fh,
-            ):
-                while chunk := member.read(CHUNK_BYTES):
-                    fh.write(chunk)
-            if hidden.stat().st_size != info.file_size:
-                raise InputFileError(
-                    f"{label}!{info.filename}",
-                    f"inflated to {hidden.stat().st_size:,} bytes, not the {info.file_size:,} its directory says",
-                )
-            os.replace(hidden, target)
-        except (zipfile.BadZipFile, EOFError) as exc:
-            raise InputFileError(f"{label}!{info.filename}", f"is truncated or corrupt ({exc})") from exc
+            written.append(_write_member(archive, info, f"{label}!{info.filename}", dest, settings))
         finally:
-            hidden.unlink(missing_ok=True)
             if remote is not None:
                 remote.forget()
-        written.append(target)
     return written
+
+
+def _write_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, label: str, dest: Path, settings: Settings) -> Path:
+    """Inflate one member to a hidden file under ``dest``; give it its name once its CRC
+    (checked by ``zipfile`` at its end) and size are right."""
+    target = dest / info.filename
+    target.parent.mkdir(parents=True, exist_ok=True)
+    hidden = target.with_name(f".{target.name}.part")
+    try:
+        with LimitedReader(archive.open(info), label, settings.max_file_bytes) as member, open(hidden, "wb") as fh:
+            while chunk := member.read(CHUNK_BYTES):
+                fh.write(chunk)
+        if hidden.stat().st_size != info.file_size:
+            raise InputFileError(
+                label, f"inflated to {hidden.stat().st_size:,} bytes, not the {info.file_size:,} its directory says"
+            )
+        os.replace(hidden, target)
+    except (zipfile.BadZipFile, EOFError) as exc:
+        raise InputFileError(label, f"is truncated or corrupt ({exc})") from exc
+    finally:
+        hidden.unlink(missing_ok=True)
+    return target
 
 
 def archive_force_id(force: str) -> str:
@@ -615,8 +618,3 @@ def archive_force_id(force: str) -> str:
 def street_member(month: str, force_id: str) -> str:
     """An archive member's name: ``YYYY-MM/YYYY-MM-<force id>-street.csv``."""
     return f"{month}/{month}-{force_id}-street.csv"
-
-
-def write_json(path: Path, data: Any) -> None:
-    """Write ``data`` as JSON atomically."""
-    atomic_write_bytes(path, json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))

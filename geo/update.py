@@ -32,7 +32,7 @@ from typing import Any
 import geopandas as gpd
 
 from core.errors import InputFileError, PrecisionError, RemoteError, StoreError
-from core.files import locked
+from core.files import atomic_write_bytes, locked
 from core.settings import Settings
 from geo import boundaries
 from geo.ingest import ingest_files
@@ -47,7 +47,6 @@ from geo.police_uk_remote import (
     extract_members,
     open_archive,
     street_member,
-    write_json,
 )
 from geo.store import Store
 
@@ -532,7 +531,7 @@ def _outcome_line(outcome: MonthOutcome) -> str:
 def _save_state(report: UpdateReport, store: Store, settings: Settings, before: dict[str, Any]) -> None:
     """Keep what was found; the site's last-updated date only once every month was stored
     (so revisions that failed are fetched again next run)."""
-    write_json(
+    _write_json(
         settings.update_state_file,
         {
             "checked_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -631,3 +630,8 @@ def state_stamp(settings: Settings) -> int:
         return settings.update_state_file.stat().st_mtime_ns
     except FileNotFoundError:
         return 0
+
+
+def _write_json(path: Path, data: Any) -> None:
+    """Write ``data`` as JSON, atomically."""
+    atomic_write_bytes(path, json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))
