@@ -11,6 +11,11 @@ the same checks as ``cli.ingest``. One line of log per step; an audit event
 (``data_update``) with the months and rows stored. Exits 0 when up to date or updated, 1
 when some months failed (named; the others are stored), 2 when misconfigured (an address,
 a CA bundle, a store that cannot be used). The work is :func:`geo.update.update`.
+
+Then, when ``PRECISION_NATIONAL_TABLE`` names a location, it looks there for a newer Home
+Office table of recorded crime by force area and loads it through the checks of
+``cli.national`` (:func:`records.national_update.update_national_table`), or says why not
+(exit 1 when the location cannot be read or the table cannot be used).
 """
 
 from __future__ import annotations
@@ -24,9 +29,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from core.errors import PrecisionError, RemoteError, SettingsError, StoreError
-from core.settings import override_settings
+from core.settings import Settings, override_settings
 from geo.store import Store
 from geo.update import UpdateReport, update
+from records.national_update import update_national_table
 from security import audit
 
 
@@ -68,18 +74,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.months is not None and args.months < 1:
         parser.error("--months must be at least 1")
     changes: dict[str, object] = {"store_dir": args.store.resolve()} if args.store else {}
-    try:
-        with override_settings(**changes) as settings:
-            report = update(
-                Store(settings.store_dir),
-                settings,
-                source=args.source,
-                months=args.months,
-                since=args.since,
-                log=_log,
+    with override_settings(**changes) as settings:
+        code = _police_uk(args, settings)
+        if code == 2:
+            return 2
+        national = update_national_table(settings, log=_log)
+        _log(national.message)
+        if national.status in {"loaded", "refused"}:
+            audit.record(
+                "data_update",
+                f"{getpass.getuser()} (command line)",
+                national.message,
+                {"national_table": national.status, "source": settings.national_table_source},
             )
-            if report.planned:
-                _audit(report)
+    return max(code, 1 if national.failed else 0)
+
+
+def _police_uk(args: argparse.Namespace, settings: Settings) -> int:
+    """The data.police.uk months: run, log, audit; return the exit code."""
+    try:
+        report = update(
+            Store(settings.store_dir), settings, source=args.source, months=args.months, since=args.since, log=_log
+        )
+        if report.planned:
+            _audit(report)
     except (SettingsError, StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -36,6 +36,9 @@ Environment variables (read once, when the default settings are first built):
 ``PRECISION_POLICE_UK_URL``
     Where ``python -m cli.update`` finds data.police.uk (default ``https://data.police.uk``):
     an internal mirror, or a test's imitation. Only ``http://`` and ``https://`` are used.
+``PRECISION_NATIONAL_TABLE``
+    Where ``cli.update`` looks for a newer Home Office table of recorded crime by force
+    area: an http(s) address or a file (a CSV as ``cli.national`` loads).
 ``PRECISION_CA_BUNDLE``
     A PEM file of certificate authorities trusted for that site (a force's TLS-inspecting
     proxy). ``REQUESTS_CA_BUNDLE``, ``HTTPS_PROXY`` and ``NO_PROXY`` are honoured as
@@ -244,6 +247,10 @@ class Settings:
         of the street-level crime API for the home force's area (True). Such a month has no
         LSOA, ``Falls within`` or ``Reported by`` (rows are placed by their coordinates and
         labelled the home force's) and is fetched from the archive again by later runs.
+    national_table_source : str or None
+        Where ``cli.update`` looks for a newer Home Office table of police recorded crime
+        by force area (``PRECISION_NATIONAL_TABLE``): an http(s) address or a file path;
+        None: not looked for.
     update_download_dir : Path or None
         Where a whole archive is downloaded when the server offers no ranges; None:
         ``store_dir / "downloads"``.
@@ -307,6 +314,7 @@ class Settings:
     update_refresh_months: int = 3
     update_api_fallback: bool = True
     update_download_dir: Path | None = None
+    national_table_source: str | None = None
 
     @property
     def demo(self) -> bool:
@@ -444,6 +452,8 @@ def _from_environment() -> Settings:
             problems.append(
                 f"PRECISION_POLICE_UK_URL={url!r} is not an http(s) address: https://data.police.uk is used."
             )
+    if table := os.environ.get("PRECISION_NATIONAL_TABLE", "").strip():
+        kwargs["national_table_source"] = table
     if bundle := os.environ.get("PRECISION_CA_BUNDLE", "").strip():
         kwargs["http_ca_bundle"] = Path(bundle).expanduser().resolve()
     if (tiles := os.environ.get("PRECISION_MAP_TILES")) is not None:

@@ -250,6 +250,27 @@ class PoliceUkClient:
             raise RemoteError(url, f"refused (HTTP {response.status_code})", response.status_code)
         return response
 
+    def get_file(self, url: str, headers: dict[str, str] | None = None) -> requests.Response:
+        """GET a whole file (any address) with the tries of :meth:`with_retries`; a 304
+        (unchanged, for conditional headers) is returned as it is.
+
+        Raises
+        ------
+        RemoteError
+            Unreachable, an error status after the tries, or an HTML page.
+        """
+
+        def once() -> requests.Response:
+            response = self._send(url, headers)
+            self.traffic.bytes_received += len(response.content)
+            return response
+
+        response: requests.Response = self.with_retries(url, once)
+        problem = html_problem(response.headers.get("Content-Type", ""), response.content[:4096])
+        if problem and response.status_code != 304:
+            raise RemoteError(url, problem.replace("a zip archive", "the file"))
+        return response
+
     def get_json(self, path: str) -> Any:
         """GET ``path`` and decode its JSON.
 

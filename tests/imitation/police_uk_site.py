@@ -268,6 +268,9 @@ class PoliceUkSite:
         answers from, those inside ``poly``.
     api_limit : int
         More crimes than this in one area answer 503 (the site's limit is 10,000).
+    files : dict, optional
+        Other paths served whole, with an ``ETag`` (304 to a matching ``If-None-Match``):
+        a national table's location, for instance.
     """
 
     def __init__(
@@ -279,6 +282,7 @@ class PoliceUkSite:
         tls: tuple[Path, Path] | None = None,
         api: dict[str, list[dict[str, Any]]] | None = None,
         api_limit: int = 10_000,
+        files: dict[str, Path] | None = None,
     ) -> None:
         self.archive_dir = archive_dir
         self.months = list(months)
@@ -286,6 +290,7 @@ class PoliceUkSite:
         self.faults = faults or Faults()
         self.api = api or {}
         self.api_limit = api_limit
+        self.files = files or {}
         self.api_answered: list[int] = []  # ids of the crimes the API gave, in order
         self.served: list[Served] = []
         self._lock = threading.Lock()
@@ -351,6 +356,23 @@ class PoliceUkSite:
             listed = sorted({*self.months, *self.faults.listed_extra}, reverse=True)
             body = json.dumps([{"date": m, "stop-and-search": []} for m in listed]).encode()
             return self._simple(handler, 200, body, "application/json")
+        if path in self.files:
+            content = self.files[path].read_bytes()
+            etag = f'"{hashlib.md5(content).hexdigest()}"'
+            if handler.headers.get("If-None-Match") == etag:
+                handler.send_response(304)
+                handler.send_header("ETag", etag)
+                handler.end_headers()
+                self.served.append(Served(handler.path, None, 304, 0))
+                return None
+            handler.send_response(200)
+            handler.send_header("Content-Type", "text/csv")
+            handler.send_header("Content-Length", str(len(content)))
+            handler.send_header("ETag", etag)
+            handler.end_headers()
+            handler.wfile.write(content)
+            self.served.append(Served(handler.path, None, 200, len(content)))
+            return None
         if path == "/api/crime-last-updated":
             return self._simple(handler, 200, json.dumps({"date": self.last_updated}).encode(), "application/json")
         if self.faults.redirect and path.startswith("/data/archive/"):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from cli.update import main
-from core.settings import override_settings
+from core.settings import get_settings, override_settings
 from geo.store import Store
 from tests.imitation.police_uk_site import Faults, PoliceUkSite, build_archive
 
@@ -104,3 +104,22 @@ def test_a_missing_ca_bundle_exits_2(
     with override_settings(http_ca_bundle=tmp_path / "missing.pem"), PoliceUkSite(archives, MONTHS) as site:
         assert main(["--source", site.url, "--store", str(store_dir)]) == 2
     assert "missing.pem: the CA bundle (http_ca_bundle) does not exist" in capsys.readouterr().err
+
+
+def test_the_national_table_is_checked_too(
+    archives: Path, store_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    renamed = tmp_path / "prc_pfa_2024_25.csv"
+    bundled = get_settings().recorded_crime_file.read_bytes()
+    renamed.write_bytes(bundled.replace(b"Number of Offences", b"Offence count"))
+    with override_settings(national_table_source=str(renamed)), PoliceUkSite(archives, MONTHS) as site:
+        assert main(["--source", site.url, "--store", str(store_dir)]) == 1  # months stored, the table refused
+        newer = tmp_path / "prc_pfa_2018_19.csv"
+        newer.write_bytes(bundled.replace(b"\n2017/18,", b"\n2018/19,"))
+    with override_settings(national_table_source=str(newer)), PoliceUkSite(archives, MONTHS) as site:
+        assert main(["--source", site.url, "--store", str(store_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "national table: not loaded, the table in use stays" in out
+    assert "national table: loaded" in out and "financial years 2018/19" in out
+    kinds = [(e["kind"], e["context"].get("national_table")) for e in audit_events(store_dir)]  # type: ignore[union-attr]
+    assert kinds == [("data_update", None), ("data_update", "refused"), ("data_update", "loaded")]
