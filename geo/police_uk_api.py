@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -47,6 +48,9 @@ CATEGORY_NAMES: dict[str, str] = {
 
 #: Most corners of one polygon sent (the area is simplified until it has no more).
 MAX_POINTS = 200
+#: Least time between two API requests, in seconds: the site allows 15 a second (bursts of
+#: 30) and answers 429 beyond that.
+API_INTERVAL_S = 1 / 15
 
 
 def poly_parameter(area: BaseGeometry) -> str:
@@ -89,10 +93,15 @@ def crimes_in_area(
     say = log or (lambda line: None)
     found: dict[str, dict[str, Any]] = {}
     url = client.url("/api/crimes-street/all-crime")
+    last = [float("-inf")]  # when the previous request went
 
     def ask(piece: BaseGeometry, depth: int) -> None:
         parts = piece.geoms if isinstance(piece, MultiPolygon) else [piece]
         for part in parts:
+            wait = last[0] + API_INTERVAL_S - time.monotonic()
+            if wait > 0:
+                client.sleep(wait)
+            last[0] = time.monotonic()
             answer = _post(client, url, {"poly": poly_parameter(part), "date": month})
             if answer is None:  # 503: more than 10,000 crimes
                 if depth >= max_depth:

@@ -91,3 +91,13 @@ def test_the_json_becomes_the_street_csv_columns() -> None:
         "Anti-social behaviour",
         "",
     )
+
+
+def test_requests_keep_under_the_rate_limit(crimes: list[dict[str, object]], tmp_path: Path) -> None:
+    waits: list[float] = []
+    with PoliceUkSite(tmp_path, [], api={"2026-08": crimes}, api_limit=60) as site:
+        paced = PoliceUkClient(Settings(store_dir=tmp_path, http_retries=0), site.url, sleep=waits.append)
+        crimes_in_area(paced, AREA, "2026-08")
+        requests_made = len(site.served)
+    assert requests_made > 4
+    assert waits and all(0 < w <= 1 / 15 for w in waits)

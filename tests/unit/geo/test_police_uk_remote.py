@@ -274,6 +274,28 @@ def test_an_interrupted_download_resumes_where_it_stopped(
     assert s.bytes_sent() < archive.stat().st_size + 65_536
 
 
+@pytest.mark.parametrize("same_file", [True, False])
+def test_a_part_left_by_an_earlier_run_is_continued_only_if_the_file_is_the_same(
+    archives: Path, settings: Settings, waits: Waits, tmp_path: Path, same_file: bool
+) -> None:
+    archive = archives / "2026-09.zip"
+    url_path = "/data/archive/2026-09.zip"
+    with site(archives) as s:
+        client = client_for(s.url, settings, waits)
+        _, _, headers = client.get_range(f"{s.url}{url_path}", 0, 0)
+        (tmp_path / "a.zip.part").write_bytes(archive.read_bytes()[:100_000])
+        (tmp_path / "a.zip.part.etag").write_text(headers["ETag"] if same_file else '"an older file"')
+        s.served.clear()
+        path = download_archive(client, f"{s.url}{url_path}", tmp_path / "a.zip", None, lambda _: None)
+        (answer,) = s.served
+    assert path.read_bytes() == archive.read_bytes()
+    assert answer.range == "bytes=100000-"
+    assert (answer.status, answer.sent) == (
+        (206, archive.stat().st_size - 100_000) if same_file else (200, archive.stat().st_size)
+    )
+    assert not (tmp_path / "a.zip.part").exists() and not (tmp_path / "a.zip.part.etag").exists()
+
+
 def test_a_download_that_never_completes_is_never_the_archive(
     archives: Path, settings: Settings, waits: Waits, tmp_path: Path
 ) -> None:
