@@ -123,7 +123,7 @@ def _post(client: PoliceUkClient, url: str, form: dict[str, str]) -> list[dict[s
 
     def once() -> list[dict[str, Any]] | None:
         client.traffic.requests += 1
-        response = client.session.post(url, data=form, timeout=client.timeout)
+        response = client.session.post(url, data=form, timeout=client.timeout, verify=client.verify)
         client.traffic.bytes_received += len(response.content)
         if response.status_code == 503:
             return None

@@ -164,14 +164,24 @@ class PoliceUkClient:
         self.traffic = Traffic()
         self.session = requests.Session()  # trust_env: HTTPS_PROXY, NO_PROXY, REQUESTS_CA_BUNDLE
         self.session.headers["User-Agent"] = "precision-hotspots-update (+python-requests)"
+        #: Given with every request (requests 2.34 ignores ``Session.verify`` for HTTPS through
+        #: a proxy, which is where a force's CA bundle matters most); None: the default
+        #: (REQUESTS_CA_BUNDLE, else the system's).
+        self.ca_bundle: str | None = None
         if settings.http_ca_bundle is not None:
             if not settings.http_ca_bundle.is_file():
                 raise SettingsError(f"{settings.http_ca_bundle}: the CA bundle (http_ca_bundle) does not exist")
-            self.session.verify = str(settings.http_ca_bundle)
+            self.ca_bundle = str(settings.http_ca_bundle)
 
     def close(self) -> None:
         """Close the session's connections."""
         self.session.close()
+
+    @property
+    def verify(self) -> bool | str:
+        """The ``verify`` argument of each request: the CA bundle when one is set, else True
+        (with which requests still reads ``REQUESTS_CA_BUNDLE``)."""
+        return self.ca_bundle or True
 
     def url(self, path: str) -> str:
         """The address of ``path`` (``/api/...``, ``/data/archive/...``) on the site."""
@@ -237,7 +247,7 @@ class PoliceUkClient:
         """One GET; a status worth another try raises :class:`Transient`, other errors
         :class:`RemoteError`."""
         self.traffic.requests += 1
-        response = self.session.get(url, headers=headers or {}, timeout=self.timeout, stream=stream)
+        response = self.session.get(url, headers=headers or {}, timeout=self.timeout, stream=stream, verify=self.verify)
         if response.status_code in RETRY_STATUSES:
             retry_after = retry_after_seconds(response.headers.get("Retry-After"))
             response.close()

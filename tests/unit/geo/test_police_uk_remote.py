@@ -424,3 +424,24 @@ def test_a_custom_ca_bundle_is_trusted_and_nothing_else(
         assert client_for(s.url, trusted, waits).street_months() == MONTHS
         no_proxy_env.setenv("REQUESTS_CA_BUNDLE", str(certificate[0]))
         assert client_for(s.url, settings, waits).street_months() == MONTHS
+
+
+def test_https_through_a_real_proxy_with_the_forces_ca_bundle(
+    archives: Path,
+    settings: Settings,
+    waits: Waits,
+    tmp_path: Path,
+    certificate: tuple[Path, Path],
+    no_proxy_env: pytest.MonkeyPatch,
+    tinyproxy: tuple[str, Path],
+) -> None:
+    proxy, log = tinyproxy
+    no_proxy_env.setenv("HTTPS_PROXY", proxy)
+    no_proxy_env.delenv("REQUESTS_CA_BUNDLE", raising=False)
+    trusted = dataclasses.replace(settings, http_ca_bundle=certificate[0])
+    with PoliceUkSite(archives, MONTHS, tls=certificate) as s:
+        client = client_for(s.url, trusted, waits)
+        assert client.street_months() == MONTHS
+        content = read_home(client, f"{s.url}/data/archive/2026-09.zip", tmp_path, trusted)
+    assert content == home_csv("2026-08", 300)
+    assert f"CONNECT {s.url.removeprefix('https://')}" in log.read_text()
