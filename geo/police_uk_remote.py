@@ -164,9 +164,10 @@ class PoliceUkClient:
         self.traffic = Traffic()
         self.session = requests.Session()  # trust_env: HTTPS_PROXY, NO_PROXY, REQUESTS_CA_BUNDLE
         self.session.headers["User-Agent"] = "precision-hotspots-update (+python-requests)"
-        #: Given with every request (requests 2.34 ignores ``Session.verify`` for HTTPS through
-        #: a proxy, which is where a force's CA bundle matters most); None: the default
-        #: (REQUESTS_CA_BUNDLE, else the system's).
+        #: Given with every request: requests lets ``REQUESTS_CA_BUNDLE`` or ``CURL_CA_BUNDLE``
+        #: in the environment override ``Session.verify`` (psf/requests#3829, #4726), but
+        #: not a request's own ``verify``; None: the default (REQUESTS_CA_BUNDLE, else the
+        #: system's).
         self.ca_bundle: str | None = None
         if settings.http_ca_bundle is not None:
             if not settings.http_ca_bundle.is_file():
@@ -179,8 +180,9 @@ class PoliceUkClient:
 
     @property
     def verify(self) -> bool | str:
-        """The ``verify`` argument of each request: the CA bundle when one is set, else True
-        (with which requests still reads ``REQUESTS_CA_BUNDLE``)."""
+        """The ``verify`` argument of each request: ``settings.http_ca_bundle`` when set (it
+        wins over the environment's bundles), else True (requests then reads
+        ``REQUESTS_CA_BUNDLE``)."""
         return self.ca_bundle or True
 
     def url(self, path: str) -> str:

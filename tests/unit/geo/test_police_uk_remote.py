@@ -437,7 +437,8 @@ def test_https_through_a_real_proxy_with_the_forces_ca_bundle(
 ) -> None:
     proxy, log = tinyproxy
     no_proxy_env.setenv("HTTPS_PROXY", proxy)
-    no_proxy_env.delenv("REQUESTS_CA_BUNDLE", raising=False)
+    no_proxy_env.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/certs/ca-certificates.crt")  # the setting must win
+    no_proxy_env.setenv("CURL_CA_BUNDLE", "/etc/ssl/certs/ca-certificates.crt")
     trusted = dataclasses.replace(settings, http_ca_bundle=certificate[0])
     with PoliceUkSite(archives, MONTHS, tls=certificate) as s:
         client = client_for(s.url, trusted, waits)
