@@ -334,15 +334,29 @@ class PoliceUkSite:
                 return True
             return False
 
-    def _simple(self, handler: http.server.BaseHTTPRequestHandler, status: int, body: bytes, kind: str) -> None:
+    def _reply(
+        self, handler: http.server.BaseHTTPRequestHandler, status: int, headers: dict[str, str], body: bytes = b""
+    ) -> None:
+        """Answer whole; recorded in :attr:`served` before a byte goes (a client that has its
+        answer then finds it recorded)."""
+        self.served.append(Served(handler.path, handler.headers.get("Range"), status, len(body)))
         handler.send_response(status)
-        handler.send_header("Content-Type", kind)
-        handler.send_header("Content-Length", str(len(body)))
-        if status == 429:
-            handler.send_header("Retry-After", self.faults.retry_after)
+        for name, value in {**headers, "Content-Length": str(len(body))}.items():
+            handler.send_header(name, value)
         handler.end_headers()
         handler.wfile.write(body)
-        self.served.append(Served(handler.path, handler.headers.get("Range"), status, len(body)))
+
+    def _simple(self, handler: http.server.BaseHTTPRequestHandler, status: int, body: bytes, kind: str) -> None:
+        retry = {"Retry-After": self.faults.retry_after} if status == 429 else {}
+        self._reply(handler, status, {"Content-Type": kind, **retry}, body)
+
+    def _file(self, handler: http.server.BaseHTTPRequestHandler, file: Path) -> None:
+        """A whole file with its ETag; 304 to a matching ``If-None-Match``."""
+        content = file.read_bytes()
+        etag = f'"{hashlib.md5(content).hexdigest()}"'
+        if handler.headers.get("If-None-Match") == etag:
+            return self._reply(handler, 304, {"ETag": etag})
+        return self._reply(handler, 200, {"Content-Type": "text/csv", "ETag": etag}, content)
 
     def _answer(self, handler: http.server.BaseHTTPRequestHandler) -> None:
         path = handler.path.split("?", 1)[0]
@@ -357,31 +371,11 @@ class PoliceUkSite:
             body = json.dumps([{"date": m, "stop-and-search": []} for m in listed]).encode()
             return self._simple(handler, 200, body, "application/json")
         if path in self.files:
-            content = self.files[path].read_bytes()
-            etag = f'"{hashlib.md5(content).hexdigest()}"'
-            if handler.headers.get("If-None-Match") == etag:
-                handler.send_response(304)
-                handler.send_header("ETag", etag)
-                handler.end_headers()
-                self.served.append(Served(handler.path, None, 304, 0))
-                return None
-            handler.send_response(200)
-            handler.send_header("Content-Type", "text/csv")
-            handler.send_header("Content-Length", str(len(content)))
-            handler.send_header("ETag", etag)
-            handler.end_headers()
-            handler.wfile.write(content)
-            self.served.append(Served(handler.path, None, 200, len(content)))
-            return None
+            return self._file(handler, self.files[path])
         if path == "/api/crime-last-updated":
             return self._simple(handler, 200, json.dumps({"date": self.last_updated}).encode(), "application/json")
         if self.faults.redirect and path.startswith("/data/archive/"):
-            handler.send_response(302)
-            handler.send_header("Location", path.replace("/data/archive/", "/storage/", 1))
-            handler.send_header("Content-Length", "0")
-            handler.end_headers()
-            self.served.append(Served(handler.path, handler.headers.get("Range"), 302, 0))
-            return None
+            return self._reply(handler, 302, {"Location": path.replace("/data/archive/", "/storage/", 1)})
         if self.faults.redirect:
             path = path.replace("/storage/", "/data/archive/", 1)
         match = re.fullmatch(r"/data/archive/(\d{4}-\d{2}\.zip)", path)
@@ -441,6 +435,12 @@ class PoliceUkSite:
             if start > end:
                 return self._simple(handler, 416, b"", "text/plain")
             status = 206
+        limit = end - start + 1
+        if self.faults.drop_after is not None and self._take("drops"):
+            limit = min(limit, self.faults.drop_after)
+            handler.close_connection = True
+        record = Served(handler.path, asked, status, limit)  # corrected below if the client hangs up
+        self.served.append(record)
         handler.send_response(status)
         handler.send_header("Content-Type", "application/zip")
         handler.send_header("Content-Length", str(end - start + 1))
@@ -450,10 +450,6 @@ class PoliceUkSite:
         if status == 206:
             handler.send_header("Content-Range", f"bytes {start}-{end}/{size}")
         handler.end_headers()
-        limit = end - start + 1
-        if self.faults.drop_after is not None and self._take("drops"):
-            limit = min(limit, self.faults.drop_after)
-            handler.close_connection = True
         sent = 0
         with open(file, "rb") as fh:
             fh.seek(start)
@@ -466,7 +462,7 @@ class PoliceUkSite:
                     sent += len(chunk)
             except (BrokenPipeError, ConnectionResetError):
                 handler.close_connection = True
-        self.served.append(Served(handler.path, asked, status, sent))
+                record.sent = sent
 
     # ------------------------------------------------------------------ figures
     def bytes_sent(self) -> int:
