@@ -25,11 +25,13 @@ $(STAMP): requirements.txt
 venv: $(STAMP)
 
 # Debian packages: Chromium for the browser tests (no browser is downloaded by Playwright),
-# HAProxy for several app processes behind one address (make serve, and its browser test).
+# HAProxy for several app processes behind one address (make serve, and its browser test),
+# tinyproxy for the update's proxy test (the binary only: tinyproxy-bin, no service).
 chromium:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium fonts-dejavu-core"; \
 	[ -x /usr/sbin/haproxy ] || command -v haproxy >/dev/null 2>&1 || missing="$$missing haproxy"; \
+	command -v tinyproxy >/dev/null 2>&1 || missing="$$missing tinyproxy-bin"; \
 	if [ -n "$$missing" ]; then \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \

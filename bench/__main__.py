@@ -13,6 +13,7 @@ BENCHMARKS = [
     ["bench.trends"],
     ["bench.national"],
     ["bench.backup"],
+    ["bench.update"],
 ]
 
 

@@ -37,6 +37,27 @@ class BackupError(InputFileError):
     SHA-256. Nothing is changed."""
 
 
+class RemoteError(PrecisionError):
+    """A site (data.police.uk or its mirror) did not give what was asked for, after the
+    tries allowed: unreachable, timed out, an error status, an HTML page instead of a file.
+
+    Parameters
+    ----------
+    url : str
+        What was asked for.
+    problem : str
+        What went wrong, in plain words.
+    status : int or None
+        The HTTP status of the last answer, if there was one.
+    """
+
+    def __init__(self, url: str, problem: str, status: int | None = None) -> None:
+        self.url = url
+        self.problem = problem
+        self.status = status
+        super().__init__(f"{url}: {problem}")
+
+
 class RecordError(PrecisionError):
     """A record entered by a person cannot be stored.
 

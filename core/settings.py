@@ -33,6 +33,16 @@ Environment variables (read once, when the default settings are first built):
     or nothing, means ``secure``: every page needs a signed-in user with a role. A value
     that is neither ``demo`` nor ``secure`` is reported on screen and counts as ``secure``:
     a mistyped setting gives less access, never more.
+``PRECISION_POLICE_UK_URL``
+    Where ``python -m cli.update`` finds data.police.uk (default ``https://data.police.uk``):
+    an internal mirror, or a test's imitation. Only ``http://`` and ``https://`` are used.
+``PRECISION_NATIONAL_TABLE``
+    Where ``cli.update`` looks for a newer Home Office table of recorded crime by force
+    area: an http(s) address or a file (a CSV as ``cli.national`` loads).
+``PRECISION_CA_BUNDLE``
+    A PEM file of certificate authorities trusted for that site (a force's TLS-inspecting
+    proxy). ``REQUESTS_CA_BUNDLE``, ``HTTPS_PROXY`` and ``NO_PROXY`` are honoured as
+    ``requests`` reads them.
 
 Values that cannot be used never widen access: they are kept in
 :attr:`Settings.problems` for the app to show, and the safe default is used instead.
@@ -227,6 +237,39 @@ class Settings:
         The key of the audit log's HMAC chain (``PRECISION_AUDIT_KEY``, at least 32
         characters); None uses :attr:`audit_key_file`. Never shown (not in ``repr``). The app
         and every command-line tool that writes the log must use the same key.
+    police_uk_url : str
+        Address of data.police.uk or a mirror of it (``PRECISION_POLICE_UK_URL``): the API
+        under ``/api/``, the archives under ``/data/archive/``.
+    http_ca_bundle : Path or None
+        Certificate authorities (PEM) trusted for that address (``PRECISION_CA_BUNDLE``);
+        None uses ``REQUESTS_CA_BUNDLE`` or the system's.
+    http_timeout_s : float
+        Seconds to wait for a connection, and for each piece of an answer (30).
+    http_retries : int
+        Further tries of a request after a dropped connection, a timeout, 429, 500, 502,
+        503 or 504 (4).
+    http_backoff_s : float
+        First wait between tries, in seconds, doubled after each (1; 1, 2, 4, 8).
+    http_max_wait_s : float
+        Longest ``Retry-After`` honoured, in seconds (300); a longer one ends the tries.
+    update_months : int
+        How many of the newest published months ``cli.update`` keeps stored (36: what one
+        data.police.uk archive holds).
+    update_refresh_months : int
+        The newest stored months fetched again when data.police.uk says it has been updated
+        (3): street files are revised after publication (outcomes added).
+    update_api_fallback : bool
+        Whether a month the archive cannot give at all (not in it, or no archive) is asked
+        of the street-level crime API for the home force's area (True). Such a month has no
+        LSOA, ``Falls within`` or ``Reported by`` (rows are placed by their coordinates and
+        labelled the home force's) and is fetched from the archive again by later runs.
+    national_table_source : str or None
+        Where ``cli.update`` looks for a newer Home Office table of police recorded crime
+        by force area (``PRECISION_NATIONAL_TABLE``): an http(s) address or a file path;
+        None: not looked for.
+    update_download_dir : Path or None
+        Where a whole archive is downloaded when the server offers no ranges; None:
+        ``store_dir / "downloads"``.
     accessibility_contact : str or None
         Contact the accessibility statement gives for other formats and problem reports
         (``PRECISION_ACCESSIBILITY_CONTACT``); None sends users to their organisation's
@@ -281,6 +324,17 @@ class Settings:
     retain_incident_months: int | None = None
     retain_ocg_activity_months: int | None = None
     retain_disruption_months: int | None = None
+    police_uk_url: str = "https://data.police.uk"
+    http_ca_bundle: Path | None = None
+    http_timeout_s: float = 30.0
+    http_retries: int = 4
+    http_backoff_s: float = 1.0
+    http_max_wait_s: float = 300.0
+    update_months: int = 36
+    update_refresh_months: int = 3
+    update_api_fallback: bool = True
+    update_download_dir: Path | None = None
+    national_table_source: str | None = None
 
     @property
     def demo(self) -> bool:
@@ -342,6 +396,17 @@ class Settings:
         return self.users_file.parent / "audit_key"
 
     @property
+    def download_dir(self) -> Path:
+        """Where whole archives are downloaded: ``update_download_dir`` or ``store_dir / "downloads"``."""
+        return self.update_download_dir or self.store_dir / "downloads"
+
+    @property
+    def update_state_file(self) -> Path:
+        """What the last ``cli.update`` found on data.police.uk (months, its last-updated date,
+        when it checked): ``store_dir / "update_state.json"``."""
+        return self.store_dir / "update_state.json"
+
+    @property
     def session_secret_file(self) -> Path:
         """The sign-in cookie's secret when ``cookie_secret`` is not set:
         ``store_dir / "session_secret"``, made on first start, readable by its owner only."""
@@ -377,6 +442,15 @@ class Settings:
                 raise SettingsError(
                     f"{name} must be a whole number of months from 1, or None (keep all), not {value!r}"
                 )
+        if not self.police_uk_url.lower().startswith(("http://", "https://")):
+            raise SettingsError(f"police_uk_url must start with http:// or https://, not {self.police_uk_url!r}")
+        if not (self.http_timeout_s > 0 and self.http_retries >= 0 and self.http_backoff_s >= 0):
+            raise SettingsError("http_timeout_s must be positive, http_retries and http_backoff_s not negative")
+        if self.update_months < 1 or self.update_refresh_months < 0:
+            raise SettingsError(
+                f"update_months must be at least 1 and update_refresh_months not negative, not "
+                f"{self.update_months} and {self.update_refresh_months}"
+            )
         if self.ingest_block_bytes < 1 << 12:
             raise SettingsError(f"ingest_block_bytes must be at least 4 KiB, not {self.ingest_block_bytes}")
 
@@ -419,6 +493,17 @@ def from_environment() -> Settings:
                 problems.append(f"{variable}={text!r} is not a whole number of months from 1: everything is kept.")
     if contact := os.environ.get("PRECISION_ACCESSIBILITY_CONTACT", "").strip():
         kwargs["accessibility_contact"] = contact
+    if url := os.environ.get("PRECISION_POLICE_UK_URL", "").strip():
+        if url.lower().startswith(("http://", "https://")):
+            kwargs["police_uk_url"] = url
+        else:
+            problems.append(
+                f"PRECISION_POLICE_UK_URL={url!r} is not an http(s) address: https://data.police.uk is used."
+            )
+    if table := os.environ.get("PRECISION_NATIONAL_TABLE", "").strip():
+        kwargs["national_table_source"] = table
+    if bundle := os.environ.get("PRECISION_CA_BUNDLE", "").strip():
+        kwargs["http_ca_bundle"] = Path(bundle).expanduser().resolve()
     if (tiles := os.environ.get("PRECISION_MAP_TILES")) is not None:
         kwargs["map_tiles"] = None if tiles.strip().lower() in {"", "none", "off"} else tiles
     return Settings(**kwargs, problems=tuple(problems))  # type: ignore[arg-type]

@@ -5,13 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from core.settings import get_settings
-from ui import cache, charts
+from ui import cache, charts, context
 
 settings = get_settings()
 token = st.session_state["store_token"]
 months = cache.store().months()
 
 st.title("Accuracy")
+context.freshness_line(token)
 st.markdown(
     "Rank the hexagons on the **training** months, then count how much of the **test** "
     "months' crime falls in the top 1, 2, 5 and 10 % of the five districts' area. "

@@ -1,6 +1,6 @@
-"""Data (admin): load data.police.uk months from uploaded CSVs or monthly zip archives, OCG,
-national and outcome tables; download a backup of everything (audited); review and confirm
-deletion under the retention policy (audited with counts)."""
+"""Data (admin): fetch new data.police.uk months, or load them from uploaded CSVs or monthly
+zip archives; OCG, national and outcome tables; download a backup of everything (audited);
+review and confirm deletion under the retention policy (audited with counts)."""
 
 from __future__ import annotations
 
@@ -14,10 +14,11 @@ from core.settings import get_settings
 from core.synthetic import SYNTHETIC_MARKER
 from geo.ingest import ingest_files
 from geo.police_uk import REJECT_REASONS, unique_labels, upload_sources
+from geo.update import update
 from records.national_table import store_recorded_crime
 from records.ocg_store import load_files
 from records.retention import RetentionPolicy, apply, plan
-from ui import cache, download, exports, loading, session
+from ui import cache, context, download, exports, loading, session
 from ui import outcomes as outcome_ui
 
 st.title("Data")
@@ -64,6 +65,46 @@ if uploads and st.button("Load", type="primary"):
                 hide_index=True,
                 width="stretch",
             )
+
+st.subheader("New months from data.police.uk")
+settings = get_settings()
+st.markdown(
+    f"Asks {settings.police_uk_url} which months are published and fetches those the store lacks "
+    f"(the newest {settings.update_months}), for {settings.home_force} and the neighbouring forces of the "
+    "cross-border view, reading only their files out of the site's archive. Each month goes through the "
+    "checks above and is stored whole or not at all; the same as `python -m cli.update`."
+)
+freshness_now = st.container()  # filled after the button: what the store holds then
+if st.button("Fetch new months"):
+    with st.status("Asking data.police.uk…", expanded=True) as status:
+        bar = st.progress(0.0)
+        try:
+            report = update(
+                cache.store(),
+                settings,
+                log=status.write,
+                progress=lambda fraction, text: bar.progress(fraction, text=text),
+                lsoas=cache.lsoas(),
+            )
+        except PrecisionError as exc:
+            status.update(label="Nothing was changed", state="error")
+            st.error(f"Nothing was changed. {exc}")
+        else:
+            if report.planned:
+                session.audit_event(
+                    "data_update",
+                    f"{len(report.stored_months)} month(s) stored from {report.source}",
+                    {"months": report.stored_months, "failed": {o.month: o.problem for o in report.failed}},
+                    rows=report.rows_added,
+                )
+            st.session_state["store_token"] = cache.store().token()
+            status.update(label=report.to_text().splitlines()[0], state="error" if report.failed else "complete")
+            if report.stored_months:
+                loading.prepare_analyses(cache.store())
+            for failed in report.failed:
+                st.error(f"{failed.month} was not stored: {failed.problem}")
+with freshness_now:
+    context.freshness_line(st.session_state["store_token"])
 
 stats = cache.month_stats(st.session_state["store_token"])
 loaded_now.caption(f"Loaded now: {', '.join(stats['month']) or 'nothing'}")

@@ -6,7 +6,7 @@ import streamlit as st
 
 from core.settings import get_settings
 from geo.police_uk import REJECT_REASONS
-from ui import cache, charts, tables
+from ui import cache, charts, context, tables
 
 PAGE_HELP = {
     "map": "incidents and Gi* hot spots per hexagon, by district, month and crime type",
@@ -36,6 +36,8 @@ st.markdown(
     "(Programme Precision). Street-level incidents from data.police.uk are binned into H3 "
     "hexagons across Bradford, Calderdale, Kirklees, Leeds and Wakefield."
 )
+
+context.freshness_line(token)
 
 st.subheader("What is loaded")
 breakdown = cache.stored_breakdown(token)

@@ -11,13 +11,14 @@ from models.delivery import SYNTHETIC_CAMPAIGNS, campaigns
 from models.public_summary import SYNTHETIC_LABEL
 from records import delivery_log
 from security import policy
-from ui import cache, charts, download, exports, session
+from ui import cache, charts, context, download, exports, session
 from ui import outcomes as outcome_ui
 
 st.title("Impact")
 user = session.current_user()
 full = policy.impact_in_full(user.role if user else None, session.is_demo())
 token = st.session_state["store_token"]
+context.freshness_line(token)
 delivery_token = delivery_log.token()
 params = impact.ImpactParams()
 st.caption(

@@ -8,11 +8,12 @@ import streamlit as st
 from core.settings import get_settings
 from models.pipeline import HotspotParams
 from models.trends import latest_months
-from ui import cache, charts, download, filters, pack, panels, tables
+from ui import cache, charts, context, download, filters, pack, panels, tables
 
 settings = get_settings()
 token = st.session_state["store_token"]
 st.title("District profile")
+context.freshness_line(token)
 c = st.columns([2, 2, 3])
 district = c[0].selectbox("District", sorted(settings.districts.values()), key="profile_district")
 period = c[1].selectbox("Period", list(filters.PERIODS)[:-1], key="profile_period")

@@ -97,6 +97,7 @@ KINDS: dict[str, str] = {
     "backup": "Backup made",
     "restore": "Backup restored",
     "retention": "Deleted under the retention policy",
+    "data_update": "Data updated from data.police.uk",
 }
 
 #: Kinds found in logs written by earlier versions: read and shown, never written.

@@ -20,8 +20,10 @@ import pandas as pd
 import streamlit as st
 from libpysal.weights import W
 
+from core.errors import StoreError
 from core.settings import get_settings
 from geo import boundaries, hexes
+from geo import update as update_mod
 from geo.national_store import NationalStore
 from geo.store import Store
 from models import analysis, counts, crossborder, evaluation, hotspots, impact, pipeline, profile, targeting, trends
@@ -85,6 +87,18 @@ def audit_chain(stamp: tuple[str, ...]) -> audit.ChainCheck:
     """The audit log's chain check (:func:`security.audit.verify`), redone only when the log
     or its head changes (``stamp``: :func:`security.audit.log_stamp`)."""
     return audit.verify(Path(stamp[0]))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def freshness(token: str, state_stamp: int) -> update_mod.Freshness:
+    """How current the store is (newest month, gaps, newer months at the last check), for
+    the store commit ``token`` and the update state written at ``state_stamp``."""
+    del token, state_stamp
+    try:
+        state = update_mod.read_state(get_settings())
+    except StoreError:  # an unreadable state file: the months stored are still known
+        state = {}
+    return update_mod.freshness(store().months(), state)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

@@ -169,10 +169,17 @@ def test_every_csv_export_in_the_source_is_fed_hostile_cells():
     assert _csv_writers() == set(FEEDERS)
 
 
+#: CSV that is not an export: written and read back by the product itself, never handed to a
+#: user, so neutralising its cells would change the data. Each entry says why.
+INTERNAL_CSV = {
+    Path("geo/police_uk_api.py"): "the API's crimes as a data.police.uk street CSV, ingested at once (the input format)",
+}
+
+
 def test_no_module_writes_csv_without_the_safe_writer():
     bypass = []
     for path in _sources():
-        if path.relative_to(REPO) == WRITER_MODULE:
+        if path.relative_to(REPO) == WRITER_MODULE or path.relative_to(REPO) in INTERNAL_CSV:
             continue
         for call in _calls(ast.parse(path.read_text(encoding="utf-8"))):
             func = call.func
