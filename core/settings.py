@@ -15,7 +15,17 @@ Environment variables (read once, when the default settings are first built):
     is made on first start in the store folder (``session_secret``, owner-only 0600); a
     secret that cannot be used turns cookie sign-in off (a refresh then signs out), never on.
 ``PRECISION_MAP_TILES``
-    Background tiles of the map: a folium tile name, or ``none`` for no tiles (offline).
+    Background tiles of the map (see :mod:`core.tiles`): ``openstreetmap`` (the default:
+    OpenStreetMap's standard tiles, no key), ``none`` for no tiles (offline), a provider name
+    of the xyzservices registry (``OrdnanceSurvey.Light``), or any XYZ URL template
+    (``https://…/{z}/{x}/{y}.png``, ``{key}`` where its key goes).
+``PRECISION_MAP_TILES_KEY``
+    The tile provider's key (the Ordnance Survey Maps API's project key, for example). A
+    provider that needs a key is never used without one.
+``PRECISION_MAP_TILES_ATTRIBUTION``
+    The attribution a URL template's provider requires (plain text), shown on every map.
+``PRECISION_MAP_TILES_MAX_ZOOM``
+    The deepest zoom level a URL template's service has (default 19).
 ``PRECISION_AUTH``
     ``password`` (default: the users file's bcrypt hashes) or ``oidc`` (single sign-on
     through Streamlit's ``st.login``; needs an ``[auth]`` section in
@@ -48,6 +58,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from core.errors import SettingsError
+from core.tiles import DEFAULT_TILES, TileSource, tile_source
 
 #: Root of the repository (the folder holding ``app.py``).
 REPO_DIR = Path(__file__).resolve().parent.parent
@@ -148,9 +159,13 @@ class Settings:
         District code -> name for the five districts.
     crime_types : tuple of str
         The known data.police.uk crime categories.
-    map_tiles : str or None
-        Folium tile layer for the background, or None for none (the map stays readable
-        because district boundaries are always drawn).
+    map_tiles : TileSource or None
+        Background tiles (:class:`core.tiles.TileSource`: URL with any key in it,
+        attribution, zoom levels), or None for none (the map stays readable because
+        district boundaries are always drawn). Default :data:`core.tiles.DEFAULT_TILES`,
+        OpenStreetMap's standard tiles. A tiles setting that cannot be used is listed in
+        :attr:`problems` and no tiles are used: the app never sends map requests to a
+        service nobody chose.
     map_coordinate_decimals : int
         Decimals kept in hexagon coordinates sent to the browser (5 ≈ 1 m).
     map_classes : int
@@ -231,7 +246,7 @@ class Settings:
     national_bounds: tuple[float, float, float, float] = (-8.4, 49.7, 2.1, 56.0)
     districts: Mapping[str, str] = dataclasses.field(default_factory=lambda: DISTRICTS)
     crime_types: tuple[str, ...] = CRIME_TYPES
-    map_tiles: str | None = "CartoDB positron"
+    map_tiles: TileSource | None = DEFAULT_TILES
     map_coordinate_decimals: int = 5
     map_classes: int = 6
     users_file: Path = REPO_DIR / "config" / "users.json"
@@ -371,9 +386,33 @@ def _from_environment() -> Settings:
         kwargs["cookie_secret"] = secret
     if contact := os.environ.get("PRECISION_ACCESSIBILITY_CONTACT", "").strip():
         kwargs["accessibility_contact"] = contact
-    if (tiles := os.environ.get("PRECISION_MAP_TILES")) is not None:
-        kwargs["map_tiles"] = None if tiles.strip().lower() in {"", "none", "off"} else tiles
+    kwargs.update(_tiles_from_environment(problems))
     return Settings(**kwargs, problems=tuple(problems))  # type: ignore[arg-type]
+
+
+def _tiles_from_environment(problems: list[str]) -> dict[str, object]:
+    """``map_tiles`` from the ``PRECISION_MAP_TILES*`` variables (nothing when they are unset);
+    an unusable setting adds a problem and turns tiles off."""
+    value = os.environ.get("PRECISION_MAP_TILES")
+    key = os.environ.get("PRECISION_MAP_TILES_KEY") or None
+    attribution = os.environ.get("PRECISION_MAP_TILES_ATTRIBUTION") or None
+    zoom_text = os.environ.get("PRECISION_MAP_TILES_MAX_ZOOM", "19").strip() or "19"
+    if value is None and key is None and attribution is None:
+        return {}
+    try:
+        if not zoom_text.isdigit():
+            raise SettingsError(f"PRECISION_MAP_TILES_MAX_ZOOM={zoom_text!r} is not a whole number")
+        return {
+            "map_tiles": tile_source(
+                value if value is not None else "openstreetmap",
+                key=key,
+                attribution=attribution,
+                max_zoom=int(zoom_text),
+            )
+        }
+    except SettingsError as exc:
+        problems.append(f"PRECISION_MAP_TILES: {exc}: the maps are drawn without background tiles.")
+        return {"map_tiles": None}
 
 
 _current: Settings | None = None
