@@ -193,6 +193,10 @@ def provider_tiles(name: str, key: str | None = None) -> TileSource:
         provider = xyzservices.providers.query_name(name)
     except ValueError as exc:
         raise SettingsError(f"{name!r} is neither a tile URL nor a provider the registry knows") from exc
+    if provider.get("crs", "EPSG:3857") != "EPSG:3857":
+        raise SettingsError(
+            f"the tiles {provider.name} are in {provider['crs']}; the maps are Web Mercator (EPSG:3857) and cannot show them"
+        )
     key = _check_key(key)
     fields = [field for field, value in provider.items() if isinstance(value, str) and "<insert" in value.lower()]
     if provider.requires_token() or fields:

@@ -14,8 +14,9 @@ from core.settings import Settings, _from_environment
 from core.tiles import DEFAULT_TILES, LEAFLET_PLACEHOLDERS, TileSource, custom_tiles, tile_source
 
 PROVIDERS = xyzservices.providers.flatten()
-NEEDS_KEY = sorted(name for name, provider in PROVIDERS.items() if provider.requires_token())
-FREE = sorted(name for name, provider in PROVIDERS.items() if not provider.requires_token())
+WEB_MERCATOR = {name: p for name, p in PROVIDERS.items() if p.get("crs", "EPSG:3857") == "EPSG:3857"}
+NEEDS_KEY = sorted(name for name, provider in WEB_MERCATOR.items() if provider.requires_token())
+FREE = sorted(name for name, provider in WEB_MERCATOR.items() if not provider.requires_token())
 
 
 def _usable(tiles: TileSource) -> None:
@@ -94,6 +95,14 @@ def test_custom_urls_need_an_attribution_and_their_key():
         custom_tiles("https://t.example.org/{variant}/{z}/{x}/{y}.png", "x")
     with pytest.raises(SettingsError, match="http"):
         custom_tiles("ftp://t.example.org/{z}/{x}/{y}.png", "x")
+
+
+def test_tiles_in_another_projection_are_refused_with_or_without_a_key():
+    others = [name for name in PROVIDERS if name not in WEB_MERCATOR]
+    assert "OrdnanceSurvey.Light_27700" in others
+    for name in others:
+        with pytest.raises(SettingsError, match="Web Mercator"):
+            tile_source(name, key="k")
 
 
 def test_none_and_unknown_names():
