@@ -26,6 +26,10 @@ Environment variables (read once, when the default settings are first built):
     The attribution a URL template's provider requires (plain text), shown on every map.
 ``PRECISION_MAP_TILES_MAX_ZOOM``
     The deepest zoom level a URL template's service has (default 19).
+``PRECISION_LSOA_LOOKUP``
+    An LSOA 2011 to 2021 lookup to use instead of the bundled one: the ONS "LSOA (2011) to
+    LSOA (2021)" file as published (``LSOA11CD, LSOA11NM, LSOA21CD, LSOA21NM, CHGIND``, other
+    columns ignored).
 ``PRECISION_AUTH``
     ``password`` (default: the users file's bcrypt hashes) or ``oidc`` (single sign-on
     through Streamlit's ``st.login``; needs an ``[auth]`` section in
@@ -230,6 +234,15 @@ class Settings:
         Contact the accessibility statement gives for other formats and problem reports
         (``PRECISION_ACCESSIBILITY_CONTACT``); None sends users to their organisation's
         service desk.
+    lsoa_lookup_path : Path or None
+        An LSOA 2011 to 2021 lookup in the ONS columns supplied by an admin
+        (``PRECISION_LSOA_LOOKUP``); None uses the bundled one built from the two boundary
+        sets (see :attr:`lsoa_lookup_file`).
+    lsoa2021_from_month : str
+        First month (``YYYY-MM``) taken to be published with 2021 LSOAs when a file's codes
+        do not tell (every code one that both generations share): data.police.uk's
+        changelog of June 2023 moved its LSOA data to 2021. A file's own codes always decide
+        first.
     problems : tuple of str
         Settings from the environment that could not be used, each in one sentence; the
         safe default was used instead and the app shows them.
@@ -254,6 +267,8 @@ class Settings:
     audit_path: Path | None = None
     mode: str = "secure"
     accessibility_contact: str | None = None
+    lsoa_lookup_path: Path | None = None
+    lsoa2021_from_month: str = "2023-06"
     problems: tuple[str, ...] = ()
     ingest_block_bytes: int = 64 << 20
     max_file_bytes: int = 4 << 30
@@ -287,6 +302,18 @@ class Settings:
         """GeoJSON of the 1,388 West Yorkshire LSOAs (2011), EPSG:4326, with MSOA and
         district: ``data_dir / "boundaries" / "west_yorkshire_lsoa_2011_bsc.geojson"``."""
         return self.data_dir / "boundaries" / "west_yorkshire_lsoa_2011_bsc.geojson"
+
+    @property
+    def lsoa2021_boundaries_dir(self) -> Path:
+        """Folder of the 1,404 West Yorkshire LSOAs (2021), one GeoJSON per district named by
+        its code (``E08000032.geojson`` …): ``data_dir / "boundaries" / "lsoa2021"``."""
+        return self.data_dir / "boundaries" / "lsoa2021"
+
+    @property
+    def lsoa_lookup_file(self) -> Path:
+        """The LSOA 2011 to 2021 lookup: ``lsoa_lookup_path`` if an admin set one, else the
+        bundled ``data_dir / "lookups" / "lsoa11_lsoa21_west_yorkshire.csv"``."""
+        return self.lsoa_lookup_path or self.data_dir / "lookups" / "lsoa11_lsoa21_west_yorkshire.csv"
 
     @property
     def lsoa_population_file(self) -> Path:
@@ -380,6 +407,8 @@ def _from_environment() -> Settings:
             problems.append(
                 f"PRECISION_MODE={mode!r} is not 'demo' or 'secure': the app runs secure, with sign-in required."
             )
+    if lookup := os.environ.get("PRECISION_LSOA_LOOKUP", "").strip():
+        kwargs["lsoa_lookup_path"] = Path(lookup).expanduser().resolve()
     if users := os.environ.get("PRECISION_USERS"):
         kwargs["users_file"] = Path(users).expanduser().resolve()
     if secret := os.environ.get("PRECISION_COOKIE_SECRET"):
