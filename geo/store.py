@@ -196,6 +196,15 @@ class Store:
         cols = ["month", "stored", "unmapped", "outside", "rows_read", "rejected", "ingested_at", "files"]
         return pd.DataFrame(rows, columns=cols)
 
+    def month_generations(self, force: str | None = None) -> dict[str, str]:
+        """Return each stored month's LSOA generation (``"2011"`` or ``"2021"``) of a force
+        (default the home force), as its ingest found it from the file's codes; ``""`` for
+        months stored before generations were recorded."""
+        return {
+            month: str(entry["stats"].get("lsoa_generation", ""))
+            for month, entry in sorted(self._entries(force).items())
+        }
+
     def force_stats(self) -> pd.DataFrame:
         """Return one row per stored force: ``force``, ``months`` (comma-separated),
         ``stored`` (incidents in all its months)."""
