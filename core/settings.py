@@ -242,7 +242,7 @@ class Settings:
         First month (``YYYY-MM``) taken to be published with 2021 LSOAs when a file's codes
         do not tell (every code one that both generations share): data.police.uk's
         changelog of June 2023 moved its LSOA data to 2021. A file's own codes always decide
-        first.
+        first (:func:`geo.ingest.generation_in_force`).
     problems : tuple of str
         Settings from the environment that could not be used, each in one sentence; the
         safe default was used instead and the app shows them.

@@ -150,12 +150,25 @@ def assign_districts(
 
 
 def generation_in_force(old_codes: int, new_codes: int, month: str, from_month: str) -> str:
-    """The LSOA generation of a month's file: ``"2021"`` when more of its rows carry codes
-    found only in 2021 than codes found only in 2011, ``"2011"`` when fewer; when its codes
-    do not tell (only codes both share, or as many of each), ``"2021"`` from ``from_month``
-    on (data.police.uk's June 2023 change), else ``"2011"``."""
-    if new_codes != old_codes:
-        return "2021" if new_codes > old_codes else "2011"
+    """The LSOA generation of a month's file.
+
+    ``"2021"`` when any row carries a code found only in 2021: such a code exists only in
+    files made after the change, even where 2011 codes remain beside it; else ``"2011"``
+    when any row carries a code found only in 2011; when the codes do not tell (only codes
+    both generations share), ``"2021"`` from ``from_month`` on (data.police.uk's June 2023
+    change), else ``"2011"``.
+
+    Parameters
+    ----------
+    old_codes, new_codes : int
+        Rows carrying codes found only in 2011, only in 2021.
+    month, from_month : str
+        The month (``YYYY-MM``) and the first month of 2021 areas when codes do not tell.
+    """
+    if new_codes:
+        return "2021"
+    if old_codes:
+        return "2011"
     return "2021" if month >= from_month else "2011"
 
 

@@ -8,7 +8,7 @@ import streamlit as st
 from core.settings import get_settings
 from models.pipeline import HotspotParams
 from models.trends import latest_months
-from ui import cache, charts, exports, filters, pack, panels, tables
+from ui import cache, charts, context, exports, filters, pack, panels, tables
 
 settings = get_settings()
 token = st.session_state["store_token"]
@@ -18,6 +18,7 @@ district = c[0].selectbox("District", sorted(settings.districts.values()), key="
 period = c[1].selectbox("Period", list(filters.PERIODS)[:-1], key="profile_period")
 months = tuple(latest_months(cache.store().months(), filters.PERIODS[period], ()))
 c[2].caption(f"Period: {filters.months_in_words(months)}. Hot spots are found against the whole county.")
+st.caption(context.areas_note(token, list(months), residents=True))
 profile = cache.district_profile(token, district, months)
 
 m = st.columns(4)

@@ -20,7 +20,7 @@ import streamlit as st
 from libpysal.weights import W
 
 from core.settings import get_settings
-from geo import boundaries, hexes
+from geo import boundaries, hexes, lsoa_lookup
 from geo.national_store import NationalStore
 from geo.store import Store
 from models import counts, crossborder, evaluation, hotspots, impact, pipeline, profile, targeting, trends
@@ -64,9 +64,24 @@ def grid(resolution: int) -> pd.DataFrame:
     return hexes.lsoas_to_grid(lsoas(), resolution)
 
 
+@st.cache_resource(show_spinner=False)
+def generations() -> lsoa_lookup.Generations:
+    """Both generations of LSOAs and the lookup in force (shared, read-only)."""
+    return lsoa_lookup.read_generations()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def month_generations(token: str) -> dict[str, str]:
+    """Each stored month's LSOA generation, for the store commit ``token``."""
+    del token
+    return store().month_generations()
+
+
 @st.cache_resource(show_spinner="Reading incidents…", max_entries=2)
 def incidents(token: str) -> pd.DataFrame:
-    """Every stored incident, for the store commit ``token``.
+    """Every stored incident, for the store commit ``token``, with LSOAs on the 2011 areas
+    (:func:`geo.lsoa_lookup.on_2011_areas`: months published with 2021 codes are put on
+    them through the lookup, so series crossing the change count each area one way).
 
     One frame shared by every session (``st.cache_resource``: no copy per call, where
     ``st.cache_data`` unpickles a fresh copy on every call of every run). Read-only: nothing
@@ -74,7 +89,7 @@ def incidents(token: str) -> pd.DataFrame:
     ``tests/app/test_shared_frames.py`` checks with a hash before and after the pages run.
     """
     del token  # the cache key: a new commit means new data
-    return store().read_incidents()
+    return lsoa_lookup.on_2011_areas(store().read_incidents(), generations())
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

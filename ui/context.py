@@ -7,8 +7,11 @@ import dataclasses
 
 import streamlit as st
 
+from core.settings import get_settings
+from models import areas
 from models.counts import Filters
 from models.pipeline import HotspotParams
+from ui import cache
 from ui import filters as filter_panel
 
 
@@ -22,9 +25,33 @@ class PageContext:
     params: HotspotParams | None
 
 
-def analysis_page(title: str) -> PageContext:
-    """Draw the page title and the filters in words; return the page's context."""
+def analysis_page(title: str, residents: bool = False) -> PageContext:
+    """Draw the page title, the filters in words and the areas (and, for a page using
+    residents or households, the census) its figures are on; return the page's context."""
     ctx = PageContext(st.session_state["store_token"], st.session_state["filters"], st.session_state.get("analysis"))
     st.title(title)
     st.caption(filter_panel.describe(ctx.filters))
+    months = list(ctx.filters.months) or cache.store().months()
+    st.caption(areas_note(ctx.token, months, residents))
     return ctx
+
+
+def areas_note(token: str, months: list[str], residents: bool = False) -> str:
+    """The LSOA generation a period is shown on and, with ``residents``, the census used."""
+    settings = get_settings()
+    newer = areas.months_on_2021_areas(cache.month_generations(token), months, settings.lsoa2021_from_month)
+    text = "Areas: LSOAs (2011)."
+    if newer:
+        text += (
+            f" Published with 2021 LSOAs: {filter_panel.months_in_words(newer)}; their LSOAs are shown on the "
+            "2011 areas through the LSOA 2011–2021 lookup (split areas exactly, merged ones by the incident's point)."
+        )
+    if residents:
+        later = areas.months_needing_census_2021(months)
+        text += " Residents and households: census 2011"
+        text += (
+            f"; census 2021 figures are not loaded, so 2011 figures are also used for {filter_panel.months_in_words(later)}."
+            if later
+            else "."
+        )
+    return text
