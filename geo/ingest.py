@@ -73,6 +73,11 @@ class IngestSummary:
         the month, and no other force's.
     rows_read_by_file : dict
         File label -> records read from it.
+    lsoa_matches : dict
+        Rows placed by code of each generation and by point, summed over the months written
+        (keys as :meth:`DistrictLookup.match_counts`).
+    generations : dict
+        (force, month) -> the LSOA generation in force for it (``"2011"`` or ``"2021"``).
     """
 
     files: list[str]
@@ -85,6 +90,8 @@ class IngestSummary:
     rejects: pd.DataFrame
     partitions: dict[Partition, int] = dataclasses.field(default_factory=dict)
     rows_read_by_file: dict[str, int] = dataclasses.field(default_factory=dict)
+    lsoa_matches: dict[str, int] = dataclasses.field(default_factory=dict)
+    generations: dict[Partition, str] = dataclasses.field(default_factory=dict)
 
     def forces_text(self) -> list[str]:
         """One line per force: its months and incidents stored (what each replaced)."""
@@ -110,6 +117,18 @@ class IngestSummary:
             lines.append(f"  {reason:<20}{n:>8,}  {REJECT_REASONS.get(reason, '')}")
         lines.append(f"unmapped (no coordinates, kept off the map): {self.unmapped:,}")
         lines.append(f"outside West Yorkshire (kept, not analysed):  {self.outside:,}")
+        if self.lsoa_matches:
+            m = self.lsoa_matches
+            lines.append(
+                f"placed by LSOA code: {m.get('code_2011', 0) + m.get('code_2021', 0) + m.get('code_shared', 0):,} "
+                f"(codes found only in 2011: {m.get('code_2011', 0):,}, only in 2021: {m.get('code_2021', 0):,}); "
+                f"by point: {m.get('point', 0):,}"
+            )
+            by_generation: dict[str, list[str]] = {}
+            for (_, month), generation in sorted(self.generations.items()):
+                by_generation.setdefault(generation, []).append(month)
+            for generation, months in sorted(by_generation.items()):
+                lines.append(f"  on {generation} LSOAs: {', '.join(sorted(set(months)))}")
         return "\n".join(lines)
 
 
@@ -552,8 +571,18 @@ def build_months(
         rejects=all_rejects,
         partitions={p: int(d.stats["stored"]) for p, d in partitions.items()},
         rows_read_by_file={r.label: r.rows_read for r in results},
+        lsoa_matches=_sum_matches(partitions.values()),
+        generations={p: str(d.stats["lsoa_generation"]) for p, d in partitions.items()},
     )
     return partitions, summary
+
+
+def _sum_matches(months: Iterable[MonthData]) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for data in months:
+        for key, n in data.stats["lsoa_matches"].items():
+            total[key] = total.get(key, 0) + int(n)
+    return total
 
 
 def _generation_stats(pieces: Sequence[_Piece], month: str, settings: Settings) -> dict[str, Any]:

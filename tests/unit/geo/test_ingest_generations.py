@@ -145,6 +145,13 @@ def test_the_counts_placed_by_code_and_by_point_and_each_months_generation(month
     for stats in (old, new):
         assert stats["lsoa_matches"]["point"] == int(by_point.sum()) > 500
         assert sum(stats["lsoa_matches"].values()) == len(truth)
+    text = months["summary"].to_text()
+    assert f"by point: {2 * int(by_point.sum()):,}" in text
+    assert f"on 2011 LSOAs: {OLD_MONTH}" in text and f"on 2021 LSOAs: {NEW_MONTH}" in text
+    table = store.month_stats().set_index("month")
+    assert table.loc[NEW_MONTH, "lsoa_generation"] == "2021" and table.loc[OLD_MONTH, "lsoa_generation"] == "2011"
+    in_districts = int(truth.isin(generations.lsoas11["lsoa_code"]).sum())
+    assert (table["by_code"] + table["by_point"] == in_districts).all()
 
 
 def test_trends_across_the_2011_and_2021_coded_months_agree_with_a_hand_count(months, generations):
