@@ -47,3 +47,30 @@ def census_year(month: str) -> int:
 def months_needing_census_2021(months: Sequence[str]) -> list[str]:
     """The months of a period whose nearest census is census 2021, sorted."""
     return sorted(m for m in set(months) if census_year(m) == 2021)
+
+
+def district_residents(
+    months: Sequence[str], census2011: Mapping[str, int], census2021: Mapping[str, int] | None
+) -> dict[str, tuple[int, Mapping[str, int]]]:
+    """Residents (or households) by district for each month, from the census nearest it.
+
+    Parameters
+    ----------
+    months : sequence of str
+        ``YYYY-MM``.
+    census2011, census2021 : mapping of str to int
+        District -> count of each census; ``census2021`` None until census 2021 is loaded
+        (census 2011 is then used for every month).
+
+    Returns
+    -------
+    dict
+        Month -> (census year used, district -> count).
+    """
+    out: dict[str, tuple[int, Mapping[str, int]]] = {}
+    for month in months:
+        if census_year(month) == 2021 and census2021 is not None:
+            out[month] = (2021, census2021)
+        else:
+            out[month] = (2011, census2011)
+    return out

@@ -204,3 +204,24 @@ def read_stored_census(settings: Settings | None = None) -> pd.DataFrame | None:
     out["persons"] = out["persons"].astype("Int64")
     out["households"] = out["households"].astype("Int64")
     return pd.DataFrame(out[["lsoa_code", "district", "persons", "households"]])
+
+
+def token(settings: Settings | None = None) -> str:
+    """An id that changes whenever a census 2021 table is loaded (for cache keys); ``""``
+    when none is."""
+    folder = census_dir(settings)
+    parts = []
+    for name in sorted(TABLES):
+        path = folder / f"{name}.csv"
+        if path.is_file():
+            stat = path.stat()
+            parts.append(f"{name}:{stat.st_mtime_ns}:{stat.st_size}")
+    return ";".join(parts)
+
+
+def district_totals(census: pd.DataFrame, column: str) -> dict[str, int] | None:
+    """District -> total of ``persons`` or ``households`` of loaded census 2021 figures, or
+    None when that table is not loaded."""
+    if census[column].isna().any():
+        return None
+    return {str(d): int(n) for d, n in census.groupby("district")[column].sum().items()}

@@ -11,6 +11,7 @@ from core.settings import get_settings
 from models import areas
 from models.counts import Filters
 from models.pipeline import HotspotParams
+from records import census
 from ui import cache
 from ui import filters as filter_panel
 
@@ -25,19 +26,21 @@ class PageContext:
     params: HotspotParams | None
 
 
-def analysis_page(title: str, residents: bool = False) -> PageContext:
+def analysis_page(title: str, residents: bool = False, nearest: bool = False) -> PageContext:
     """Draw the page title, the filters in words and the areas (and, for a page using
     residents or households, the census) its figures are on; return the page's context."""
     ctx = PageContext(st.session_state["store_token"], st.session_state["filters"], st.session_state.get("analysis"))
     st.title(title)
     st.caption(filter_panel.describe(ctx.filters))
     months = list(ctx.filters.months) or cache.store().months()
-    st.caption(areas_note(ctx.token, months, residents))
+    st.caption(areas_note(ctx.token, months, residents, nearest))
     return ctx
 
 
-def areas_note(token: str, months: list[str], residents: bool = False) -> str:
-    """The LSOA generation a period is shown on and, with ``residents``, the census used."""
+def areas_note(token: str, months: list[str], residents: bool = False, nearest: bool = False) -> str:
+    """The LSOA generation a period is shown on and, with ``residents``, the census used:
+    with ``nearest`` (a page whose rates use the census nearest each month) census 2021 for
+    months from March 2021 once it is loaded, else census 2011 for every month."""
     settings = get_settings()
     newer = areas.months_on_2021_areas(cache.month_generations(token), months, settings.lsoa2021_from_month)
     text = "Areas: LSOAs (2011)."
@@ -46,12 +49,17 @@ def areas_note(token: str, months: list[str], residents: bool = False) -> str:
             f" Published with 2021 LSOAs: {filter_panel.months_in_words(newer)}; their LSOAs are shown on the "
             "2011 areas through the LSOA 2011–2021 lookup (split areas exactly, merged ones by the incident's point)."
         )
-    if residents:
-        later = areas.months_needing_census_2021(months)
-        text += " Residents and households: census 2011"
-        text += (
-            f"; census 2021 figures are not loaded, so 2011 figures are also used for {filter_panel.months_in_words(later)}."
-            if later
-            else "."
-        )
+    if not residents:
+        return text
+    later = areas.months_needing_census_2021(months)
+    loaded = cache.census2021(census.token()) is not None
+    if nearest and loaded:
+        text += " Residents: census 2011 for months before March 2021"
+        return text + (f", census 2021 for {filter_panel.months_in_words(later)}." if later else ".")
+    text += " Residents and households: census 2011"
+    if later:
+        why = "" if loaded else "census 2021 figures are not loaded, so "
+        text += f"; {why}2011 figures are also used for {filter_panel.months_in_words(later)}."
+    else:
+        text += "."
     return text

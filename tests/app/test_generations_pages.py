@@ -62,3 +62,30 @@ def test_a_store_of_2011_months_says_so(app_with_sample: AppTest):
     at.switch_page("pages/trends.py").run(timeout=300)
     captions = [c.value for c in at.caption]
     assert "Areas: LSOAs (2011). Residents and households: census 2011." in captions
+
+
+def test_with_census_2021_loaded_rates_use_the_census_nearest_each_month(app_with_2021_month):
+    from records.census import store_census
+    from tests.unit.records.test_census import ts001, ts041
+
+    at, generations = app_with_2021_month
+    lsoas = generations.lsoas21[["lsoa_code", "lsoa_name", "district"]]
+    store_census(ts001(lsoas), "census2021-ts001-lsoa.csv")  # a small extract in the ONS format
+    store_census(ts041(lsoas), "census2021-ts041-lsoa.csv")
+    persons = {
+        d: sum(1500 + i % 7 for i, dd in enumerate(lsoas["district"]) if dd == d) for d in set(lsoas["district"])
+    }
+    at.run()
+    at.switch_page("pages/trends.py").run(timeout=300)
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert "Residents: census 2011 for months before March 2021, census 2021 for 2023-07." in captions
+    table = at.dataframe[0].value.set_index(["month", "district"])
+    new = table.loc[("2023-07", "Bradford")]
+    assert new["rate"] == pytest.approx(new["count"] * 1000 / persons["Bradford"])
+    old = table.loc[("2017-07", "Bradford")]
+    assert old["rate"] == pytest.approx(old["count"] * 1000 / 522_452)  # census 2011 for 2017
+    at.switch_page("pages/profile.py").run(timeout=300)
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Residents (census 2021)"] == f"{persons['Bradford']:,}"

@@ -21,3 +21,12 @@ def test_the_months_on_2021_areas_of_a_period():
 def test_the_census_nearest_a_month():
     assert census_year("2021-02") == 2011 and census_year("2021-03") == 2021 and census_year("2011-01") == 2011
     assert months_needing_census_2021(["2023-07", "2016-07", "2021-03", "2021-02"]) == ["2021-03", "2023-07"]
+
+
+def test_residents_come_from_the_census_nearest_each_month_once_loaded():
+    from models.areas import district_residents
+
+    c11, c21 = {"Leeds": 751_485}, {"Leeds": 812_000}
+    got = district_residents(["2020-12", "2021-03", "2023-07"], c11, c21)
+    assert got == {"2020-12": (2011, c11), "2021-03": (2021, c21), "2023-07": (2021, c21)}
+    assert district_residents(["2023-07"], c11, None) == {"2023-07": (2011, c11)}  # not loaded: 2011, said on pages
