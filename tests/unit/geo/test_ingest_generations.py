@@ -178,3 +178,12 @@ def test_trends_across_the_2011_and_2021_coded_months_agree_with_a_hand_count(mo
     groups = generations.lookup[generations.lookup["CHGIND"] == "M"].groupby("LSOA21CD")["LSOA11CD"].apply(list)
     for parents in groups:
         assert table.loc[parents, NEW_MONTH].sum() == table.loc[parents, OLD_MONTH].sum()
+
+
+def test_the_generation_in_force_is_told_by_codes_first_then_by_date():
+    from geo.ingest import generation_in_force
+
+    assert generation_in_force(5, 1, "2017-07", "2023-06") == "2021"  # a code only 2021 has: made after the change
+    assert generation_in_force(5, 0, "2024-01", "2023-06") == "2011"  # only-2011 codes, whatever the date
+    assert generation_in_force(0, 0, "2023-05", "2023-06") == "2011"  # shared codes only: the date decides
+    assert generation_in_force(0, 0, "2023-06", "2023-06") == "2021"
