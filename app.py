@@ -86,7 +86,7 @@ if session.is_demo():
     ocg_gate.demo_banner()  # worded from what is stored, so after the first-start loads
 else:
     signin.account_panel(user)
-st.session_state["store_token"] = token
+st.session_state["store_token"] = cache.with_census(token)
 current = next(k for k, page in PAGES.items() if page.url_path == navigation.url_path)
 if current in FILTERED:
     st.session_state["filters"] = filters.sidebar_filters(cache.month_stats(token)["month"].tolist())

@@ -15,7 +15,21 @@ Environment variables (read once, when the default settings are first built):
     is made on first start in the store folder (``session_secret``, owner-only 0600); a
     secret that cannot be used turns cookie sign-in off (a refresh then signs out), never on.
 ``PRECISION_MAP_TILES``
-    Background tiles of the map: a folium tile name, or ``none`` for no tiles (offline).
+    Background tiles of the map (see :mod:`core.tiles`): ``openstreetmap`` (the default:
+    OpenStreetMap's standard tiles, no key), ``none`` for no tiles (offline), a provider name
+    of the xyzservices registry (``OrdnanceSurvey.Light``), or any XYZ URL template
+    (``https://…/{z}/{x}/{y}.png``, ``{key}`` where its key goes).
+``PRECISION_MAP_TILES_KEY``
+    The tile provider's key (the Ordnance Survey Maps API's project key, for example). A
+    provider that needs a key is never used without one.
+``PRECISION_MAP_TILES_ATTRIBUTION``
+    The attribution a URL template's provider requires (plain text), shown on every map.
+``PRECISION_MAP_TILES_MAX_ZOOM``
+    The deepest zoom level a URL template's service has (default 19).
+``PRECISION_LSOA_LOOKUP``
+    An LSOA 2011 to 2021 lookup to use instead of the bundled one: the ONS "LSOA (2011) to
+    LSOA (2021)" file as published (``LSOA11CD, LSOA11NM, LSOA21CD, LSOA21NM, CHGIND``, other
+    columns ignored).
 ``PRECISION_AUTH``
     ``password`` (default: the users file's bcrypt hashes) or ``oidc`` (single sign-on
     through Streamlit's ``st.login``; needs an ``[auth]`` section in
@@ -58,6 +72,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from core.errors import SettingsError
+from core.tiles import DEFAULT_TILES, TileSource, tile_source
 
 #: Root of the repository (the folder holding ``app.py``).
 REPO_DIR = Path(__file__).resolve().parent.parent
@@ -158,9 +173,13 @@ class Settings:
         District code -> name for the five districts.
     crime_types : tuple of str
         The known data.police.uk crime categories.
-    map_tiles : str or None
-        Folium tile layer for the background, or None for none (the map stays readable
-        because district boundaries are always drawn).
+    map_tiles : TileSource or None
+        Background tiles (:class:`core.tiles.TileSource`: URL with any key in it,
+        attribution, zoom levels), or None for none (the map stays readable because
+        district boundaries are always drawn). Default :data:`core.tiles.DEFAULT_TILES`,
+        OpenStreetMap's standard tiles. A tiles setting that cannot be used is listed in
+        :attr:`problems` and no tiles are used: the app never sends map requests to a
+        service nobody chose.
     map_coordinate_decimals : int
         Decimals kept in hexagon coordinates sent to the browser (5 ≈ 1 m).
     map_classes : int
@@ -274,6 +293,15 @@ class Settings:
         Contact the accessibility statement gives for other formats and problem reports
         (``PRECISION_ACCESSIBILITY_CONTACT``); None sends users to their organisation's
         service desk.
+    lsoa_lookup_path : Path or None
+        An LSOA 2011 to 2021 lookup in the ONS columns supplied by an admin
+        (``PRECISION_LSOA_LOOKUP``); None uses the bundled one built from the two boundary
+        sets (see :attr:`lsoa_lookup_file`).
+    lsoa2021_from_month : str
+        First month (``YYYY-MM``) taken to be published with 2021 LSOAs when a file's codes
+        do not tell (every code one that both generations share): data.police.uk's
+        changelog of June 2023 moved its LSOA data to 2021. A file's own codes always decide
+        first (:func:`geo.ingest.generation_in_force`).
     problems : tuple of str
         Settings from the environment that could not be used, each in one sentence; the
         safe default was used instead and the app shows them.
@@ -290,7 +318,7 @@ class Settings:
     national_bounds: tuple[float, float, float, float] = (-8.4, 49.7, 2.1, 56.0)
     districts: Mapping[str, str] = dataclasses.field(default_factory=lambda: DISTRICTS)
     crime_types: tuple[str, ...] = CRIME_TYPES
-    map_tiles: str | None = "CartoDB positron"
+    map_tiles: TileSource | None = DEFAULT_TILES
     map_coordinate_decimals: int = 5
     map_classes: int = 6
     users_file: Path = REPO_DIR / "config" / "users.json"
@@ -298,6 +326,8 @@ class Settings:
     audit_path: Path | None = None
     mode: str = "secure"
     accessibility_contact: str | None = None
+    lsoa_lookup_path: Path | None = None
+    lsoa2021_from_month: str = "2023-06"
     problems: tuple[str, ...] = ()
     ingest_block_bytes: int = 64 << 20
     max_file_bytes: int = 4 << 30
@@ -346,6 +376,18 @@ class Settings:
         """GeoJSON of the 1,388 West Yorkshire LSOAs (2011), EPSG:4326, with MSOA and
         district: ``data_dir / "boundaries" / "west_yorkshire_lsoa_2011_bsc.geojson"``."""
         return self.data_dir / "boundaries" / "west_yorkshire_lsoa_2011_bsc.geojson"
+
+    @property
+    def lsoa2021_boundaries_dir(self) -> Path:
+        """Folder of the 1,404 West Yorkshire LSOAs (2021), one GeoJSON per district named by
+        its code (``E08000032.geojson`` …): ``data_dir / "boundaries" / "lsoa2021"``."""
+        return self.data_dir / "boundaries" / "lsoa2021"
+
+    @property
+    def lsoa_lookup_file(self) -> Path:
+        """The LSOA 2011 to 2021 lookup: ``lsoa_lookup_path`` if an admin set one, else the
+        bundled ``data_dir / "lookups" / "lsoa11_lsoa21_west_yorkshire.csv"``."""
+        return self.lsoa_lookup_path or self.data_dir / "lookups" / "lsoa11_lsoa21_west_yorkshire.csv"
 
     @property
     def lsoa_population_file(self) -> Path:
@@ -478,6 +520,8 @@ def from_environment() -> Settings:
             problems.append(
                 f"PRECISION_MODE={mode!r} is not 'demo' or 'secure': the app runs secure, with sign-in required."
             )
+    if lookup := os.environ.get("PRECISION_LSOA_LOOKUP", "").strip():
+        kwargs["lsoa_lookup_path"] = Path(lookup).expanduser().resolve()
     if users := os.environ.get("PRECISION_USERS"):
         kwargs["users_file"] = Path(users).expanduser().resolve()
     if secret := os.environ.get("PRECISION_COOKIE_SECRET"):
@@ -504,9 +548,33 @@ def from_environment() -> Settings:
         kwargs["national_table_source"] = table
     if bundle := os.environ.get("PRECISION_CA_BUNDLE", "").strip():
         kwargs["http_ca_bundle"] = Path(bundle).expanduser().resolve()
-    if (tiles := os.environ.get("PRECISION_MAP_TILES")) is not None:
-        kwargs["map_tiles"] = None if tiles.strip().lower() in {"", "none", "off"} else tiles
+    kwargs.update(_tiles_from_environment(problems))
     return Settings(**kwargs, problems=tuple(problems))  # type: ignore[arg-type]
+
+
+def _tiles_from_environment(problems: list[str]) -> dict[str, object]:
+    """``map_tiles`` from the ``PRECISION_MAP_TILES*`` variables (nothing when they are unset);
+    an unusable setting adds a problem and turns tiles off."""
+    value = os.environ.get("PRECISION_MAP_TILES")
+    key = os.environ.get("PRECISION_MAP_TILES_KEY") or None
+    attribution = os.environ.get("PRECISION_MAP_TILES_ATTRIBUTION") or None
+    zoom_text = os.environ.get("PRECISION_MAP_TILES_MAX_ZOOM", "19").strip() or "19"
+    if value is None and key is None and attribution is None:
+        return {}
+    try:
+        if not zoom_text.isdigit():
+            raise SettingsError(f"PRECISION_MAP_TILES_MAX_ZOOM={zoom_text!r} is not a whole number")
+        return {
+            "map_tiles": tile_source(
+                value if value is not None else "openstreetmap",
+                key=key,
+                attribution=attribution,
+                max_zoom=int(zoom_text),
+            )
+        }
+    except SettingsError as exc:
+        problems.append(f"PRECISION_MAP_TILES: {exc}: the maps are drawn without background tiles.")
+        return {"map_tiles": None}
 
 
 _current: Settings | None = None

@@ -1,4 +1,9 @@
-"""LSOA, MSOA and district polygons with census 2011 figures.
+"""LSOA, MSOA and district polygons with census 2011 figures, and the 2021 LSOAs.
+
+Two generations of LSOAs exist: 2011 (1,388 in the five districts, the areas of the census
+2011 figures, the grid and the hotspot communities) and 2021 (1,404; data.police.uk's
+areas since its June 2023 changelog). :func:`read_lsoas` reads the 2011 ones with their
+census figures, :func:`read_lsoas_2021` the 2021 ones; :mod:`geo.lsoa_lookup` relates them.
 
 All polygons are returned in EPSG:4326 (longitude, latitude degrees), as published by the
 ONS; project with ``to_crs(settings.crs_projected)`` (EPSG:27700) for metres.
@@ -84,6 +89,58 @@ def read_lsoas(settings: Settings | None = None) -> gpd.GeoDataFrame:
     gdf["households"] = gdf["households"].astype("int64")
     gdf = gdf.sort_values("lsoa_code").reset_index(drop=True)
     return gpd.GeoDataFrame(gdf[[*LSOA_COLUMNS, "geometry"]], geometry="geometry")
+
+
+#: Columns of the frame returned by :func:`read_lsoas_2021` (besides ``geometry``).
+LSOA21_COLUMNS: tuple[str, ...] = ("lsoa_code", "lsoa_name", "district_code", "district")
+
+
+def read_lsoas_2021(settings: Settings | None = None) -> gpd.GeoDataFrame:
+    """Read the 2021 LSOA polygons of the five districts (one GeoJSON per district).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per 2021 LSOA, columns :data:`LSOA21_COLUMNS` and ``geometry``
+        (EPSG:4326), sorted by code. The district is the file's (``LADCD_ACTIVE``).
+
+    Raises
+    ------
+    InputFileError
+        A district's file is missing or unreadable, lacks ``LSOA21CD``/``LSOA21NM``/
+        ``LADCD_ACTIVE``, holds an area of another district, or a code repeats.
+    """
+    settings = settings or get_settings()
+    frames = []
+    for code, name in sorted(settings.districts.items()):
+        path = settings.lsoa2021_boundaries_dir / f"{code}.geojson"
+        try:
+            gdf = gpd.read_file(path)
+        except (DataSourceError, DataLayerError, OSError, ValueError) as exc:
+            raise InputFileError(path, f"cannot be read as GeoJSON ({exc})") from exc
+        if missing := {"LSOA21CD", "LSOA21NM", "LADCD_ACTIVE"} - set(gdf.columns):
+            raise InputFileError(path, f"missing columns {sorted(missing)}")
+        if other := sorted(set(gdf["LADCD_ACTIVE"].astype(str)) - {code}):
+            raise InputFileError(path, f"holds areas of district {other[0]}, not only {code} ({name})")
+        gdf = gdf.set_crs(settings.crs_geographic, allow_override=True)
+        frames.append(
+            gpd.GeoDataFrame(
+                {
+                    "lsoa_code": gdf["LSOA21CD"].astype(str).to_numpy(),
+                    "lsoa_name": gdf["LSOA21NM"].astype(str).to_numpy(),
+                    "district_code": code,
+                    "district": name,
+                },
+                geometry=shapely.make_valid(gdf.geometry.values),
+                crs=settings.crs_geographic,
+            )
+        )
+    out = pd.concat(frames, ignore_index=True)
+    if out["lsoa_code"].duplicated().any():
+        repeated = out.loc[out["lsoa_code"].duplicated(), "lsoa_code"].iloc[0]
+        raise InputFileError(settings.lsoa2021_boundaries_dir, f"the LSOA code {repeated} appears twice")
+    out = out.sort_values("lsoa_code").reset_index(drop=True)
+    return gpd.GeoDataFrame(out[[*LSOA21_COLUMNS, "geometry"]], geometry="geometry", crs=settings.crs_geographic)
 
 
 def lsoas_to_districts(lsoas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -73,6 +73,11 @@ class IngestSummary:
         the month, and no other force's.
     rows_read_by_file : dict
         File label -> records read from it.
+    lsoa_matches : dict
+        Rows placed by code of each generation and by point, summed over the months written
+        (keys as :meth:`DistrictLookup.match_counts`).
+    generations : dict
+        (force, month) -> the LSOA generation in force for it (``"2011"`` or ``"2021"``).
     """
 
     files: list[str]
@@ -85,6 +90,8 @@ class IngestSummary:
     rejects: pd.DataFrame
     partitions: dict[Partition, int] = dataclasses.field(default_factory=dict)
     rows_read_by_file: dict[str, int] = dataclasses.field(default_factory=dict)
+    lsoa_matches: dict[str, int] = dataclasses.field(default_factory=dict)
+    generations: dict[Partition, str] = dataclasses.field(default_factory=dict)
 
     def forces_text(self) -> list[str]:
         """One line per force: its months and incidents stored (what each replaced)."""
@@ -110,6 +117,18 @@ class IngestSummary:
             lines.append(f"  {reason:<20}{n:>8,}  {REJECT_REASONS.get(reason, '')}")
         lines.append(f"unmapped (no coordinates, kept off the map): {self.unmapped:,}")
         lines.append(f"outside West Yorkshire (kept, not analysed):  {self.outside:,}")
+        if self.lsoa_matches:
+            m = self.lsoa_matches
+            lines.append(
+                f"placed by LSOA code: {m.get('code_2011', 0) + m.get('code_2021', 0) + m.get('code_shared', 0):,} "
+                f"(codes found only in 2011: {m.get('code_2011', 0):,}, only in 2021: {m.get('code_2021', 0):,}); "
+                f"by point: {m.get('point', 0):,}"
+            )
+            by_generation: dict[str, list[str]] = {}
+            for (_, month), generation in sorted(self.generations.items()):
+                by_generation.setdefault(generation, []).append(month)
+            for generation, months in sorted(by_generation.items()):
+                lines.append(f"  on {generation} LSOAs: {', '.join(sorted(set(months)))}")
         return "\n".join(lines)
 
 
@@ -118,11 +137,15 @@ def assign_districts(
     longitude: np.ndarray,
     latitude: np.ndarray,
     lsoas: gpd.GeoDataFrame,
+    lsoas21: gpd.GeoDataFrame | None = None,
+    month: pa.Array | pa.ChunkedArray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return each incident's district name ('' if none) and whether it lies outside.
 
-    The LSOA code decides where it is a well-formed code. A row with coordinates but an
-    empty or malformed code is placed by point in polygon. A code of another area, or a
+    The LSOA code decides where it is a well-formed code, in whichever generation it
+    belongs to (2011 or 2021; the districts are the same in both). A row with coordinates
+    but an empty or malformed code is placed by point in polygon against the generation in
+    force for its month (:meth:`DistrictLookup.generation`). A code of another area, or a
     point in no West Yorkshire LSOA, is "outside West Yorkshire". A row with neither a code
     nor coordinates is neither in a district nor outside: it is unknown (and unmapped).
 
@@ -133,53 +156,155 @@ def assign_districts(
     longitude, latitude : numpy.ndarray
         Degrees (EPSG:4326), NaN where missing.
     lsoas : geopandas.GeoDataFrame
-        As returned by :func:`geo.boundaries.read_lsoas`.
+        The 2011 areas (:func:`geo.boundaries.read_lsoas`).
+    lsoas21 : geopandas.GeoDataFrame, optional
+        The 2021 areas (:func:`geo.boundaries.read_lsoas_2021`); without them only 2011
+        codes and polygons are known.
+    month : pyarrow.Array, optional
+        Each row's month (``YYYY-MM``); without it every row is of one month.
     """
-    lookup = DistrictLookup(lsoas)
-    index, outside = lookup.assign(lsoa_code, longitude, latitude)
+    lookup = DistrictLookup(lsoas, lsoas21)
+    index, outside = lookup.assign(lsoa_code, longitude, latitude, month)
     return np.array(lookup.names, dtype=object)[index], outside
 
 
+def generation_in_force(old_codes: int, new_codes: int, month: str, from_month: str) -> str:
+    """The LSOA generation of a month's file.
+
+    ``"2021"`` when any row carries a code found only in 2021: such a code exists only in
+    files made after the change, even where 2011 codes remain beside it; else ``"2011"``
+    when any row carries a code found only in 2011; when the codes do not tell (only codes
+    both generations share), ``"2021"`` from ``from_month`` on (data.police.uk's June 2023
+    change), else ``"2011"``.
+
+    Parameters
+    ----------
+    old_codes, new_codes : int
+        Rows carrying codes found only in 2011, only in 2021.
+    month, from_month : str
+        The month (``YYYY-MM``) and the first month of 2021 areas when codes do not tell.
+    """
+    if new_codes:
+        return "2021"
+    if old_codes:
+        return "2011"
+    return "2021" if month >= from_month else "2011"
+
+
 class DistrictLookup:
-    """LSOA code -> district, built once per ingest.
+    """LSOA code (2011 or 2021) -> district, built once per ingest.
 
     Attributes
     ----------
     names : list of str
         ``''`` (no district) then the district names, sorted; :meth:`assign` returns indices
         into this list.
+    only_2011, only_2021 : frozenset of str
+        Codes of one generation only (the others are shared: unchanged areas).
     """
 
-    def __init__(self, lsoas: gpd.GeoDataFrame) -> None:
+    def __init__(
+        self, lsoas: gpd.GeoDataFrame, lsoas21: gpd.GeoDataFrame | None = None, from_month: str = "2023-06"
+    ) -> None:
         self.lsoas = lsoas
-        self.names = ["", *sorted(set(lsoas["district"].astype(str)))]
+        self.lsoas21 = lsoas21
+        self.from_month = from_month
+        frames = [lsoas] if lsoas21 is None else [lsoas, lsoas21]
+        self.names = ["", *sorted({str(d) for f in frames for d in f["district"]})]
         position = {d: i for i, d in enumerate(self.names)}
         self.code_to_index = {
-            str(c): position[str(d)] for c, d in zip(lsoas["lsoa_code"].tolist(), lsoas["district"].tolist())
+            str(c): position[str(d)] for f in frames for c, d in zip(f["lsoa_code"].tolist(), f["district"].tolist())
         }
+        codes11 = frozenset(str(c) for c in lsoas["lsoa_code"])
+        codes21 = frozenset(str(c) for c in lsoas21["lsoa_code"]) if lsoas21 is not None else codes11
+        self.only_2011, self.only_2021 = codes11 - codes21, codes21 - codes11
         self._known_codes = pa.array(list(self.code_to_index), type=pa.string())
         self._known_district = np.array([*self.code_to_index.values(), 0], dtype=np.int32)  # last: unknown
+        self._old = pa.array(sorted(self.only_2011), type=pa.string())
+        self._new = pa.array(sorted(self.only_2021), type=pa.string())
+
+    def code_kinds(self, lsoa_code: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per row: whether its code is well formed, found only in 2011, found only in 2021."""
+        values, idx = dictionary_parts(lsoa_code)  # each distinct text is judged once, in Arrow
+        codes = pc.utf8_trim_whitespace(values)
+        flags = [
+            pc.fill_null(pc.match_substring_regex(codes, _LSOA_CODE.pattern), False),
+            pc.is_in(codes, value_set=self._old),
+            pc.is_in(codes, value_set=self._new),
+        ]
+        well_formed, old, new = (np.append(f.to_numpy(zero_copy_only=False), False)[idx] for f in flags)
+        return well_formed, old, new
+
+    def generation(self, lsoa_code: pa.Array | pa.ChunkedArray, month: str) -> str:
+        """The generation in force for rows of one month (:func:`generation_in_force`)."""
+        _, old, new = self.code_kinds(lsoa_code)
+        return generation_in_force(int(old.sum()), int(new.sum()), month, self.from_month)
 
     def assign(
-        self, lsoa_code: pa.Array | pa.ChunkedArray, longitude: np.ndarray, latitude: np.ndarray
+        self,
+        lsoa_code: pa.Array | pa.ChunkedArray,
+        longitude: np.ndarray,
+        latitude: np.ndarray,
+        month: pa.Array | pa.ChunkedArray | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Return (district index per row into :attr:`names`, outside per row); see
         :func:`assign_districts` for the rules."""
-        values, idx = dictionary_parts(lsoa_code)  # each distinct text is judged once, in Arrow
+        values, idx = dictionary_parts(lsoa_code)
         codes = pc.utf8_trim_whitespace(values)
-        well_formed = pc.fill_null(pc.match_substring_regex(codes, _LSOA_CODE.pattern), False)
         position = pc.fill_null(pc.index_in(codes, value_set=self._known_codes), len(self._known_codes))
-        well_formed = np.append(well_formed.to_numpy(zero_copy_only=False), False)[idx]
         district = np.append(self._known_district[position.to_numpy(zero_copy_only=False)], 0)[idx]
+        well_formed, old, new = self.code_kinds(lsoa_code)
         outside = well_formed & (district == 0)
         lon = np.asarray(longitude, dtype=float)
         lat = np.asarray(latitude, dtype=float)
         by_point = ~well_formed & np.isfinite(lon) & np.isfinite(lat)
         if by_point.any():
-            found = boundaries.points_to_lsoa(lon[by_point], lat[by_point], self.lsoas)
-            district[by_point] = np.array([self.code_to_index.get(c, 0) for c in found.tolist()], dtype=np.int32)
-            outside[by_point] = found == ""
+            for polygons, rows in self._by_generation(by_point, old, new, month):
+                found = boundaries.points_to_lsoa(lon[rows], lat[rows], polygons)
+                district[rows] = np.array([self.code_to_index.get(c, 0) for c in found.tolist()], dtype=np.int32)
+                outside[rows] = found == ""
         return district, outside
+
+    def _by_generation(
+        self, by_point: np.ndarray, old: np.ndarray, new: np.ndarray, month: pa.Array | pa.ChunkedArray | None
+    ) -> list[tuple[gpd.GeoDataFrame, np.ndarray]]:
+        """The rows placed by point, grouped by the polygons of their month's generation."""
+        if month is None:
+            groups = [("", np.ones(len(by_point), dtype=bool))]
+        else:
+            names, index = dictionary_parts(month)
+            months = names.to_pylist()
+            groups = [(str(m), index == i) for i, m in enumerate(months)]
+        out = []
+        for name, rows in groups:
+            chosen = by_point & rows
+            if not chosen.any():
+                continue
+            generation = generation_in_force(
+                int(old[rows].sum()), int(new[rows].sum()), name or "0000-00", self.from_month
+            )
+            polygons = self.lsoas21 if generation == "2021" and self.lsoas21 is not None else self.lsoas
+            out.append((polygons, np.flatnonzero(chosen)))
+        return out
+
+    def match_counts(self, table: pa.Table) -> dict[str, int]:
+        """How the rows of a stored table were placed: by a code found only in 2011
+        (``code_2011``), only in 2021 (``code_2021``), in both (``code_shared``), by a code
+        of another area (``code_elsewhere``), by point (``point``), or not at all (``none``)."""
+        well_formed, old, new = self.code_kinds(table.column("lsoa_code"))
+        mapped = np.asarray(pc.is_valid(table.column("longitude")).to_numpy(zero_copy_only=False), dtype=bool)
+        values, idx = dictionary_parts(table.column("lsoa_code"))
+        known = np.append(
+            pc.is_in(pc.utf8_trim_whitespace(values), value_set=self._known_codes).to_numpy(zero_copy_only=False), False
+        )[idx]
+        return {
+            "code_2011": int(old.sum()),
+            "code_2021": int(new.sum()),
+            "code_shared": int((known & ~old & ~new).sum()),
+            "code_elsewhere": int((well_formed & ~known).sum()),
+            "point": int((~well_formed & mapped).sum()),
+            "none": int((~well_formed & ~mapped).sum()),
+        }
 
 
 def enrich(
@@ -206,7 +331,7 @@ def enrich(
     """
     lon = np.asarray(table.column("longitude").to_numpy(zero_copy_only=False), dtype=float)
     lat = np.asarray(table.column("latitude").to_numpy(zero_copy_only=False), dtype=float)
-    district, outside = lookup.assign(table.column("lsoa_code"), lon, lat)
+    district, outside = lookup.assign(table.column("lsoa_code"), lon, lat, table.column("month"))
     n = table.num_rows
     out = table.append_column(
         "district",
@@ -248,9 +373,12 @@ class _Piece:
     unmapped: int
     outside: int
     part: str
+    matches: dict[str, int] = dataclasses.field(default_factory=dict)
 
 
-def _pieces(table: pa.Table, transaction: Transaction, label: str, order: tuple[int, int]) -> list[_Piece]:
+def _pieces(
+    table: pa.Table, transaction: Transaction, label: str, order: tuple[int, int], lookup: DistrictLookup
+) -> list[_Piece]:
     return (
         [
             _Piece(
@@ -261,6 +389,7 @@ def _pieces(table: pa.Table, transaction: Transaction, label: str, order: tuple[
                 piece.column("longitude").null_count,
                 int(pc.sum(piece.column("outside")).as_py() or 0),
                 transaction.write_incidents(partition, piece),
+                lookup.match_counts(piece),
             )
             for partition, piece in _split_by_partition(table).items()
         ]
@@ -305,6 +434,7 @@ def build_months(
     settings: Settings,
     transaction: Transaction,
     on_file: Callable[[int, int], None] | None = None,
+    lsoas21: gpd.GeoDataFrame | None = None,
 ) -> tuple[dict[Partition, MonthData], IngestSummary]:
     """Read, validate, bin and write files a block at a time; gather them into partitions:
     one per force (``Reported by``) and month.
@@ -328,6 +458,11 @@ def build_months(
         Where parts are written as they are ready.
     on_file : callable, optional
         Called on the calling thread with (files done, files) as each file is finished.
+    lsoas21 : geopandas.GeoDataFrame, optional
+        The 2021 areas (read from the settings when not given). Rows are placed by their
+        own code of either generation, else by point against their month's generation;
+        each force month's stats record how (``lsoa_matches``) and its generation
+        (``lsoa_generation``).
 
     Raises
     ------
@@ -336,7 +471,8 @@ def build_months(
         transaction's to remove).
     """
     memo = hexes.CellMemo(sorted(H3_COLUMNS))
-    lookup = DistrictLookup(lsoas)
+    lsoas21 = lsoas21 if lsoas21 is not None else boundaries.read_lsoas_2021(settings)
+    lookup = DistrictLookup(lsoas, lsoas21, settings.lsoa2021_from_month)
 
     def prepare(index: int, source: Source) -> _FileResult:
         result = _FileResult(source.label)
@@ -346,7 +482,7 @@ def build_months(
             table = enrich(checked.table, source.label, lookup, memo)
             result.rows_read += block.rows_read
             result.add_rejects(checked.rejects, settings.max_rejects_listed)
-            pieces = _pieces(table, transaction, source.label, (index, len(result.pieces)))
+            pieces = _pieces(table, transaction, source.label, (index, len(result.pieces)), lookup)
             result.pieces.extend(pieces)
             return pieces
 
@@ -394,7 +530,7 @@ def build_months(
             by_partition.setdefault(piece.partition, []).append(piece)
     for partition, pieces in by_partition.items():
         if len(pieces) > 1:  # one part is settled by the row rules
-            by_partition[partition] = _repeats_across_parts(pieces, partition, transaction, settings, by_label)
+            by_partition[partition] = _repeats_across_parts(pieces, partition, transaction, settings, by_label, lookup)
 
     file_partition: dict[str, Partition] = {}
     for result in results:
@@ -417,6 +553,7 @@ def build_months(
             "unmapped": int(sum(p.unmapped for p in pieces)),
             "outside": int(sum(p.outside for p in pieces)),
             "rejected": rejected,
+            **_generation_stats(pieces, partition[1], settings),
         }
         for key in totals:
             totals[key] += stats[key]
@@ -434,8 +571,33 @@ def build_months(
         rejects=all_rejects,
         partitions={p: int(d.stats["stored"]) for p, d in partitions.items()},
         rows_read_by_file={r.label: r.rows_read for r in results},
+        lsoa_matches=_sum_matches(partitions.values()),
+        generations={p: str(d.stats["lsoa_generation"]) for p, d in partitions.items()},
     )
     return partitions, summary
+
+
+def _sum_matches(months: Iterable[MonthData]) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for data in months:
+        for key, n in data.stats["lsoa_matches"].items():
+            total[key] = total.get(key, 0) + int(n)
+    return total
+
+
+def _generation_stats(pieces: Sequence[_Piece], month: str, settings: Settings) -> dict[str, Any]:
+    """A force month's LSOA figures for the manifest: rows placed by code (of each
+    generation) and by point, and the generation in force for the month."""
+    matches: dict[str, int] = {}
+    for piece in pieces:
+        for key, n in piece.matches.items():
+            matches[key] = matches.get(key, 0) + n
+    old, new = matches.get("code_2011", 0), matches.get("code_2021", 0)
+    return {
+        "lsoa_matches": matches,
+        "lsoa_generation": generation_in_force(old, new, month, settings.lsoa2021_from_month),
+        "lsoa_codes_of_both": bool(old and new),
+    }
 
 
 def _gather_rejects(results: Sequence[_FileResult]) -> tuple[pd.DataFrame, dict[str, int]]:
@@ -460,6 +622,7 @@ def _repeats_across_parts(
     transaction: Transaction,
     settings: Settings,
     results: dict[str, _FileResult],
+    lookup: DistrictLookup,
 ) -> list[_Piece]:
     """Reject rows whose Crime ID an earlier part of the same force month already holds;
     return the partition's pieces, those that lost rows written again.
@@ -509,7 +672,7 @@ def _repeats_across_parts(
         table = pq.read_table(path, columns=INCIDENT_COLUMNS, read_dictionary=DICTIONARY_COLUMNS, partitioning=None)
         table = table.filter(pc.invert(pc.is_in(table.column("source_line"), value_set=lose.column("source_line"))))
         transaction.discard(piece.part)
-        out.extend(_pieces(table, transaction, piece.label, piece.order))
+        out.extend(_pieces(table, transaction, piece.label, piece.order, lookup))
         result = results[piece.label]
         listed = lose.slice(0, max(0, settings.max_rejects_listed - result.listed)).to_pandas()
         where = (

@@ -62,6 +62,10 @@ _FORMAT = 3  # 3: partitions per force and month; 2: parts per month; 1: one fil
 Partition = tuple[str, str]
 
 
+#: Keys of a month's ``lsoa_matches`` counting rows placed in a district by their LSOA code.
+CODE_MATCHES: tuple[str, ...] = ("code_2011", "code_2021", "code_shared")
+
+
 def force_slug(force: str) -> str:
     """Return the folder name of a force's partitions: ``"West Yorkshire Police"`` ->
     ``"west-yorkshire-police"`` (lower case, runs of other characters as one hyphen)."""
@@ -176,7 +180,10 @@ class Store:
         ingest figures.
 
         Columns: ``month``, ``stored``, ``unmapped``, ``outside``, ``rows_read``,
-        ``rejected`` (total), ``ingested_at``, ``files`` (comma-separated).
+        ``rejected`` (total), ``ingested_at``, ``files`` (comma-separated),
+        ``lsoa_generation`` (``""`` for months stored before it was recorded), ``by_code``
+        (rows placed by an LSOA code of West Yorkshire, either generation) and ``by_point``
+        (rows placed by point; both 0 for months stored before they were counted).
         """
         rows = []
         for month, entry in sorted(self._entries(force).items()):
@@ -191,10 +198,34 @@ class Store:
                     "rejected": int(sum(s["rejected"].values())),
                     "ingested_at": entry.get("ingested_at", ""),
                     "files": ", ".join(s["files"]),
+                    "lsoa_generation": str(s.get("lsoa_generation", "")),
+                    "by_code": int(sum(s.get("lsoa_matches", {}).get(k, 0) for k in CODE_MATCHES)),
+                    "by_point": int(s.get("lsoa_matches", {}).get("point", 0)),
                 }
             )
-        cols = ["month", "stored", "unmapped", "outside", "rows_read", "rejected", "ingested_at", "files"]
+        cols = [
+            "month",
+            "stored",
+            "unmapped",
+            "outside",
+            "rows_read",
+            "rejected",
+            "ingested_at",
+            "files",
+            "lsoa_generation",
+            "by_code",
+            "by_point",
+        ]
         return pd.DataFrame(rows, columns=cols)
+
+    def month_generations(self, force: str | None = None) -> dict[str, str]:
+        """Return each stored month's LSOA generation (``"2011"`` or ``"2021"``) of a force
+        (default the home force), as its ingest found it from the file's codes; ``""`` for
+        months stored before generations were recorded."""
+        return {
+            month: str(entry["stats"].get("lsoa_generation", ""))
+            for month, entry in sorted(self._entries(force).items())
+        }
 
     def force_stats(self) -> pd.DataFrame:
         """Return one row per stored force: ``force``, ``months`` (comma-separated),

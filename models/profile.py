@@ -26,7 +26,7 @@ class DistrictProfile:
     incidents : int
         Incidents in the district over those months.
     residents, households : int
-        Census 2011.
+        From the census of :attr:`census_year`.
     rate_per_1000 : float
         Incidents per 1,000 residents per month.
     change : trends.Change or None
@@ -42,6 +42,10 @@ class DistrictProfile:
     communities : pandas.DataFrame
         The district's top hotspot communities: ``rank``, ``community_id``, ``name``,
         ``incidents``, ``harm``, ``residents``.
+    census_year : int
+        The census of ``residents`` and ``households``: the one nearest the period's latest
+        month that is loaded (2011 unless census 2021 is loaded and the month is from March
+        2021; the communities' residents stay census 2011, on 2011 areas).
     """
 
     district: str
@@ -55,6 +59,7 @@ class DistrictProfile:
     mix: pd.DataFrame
     monthly: pd.DataFrame
     communities: pd.DataFrame
+    census_year: int = 2011
 
 
 def district_profile(

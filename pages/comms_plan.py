@@ -11,7 +11,7 @@ from models.targeting import CRIMESTOPPERS_PROMISE
 from ui import briefs, cache, comms, context, download, filters, maps, panels
 
 settings = get_settings()
-ctx = context.analysis_page("Communications plan")
+ctx = context.analysis_page("Communications plan", residents=True)
 token, chosen, params = ctx.token, ctx.filters, ctx.params
 communities = cache.hotspot_analysis(token, chosen, params).communities
 if communities.empty:

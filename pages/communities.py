@@ -9,7 +9,7 @@ from models.emerging import enough_months
 from ui import cache, context, maps, ocg_gate, panels
 
 settings = get_settings()
-ctx = context.analysis_page("Hotspot communities")
+ctx = context.analysis_page("Hotspot communities", residents=True)
 token, chosen, params = ctx.token, ctx.filters, ctx.params
 analysis = cache.hotspot_analysis(token, chosen, params)
 panels.hotspot_summary(analysis)

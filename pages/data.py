@@ -15,6 +15,7 @@ from core.synthetic import SYNTHETIC_MARKER
 from geo.ingest import ingest_files
 from geo.police_uk import REJECT_REASONS, unique_labels, upload_sources
 from geo.update import update
+from records.census import store_census
 from records.national_table import store_recorded_crime
 from records.ocg_store import load_files
 from records.retention import RetentionPolicy, apply, plan
@@ -55,7 +56,7 @@ if uploads and st.button("Load", type="primary"):
             file_name=", ".join(names),
             rows=summary.stored,
         )
-        st.session_state["store_token"] = cache.store().token()
+        st.session_state["store_token"] = cache.with_census(cache.store().token())
         st.success(f"Stored {summary.stored:,} incidents for {', '.join(summary.months)}.")
         loading.prepare_analyses(cache.store())
         st.code(summary.to_text(), language=None)
@@ -180,6 +181,28 @@ if national_file and st.button("Load national table", type="primary"):
         )
         st.success(f"Stored the national table: financial years {', '.join(table.years)}.")
         st.code(table.summary(), language=None)
+
+st.divider()
+st.subheader("Census 2021 (residents and households by 2021 LSOA)")
+st.markdown(
+    "Upload the Nomis bulk tables as published: `census2021-ts001.zip` (usual residents) and "
+    "`census2021-ts041.zip` (households), or their `…-lsoa.csv` files. Every line is checked and every 2021 LSOA "
+    "of the five districts must be there; a file with a problem stores nothing. Rates per 1,000 residents on "
+    "Trends and the District profile then use census 2021 for months from March 2021."
+)
+census_files = st.file_uploader("Census 2021 tables", type=["csv", "zip"], accept_multiple_files=True, key="census")
+if census_files and st.button("Load census tables", type="primary"):
+    for upload in census_files:
+        try:
+            census = store_census(upload.getvalue(), upload.name)
+        except PrecisionError as exc:
+            session.audit_event("upload_rejected", str(exc), {"files": [upload.name]}, file_name=upload.name)
+            st.error(f"Nothing was stored from {upload.name}. {exc}")
+        else:
+            session.audit_event(
+                "upload", census.summary(), {"table": census.table}, file_name=upload.name, rows=census.lines
+            )
+            st.success(census.summary())
 
 outcome_ui.upload_section("data_outcomes")
 

@@ -57,8 +57,25 @@ st.caption(
 
 with st.expander("Ingest figures by month"):
     tables.show(
-        stats[["month", "rows_read", "stored", "rejected", "unmapped", "outside", "ingested_at", "files"]],
+        stats[
+            [
+                "month",
+                "rows_read",
+                "stored",
+                "rejected",
+                "unmapped",
+                "outside",
+                "lsoa_generation",
+                "by_code",
+                "by_point",
+                "ingested_at",
+                "files",
+            ]
+        ],
         labels={
+            "lsoa_generation": "LSOAs of",
+            "by_code": "Placed by LSOA code",
+            "by_point": "Placed by point",
             "rows_read": "Rows read",
             "stored": "Incidents stored",
             "rejected": "Rejected",

@@ -19,12 +19,13 @@ district = c[0].selectbox("District", sorted(settings.districts.values()), key="
 period = c[1].selectbox("Period", list(filters.PERIODS)[:-1], key="profile_period")
 months = tuple(latest_months(cache.store().months(), filters.PERIODS[period], ()))
 c[2].caption(f"Period: {filters.months_in_words(months)}. Hot spots are found against the whole county.")
+st.caption(context.areas_note(token, list(months), residents=True, nearest=True))
 profile = cache.district_profile(token, district, months)
 
 m = st.columns(4)
 m[0].metric("Incidents", f"{profile.incidents:,}", help=", ".join(profile.months))
 m[1].metric("Per 1,000 residents a month", f"{profile.rate_per_1000:.1f}")
-m[2].metric("Residents (census 2011)", f"{profile.residents:,}")
+m[2].metric(f"Residents (census {profile.census_year})", f"{profile.residents:,}")
 m[3].metric("Households", f"{profile.households:,}")
 st.markdown(profile.change_text)
 

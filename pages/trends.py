@@ -10,7 +10,7 @@ import streamlit as st
 from models.trends import comparable_periods, latest_comparable_month
 from ui import cache, charts, context, download, exports, filters, tables
 
-ctx = context.analysis_page("Trends")
+ctx = context.analysis_page("Trends", residents=True, nearest=True)
 loaded = cache.store().months()
 series = cache.trend_series(ctx.token, ctx.filters)
 

@@ -13,8 +13,10 @@ import dataclasses
 import logging
 from collections.abc import Callable
 
+import pandas as pd
+
 from core.settings import Settings, get_settings
-from geo import boundaries
+from geo import boundaries, lsoa_lookup
 from geo.store import Store
 from models import analysis
 from models.counts import Filters
@@ -22,7 +24,7 @@ from models.pipeline import HotspotAnalysis, HotspotParams
 from records import analysis_results
 from records.reference import read_harm_weights
 
-__all__ = ["precompute_store", "settings_for", "store_sources", "stored_analysis"]
+__all__ = ["precompute_store", "read_incidents", "settings_for", "store_sources", "stored_analysis"]
 
 _log = logging.getLogger(__name__)
 
@@ -36,12 +38,19 @@ def settings_for(store: Store, settings: Settings | None = None) -> Settings:
     return dataclasses.replace(settings, store_dir=store.root)
 
 
+def read_incidents(store: Store) -> pd.DataFrame:
+    """Every stored incident of the home force, its LSOAs on the 2011 areas (rows of months
+    published with 2021 LSOAs through the lookup, :func:`geo.lsoa_lookup.on_2011_areas`), as
+    every page reads them."""
+    return lsoa_lookup.on_2011_areas(store.read_incidents(), lsoa_lookup.read_generations())
+
+
 def store_sources(store: Store, settings: Settings | None = None) -> analysis.FrameSources:
-    """The analysis inputs of ``store``: every stored incident of the home force, the LSOAs
-    with census figures, and the harm weights (read now, once)."""
+    """The analysis inputs of ``store``: :func:`read_incidents`, the LSOAs with census
+    figures, and the harm weights (read now, once)."""
     settings = settings or get_settings()
     return analysis.FrameSources(
-        store.read_incidents(), boundaries.read_lsoas(settings), read_harm_weights(settings=settings), store.months()
+        read_incidents(store), boundaries.read_lsoas(settings), read_harm_weights(settings=settings), store.months()
     )
 
 

@@ -171,7 +171,7 @@ def profile_pdf(
         pdf,
         latin1(
             f"Period: {', '.join(profile.months)}. Source: data.police.uk street-level crime (OGL v3.0); "
-            f"census 2011 residents."
+            f"census {profile.census_year} residents."
         ),
     )
     pdf.ln(2)

@@ -16,17 +16,30 @@ import threading
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import streamlit as st
 from libpysal.weights import W
 
 from core.errors import StoreError
 from core.settings import get_settings
-from geo import boundaries, hexes
+from geo import boundaries, hexes, lsoa_lookup
 from geo import update as update_mod
 from geo.national_store import NationalStore
 from geo.store import Store
-from models import analysis, counts, crossborder, evaluation, hotspots, impact, pipeline, profile, targeting, trends
+from models import (
+    analysis,
+    areas,
+    counts,
+    crossborder,
+    evaluation,
+    hotspots,
+    impact,
+    pipeline,
+    profile,
+    targeting,
+    trends,
+)
 from models import delivery as delivery_model
 from models import emerging as emerging_mod
 from models import meeting_pack as meeting_pack_mod
@@ -36,6 +49,7 @@ from models.counts import Filters
 from models.pipeline import HotspotAnalysis, HotspotParams
 from models.profile import DistrictProfile
 from models.targeting import Plan, PlanConstraints
+from records import census as census_store
 from records import delivery_log, ocg_store, reference
 from records import national_table as national
 from records import outcome_files as outcomes_store
@@ -69,9 +83,52 @@ def grid(resolution: int) -> pd.DataFrame:
     return hexes.lsoas_to_grid(lsoas(), resolution)
 
 
+def store_commit(token: str) -> str:
+    """The store's commit id inside a pages' data token (:func:`with_census`)."""
+    return token.split("|", 1)[0]
+
+
+def with_census(store_token: str) -> str:
+    """The pages' data token: the store's commit id and the loaded census 2021 tables, so
+    that loading a census table refreshes every figure that uses residents."""
+    return f"{store_token}|{census_store.token()}"
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def census2021(census_token: str) -> pd.DataFrame | None:
+    """The loaded census 2021 figures by 2021 LSOA (:func:`records.census.read_stored_census`),
+    or None until TS001 is loaded; ``census_token`` keys the cache."""
+    del census_token
+    return census_store.read_stored_census()
+
+
+def district_census(months: list[str], column: str = "persons") -> dict[str, tuple[int, dict[str, int]]]:
+    """Month -> (census year, district -> residents or households) from the census nearest
+    each month (:func:`models.areas.district_residents`)."""
+    base = {str(d): int(n) for d, n in zip(districts()["district"], districts()[column])}
+    loaded = census2021(census_store.token())
+    newer = census_store.district_totals(loaded, column) if loaded is not None else None
+    return {m: (year, dict(values)) for m, (year, values) in areas.district_residents(months, base, newer).items()}
+
+
+@st.cache_resource(show_spinner=False)
+def generations() -> lsoa_lookup.Generations:
+    """Both generations of LSOAs and the lookup in force (shared, read-only)."""
+    return lsoa_lookup.read_generations()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def month_generations(token: str) -> dict[str, str]:
+    """Each stored month's LSOA generation, for the store commit ``token``."""
+    del token
+    return store().month_generations()
+
+
 @st.cache_resource(show_spinner="Reading incidents…", max_entries=2)
 def incidents(token: str) -> pd.DataFrame:
-    """Every stored incident, for the store commit ``token``.
+    """Every stored incident, for the store commit ``token``, with LSOAs on the 2011 areas
+    (:func:`geo.lsoa_lookup.on_2011_areas`: months published with 2021 codes are put on
+    them through the lookup, so series crossing the change count each area one way).
 
     One frame shared by every session (``st.cache_resource``: no copy per call, where
     ``st.cache_data`` unpickles a fresh copy on every call of every run). Read-only: nothing
@@ -79,7 +136,7 @@ def incidents(token: str) -> pd.DataFrame:
     ``tests/app/test_shared_frames.py`` checks with a hash before and after the pages run.
     """
     del token  # the cache key: a new commit means new data
-    return store().read_incidents()
+    return analyses.read_incidents(store())
 
 
 @st.cache_data(show_spinner="Checking the audit log's chain…", max_entries=4)
@@ -189,7 +246,7 @@ class CachedSources:
 def county_analysis(token: str, filters: Filters, params: HotspotParams) -> HotspotAnalysis:
     """:func:`models.analysis.county_analysis` of the store commit ``token``: the one kept
     when the data landed (:func:`services.analyses.stored_analysis`), else computed now."""
-    kept = analyses.stored_analysis(token, filters, params)
+    kept = analyses.stored_analysis(store_commit(token), filters, params)
     if kept is not None:
         return kept
     return analysis.county_analysis(CachedSources(token), filters, params)
@@ -277,8 +334,9 @@ def trend_series(token: str, filters: Filters) -> pd.DataFrame:
     frame = filtered(token, every_month)
     loaded = store().months()
     counts = trends.monthly_counts(frame, loaded, ("district",))
-    residents = dict(zip(districts()["district"], districts()["persons"]))
-    counts["rate"] = trends.rate_per_1000(counts["count"], counts["district"].map(residents))
+    census = district_census(loaded)  # the census nearest each month
+    residents = [census[m][1][d] for m, d in zip(counts["month"], counts["district"])]
+    counts["rate"] = trends.rate_per_1000(counts["count"], np.asarray(residents, dtype=float))
     return trends.calendar_series(counts, loaded)
 
 
@@ -374,17 +432,23 @@ def district_profile(token: str, district: str, months: tuple[str, ...]) -> Dist
     """The profile of one district over a period (communities at resolution 9, found against
     the whole county as on every page)."""
     frame = incidents(token)
-    residents = districts().set_index("district")
+    latest = max(months) if months else "2011-03"  # an empty period: census 2011
+    year, persons = district_census([latest], "persons")[latest]
+    homes_year, homes = district_census([latest], "households")[latest]
+    if homes_year != year:  # TS001 loaded without TS041: one census for both figures
+        year, persons = district_census(["2011-03"], "persons")["2011-03"]
+        homes = district_census(["2011-03"], "households")["2011-03"][1]
     communities = hotspot_analysis(token, Filters(months=months), HotspotParams()).communities
-    return profile.district_profile(
+    built = profile.district_profile(
         frame,
         district,
         months,
-        int(residents.loc[district, "persons"]),
-        int(residents.loc[district, "households"]),
+        int(persons[district]),
+        int(homes[district]),
         communities,
         loaded=store().months(),
     )
+    return dataclasses.replace(built, census_year=year)
 
 
 @st.cache_data(show_spinner="Preparing the meeting pack…", max_entries=8)
@@ -487,7 +551,9 @@ def trend_png(token: str, filters: Filters, value: str, made: str) -> bytes:
     """The Trends chart as a landscape PNG with title, source and date (rendered offline)."""
     chart = charts.monthly_lines(trend_series(token, filters), value, charts.TREND_TITLES[value])
     title = f"{charts.TREND_TITLES[value]} by district, West Yorkshire"
-    source = "data.police.uk street-level crime (OGL v3.0); census 2011 residents. " + describe(
+    years = sorted({year for year, _ in district_census(store().months()).values()})
+    residents = " and ".join(f"census {y}" for y in years) or "census 2011"
+    source = f"data.police.uk street-level crime (OGL v3.0); {residents} residents (nearest each month). " + describe(
         dataclasses.replace(filters, months=tuple(store().months()))
     )
     return charts.chart_png(charts.export_chart(chart, title, source, made))

@@ -10,8 +10,10 @@ import streamlit as st
 
 from core.settings import get_settings
 from geo.update import state_stamp
+from models import areas
 from models.counts import Filters
 from models.pipeline import HotspotParams
+from records import census
 from ui import cache, session
 from ui import filters as filter_panel
 
@@ -26,12 +28,15 @@ class PageContext:
     params: HotspotParams | None
 
 
-def analysis_page(title: str) -> PageContext:
-    """Draw the page title and the filters in words; return the page's context."""
+def analysis_page(title: str, residents: bool = False, nearest: bool = False) -> PageContext:
+    """Draw the page title, the filters in words and the areas (and, for a page using
+    residents or households, the census) its figures are on; return the page's context."""
     ctx = PageContext(st.session_state["store_token"], st.session_state["filters"], st.session_state.get("analysis"))
     st.title(title)
     st.caption(filter_panel.describe(ctx.filters))
     freshness_line(ctx.token)
+    months = list(ctx.filters.months) or cache.store().months()
+    st.caption(areas_note(ctx.token, months, residents, nearest))
     return ctx
 
 
@@ -43,3 +48,31 @@ def freshness_line(token: str) -> None:
     user = session.current_user()
     if user is not None and user.role == "admin" and (line := fresh.admin_sentence()):
         st.info(line)
+
+
+def areas_note(token: str, months: list[str], residents: bool = False, nearest: bool = False) -> str:
+    """The LSOA generation a period is shown on and, with ``residents``, the census used:
+    with ``nearest`` (a page whose rates use the census nearest each month) census 2021 for
+    months from March 2021 once it is loaded, else census 2011 for every month."""
+    settings = get_settings()
+    newer = areas.months_on_2021_areas(cache.month_generations(token), months, settings.lsoa2021_from_month)
+    text = "Areas: LSOAs (2011)."
+    if newer:
+        text += (
+            f" Published with 2021 LSOAs: {filter_panel.months_in_words(newer)}; their LSOAs are shown on the "
+            "2011 areas through the LSOA 2011–2021 lookup (split areas exactly, merged ones by the incident's point)."
+        )
+    if not residents:
+        return text
+    later = areas.months_needing_census_2021(months)
+    loaded = cache.census2021(census.token()) is not None
+    if nearest and loaded:
+        text += " Residents: census 2011 for months before March 2021"
+        return text + (f", census 2021 for {filter_panel.months_in_words(later)}." if later else ".")
+    text += " Residents and households: census 2011"
+    if later:
+        why = "" if loaded else "census 2021 figures are not loaded, so "
+        text += f"; {why}2011 figures are also used for {filter_panel.months_in_words(later)}."
+    else:
+        text += "."
+    return text

@@ -29,6 +29,7 @@ from folium.elements import JSCSSMixin
 from folium.map import Layer
 from jinja2 import Template
 
+from core.tiles import TileSource
 from geo.schemas import H3_COLUMNS
 
 #: URLs of the locally served Leaflet (Streamlit static serving, ``static/leaflet``).
@@ -191,7 +192,7 @@ def district_outlines(districts: gpd.GeoDataFrame, tolerance_deg: float = 0.0005
 def base_map(
     outlines: dict,
     bounds: Sequence[float],
-    tiles: str | None,
+    tiles: TileSource | None,
     height_px: int = 620,
 ) -> folium.Map:
     """Return a map fitted to bounds, with the district boundaries drawn.
@@ -203,14 +204,16 @@ def base_map(
         (see :func:`district_outlines`).
     bounds : sequence of float
         ``(min_lon, min_lat, max_lon, max_lat)`` in degrees, the view to fit.
-    tiles : str or None
-        Folium tile name, or None for a blank background (offline).
+    tiles : TileSource or None
+        Background tiles (``settings.map_tiles``), or None for a blank background
+        (offline). When tiles fail to load in the browser, the map says so in one line
+        (:class:`BaseTiles`) and its data stays as drawn.
     """
     minx, miny, maxx, maxy = bounds
     fmap = folium.Map(
         location=[(miny + maxy) / 2, (minx + maxx) / 2],
         zoom_start=10,
-        tiles=tiles,
+        tiles=None,
         prefer_canvas=True,
         control_scale=True,
         height=height_px,
@@ -222,8 +225,77 @@ def base_map(
     # legend never covers a hexagon of the view (the map is wider than the county is tall,
     # so this costs no zoom for the whole county)
     fmap.fit_bounds([[miny, minx], [maxy, maxx]], padding_bottom_right=(10, LEGEND_HEIGHT_PX))
+    if tiles is not None:
+        BaseTiles(tiles).add_to(fmap)
     Outlines(outlines, {"color": "#253494", "weight": 2, "fill": False}, name="District boundaries").add_to(fmap)
     return fmap
+
+
+def tile_notice(tiles: TileSource) -> str:
+    """The one line a map shows when its background tiles fail to load."""
+    return f"Background map ({tiles.host}) did not load; the data on this map is complete."
+
+
+class BaseTiles(Layer, VerbatimMacroElement):
+    """The background tile layer, with a one-line notice when its tiles fail to load.
+
+    Leaflet fires ``tileerror`` for every tile that fails (no connection, a refused or
+    missing key, a blocked host): the notice (``.ph-tile-notice``, a polite live region at
+    the top of the map) then shows; when every tile of a later view loads it hides again.
+    The map's data never depends on the tiles. The layer asks for tiles only between the
+    service's zoom levels, and sends the page's origin as referrer (the OpenStreetMap tile
+    usage policy asks for a valid referrer).
+
+    Parameters
+    ----------
+    tiles : TileSource
+        The service (URL with any key in it, attribution, zoom levels).
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.tileLayer({{ this.url_json }}, {{ this.options_json }});
+        (function (layer, map) {
+          var box = document.createElement("div");
+          box.className = "ph-tile-notice";
+          box.setAttribute("role", "status");
+          box.style.cssText = "position:absolute; top:10px; left:50%; transform:translateX(-50%); z-index:1000;"
+            + " max-width:85%; white-space:nowrap; overflow:hidden; text-overflow:ellipsis; display:none;"
+            + " background:rgba(255,255,255,0.95); color:#222; border:1px solid #b35806; border-radius:4px;"
+            + " padding:3px 8px; font:12px/1.35 sans-serif;";
+          map.getContainer().appendChild(box);
+          var failed = 0;
+          layer.on("loading", function () { failed = 0; });
+          layer.on("tileerror", function () {
+            failed++;
+            box.textContent = {{ this.notice_json }};
+            box.title = box.textContent;
+            box.style.display = "block";
+          });
+          layer.on("load", function () { if (failed === 0) { box.style.display = "none"; } });
+        })({{ this.get_name() }}, {{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, tiles: TileSource) -> None:
+        super().__init__(name=tiles.name, overlay=False, control=False)
+        self._name = "BaseTiles"
+        self.tiles = tiles
+        self.url_json = script_json(tiles.url)
+        options: dict[str, object] = {
+            "attribution": tiles.attribution,
+            "minZoom": tiles.min_zoom,
+            "maxZoom": tiles.max_zoom,
+            "maxNativeZoom": tiles.max_zoom,
+            "referrerPolicy": "strict-origin-when-cross-origin",
+            "crossOrigin": False,
+        }
+        if tiles.subdomains:
+            options["subdomains"] = tiles.subdomains
+        self.options_json = script_json(options)
+        self.notice_json = script_json(tile_notice(tiles))
 
 
 class Outlines(Layer, VerbatimMacroElement):
@@ -627,7 +699,7 @@ def hex_map(
     outlines: dict,
     bounds: Sequence[float],
     *,
-    tiles: str | None,
+    tiles: TileSource | None,
     title: str,
     communities: dict | None = None,
     overlay: HexLayer | None = None,

@@ -172,7 +172,9 @@ def test_every_csv_export_in_the_source_is_fed_hostile_cells():
 #: CSV that is not an export: written and read back by the product itself, never handed to a
 #: user, so neutralising its cells would change the data. Each entry says why.
 INTERNAL_CSV = {
-    Path("geo/police_uk_api.py"): "the API's crimes as a data.police.uk street CSV, ingested at once (the input format)",
+    Path(
+        "geo/police_uk_api.py"
+    ): "the API's crimes as a data.police.uk street CSV, ingested at once (the input format)",
 }
 
 

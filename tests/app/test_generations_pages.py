@@ -1,0 +1,91 @@
+"""Pages over a store holding a month published with 2021 LSOAs: each says which areas and
+which census its figures are on, and shows LSOAs of one generation only."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from core.settings import override_settings
+from geo.ingest import ingest
+from geo.lsoa_lookup import read_generations
+from geo.store import Store
+from tests.app.conftest import APP
+from tests.unit.geo.test_ingest_generations import _base, _recode_to_2021
+
+pytestmark = pytest.mark.app
+
+
+@pytest.fixture()
+def app_with_2021_month(sample_store_dir: Path, tmp_path: Path):
+    """The sample store (2016-07, 2017-07) plus 2023-07: the July 2017 rows with every third
+    one recoded to its 2021 LSOA."""
+    store_dir = tmp_path / "store"
+    shutil.copytree(sample_store_dir, store_dir)
+    generations = read_generations()
+    base = _base().assign(Month="2023-07")
+    recoded, _ = _recode_to_2021(base, generations, np.arange(len(base)) % 3 == 0)
+    (tmp_path / "2023-07").mkdir()
+    recoded.to_csv(tmp_path / "2023-07" / "2023-07-west-yorkshire-street.csv", index=False)
+    ingest([tmp_path / "2023-07"], Store(store_dir))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    with override_settings(store_dir=store_dir, map_tiles=None, users_file=tmp_path / "no-users.json", mode="demo"):
+        yield AppTest.from_file(APP, default_timeout=120), generations
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def test_pages_say_which_areas_and_census_and_show_2011_lsoas_only(app_with_2021_month):
+    at, generations = app_with_2021_month
+    at.run()
+    for page in ("pages/trends.py", "pages/communities.py", "pages/hotspot_map.py"):
+        at.switch_page(page).run(timeout=300)
+        assert not at.exception, page
+        captions = " ".join(c.value for c in at.caption)
+        assert "Areas: LSOAs (2011). Published with 2021 LSOAs: 2023-07" in captions, page
+        residents = "2011 figures are also used for 2023-07" in captions
+        assert residents == (page != "pages/hotspot_map.py"), page
+        for frame in (d.value for d in at.dataframe):
+            for column in ("lsoa_code", "LSOA code", "LSOA"):
+                if column in frame.columns:
+                    assert not frame[column].astype(str).isin(generations.only_2021).any(), (page, column)
+
+
+def test_a_store_of_2011_months_says_so(app_with_sample: AppTest):
+    at = app_with_sample.run()
+    at.switch_page("pages/trends.py").run(timeout=300)
+    captions = [c.value for c in at.caption]
+    assert "Areas: LSOAs (2011). Residents and households: census 2011." in captions
+
+
+def test_with_census_2021_loaded_rates_use_the_census_nearest_each_month(app_with_2021_month):
+    from records.census import store_census
+    from tests.unit.records.test_census import ts001, ts041
+
+    at, generations = app_with_2021_month
+    lsoas = generations.lsoas21[["lsoa_code", "lsoa_name", "district"]]
+    store_census(ts001(lsoas), "census2021-ts001-lsoa.csv")  # a small extract in the ONS format
+    store_census(ts041(lsoas), "census2021-ts041-lsoa.csv")
+    persons = {
+        d: sum(1500 + i % 7 for i, dd in enumerate(lsoas["district"]) if dd == d) for d in set(lsoas["district"])
+    }
+    at.run()
+    at.switch_page("pages/trends.py").run(timeout=300)
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert "Residents: census 2011 for months before March 2021, census 2021 for 2023-07." in captions
+    table = at.dataframe[0].value.set_index(["month", "district"])
+    new = table.loc[("2023-07", "Bradford")]
+    assert new["rate"] == pytest.approx(new["count"] * 1000 / persons["Bradford"])
+    old = table.loc[("2017-07", "Bradford")]
+    assert old["rate"] == pytest.approx(old["count"] * 1000 / 522_452)  # census 2011 for 2017
+    at.switch_page("pages/profile.py").run(timeout=300)
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Residents (census 2021)"] == f"{persons['Bradford']:,}"
