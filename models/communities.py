@@ -322,67 +322,104 @@ def community_table(
         ``harm``), ``by_type`` (dict), ``by_month`` (dict), ``geometry`` (dissolved outline,
         in ``settings.crs_geographic``, EPSG:4326).
     """
-    columns = [
-        "rank",
-        "community_id",
-        "anchor_lsoa",
-        "name",
-        "districts",
-        "n_cells",
-        "area_km2",
-        "incidents",
-        "harm",
-        "residents",
-        "households",
-        "top_crime_types",
-        "streets",
-        "lsoas",
-        "msoas",
-        "cells",
-        "lsoa_households",
-        "lsoa_streets",
-        "lsoa_districts",
-        "district_harm",
-        "by_type",
-        "by_month",
-    ]
     hot_cells = np.unique(np.asarray(hot_cells, dtype=np.int64))
     cell_col = H3_COLUMNS[resolution]
-    counts = incidents[cell_col].value_counts()
-    per_cell = counts.reindex(hot_cells).fillna(0).to_numpy()
+    per_cell = incidents[cell_col].value_counts().reindex(hot_cells).fillna(0).to_numpy()
     scale = hexes.resolution_to_cell_area_km2(9) / hexes.resolution_to_cell_area_km2(resolution)
     max_cells = max(params.min_cells, int(round(params.max_cells * scale)))
     labels = cluster_cells(hot_cells, resolution, params.eps_rings, per_cell, max_cells, params.seed)
-    grid_idx = grid.set_index("cell")
-    cells_per_lsoa = grid.groupby("lsoa_code").size()
-    census = lsoas.set_index("lsoa_code")[["persons", "households"]]
-    inc = incidents[incidents[cell_col].isin(hot_cells)]
-    label_of = dict(zip(hot_cells.tolist(), labels.tolist()))
-    inc_label = inc[cell_col].map(label_of)
-    weights = inc["crime_type"].astype(str).map(harm_weights).fillna(1.0)
-    inc_district = inc[cell_col].map(grid_idx["district"]).to_numpy()  # hot cells are grid cells
-    cell_area = hexes.resolution_to_cell_area_km2(resolution)
-
+    parts = _Parts.of(hot_cells, labels, resolution, grid, incidents, lsoas, harm_weights)
+    rows = [
+        parts.describe(label, hot_cells[labels == label], params.top_streets)
+        for label in np.unique(labels)
+        if (labels == label).sum() >= params.min_cells
+    ]
     crs = get_settings().crs_geographic  # the outlines are in the stored coordinates' CRS
-    rows = []
-    for label in np.unique(labels):
-        cells = hot_cells[labels == label]
-        if len(cells) < params.min_cells:
-            continue
-        mine = inc[inc_label.to_numpy() == label]
-        on_grid = grid_idx.reindex(cells).dropna(subset=["lsoa_code"])
-        lsoa_share = on_grid.groupby("lsoa_code").size() / cells_per_lsoa
-        lsoa_share = lsoa_share.dropna()
-        shared = census.reindex(lsoa_share.index).mul(lsoa_share, axis=0)
-        residents = float(shared["persons"].sum())
-        households = float(shared["households"].sum())
-        lsoa_streets = {
-            str(code): [s for s in group["location"].astype(str).map(street).value_counts().index if is_street(s)][:3]
-            for code, group in mine.groupby(mine["lsoa_code"].astype(str), observed=True)
-            if code in lsoa_share.index
-        }
-        in_label = inc_label.to_numpy() == label
-        district_harm = weights[in_label].groupby(inc_district[in_label]).sum()
+    if not rows:
+        return gpd.GeoDataFrame({c: [] for c in COMMUNITY_TABLE_COLUMNS}, geometry=gpd.GeoSeries([], crs=crs))
+    table = pd.DataFrame(rows).sort_values(["harm", "incidents", "n_cells"], ascending=False, kind="stable")
+    table.insert(0, "rank", np.arange(1, len(table) + 1))
+    table.insert(1, "community_id", community_ids(table["anchor_lsoa"], table.pop("first_cell")))
+    return gpd.GeoDataFrame(table.reset_index(drop=True), geometry="geometry", crs=crs)
+
+
+#: The columns of :func:`community_table` (geometry aside).
+COMMUNITY_TABLE_COLUMNS = [
+    "rank",
+    "community_id",
+    "anchor_lsoa",
+    "name",
+    "districts",
+    "n_cells",
+    "area_km2",
+    "incidents",
+    "harm",
+    "residents",
+    "households",
+    "top_crime_types",
+    "streets",
+    "lsoas",
+    "msoas",
+    "cells",
+    "lsoa_households",
+    "lsoa_streets",
+    "lsoa_districts",
+    "district_harm",
+    "by_type",
+    "by_month",
+]
+
+
+@dataclasses.dataclass(frozen=True)
+class _Parts:
+    """What every community of one :func:`community_table` call is described from: the grid
+    by cell, LSOA sizes in cells and census figures, and the incidents in hot cells with
+    their community label, harm weight and the district of their cell."""
+
+    grid_idx: pd.DataFrame
+    cells_per_lsoa: pd.Series
+    census: pd.DataFrame
+    inc: pd.DataFrame
+    inc_label: np.ndarray
+    weights: pd.Series
+    inc_district: np.ndarray
+    cell_area: float
+
+    @classmethod
+    def of(
+        cls,
+        hot_cells: np.ndarray,
+        labels: np.ndarray,
+        resolution: int,
+        grid: pd.DataFrame,
+        incidents: pd.DataFrame,
+        lsoas: gpd.GeoDataFrame,
+        harm_weights: Mapping[str, float],
+    ) -> _Parts:
+        cell_col = H3_COLUMNS[resolution]
+        grid_idx = grid.set_index("cell")
+        inc = incidents[incidents[cell_col].isin(hot_cells)]
+        label_of = dict(zip(hot_cells.tolist(), labels.tolist()))
+        return cls(
+            grid_idx=grid_idx,
+            cells_per_lsoa=grid.groupby("lsoa_code").size(),
+            census=lsoas.set_index("lsoa_code")[["persons", "households"]],
+            inc=inc,
+            inc_label=inc[cell_col].map(label_of).to_numpy(),
+            weights=inc["crime_type"].astype(str).map(harm_weights).fillna(1.0),
+            inc_district=inc[cell_col].map(grid_idx["district"]).to_numpy(),  # hot cells are grid cells
+            cell_area=hexes.resolution_to_cell_area_km2(resolution),
+        )
+
+    def describe(self, label: int, cells: np.ndarray, top_streets: int) -> dict[str, object]:
+        """One community's row (before its rank and id): name, places, census shares by
+        area, harm and its districts, streets by LSOA, mix by type and month, outline."""
+        in_label = self.inc_label == label
+        mine = self.inc[in_label]
+        on_grid = self.grid_idx.reindex(cells).dropna(subset=["lsoa_code"])
+        lsoa_share = (on_grid.groupby("lsoa_code").size() / self.cells_per_lsoa).dropna()
+        shared = self.census.reindex(lsoa_share.index).mul(lsoa_share, axis=0)
+        district_harm = self.weights[in_label].groupby(self.inc_district[in_label]).sum()
         by_type = mine["crime_type"].astype(str).value_counts()
         streets = mine["location"].astype(str).map(street).value_counts()
         streets = streets[streets.index != ""]
@@ -390,39 +427,40 @@ def community_table(
         top_msoa = str(msoa_names.index[0]) if len(msoa_names) else ""
         named = [s for s in streets.index if is_street(s)] or list(streets.index)
         name_streets = " & ".join(named[:2]) if named else "no named street"
-        rows.append(
-            {
-                "anchor_lsoa": anchor_lsoa(on_grid["lsoa_code"].astype(str), mine["lsoa_code"].astype(str)),
-                "first_cell": int(cells.min()),
-                "name": f"{name_streets} ({top_msoa})" if top_msoa else name_streets,
-                "districts": ", ".join(sorted(on_grid["district"].astype(str).unique())),
-                "n_cells": len(cells),
-                "area_km2": round(len(cells) * cell_area, 3),
-                "incidents": len(mine),
-                "harm": float(weights[in_label].sum()),
-                "residents": round(residents),
-                "households": round(households),
-                "top_crime_types": ", ".join(by_type.index[:3]),
-                "streets": list(streets.index[: params.top_streets]),
-                "lsoas": sorted(on_grid["lsoa_code"].astype(str).unique()),
-                "msoas": sorted(msoa_names.index.astype(str)),
-                "cells": cells.tolist(),
-                "lsoa_households": {str(k): round(float(v), 1) for k, v in shared["households"].items()},
-                "lsoa_streets": lsoa_streets,
-                "lsoa_districts": {
-                    str(k): str(v)
-                    for k, v in on_grid.groupby("lsoa_code", observed=True)["district"].first().items()
-                    if k in lsoa_share.index
-                },
-                "district_harm": {str(k): float(v) for k, v in district_harm.sort_index().items()},
-                "by_type": {str(k): int(v) for k, v in by_type.items()},
-                "by_month": {str(k): int(v) for k, v in mine["month"].astype(str).value_counts().sort_index().items()},
-                "geometry": hexes.cells_to_outline(cells),
-            }
-        )
-    if not rows:
-        return gpd.GeoDataFrame({c: [] for c in columns}, geometry=gpd.GeoSeries([], crs=crs))
-    table = pd.DataFrame(rows).sort_values(["harm", "incidents", "n_cells"], ascending=False, kind="stable")
-    table.insert(0, "rank", np.arange(1, len(table) + 1))
-    table.insert(1, "community_id", community_ids(table["anchor_lsoa"], table.pop("first_cell")))
-    return gpd.GeoDataFrame(table.reset_index(drop=True), geometry="geometry", crs=crs)
+        return {
+            "anchor_lsoa": anchor_lsoa(on_grid["lsoa_code"].astype(str), mine["lsoa_code"].astype(str)),
+            "first_cell": int(cells.min()),
+            "name": f"{name_streets} ({top_msoa})" if top_msoa else name_streets,
+            "districts": ", ".join(sorted(on_grid["district"].astype(str).unique())),
+            "n_cells": len(cells),
+            "area_km2": round(len(cells) * self.cell_area, 3),
+            "incidents": len(mine),
+            "harm": float(self.weights[in_label].sum()),
+            "residents": round(float(shared["persons"].sum())),
+            "households": round(float(shared["households"].sum())),
+            "top_crime_types": ", ".join(by_type.index[:3]),
+            "streets": list(streets.index[:top_streets]),
+            "lsoas": sorted(on_grid["lsoa_code"].astype(str).unique()),
+            "msoas": sorted(msoa_names.index.astype(str)),
+            "cells": cells.tolist(),
+            "lsoa_households": {str(k): round(float(v), 1) for k, v in shared["households"].items()},
+            "lsoa_streets": _lsoa_streets(mine, lsoa_share.index),
+            "lsoa_districts": {
+                str(k): str(v)
+                for k, v in on_grid.groupby("lsoa_code", observed=True)["district"].first().items()
+                if k in lsoa_share.index
+            },
+            "district_harm": {str(k): float(v) for k, v in district_harm.sort_index().items()},
+            "by_type": {str(k): int(v) for k, v in by_type.items()},
+            "by_month": {str(k): int(v) for k, v in mine["month"].astype(str).value_counts().sort_index().items()},
+            "geometry": hexes.cells_to_outline(cells.tolist()),
+        }
+
+
+def _lsoa_streets(mine: pd.DataFrame, lsoas: pd.Index) -> dict[str, list[str]]:
+    """Each of the community's LSOAs -> its three most frequent streets in the community."""
+    return {
+        str(code): [s for s in group["location"].astype(str).map(street).value_counts().index if is_street(s)][:3]
+        for code, group in mine.groupby(mine["lsoa_code"].astype(str), observed=True)
+        if code in lsoas
+    }

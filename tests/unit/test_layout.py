@@ -289,7 +289,6 @@ KNOWN_LONG = frozenset(
         "geo.ingest.build_months",
         "geo.ingest._repeats_across_parts",
         "records.national_table.parse_recorded_crime",
-        "models.communities.community_table",
         "ui.pack.meeting_pack_pdf",
     }
 )
