@@ -473,32 +473,49 @@ def build_months(
     memo = hexes.CellMemo(sorted(H3_COLUMNS))
     lsoas21 = lsoas21 if lsoas21 is not None else boundaries.read_lsoas_2021(settings)
     lookup = DistrictLookup(lsoas, lsoas21, settings.lsoa2021_from_month)
+    results = _read_files(files, settings, transaction, lookup, memo, on_file)
+    by_label = {r.label: r for r in results}
+    by_partition = _pieces_by_partition(results, settings, transaction, by_label, lookup)
+    file_partition = _file_partitions(results, by_partition, settings)
+    partitions: dict[Partition, MonthData] = {}
+    totals = {"stored": 0, "unmapped": 0, "outside": 0}
+    for partition in sorted(by_partition):
+        pieces = by_partition[partition]
+        mine = [by_label[f] for f, p in sorted(file_partition.items()) if p == partition]
+        partitions[partition] = _month_data(partition, pieces, mine, settings)
+        for key in totals:
+            totals[key] += partitions[partition].stats[key]
 
-    def prepare(index: int, source: Source) -> _FileResult:
-        result = _FileResult(source.label)
+    all_rejects, rejected_total = _gather_rejects(results)
+    summary = IngestSummary(
+        files=sorted(by_label),
+        rows_read=int(sum(r.rows_read for r in results)),
+        stored=totals["stored"],
+        rejected=rejected_total,
+        unmapped=totals["unmapped"],
+        outside=totals["outside"],
+        months=sorted({month for _, month in partitions}),
+        rejects=all_rejects,
+        partitions={p: int(d.stats["stored"]) for p, d in partitions.items()},
+        rows_read_by_file={r.label: r.rows_read for r in results},
+        lsoa_matches=_sum_matches(partitions.values()),
+        generations={p: str(d.stats["lsoa_generation"]) for p, d in partitions.items()},
+    )
+    return partitions, summary
 
-        def handle(block: ParsedFile) -> list[_Piece]:
-            checked = check_rows(block, settings)
-            table = enrich(checked.table, source.label, lookup, memo)
-            result.rows_read += block.rows_read
-            result.add_rejects(checked.rejects, settings.max_rejects_listed)
-            pieces = _pieces(table, transaction, source.label, (index, len(result.pieces)), lookup)
-            result.pieces.extend(pieces)
-            return pieces
 
-        def undo(done: list[list[_Piece]]) -> None:  # the file is read again from its start
-            for piece in (p for pieces in done for p in pieces):
-                transaction.discard(piece.part)
-            result.pieces.clear()
-            result.rejects.clear()
-            result.counts.clear()
-            result.rows_read = result.listed = 0
-
-        read_file(source, handle, undo, settings)
-        return result
-
+def _read_files(
+    files: Sequence[Source],
+    settings: Settings,
+    transaction: Transaction,
+    lookup: DistrictLookup,
+    memo: hexes.CellMemo,
+    on_file: Callable[[int, int], None] | None,
+) -> list[_FileResult]:
+    """Each file read, checked, binned and written a block at a time on the worker threads
+    (one per CPU); ``on_file`` told as each is done. Results in the order of ``files``."""
     with ThreadPoolExecutor(_workers()) as pool:
-        futures = [pool.submit(prepare, i, item) for i, item in enumerate(files)]
+        futures = [pool.submit(_read_one, i, item, settings, transaction, lookup, memo) for i, item in enumerate(files)]
         try:
             for done, future in enumerate(as_completed(futures), start=1):
                 future.result()
@@ -507,8 +524,51 @@ def build_months(
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
-    results = [f.result() for f in futures]
-    by_label = {r.label: r for r in results}
+    return [f.result() for f in futures]
+
+
+def _read_one(
+    index: int,
+    source: Source,
+    settings: Settings,
+    transaction: Transaction,
+    lookup: DistrictLookup,
+    memo: hexes.CellMemo,
+) -> _FileResult:
+    """One file: each block checked (row rules), placed and binned (:func:`enrich`) and
+    written as a part per force month; a file read again from its start forgets its parts."""
+    result = _FileResult(source.label)
+
+    def handle(block: ParsedFile) -> list[_Piece]:
+        checked = check_rows(block, settings)
+        table = enrich(checked.table, source.label, lookup, memo)
+        result.rows_read += block.rows_read
+        result.add_rejects(checked.rejects, settings.max_rejects_listed)
+        pieces = _pieces(table, transaction, source.label, (index, len(result.pieces)), lookup)
+        result.pieces.extend(pieces)
+        return pieces
+
+    def undo(done: list[list[_Piece]]) -> None:  # the file is read again from its start
+        for piece in (p for pieces in done for p in pieces):
+            transaction.discard(piece.part)
+        result.pieces.clear()
+        result.rejects.clear()
+        result.counts.clear()
+        result.rows_read = result.listed = 0
+
+    read_file(source, handle, undo, settings)
+    return result
+
+
+def _pieces_by_partition(
+    results: Sequence[_FileResult],
+    settings: Settings,
+    transaction: Transaction,
+    by_label: dict[str, _FileResult],
+    lookup: DistrictLookup,
+) -> dict[Partition, list[_Piece]]:
+    """The written parts of every file by force month, each force under one name, with Crime
+    IDs repeated across parts of one force month found and their parts written again."""
     # One name per force: spellings that differ in case or punctuation ("West Yorkshire
     # police") share a folder, so they are one force, named as the settings or the store
     # already name it.
@@ -531,50 +591,39 @@ def build_months(
     for partition, pieces in by_partition.items():
         if len(pieces) > 1:  # one part is settled by the row rules
             by_partition[partition] = _repeats_across_parts(pieces, partition, transaction, settings, by_label, lookup)
+    return by_partition
 
+
+def _file_partitions(
+    results: Sequence[_FileResult], by_partition: dict[Partition, list[_Piece]], settings: Settings
+) -> dict[str, Partition]:
+    """Each file's partition for its rejected rows and rows read: the one most of its kept
+    rows belong to (ties to the home force, whose rejected rows the app shows)."""
     file_partition: dict[str, Partition] = {}
     for result in results:
         rows: dict[Partition, int] = {}
         for piece in (p for pieces in by_partition.values() for p in pieces if p.label == result.label):
             rows[piece.partition] = rows.get(piece.partition, 0) + piece.rows
-        if rows:  # ties go to the home force, whose rejected rows the app shows
+        if rows:
             file_partition[result.label] = max(rows, key=lambda p: (rows[p], p[0] == settings.home_force))
+    return file_partition
 
-    partitions: dict[Partition, MonthData] = {}
-    totals = {"stored": 0, "unmapped": 0, "outside": 0}
-    for partition in sorted(by_partition):
-        pieces = by_partition[partition]
-        mine = [by_label[f] for f, p in sorted(file_partition.items()) if p == partition]
-        rejects, rejected = _gather_rejects(mine)
-        stats: dict[str, Any] = {
-            "files": [r.label for r in mine],
-            "rows_read": int(sum(r.rows_read for r in mine)),
-            "stored": int(sum(p.rows for p in pieces)),
-            "unmapped": int(sum(p.unmapped for p in pieces)),
-            "outside": int(sum(p.outside for p in pieces)),
-            "rejected": rejected,
-            **_generation_stats(pieces, partition[1], settings),
-        }
-        for key in totals:
-            totals[key] += stats[key]
-        partitions[partition] = MonthData(rejects, stats, tuple(p.part for p in sorted(pieces, key=lambda p: p.order)))
 
-    all_rejects, rejected_total = _gather_rejects(results)
-    summary = IngestSummary(
-        files=sorted(by_label),
-        rows_read=int(sum(r.rows_read for r in results)),
-        stored=totals["stored"],
-        rejected=rejected_total,
-        unmapped=totals["unmapped"],
-        outside=totals["outside"],
-        months=sorted({month for _, month in partitions}),
-        rejects=all_rejects,
-        partitions={p: int(d.stats["stored"]) for p, d in partitions.items()},
-        rows_read_by_file={r.label: r.rows_read for r in results},
-        lsoa_matches=_sum_matches(partitions.values()),
-        generations={p: str(d.stats["lsoa_generation"]) for p, d in partitions.items()},
-    )
-    return partitions, summary
+def _month_data(
+    partition: Partition, pieces: Sequence[_Piece], mine: Sequence[_FileResult], settings: Settings
+) -> MonthData:
+    """A force month's rejected rows, figures for the manifest and parts in order."""
+    rejects, rejected = _gather_rejects(mine)
+    stats: dict[str, Any] = {
+        "files": [r.label for r in mine],
+        "rows_read": int(sum(r.rows_read for r in mine)),
+        "stored": int(sum(p.rows for p in pieces)),
+        "unmapped": int(sum(p.unmapped for p in pieces)),
+        "outside": int(sum(p.outside for p in pieces)),
+        "rejected": rejected,
+        **_generation_stats(pieces, partition[1], settings),
+    }
+    return MonthData(rejects, stats, tuple(p.part for p in sorted(pieces, key=lambda p: p.order)))
 
 
 def _sum_matches(months: Iterable[MonthData]) -> dict[str, int]:
@@ -634,6 +683,27 @@ def _repeats_across_parts(
     detail is written for at most ``settings.max_rejects_listed`` of them per file.
     """
     root = transaction.store.root
+    drop = _repeated_ids(pieces, root, settings)
+    if drop.num_rows == 0:
+        return pieces
+    out = []
+    for piece in pieces:
+        path = str(root / piece.part)
+        lose = drop.filter(pc.equal(drop.column("filename"), path))
+        if lose.num_rows == 0:
+            out.append(piece)
+            continue
+        table = pq.read_table(path, columns=INCIDENT_COLUMNS, read_dictionary=DICTIONARY_COLUMNS, partitioning=None)
+        table = table.filter(pc.invert(pc.is_in(table.column("source_line"), value_set=lose.column("source_line"))))
+        transaction.discard(piece.part)
+        out.extend(_pieces(table, transaction, piece.label, piece.order, lookup))
+        _reject_repeats(results[piece.label], piece.label, lose, partition[1], settings)
+    return out
+
+
+def _repeated_ids(pieces: Sequence[_Piece], root: Path, settings: Settings) -> pa.Table:
+    """The rows to drop (``filename``, ``source_line``, ``crime_id``, and where the kept row
+    is: ``first_file``, ``first_line``), found by DuckDB over the written parts."""
     order = pa.table(
         {
             "filename": [str(root / p.part) for p in pieces],
@@ -646,7 +716,7 @@ def _repeats_across_parts(
         duckdb.connect(config={"memory_limit": settings.duckdb_memory, "threads": 2, "temp_directory": spill}) as con,
     ):
         con.register("part_order", order)
-        drop = con.sql(
+        drop: pa.Table = con.sql(
             "WITH rows AS (SELECT crime_id, filename, source_line, CAST(source_file AS VARCHAR) AS source_file "
             "FROM read_parquet($parts, filename = true) WHERE crime_id <> ''), "
             "keys AS (SELECT hash(crime_id) AS k FROM rows GROUP BY k HAVING count(*) > 1), "
@@ -659,44 +729,30 @@ def _repeats_across_parts(
             "ORDER BY filename, source_line",
             params={"parts": order.column("filename").to_pylist()},
         ).to_arrow_table()
-    if drop.num_rows == 0:
-        return pieces
-    month = partition[1]
-    out = []
-    for piece in pieces:
-        path = str(root / piece.part)
-        lose = drop.filter(pc.equal(drop.column("filename"), path))
-        if lose.num_rows == 0:
-            out.append(piece)
-            continue
-        table = pq.read_table(path, columns=INCIDENT_COLUMNS, read_dictionary=DICTIONARY_COLUMNS, partitioning=None)
-        table = table.filter(pc.invert(pc.is_in(table.column("source_line"), value_set=lose.column("source_line"))))
-        transaction.discard(piece.part)
-        out.extend(_pieces(table, transaction, piece.label, piece.order, lookup))
-        result = results[piece.label]
-        listed = lose.slice(0, max(0, settings.max_rejects_listed - result.listed)).to_pandas()
-        where = (
-            listed["first_line"]
-            .map("line {}".format)
-            .where(
-                listed["first_file"] == piece.label, listed["first_file"] + " line " + listed["first_line"].astype(str)
-            )
-        )
-        rejects = pd.DataFrame(
-            {
-                "file": pd.Series(piece.label, index=listed.index, dtype="str"),
-                "line": listed["source_line"].astype("int64"),
-                "reason": pd.Series("duplicate_crime_id", index=listed.index, dtype="str"),
-                "detail": ("Crime ID " + listed["crime_id"].str[:16] + "… repeats " + where + f" in {month}").astype(
-                    "str"
-                ),
-            }
-        )
-        result.add_rejects(rejects, settings.max_rejects_listed)
-        unlisted = lose.num_rows - len(listed)  # counted, not listed
-        if unlisted:
-            result.counts["duplicate_crime_id"] = result.counts.get("duplicate_crime_id", 0) + unlisted
-    return out
+    return drop
+
+
+def _reject_repeats(result: _FileResult, label: str, lose: pa.Table, month: str, settings: Settings) -> None:
+    """Record a part's repeated Crime IDs as rejected rows of its file (a detail for at most
+    ``settings.max_rejects_listed`` of them; the others counted)."""
+    listed = lose.slice(0, max(0, settings.max_rejects_listed - result.listed)).to_pandas()
+    where = (
+        listed["first_line"]
+        .map("line {}".format)
+        .where(listed["first_file"] == label, listed["first_file"] + " line " + listed["first_line"].astype(str))
+    )
+    rejects = pd.DataFrame(
+        {
+            "file": pd.Series(label, index=listed.index, dtype="str"),
+            "line": listed["source_line"].astype("int64"),
+            "reason": pd.Series("duplicate_crime_id", index=listed.index, dtype="str"),
+            "detail": ("Crime ID " + listed["crime_id"].str[:16] + "… repeats " + where + f" in {month}").astype("str"),
+        }
+    )
+    result.add_rejects(rejects, settings.max_rejects_listed)
+    unlisted = lose.num_rows - len(listed)  # counted, not listed
+    if unlisted:
+        result.counts["duplicate_crime_id"] = result.counts.get("duplicate_crime_id", 0) + unlisted
 
 
 def ingest_files(
