@@ -185,30 +185,11 @@ def parse_recorded_crime(content: bytes, label: str, areas: pd.DataFrame | None 
         if len(row) < width:
             problems.append(f"line {line}: {len(row)} fields, {width} expected")
             continue
-        v = {name: row[i].strip() for name, i in columns.items()}
-        if not _YEAR.match(v["Financial Year"]):
-            problems.append(f"line {line}: Financial Year {v['Financial Year']!r} is not like 2017/18")
-        elif v["Financial Quarter"] not in {"1", "2", "3", "4"}:
-            problems.append(f"line {line}: Financial Quarter {v['Financial Quarter']!r} is not 1, 2, 3 or 4")
-        elif not v["Force Name"]:
-            problems.append(f"line {line}: Force Name is empty")
-        elif not v["Offence Code"]:
-            problems.append(f"line {line}: Offence Code is empty")
-        elif not _INTEGER.match(v["Number of Offences"].replace(",", "")):
-            problems.append(f"line {line}: Number of Offences {v['Number of Offences']!r} is not a whole number")
-        else:
-            records.append(
-                (
-                    v["Financial Year"],
-                    int(v["Financial Quarter"]),
-                    v["Force Name"],
-                    v["Offence Description"],
-                    v["Offence Group"],
-                    v["Offence Subgroup"],
-                    v["Offence Code"],
-                    int(v["Number of Offences"].replace(",", "")),
-                )
-            )
+        record, problem = _prc_record({name: row[i].strip() for name, i in columns.items()})
+        if problem:
+            problems.append(f"line {line}: {problem}")
+        elif record is not None:
+            records.append(record)
     _raise_problems(label, problems)
     if not records:
         raise InputFileError(label, "has a header but no data row")
@@ -235,6 +216,31 @@ def parse_recorded_crime(content: bytes, label: str, areas: pd.DataFrame | None 
         no_resident_forces=tuple(sorted(forces & NO_RESIDENT_BODIES)),
         missing_forces=tuple(sorted(known - forces)),
     )
+
+
+def _prc_record(v: dict[str, str]) -> tuple[tuple[str, int, str, str, str, str, str, int] | None, str]:
+    """One row of the table as a record, or the first problem with it (without the line)."""
+    if not _YEAR.match(v["Financial Year"]):
+        return None, f"Financial Year {v['Financial Year']!r} is not like 2017/18"
+    if v["Financial Quarter"] not in {"1", "2", "3", "4"}:
+        return None, f"Financial Quarter {v['Financial Quarter']!r} is not 1, 2, 3 or 4"
+    if not v["Force Name"]:
+        return None, "Force Name is empty"
+    if not v["Offence Code"]:
+        return None, "Offence Code is empty"
+    if not _INTEGER.match(v["Number of Offences"].replace(",", "")):
+        return None, f"Number of Offences {v['Number of Offences']!r} is not a whole number"
+    record = (
+        v["Financial Year"],
+        int(v["Financial Quarter"]),
+        v["Force Name"],
+        v["Offence Description"],
+        v["Offence Group"],
+        v["Offence Subgroup"],
+        v["Offence Code"],
+        int(v["Number of Offences"].replace(",", "")),
+    )
+    return record, ""
 
 
 def read_recorded_crime(path: str | Path | None = None, areas: pd.DataFrame | None = None) -> RecordedCrime:
