@@ -14,6 +14,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 import streamlit as st
+from fpdf import FPDF
 from PIL import Image, ImageDraw, ImageFont
 
 from geo import hexes
@@ -112,29 +113,42 @@ def meeting_pack_pdf(pack: MeetingPack, districts: gpd.GeoDataFrame) -> bytes:
     para(pdf, "Numbers on the map are the communities listed overleaf.", 4)
 
     pdf.add_page()
+    _communities_section(pdf, pack)
+    pdf.ln(3)
+    _emerging_section(pdf, pack)
+    if not pack.ocg_note:  # the reader may not see OCG data: no section at all
+        return bytes(pdf.output())
+    pdf.ln(3)
+    _ocg_section(pdf, pack)
+    return bytes(pdf.output())
+
+
+def _communities_section(pdf: FPDF, pack: MeetingPack) -> None:
+    """The numbered top communities with their change since the same months a year before."""
     heading(pdf, "Top hotspot communities, with change since last year", body_size=9)
     para(pdf, latin1(pack.change_note), 4)
     if pack.communities.empty:
         para(pdf, "No significant hotspot community in this district for the period.")
-    else:
-        widths = (10, 34, 70, 20, 20, 18, 18)
-        with pdf.table(
-            col_widths=widths, text_align=("RIGHT", "LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT")
-        ) as t:
-            t.row(["No.", "Community id", "Community", "Incidents", "Year before", "Change %", "p"])
-            for r in pack.communities.itertuples():
-                t.row(
-                    [
-                        str(r.label),
-                        r.community_id,
-                        latin1(r.name),
-                        f"{r.incidents:,}",
-                        _number(r.before, ",.0f"),
-                        _number(r.percent, "+.1f"),
-                        _number(r.p_value, ".3f"),
-                    ]
-                )
-    pdf.ln(3)
+        return
+    widths = (10, 34, 70, 20, 20, 18, 18)
+    with pdf.table(col_widths=widths, text_align=("RIGHT", "LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT")) as t:
+        t.row(["No.", "Community id", "Community", "Incidents", "Year before", "Change %", "p"])
+        for r in pack.communities.itertuples():
+            t.row(
+                [
+                    str(r.label),
+                    r.community_id,
+                    latin1(r.name),
+                    f"{r.incidents:,}",
+                    _number(r.before, ",.0f"),
+                    _number(r.percent, "+.1f"),
+                    _number(r.p_value, ".3f"),
+                ]
+            )
+
+
+def _emerging_section(pdf: FPDF, pack: MeetingPack) -> None:
+    """Emerging hot-spot categories by community (or why there are none yet)."""
     heading(pdf, "Emerging hot spots", body_size=9)
     para(pdf, latin1(pack.emerging_note), 4)
     if not pack.emerging.empty:
@@ -143,28 +157,29 @@ def meeting_pack_pdf(pack: MeetingPack, districts: gpd.GeoDataFrame) -> bytes:
             t.row(["Community id", *[latin1(c) for c in columns]])
             for row in pack.emerging.itertuples(index=False):
                 t.row([str(row[0]), *[f"{int(v):,}" for v in row[1:]]])
-    if not pack.ocg_note:  # the reader may not see OCG data: no section at all
-        return bytes(pdf.output())
-    pdf.ln(3)
+
+
+def _ocg_section(pdf: FPDF, pack: MeetingPack) -> None:
+    """The OCGs active in the listed communities (silver readers only: the caller decides)."""
     heading(pdf, "Organised crime groups active in these communities", body_size=9)
     para(pdf, latin1(pack.ocg_note), 4)
-    if pack.ocgs is not None:
-        if pack.ocgs.empty:
-            para(pdf, "No recorded OCG activity inside the listed communities.", 4)
-        else:
-            with pdf.table(col_widths=(34, 30, 70, 26, 20)) as t:
-                t.row(["Community id", "OCG", "Principal criminality", "Threat tier", "Records"])
-                for r in pack.ocgs.itertuples():
-                    t.row(
-                        [
-                            r.community_id,
-                            latin1(str(r.ocg_id)),
-                            latin1(str(r.principal_criminality)),
-                            latin1(str(r.threat_tier)),
-                            f"{int(r.records):,}",
-                        ]
-                    )
-    return bytes(pdf.output())
+    if pack.ocgs is None:
+        return
+    if pack.ocgs.empty:
+        para(pdf, "No recorded OCG activity inside the listed communities.", 4)
+        return
+    with pdf.table(col_widths=(34, 30, 70, 26, 20)) as t:
+        t.row(["Community id", "OCG", "Principal criminality", "Threat tier", "Records"])
+        for r in pack.ocgs.itertuples():
+            t.row(
+                [
+                    r.community_id,
+                    latin1(str(r.ocg_id)),
+                    latin1(str(r.principal_criminality)),
+                    latin1(str(r.threat_tier)),
+                    f"{int(r.records):,}",
+                ]
+            )
 
 
 def pack_for(pack: MeetingPack, resolution: int) -> MeetingPack:
