@@ -10,7 +10,7 @@ import pytest
 import xyzservices
 
 from core.errors import SettingsError
-from core.settings import Settings, _from_environment
+from core.settings import Settings, from_environment
 from core.tiles import DEFAULT_TILES, LEAFLET_PLACEHOLDERS, TileSource, custom_tiles, tile_source
 
 PROVIDERS = xyzservices.providers.flatten()
@@ -115,22 +115,22 @@ def test_none_and_unknown_names():
 def test_the_environment_settings(monkeypatch: pytest.MonkeyPatch):
     for name in ("PRECISION_MAP_TILES", "PRECISION_MAP_TILES_KEY", "PRECISION_MAP_TILES_ATTRIBUTION"):
         monkeypatch.delenv(name, raising=False)
-    assert _from_environment().map_tiles is DEFAULT_TILES
+    assert from_environment().map_tiles is DEFAULT_TILES
     monkeypatch.setenv("PRECISION_MAP_TILES", "none")
-    assert _from_environment().map_tiles is None
+    assert from_environment().map_tiles is None
     monkeypatch.setenv("PRECISION_MAP_TILES", "OrdnanceSurvey.Road")
-    s = _from_environment()  # no key: refused, said on screen, and no tiles at all (no service nobody chose)
+    s = from_environment()  # no key: refused, said on screen, and no tiles at all (no service nobody chose)
     assert s.map_tiles is None and "need a key" in s.problems[0]
     monkeypatch.setenv("PRECISION_MAP_TILES_KEY", "secret-key")
-    s = _from_environment()
+    s = from_environment()
     assert s.map_tiles is not None and "secret-key" in s.map_tiles.url and s.problems == ()
     assert "secret-key" not in repr(s)
     monkeypatch.setenv("PRECISION_MAP_TILES", "http://127.0.0.1:8999/{z}/{x}/{y}.png")
     monkeypatch.delenv("PRECISION_MAP_TILES_KEY")
-    assert _from_environment().map_tiles is None  # a URL without attribution is refused
+    assert from_environment().map_tiles is None  # a URL without attribution is refused
     monkeypatch.setenv("PRECISION_MAP_TILES_ATTRIBUTION", "Local tiles")
     monkeypatch.setenv("PRECISION_MAP_TILES_MAX_ZOOM", "17")
-    tiles = _from_environment().map_tiles
+    tiles = from_environment().map_tiles
     assert tiles is not None and tiles.max_zoom == 17 and tiles.host == "127.0.0.1"
 
 

@@ -95,7 +95,7 @@ def test_a_chain_recomputed_without_the_key_is_refused(log: Path):
     prev = events[0]["hash"]
     for e in events[1:]:
         e["prev"] = prev
-        e["hash"] = hmac.new(b"x" * 32, audit._canonical(e), hashlib.sha256).hexdigest()
+        e["hash"] = hmac.new(b"x" * 32, audit.canonical(e), hashlib.sha256).hexdigest()
         prev = e["hash"]
     _write(log, [json.dumps(e) for e in events])
     check = audit.verify()
