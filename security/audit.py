@@ -299,15 +299,15 @@ def audit_key(settings: Settings) -> bytes | None:
     return text.encode("ascii")
 
 
-def _canonical(event: Mapping[str, object]) -> bytes:
+def canonical(event: Mapping[str, object]) -> bytes:
     """The bytes a line's hash covers: every field but ``hash``, as sorted, compact JSON."""
     body = {k: v for k, v in event.items() if k != "hash"}
     return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _mac(key: bytes, event: Mapping[str, object]) -> str:
-    """A line's hash: HMAC-SHA256 of :func:`_canonical` under the audit key, hex."""
-    return hmac.new(key, _canonical(event), hashlib.sha256).hexdigest()
+    """A line's hash: HMAC-SHA256 of :func:`canonical` under the audit key, hex."""
+    return hmac.new(key, canonical(event), hashlib.sha256).hexdigest()
 
 
 def _last_line(fh: BinaryIO) -> tuple[bytes, int]:

@@ -16,7 +16,7 @@ from geo.ingest import ingest
 from geo.lsoa_lookup import read_generations
 from geo.store import Store
 from tests.app.conftest import APP
-from tests.unit.geo.test_ingest_generations import _base, _recode_to_2021
+from tests.unit.geo.test_ingest_generations import july_2017_rows, recode_to_2021
 
 pytestmark = pytest.mark.app
 
@@ -28,8 +28,8 @@ def app_with_2021_month(sample_store_dir: Path, tmp_path: Path):
     store_dir = tmp_path / "store"
     shutil.copytree(sample_store_dir, store_dir)
     generations = read_generations()
-    base = _base().assign(Month="2023-07")
-    recoded, _ = _recode_to_2021(base, generations, np.arange(len(base)) % 3 == 0)
+    base = july_2017_rows().assign(Month="2023-07")
+    recoded, _ = recode_to_2021(base, generations, np.arange(len(base)) % 3 == 0)
     (tmp_path / "2023-07").mkdir()
     recoded.to_csv(tmp_path / "2023-07" / "2023-07-west-yorkshire-street.csv", index=False)
     ingest([tmp_path / "2023-07"], Store(store_dir))

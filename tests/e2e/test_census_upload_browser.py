@@ -11,7 +11,7 @@ from core.settings import override_settings
 from geo.boundaries import read_lsoas_2021
 from records.census import read_stored_census
 from tests.e2e.conftest import ARTIFACTS, Session
-from tests.e2e.test_data_upload_browser import _sign_in_and_open_data, admin_app  # noqa: F401 - the fixture
+from tests.e2e.test_data_upload_browser import admin_app, sign_in_and_open_data  # noqa: F401 - the fixture
 from tests.unit.records.test_census import ts001, ts041
 
 pytestmark = pytest.mark.e2e
@@ -33,7 +33,7 @@ def test_an_admin_loads_census_2021_tables(admin_app: tuple[str, Path], session:
     url, root = admin_app
     lsoas = read_lsoas_2021()[["lsoa_code", "lsoa_name"]]
     bad = ts001(lsoas).replace(b",E01010568,", b",E0101056,")
-    _sign_in_and_open_data(session, url)
+    sign_in_and_open_data(session, url)
     _upload_census(
         session,
         [

@@ -46,7 +46,7 @@ def _month_zip() -> bytes:
     return buf.getvalue()
 
 
-def _sign_in_and_open_data(session: Session, url: str) -> None:
+def sign_in_and_open_data(session: Session, url: str) -> None:
     page = session.page
     page.goto(url)
     session.wait_idle()
@@ -71,7 +71,7 @@ def _upload(session: Session, name: str, content: bytes) -> None:
 
 def test_an_admin_loads_a_month_from_a_zip(admin_app: tuple[str, Path], session: Session):
     url, root = admin_app
-    _sign_in_and_open_data(session, url)
+    sign_in_and_open_data(session, url)
     _upload(session, "2017-08.zip", _month_zip())
     page = session.page
     page.screenshot(path=str(ARTIFACTS / "data_upload.png"), full_page=True)
@@ -98,7 +98,7 @@ def test_an_admin_loads_a_month_from_a_zip(admin_app: tuple[str, Path], session:
 def test_a_file_that_is_not_a_street_csv_stores_nothing(admin_app: tuple[str, Path], session: Session):
     url, root = admin_app
     before = (root / "store" / "manifest.json").read_bytes()
-    _sign_in_and_open_data(session, url)
+    sign_in_and_open_data(session, url)
     _upload(session, "2017-09-west-yorkshire-street.csv", b"\x89PNG\r\n\x1a\n\x00\x00binary")
     body = session.page.inner_text("body")
     assert "Nothing was stored." in body and "2017-09-west-yorkshire-street.csv" in body and "binary" in body

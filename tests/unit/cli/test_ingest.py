@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from cli.ingest import main
+from security import audit
 from tests.conftest import street_csv, street_row
+from tests.unit.cli.audited import events, is_cli_change
 
 
 def _write(path: Path, rows: list[str]) -> Path:
@@ -48,3 +50,17 @@ def test_summary_is_printed(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     assert main([str(f), "--store", str(tmp_path / "s")]) == 0
     out = capsys.readouterr().out
     assert "rows read:        3" in out and "unknown_crime_type" in out and "unmapped" in out
+
+
+def test_ingest_audits_a_load_and_a_refusal_in_the_changed_store(cli_store: Path, tmp_path: Path):
+    good = tmp_path / "=HYPERLINK(x).csv"
+    good.write_bytes(street_csv([street_row(), street_row()]))
+    assert main([str(good), "--store", str(cli_store)]) == 0
+    bad = tmp_path / "not-street.csv"
+    bad.write_text("a,b\n1,2\n", encoding="utf-8")
+    assert main([str(bad), "--store", str(cli_store)]) == 2
+    first, second = events(cli_store)
+    assert first["kind"] == "upload" and first["rows"] == 2 and first["file"] == str(good) and is_cli_change(first)
+    assert second["kind"] == "upload_rejected" and is_cli_change(second)
+    assert not (tmp_path / "default" / "audit.jsonl").exists()  # the changed store's log, not another's
+    assert audit.verify(cli_store / "audit.jsonl").intact

@@ -8,6 +8,7 @@ import pytest
 
 from cli.national import main as national_cli
 from core.settings import Settings
+from tests.unit.cli.audited import events, is_cli_change
 from tests.unit.records.test_national_table import HEADER
 
 
@@ -43,3 +44,12 @@ def test_python_m_cli_national_check_checks_and_reports(tmp_path: Path):
     assert "UNKNOWN forces (not in the district table): West Yorks" in run.stdout
     assert "negative adjustments kept: 1 rows" in run.stdout
     assert f"{unknown}: unknown force(s) West Yorks" in run.stderr
+
+
+def test_national_table_load_is_audited_and_a_check_is_not(cli_store: Path):
+    table = Settings().recorded_crime_file
+    assert national_cli([str(table), "--store", str(cli_store), "--check"]) == 0
+    assert not (cli_store / "audit.jsonl").exists()
+    assert national_cli([str(table), "--store", str(cli_store)]) == 0
+    (event,) = events(cli_store)
+    assert event["kind"] == "upload" and event["what"].startswith("national table") and is_cli_change(event)  # type: ignore[union-attr]

@@ -7,6 +7,7 @@ from pathlib import Path
 from cli.ocg import main
 from records.ocg_store import DEMO_ACTIVITY, DEMO_REGISTER, load_ocg
 from tests.conftest import without_marker
+from tests.unit.cli.audited import events, is_cli_change
 
 
 def test_command_stores_atomically_and_exits_2_on_a_bad_file(tmp_path: Path, capsys):
@@ -36,3 +37,10 @@ def test_real_ocg_data_is_refused_in_demo_mode(tmp_path: Path, capsys):
     assert len(err) == 1 and "register.csv" in err[0] and "demo mode" in err[0]
     assert {p.name: p.read_bytes() for p in (store / "ocg").iterdir()} == before
     assert load_ocg(store).synthetic
+
+
+def test_ocg_load_is_audited(cli_store: Path):
+    assert main([str(DEMO_REGISTER), str(DEMO_ACTIVITY), "--store", str(cli_store)]) == 0
+    (event,) = events(cli_store)
+    assert event["kind"] == "upload_ocg" and is_cli_change(event) and isinstance(event["rows"], int)
+    assert event["context"]["synthetic"] is True  # type: ignore[index]

@@ -11,6 +11,7 @@ from cli.users import main
 from core.settings import override_settings
 from security import audit
 from security.users import read_users
+from tests.unit.cli.audited import events, is_cli_change
 
 PASSWORD = "a long enough password"
 
@@ -52,3 +53,11 @@ def test_users_command_reads_the_password_from_stdin(tmp_path: Path, monkeypatch
         assert "ana\topcc" in capsys.readouterr().out
         monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
         assert main(["add", "bob", "--role", "opcc", "--password-stdin"]) == 2
+
+
+def test_user_changes_are_audited_as_command_line_changes(cli_store: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO("correct horse battery staple\n"))
+    with override_settings(store_dir=cli_store, users_file=cli_store.parent / "config" / "users.json"):
+        assert main(["add", "jo", "--role", "silver", "--password-stdin"]) == 0
+    (event,) = events(cli_store)
+    assert event["kind"] == "user_add" and event["what"] == "jo" and is_cli_change(event)

@@ -29,7 +29,7 @@ def generations():
     return read_generations()
 
 
-def _base() -> pd.DataFrame:
+def july_2017_rows() -> pd.DataFrame:
     """The real July 2017 West Yorkshire file, as published (text)."""
     return pd.read_csv(SAMPLE_DIR / "2017-07" / "2017-07-west-yorkshire-street.csv", dtype=str, keep_default_na=False)
 
@@ -50,7 +50,7 @@ def _far_from_district_edges(frame: pd.DataFrame, metres: float = 500.0) -> np.n
     return out
 
 
-def _recode_to_2021(frame: pd.DataFrame, generations, rows: np.ndarray) -> tuple[pd.DataFrame, collections.Counter]:
+def recode_to_2021(frame: pd.DataFrame, generations, rows: np.ndarray) -> tuple[pd.DataFrame, collections.Counter]:
     """Give the chosen rows the 2021 code of their area: the same code when unchanged, the
     part of a split area holding the point (else the first), the merged area."""
     lookup = generations.lookup
@@ -79,7 +79,7 @@ def months(tmp_path_factory: pytest.TempPathFactory, generations):
     """Two months of the same rows: one as published (2011 codes), one with a third of its
     rows recoded to 2021; in both, some rows far from district edges lose their code (placed
     by point)."""
-    base = _base()
+    base = july_2017_rows()
     n = len(base)
     by_point = (
         (np.arange(n) % 40 == 7)
@@ -90,7 +90,7 @@ def months(tmp_path_factory: pytest.TempPathFactory, generations):
     base.loc[by_point, ["LSOA code", "LSOA name"]] = ""
     old = base.assign(Month=OLD_MONTH)
     third = (np.arange(n) % 3 == 0) & ~by_point
-    new, kinds = _recode_to_2021(base.assign(Month=NEW_MONTH), generations, third)
+    new, kinds = recode_to_2021(base.assign(Month=NEW_MONTH), generations, third)
     folder = tmp_path_factory.mktemp("generations")
     for month, frame in ((OLD_MONTH, old), (NEW_MONTH, new)):
         (folder / month).mkdir()

@@ -1,6 +1,7 @@
 """Backup and restore: a backup taken during an ingest restores to before or after it, a
 restored store gives byte-identical exports, and a damaged backup is refused naming the file
-with the target left as it was."""
+with the target left as it was. (The command lines are tested in tests/unit/cli/test_backup.py
+and test_restore.py.)"""
 
 from __future__ import annotations
 
@@ -16,8 +17,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cli import backup as backup_cli
-from cli import restore as restore_cli
 from core.csv_safe import frame_to_csv
 from core.errors import BackupError, StoreError
 from core.settings import Settings, get_settings, override_settings
@@ -234,26 +233,6 @@ def test_a_member_flipped_inside_the_zip_is_named(full_store: Settings, tmp_path
     with pytest.raises(BackupError) as caught:
         backup.check_backup(archive)
     assert caught.value.path == f"{archive}!store/manifest.json"
-
-
-def test_the_command_lines_back_up_restore_and_audit(full_store: Settings, tmp_path: Path, capsys):
-    assert backup_cli.main([str(tmp_path)]) == 0
-    (archive,) = tmp_path.glob("precision-backup-*.zip")
-    assert "not included: the sign-in signing secret and the audit key" in capsys.readouterr().out
-    assert backup_cli.main([str(archive)]) == 2  # never overwrites
-    target = tmp_path / "restored" / "store"
-    users_before = full_store.users_file.read_bytes()
-    assert restore_cli.main([str(archive), "--store", str(target)]) == 0
-    assert "users file left as it was" in capsys.readouterr().out  # a scratch restore never replaces live users
-    assert full_store.users_file.read_bytes() == users_before
-    kinds = [json.loads(x)["kind"] for x in (target / "audit.jsonl").read_text().splitlines()]
-    assert kinds[-1] == "restore"
-    assert "backup" in [e["kind"] for e in map(json.loads, full_store.audit_file.read_text().splitlines())]
-    bad = tmp_path / "bad.zip"
-    bad.write_bytes(b"not a zip")
-    assert restore_cli.main([str(bad), "--store", str(target)]) == 2
-    assert "bad.zip: is not a whole backup archive" in capsys.readouterr().err
-    assert audit.verify(target / "audit.jsonl").intact
 
 
 def test_write_backup_makes_the_download_bytes(full_store: Settings):

@@ -1,10 +1,10 @@
 """Retention: what a policy makes due (incident months, OCG activity, disruptions), its
-deletion (atomic per table, audited with counts by the command line), never the audit log."""
+deletion (atomic per table), never the audit log. (``python -m cli.retention``, which audits
+it with counts, is tested in tests/unit/cli/test_retention.py.)"""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +12,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cli import retention as retention_cli
 from core import settings as settings_module
 from core.settings import Settings, override_settings
 from geo.store import Store
@@ -81,28 +80,6 @@ def test_what_is_due_is_shown_then_deleted_exactly(store: Settings):
     assert not ((after["activity_type"] != "disruption") & (after["day"] < dt.date(2017, 2, 15))).any()
     assert store.audit_file.read_bytes() == audit_before  # never purged, not even touched
     assert plan(RetentionPolicy(6, 6, 12), TODAY).empty
-
-
-def test_the_command_line_shows_then_applies_and_audits_with_counts(store: Settings, capsys):
-    args = ["--incident-months", "6", "--disruption-months", "12", "--today", TODAY.isoformat()]
-    assert retention_cli.main(args) == 0
-    assert "Due for deletion on 15 August 2017: 1 force months" in capsys.readouterr().out
-    assert Store(store.store_dir).months() == ["2016-07", "2017-07"]
-    assert retention_cli.main([*args, "--apply"]) == 0
-    assert Store(store.store_dir).months() == ["2017-07"]
-    event = json.loads(store.audit_file.read_text().splitlines()[-1])
-    assert event["kind"] == "retention" and event["role"] == "command line"
-    assert event["context"]["months"] == ["West Yorkshire Police 2016-07"] and event["context"]["disruptions"] > 0
-    assert event["context"]["activity"] == 0 and audit.verify().intact
-    assert json.loads(store.audit_file.read_text().splitlines()[0])["kind"] == "sign_in"  # the log kept whole
-
-
-def test_a_busy_store_deletes_nothing(store: Settings, capsys):
-    before = _activity()
-    with Store(store.store_dir).held():  # as a backup holds it
-        assert retention_cli.main(["--incident-months", "6", "--today", TODAY.isoformat(), "--apply"]) == 2
-    assert "another ingest or a backup" in capsys.readouterr().err
-    assert Store(store.store_dir).months() == ["2016-07", "2017-07"] and len(_activity()) == len(before)
 
 
 def test_retention_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch):

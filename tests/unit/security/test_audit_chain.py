@@ -1,21 +1,19 @@
 """The audit log's keyed hash chain: verify names the first line changed, removed or
-inserted; old unchained logs are read, never refused; the command line checks and exports."""
+inserted; old unchained logs are read, never refused (``python -m cli.audit`` is tested in
+tests/unit/cli/test_audit.py)."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import io
 import itertools
 import json
 import threading
 from collections.abc import Iterator
-from contextlib import redirect_stdout
 from pathlib import Path
 
 import pytest
 
-from cli import audit as audit_cli
 from core.settings import override_settings
 from security import audit
 
@@ -95,7 +93,7 @@ def test_a_chain_recomputed_without_the_key_is_refused(log: Path):
     prev = events[0]["hash"]
     for e in events[1:]:
         e["prev"] = prev
-        e["hash"] = hmac.new(b"x" * 32, audit._canonical(e), hashlib.sha256).hexdigest()
+        e["hash"] = hmac.new(b"x" * 32, audit.canonical(e), hashlib.sha256).hexdigest()
         prev = e["hash"]
     _write(log, [json.dumps(e) for e in events])
     check = audit.verify()
@@ -140,41 +138,3 @@ def test_a_line_written_without_a_key_is_reported(tmp_path: Path):
     with override_settings(store_dir=tmp_path / "store", audit_key="k" * 32):
         check = audit.verify()
     assert not check.intact and check.line == 1 and "audit key" in check.problem
-
-
-def test_record_cli_names_the_os_user_as_a_command_line_change(log: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(audit.getpass, "getuser", lambda: "analyst")
-    audit.record_cli("upload", "2 months stored", {"months": ["2017-07"]}, file_name="=x.csv", rows=5)
-    event = json.loads(_lines(log)[-1])
-    assert (event["user"], event["role"], event["context"]["via"]) == (
-        "analyst (command line)",
-        "command line",
-        "command line",
-    )
-    assert event["file"] == "=x.csv" and audit.verify().intact
-
-
-def test_the_command_line_verifies_and_exits_non_zero_naming_the_line(log: Path):
-    out = io.StringIO()
-    with redirect_stdout(out):
-        assert audit_cli.main(["verify"]) == 0
-    assert "intact" in out.getvalue()
-    lines = _lines(log)
-    lines[1] = lines[1].replace("user1", "someone else")
-    _write(log, lines)
-    out = io.StringIO()
-    with redirect_stdout(out):
-        assert audit_cli.main(["verify"]) == 1
-    assert "line 2 was changed" in out.getvalue()
-
-
-def test_the_command_line_export_writes_the_pages_csv_bytes(log: Path, tmp_path: Path):
-    audit.record("download_pdf", '=HYPERLINK("http://x","click")', file_name="=cmd|' /C calc'!A0.csv")
-    page_bytes = audit.csv_bytes(audit.filter_events(audit.read(), (), ["download_pdf"], None, None))
-    out = tmp_path / "extract.csv"
-    assert audit_cli.main(["export", "--kind", "download_pdf", "--since", "2000-01-01", "--out", str(out)]) == 0
-    assert out.read_bytes() == page_bytes
-    assert b"'=cmd|' /C calc'!A0.csv" in page_bytes
-    last = audit.read().iloc[0]
-    assert last["kind"] == "download_csv" and last["what"] == "Audit log extract" and last["rows"] == 1
-    assert audit.verify().intact
