@@ -8,8 +8,9 @@ Command line::
 Each PATH is a Nomis bulk zip (``census2021-ts001.zip``) or its LSOA file
 (``census2021-ts001-lsoa.csv``); the table is told from its header. Every line is checked
 (:func:`records.census.parse_census`); a file with a problem is named with its line and
-stores nothing, and the others still load. ``--check`` only checks. Exits 2 when any file
-cannot be used, 0 otherwise.
+stores nothing, and the others still load; each load and refusal is audited as a
+command-line change. ``--check`` only checks. Exits 2 when any file cannot be used, 0
+otherwise.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from core.errors import InputFileError
 from records.census import census_dir, parse_census, store_census
+from security import audit
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -38,9 +40,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise InputFileError(path, f"cannot be read ({exc.strerror or exc})") from exc
             table = parse_census(content, str(path)) if args.check else store_census(content, str(path))
         except InputFileError as exc:
+            if not args.check:
+                audit.record_cli("upload_rejected", str(exc), {"files": [str(path)]}, file_name=str(path))
             print(f"error: {exc}", file=sys.stderr)
             failed += 1
             continue
+        if not args.check:
+            audit.record_cli("upload", table.summary(), {"table": table.table}, file_name=str(path), rows=table.lines)
         print(f"{path}: {table.summary()}" + ("" if args.check else f"; stored in {census_dir()}"))
     return 2 if failed else 0
 

@@ -199,7 +199,7 @@ def private_uses_in(source: str, here: str) -> list[tuple[int, str]]:
 
 def test_the_private_name_scan_finds_what_it_should():
     source = (
-        "from core.settings import from_environment, get_settings\n"
+        "from core.settings import _from_environment, get_settings\n"
         "from geo import _streams\n"
         "import core.settings as cs\n"
         "import geo.police_uk\n"
@@ -210,7 +210,7 @@ def test_the_private_name_scan_finds_what_it_should():
         "w = cs.__name__\n"
     )
     assert [what for _, what in private_uses_in(source, "tests.unit.ui.test_probe")] == [
-        "from core.settings import from_environment",
+        "from core.settings import _from_environment",
         "from geo import _streams",
         "cs._current",
         "geo.police_uk._block",
