@@ -33,6 +33,11 @@ Environment variables (read once, when the default settings are first built):
     or nothing, means ``secure``: every page needs a signed-in user with a role. A value
     that is neither ``demo`` nor ``secure`` is reported on screen and counts as ``secure``:
     a mistyped setting gives less access, never more.
+``PRECISION_DEMO_DATA``
+    What the demo mode shows: ``history`` (``make run``'s choice: a SYNTHETIC demonstration
+    history of 36 months, its campaigns and outcome figures, built on first start in its own
+    store, ``<store>/demo_history``) or ``sample`` (default: the real bundled months only).
+    Ignored outside demo mode; an unknown value is reported and counts as ``sample``.
 
 Values that cannot be used never widen access: they are kept in
 :attr:`Settings.problems` for the app to show, and the safe default is used instead.
@@ -102,6 +107,9 @@ CRIME_TYPES: tuple[str, ...] = (
 #: synthetic data only).
 MODES: tuple[str, ...] = ("secure", "demo")
 
+#: What the demo mode shows: the real bundled months, or the synthetic demonstration history.
+DEMO_DATA: tuple[str, ...] = ("sample", "history")
+
 #: Ways of signing in: the users file's bcrypt hashes, or single sign-on (OIDC).
 AUTH_MODES: tuple[str, ...] = ("password", "oidc")
 
@@ -165,6 +173,11 @@ class Settings:
     mode : str
         ``"secure"`` (default: every page needs a signed-in user) or ``"demo"`` (no sign-in,
         public and synthetic data only); see :data:`MODES`.
+    demo_data : str
+        What the demo mode shows (:data:`DEMO_DATA`): ``"sample"`` (the real bundled months
+        in :attr:`store_dir`) or ``"history"`` (a synthetic demonstration history made by
+        :mod:`models.demo_history` in its own store, :attr:`data_store_dir`, so real and
+        synthetic incidents are never mixed in one store). Ignored outside demo mode.
     ingest_block_bytes : int
         Bytes of CSV text read, checked, binned and written at a time (64 MiB): an ingest's
         memory grows with this, never with the size of a file. Every monthly force file
@@ -238,6 +251,7 @@ class Settings:
     auth_mode: str = "password"
     audit_path: Path | None = None
     mode: str = "secure"
+    demo_data: str = "sample"
     accessibility_contact: str | None = None
     problems: tuple[str, ...] = ()
     ingest_block_bytes: int = 64 << 20
@@ -266,6 +280,20 @@ class Settings:
     def demo(self) -> bool:
         """Whether the demo mode was turned on on purpose (``mode == "demo"``)."""
         return self.mode == "demo"
+
+    @property
+    def demo_history(self) -> bool:
+        """Whether the app shows the synthetic demonstration history (demo mode with
+        ``demo_data == "history"``)."""
+        return self.demo and self.demo_data == "history"
+
+    @property
+    def data_store_dir(self) -> Path:
+        """The folder of the data the app shows: incidents, delivery log, OCG and outcome
+        tables. :attr:`store_dir` itself, or ``store_dir / "demo_history"`` when the demo
+        history is shown (:attr:`demo_history`). Sign-in secrets and the audit log always
+        stay in :attr:`store_dir`."""
+        return self.store_dir / "demo_history" if self.demo_history else self.store_dir
 
     @property
     def lsoa_boundaries_file(self) -> Path:
@@ -334,6 +362,8 @@ class Settings:
             raise SettingsError(f"auth_mode must be 'password' or 'oidc', not {self.auth_mode!r}")
         if self.mode not in MODES:
             raise SettingsError(f"mode must be 'secure' or 'demo', not {self.mode!r}")
+        if self.demo_data not in DEMO_DATA:
+            raise SettingsError(f"demo_data must be 'sample' or 'history', not {self.demo_data!r}")
         if not set(self.h3_resolutions) <= set(STORED_RESOLUTIONS):
             raise SettingsError(f"h3_resolutions {self.h3_resolutions} must be among {STORED_RESOLUTIONS}")
         for name in ("force_area_bounds", "national_bounds"):
@@ -364,6 +394,13 @@ def _from_environment() -> Settings:
         else:
             problems.append(
                 f"PRECISION_MODE={mode!r} is not 'demo' or 'secure': the app runs secure, with sign-in required."
+            )
+    if (demo_data := os.environ.get("PRECISION_DEMO_DATA")) is not None:
+        if demo_data.strip().lower() in DEMO_DATA:
+            kwargs["demo_data"] = demo_data.strip().lower()
+        else:
+            problems.append(
+                f"PRECISION_DEMO_DATA={demo_data!r} is not 'sample' or 'history': the demo shows the real bundled months."
             )
     if users := os.environ.get("PRECISION_USERS"):
         kwargs["users_file"] = Path(users).expanduser().resolve()

@@ -205,7 +205,7 @@ def store_ocg(register: pd.DataFrame, activity: pd.DataFrame, source: str, store
     for name, frame in (("register", register), ("activity", activity)):
         if "synthetic" not in frame or frame["synthetic"].dtype != bool:
             raise ValueError(f"the {name} table needs a boolean 'synthetic' column")
-    folder = (store_dir or get_settings().store_dir) / "ocg"
+    folder = (store_dir or get_settings().data_store_dir) / "ocg"
     folder.mkdir(parents=True, exist_ok=True)
     for name, frame in (("register.parquet", register), ("activity.parquet", activity)):
         buffer = io.BytesIO()
@@ -281,7 +281,9 @@ def token(store_dir: Path | None = None) -> str:
     """An id that changes whenever the stored OCG data changes ("" when none is stored),
     for cache keys: a digest of ``meta.json``, which every write replaces last."""
     try:
-        return hashlib.sha256(((store_dir or get_settings().store_dir) / "ocg" / "meta.json").read_bytes()).hexdigest()
+        return hashlib.sha256(
+            ((store_dir or get_settings().data_store_dir) / "ocg" / "meta.json").read_bytes()
+        ).hexdigest()
     except FileNotFoundError:
         return ""
 
@@ -292,7 +294,7 @@ def load_ocg(store_dir: Path | None = None) -> OcgData | None:
     Tables stored before rows were labelled have no ``synthetic`` column: their rows count
     as real, whatever the old ``meta.json`` claimed (a label is never assumed).
     """
-    folder = (store_dir or get_settings().store_dir) / "ocg"
+    folder = (store_dir or get_settings().data_store_dir) / "ocg"
     if not (folder / "meta.json").exists():
         return None
     meta = json.loads((folder / "meta.json").read_text())
@@ -307,7 +309,7 @@ def load_ocg(store_dir: Path | None = None) -> OcgData | None:
 
 def has_ocg(store_dir: Path | None = None) -> bool:
     """Whether OCG data is stored (without reading it)."""
-    return ((store_dir or get_settings().store_dir) / "ocg" / "meta.json").exists()
+    return ((store_dir or get_settings().data_store_dir) / "ocg" / "meta.json").exists()
 
 
 def ensure_demo(store_dir: Path | None = None) -> OcgData:
