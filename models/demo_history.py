@@ -134,12 +134,13 @@ class DemoParams:
     n_emerging, n_intensifying, n_fading, n_steady : int
         Places of each kind.
     emerging_extra : float
-        Extra incidents a month of an emerging cell once it has emerged (at ``scale`` 1).
+        Extra incidents a month of an emerging place (a cell and its first ring) once it has
+        emerged (at ``scale`` 1; a real top-1 % cell has about 40 a month).
     intensifying_extra : float
-        Extra incidents a month of an intensifying cell at the end (rising steadily from a
-        third of it in the first month).
+        Extra incidents a month of an intensifying place at the end (rising steadily from
+        half of it in the first month).
     fading_extra : float
-        Extra incidents a month of a fading cell at the start (falling to 0).
+        Extra incidents a month of a fading place at the start (falling to 0).
     campaign_rings : int
         Rings of cells around a campaign's centre cell that it covers.
     buffer_rings : int
@@ -161,9 +162,9 @@ class DemoParams:
     n_intensifying: int = 5
     n_fading: int = 4
     n_steady: int = 5
-    emerging_extra: float = 30.0
-    intensifying_extra: float = 30.0
-    fading_extra: float = 30.0
+    emerging_extra: float = 90.0
+    intensifying_extra: float = 120.0
+    fading_extra: float = 90.0
     campaign_rings: int = 1
     buffer_rings: int = 2
     campaigns: tuple[CampaignSpec, ...] = CAMPAIGNS
@@ -184,14 +185,16 @@ class Place:
     kind : str
         ``emerging``, ``intensifying``, ``fading`` or ``steady``.
     cell : int
-        Its H3 cell (at :attr:`DemoParams.resolution`).
+        Its centre H3 cell (at :attr:`DemoParams.resolution`).
+    cells : tuple of int
+        The cell and its first ring, where its extra incidents fall (real map points there).
     district : str
         Its district.
     onset : str
         ``YYYY-MM``: the first busy month (emerging), the month it is quiet again (fading),
         the first month (intensifying, steady).
     extra : float
-        Extra incidents a month at its peak (0 for steady places).
+        Extra incidents a month at its peak over its cells (0 for steady places).
     """
 
     kind: str
@@ -199,6 +202,7 @@ class Place:
     district: str
     onset: str
     extra: float
+    cells: tuple[int, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -350,7 +354,10 @@ def _cell_counts(pattern: Pattern) -> pd.DataFrame:
     mapped = (pattern.cell != 0) & (pattern.district != "")
     frame = pd.DataFrame({"cell": pattern.cell[mapped], "district": pattern.district[mapped]})
     counts = frame.groupby(["cell", "district"]).size().rename("n").reset_index()
-    return counts.sort_values(["n", "cell"], ascending=[False, True]).drop_duplicates("cell").reset_index(drop=True)
+    counts = counts.sort_values(["n", "cell"], ascending=[False, True]).drop_duplicates("cell").reset_index(drop=True)
+    n_of = dict(zip(counts["cell"].tolist(), counts["n"].tolist()))
+    counts["disk_n"] = [sum(n_of.get(c, 0) for c in hexes.cells_to_disk([cell], 1)) for cell in counts["cell"].tolist()]
+    return counts
 
 
 class _Picker:
@@ -362,18 +369,27 @@ class _Picker:
         self.gap = gap
         self.blocked: set[int] = set()
 
-    def take(self, low: float, high: float, district: str | None = None, reach: int = 0) -> int:
-        """A random free cell with ``low <= real rows <= high`` (in ``district``); block its
-        disk of ``reach + gap`` rings."""
+    def take(
+        self,
+        low: float,
+        high: float,
+        district: str | None = None,
+        reach: int = 0,
+        column: str = "n",
+        gap: int | None = None,
+    ) -> int:
+        """A random free cell with ``low <= real rows <= high`` in itself (``column`` "n") or
+        in it and its first ring ("disk_n"), in ``district``; block its disk of ``reach + gap``
+        rings."""
         c = self.counts
-        ok = (c["n"] >= low) & (c["n"] <= high) & ~c["cell"].isin(list(self.blocked))
+        ok = (c[column] >= low) & (c[column] <= high) & ~c["cell"].isin(list(self.blocked))
         if district:
             ok &= c["district"] == district
         candidates = c.loc[ok, "cell"].to_numpy()
         order = self.rng.permutation(len(candidates))
         for i in order:
             cell = int(candidates[i])
-            disk = hexes.cells_to_disk([cell], reach + self.gap)
+            disk = hexes.cells_to_disk([cell], reach + (self.gap if gap is None else gap))
             if not disk & self.blocked:
                 self.blocked |= disk
                 return cell
@@ -398,21 +414,25 @@ def choose_places(pattern: Pattern, params: DemoParams, rng: np.random.Generator
     places: list[Place] = []
     districts = list(DISTRICTS.values())
     top = float(counts["n"].quantile(0.99))
-    for i in range(params.n_steady):
-        cell = picker.take(top, math.inf)
+    for _ in range(params.n_steady):
+        cell = picker.take(top, math.inf, gap=1)
         places.append(Place("steady", cell, _district_of(counts, cell), months[0], 0.0))
     for i in range(params.n_emerging):
-        cell = picker.take(1, 6, districts[i % len(districts)])
+        cell = picker.take(4, 16, districts[i % len(districts)], 1, "disk_n")
         onset = months[len(months) - int(rng.integers(3, 8))]
-        places.append(Place("emerging", cell, _district_of(counts, cell), onset, params.emerging_extra))
+        places.append(_place("emerging", cell, counts, onset, params.emerging_extra))
     for i in range(params.n_intensifying):
-        cell = picker.take(6, 30, districts[(i + 2) % len(districts)])
-        places.append(Place("intensifying", cell, _district_of(counts, cell), months[0], params.intensifying_extra))
+        cell = picker.take(10, 40, districts[(i + 2) % len(districts)], 1, "disk_n")
+        places.append(_place("intensifying", cell, counts, months[0], params.intensifying_extra))
     for i in range(params.n_fading):
-        cell = picker.take(1, 6, districts[(i + 4) % len(districts)])
-        onset = months[len(months) // 3]
-        places.append(Place("fading", cell, _district_of(counts, cell), onset, params.fading_extra))
+        cell = picker.take(4, 16, districts[(i + 4) % len(districts)], 1, "disk_n")
+        places.append(_place("fading", cell, counts, months[len(months) // 3], params.fading_extra))
     return places, centres
+
+
+def _place(kind: str, cell: int, counts: pd.DataFrame, onset: str, extra: float) -> Place:
+    disk = tuple(sorted(hexes.cells_to_disk([cell], 1)))
+    return Place(kind, cell, _district_of(counts, cell), onset, extra, disk)
 
 
 def _district_of(counts: pd.DataFrame, cell: int) -> str:
@@ -426,7 +446,7 @@ def place_extra(place: Place, months: Sequence[str]) -> np.ndarray:
     if place.kind == "emerging":
         return np.where(np.arange(n) >= index, place.extra, 0.0)
     if place.kind == "intensifying":
-        return place.extra * (1 + 2 * np.arange(n) / max(n - 1, 1)) / 3
+        return place.extra * (1 + np.arange(n) / max(n - 1, 1)) / 2
     if place.kind == "fading":
         return place.extra * np.clip(1 - np.arange(n) / max(index, 1), 0, 1)
     return np.zeros(n)
@@ -528,7 +548,7 @@ def draw_rows(
     seasonal = season(months, params.season_amplitude)
     for place in places:
         extra = rng.poisson(place_extra(place, months) * params.scale * seasonal)
-        own = np.flatnonzero(pattern.cell == place.cell)
+        own = np.flatnonzero(np.isin(pattern.cell, place.cells or (place.cell,)))
         if extra.sum() == 0 or not len(own):
             continue
         rows.append(own[rng.integers(0, len(own), size=int(extra.sum()))])
@@ -710,3 +730,10 @@ def outcome_csv(frame: pd.DataFrame, seed: int) -> bytes:
 def is_synthetic_context(context: pd.Series) -> pd.Series:
     """Which rows carry the synthetic mark in their ``Context`` (stored ``context``) column."""
     return context.astype(str).str.startswith(SYNTHETIC_LABEL)
+
+
+def cells_of(incidents: pd.DataFrame, resolution: int) -> np.ndarray:
+    """The H3 cell (int64, 0 unmapped) of each generated street row, from its coordinates."""
+    lon = pd.to_numeric(incidents["Longitude"], errors="coerce").to_numpy(dtype=float)
+    lat = pd.to_numeric(incidents["Latitude"], errors="coerce").to_numpy(dtype=float)
+    return np.asarray(hexes.latlng_to_cells(lat, lon, resolution), dtype=np.int64)
