@@ -11,6 +11,9 @@ PORT   ?= 8501
 # `make run` starts the public demo on purpose (no sign-in, public and synthetic data only);
 # `make run PRECISION_MODE=secure` needs a users file (see README, Access).
 PRECISION_MODE ?= demo
+# The demo shows a SYNTHETIC 36-month demonstration history (made once on first start, in
+# store/demo_history); `make run PRECISION_DEMO_DATA=sample` shows the real bundled months.
+PRECISION_DEMO_DATA ?= history
 
 .PHONY: run test test-fast lint bench ingest chromium venv clean-store
 
@@ -29,7 +32,7 @@ chromium:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
 
 run: venv
-	PRECISION_MODE=$(PRECISION_MODE) $(BIN)/streamlit run app.py --server.port $(PORT)
+	PRECISION_MODE=$(PRECISION_MODE) PRECISION_DEMO_DATA=$(PRECISION_DEMO_DATA) $(BIN)/streamlit run app.py --server.port $(PORT)
 
 test: venv lint chromium
 	$(BIN)/python -m pytest

@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.settings import REPO_DIR, get_settings
-from ui import a11y, auth, cache, filters, loading, roles
+from ui import a11y, auth, cache, filters, loading, roles, synthetic
 
 # Every download is audited (ui.exports.download), so tables' own CSV download stays off even
 # when the app is started without this folder's .streamlit/config.toml (from the next run on).
@@ -79,6 +79,8 @@ navigation = st.navigation([page for key, page in PAGES.items() if key in allowe
 st.session_state["pages"] = {key: page for key, page in PAGES.items() if key in allowed}
 cache.numba_warm_up()
 token = loading.ensure_data(cache.store())
+# the incidents' synthetic label, read from the stored rows' marks, on every page and export
+synthetic.remember(cache.incident_label(token))
 if auth.is_demo():
     loading.ensure_ocg_demo()
     loading.ensure_outcomes_demo()
@@ -86,6 +88,7 @@ if auth.is_demo():
 else:
     auth.account_panel(user)
 st.session_state["store_token"] = token
+synthetic.banner()
 current = next(k for k, page in PAGES.items() if page.url_path == navigation.url_path)
 if current in FILTERED:
     st.session_state["filters"] = filters.sidebar_filters(cache.month_stats(token)["month"].tolist())

@@ -30,7 +30,7 @@ from core.errors import PrecisionError
 from core.settings import get_settings, override_settings
 from core.synthetic import SYNTHETIC_MARKER
 from geo.ingest import ingest_files
-from geo.police_uk import Source, read_text_rows
+from geo.police_uk import read_text_rows
 from geo.store import Store
 from models import demo_history
 from records import delivery_log
@@ -62,15 +62,7 @@ def build_store(history: demo_history.DemoHistory, store_dir: Path, seed: int) -
     production ingest, from memory), then the delivery log and outcome tables; return the
     incidents stored."""
     with override_settings(store_dir=store_dir, mode="demo", demo_data="history") as settings:
-        sources = [
-            Source(
-                f"demo_history/{m}-west-yorkshire-street.csv",
-                Path(f"{m}.csv"),
-                None,
-                demo_history.month_csv(history.incidents, m),
-            )
-            for m in history.truth.months
-        ]
+        sources = demo_history.street_sources(history.incidents, history.truth.months)
         summary = ingest_files(sources, Store(settings.data_store_dir), settings)
         delivery_log.seed_demo_log(history.deliveries)
         for kind in outcomes.KINDS:

@@ -45,6 +45,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -52,6 +53,7 @@ import pandas as pd
 from core.settings import DISTRICTS, POLICE_UK_COLUMNS
 from core.synthetic import SYNTHETIC_LABEL, SYNTHETIC_MARKER
 from geo import hexes
+from geo.police_uk import Source
 from models.communities import is_street
 from records.delivery_log import LOG_COLUMNS
 from records.outcome_files import HISTORY_GENERATOR as GENERATOR
@@ -527,7 +529,7 @@ def expected_counts(
         step[start + 1 :] = 1.0
         mean[np.isin(pattern.cell, c.cells)] *= (1 + c.effect * step)[None, :]
         mean[np.isin(pattern.cell, c.buffer)] *= (1 + c.buffer_change * step)[None, :]
-    return mean
+    return np.asarray(mean, dtype=float)
 
 
 def draw_rows(
@@ -637,7 +639,7 @@ def crimestoppers(months: Sequence[str], truths: Sequence[CampaignTruth], params
     seasonal, negative-binomial), raised after a campaign by its ``crimestoppers_change``."""
     rng = np.random.default_rng(params.seed + 1)
     seasonal = season(months, params.season_amplitude / 2)
-    rows = []
+    rows: list[dict[str, object]] = []
     for district, residents in RESIDENTS.items():
         lift = np.ones(len(months))
         for c in truths:
@@ -718,13 +720,22 @@ def generate(pattern: Pattern, params: DemoParams = DemoParams()) -> DemoHistory
 
 def month_csv(incidents: pd.DataFrame, month: str) -> bytes:
     """One month's rows as a data.police.uk street CSV (UTF-8, the published header)."""
-    return incidents.loc[incidents["Month"] == month].to_csv(index=False).encode("utf-8")
+    return str(incidents.loc[incidents["Month"] == month].to_csv(index=False)).encode("utf-8")
+
+
+def street_sources(incidents: pd.DataFrame, months: Sequence[str]) -> list[Source]:
+    """Each month's rows as an in-memory street CSV for the production ingest
+    (:func:`geo.ingest.ingest_files`), labelled ``demo_history/YYYY-MM-west-yorkshire-street.csv``."""
+    return [
+        Source(f"demo_history/{m}-west-yorkshire-street.csv", Path(f"{m}.csv"), None, month_csv(incidents, m))
+        for m in months
+    ]
 
 
 def outcome_csv(frame: pd.DataFrame, seed: int) -> bytes:
     """An outcome table as a file: the marker line naming this generator, then the CSV."""
     head = f"{SYNTHETIC_MARKER} - not real outcome data. Made by {GENERATOR}, seed {seed}\n"
-    return (head + frame.to_csv(index=False)).encode("utf-8")
+    return (head + str(frame.to_csv(index=False))).encode("utf-8")
 
 
 def is_synthetic_context(context: pd.Series) -> pd.Series:

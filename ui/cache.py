@@ -23,7 +23,7 @@ from core.settings import get_settings
 from geo import boundaries, hexes
 from geo.national_store import NationalStore
 from geo.store import Store
-from models import counts, crossborder, evaluation, hotspots, impact, pipeline, profile, targeting, trends
+from models import counts, crossborder, demo_history, evaluation, hotspots, impact, pipeline, profile, targeting, trends
 from models import delivery as delivery_model
 from models import emerging as emerging_mod
 from models import meeting_pack as meeting_pack_mod
@@ -36,14 +36,22 @@ from models.targeting import Plan, PlanConstraints
 from records import delivery_log, ocg_store, reference
 from records import national_table as national
 from records import outcome_files as outcomes_store
-from ui import charts, exports, maps
+from ui import charts, exports, maps, synthetic
 from ui.filters import describe
 
 
 @st.cache_resource
 def store() -> Store:
     """Return the handle on the store folder of the settings (shared, stateless)."""
-    return Store(get_settings().store_dir)
+    return Store(get_settings().data_store_dir)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def incident_label(token: str) -> str:
+    """The synthetic label of the stored incidents (:func:`ui.synthetic.words`): "" when no row
+    carries the synthetic mark in its ``Context``, for the store commit ``token``."""
+    frame = incidents(token)
+    return synthetic.words(int(demo_history.is_synthetic_context(frame["context"]).sum()), len(frame))
 
 
 @st.cache_data(show_spinner=False)
@@ -293,7 +301,7 @@ def trend_chart(token: str, filters: Filters, value: str) -> tuple[dict, str]:
     """The Trends chart of ``value`` ("count" or "rate") as a Vega-Lite spec, and its text
     alternative (:func:`ui.charts.monthly_summary` of the loaded months drawn)."""
     series = trend_series(token, filters)
-    title = charts.TREND_TITLES[value]
+    title = synthetic.title(charts.TREND_TITLES[value])
     description = charts.monthly_summary(series[series["loaded"]], value, title)
     return charts.to_spec(charts.monthly_lines(series, value, title), description), description
 
@@ -448,8 +456,8 @@ def comms_exports(
 def trend_png(token: str, filters: Filters, value: str, made: str) -> bytes:
     """The Trends chart as a landscape PNG with title, source and date (rendered offline)."""
     chart = charts.monthly_lines(trend_series(token, filters), value, charts.TREND_TITLES[value])
-    title = f"{charts.TREND_TITLES[value]} by district, West Yorkshire"
-    source = "data.police.uk street-level crime (OGL v3.0); census 2011 residents. " + describe(
+    title = synthetic.title(f"{charts.TREND_TITLES[value]} by district, West Yorkshire")
+    source = synthetic.source("data.police.uk street-level crime (OGL v3.0); census 2011 residents. ") + describe(
         dataclasses.replace(filters, months=tuple(store().months()))
     )
     return charts.chart_png(charts.export_chart(chart, title, source, made))

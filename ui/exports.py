@@ -47,7 +47,7 @@ from models.disclosure import check_public_fields, check_public_text, public_cou
 from models.profile import DistrictProfile
 from models.targeting import CRIMESTOPPERS, CRIMESTOPPERS_PROMISE, Plan
 from security import audit
-from ui import auth
+from ui import auth, synthetic
 
 LONDON = ZoneInfo("Europe/London")
 #: Stamped on every export.
@@ -123,9 +123,10 @@ def download(
     key : str or None
         Widget key, when one page offers two buttons with the same label.
     """
+    content = synthetic.csv_bytes(file.content) if file.mime.startswith("text/csv") else file.content
     (st if where is None else where).download_button(
         file.label,
-        file.content,
+        content,
         file.file_name,
         file.mime,
         key=key,
@@ -303,11 +304,22 @@ class MarkedPDF(FPDF):
     def __init__(self, marking: str) -> None:
         super().__init__(format="A4", unit="mm")
         self.marking = marking
+        # the incidents' synthetic label of this session (read from the data), on every page
+        self.synthetic = SYNTHETIC_MARKER.removeprefix("# ") if synthetic.label() else ""
         self.set_auto_page_break(auto=True, margin=18)
 
     def header(self) -> None:
         self.set_font("Helvetica", "B", 10)
         self.cell(0, 6, self.marking, align="C", new_x="LMARGIN", new_y="NEXT")
+        if self.synthetic:
+            self.cell(
+                0,
+                6,
+                f"{self.synthetic}: invented for demonstration, not real crime",
+                align="C",
+                new_x="LMARGIN",
+                new_y="NEXT",
+            )
         self.ln(2)
 
     def footer(self) -> None:

@@ -1,5 +1,7 @@
-"""Process start: first-start loading of the bundled sample (with progress shown), the OCG
-demo files, and exempting long-lived objects from garbage-collector scans."""
+"""Process start: first-start loading of the bundled sample, or in the demo mode with
+``PRECISION_DEMO_DATA=history`` the making of the synthetic demonstration history (with
+progress shown), the OCG demo files, and exempting long-lived objects from garbage-collector
+scans."""
 
 from __future__ import annotations
 
@@ -10,9 +12,11 @@ import streamlit as st
 
 from core.errors import PrecisionError
 from core.settings import get_settings
-from geo.ingest import ingest
+from geo.ingest import ingest, ingest_files
+from geo.police_uk import read_text_rows
 from geo.store import Store
-from records import ocg_store
+from models import demo_history
+from records import delivery_log, ocg_store
 from records import outcome_files as outcomes
 from ui import cache
 
@@ -27,6 +31,8 @@ def ensure_data(store: Store) -> str:
     if manifest["forces"].get(get_settings().home_force):
         return str(manifest["commit"])
     settings = get_settings()
+    if settings.demo_history:
+        return ensure_demo_history(store)
     bar = st.progress(0.0, text="First start: loading the bundled data.police.uk sample…")
     try:
         summary = ingest(
@@ -42,6 +48,43 @@ def ensure_data(store: Store) -> str:
         st.stop()
     bar.empty()
     st.toast(f"Loaded {summary.stored:,} incidents for {', '.join(summary.months)}.")
+    return store.token()
+
+
+def ensure_demo_history(store: Store) -> str:
+    """Make the synthetic demonstration history (:mod:`models.demo_history`, the demo's seed)
+    from the bundled real months and store it, with its delivery records and outcome tables,
+    in the demonstration store (``settings.data_store_dir``); return the store's commit id.
+
+    Takes about 15 s, once; stops the page with a clear message if it cannot be made.
+    """
+    settings = get_settings()
+    params = demo_history.DemoParams()
+    bar = st.progress(0.0, text=f"First start: making {params.months} months of SYNTHETIC demonstration data…")
+    try:
+        pattern = demo_history.prepare_pattern(read_text_rows(settings.sample_paths))
+        history = demo_history.generate(pattern, params)
+        bar.progress(0.2, text="First start: storing the SYNTHETIC demonstration history…")
+        ingest_files(
+            demo_history.street_sources(history.incidents, history.truth.months),
+            store,
+            settings,
+            progress=lambda f, text: bar.progress(0.2 + 0.8 * min(max(f, 0.0), 1.0), text=text),
+            lsoas=cache.lsoas(),
+        )
+        delivery_log.seed_demo_log(history.deliveries)
+        for kind in outcomes.KINDS:
+            if not outcomes.load_outcomes().loaded(kind):
+                content = demo_history.outcome_csv(getattr(history, kind), params.seed)
+                outcomes.store_demo_file(kind, content, f"demo_history/{kind}.csv")
+    except PrecisionError as exc:
+        bar.empty()
+        st.error(f"The synthetic demonstration history could not be made: {exc}")
+        st.stop()
+    bar.empty()
+    st.toast(
+        f"Made {len(history.incidents):,} SYNTHETIC incidents, {history.truth.months[0]} to {history.truth.months[-1]}."
+    )
     return store.token()
 
 
