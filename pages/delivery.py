@@ -17,7 +17,7 @@ communities = cache.hotspot_analysis(ctx.token, ctx.filters, ctx.params).communi
 if communities.empty:
     st.info("No hotspot community under these filters: widen the districts, months or crime types.")
     st.stop()
-constraints, selected, from_comms = delivery.plan_args(communities, today)
+constraints, selected, from_comms = delivery.plan_args(communities, context.age().plan_day)
 st.caption(
     ("The plan shown last on the Comms plan page" if from_comms else "The Comms plan page's default plan")
     + f": {len(selected)} communities in play, {constraints.start:%d %b %Y} to {constraints.end:%d %b %Y}."

@@ -6,7 +6,7 @@ import streamlit as st
 
 from core.settings import get_settings
 from geo.police_uk import REJECT_REASONS
-from ui import cache, charts, tables
+from ui import cache, charts, context, tables
 
 PAGE_HELP = {
     "map": "incidents and Gi* hot spots per hexagon, by district, month and crime type",
@@ -38,6 +38,7 @@ st.markdown(
 )
 
 st.subheader("What is loaded")
+context.show_age()
 breakdown = cache.stored_breakdown(token)
 c = st.columns(5)
 c[0].metric("Months", f"{len(stats)}", help=", ".join(stats["month"]))

@@ -4,11 +4,14 @@ choices that app.py put in the session, and the page's heading."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import streamlit as st
 
 from models.counts import Filters
+from models.data_age import DataAge, data_age
 from models.pipeline import HotspotParams
+from ui import cache
 from ui import filters as filter_panel
 
 
@@ -27,4 +30,18 @@ def analysis_page(title: str) -> PageContext:
     ctx = PageContext(st.session_state["store_token"], st.session_state["filters"], st.session_state.get("analysis"))
     st.title(title)
     st.caption(filter_panel.describe(ctx.filters))
+    show_age()
     return ctx
+
+
+def age() -> DataAge:
+    """How old the newest loaded month is today (:func:`models.data_age.data_age`)."""
+    return data_age(cache.store().months(), dt.date.today())
+
+
+def show_age() -> DataAge:
+    """Say how old the newest month is when it is old (plans then follow the data); return it."""
+    found = age()
+    if found.sentence:
+        st.info(found.sentence, icon=":material/schedule:")
+    return found
