@@ -47,6 +47,7 @@ def history_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def test_each_page_shows_a_worked_result_labelled_synthetic(history_app: str, session: Session, link: str) -> None:
     heading, shot = PAGES[link]
     page = session.page
+    page.set_viewport_size({"width": 1400, "height": 1500})
     page.goto(history_app)
     session.wait_idle(timeout_s=600)  # the first visit makes the history (about a minute)
     page.locator("[data-testid='stSidebarNav']").get_by_role("link", name=link).click()
@@ -57,7 +58,7 @@ def test_each_page_shows_a_worked_result_labelled_synthetic(history_app: str, se
     assert not [words for words in NOT_YET if words in text]
     figures = main.locator("[data-testid='stDataFrame'], [data-testid='stVegaLiteChart'], table")
     assert figures.count() > 0
-    page.set_viewport_size({"width": 1400, "height": 1500})
-    main.get_by_text(heading, exact=True).first.scroll_into_view_if_needed()
+    main.get_by_text(heading).first.scroll_into_view_if_needed()
+    page.wait_for_timeout(1500)  # for the screenshot only: charts scrolled into view finish drawing
     page.screenshot(path=str(ARTIFACTS / shot))
     assert not session.errors, session.errors
