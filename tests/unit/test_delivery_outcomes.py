@@ -199,7 +199,7 @@ def test_outcome_files_name_the_file_line_and_reason():
         outcomes.read_outcome_file(repeat, "r.csv", "crimestoppers")
     with pytest.raises(InputFileError, match="columns must be district, month, reports"):
         outcomes.read_outcome_file(b"district,month\nLeeds,2017-01\n", "c.csv", "crimestoppers")
-    with pytest.raises(InputFileError, match="does not name the generator"):
+    with pytest.raises(InputFileError, match="does not name a generator"):
         outcomes.read_outcome_file(b"# SYNTHETIC DEMONSTRATION DATA\n" + text.split(b"\n", 1)[1][:0] +
                                    b"district,month,reports\nLeeds,2017-01,30\n", "c.csv", "crimestoppers")  # fmt: skip
 
@@ -348,3 +348,34 @@ def test_demo_visitors_keep_their_own_delivery_log_and_never_see_the_real_one(st
         assert delivery.read_log()["recorded_by"].tolist() == ["demo"]
     after = delivery.read_log()
     assert after["recorded_by"].tolist() == ["comms1"] and after.equals(real)  # the real log is untouched
+
+
+def test_the_demonstration_historys_outcome_files_are_synthetic_and_others_are_refused(tmp_path):
+    from models.demo_history import outcome_csv
+
+    frame = pd.DataFrame({"district": ["Leeds"], "month": ["2017-01"], "reports": [30]})
+    stored = outcomes.store_demo_file("crimestoppers", outcome_csv(frame, 7), "h.csv", tmp_path)
+    assert stored["synthetic"].all() and outcomes.load_outcomes(tmp_path).synthetic("crimestoppers")
+    with pytest.raises(InputFileError, match="no '# SYNTHETIC DEMONSTRATION DATA' first line"):
+        outcomes.store_demo_file(
+            "survey", b"district,quarter,respondents,confident\nLeeds,2017-Q1,300,200\n", "s.csv", tmp_path
+        )
+    assert not outcomes.load_outcomes(tmp_path).loaded("survey")
+
+
+def test_seeding_the_demo_log_needs_synthetic_records_and_never_replaces_a_log(tmp_path):
+    from core.errors import StoreError
+
+    record = {c: "" for c in delivery.LOG_COLUMNS}
+    record.update(
+        record_id="0123456789ab", kind="flyer_drop", date="2016-02-10", district="Leeds", resolution=9,
+        flyers=100, live_viewers=0, later_views=0, comments=0, recorded_by="demo", synthetic=True,
+    )  # fmt: skip
+    records = pd.DataFrame([record]).astype(
+        {c: "int64" for c in ("resolution", "flyers", "live_viewers", "later_views", "comments")}
+    )
+    with pytest.raises(StoreError, match="flagged synthetic"):
+        delivery.seed_demo_log(records.assign(synthetic=False), tmp_path)
+    assert delivery.seed_demo_log(records, tmp_path)
+    assert not delivery.seed_demo_log(records.assign(record_id="ba9876543210"), tmp_path)
+    assert delivery.read_log(tmp_path)["record_id"].tolist() == ["0123456789ab"]
