@@ -219,3 +219,21 @@ def test_default_ranking_beats_prior_counts_where_recency_matters(
     year_before = counts(months[-14:-13])
     old = rates(evaluation.default_scores(year_before, local_sums(year_before, weights)), test)
     assert default[0] > old[0]  # at 1 % of the area
+
+
+# --------------------------------------------------------------------------- outcome series
+def test_crimestoppers_and_survey_respond_where_injected(history: dh.DemoHistory) -> None:
+    from models import outcomes as outcome_model
+
+    responding = [c for c in history.truth.campaigns if c.crimestoppers_change > 0]
+    start = min(c.start_month for c in responding)
+    reports = history.crimestoppers.assign(synthetic=True)
+    rise = outcome_model.crimestoppers_comparison(reports, sorted({c.district for c in responding}), start)
+    assert rise.difference > 0 and rise.p_value <= 0.05 and rise.synthetic
+    surveyed = next(c for c in history.truth.campaigns if c.survey_change > 0)
+    survey = history.survey.assign(synthetic=True)
+    confident = outcome_model.survey_comparison(survey, [surveyed.district], surveyed.start_month)
+    assert confident.low <= surveyed.survey_change <= confident.high and confident.p_value <= 0.05
+    quiet = next(c for c in history.truth.campaigns if c.survey_change == 0 and c.crimestoppers_change == 0)
+    unmoved = outcome_model.survey_comparison(survey, [quiet.district], quiet.start_month)
+    assert unmoved.low <= 0 <= unmoved.high
