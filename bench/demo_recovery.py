@@ -231,7 +231,8 @@ def report(impacts, trend_rows, forecast, emerging_rows, args) -> None:  # type:
     print("\n== Forecast ranking (train: month before the last; test: the last), mean hit rate at 1/2/5/10 % of area")
     print(f"default ranking {np.round(default.mean(axis=0), 3)}; prior counts {np.round(prior.mean(axis=0), 3)}")
     print(
-        f"default >= prior at every coverage in {np.mean((default >= prior).all(axis=1)):.0%} of seeds; "
+        f"default >= prior in {', '.join(f'{x:.0%}' for x in (default >= prior).mean(axis=0))} of seeds at 1/2/5/10 %, "
+        f"at every coverage in {np.mean((default >= prior).all(axis=1)):.0%}; "
         f"recent month beats the same month a year earlier at 1 % in {np.mean(default[:, 0] > old[:, 0]):.0%}"
     )
     if emerging_rows:
