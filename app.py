@@ -56,6 +56,9 @@ PAGES = {
     "users": st.Page("pages/users.py", title="Users", icon=":material/manage_accounts:", url_path="user-management"),
     "audit": st.Page("pages/audit.py", title="Audit log", icon=":material/history:", url_path="audit-log"),
 }
+#: Pages that show figures made from the stored incidents (they carry the incidents' synthetic
+#: label when the rows are marked synthetic; the others show none of them).
+INCIDENT_PAGES = {"home", "map", "communities", "comms", "trends", "profile", "accuracy", "delivery", "impact"}
 #: Pages that show the shared filters, and those that also show the analysis choices.
 FILTERED = {"map", "communities", "comms", "trends", "delivery"}
 ANALYSED = {"map", "communities", "comms", "delivery"}
@@ -88,8 +91,9 @@ if auth.is_demo():
 else:
     auth.account_panel(user)
 st.session_state["store_token"] = token
-synthetic.banner()
 current = next(k for k, page in PAGES.items() if page.url_path == navigation.url_path)
+if current in INCIDENT_PAGES:
+    synthetic.banner()
 if current in FILTERED:
     st.session_state["filters"] = filters.sidebar_filters(cache.month_stats(token)["month"].tolist())
 if current in ANALYSED:

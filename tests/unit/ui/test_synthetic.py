@@ -29,3 +29,27 @@ def test_csv_exports_carry_the_marker_only_when_the_incidents_are_synthetic() ->
         assert synthetic.title("Incidents") == "Incidents (synthetic demonstration data)"
     finally:
         st.session_state.clear()
+
+
+def _pdf_text() -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    from ui.exports import MarkedPDF
+
+    pdf = MarkedPDF("OFFICIAL")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    pdf.cell(0, 5, "figures")
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(bytes(pdf.output()))).pages)
+
+
+def test_every_pdf_page_carries_the_label_when_the_incidents_are_synthetic() -> None:
+    synthetic.remember("")
+    assert "SYNTHETIC" not in _pdf_text()
+    synthetic.remember(synthetic.words(3, 3))
+    try:
+        assert "SYNTHETIC DEMONSTRATION DATA" in _pdf_text()
+    finally:
+        st.session_state.clear()
