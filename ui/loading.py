@@ -9,8 +9,10 @@ import gc
 import threading
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from core.errors import PrecisionError
+from core.files import locked
 from core.settings import get_settings
 from geo.ingest import ingest, ingest_files
 from geo.police_uk import read_text_rows
@@ -62,30 +64,42 @@ def ensure_demo_history(store: Store) -> str:
     params = demo_history.DemoParams()
     bar = st.progress(0.0, text=f"First start: making {params.months} months of SYNTHETIC demonstration data…")
     try:
-        pattern = demo_history.prepare_pattern(read_text_rows(settings.sample_paths))
-        history = demo_history.generate(pattern, params)
-        bar.progress(0.2, text="First start: storing the SYNTHETIC demonstration history…")
-        ingest_files(
-            demo_history.street_sources(history.incidents, history.truth.months),
-            store,
-            settings,
-            progress=lambda f, text: bar.progress(0.2 + 0.8 * min(max(f, 0.0), 1.0), text=text),
-            lsoas=cache.lsoas(),
-        )
-        delivery_log.seed_demo_log(history.deliveries)
-        for kind in outcomes.KINDS:
-            if not outcomes.load_outcomes().loaded(kind):
-                content = demo_history.outcome_csv(getattr(history, kind), params.seed)
-                outcomes.store_demo_file(kind, content, f"demo_history/{kind}.csv")
-    except PrecisionError as exc:
+        # one session makes it; another starting at the same time waits, then finds it stored
+        with locked(settings.data_store_dir / ".demo_history.lock"):
+            if store.manifest()["forces"].get(settings.home_force):
+                bar.empty()
+                return store.token()
+            made = _make_demo_history(store, params, bar)
+    except (PrecisionError, ValueError) as exc:
         bar.empty()
         st.error(f"The synthetic demonstration history could not be made: {exc}")
         st.stop()
     bar.empty()
-    st.toast(
-        f"Made {len(history.incidents):,} SYNTHETIC incidents, {history.truth.months[0]} to {history.truth.months[-1]}."
-    )
+    st.toast(made)
     return store.token()
+
+
+def _make_demo_history(store: Store, params: demo_history.DemoParams, bar: DeltaGenerator) -> str:
+    """Generate and store the history, its delivery records and outcome tables; return what
+    was made, in words."""
+    settings = get_settings()
+    pattern = demo_history.prepare_pattern(read_text_rows(settings.sample_paths))
+    history = demo_history.generate(pattern, params)
+    bar.progress(0.2, text="First start: storing the SYNTHETIC demonstration history…")
+    ingest_files(
+        demo_history.street_sources(history.incidents, history.truth.months),
+        store,
+        settings,
+        progress=lambda f, text: bar.progress(0.2 + 0.8 * min(max(f, 0.0), 1.0), text=text),
+        lsoas=cache.lsoas(),
+    )
+    delivery_log.seed_demo_log(history.deliveries)
+    for kind in outcomes.KINDS:
+        if not outcomes.load_outcomes().loaded(kind):
+            content = demo_history.outcome_csv(getattr(history, kind), params.seed)
+            outcomes.store_demo_file(kind, content, f"demo_history/{kind}.csv")
+    months = history.truth.months
+    return f"Made {len(history.incidents):,} SYNTHETIC incidents, {months[0]} to {months[-1]}."
 
 
 def ensure_ocg_demo() -> None:
