@@ -12,10 +12,10 @@ How an incident history is made
 Every real row (a map point, its location text, LSOA, crime type and outcome) stands for
 half an incident a month (two real months). Month ``m``'s expected count of each real row is
 
-    0.5 * scale * season(m) * level_d(m) * trend_dt(m) * noise_d(m) * place(m)
+    scale / 2 * season(m) * level_d(m) * trend_dt(m) * noise_d(m) * place(m)
 
-* ``season``: ``1 + season_amplitude * cos(2 pi (month - 7) / 12)``, 1 in July, the real
-  months' calendar month;
+* ``season``: ``1 + season_amplitude * cos(2 pi (month - 7) / 12)`` divided by its value in
+  the real months' calendar month (July), so the real months keep their level;
 * ``level_d``: the district's own year-on-year change between the two real months, as a
   steady monthly growth through the middle of them, so the expected level of each July
   equals the real one;
@@ -274,8 +274,15 @@ class Truth:
         """The cells of the places of one kind."""
         return [p.cell for p in self.places if p.kind == kind]
 
+    def touched_cells(self) -> set[int]:
+        """Every cell an injected place or campaign changes (a place's cells, a campaign's
+        cells and buffer): the district trends hold outside them."""
+        places = {c for p in self.places for c in (p.cells or (p.cell,))}
+        return places | {c for t in self.campaigns for c in (*t.cells, *t.buffer)}
+
     def yearly_change(self, district: str, crime_type: str) -> float:
-        """Expected change a year of one crime type in one district (a share)."""
+        """Expected change a year of one crime type in one district (a share), outside the
+        :meth:`touched_cells`."""
         growth = (1 + self.district_growth.get(district, 0.0)) * (1 + self.trends.get((district, crime_type), 0.0))
         return growth - 1
 
@@ -508,16 +515,15 @@ def expected_counts(
     mid = np.mean([pd.Period(m, "M").ordinal for m in pattern.real_months])
     years = (ordinals - mid) / 12
     rows = pattern.rows
-    per_row = np.ones(len(rows))
     yearly = np.zeros(len(rows))  # log growth a year
     for district, g in growth.items():
         yearly[pattern.district == district] += math.log1p(g)
     for (district, crime_type), r in params.trends.items():
         yearly[(pattern.district == district) & (rows["Crime type"] == crime_type).to_numpy()] += math.log1p(r)
-    per_row *= 0.5 * params.scale / len(pattern.real_months) * 2
-    mean = (
-        per_row[:, None] * np.exp(yearly[:, None] * years[None, :]) * season(months, params.season_amplitude)[None, :]
-    )
+    # each real row stands for 1 / (real months) incident a month in the real months' season
+    seasonal = season(months, params.season_amplitude) / season(pattern.real_months, params.season_amplitude).mean()
+    per_row = params.scale / len(pattern.real_months)
+    mean = per_row * np.exp(yearly[:, None] * years[None, :]) * seasonal[None, :]
     shape = 1 / params.month_cv**2
     for group in np.unique(pattern.district):
         noise = rng.gamma(shape, 1 / shape, size=len(months))
