@@ -222,9 +222,9 @@ def test_default_ranking_beats_prior_counts_where_recency_matters(
     recent = counts(months[-2:-1])
     default = rates(evaluation.default_scores(recent, local_sums(recent, weights)), test)
     prior = rates(recent, test)
-    # at 5 and 10 % of the area many cells tie on one month's counts: the neighbourhood breaks
-    # the ties (at 1 and 2 % the busiest cells rarely tie; bench.demo_recovery gives the shares)
-    assert (default[2:] >= prior[2:]).all() and (default > prior).any()
+    # at 10 % of the area many cells tie on one month's counts and the neighbourhood breaks the
+    # ties (every one of 50 seeds in bench.demo_recovery; 72-92 % at 1-5 %, where fewer tie)
+    assert default[3] >= prior[3] and (default > prior).any()
     year_before = counts(months[-14:-13])
     old = rates(evaluation.default_scores(year_before, local_sums(year_before, weights)), test)
     assert default[0] > old[0]  # at 1 % of the area
