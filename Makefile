@@ -13,6 +13,9 @@ PORT   ?= 8501
 # `make run` starts the public demo on purpose (no sign-in, public and synthetic data only);
 # `make run PRECISION_MODE=secure` needs a users file (see README, Access).
 PRECISION_MODE ?= demo
+# The demo shows a SYNTHETIC 36-month demonstration history (made once on first start, in
+# store/demo_history); `make run PRECISION_DEMO_DATA=sample` shows the real bundled months.
+PRECISION_DEMO_DATA ?= history
 
 .PHONY: run serve test test-fast lint bench ingest chromium venv clean-store
 
@@ -42,10 +45,10 @@ chromium:
 REPLICAS   ?= 2
 SERVE_PORT ?= 8500
 serve: venv chromium
-	PRECISION_MODE=$(PRECISION_MODE) $(BIN)/python -m cli.cluster --replicas $(REPLICAS) --port $(SERVE_PORT)
+	PRECISION_MODE=$(PRECISION_MODE) PRECISION_DEMO_DATA=$(PRECISION_DEMO_DATA) $(BIN)/python -m cli.cluster --replicas $(REPLICAS) --port $(SERVE_PORT)
 
 run: venv
-	PRECISION_MODE=$(PRECISION_MODE) $(BIN)/python -m ui.serve --server.port $(PORT)
+	PRECISION_MODE=$(PRECISION_MODE) PRECISION_DEMO_DATA=$(PRECISION_DEMO_DATA) $(BIN)/python -m ui.serve --server.port $(PORT)
 
 test: venv lint chromium
 	$(BIN)/python -m pytest

@@ -10,7 +10,7 @@ import streamlit as st
 
 from core.settings import REPO_DIR, get_settings
 from security import policy
-from ui import a11y, cache, filters, loading, ocg_gate, session, signin
+from ui import a11y, cache, filters, loading, ocg_gate, session, signin, synthetic
 
 # Every download is audited (ui.download.download), so tables' own CSV download stays off even
 # when the app is started without this folder's .streamlit/config.toml (from the next run on).
@@ -57,6 +57,9 @@ PAGES = {
     "users": st.Page("pages/users.py", title="Users", icon=":material/manage_accounts:", url_path="user-management"),
     "audit": st.Page("pages/audit.py", title="Audit log", icon=":material/history:", url_path="audit-log"),
 }
+#: Pages that show figures made from the stored incidents (they carry the incidents' synthetic
+#: label when the rows are marked synthetic; the others show none of them).
+INCIDENT_PAGES = {"home", "map", "communities", "comms", "trends", "profile", "accuracy", "delivery", "impact"}
 #: Pages that show the shared filters, and those that also show the analysis choices.
 FILTERED = {"map", "communities", "comms", "trends", "delivery"}
 ANALYSED = {"map", "communities", "comms", "delivery"}
@@ -80,6 +83,8 @@ navigation = st.navigation([page for key, page in PAGES.items() if key in allowe
 st.session_state["pages"] = {key: page for key, page in PAGES.items() if key in allowed}
 cache.numba_warm_up()
 token = loading.ensure_data(cache.store())
+# the incidents' synthetic label, read from the stored rows' marks, on every page and export
+synthetic.remember(cache.incident_label(token))
 if session.is_demo():
     loading.ensure_ocg_demo()
     loading.ensure_outcomes_demo()
@@ -88,6 +93,8 @@ else:
     signin.account_panel(user)
 st.session_state["store_token"] = cache.with_census(token)
 current = next(k for k, page in PAGES.items() if page.url_path == navigation.url_path)
+if current in INCIDENT_PAGES:
+    synthetic.banner()
 if current in FILTERED:
     st.session_state["filters"] = filters.sidebar_filters(cache.month_stats(token)["month"].tolist())
 if current in ANALYSED:

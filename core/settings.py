@@ -57,6 +57,11 @@ Environment variables (read once, when the default settings are first built):
     A PEM file of certificate authorities trusted for that site (a force's TLS-inspecting
     proxy). ``REQUESTS_CA_BUNDLE``, ``HTTPS_PROXY`` and ``NO_PROXY`` are honoured as
     ``requests`` reads them.
+``PRECISION_DEMO_DATA``
+    What the demo mode shows: ``history`` (``make run``'s choice: a SYNTHETIC demonstration
+    history of 36 months, its campaigns and outcome figures, built on first start in its own
+    store, ``<store>/demo_history``) or ``sample`` (default: the real bundled months only).
+    Ignored outside demo mode; an unknown value is reported and counts as ``sample``.
 
 Values that cannot be used never widen access: they are kept in
 :attr:`Settings.problems` for the app to show, and the safe default is used instead.
@@ -127,6 +132,9 @@ CRIME_TYPES: tuple[str, ...] = (
 #: synthetic data only).
 MODES: tuple[str, ...] = ("secure", "demo")
 
+#: What the demo mode shows: the real bundled months, or the synthetic demonstration history.
+DEMO_DATA: tuple[str, ...] = ("sample", "history")
+
 #: Ways of signing in: the users file's bcrypt hashes, or single sign-on (OIDC).
 AUTH_MODES: tuple[str, ...] = ("password", "oidc")
 
@@ -194,6 +202,11 @@ class Settings:
     mode : str
         ``"secure"`` (default: every page needs a signed-in user) or ``"demo"`` (no sign-in,
         public and synthetic data only); see :data:`MODES`.
+    demo_data : str
+        What the demo mode shows (:data:`DEMO_DATA`): ``"sample"`` (the real bundled months
+        in :attr:`store_dir`) or ``"history"`` (a synthetic demonstration history made by
+        :mod:`models.demo_history` in its own store, :attr:`data_store_dir`, so real and
+        synthetic incidents are never mixed in one store). Ignored outside demo mode.
     ingest_block_bytes : int
         Bytes of CSV text read, checked, binned and written at a time (64 MiB): an ingest's
         memory grows with this, never with the size of a file. Every monthly force file
@@ -325,6 +338,7 @@ class Settings:
     auth_mode: str = "password"
     audit_path: Path | None = None
     mode: str = "secure"
+    demo_data: str = "sample"
     accessibility_contact: str | None = None
     lsoa_lookup_path: Path | None = None
     lsoa2021_from_month: str = "2023-06"
@@ -370,6 +384,20 @@ class Settings:
     def demo(self) -> bool:
         """Whether the demo mode was turned on on purpose (``mode == "demo"``)."""
         return self.mode == "demo"
+
+    @property
+    def demo_history(self) -> bool:
+        """Whether the app shows the synthetic demonstration history (demo mode with
+        ``demo_data == "history"``)."""
+        return self.demo and self.demo_data == "history"
+
+    @property
+    def data_store_dir(self) -> Path:
+        """The folder of the data the app shows: incidents, delivery log, OCG and outcome
+        tables. :attr:`store_dir` itself, or ``store_dir / "demo_history"`` when the demo
+        history is shown (:attr:`demo_history`). Sign-in secrets and the audit log always
+        stay in :attr:`store_dir`."""
+        return self.store_dir / "demo_history" if self.demo_history else self.store_dir
 
     @property
     def lsoa_boundaries_file(self) -> Path:
@@ -468,6 +496,8 @@ class Settings:
             raise SettingsError(f"auth_mode must be 'password' or 'oidc', not {self.auth_mode!r}")
         if self.mode not in MODES:
             raise SettingsError(f"mode must be 'secure' or 'demo', not {self.mode!r}")
+        if self.demo_data not in DEMO_DATA:
+            raise SettingsError(f"demo_data must be 'sample' or 'history', not {self.demo_data!r}")
         if not set(self.h3_resolutions) <= set(STORED_RESOLUTIONS):
             raise SettingsError(f"h3_resolutions {self.h3_resolutions} must be among {STORED_RESOLUTIONS}")
         for name in ("force_area_bounds", "national_bounds"):
@@ -522,6 +552,13 @@ def from_environment() -> Settings:
             )
     if lookup := os.environ.get("PRECISION_LSOA_LOOKUP", "").strip():
         kwargs["lsoa_lookup_path"] = Path(lookup).expanduser().resolve()
+    if (demo_data := os.environ.get("PRECISION_DEMO_DATA")) is not None:
+        if demo_data.strip().lower() in DEMO_DATA:
+            kwargs["demo_data"] = demo_data.strip().lower()
+        else:
+            problems.append(
+                f"PRECISION_DEMO_DATA={demo_data!r} is not 'sample' or 'history': the demo shows the real bundled months."
+            )
     if users := os.environ.get("PRECISION_USERS"):
         kwargs["users_file"] = Path(users).expanduser().resolve()
     if secret := os.environ.get("PRECISION_COOKIE_SECRET"):

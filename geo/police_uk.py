@@ -853,3 +853,28 @@ def partition_masks(table: pa.Table) -> dict[tuple[str, str], np.ndarray]:
     f = force.indices.to_numpy(zero_copy_only=False)
     months, forces = month.dictionary.to_pylist(), force.dictionary.to_pylist()
     return {(fo, mo): (m == months.index(mo)) & (f == forces.index(fo)) for fo, mo in partitions_present(table)}
+
+
+def read_text_rows(paths: Iterable[str | Path], settings: Settings | None = None) -> pd.DataFrame:
+    """Every row of the street-level CSVs under ``paths`` as published text (the columns of
+    :data:`core.settings.POLICE_UK_COLUMNS`, empty text for empty fields, no row rules
+    applied): the pattern the demonstration history (:mod:`models.demo_history`) resamples.
+
+    Raises
+    ------
+    InputFileError
+        A path holds no street-level CSV, a file cannot be read or lacks a published column.
+    """
+    settings = settings or get_settings()
+    frames = []
+    for source in find_sources(paths, settings):
+        with source.open(settings) as stream:
+            try:
+                frame = pd.read_csv(stream, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            except (ValueError, UnicodeDecodeError) as exc:
+                raise InputFileError(source.label, f"cannot be read as a street-level CSV ({exc})") from exc
+        missing = [c for c in POLICE_UK_COLUMNS if c not in frame.columns]
+        if missing:
+            raise InputFileError(source.label, f"lacks the column(s) {', '.join(missing)}")
+        frames.append(frame[list(POLICE_UK_COLUMNS)])
+    return pd.concat(frames, ignore_index=True)

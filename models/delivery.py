@@ -20,10 +20,17 @@ import pandas as pd
 from models.targeting import Plan
 from records.delivery_log import KINDS
 
-#: What a figure made from synthetic delivery records says of them (after the synthetic label).
+#: What a figure made from synthetic delivery records says of them (after the synthetic label),
+#: when the crime figures are real.
 SYNTHETIC_CAMPAIGNS = (
     "the campaigns here are the demonstration's own delivery records, not real deliveries; the crime figures "
     "they are measured against are real."
+)
+#: The same when the crime figures are synthetic too (the demonstration history).
+SYNTHETIC_CAMPAIGNS_AND_CRIME = (
+    "the campaigns here are the demonstration's own delivery records, not real deliveries, and the crime figures "
+    "they are measured against are synthetic too: the effects were injected by models/demo_history.py, so the "
+    "page shows how well the evaluation recovers them."
 )
 
 #: Columns of :func:`plan_items`.

@@ -24,7 +24,7 @@ if len(months) < 2:
     st.info(f"Backtesting needs at least two loaded months; {len(months)} loaded.")
     st.stop()
 c = st.columns(3)
-train = c[0].multiselect("Training months", months, default=months[:1])
+train = c[0].multiselect("Training months", months, default=months[-2:-1])  # the month before the test
 test = c[1].multiselect("Test months", months, default=months[-1:])
 resolution = c[2].select_slider(
     "H3 resolution", options=list(settings.h3_resolutions), value=settings.h3_default_resolution

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import streamlit as st
 
 from core.settings import get_settings
@@ -18,7 +16,8 @@ if communities.empty:
     st.info("No hotspot community under these filters: widen the districts, months or crime types.")
     st.stop()
 
-constraints, selected, contact = comms.plan_controls(communities, cache.themes(), dt.date.today())
+# the window starts from today, or from the first day after the newest month when the data are old
+constraints, selected, contact = comms.plan_controls(communities, cache.themes(), context.age().plan_day)
 if constraints is None:  # plan_controls has shown what is wrong
     st.stop()
 plan = cache.plan(token, chosen, params, constraints, tuple(selected))

@@ -17,7 +17,8 @@ communities = cache.hotspot_analysis(ctx.token, ctx.filters, ctx.params).communi
 if communities.empty:
     st.info("No hotspot community under these filters: widen the districts, months or crime types.")
     st.stop()
-constraints, selected, from_comms = delivery.plan_args(communities, today)
+plan_day = context.age().plan_day  # today, or the day after the newest month when the data are old
+constraints, selected, from_comms = delivery.plan_args(communities, plan_day)
 st.caption(
     ("The plan shown last on the Comms plan page" if from_comms else "The Comms plan page's default plan")
     + f": {len(selected)} communities in play, {constraints.start:%d %b %Y} to {constraints.end:%d %b %Y}."
@@ -57,7 +58,7 @@ tabs = st.tabs(["Mark a planned item delivered", "Add an unplanned delivery", "C
 with tabs[0]:
     delivery.mark_delivered(items, today)
 with tabs[1]:
-    delivery.add_unplanned(communities, ctx.filters.resolution, today)
+    delivery.add_unplanned(communities, ctx.filters.resolution, today, plan_day)
 with tabs[2]:
     delivery.edit_record(log, today)
 

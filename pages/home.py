@@ -40,6 +40,7 @@ st.markdown(
 context.freshness_line(token)
 
 st.subheader("What is loaded")
+context.show_age()
 breakdown = cache.stored_breakdown(token)
 c = st.columns(5)
 c[0].metric("Months", f"{len(stats)}", help=", ".join(stats["month"]))

@@ -7,11 +7,11 @@ from __future__ import annotations
 import streamlit as st
 
 from models import impact, outcomes
-from models.delivery import SYNTHETIC_CAMPAIGNS, campaigns
+from models.delivery import SYNTHETIC_CAMPAIGNS, SYNTHETIC_CAMPAIGNS_AND_CRIME, campaigns
 from models.public_summary import SYNTHETIC_LABEL
 from records import delivery_log
 from security import policy
-from ui import cache, charts, context, download, exports, session
+from ui import cache, charts, context, download, exports, session, synthetic
 from ui import outcomes as outcome_ui
 
 st.title("Impact")
@@ -33,7 +33,9 @@ found = campaigns(deliveries)
 results = cache.campaign_impacts(token, delivery_token, params)
 synthetic_campaigns = delivery_log.synthetic(deliveries)  # read from the records, never assumed
 if synthetic_campaigns and results:
-    st.warning(f"{SYNTHETIC_LABEL}: {SYNTHETIC_CAMPAIGNS}", icon=":material/science:")
+    # the crime figures' label is read from the incidents' own marks (ui.synthetic)
+    words = SYNTHETIC_CAMPAIGNS_AND_CRIME if synthetic.label() else SYNTHETIC_CAMPAIGNS
+    st.warning(f"{SYNTHETIC_LABEL}: {words}", icon=":material/science:")
 
 st.subheader("Incidents after each campaign")
 if not results:
@@ -43,7 +45,11 @@ for r in results:
     st.write(r.sentence)
     if full and r.months:
         st.altair_chart(
-            charts.campaign_chart(charts.campaign_series(r.months, r.targeted, r.matched), r.start_month),
+            charts.campaign_chart(
+                charts.campaign_series(r.months, r.targeted, r.matched),
+                r.start_month,
+                synthetic.title("Incidents a month"),
+            ),
             width="stretch",
         )
 if results and full:

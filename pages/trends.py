@@ -8,7 +8,7 @@ import functools
 import streamlit as st
 
 from models.trends import comparable_periods, latest_comparable_month
-from ui import cache, charts, context, download, exports, filters, tables
+from ui import cache, charts, context, download, exports, filters, synthetic, tables
 
 ctx = context.analysis_page("Trends", residents=True, nearest=True)
 loaded = cache.store().months()
@@ -26,7 +26,8 @@ with st.expander("The chart's figures as a table"):
     tables.show(tables.trend_table(shown), key="trend_table")
 c = st.columns(2)
 about = {"filters": filters.describe(ctx.filters), "measure": measure}
-png = functools.partial(cache.trend_png, ctx.token, ctx.filters, value, dt.date.today().isoformat())  # on click
+made = dt.date.today().isoformat()
+png = functools.partial(cache.trend_png, ctx.token, ctx.filters, value, made, synthetic.label())  # made on click
 download.download(
     download.ExportFile("Chart (PNG)", png, "precision_trends.png", f"Trends chart: {measure}"), about, where=c[0]
 )

@@ -46,8 +46,9 @@ def request_key(*parts: object) -> str:
 
 
 def results_dir(settings: Settings | None = None) -> Path:
-    """The folder of stored results (``<store>/results``)."""
-    return (settings or get_settings()).store_dir / "results"
+    """The folder of stored results (``<store>/results`` of the incidents shown: the
+    demonstration history's store in that demo)."""
+    return (settings or get_settings()).data_store_dir / "results"
 
 
 def _key(settings: Settings) -> bytes | None:

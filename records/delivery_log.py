@@ -121,7 +121,7 @@ def log_path(store_dir: Path | None = None) -> Path:
     (nor its evaluation or public figures) and demo visitors never see real records."""
     settings = get_settings()
     name = DEMO_LOG if settings.mode == "demo" else "log.parquet"
-    return (store_dir or settings.store_dir) / "delivery" / name
+    return (store_dir or settings.data_store_dir) / "delivery" / name
 
 
 def empty_log() -> pd.DataFrame:
@@ -191,6 +191,27 @@ def write_log(frame: pd.DataFrame, store_dir: Path | None = None) -> None:
     buffer = io.BytesIO()
     frame.to_parquet(buffer, index=False)
     atomic_write_bytes(log_path(store_dir), buffer.getvalue())
+
+
+def seed_demo_log(records: pd.DataFrame, store_dir: Path | None = None) -> bool:
+    """Store a demonstration history's delivery records as the log when no log is stored
+    yet (under the log's lock); return whether they were stored.
+
+    Raises
+    ------
+    StoreError
+        A record is not flagged ``synthetic`` or the table breaks the schema; nothing is written.
+    """
+    if len(records) and not bool(records["synthetic"].all()):
+        raise StoreError("demonstration delivery records: every record must be flagged synthetic")
+    folder = log_path(store_dir).parent
+    with _locked(folder):
+        if log_path(store_dir).exists():
+            return False
+        write_log(
+            validate_log(records[LOG_COLUMNS].reset_index(drop=True), "demonstration delivery records"), store_dir
+        )
+    return True
 
 
 def _int(record: Mapping[str, object], field: str) -> int:

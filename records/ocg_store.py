@@ -206,7 +206,7 @@ def store_ocg(register: pd.DataFrame, activity: pd.DataFrame, source: str, store
     for name, frame in (("register", register), ("activity", activity)):
         if "synthetic" not in frame or frame["synthetic"].dtype != bool:
             raise ValueError(f"the {name} table needs a boolean 'synthetic' column")
-    folder = (store_dir or get_settings().store_dir) / "ocg"
+    folder = (store_dir or get_settings().data_store_dir) / "ocg"
     with table_lock(store_dir):  # a backup copies the three files as one state
         _write_tables(register, activity, source, folder)
 
@@ -232,7 +232,7 @@ def drop_activity(drop: Callable[[pd.DataFrame], pd.Series], store_dir: Path | N
     drop : callable
         Given the activity table, returns a boolean Series: True for records to remove.
     """
-    folder = (store_dir or get_settings().store_dir) / "ocg"
+    folder = (store_dir or get_settings().data_store_dir) / "ocg"
     with table_lock(store_dir):
         data = load_ocg(store_dir)
         if data is None:
@@ -249,7 +249,7 @@ def drop_activity(drop: Callable[[pd.DataFrame], pd.Series], store_dir: Path | N
 
 def table_lock(store_dir: Path | None = None) -> contextlib.AbstractContextManager[None]:
     """The OCG tables' lock (``ocg/.lock``), held while they are replaced or backed up."""
-    return locked((store_dir or get_settings().store_dir) / "ocg" / ".lock")
+    return locked((store_dir or get_settings().data_store_dir) / "ocg" / ".lock")
 
 
 def record_disruption(
@@ -310,7 +310,7 @@ def record_disruption(
     good[list(H3_COLUMNS.values())] = 0
     # a record of a synthetic group is synthetic; of a real group, real
     good["synthetic"] = bool(data.register.loc[data.register["ocg_id"] == ocg_id, "synthetic"].all())
-    folder = (store_dir or get_settings().store_dir) / "ocg"
+    folder = (store_dir or get_settings().data_store_dir) / "ocg"
     with table_lock(store_dir):  # read again under the lock: another process may have added one
         current = load_ocg(store_dir) or data
         activity = pd.concat([current.activity, good], ignore_index=True)
@@ -322,7 +322,9 @@ def token(store_dir: Path | None = None) -> str:
     """An id that changes whenever the stored OCG data changes ("" when none is stored),
     for cache keys: a digest of ``meta.json``, which every write replaces last."""
     try:
-        return hashlib.sha256(((store_dir or get_settings().store_dir) / "ocg" / "meta.json").read_bytes()).hexdigest()
+        return hashlib.sha256(
+            ((store_dir or get_settings().data_store_dir) / "ocg" / "meta.json").read_bytes()
+        ).hexdigest()
     except FileNotFoundError:
         return ""
 
@@ -333,7 +335,7 @@ def load_ocg(store_dir: Path | None = None) -> OcgData | None:
     Tables stored before rows were labelled have no ``synthetic`` column: their rows count
     as real, whatever the old ``meta.json`` claimed (a label is never assumed).
     """
-    folder = (store_dir or get_settings().store_dir) / "ocg"
+    folder = (store_dir or get_settings().data_store_dir) / "ocg"
     if not (folder / "meta.json").exists():
         return None
     meta = json.loads((folder / "meta.json").read_text())
@@ -348,7 +350,7 @@ def load_ocg(store_dir: Path | None = None) -> OcgData | None:
 
 def has_ocg(store_dir: Path | None = None) -> bool:
     """Whether OCG data is stored (without reading it)."""
-    return ((store_dir or get_settings().store_dir) / "ocg" / "meta.json").exists()
+    return ((store_dir or get_settings().data_store_dir) / "ocg" / "meta.json").exists()
 
 
 def ensure_demo(store_dir: Path | None = None) -> OcgData:

@@ -43,6 +43,10 @@ CRIMESTOPPERS_COLUMNS = ("district", "month", "reports")
 SURVEY_COLUMNS = ("district", "quarter", "respondents", "confident")
 #: The generator named in a synthetic file's marker line.
 GENERATOR = "models/outcomes_synthetic.py"
+#: The demonstration history's generator, which also writes outcome files.
+HISTORY_GENERATOR = "models/demo_history.py"
+#: Every generator a synthetic file's marker line may name.
+GENERATORS: tuple[str, ...] = (GENERATOR, HISTORY_GENERATOR)
 #: The kinds of outcome file: name -> (columns, key columns, words).
 KINDS: dict[str, tuple[tuple[str, ...], tuple[str, str], str]] = {
     "crimestoppers": (CRIMESTOPPERS_COLUMNS, ("district", "month"), "Crimestoppers"),
@@ -153,10 +157,11 @@ def read_outcome_file(content: bytes, label: str, kind: str) -> pd.DataFrame:
     columns = KINDS[kind][0]
     frame = read_csv_with_lines(content, label, columns)
     synthetic = is_marked_synthetic(content)
-    if synthetic and GENERATOR.encode() not in content.split(b"\n", 1)[0]:
+    first_line = content.split(b"\n", 1)[0]
+    if synthetic and not any(g.encode() in first_line for g in GENERATORS):
         raise InputFileError(
             label,
-            f"line 1 is '{SYNTHETIC_MARKER}' but does not name the generator {GENERATOR}: real figures under a "
+            f"line 1 is '{SYNTHETIC_MARKER}' but does not name a generator ({' or '.join(GENERATORS)}): real figures under a "
             "demo file's first line? Refused",
         )
     if frame.empty:
@@ -174,7 +179,7 @@ def read_outcome_file(content: bytes, label: str, kind: str) -> pd.DataFrame:
 
 
 def _folder(store_dir: Path | None) -> Path:
-    return (store_dir or get_settings().store_dir) / "outcomes"
+    return (store_dir or get_settings().data_store_dir) / "outcomes"
 
 
 def load_outcome_file(content: bytes, label: str, kind: str, demo: bool, store_dir: Path | None = None) -> pd.DataFrame:
@@ -260,3 +265,19 @@ def ensure_demo(store_dir: Path | None = None) -> Outcomes:
             raise InputFileError(path, f"demo file has no '{SYNTHETIC_MARKER}' first line")
         store_table(kind, table, f"synthetic demonstration data ({GENERATOR})", store_dir)
     return load_outcomes(store_dir)
+
+
+def store_demo_file(kind: str, content: bytes, label: str, store_dir: Path | None = None) -> pd.DataFrame:
+    """Check and store a synthetic demonstration file of one kind (the demonstration
+    history's, from :mod:`models.demo_history`); return the stored table.
+
+    Raises
+    ------
+    InputFileError
+        The file is unusable or carries no synthetic marker line; nothing is stored.
+    """
+    table = read_outcome_file(content, label, kind)
+    if not bool(table["synthetic"].all()):
+        raise InputFileError(label, f"demo file has no '{SYNTHETIC_MARKER}' first line")
+    store_table(kind, table, f"synthetic demonstration data ({HISTORY_GENERATOR})", store_dir)
+    return table

@@ -33,8 +33,8 @@ def settings_for(store: Store, settings: Settings | None = None) -> Settings:
     """The settings with ``store_dir`` pointing at ``store`` (a command's ``--store``), so its
     results and signing secret are those of that store."""
     settings = settings or get_settings()
-    if store.root.resolve() == settings.store_dir.resolve():
-        return settings
+    if store.root.resolve() in {settings.store_dir.resolve(), settings.data_store_dir.resolve()}:
+        return settings  # the store in force (the demonstration history's, in that demo)
     return dataclasses.replace(settings, store_dir=store.root)
 
 

@@ -32,6 +32,7 @@ from models import (
     areas,
     counts,
     crossborder,
+    demo_history,
     evaluation,
     hotspots,
     impact,
@@ -55,14 +56,22 @@ from records import national_table as national
 from records import outcome_files as outcomes_store
 from security import audit
 from services import analyses
-from ui import briefs, charts, download, exports, maps
+from ui import briefs, charts, download, exports, maps, synthetic
 from ui.filters import describe
 
 
 @st.cache_resource
 def store() -> Store:
     """Return the handle on the store folder of the settings (shared, stateless)."""
-    return Store(get_settings().store_dir)
+    return Store(get_settings().data_store_dir)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def incident_label(token: str) -> str:
+    """The synthetic label of the stored incidents (:func:`ui.synthetic.words`): "" when no row
+    carries the synthetic mark in its ``Context``, for the store commit ``token``."""
+    frame = incidents(token)
+    return synthetic.words(int(demo_history.is_synthetic_context(frame["context"]).sum()), len(frame))
 
 
 @st.cache_data(show_spinner=False)
@@ -381,7 +390,7 @@ def trend_chart(token: str, filters: Filters, value: str) -> tuple[dict, str]:
     """The Trends chart of ``value`` ("count" or "rate") as a Vega-Lite spec, and its text
     alternative (:func:`ui.charts.monthly_summary` of the loaded months drawn)."""
     series = trend_series(token, filters)
-    title = charts.TREND_TITLES[value]
+    title = synthetic.title(charts.TREND_TITLES[value])
     description = charts.monthly_summary(series[series["loaded"]], value, title)
     return charts.to_spec(charts.monthly_lines(series, value, title), description), description
 
@@ -547,15 +556,17 @@ def comms_exports(
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def trend_png(token: str, filters: Filters, value: str, made: str) -> bytes:
-    """The Trends chart as a landscape PNG with title, source and date (rendered offline)."""
+def trend_png(token: str, filters: Filters, value: str, made: str, label: str) -> bytes:
+    """The Trends chart as a landscape PNG with title, source and date (rendered offline);
+    ``label`` is the session's synthetic label (:func:`ui.synthetic.label`), passed in because
+    the PNG is made when its button is clicked, outside the page's run."""
     chart = charts.monthly_lines(trend_series(token, filters), value, charts.TREND_TITLES[value])
-    title = f"{charts.TREND_TITLES[value]} by district, West Yorkshire"
+    title = synthetic.title(f"{charts.TREND_TITLES[value]} by district, West Yorkshire", label)
     years = sorted({year for year, _ in district_census(store().months()).values()})
     residents = " and ".join(f"census {y}" for y in years) or "census 2011"
-    source = f"data.police.uk street-level crime (OGL v3.0); {residents} residents (nearest each month). " + describe(
-        dataclasses.replace(filters, months=tuple(store().months()))
-    )
+    source = synthetic.source(
+        f"data.police.uk street-level crime (OGL v3.0); {residents} residents (nearest each month). ", label
+    ) + describe(dataclasses.replace(filters, months=tuple(store().months())))
     return charts.chart_png(charts.export_chart(chart, title, source, made))
 
 

@@ -458,18 +458,23 @@ def campaign_series(months: tuple[str, ...], targeted: tuple[float, ...], matche
     return pd.concat(frames, ignore_index=True)
 
 
-def campaign_chart(series: pd.DataFrame, start_month: str) -> alt.LayerChart:
+def campaign_chart(series: pd.DataFrame, start_month: str, title: str = "") -> alt.LayerChart:
     """Monthly incidents in a campaign's community and its matched areas, with a rule at the
-    month the campaign started."""
+    month the campaign started; ``title``, when given, heads the chart (the page passes one
+    saying when the figures are synthetic, see :func:`ui.synthetic.title`)."""
+    months = sorted(set(series["month"].astype(str)))
+    # a long series labels every third month, so the labels leave the plot its height
+    shown = months if len(months) <= 12 else [m for i, m in enumerate(months) if i % 3 == 0]
     lines = (
         alt.Chart(series)
         .mark_line(point=True)
         .encode(
-            x=alt.X("month:O", title="Month"),
+            x=alt.X("month:O", title="Month", axis=alt.Axis(values=shown, labelAngle=-45)),
             y=alt.Y("incidents:Q", title="Incidents a month"),
             color=alt.Color("area:N", title=None, scale=alt.Scale(range=OKABE_ITO), legend=alt.Legend(orient="bottom")),
             tooltip=["month", "area", alt.Tooltip("incidents:Q", format=".1f")],
         )
     )
     rule = alt.Chart(pd.DataFrame({"month": [start_month]})).mark_rule(strokeDash=[4, 4]).encode(x="month:O")
-    return (lines + rule).properties(height=240)
+    chart = (lines + rule).properties(height=320)
+    return chart.properties(title=title) if title else chart

@@ -5,6 +5,7 @@ is)."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import streamlit as st
 
@@ -12,6 +13,7 @@ from core.settings import get_settings
 from geo.update import state_stamp
 from models import areas
 from models.counts import Filters
+from models.data_age import DataAge, data_age
 from models.pipeline import HotspotParams
 from records import census
 from ui import cache, session
@@ -35,6 +37,7 @@ def analysis_page(title: str, residents: bool = False, nearest: bool = False) ->
     st.title(title)
     st.caption(filter_panel.describe(ctx.filters))
     freshness_line(ctx.token)
+    show_age()
     months = list(ctx.filters.months) or cache.store().months()
     st.caption(areas_note(ctx.token, months, residents, nearest))
     return ctx
@@ -76,3 +79,16 @@ def areas_note(token: str, months: list[str], residents: bool = False, nearest: 
     else:
         text += "."
     return text
+
+
+def age() -> DataAge:
+    """How old the newest loaded month is today (:func:`models.data_age.data_age`)."""
+    return data_age(cache.store().months(), dt.date.today())
+
+
+def show_age() -> DataAge:
+    """Say how old the newest month is when it is old (plans then follow the data); return it."""
+    found = age()
+    if found.sentence:
+        st.info(found.sentence, icon=":material/schedule:")
+    return found

@@ -127,8 +127,12 @@ def mark_delivered(items: pd.DataFrame, today: dt.date) -> None:
             _store(record, f"Marked delivered: {item_label(item)} on {day}.")
 
 
-def add_unplanned(communities: gpd.GeoDataFrame, resolution: int, today: dt.date) -> None:
-    """Record a delivery that was not in the plan (a flyer drop, a session or a media piece)."""
+def add_unplanned(
+    communities: gpd.GeoDataFrame, resolution: int, today: dt.date, default_day: dt.date | None = None
+) -> None:
+    """Record a delivery that was not in the plan (a flyer drop, a session or a media piece);
+    the date offered is ``default_day`` (the data's plan day when the data are old, see
+    :mod:`models.data_age`), never after ``today``."""
     kind = st.radio(
         "Kind",
         list(delivery_log.KINDS),
@@ -140,7 +144,7 @@ def add_unplanned(communities: gpd.GeoDataFrame, resolution: int, today: dt.date
     rows = communities.set_index("community_id")
     with st.form("delivery_unplanned", clear_on_submit=True):
         c = st.columns(3)
-        day = c[0].date_input("Date", value=today, max_value=today)
+        day = c[0].date_input("Date", value=min(default_day or today, today), max_value=today)
         optional = kind == "media"
         community = c[1].selectbox(
             "Community" + (" (optional)" if optional else ""),

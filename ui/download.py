@@ -15,7 +15,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from security import audit
-from ui import session
+from ui import session, synthetic
 
 #: The media type of each file extension a download may have (see security.audit.DOWNLOAD_KINDS).
 MIME_TYPES: dict[str, str] = {
@@ -90,9 +90,12 @@ def download(
     key : str or None
         Widget key, when one page offers two buttons with the same label.
     """
+    content = file.content
+    if file.mime == "text/csv" and isinstance(content, bytes):  # the synthetic marker line, from the data
+        content = synthetic.csv_bytes(content)
     (st if where is None else where).download_button(
         file.label,
-        file.content,
+        content,
         file.file_name,
         file.mime,
         key=key,

@@ -1,5 +1,7 @@
-"""Process start: first-start loading of the bundled sample (with progress shown), the OCG
-demo files, and exempting long-lived objects from garbage-collector scans."""
+"""Process start: first-start loading of the bundled sample, or in the demo mode with
+``PRECISION_DEMO_DATA=history`` the making of the synthetic demonstration history (with
+progress shown), the OCG demo files, and exempting long-lived objects from garbage-collector
+scans."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from geo.ingest import ingest
 from geo.store import Store
 from records import ocg_store
 from records import outcome_files as outcomes
-from services import analyses
+from services import analyses, demo
 from ui import cache
 
 
@@ -28,6 +30,8 @@ def ensure_data(store: Store) -> str:
     if manifest["forces"].get(get_settings().home_force):
         return str(manifest["commit"])
     settings = get_settings()
+    if settings.demo_history:
+        return ensure_demo_history(store)
     bar = st.progress(0.0, text="First start: loading the bundled data.police.uk sample…")
     try:
         summary = ingest(
@@ -53,6 +57,26 @@ def prepare_analyses(store: Store) -> None:
     precompute_store`)."""
     with st.spinner("Preparing the default hot-spot analyses (latest 1, 3 and 12 months)…"):
         analyses.precompute_store(store)
+
+
+def ensure_demo_history(store: Store) -> str:
+    """Make and store the synthetic demonstration history with a progress bar
+    (:func:`services.demo.ensure_demo_history`), then keep its default analyses; return the
+    store's commit id. Stops the page with a clear message if it cannot be made."""
+    bar = st.progress(0.0, text="First start: making the SYNTHETIC demonstration history…")
+    try:
+        made = demo.ensure_demo_history(
+            store, progress=lambda f, text: bar.progress(min(max(f, 0.0), 1.0), text=text), lsoas=cache.lsoas()
+        )
+    except (PrecisionError, ValueError) as exc:
+        bar.empty()
+        st.error(f"The synthetic demonstration history could not be made: {exc}")
+        st.stop()
+    bar.empty()
+    if made:
+        st.toast(made)
+        prepare_analyses(store)
+    return store.token()
 
 
 def ensure_ocg_demo() -> None:

@@ -15,7 +15,7 @@ from models.ocg import quarterly_return
 from records import ocg_store
 from records.ocg_store import OcgData
 from security.policy import ocg_allows, ocg_level
-from ui import cache
+from ui import cache, synthetic
 from ui.session import current_user, is_demo
 
 
@@ -83,14 +83,19 @@ def public_disruptions() -> tuple[pd.DataFrame | None, bool, str | None]:
 def demo_banner() -> None:
     """The banner of the demo mode, worded from what is stored."""
     view = visible_ocg()
+    crime = (
+        "a SYNTHETIC demonstration history of crime (invented, patterned on real data.police.uk months)"
+        if synthetic.label()
+        else "public data.police.uk crime data"
+    )
     if view.notice:
-        text = "Demo mode, no sign-in: public data.police.uk crime data only. " + view.notice
+        text = f"Demo mode, no sign-in: {crime} only. " + view.notice
     elif view.data is not None:
         text = (
-            "Demo mode, no sign-in: public data.police.uk crime data, and SYNTHETIC organised crime group "
+            f"Demo mode, no sign-in: {crime}, and SYNTHETIC organised crime group "
             f"data made for demonstration ({len(view.data.register)} groups, every row synthetic). "
             "No police intelligence is shown here."
         )
     else:
-        text = "Demo mode, no sign-in: public data.police.uk crime data only. No organised crime group data is loaded."
+        text = f"Demo mode, no sign-in: {crime} only. No organised crime group data is loaded."
     st.warning(text, icon=":material/info:")

@@ -193,7 +193,10 @@ def community_profile(row: pd.Series) -> None:
         )
         st.caption(described)
     else:
-        st.caption(f"One month loaded ({', '.join(trend['Month'])}): no trend to draw.")
+        st.caption(
+            f"One month in the period ({', '.join(trend['Month'])}): no trend to draw. A longer period "
+            "(the sidebar's Period) draws this community's months."
+        )
 
 
 def emerging_summary(categories: pd.DataFrame, communities: gpd.GeoDataFrame) -> None:

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from fpdf import FPDF
 
+from core.synthetic import SYNTHETIC_MARKER
+from ui import synthetic
+
 #: Stamped on every export.
 PRODUCER = "Precision Hotspots (Programme Precision, West Yorkshire)"
 
@@ -31,16 +34,27 @@ def marking_for(has_ocg: bool) -> str:
 
 class MarkedPDF(FPDF):
     """An A4 PDF whose every page carries its security marking at the top and bottom, and
-    the page number."""
+    the page number; and, when the incidents shown are synthetic, the synthetic label."""
 
     def __init__(self, marking: str) -> None:
         super().__init__(format="A4", unit="mm")
         self.marking = marking
+        # the incidents' synthetic label of this session (read from the data), on every page
+        self.synthetic = SYNTHETIC_MARKER.removeprefix("# ") if synthetic.label() else ""
         self.set_auto_page_break(auto=True, margin=18)
 
     def header(self) -> None:
         self.set_font("Helvetica", "B", 10)
         self.cell(0, 6, self.marking, align="C", new_x="LMARGIN", new_y="NEXT")
+        if self.synthetic:
+            self.cell(
+                0,
+                6,
+                f"{self.synthetic}: invented for demonstration, not real crime",
+                align="C",
+                new_x="LMARGIN",
+                new_y="NEXT",
+            )
         self.ln(2)
 
     def footer(self) -> None:

@@ -6,8 +6,9 @@ Before the server accepts anyone, in this process:
 
 1. esda's numba kernels are compiled (kept on disk where numba can: a restart loads most of
    them, :func:`models.hotspots.cache_kernels_on_disk`);
-2. on a first start with no month of the home force stored, the bundled sample is ingested
-   (as the app's own first start does, ``ui.loading.ensure_data``);
+2. on a first start with no month of the home force stored, the bundled sample is ingested,
+   or in the demo with ``PRECISION_DEMO_DATA=history`` the SYNTHETIC demonstration history
+   is made and stored (as the app's own first start does, ``ui.loading.ensure_data``);
 3. the default county analyses of the store are computed and kept if they are not yet
    (:func:`services.analyses.precompute_store`).
 
@@ -28,14 +29,14 @@ from core.settings import REPO_DIR, get_settings
 from geo.ingest import ingest
 from geo.store import Store
 from models import hotspots
-from services import analyses
+from services import analyses, demo
 
 
 def _step(text: str, work: Callable[[], object]) -> None:
     start = time.perf_counter()
     try:
         outcome = work()
-    except (PrecisionError, OSError) as exc:
+    except (PrecisionError, OSError, ValueError) as exc:
         print(f"precision: {text}: failed ({exc}); the app will do it when first asked", flush=True)
         return
     extra = f" ({outcome})" if outcome not in (None, "") else ""
@@ -45,11 +46,13 @@ def _step(text: str, work: Callable[[], object]) -> None:
 def prepare() -> None:
     """Steps 1-3 above, for the settings in force (``PRECISION_STORE`` and friends)."""
     settings = get_settings()
-    store = Store(settings.store_dir)
+    store = Store(settings.data_store_dir)
 
     def first_start() -> str:
         if store.manifest()["forces"].get(settings.home_force):
             return "months stored already"
+        if settings.demo_history:  # the demo's SYNTHETIC demonstration history, made once
+            return demo.ensure_demo_history(store, settings) or "made by another process"
         summary = ingest(settings.sample_paths, store, settings)
         return f"first start: {summary.stored:,} incidents of {', '.join(summary.months)}"
 
@@ -58,7 +61,7 @@ def prepare() -> None:
         return f"{len(done)} computed now" if done else "kept already"
 
     _step("compiling the Gi* kernels", hotspots.warm_up)
-    _step("the bundled sample", first_start)
+    _step("the first start's data", first_start)
     _step("the default analyses", kept)
 
 

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import h3
+import pandas as pd
 import pytest
 from pypdf import PdfReader
 
@@ -176,3 +177,21 @@ def test_demo_visitors_keep_their_own_delivery_log_and_never_see_the_real_one(st
         assert delivery.read_log()["recorded_by"].tolist() == ["demo"]
     after = delivery.read_log()
     assert after["recorded_by"].tolist() == ["comms1"] and after.equals(real)  # the real log is untouched
+
+
+def test_seeding_the_demo_log_needs_synthetic_records_and_never_replaces_a_log(tmp_path):
+    from core.errors import StoreError
+
+    record = {c: "" for c in delivery.LOG_COLUMNS}
+    record.update(
+        record_id="0123456789ab", kind="flyer_drop", date="2016-02-10", district="Leeds", resolution=9,
+        flyers=100, live_viewers=0, later_views=0, comments=0, recorded_by="demo", synthetic=True,
+    )  # fmt: skip
+    records = pd.DataFrame([record]).astype(
+        {c: "int64" for c in ("resolution", "flyers", "live_viewers", "later_views", "comments")}
+    )
+    with pytest.raises(StoreError, match="flagged synthetic"):
+        delivery.seed_demo_log(records.assign(synthetic=False), tmp_path)
+    assert delivery.seed_demo_log(records, tmp_path)
+    assert not delivery.seed_demo_log(records.assign(record_id="ba9876543210"), tmp_path)
+    assert delivery.read_log(tmp_path)["record_id"].tolist() == ["0123456789ab"]

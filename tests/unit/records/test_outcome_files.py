@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from core.errors import InputFileError
@@ -32,7 +33,7 @@ def test_outcome_files_name_the_file_line_and_reason():
         outcomes.read_outcome_file(repeat, "r.csv", "crimestoppers")
     with pytest.raises(InputFileError, match="columns must be district, month, reports"):
         outcomes.read_outcome_file(b"district,month\nLeeds,2017-01\n", "c.csv", "crimestoppers")
-    with pytest.raises(InputFileError, match="does not name the generator"):
+    with pytest.raises(InputFileError, match="does not name a generator"):
         outcomes.read_outcome_file(b"# SYNTHETIC DEMONSTRATION DATA\n" + text.split(b"\n", 1)[1][:0] +
                                    b"district,month,reports\nLeeds,2017-01,30\n", "c.csv", "crimestoppers")  # fmt: skip
 
@@ -52,3 +53,16 @@ def test_outcome_loads_are_atomic_labelled_and_refused_when_real_in_demo(store: 
     now = outcomes.load_outcomes()
     assert not now.synthetic("crimestoppers") and now.synthetic("survey")
     assert now.sources["crimestoppers"] == "real.csv"
+
+
+def test_the_demonstration_historys_outcome_files_are_synthetic_and_others_are_refused(tmp_path):
+    from models.demo_history import outcome_csv
+
+    frame = pd.DataFrame({"district": ["Leeds"], "month": ["2017-01"], "reports": [30]})
+    stored = outcomes.store_demo_file("crimestoppers", outcome_csv(frame, 7), "h.csv", tmp_path)
+    assert stored["synthetic"].all() and outcomes.load_outcomes(tmp_path).synthetic("crimestoppers")
+    with pytest.raises(InputFileError, match="no '# SYNTHETIC DEMONSTRATION DATA' first line"):
+        outcomes.store_demo_file(
+            "survey", b"district,quarter,respondents,confident\nLeeds,2017-Q1,300,200\n", "s.csv", tmp_path
+        )
+    assert not outcomes.load_outcomes(tmp_path).loaded("survey")
