@@ -35,6 +35,7 @@ from geo.store import Store
 from models import demo_history
 from records import delivery_log
 from records import outcome_files as outcomes
+from security import audit
 
 
 def truth_json(truth: demo_history.Truth) -> str:
@@ -95,6 +96,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.out:
             write_files(history, args.out, args.seed)
         stored = build_store(history, args.store, args.seed) if args.store else 0
+        if args.store:
+            audit.record_cli(
+                "upload",
+                f"SYNTHETIC demonstration history, {stored:,} incidents (seed {args.seed})",
+                {"months": list(history.truth.months), "store": str(args.store / "demo_history")},
+                rows=stored,
+                store_dir=args.store,
+            )
     except (PrecisionError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -11,13 +11,15 @@ import contextlib
 import fcntl
 import hashlib
 import os
+import secrets
+import stat
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 from core.errors import StoreError
 
-__all__ = ["atomic_write_bytes", "content_digest", "fsync_path", "locked"]
+__all__ = ["atomic_write_bytes", "content_digest", "fsync_path", "locked", "owner_only_secret"]
 
 
 def atomic_write_bytes(path: Path, content: bytes) -> None:
@@ -93,3 +95,38 @@ def content_digest(*parts: bytes | str, length: int = 16) -> str:
         h.update(part.encode("utf-8") if isinstance(part, str) else part)
         h.update(b"\0")
     return h.hexdigest()[:length]
+
+
+def owner_only_secret(path: Path, min_bytes: int) -> tuple[bytes | None, str]:
+    """A secret kept in a file only its owner may read: read it, or make it (32 random bytes
+    as hex, mode 0600, created exclusively so two processes never both write one).
+
+    Returns
+    -------
+    (bytes or None, str)
+        The secret, or None and why it cannot be used (it cannot be made or read, others may
+        read it, or it is shorter than ``min_bytes``): a secret that might have leaked is
+        never used.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        return None, f"cannot make {path} ({exc})"
+    else:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+            fh.flush()
+            os.fsync(fh.fileno())
+    try:
+        mode = path.stat().st_mode
+        text = path.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, f"cannot read {path} ({exc})"
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        return None, f"{path} may be read by others (mode {mode & 0o777:o})"
+    if len(text) < min_bytes:
+        return None, f"{path} is too short"
+    return text.encode("ascii"), ""

@@ -50,8 +50,6 @@ import hmac
 import json
 import logging
 import os
-import secrets
-import stat
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path, PurePath
 from typing import BinaryIO
@@ -61,7 +59,7 @@ import numpy as np
 import pandas as pd
 
 from core.csv_safe import frame_to_csv
-from core.files import atomic_write_bytes
+from core.files import atomic_write_bytes, owner_only_secret
 from core.settings import Settings, get_settings
 
 _log = logging.getLogger(__name__)
@@ -273,30 +271,10 @@ def audit_key(settings: Settings) -> bytes | None:
             _log.error("PRECISION_AUDIT_KEY is shorter than %d bytes: audit lines are written unkeyed", MIN_KEY_BYTES)
             return None
         return key
-    path = settings.audit_key_file
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        pass
-    except OSError as exc:
-        _log.error("cannot make the audit key %s (%s): audit lines are written unkeyed", path, exc)
-        return None
-    else:
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_hex(32))
-            fh.flush()
-            os.fsync(fh.fileno())
-    try:
-        mode = path.stat().st_mode
-        text = path.read_text(encoding="ascii").strip()
-    except (OSError, UnicodeDecodeError) as exc:
-        _log.error("cannot read the audit key %s (%s): audit lines are written unkeyed", path, exc)
-        return None
-    if mode & (stat.S_IRWXG | stat.S_IRWXO) or len(text) < MIN_KEY_BYTES:
-        _log.error("the audit key %s may be read by others or is too short: audit lines are written unkeyed", path)
-        return None
-    return text.encode("ascii")
+    made, problem = owner_only_secret(settings.audit_key_file, MIN_KEY_BYTES)
+    if made is None:
+        _log.error("the audit key: %s: audit lines are written unkeyed", problem)
+    return made
 
 
 def canonical(event: Mapping[str, object]) -> bytes:

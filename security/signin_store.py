@@ -19,13 +19,11 @@ import contextlib
 import json
 import logging
 import os
-import secrets
-import stat
 import tempfile
 from pathlib import Path
 
 from core.errors import StoreError
-from core.files import locked
+from core.files import locked, owner_only_secret
 from core.settings import Settings
 from security.signin_token import MIN_SECRET_BYTES
 
@@ -54,33 +52,10 @@ def signing_secret(settings: Settings) -> bytes | None:
             _log.error("PRECISION_COOKIE_SECRET is shorter than %d bytes: cookie sign-in is off", MIN_SECRET_BYTES)
             return None
         return secret
-    path = settings.session_secret_file
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        pass
-    except OSError as exc:
-        _log.error("cannot make the session secret %s (%s): cookie sign-in is off", path, exc)
-        return None
-    else:
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_hex(32))
-            fh.flush()
-            os.fsync(fh.fileno())
-    try:
-        mode = path.stat().st_mode
-        text = path.read_text(encoding="ascii").strip()
-    except (OSError, UnicodeDecodeError) as exc:
-        _log.error("cannot read the session secret %s (%s): cookie sign-in is off", path, exc)
-        return None
-    if mode & (stat.S_IRWXG | stat.S_IRWXO):
-        _log.error("the session secret %s may be read by others (mode %o): cookie sign-in is off", path, mode & 0o777)
-        return None
-    if len(text) < MIN_SECRET_BYTES:
-        _log.error("the session secret %s is too short: cookie sign-in is off", path)
-        return None
-    return text.encode("ascii")
+    made, problem = owner_only_secret(settings.session_secret_file, MIN_SECRET_BYTES)
+    if made is None:
+        _log.error("the session secret: %s: cookie sign-in is off", problem)
+    return made
 
 
 def revoked_lock(settings: Settings) -> contextlib.AbstractContextManager[None]:
