@@ -8,11 +8,12 @@ object. The PDF is drawn from it by ``ui.pack`` and nothing in the PDF is comput
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
 
+from models.emerging import enough_months
 from models.ocg import ocgs_in_cells
 from models.profile import DistrictProfile, community_changes
 from models.trends import shift_month
@@ -65,6 +66,16 @@ class MeetingPack:
     def has_ocg(self) -> bool:
         """True when the pack prints any OCG data (it is then OFFICIAL-SENSITIVE)."""
         return self.ocgs is not None
+
+
+def emerging_section(loaded: Sequence[str], categories: Callable[[], pd.DataFrame]) -> tuple[pd.DataFrame | None, str]:
+    """The pack's emerging hot-spot categories over every loaded month (``categories`` is
+    called only when there are enough months, :func:`models.emerging.enough_months`), and
+    the note that goes with them, or None and why there are none yet."""
+    ok, why = enough_months(loaded)
+    if not ok:
+        return None, why
+    return categories(), f"Emerging hot-spot categories over every loaded month ({len(loaded)}), by community."
 
 
 def build_meeting_pack(

@@ -470,13 +470,10 @@ def meeting_pack(token: str, district: str, months: tuple[str, ...]) -> meeting_
     period = Filters(districts=(district,), months=months)
     seen = hotspot_analysis(token, period, params)
     loaded = store().months()
-    ok, why = emerging_mod.enough_months(loaded)
-    categories = (
-        emerging(token, Filters(districts=(district,), resolution=params.resolution), params.harm_weighted)
-        if ok
-        else None
+    categories, note = meeting_pack_mod.emerging_section(
+        loaded,
+        lambda: emerging(token, Filters(districts=(district,), resolution=params.resolution), params.harm_weighted),
     )
-    note = f"Emerging hot-spot categories over every loaded month ({len(loaded)}), by community." if ok else why
     return meeting_pack_mod.build_meeting_pack(
         district_profile(token, district, months),
         seen.communities,

@@ -300,3 +300,22 @@ def test_the_length_rule_counts_code_not_the_docstring():
     doc = '    """' + "Doc line.\n" * 30 + '    """\n'
     node = ast.parse("def f():\n" + doc + "    x = 1\n" * 50).body[0]
     assert isinstance(node, ast.FunctionDef) and code_lines(node) == 51
+
+
+def test_a_deliberate_circle_between_sibling_modules_fails_the_import_contracts(tmp_path: Path):
+    """``make lint`` runs lint-imports; its acyclic_siblings contract fails on any circle
+    inside a package (ui.session -> ui.cache -> ui.exports -> ui.download -> ui.session)."""
+    import shutil
+    import subprocess
+    import sys
+
+    for package in (*PACKAGES, "pages"):
+        shutil.copytree(REPO_DIR / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(REPO_DIR / ".importlinter", tmp_path / ".importlinter")
+    lint = Path(sys.executable).with_name("lint-imports")
+    kept = subprocess.run([str(lint), "--no-cache"], cwd=tmp_path, capture_output=True, text=True)
+    assert kept.returncode == 0, kept.stdout[-2000:]
+    session = tmp_path / "ui" / "session.py"
+    session.write_text(session.read_text(encoding="utf-8") + "\nfrom ui import cache  # noqa: E402, F401\n")
+    broken = subprocess.run([str(lint), "--no-cache"], cwd=tmp_path, capture_output=True, text=True)
+    assert broken.returncode != 0 and "No cycles are allowed in ui" in broken.stdout

@@ -95,3 +95,23 @@ def test_ocgs_are_added_per_community_and_a_note_alone_carries_no_data():
     noted = with_ocg_note(with_data, "No OCG data is loaded.")
     assert noted.ocgs is None and not noted.has_ocg and noted.ocg_note == "No OCG data is loaded."
     assert pack.ocgs is None  # the pack itself is unchanged
+
+
+def test_the_emerging_section_asks_for_categories_only_with_enough_months():
+    from models.meeting_pack import emerging_section
+
+    asked: list[int] = []
+
+    def categories():
+        asked.append(1)
+        return pd.DataFrame({"cell": [1], "category": ["new"]})
+
+    frame, note = emerging_section(["2017-06", "2017-07"], categories)
+    assert frame is None and asked == [] and "10" in note  # why there are none yet
+    months = [f"2016-{m:02d}" for m in range(1, 13)]
+    frame, note = emerging_section(months, categories)
+    assert (
+        asked == [1]
+        and frame is not None
+        and note.startswith("Emerging hot-spot categories over every loaded month (12)")
+    )
