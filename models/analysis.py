@@ -24,7 +24,7 @@ import pandas as pd
 from libpysal.weights import W
 
 from geo import hexes
-from models import counts, hotspots, pipeline, trends
+from models import counts, emerging, hotspots, pipeline, trends
 from models.counts import Filters
 from models.pipeline import HotspotAnalysis, HotspotParams
 
@@ -35,6 +35,7 @@ __all__ = [
     "Sources",
     "community_rows",
     "county_analysis",
+    "county_emerging",
     "default_requests",
     "district_analysis",
     "precompute",
@@ -246,3 +247,28 @@ def precompute(
         save(filters, params, county_analysis(sources, filters, params))
         done.append(filters)
     return done
+
+
+def county_emerging(
+    sources: Sources, crime_types: tuple[str, ...], resolution: int, harm_weighted: bool
+) -> pd.DataFrame:
+    """Emerging hot-spot category of every cell of the county grid: monthly Gi* over every
+    stored month (a trend needs the long series, whatever the period shown) for the crime
+    types (all when empty), :func:`models.emerging.emerging_hotspots`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``cell`` and ``category`` (and the trend figures) of every grid cell at ``resolution``.
+    """
+    frame = sources.filtered(Filters(crime_types=crime_types, resolution=resolution))
+    cells = sources.grid(resolution)["cell"].to_numpy()
+    bins, z = pipeline.monthly_gi(
+        frame,
+        cells,
+        resolution,
+        list(sources.stored_months()),
+        sources.ring_weights(resolution, 1),
+        sources.harm_weights() if harm_weighted else None,
+    )
+    return emerging.emerging_hotspots(cells, bins, z)

@@ -20,11 +20,19 @@ from geo import boundaries, lsoa_lookup
 from geo.store import Store
 from models import analysis
 from models.counts import Filters
+from models.emerging import enough_months
 from models.pipeline import HotspotAnalysis, HotspotParams
 from records import analysis_results
 from records.reference import read_harm_weights
 
-__all__ = ["precompute_store", "read_incidents", "settings_for", "store_sources", "stored_analysis"]
+__all__ = [
+    "precompute_store",
+    "read_incidents",
+    "settings_for",
+    "store_sources",
+    "stored_analysis",
+    "stored_emerging",
+]
 
 _log = logging.getLogger(__name__)
 
@@ -62,6 +70,15 @@ def stored_analysis(
     return found if isinstance(found, HotspotAnalysis) else None
 
 
+def stored_emerging(commit: str, resolution: int, settings: Settings | None = None) -> pd.DataFrame | None:
+    """The county's emerging hot-spot categories kept for the store commit ``commit`` (every
+    crime type, not harm-weighted, at ``resolution``), or None."""
+    found = analysis_results.load_result(
+        commit, analysis_results.request_key("emerging", (), resolution, False), settings
+    )
+    return found if isinstance(found, pd.DataFrame) else None
+
+
 def precompute_store(
     store: Store,
     settings: Settings | None = None,
@@ -69,7 +86,8 @@ def precompute_store(
     log: Callable[[str], None] = _log.info,
 ) -> list[Filters]:
     """Compute and keep the default analyses (``models.analysis.default_requests``) of the
-    store as it is now; those kept already are skipped. Returns the requests computed.
+    store as it is now, and, with enough months, the county's emerging hot spots; those kept
+    already are skipped. Returns the period requests computed.
 
     Parameters
     ----------
@@ -96,4 +114,12 @@ def precompute_store(
         else:
             log("no signing secret: analyses are computed when first opened instead")
 
-    return analysis.precompute(sources or store_sources(store, settings), save, have)
+    sources = sources or store_sources(store, settings)
+    done = analysis.precompute(sources, save, have)
+    if enough_months(store.months())[0] and stored_emerging(commit, 9, settings) is None:
+        categories = analysis.county_emerging(sources, (), 9, False)
+        if analysis_results.save_result(
+            commit, analysis_results.request_key("emerging", (), 9, False), categories, settings
+        ):
+            log(f"kept the county's emerging hot spots over {len(store.months())} months for commit {commit}")
+    return done

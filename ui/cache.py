@@ -36,13 +36,11 @@ from models import (
     evaluation,
     hotspots,
     impact,
-    pipeline,
     profile,
     targeting,
     trends,
 )
 from models import delivery as delivery_model
-from models import emerging as emerging_mod
 from models import meeting_pack as meeting_pack_mod
 from models import national as national_model
 from models import ocg as ocg_model
@@ -278,23 +276,22 @@ def gi_star_layer(token: str, filters: Filters, params: HotspotParams) -> maps.H
 
 
 @st.cache_data(show_spinner="Computing monthly Gi* for the trend…", max_entries=8)
+def county_emerging(token: str, crime_types: tuple[str, ...], resolution: int, harm_weighted: bool) -> pd.DataFrame:
+    """:func:`models.analysis.county_emerging` of the store commit ``token``: the one kept when
+    the data landed (every crime type, unweighted), else computed now."""
+    if not crime_types and not harm_weighted:
+        kept = analyses.stored_emerging(store_commit(token), resolution)
+        if kept is not None:
+            return kept
+    return analysis.county_emerging(CachedSources(token), crime_types, resolution, harm_weighted)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
 def emerging(token: str, filters: Filters, harm_weighted: bool) -> pd.DataFrame:
     """Emerging hot-spot category of every cell of the filters' districts, from monthly Gi*
     against the whole county over every loaded month (a trend needs the long series, whatever
     the period chosen) for the filters' crime types."""
-    county = dataclasses.replace(filters, districts=(), months=())
-    frame = filtered(token, county)
-    months = store().months()
-    cells = grid(filters.resolution)["cell"].to_numpy()
-    bins, z = pipeline.monthly_gi(
-        frame,
-        cells,
-        filters.resolution,
-        months,
-        ring_weights(filters.resolution),
-        harm_weights() if harm_weighted else None,
-    )
-    categories = emerging_mod.emerging_hotspots(cells, bins, z)
+    categories = county_emerging(token, filters.crime_types, filters.resolution, harm_weighted)
     if not filters.districts:
         return categories
     district_of = grid(filters.resolution).set_index("cell")["district"].astype(str)

@@ -65,3 +65,30 @@ def test_frame_sources_months_default_to_the_incidents_and_the_rows_keep_the_pag
     communities = pd.DataFrame({c: [1] for c in analysis.COMMUNITY_COLUMNS}).assign(harm=[12.345])
     rows = analysis.community_rows(communities.assign(extra=1))
     assert tuple(rows.columns) == analysis.COMMUNITY_COLUMNS and rows["harm"].tolist() == [12.3]
+
+
+def test_county_emerging_runs_monthly_gi_over_every_stored_month_for_the_crime_types(monkeypatch):
+    import numpy as np
+
+    from models import emerging
+
+    seen = {}
+
+    def monthly_gi(frame, cells, resolution, months, weights, harm):
+        seen.update(rows=len(frame), cells=list(cells), resolution=resolution, months=months, harm=harm)
+        return np.zeros((len(months), len(cells)), dtype=int), np.zeros((len(months), len(cells)))
+
+    monkeypatch.setattr(pipeline, "monthly_gi", monthly_gi)
+    monkeypatch.setattr(emerging, "emerging_hotspots", lambda cells, bins, z: pd.DataFrame({"cell": cells}))
+    monkeypatch.setattr(analysis.FrameSources, "grid", lambda self, r: pd.DataFrame({"cell": [1, 2]}))
+    monkeypatch.setattr(analysis.FrameSources, "ring_weights", lambda self, r, k: None)
+    sources = _sources(("2016-07", "2017-07", "2017-07"))
+    out = analysis.county_emerging(sources, ("Robbery",), 9, harm_weighted=True)
+    assert out["cell"].tolist() == [1, 2]
+    assert seen == {
+        "rows": 3,
+        "cells": [1, 2],
+        "resolution": 9,
+        "months": ["2016-07", "2017-07"],
+        "harm": {"Robbery": 9.0},
+    }

@@ -38,6 +38,11 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
         return HotspotAnalysis(None, pd.DataFrame({"community_id": [f"HC-{len(runs)}"]}), params)  # type: ignore[arg-type]
 
     monkeypatch.setattr(analysis, "county_analysis", fake)
+    monkeypatch.setattr(
+        analysis,
+        "county_emerging",
+        lambda sources, types, res, harm: runs.append(("emerging",)) or pd.DataFrame({"cell": [1]}),
+    )
     return runs
 
 
@@ -52,7 +57,8 @@ def test_each_default_period_is_kept_once_under_the_commit(tmp_path: Path, count
         lines: list[str] = []
         done = analyses.precompute_store(store, sources=_sources(months), log=lines.append)  # type: ignore[arg-type]
         assert [f.months for f in done] == [("2017-01",), ("2016-11", "2016-12", "2017-01"), tuple(months[1:])]
-        assert counted == [f.months for f in done] and len(lines) == 3
+        assert counted == [*(f.months for f in done), ("emerging",)] and len(lines) == 4  # 13 months: emerging too
+        assert analyses.stored_emerging("c1", 9)["cell"].tolist() == [1]
         assert analyses.precompute_store(store, sources=_sources(months)) == []  # type: ignore[arg-type]
         kept = analyses.stored_analysis("c1", Filters(months=("2017-01",)), HotspotParams())
         assert kept is not None and kept.communities["community_id"].tolist() == ["HC-1"]
