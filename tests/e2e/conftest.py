@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import typing
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -155,6 +156,23 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def wait_healthy(url: str, proc: subprocess.Popen[bytes], log: typing.IO[str], timeout_s: float, what: str) -> None:
+    """Wait until ``url`` answers its health check; fail with the end of ``log`` when ``proc``
+    ends first or ``timeout_s`` passes."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            log.seek(0)
+            pytest.fail(f"{what} did not start:\n{log.read()[-3000:]}")
+        time.sleep(0.5)
+
+
 @contextlib.contextmanager
 def serve_app(store_dir: Path, log_dir: Path, **env: str) -> Iterator[str]:
     """Run `streamlit run app.py` on a free port over a store; yield its URL."""
@@ -181,19 +199,8 @@ def serve_app(store_dir: Path, log_dir: Path, **env: str) -> Iterator[str]:
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
     try:
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                pytest.fail(f"streamlit did not start:\n{log.read()[-3000:]}")
-            time.sleep(0.5)
+        wait_healthy(url, proc, log, 90, "streamlit")
         yield url
     finally:
         proc.terminate()

@@ -8,8 +8,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +16,7 @@ import pytest
 from core.settings import REPO_DIR
 from security import audit
 from security.users import add_user
-from tests.e2e.conftest import ARTIFACTS, Session, wait_until
+from tests.e2e.conftest import ARTIFACTS, Session, wait_healthy, wait_until
 from tests.e2e.test_accessibility_browser import PASSWORD, sign_in
 from tests.e2e.test_hotspot_map_browser import HEX_LAYERS_JS
 
@@ -70,19 +68,8 @@ def cluster(sample_store_dir: Path, tmp_path_factory: pytest.TempPathFactory) ->
         [sys.executable, "-m", "cli.cluster", *args], cwd=REPO_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
     )
     url = f"http://127.0.0.1:{proxy}"
-    deadline = time.monotonic() + 600
     try:
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                pytest.fail(f"the cluster did not start:\n{log.read()[-3000:]}")
-            time.sleep(1)
+        wait_healthy(url, proc, log, 600, "the cluster")
         yield url, store_dir
     finally:
         proc.terminate()
