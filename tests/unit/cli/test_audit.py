@@ -4,32 +4,17 @@ line; ``export`` writes the Audit log page's CSV bytes for the same filters and 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from contextlib import redirect_stdout
 from pathlib import Path
 
 import pytest
 
 from cli.audit import main
-from core.settings import override_settings
 from security import audit
+from tests.unit.security import test_audit_chain
+from tests.unit.security.test_audit_chain import lines_of, write_lines
 
-
-@pytest.fixture()
-def log(tmp_path: Path) -> Iterator[Path]:
-    """A store whose audit log holds six chained events (key beside the users file)."""
-    with override_settings(store_dir=tmp_path / "store", users_file=tmp_path / "config" / "users.json") as s:
-        for i in range(6):
-            audit.record("sign_in", f"user{i}", f"event {i}", role="silver")
-        yield s.audit_file
-
-
-def lines_of(path: Path) -> list[str]:
-    return path.read_text(encoding="utf-8").splitlines()
-
-
-def write_lines(path: Path, lines: list[str]) -> None:
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+log = test_audit_chain.log  # the same fixture: six chained events
 
 
 def test_the_command_line_verifies_and_exits_non_zero_naming_the_line(log: Path):

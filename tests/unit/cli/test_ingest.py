@@ -11,6 +11,7 @@ from cli.ingest import main
 from security import audit
 from tests.conftest import street_csv, street_row
 from tests.unit.cli.audited import events, is_cli_change
+from tests.unit.geo.test_store import store_files
 
 
 def _write(path: Path, rows: list[str]) -> Path:
@@ -19,20 +20,11 @@ def _write(path: Path, rows: list[str]) -> Path:
     return path
 
 
-def _snapshot(root: Path) -> dict[str, bytes]:
-    """The store's files (not its lock, nor the audit log, which records every load and refusal)."""
-    return {
-        str(p.relative_to(root)): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file() and p.name != ".lock" and not p.name.startswith("audit.jsonl")
-    }
-
-
 def test_bad_file_stores_nothing_and_exits_2_naming_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     store_dir = tmp_path / "store"
     good = _write(tmp_path / "good.csv", [street_row()])
     assert main([str(good), "--store", str(store_dir)]) == 0
-    before = _snapshot(store_dir)
+    before = store_files(store_dir)
     capsys.readouterr()
     newer = _write(tmp_path / "newer.csv", [street_row()] * 5)
     bad = tmp_path / "bad.csv"
@@ -40,7 +32,7 @@ def test_bad_file_stores_nothing_and_exits_2_naming_the_file(tmp_path: Path, cap
     assert main([str(newer), str(bad), "--store", str(store_dir)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and str(bad) in err[0] and "binary" in err[0]
-    assert _snapshot(store_dir) == before
+    assert store_files(store_dir) == before
     refused = json.loads((store_dir / "audit.jsonl").read_text(encoding="utf-8").splitlines()[-1])
     assert refused["kind"] == "upload_rejected" and str(bad) in refused["what"]  # the refusal is audited
 

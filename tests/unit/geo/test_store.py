@@ -19,7 +19,7 @@ def _write(path: Path, rows: list[str]) -> Path:
     return path
 
 
-def _snapshot(root: Path) -> dict[str, bytes]:
+def store_files(root: Path) -> dict[str, bytes]:
     """The store's files (not its lock, nor the audit log, which records every load and refusal)."""
     return {
         str(p.relative_to(root)): p.read_bytes()
@@ -59,7 +59,7 @@ def test_a_month_in_a_new_ingest_replaces_only_that_month(tmp_path: Path):
 def test_a_commit_that_fails_midway_leaves_the_store_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     store = Store(tmp_path / "store")
     ingest([_write(tmp_path / "a.csv", [street_row(month="2017-07")])], store)
-    before = _snapshot(tmp_path / "store")
+    before = store_files(tmp_path / "store")
     calls = {"n": 0}
     real = Store._write_table
 
@@ -74,7 +74,7 @@ def test_a_commit_that_fails_midway_leaves_the_store_as_it_was(tmp_path: Path, m
     with pytest.raises(OSError):
         ingest([two_months], store)
     assert calls["n"] == 2
-    assert _snapshot(tmp_path / "store") == before  # what the failed ingest wrote is gone
+    assert store_files(tmp_path / "store") == before  # what the failed ingest wrote is gone
     assert len(store.read_incidents()) == 1
     monkeypatch.undo()
 
