@@ -4,6 +4,11 @@ Command line::
 
     python -m cli.national PATH [--store DIR]
     python -m cli.national --check PATH [PATH ...]
+    python -m cli.national --populations PATH [--store DIR]
+
+``--populations`` loads ONS mid-year population estimates by force or by district
+(:func:`records.force_populations.store_populations`), so each financial year's rates use the
+residents of its own year; with ``--check`` it only checks them.
 
 The table (the Home Office open data table by police force area, as published, any year) is
 checked by :func:`records.national_table.store_recorded_crime`: rows with a bad year, quarter, force,
@@ -21,7 +26,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from core.errors import InputFileError
-from records.national_table import read_force_areas, read_recorded_crime, store_recorded_crime, stored_table_path
+from records.force_populations import parse_populations, store_populations
+from records.national_table import (
+    populations_path,
+    read_force_areas,
+    read_recorded_crime,
+    store_recorded_crime,
+    stored_table_path,
+)
 from security import audit
 
 
@@ -44,13 +56,40 @@ def check_tables(paths: Sequence[Path]) -> int:
     return status
 
 
+def load_populations(path: Path, store: Path | None, check: bool) -> int:
+    """Check (and unless ``check``, store and audit) a mid-year estimates file; 0 or 2."""
+    try:
+        try:
+            content = path.read_bytes()
+        except OSError as exc:
+            raise InputFileError(path, f"cannot be read ({exc.strerror or exc})") from exc
+        if check:
+            print(f"{path}: {parse_populations(content, str(path)).summary()}")
+            return 0
+        estimates = store_populations(content, str(path), store)
+    except InputFileError as exc:
+        if not check:
+            audit.record_cli("upload_rejected", str(exc), {"files": [str(path)]}, file_name=str(path), store_dir=store)
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    summary = estimates.summary()
+    audit.record_cli(
+        "upload", summary, {"years": estimates.years}, file_name=str(path), rows=estimates.lines, store_dir=store
+    )
+    print(f"{path}: {summary}; stored in {populations_path(store)}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (0 stored or checked, 2 unusable input)."""
     parser = argparse.ArgumentParser(prog="python -m cli.national", description=__doc__.split("\n\n")[0])
     parser.add_argument("path", type=Path, nargs="+", help="the table (with --check, one or more)")
     parser.add_argument("--store", type=Path, help="store folder (default: the settings' store)")
     parser.add_argument("--check", action="store_true", help="check and print only, store nothing")
+    parser.add_argument("--populations", action="store_true", help="PATH is a file of mid-year population estimates")
     args = parser.parse_args(argv)
+    if args.populations:
+        return max(load_populations(path, args.store, args.check) for path in args.path)
     if args.check:
         return check_tables(args.path)
     if len(args.path) > 1:

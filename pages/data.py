@@ -16,6 +16,7 @@ from geo.ingest import ingest_files
 from geo.police_uk import REJECT_REASONS, unique_labels, upload_sources
 from geo.update import update
 from records.census import store_census
+from records.force_populations import store_populations
 from records.national_table import store_recorded_crime
 from records.ocg_store import load_files
 from records.retention import RetentionPolicy, apply, plan
@@ -181,6 +182,31 @@ if national_file and st.button("Load national table", type="primary"):
         )
         st.success(f"Stored the national table: financial years {', '.join(table.years)}.")
         st.code(table.summary(), language=None)
+
+st.markdown(
+    "Load ONS mid-year population estimates so each financial year's rates use the residents of its own year "
+    "(2017/18 is read against mid-2017): a CSV with `mid_year`, `persons` and either `force` (names as the Home "
+    "Office writes them) or `area_code` (district codes, summed to forces). Every line is checked; a year must "
+    "cover every force. Until a year is loaded, its rates use census 2011 residents and the page says so."
+)
+populations_file = st.file_uploader("Mid-year population estimates (CSV)", type=["csv"], key="force_populations")
+if populations_file and st.button("Load population estimates", type="primary"):
+    try:
+        estimates = store_populations(populations_file.getvalue(), populations_file.name)
+    except PrecisionError as exc:
+        session.audit_event(
+            "upload_rejected", str(exc), {"files": [populations_file.name]}, file_name=populations_file.name
+        )
+        st.error(f"Nothing was stored. {exc}")
+    else:
+        session.audit_event(
+            "upload",
+            estimates.summary(),
+            {"years": estimates.years},
+            file_name=populations_file.name,
+            rows=estimates.lines,
+        )
+        st.success(f"Stored {estimates.summary()}.")
 
 st.divider()
 st.subheader("Census 2021 (residents and households by 2021 LSOA)")

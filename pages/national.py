@@ -28,16 +28,21 @@ today = dt.date.today()
 home = settings.home_force_national
 st.title("National picture")
 table_token = national.table_token()
-table, populations = cache.national_tables(table_token)
+table, _ = cache.national_tables(table_token)
 meta = national.stored_table_meta()
 source = f"Home Office police recorded crime by force area ({meta['source'] if meta else table.source.split('/')[-1]})"
-st.caption(
-    f"{home} among the forces of England and Wales: police recorded crime per 1,000 residents "
-    f"(census 2011). {source}. Public figures only."
-)
+caption = st.empty()
 
 c = st.columns([1, 3])
 year = c[0].selectbox("Financial year", table.years[::-1], key="national_year")
+residents = cache.national_populations(table_token, year)
+populations = residents.populations
+caption.caption(
+    f"{home} among the forces of England and Wales: police recorded crime per 1,000 residents "
+    f"({residents.description}). {source}. Public figures only."
+)
+if residents.note:
+    st.info(residents.note, icon=":material/groups:")
 default_peers = cache.national_default_peers(table_token, year)
 forces = sorted(populations["force"][populations["force"] != home])
 peers = tuple(

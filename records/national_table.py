@@ -390,8 +390,18 @@ def stored_table_meta(store_dir: Path | None = None) -> dict[str, str] | None:
     return {"source": str(meta.get("source", path.name)), "stored_at": str(meta.get("stored_at", ""))}
 
 
+def populations_path(store_dir: Path | None = None) -> Path:
+    """Where loaded mid-year population estimates are kept: ``<store>/national/populations.csv``
+    (see :mod:`records.force_populations`)."""
+    return stored_table_path(store_dir).with_name("populations.csv")
+
+
 def table_token(store_dir: Path | None = None) -> str:
-    """An id that changes when the table in use changes (for cache keys)."""
-    path = recorded_crime_path(store_dir)
-    stat = path.stat()
-    return f"{path}:{stat.st_mtime_ns}:{stat.st_size}"
+    """An id that changes when the table in use or the loaded population estimates change
+    (for cache keys)."""
+    parts = []
+    for path in (recorded_crime_path(store_dir), populations_path(store_dir)):
+        if path.is_file():
+            stat = path.stat()
+            parts.append(f"{path}:{stat.st_mtime_ns}:{stat.st_size}")
+    return "|".join(parts)

@@ -49,7 +49,7 @@ from models.pipeline import HotspotAnalysis, HotspotParams
 from models.profile import DistrictProfile
 from models.targeting import Plan, PlanConstraints
 from records import census as census_store
-from records import delivery_log, ocg_store, reference
+from records import delivery_log, force_populations, ocg_store, reference
 from records import national_table as national
 from records import outcome_files as outcomes_store
 from security import audit
@@ -575,18 +575,27 @@ def profile_pdf(
 # ---------------------------------------------------------------- national picture
 @st.cache_data(show_spinner=False, max_entries=2)
 def national_tables(table_token: str) -> tuple[national.RecordedCrime, pd.DataFrame]:
-    """The recorded crime table in use and the force populations, for the table state
+    """The recorded crime table in use and the district table, for the table state
     ``table_token`` (:func:`records.national_table.table_token`)."""
     del table_token
     areas = national.read_force_areas()
-    return national.read_recorded_crime(areas=areas), national.force_populations(areas)
+    return national.read_recorded_crime(areas=areas), areas
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def national_populations(table_token: str, year: str) -> force_populations.PopulationsInUse:
+    """The force residents a financial year's rates use: the loaded mid-year estimates of
+    the year, else census 2011 (:func:`records.force_populations.populations_for_year`)."""
+    _, areas = national_tables(table_token)
+    return force_populations.populations_for_year(year, areas, force_populations.read_stored_populations())
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def national_default_peers(table_token: str, year: str) -> tuple[str, ...]:
     """The default peer group of the home force (the nearest forces, see
     :func:`models.national.peer_group`)."""
-    table, populations = national_tables(table_token)
+    table, _ = national_tables(table_token)
+    populations = national_populations(table_token, year).populations
     settings = get_settings()
     counts = national_model.measure_counts(table.rows, year)
     features = national_model.peer_features(counts, populations)
@@ -599,11 +608,11 @@ def national_picture(
     table_token: str, year: str, peers: tuple[str, ...], allow_overdispersion: bool
 ) -> national_model.NationalPicture:
     """The home force in the national picture for a year and a peer group."""
-    table, populations = national_tables(table_token)
+    table, _ = national_tables(table_token)
     settings = get_settings()
     return national_model.national_picture(
         table.rows,
-        populations,
+        national_populations(table_token, year).populations,
         settings.home_force_national,
         year,
         peers=peers,
@@ -645,7 +654,8 @@ def national_funnel_chart(view: FunnelView) -> tuple[object, pd.DataFrame]:
     home = settings.home_force_national
     subtitle = [
         f"{home} against the forces of England and Wales, {view.year}; national rate {f.national_rate:,.2f} per 1,000.",
-        f"Source: {view.source}; census 2011 residents. Made {view.made:%d %B %Y} by Precision Hotspots.",
+        f"Source: {view.source}; {national_populations(view.table_token, view.year).description}. "
+        f"Made {view.made:%d %B %Y} by Precision Hotspots.",
     ]
     chart = charts.funnel_chart(f, home, view.peers, f"{view.measure}: offences per 1,000 residents", subtitle)
     return chart, charts.funnel_points(f, home, view.peers)

@@ -41,6 +41,9 @@ def _check_page(at: AppTest) -> None:
     drugs = next(b for b in bullets if b.startswith("- Trafficking in controlled drugs:"))
     assert "per 1,000 residents" in drugs and "of 43 forces" in drugs and "99.8 % limits" in drugs
     assert any("London, City of has 7,375 residents" in i.value for i in at.info)
+    # no mid-2017 estimates are loaded: the page says the rates use census 2011 residents, and why
+    assert any("Rates for 2017/18 use census 2011 residents" in i.value for i in at.info)
+    assert "per 1,000 residents (census 2011 residents)" in at.caption[0].value
     # the page's figures are the export's: the summary table equals the CSV
     table = read_recorded_crime(areas=read_force_areas())
     picture = national_picture(table.rows, force_populations(read_force_areas()), "West Yorkshire", "2017/18")
@@ -143,3 +146,25 @@ def test_the_cross_border_toggle_is_for_silver_users_only(secured: Path, tmp_pat
 def test_settings_point_at_the_bundled_tables():
     s = Settings()
     assert s.recorded_crime_file.is_file() and s.force_areas_file.is_file()
+
+
+def test_loaded_mid_year_estimates_are_used_for_their_year_and_named(secured: Path):
+    from records.force_populations import read_stored_populations, store_populations
+    from tests.unit.records.test_force_populations import bundled_forces_file
+
+    store_populations(bundled_forces_file(2017, 1.25), "mye-2017.csv")
+    at = _signed_in("opcc")
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert "per 1,000 residents (ONS mid-2017 population estimates)" in at.caption[0].value
+    assert not any("use census 2011 residents" in i.value for i in at.info)
+    # West Yorkshire's rate is its offences over its mid-2017 residents
+    stored = read_stored_populations().set_index("force")["persons"]
+    shown = at.dataframe[0].value.set_index("Measure")
+    offences = shown.at["All offences", "Offences"]
+    assert shown.at["All offences", "Per 1,000 residents"] == pytest.approx(
+        offences / stored["West Yorkshire"] * 1000,
+        abs=5e-4,  # shown to three decimals
+    )
+    funnel = at.dataframe[1].value.set_index("Force")
+    assert funnel.at["West Yorkshire", "Residents"] == stored["West Yorkshire"]

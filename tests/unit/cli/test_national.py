@@ -53,3 +53,22 @@ def test_national_table_load_is_audited_and_a_check_is_not(cli_store: Path):
     assert national_cli([str(table), "--store", str(cli_store)]) == 0
     (event,) = events(cli_store)
     assert event["kind"] == "upload" and event["what"].startswith("national table") and is_cli_change(event)  # type: ignore[union-attr]
+
+
+def test_mid_year_estimates_are_checked_stored_and_audited(cli_store: Path, capsys: pytest.CaptureFixture[str]):
+    from records.force_populations import read_stored_populations
+    from tests.unit.records.test_force_populations import bundled_forces_file
+
+    good = cli_store.parent / "mye-2017.csv"
+    good.write_bytes(bundled_forces_file(2017, 1.05))
+    bad = cli_store.parent / "mye-bad.csv"
+    bad.write_bytes(b"mid_year,force,persons\n2018,West Yorks,100\n")
+    assert national_cli(["--populations", "--check", str(good), "--store", str(cli_store)]) == 0
+    assert "mid-2017: 43 forces" in capsys.readouterr().out and not (cli_store / "audit.jsonl").exists()
+    assert national_cli(["--populations", str(bad), "--store", str(cli_store)]) == 2
+    assert "mye-bad.csv: line 2: force 'West Yorks' is not a force" in capsys.readouterr().err
+    assert national_cli(["--populations", str(good), "--store", str(cli_store)]) == 0
+    assert "stored in" in capsys.readouterr().out
+    assert read_stored_populations(cli_store)["mid_year"].unique().tolist() == [2017]
+    kinds = [e["kind"] for e in events(cli_store)]  # type: ignore[index]
+    assert kinds == ["upload_rejected", "upload"]
