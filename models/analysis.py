@@ -24,7 +24,7 @@ import pandas as pd
 from libpysal.weights import W
 
 from geo import hexes
-from models import counts, emerging, hotspots, pipeline, trends
+from models import areas, counts, emerging, hotspots, pipeline, trends
 from models.counts import Filters
 from models.pipeline import HotspotAnalysis, HotspotParams
 
@@ -76,6 +76,11 @@ class Sources(Protocol):
         """LSOA polygons with census figures (EPSG:4326)."""
         ...
 
+    def lsoas_for(self, months: Sequence[str]) -> gpd.GeoDataFrame:
+        """:meth:`lsoas` with the residents and households of the census a period's shares
+        use (:func:`models.areas.period_census_year`)."""
+        ...
+
     def harm_weights(self) -> Mapping[str, float]:
         """Crime type -> harm weight."""
         ...
@@ -103,12 +108,17 @@ class FrameSources:
         Crime type -> harm weight (``records.reference.read_harm_weights``).
     months : Sequence[str]
         Every stored month; default the months of ``incidents``.
+    census2021 : pandas.DataFrame, optional
+        Census 2021 ``persons`` and ``households`` on the 2011 LSOAs (index ``lsoa_code``,
+        :func:`models.areas.census_on_2011_areas`), for periods whose census is 2021; None
+        until both tables are loaded (census 2011 is then used).
     """
 
     incidents: pd.DataFrame
     lsoa_frame: gpd.GeoDataFrame
     weights_by_type: Mapping[str, float]
     months: Sequence[str] = ()
+    census2021: pd.DataFrame | None = None
 
     def filtered(self, filters: Filters) -> pd.DataFrame:
         return counts.filter_incidents(self.incidents, filters)
@@ -119,6 +129,9 @@ class FrameSources:
 
     def lsoas(self) -> gpd.GeoDataFrame:
         return self.lsoa_frame
+
+    def lsoas_for(self, months: Sequence[str]) -> gpd.GeoDataFrame:
+        return lsoas_with_census(self.lsoa_frame, months, self.census2021)
 
     def harm_weights(self) -> Mapping[str, float]:
         return self.weights_by_type
@@ -133,11 +146,27 @@ class FrameSources:
         return sorted(self.incidents["month"].astype(str).unique().tolist())
 
 
+def lsoas_with_census(
+    lsoas: gpd.GeoDataFrame, months: Sequence[str], census2021: pd.DataFrame | None
+) -> gpd.GeoDataFrame:
+    """The 2011 LSOAs with the residents and households of the census nearest the period's
+    latest month: census 2021 put on the 2011 areas (``census2021``, see
+    :func:`models.areas.census_on_2011_areas`) when that is 2021 and it is loaded, else
+    ``lsoas`` itself (census 2011)."""
+    if areas.period_census_year(months) != 2021 or census2021 is None:
+        return lsoas
+    out = lsoas.copy()
+    figures = census2021.reindex(out["lsoa_code"])
+    out["persons"] = figures["persons"].to_numpy()
+    out["households"] = figures["households"].to_numpy()
+    return out
+
+
 def _analyse(sources: Sources, filters: Filters, params: HotspotParams) -> HotspotAnalysis:
     return pipeline.analyse_hotspots(
         sources.filtered(filters),
         sources.grid(params.resolution),
-        sources.lsoas(),
+        sources.lsoas_for(filters.months),
         sources.harm_weights(),
         params,
         sources.ring_weights(params.resolution, params.k),

@@ -303,7 +303,8 @@ def community_table(
         The incidents analysed (filtered), with ``crime_type``, ``location``, ``month`` and
         the H3 column of the resolution.
     lsoas : geopandas.GeoDataFrame
-        LSOAs with ``persons`` and ``households`` (census 2011).
+        LSOAs with ``persons`` and ``households`` (the census the period uses, see
+        :func:`models.analysis.lsoas_with_census`).
     harm_weights : mapping
         Crime type -> weight for the harm score.
 

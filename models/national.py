@@ -23,7 +23,8 @@ Measures
     bodies) are left out of rates.
 
 Rates
-    Offences per 1,000 usual residents (census 2011), for the forces with residents (the 43
+    Offences per 1,000 usual residents (the populations given: census 2011, or the year's
+    mid-year estimates, :mod:`records.force_populations`), for the forces with residents (the 43
     territorial forces); ranks count from the highest rate (1st = highest).
 
 Peer group

@@ -45,7 +45,7 @@ class DistrictProfile:
     census_year : int
         The census of ``residents`` and ``households``: the one nearest the period's latest
         month that is loaded (2011 unless census 2021 is loaded and the month is from March
-        2021; the communities' residents stay census 2011, on 2011 areas).
+        2021; the communities' residents are the census their period uses, on 2011 areas).
     """
 
     district: str

@@ -18,11 +18,12 @@ import pandas as pd
 from core.settings import Settings, get_settings
 from geo import boundaries, lsoa_lookup
 from geo.store import Store
-from models import analysis
+from models import analysis, areas
 from models.counts import Filters
 from models.emerging import enough_months
 from models.pipeline import HotspotAnalysis, HotspotParams
 from records import analysis_results
+from records import census as census_store
 from records.reference import read_harm_weights
 
 __all__ = [
@@ -53,21 +54,51 @@ def read_incidents(store: Store) -> pd.DataFrame:
     return lsoa_lookup.on_2011_areas(store.read_incidents(), lsoa_lookup.read_generations())
 
 
+def census2021_on_2011_areas(lsoas: pd.DataFrame, settings: Settings | None = None) -> pd.DataFrame | None:
+    """The loaded census 2021 residents and households on the 2011 LSOAs
+    (:func:`models.areas.census_on_2011_areas`), or None until both TS001 and TS041 are loaded."""
+    loaded = census_store.read_stored_census(settings)
+    if loaded is None or loaded["households"].isna().any() or loaded["persons"].isna().any():
+        return None
+    return areas.census_on_2011_areas(loaded, lsoa_lookup.read_generations(settings).lookup, lsoas)
+
+
+def census_part(months: tuple[str, ...], settings: Settings | None = None) -> str:
+    """What of the census a period's kept result depends on: the loaded census 2021 tables'
+    state for a period whose shares use census 2021, else nothing."""
+    return census_store.token(settings) if areas.period_census_year(months) == 2021 else ""
+
+
 def store_sources(store: Store, settings: Settings | None = None) -> analysis.FrameSources:
     """The analysis inputs of ``store``: :func:`read_incidents`, the LSOAs with census
-    figures, and the harm weights (read now, once)."""
+    figures (and census 2021 on them once loaded), and the harm weights (read now, once)."""
     settings = settings or get_settings()
+    lsoas = boundaries.read_lsoas(settings)
     return analysis.FrameSources(
-        read_incidents(store), boundaries.read_lsoas(settings), read_harm_weights(settings=settings), store.months()
+        read_incidents(store),
+        lsoas,
+        read_harm_weights(settings=settings),
+        store.months(),
+        census2021_on_2011_areas(lsoas, settings),
     )
 
 
 def stored_analysis(
     commit: str, filters: Filters, params: HotspotParams, settings: Settings | None = None
 ) -> HotspotAnalysis | None:
-    """The analysis stored for the store commit ``commit`` and this request, or None."""
-    found = analysis_results.load_result(commit, analysis_results.request_key(filters, params), settings)
+    """The analysis stored for the store commit ``commit`` and this request (and, for a
+    period on census 2021, the census tables loaded: :func:`census_part`), or None."""
+    found = analysis_results.load_result(commit, _request_key(filters, params, settings), settings)
     return found if isinstance(found, HotspotAnalysis) else None
+
+
+def _request_key(filters: Filters, params: HotspotParams, settings: Settings | None) -> str:
+    census = census_part(filters.months, settings)
+    return (
+        analysis_results.request_key(filters, params, census)
+        if census
+        else analysis_results.request_key(filters, params)
+    )
 
 
 def stored_emerging(commit: str, resolution: int, settings: Settings | None = None) -> pd.DataFrame | None:
@@ -109,7 +140,7 @@ def precompute_store(
         return stored_analysis(commit, filters, params, settings) is not None
 
     def save(filters: Filters, params: HotspotParams, result: HotspotAnalysis) -> None:
-        if analysis_results.save_result(commit, analysis_results.request_key(filters, params), result, settings):
+        if analysis_results.save_result(commit, _request_key(filters, params, settings), result, settings):
             log(f"kept the county analysis of {', '.join(filters.months)} for commit {commit}")
         else:
             log("no signing secret: analyses are computed when first opened instead")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 import geopandas as gpd
@@ -99,6 +100,14 @@ def with_census(store_token: str) -> str:
     """The pages' data token: the store's commit id and the loaded census 2021 tables, so
     that loading a census table refreshes every figure that uses residents."""
     return f"{store_token}|{census_store.token()}"
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def census2021_lsoas(census_token: str) -> pd.DataFrame | None:
+    """Census 2021 residents and households on the 2011 LSOAs, or None until both tables are
+    loaded (:func:`services.analyses.census2021_on_2011_areas`); ``census_token`` keys the cache."""
+    del census_token
+    return analyses.census2021_on_2011_areas(lsoas())
 
 
 @st.cache_data(show_spinner=False, max_entries=2)
@@ -238,6 +247,10 @@ class CachedSources:
 
     def lsoas(self) -> gpd.GeoDataFrame:
         return lsoas()
+
+    def lsoas_for(self, months: Sequence[str]) -> gpd.GeoDataFrame:
+        census_token = self.token.split("|", 1)[1] if "|" in self.token else census_store.token()
+        return analysis.lsoas_with_census(lsoas(), months, census2021_lsoas(census_token))
 
     def harm_weights(self) -> dict[str, float]:
         return harm_weights()

@@ -376,7 +376,7 @@ def funnel_chart(
         f"Not drawn: {r.force} ({int(r.persons):,} residents, {r.rate:,.2f} per 1,000; a small resident base)."
         for r in small.itertuples()
     ]
-    x = alt.X("persons:Q", title="Residents (census 2011, log scale)", scale=alt.Scale(type="log", nice=False))
+    x = alt.X("persons:Q", title="Residents (log scale)", scale=alt.Scale(type="log", nice=False))
     limits = (
         alt.Chart(curve)
         .mark_line()

@@ -72,13 +72,22 @@ def areas_note(token: str, months: list[str], residents: bool = False, nearest: 
     if nearest and loaded:
         text += " Residents: census 2011 for months before March 2021"
         return text + (f", census 2021 for {filter_panel.months_in_words(later)}." if later else ".")
-    text += " Residents and households: census 2011"
-    if later:
-        why = "" if loaded else "census 2021 figures are not loaded, so "
-        text += f"; {why}2011 figures are also used for {filter_panel.months_in_words(later)}."
-    else:
-        text += "."
-    return text
+    return text + shares_note(months, later, loaded)
+
+
+def shares_note(months: list[str], later: list[str], loaded: bool) -> str:
+    """The census of a period's community residents and households and flyer counts: the
+    census nearest its latest month (census 2021 on the 2011 areas once both tables are
+    loaded), else census 2011 and why."""
+    if areas.period_census_year(months) == 2021 and cache.census2021_lsoas(census.token()) is not None:
+        return (
+            f" Residents and households: census 2021, the census nearest {filter_panel.months_in_words([max(months)])}, "
+            "put on the 2011 areas through the LSOA lookup."
+        )
+    if not later:
+        return " Residents and households: census 2011."
+    why = "census 2021 households (TS041) are not loaded, so " if loaded else "census 2021 figures are not loaded, so "
+    return f" Residents and households: census 2011; {why}2011 figures are also used for {filter_panel.months_in_words(later)}."
 
 
 def age() -> DataAge:

@@ -168,7 +168,7 @@ def community_profile(row: pd.Series) -> None:
     """Crime mix, streets, LSOAs, residents and the monthly trend of one community."""
     c = st.columns(3)
     c[0].metric("Incidents", f"{int(row['incidents']):,}")
-    c[1].metric("Residents (census 2011)", f"{int(row['residents']):,}")
+    c[1].metric("Residents", f"{int(row['residents']):,}")
     c[2].metric("Households", f"{int(row['households']):,}")
     mix = pd.DataFrame({"Crime type": list(row["by_type"]), "Incidents": list(row["by_type"].values())})
     # Vega-Lite specs as plain dicts: st.bar_chart and st.line_chart build and validate an

@@ -89,3 +89,9 @@ def test_with_census_2021_loaded_rates_use_the_census_nearest_each_month(app_wit
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Residents (census 2021)"] == f"{persons['Bradford']:,}"
+    # the communities' residents and households (and so the flyer counts) use census 2021 too
+    # for the 2023 period, put on the 2011 areas; the period of 2017 keeps census 2011
+    at.switch_page("pages/communities.py").run(timeout=300)
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert "Residents and households: census 2021, the census nearest 2023-07" in captions

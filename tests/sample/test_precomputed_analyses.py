@@ -54,3 +54,25 @@ def test_a_new_commit_finds_no_result_of_the_old_one(store: Store):
     ingest([SAMPLE_DIR / "2017-07"], store)  # the same month again: a new commit
     assert store.token() != before
     assert analyses.stored_analysis(store.token(), Filters(months=("2017-07",)), HotspotParams()) is None
+
+
+def test_communities_households_follow_the_census_of_their_period(store: Store):
+    """An injected truth: census 2021 households twice census 2011's, on every 2011 LSOA. A
+    period of March 2021 or later gets twice the households in every community (flyers with
+    them); the same incidents in a 2017 period keep census 2011's."""
+    from geo.boundaries import read_lsoas
+
+    sources = analyses.store_sources(store)
+    lsoas = read_lsoas()
+    doubled = lsoas.set_index("lsoa_code")[["persons", "households"]].astype(float) * 2.0
+    params = HotspotParams(permutations=99)
+    base = analysis.county_analysis(sources, Filters(months=("2017-07",)), params).communities
+    relabelled = sources.incidents.assign(month=sources.incidents["month"].astype(str).replace({"2017-07": "2023-07"}))
+    later = analysis.FrameSources(relabelled, lsoas, sources.weights_by_type, ("2016-07", "2023-07"), doubled)
+    moved = analysis.county_analysis(later, Filters(months=("2023-07",)), params).communities
+    assert len(base) > 5 and moved["cells"].map(tuple).tolist() == base["cells"].map(tuple).tolist()
+    assert (moved["households"] - 2 * base["households"]).abs().max() <= 1  # whole households, rounded once
+    assert (moved["residents"] - 2 * base["residents"]).abs().max() <= 1
+    still = analysis.FrameSources(sources.incidents, lsoas, sources.weights_by_type, ("2016-07", "2017-07"), doubled)
+    same = analysis.county_analysis(still, Filters(months=("2017-07",)), params).communities
+    assert same["households"].tolist() == base["households"].tolist()

@@ -92,3 +92,29 @@ def test_county_emerging_runs_monthly_gi_over_every_stored_month_for_the_crime_t
         "months": ["2016-07", "2017-07"],
         "harm": {"Robbery": 9.0},
     }
+
+
+def test_a_period_is_analysed_with_the_census_nearest_its_latest_month(monkeypatch):
+    seen: list[list[float]] = []
+
+    def fake(incidents, grid, lsoas, harm, params, weights):
+        seen.append(lsoas["households"].tolist())
+        return HotspotAnalysis(None, pd.DataFrame({"community_id": [], "cells": []}), params)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "analyse_hotspots", fake)
+    monkeypatch.setattr(analysis.FrameSources, "grid", lambda self, r: pd.DataFrame({"cell": [1, 2]}))
+    monkeypatch.setattr(analysis.FrameSources, "ring_weights", lambda self, r, k: None)
+    lsoas = gpd.GeoDataFrame(
+        {"lsoa_code": ["E1"], "persons": [1500], "households": [600]},
+        geometry=[box(-1.56, 53.79, -1.55, 53.80)],
+        crs="EPSG:4326",
+    )
+    census2021 = pd.DataFrame({"persons": [1800.0], "households": [720.0]}, index=pd.Index(["E1"], name="lsoa_code"))
+    for months, households in ((("2020-12", "2021-02"), 600), (("2021-03",), 720)):
+        incidents = pd.DataFrame({"month": list(months), "district": "Leeds", "crime_type": "Robbery"})
+        sources = analysis.FrameSources(incidents, lsoas, {"Robbery": 9.0}, months, census2021)
+        analysis.county_analysis(sources, Filters(months=months), HotspotParams())
+        assert seen[-1] == [households]
+    # until census 2021 is loaded every period uses census 2011, and the frame is never changed
+    sources = analysis.FrameSources(incidents, lsoas, {"Robbery": 9.0}, ("2021-03",))
+    assert sources.lsoas_for(("2021-03",)) is lsoas and lsoas["households"].tolist() == [600]

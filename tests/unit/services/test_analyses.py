@@ -78,3 +78,28 @@ def test_another_store_folder_gets_its_own_results(tmp_path: Path, counted: list
         assert analyses.settings_for(_Store(tmp_path / "main", "c1", [])) is get_settings()  # type: ignore[arg-type]
         analyses.precompute_store(other, sources=_sources(["2017-07"]))  # type: ignore[arg-type]
     assert (tmp_path / "other" / "results" / "c9").is_dir() and not (tmp_path / "main" / "results").exists()
+
+
+def test_a_kept_result_on_census_2021_is_not_shown_once_the_census_changes(
+    tmp_path: Path, counted: list[tuple[str, ...]]
+):
+    from geo.boundaries import read_lsoas, read_lsoas_2021
+    from records.census import store_census
+    from tests.unit.records.test_census import ts001, ts041
+
+    old, new = Filters(months=("2017-07",)), Filters(months=("2023-07",))
+    lsoas21 = read_lsoas_2021()
+    with override_settings(store_dir=tmp_path / "store", cookie_secret="x" * 40):
+        analyses.precompute_store(_Store(tmp_path / "store", "c0", ["2017-07"]), sources=_sources(["2017-07"]))  # type: ignore[arg-type]
+        store_census(ts001(lsoas21), "census2021-ts001-lsoa.csv")
+        assert analyses.census2021_on_2011_areas(read_lsoas()) is None  # households not loaded yet
+        store_census(ts041(lsoas21), "census2021-ts041-lsoa.csv")
+        assert analyses.stored_analysis("c0", old, HotspotParams()) is not None  # 2017: census 2011 still
+        analyses.precompute_store(_Store(tmp_path / "store", "c1", ["2023-07"]), sources=_sources(["2023-07"]))  # type: ignore[arg-type]
+        assert analyses.stored_analysis("c1", new, HotspotParams()) is not None
+        # another census 2021 households table: the 2023 period's kept result is stale, never shown
+        store_census(ts041(lsoas21.iloc[::-1]), "census2021-ts041-lsoa.csv")
+        assert analyses.stored_analysis("c1", new, HotspotParams()) is None
+        on_2011 = analyses.census2021_on_2011_areas(read_lsoas())
+        assert on_2011 is not None and len(on_2011) == 1388
+        assert round(on_2011["households"].sum()) == sum(600 + i % 5 for i in range(len(lsoas21)))
