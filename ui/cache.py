@@ -140,9 +140,15 @@ def month_generations(token: str) -> dict[str, str]:
     return store().month_generations()
 
 
-@st.cache_resource(show_spinner="Reading incidents…", max_entries=2)
 def incidents(token: str) -> pd.DataFrame:
-    """Every stored incident, for the store commit ``token``, with LSOAs on the 2011 areas
+    """Every stored incident for the store commit of ``token`` (a pages' token or the commit
+    id itself: one frame either way, :func:`commit_incidents`)."""
+    return commit_incidents(store_commit(token))
+
+
+@st.cache_resource(show_spinner="Reading incidents…", max_entries=2)
+def commit_incidents(commit: str) -> pd.DataFrame:
+    """Every stored incident, for the store commit ``commit``, with LSOAs on the 2011 areas
     (:func:`geo.lsoa_lookup.on_2011_areas`: months published with 2021 codes are put on
     them through the lookup, so series crossing the change count each area one way).
 
@@ -151,7 +157,7 @@ def incidents(token: str) -> pd.DataFrame:
     modifies it in place (pandas copy-on-write keeps derived frames apart), which
     ``tests/app/test_shared_frames.py`` checks with a hash before and after the pages run.
     """
-    del token  # the cache key: a new commit means new data
+    del commit  # the cache key: a new commit means new data
     return analyses.read_incidents(store())
 
 

@@ -48,6 +48,7 @@ def test_the_incident_frames_are_read_once_per_commit_and_shared(store: Store, t
     token = store.token()
     first = cache.incidents(token)
     assert len(first) == 4 and cache.incidents(token) is first  # one frame for every session
+    assert cache.incidents(cache.with_census(token)) is first  # the pages' token: the same frame
     drugs = Filters(crime_types=("Drugs",))
     assert cache.filtered(token, drugs) is cache.filtered(token, drugs)
     assert cache.filtered(token, drugs).equals(counts.filter_incidents(first, drugs))
@@ -80,6 +81,13 @@ def test_every_loader_is_cached_except_the_two_that_combine_cached_ones():
         if isinstance(node, ast.FunctionDef)
         and not any("cache_data" in ast.unparse(d) or "cache_resource" in ast.unparse(d) for d in node.decorator_list)
     ]
-    # two token helpers (the store commit in a pages' token, the token with the census loaded)
-    # and three that combine cached loaders
-    assert uncached == ["store_commit", "with_census", "district_census", "hotspot_analysis", "national_funnel_chart"]
+    # two token helpers (the store commit in a pages' token, the token with the census loaded),
+    # three that combine cached loaders, and the shared frame by the commit of a token
+    assert uncached == [
+        "store_commit",
+        "with_census",
+        "district_census",
+        "incidents",
+        "hotspot_analysis",
+        "national_funnel_chart",
+    ]
