@@ -10,7 +10,10 @@ Before the server accepts anyone, in this process:
    or in the demo with ``PRECISION_DEMO_DATA=history`` the SYNTHETIC demonstration history
    is made and stored (as the app's own first start does, ``ui.loading.ensure_data``);
 3. the default county analyses of the store are computed and kept if they are not yet
-   (:func:`services.analyses.precompute_store`).
+   (:func:`services.analyses.precompute_store`);
+4. the store's incidents are read into the frame every session shares
+   (:func:`ui.cache.commit_incidents`, a process-wide ``st.cache_resource``), so the first
+   page after a restart does not read them.
 
 Then Streamlit serves ``app.py`` in the same process (``streamlit run`` with the options
 given), so the compiled kernels stay in memory for every session. Each step prints one line
@@ -20,6 +23,7 @@ the work when first asked, as before.
 
 from __future__ import annotations
 
+import logging
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -30,6 +34,9 @@ from geo.ingest import ingest
 from geo.store import Store
 from models import hotspots
 from services import analyses, demo
+
+#: Streamlit's loggers that warn when a cached loader is used before the server runs.
+_BARE_MODE_LOGGERS = ("caching.cache_data_api", "scriptrunner_utils.script_run_context")
 
 
 def _step(text: str, work: Callable[[], object]) -> None:
@@ -60,9 +67,26 @@ def prepare() -> None:
         done = analyses.precompute_store(store, settings)
         return f"{len(done)} computed now" if done else "kept already"
 
+    def shared_frame() -> str:
+        # Streamlit warns once per cached loader that no server runs yet: true, and expected here
+        import streamlit  # noqa: F401 - its loggers exist (and have their levels) once imported
+
+        quiet = [logging.getLogger(f"streamlit.runtime.{name}") for name in _BARE_MODE_LOGGERS]
+        levels = [logger.level for logger in quiet]
+        for logger in quiet:
+            logger.setLevel(logging.ERROR)
+        try:
+            from ui import cache  # Streamlit's process-wide resource cache, the one sessions read
+
+            return f"{len(cache.incidents(store.token())):,} incidents"
+        finally:
+            for logger, level in zip(quiet, levels, strict=True):
+                logger.setLevel(level)
+
     _step("compiling the Gi* kernels", hotspots.warm_up)
     _step("the first start's data", first_start)
     _step("the default analyses", kept)
+    _step("the shared incident frame", shared_frame)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -177,6 +177,7 @@ INTERNAL_CSV = {
     ): "the API's crimes as a data.police.uk street CSV, ingested at once (the input format)",
     Path("geo/lsoa_lookup.py"): "the LSOA 2011-2021 lookup in the ONS columns: codes and names the product reads back",
     Path("records/census.py"): "census 2021 figures by LSOA kept in the store and read back by the product",
+    Path("records/force_populations.py"): "mid-year estimates by force kept in the store and read back by the product",
     Path("models/demo_history.py"): "generated street CSVs and outcome files in the input formats, ingested or loaded",
     Path("cli/demo_history.py"): "the generated demonstration history's files, in the input formats the product loads",
 }

@@ -47,3 +47,33 @@ def test_a_failing_step_is_reported_and_the_rest_still_runs(
 class _Summary:
     stored = 12
     months = ("2017-07",)
+
+
+def test_the_shared_incident_frame_is_read_before_the_first_session(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    import streamlit as st
+
+    from geo.ingest import ingest
+    from geo.store import Store
+    from services import analyses
+    from tests.conftest import street_csv, street_row
+    from ui import cache
+
+    reads: list[int] = []
+    read = analyses.read_incidents
+    monkeypatch.setattr(analyses, "read_incidents", lambda store: reads.append(1) or read(store))
+    monkeypatch.setattr(serve.hotspots, "warm_up", lambda: None)
+    monkeypatch.setattr(serve.analyses, "precompute_store", lambda store, settings: [])
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "2017-07-west-yorkshire-street.csv").write_bytes(
+        street_csv([street_row(), street_row(crime_type="Drugs")])
+    )
+    st.cache_resource.clear()
+    with override_settings(store_dir=tmp_path / "store"):
+        ingest([tmp_path / "in"], Store(tmp_path / "store"))
+        serve.prepare()
+        assert "precision: the shared incident frame: " in capsys.readouterr().out and reads == [1]
+        token = cache.with_census(Store(tmp_path / "store").token())  # what a session passes
+        assert len(cache.incidents(token)) == 2 and reads == [1]  # the first session reads nothing
+    st.cache_resource.clear()
