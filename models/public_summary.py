@@ -146,8 +146,11 @@ def public_summary(
     cs_rows = []
     if len(crimestoppers):
         cs = crimestoppers.assign(quarter=[f"{m[:4]}-Q{(int(m[5:7]) - 1) // 3 + 1}" for m in crimestoppers["month"]])
+        months = cs.groupby("quarter")["month"].nunique()
         for q, n in cs.groupby("quarter")["reports"].sum().items():
-            cs_rows.append({"Quarter": str(q), "Reports": public_count(int(n)), "value": _rounded(int(n))})
+            # a quarter the files cover only in part is named so, never read as a low quarter
+            label = str(q) if months[q] >= 3 else f"{q} ({months[q]} of 3 months)"
+            cs_rows.append({"Quarter": label, "Reports": public_count(int(n)), "value": _rounded(int(n))})
     cs_table = pd.DataFrame(cs_rows, columns=["Quarter", "Reports", "value"])
     notes: list[str] = []
     if quarterly is not None and disruptions_synthetic:

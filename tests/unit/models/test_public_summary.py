@@ -32,6 +32,8 @@ def test_public_summary_passes_disclosure_and_hides_small_counts():
     assert summary.campaigns.iloc[0]["Flyers delivered"] == "fewer than 10"
     assert summary.crimestoppers["Reports"].tolist() == ["about 85", "fewer than 10"]
     assert summary.crimestoppers["value"].tolist()[0] == 85
+    # quarters the files cover in part say so (a 2-month quarter is not a low quarter)
+    assert summary.crimestoppers["Quarter"].tolist() == ["2017-Q1 (2 of 3 months)", "2017-Q2 (1 of 3 months)"]
     assert summary.notes[0].startswith("SYNTHETIC DEMONSTRATION DATA")
     broken = ps.PublicSummary(
         summary.title, summary.made, summary.disruptions_by_level.assign(Major="7"), summary.disruptions_by_strand,
