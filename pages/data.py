@@ -167,20 +167,18 @@ st.markdown(
 )
 national_file = st.file_uploader("Recorded crime table (CSV)", type=["csv"], key="national_table")
 if national_file and st.button("Load national table", type="primary"):
-    try:
-        table = store_recorded_crime(national_file.getvalue(), national_file.name)
-    except PrecisionError as exc:
-        session.audit_event("upload_rejected", str(exc), {"files": [national_file.name]}, file_name=national_file.name)
-        st.error(f"Nothing was stored. {exc}")
-    else:
-        session.audit_event(
-            "upload",
-            f"national table, {table.rows_read:,} rows",
-            {"years": table.years},
-            file_name=national_file.name,
-            rows=table.rows_read,
-        )
-        st.success(f"Stored the national table: financial years {', '.join(table.years)}.")
+    table = session.audited_upload(
+        national_file.name,
+        national_file.getvalue(),
+        store_recorded_crime,
+        lambda t: session.Loaded(
+            f"national table, {t.rows_read:,} rows",
+            {"years": t.years},
+            t.rows_read,
+            f"Stored the national table: financial years {', '.join(t.years)}.",
+        ),
+    )
+    if table is not None:
         st.code(table.summary(), language=None)
 
 st.markdown(
@@ -191,22 +189,12 @@ st.markdown(
 )
 populations_file = st.file_uploader("Mid-year population estimates (CSV)", type=["csv"], key="force_populations")
 if populations_file and st.button("Load population estimates", type="primary"):
-    try:
-        estimates = store_populations(populations_file.getvalue(), populations_file.name)
-    except PrecisionError as exc:
-        session.audit_event(
-            "upload_rejected", str(exc), {"files": [populations_file.name]}, file_name=populations_file.name
-        )
-        st.error(f"Nothing was stored. {exc}")
-    else:
-        session.audit_event(
-            "upload",
-            estimates.summary(),
-            {"years": estimates.years},
-            file_name=populations_file.name,
-            rows=estimates.lines,
-        )
-        st.success(f"Stored {estimates.summary()}.")
+    session.audited_upload(
+        populations_file.name,
+        populations_file.getvalue(),
+        store_populations,
+        lambda e: session.Loaded(e.summary(), {"years": e.years}, e.lines, f"Stored {e.summary()}."),
+    )
 
 st.divider()
 st.subheader("Census 2021 (residents and households by 2021 LSOA)")
@@ -219,16 +207,12 @@ st.markdown(
 census_files = st.file_uploader("Census 2021 tables", type=["csv", "zip"], accept_multiple_files=True, key="census")
 if census_files and st.button("Load census tables", type="primary"):
     for upload in census_files:
-        try:
-            census = store_census(upload.getvalue(), upload.name)
-        except PrecisionError as exc:
-            session.audit_event("upload_rejected", str(exc), {"files": [upload.name]}, file_name=upload.name)
-            st.error(f"Nothing was stored from {upload.name}. {exc}")
-        else:
-            session.audit_event(
-                "upload", census.summary(), {"table": census.table}, file_name=upload.name, rows=census.lines
-            )
-            st.success(census.summary())
+        session.audited_upload(
+            upload.name,
+            upload.getvalue(),
+            store_census,
+            lambda c: session.Loaded(c.summary(), {"table": c.table}, c.lines),
+        )
 
 outcome_ui.upload_section("data_outcomes")
 

@@ -8,15 +8,17 @@ forms and the cookie glue are in :mod:`ui.signin`; the OCG gate in :mod:`ui.ocg_
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any, TypeVar
 
 import streamlit as st
 
-from core.errors import InputFileError, TokenError
+from core.errors import InputFileError, PrecisionError, TokenError
 from core.settings import get_settings
 from security import audit, signin_store
 from security.signin_token import issue_token, read_token, user_of_token
@@ -29,6 +31,8 @@ from security.users import (
 )
 
 _log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 @st.cache_resource
@@ -257,3 +261,56 @@ def audit_event(
         file_name=file_name,
         rows=rows,
     )
+
+
+@dataclasses.dataclass(frozen=True)
+class Loaded:
+    """What an upload that was stored tells the audit log and the user.
+
+    Attributes
+    ----------
+    what : str
+        One line for the audit log (and, with ``message``, the screen).
+    context : Mapping[str, object]
+        The audit record's context (years, table ...).
+    rows : int
+        Rows or lines read.
+    message : str
+        What the user is told; default ``what``.
+    """
+
+    what: str
+    context: Mapping[str, object]
+    rows: int
+    message: str = ""
+
+
+def audited_upload(
+    name: str, content: bytes, load: Callable[[bytes, str], T], describe: Callable[[T], Loaded], where: Any = st
+) -> T | None:
+    """Load one uploaded file and audit it: a file that is refused is audited
+    (``upload_rejected``) and named on screen with its problem, storing nothing; one that is
+    stored is audited (``upload``) and confirmed. Returns what ``load`` gave, or None.
+
+    Parameters
+    ----------
+    name, content : str, bytes
+        The upload's file name and bytes.
+    load : callable
+        Checks and stores the file (``records`` functions such as
+        :func:`records.census.store_census`); raises :class:`core.errors.PrecisionError`.
+    describe : callable
+        What the stored file tells the audit log and the user (:class:`Loaded`).
+    where : streamlit container
+        Where the message is written (default the page).
+    """
+    try:
+        loaded = load(content, name)
+    except PrecisionError as exc:
+        audit_event("upload_rejected", str(exc), {"files": [name]}, file_name=name)
+        where.error(f"Nothing was stored from {name}. {exc}")
+        return None
+    said = describe(loaded)
+    audit_event("upload", said.what, said.context, file_name=name, rows=said.rows)
+    where.success(said.message or said.what)
+    return loaded

@@ -112,3 +112,43 @@ def test_single_sign_on_issues_the_same_token_and_sign_out_ends_the_provider_ses
         session.end_session()  # sign-out in this tab revokes the token
         browser.session.update(other_tab)
         assert session.current_user() is None and browser.logged_out == 1  # the other tab: the provider too
+
+
+def test_an_upload_is_audited_and_named_whether_stored_or_refused(monkeypatch: pytest.MonkeyPatch):
+    from core.errors import InputFileError
+
+    events: list[tuple[str, str, object, str, object]] = []
+    monkeypatch.setattr(
+        session,
+        "audit_event",
+        lambda kind, what="", context=None, *, file_name="", rows=None: events.append(
+            (kind, what, context, file_name, rows)
+        ),
+    )
+
+    class Screen:
+        said: list[tuple[str, str]] = []
+
+        def error(self, text: str) -> None:
+            self.said.append(("error", text))
+
+        def success(self, text: str) -> None:
+            self.said.append(("success", text))
+
+    def load(content: bytes, name: str) -> int:
+        if not content:
+            raise InputFileError(name, "is empty")
+        return len(content)
+
+    screen = Screen()
+
+    def describe(n: int) -> session.Loaded:
+        return session.Loaded(f"{n} bytes", {"n": n}, n)
+
+    assert session.audited_upload("bad.csv", b"", load, describe, screen) is None
+    assert session.audited_upload("good.csv", b"abc", load, describe, screen) == 3
+    assert events == [
+        ("upload_rejected", "bad.csv: is empty", {"files": ["bad.csv"]}, "bad.csv", None),
+        ("upload", "3 bytes", {"n": 3}, "good.csv", 3),
+    ]
+    assert screen.said == [("error", "Nothing was stored from bad.csv. bad.csv: is empty"), ("success", "3 bytes")]
