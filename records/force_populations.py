@@ -34,31 +34,48 @@ from pathlib import Path
 
 import pandas as pd
 
-from core.errors import InputFileError
+from core.errors import InputFileError, StoreError
 from core.files import atomic_write_bytes
 from records import national_table
 
-#: Districts created or recoded since the 2011 codes of the district table -> their force.
-SUCCESSOR_DISTRICTS: dict[str, str] = {
-    "E08000037": "Northumbria",  # Gateshead, recoded 2013
-    "E06000057": "Northumbria",  # Northumberland, recoded 2013
-    "E07000240": "Hertfordshire",  # St Albans, recoded 2014
-    "E07000241": "Hertfordshire",  # Welwyn Hatfield, recoded 2014
-    "E07000242": "Hertfordshire",  # East Hertfordshire, recoded 2014
-    "E07000243": "Hertfordshire",  # Stevenage, recoded 2014
-    "E06000058": "Dorset",  # Bournemouth, Christchurch and Poole, 2019
-    "E06000059": "Dorset",  # Dorset, 2019
-    "E07000244": "Suffolk",  # East Suffolk, 2019
-    "E07000245": "Suffolk",  # West Suffolk, 2019
-    "E07000246": "Avon and Somerset",  # Somerset West and Taunton, 2019
-    "E06000060": "Thames Valley",  # Buckinghamshire, 2020
-    "E06000061": "Northamptonshire",  # North Northamptonshire, 2021
-    "E06000062": "Northamptonshire",  # West Northamptonshire, 2021
-    "E06000063": "Cumbria",  # Cumberland, 2023
-    "E06000064": "Cumbria",  # Westmorland and Furness, 2023
-    "E06000065": "North Yorkshire",  # North Yorkshire, 2023
-    "E06000066": "Avon and Somerset",  # Somerset, 2023
+#: Districts created or recoded since the 2011 codes of the district table -> their force and
+#: the codes they replaced (names checked against the district table).
+SUCCESSORS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "E08000037": ("Northumbria", ("E08000020",)),  # Gateshead, recoded 2013
+    "E06000057": ("Northumbria", ("E06000048",)),  # Northumberland, recoded 2013
+    "E07000240": ("Hertfordshire", ("E07000100",)),  # St Albans, recoded 2014
+    "E07000241": ("Hertfordshire", ("E07000104",)),  # Welwyn Hatfield, recoded 2014
+    "E07000242": ("Hertfordshire", ("E07000097",)),  # East Hertfordshire, recoded 2014
+    "E07000243": ("Hertfordshire", ("E07000101",)),  # Stevenage, recoded 2014
+    # Bournemouth, Christchurch and Poole, 2019
+    "E06000058": ("Dorset", ("E06000028", "E06000029", "E07000048")),
+    "E06000059": ("Dorset", ("E07000049", "E07000050", "E07000051", "E07000052", "E07000053")),  # Dorset, 2019
+    "E07000244": ("Suffolk", ("E07000205", "E07000206")),  # East Suffolk, 2019
+    "E07000245": ("Suffolk", ("E07000201", "E07000204")),  # West Suffolk, 2019
+    "E07000246": ("Avon and Somerset", ("E07000190", "E07000191")),  # Somerset West and Taunton, 2019
+    "E06000060": ("Thames Valley", ("E07000004", "E07000005", "E07000006", "E07000007")),  # Buckinghamshire, 2020
+    # North and West Northamptonshire, 2021
+    "E06000061": ("Northamptonshire", ("E07000150", "E07000152", "E07000153", "E07000156")),
+    "E06000062": ("Northamptonshire", ("E07000151", "E07000154", "E07000155")),
+    "E06000063": ("Cumbria", ("E07000026", "E07000028", "E07000029")),  # Cumberland, 2023
+    "E06000064": ("Cumbria", ("E07000027", "E07000030", "E07000031")),  # Westmorland and Furness, 2023
+    # North Yorkshire, 2023
+    "E06000065": ("North Yorkshire", tuple(f"E07000{n}" for n in range(163, 170))),
+    "E06000066": ("Avon and Somerset", ("E07000187", "E07000188", "E07000189", "E07000246")),  # Somerset, 2023
 }
+
+#: Successor code -> its force.
+SUCCESSOR_DISTRICTS: dict[str, str] = {code: force for code, (force, _) in SUCCESSORS.items()}
+
+
+def earlier_codes(code: str) -> set[str]:
+    """Every code a district replaced, through each recoding (Somerset 2023 <- Somerset West
+    and Taunton 2019 <- Taunton Deane and West Somerset)."""
+    out: set[str] = set()
+    for before in SUCCESSORS.get(code, ("", ()))[1]:
+        out |= {before, *earlier_codes(before)}
+    return out
+
 
 #: Accepted names of each column (lower case), the first being the stored name.
 COLUMN_NAMES: dict[str, tuple[str, ...]] = {
@@ -69,6 +86,7 @@ COLUMN_NAMES: dict[str, tuple[str, ...]] = {
 }
 
 _YEAR = re.compile(r"^(19|20)\d{2}$")
+_DISTRICT = re.compile(r"^[EW]0[6-9]\d{6}$")
 _WHOLE = re.compile(r"^\d+$")
 
 
@@ -84,11 +102,15 @@ class ForcePopulations:
         The file read.
     lines : int
         Data lines read.
+    skipped : int
+        Lines of other geographies (countries, regions, counties, Scotland, Northern
+        Ireland) in a file by district, skipped.
     """
 
     rows: pd.DataFrame
     source: str
     lines: int
+    skipped: int = 0
 
     @property
     def years(self) -> list[int]:
@@ -101,7 +123,8 @@ class ForcePopulations:
         return (
             f"mid-year population estimates for {', '.join(f'mid-{y}' for y in self.years)}: "
             f"{latest['force'].nunique()} forces, {int(latest['persons'].sum()):,} residents in mid-{self.years[-1]} "
-            f"(from {self.lines:,} lines)"
+            f"(from {self.lines:,} lines"
+            + (f"; {self.skipped:,} lines of other areas skipped)" if self.skipped else ")")
         )
 
 
@@ -133,6 +156,8 @@ def _row(values: dict[str, str], districts: dict[str, str], forces: set[str]) ->
         return (0, "", "", 0), f"mid_year {year!r} is not a year like 2017"
     if not _WHOLE.match(persons) or int(persons) == 0:
         return (0, "", "", 0), f"persons {values['persons']!r} is not a whole number above 0"
+    if "area_code" in values and "force" not in values and not values["area_code"]:
+        return (0, "", "", 0), "area_code is empty"
     code = values.get("area_code", "")
     if code:
         if code not in districts:
@@ -144,33 +169,58 @@ def _row(values: dict[str, str], districts: dict[str, str], forces: set[str]) ->
     return (int(year), force, force, int(persons)), ""
 
 
-def _records(text: str, label: str, areas: pd.DataFrame) -> tuple[list[tuple[int, str, int]], int]:
-    """Every line checked: ``(year, force, persons)`` records and the lines read."""
+@dataclasses.dataclass
+class _Reading:
+    """What :func:`_records` has read so far."""
+
+    records: list[tuple[int, str, int]] = dataclasses.field(default_factory=list)
+    seen: dict[tuple[int, str], int] = dataclasses.field(default_factory=dict)
+    lines: int = 0
+    skipped: int = 0
+
+
+def _records(text: str, label: str, areas: pd.DataFrame) -> _Reading:
+    """Every line checked: ``(year, force, persons)`` records, the lines read and the lines
+    of other geographies skipped (a district file's countries, regions and counties)."""
     reader = csv.reader(io.StringIO(text))
     header = next(reader, None)
     if not header:
         raise InputFileError(label, "is empty")
     columns = _columns(header, label)
     districts, forces = district_forces(areas), set(areas["force"])
-    seen: dict[tuple[int, str], int] = {}
-    records: list[tuple[int, str, int]] = []
-    lines = 0
+    read = _Reading()
     for line, row in enumerate(reader, start=2):
         if not any(cell.strip() for cell in row):
             continue
-        lines += 1
+        read.lines += 1
         if len(row) <= max(columns.values()):
             raise InputFileError(label, f"line {line}: {len(row)} fields where the header has {len(header)}")
-        (year, force, key, persons), problem = _row({n: row[i].strip() for n, i in columns.items()}, districts, forces)
+        values = {n: row[i].strip() for n, i in columns.items()}
+        if "area_code" in values and values["area_code"] and not _DISTRICT.match(values["area_code"]):
+            read.skipped += 1  # England, Wales, a region, a county, Scotland or Northern Ireland
+            continue
+        (year, force, key, persons), problem = _row(values, districts, forces)
         if problem:
             raise InputFileError(label, f"line {line}: {problem}")
-        if (year, key) in seen:
+        if (year, key) in read.seen:
             raise InputFileError(
-                label, f"line {line}: {key} in mid-{year} is listed again (first on line {seen[year, key]})"
+                label, f"line {line}: {key} in mid-{year} is listed again (first on line {read.seen[year, key]})"
             )
-        seen[year, key] = line
-        records.append((year, force, persons))
-    return records, lines
+        if twice := sorted(c for c in earlier_codes(key) if (year, c) in read.seen):
+            raise InputFileError(
+                label,
+                f"line {line}: {key} in mid-{year} replaced {twice[0]}, also listed (line {read.seen[year, twice[0]]}): "
+                "its residents would be counted twice",
+            )
+        if replaced := sorted(c for (y, c) in read.seen if y == year and key in earlier_codes(c)):
+            raise InputFileError(
+                label,
+                f"line {line}: {key} in mid-{year} was replaced by {replaced[0]}, also listed "
+                f"(line {read.seen[year, replaced[0]]}): its residents would be counted twice",
+            )
+        read.seen[year, key] = line
+        read.records.append((year, force, persons))
+    return read
 
 
 def parse_populations(content: bytes, label: str, areas: pd.DataFrame | None = None) -> ForcePopulations:
@@ -196,15 +246,17 @@ def parse_populations(content: bytes, label: str, areas: pd.DataFrame | None = N
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputFileError(label, f"is not UTF-8 text (byte {exc.start}): save it as CSV UTF-8") from exc
-    records, lines = _records(text, label, areas)
-    if not records:
-        raise InputFileError(label, "has a header but no data row")
-    frame = pd.DataFrame.from_records(records, columns=["mid_year", "force", "persons"])
+    read = _records(text, label, areas)
+    if not read.records:
+        raise InputFileError(label, "has a header but no data row of a district or force")
+    frame = pd.DataFrame.from_records(read.records, columns=["mid_year", "force", "persons"])
     rows = frame.groupby(["mid_year", "force"], as_index=False)["persons"].sum().astype({"persons": "int64"})
     for year, forces in rows.groupby("mid_year")["force"]:
         if missing := sorted(set(areas["force"]) - set(forces)):
             raise InputFileError(label, f"mid-{year} has no row for {len(missing)} force(s): {', '.join(missing[:5])}")
-    return ForcePopulations(rows.sort_values(["mid_year", "force"]).reset_index(drop=True), label, lines)
+    return ForcePopulations(
+        rows.sort_values(["mid_year", "force"]).reset_index(drop=True), label, read.lines, read.skipped
+    )
 
 
 def read_stored_populations(store_dir: Path | None = None) -> pd.DataFrame:
@@ -212,7 +264,10 @@ def read_stored_populations(store_dir: Path | None = None) -> pd.DataFrame:
     path = national_table.populations_path(store_dir)
     if not path.is_file():
         return pd.DataFrame({"mid_year": pd.Series(dtype="int64"), "force": [], "persons": pd.Series(dtype="int64")})
-    return pd.read_csv(path, dtype={"mid_year": "int64", "force": str, "persons": "int64"})
+    try:
+        return pd.read_csv(path, dtype={"mid_year": "int64", "force": str, "persons": "int64"})
+    except (OSError, ValueError, pd.errors.ParserError) as exc:
+        raise StoreError(f"{path}: the stored population estimates cannot be read ({exc}); load them again") from exc
 
 
 def store_populations(content: bytes, label: str, store_dir: Path | None = None) -> ForcePopulations:
@@ -245,7 +300,8 @@ class PopulationsInUse:
         What ``persons`` is, in a few words (``"ONS mid-2017 population estimates"`` or
         ``"census 2011 residents"``).
     note : str
-        Why census 2011 is used and what is loaded ('' when the year's estimates are used).
+        Why other residents than the year's own estimates are used, and what is loaded (''
+        when the year's estimates are used).
     """
 
     populations: pd.DataFrame
@@ -254,13 +310,14 @@ class PopulationsInUse:
 
     @property
     def estimated(self) -> bool:
-        """True when ``persons`` are the year's mid-year estimates."""
-        return not self.note
+        """True when ``persons`` are mid-year estimates (the year's own, or the latest before it)."""
+        return self.description.startswith("ONS")
 
 
 def populations_for_year(year: str, areas: pd.DataFrame, stored: pd.DataFrame) -> PopulationsInUse:
     """The force residents for a financial year's rates: the stored mid-year estimates of
-    its first year (``2017/18`` -> mid-2017) if loaded, else census 2011 residents.
+    its first year (``2017/18`` -> mid-2017) if loaded, else the latest loaded before it
+    (a table usually comes out before the estimates of its year), else census 2011 residents.
 
     Parameters
     ----------
@@ -273,15 +330,22 @@ def populations_for_year(year: str, areas: pd.DataFrame, stored: pd.DataFrame) -
     """
     census = national_table.force_populations(areas)
     mid = financial_year_mid_year(year)
-    estimates = stored[stored["mid_year"] == mid].set_index("force")["persons"]
-    if estimates.empty:
-        loaded = sorted(int(y) for y in stored["mid_year"].unique())
+    loaded = sorted(int(y) for y in stored["mid_year"].unique())
+    earlier = [y for y in loaded if y <= mid]
+    if not earlier:
         have = f"those loaded are for {', '.join(f'mid-{y}' for y in loaded)}" if loaded else "none is loaded"
         note = (
             f"Rates for {year} use census 2011 residents: they are read against mid-{mid} population estimates, "
             f"and {have}. An admin loads ONS mid-year estimates on the Data page."
         )
         return PopulationsInUse(census, "census 2011 residents", note)
+    used = earlier[-1]
+    estimates = stored[stored["mid_year"] == used].set_index("force")["persons"]
     out = census.copy()
     out["persons"] = out["force"].map(estimates).fillna(0).astype("int64")
-    return PopulationsInUse(out, f"ONS mid-{mid} population estimates")
+    note = (
+        ""
+        if used == mid
+        else f"Rates for {year} use mid-{used} population estimates, the latest loaded: mid-{mid} is not loaded."
+    )
+    return PopulationsInUse(out, f"ONS mid-{used} population estimates", note)

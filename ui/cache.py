@@ -613,11 +613,12 @@ def national_populations(table_token: str, year: str) -> force_populations.Popul
 def national_default_peers(table_token: str, year: str) -> tuple[str, ...]:
     """The default peer group of the home force (the nearest forces, see
     :func:`models.national.peer_group`)."""
-    table, _ = national_tables(table_token)
+    table, areas = national_tables(table_token)
     populations = national_populations(table_token, year).populations
     settings = get_settings()
     counts = national_model.measure_counts(table.rows, year)
-    features = national_model.peer_features(counts, populations)
+    # density and household size from one census (estimates over 2011 households would drift)
+    features = national_model.peer_features(counts, national.force_populations(areas))
     small = national_model.small_base_forces(populations, settings.small_base_residents)
     return tuple(national_model.peer_group(features, settings.home_force_national, settings.peer_group_size, small))
 

@@ -51,7 +51,7 @@ def _step(text: str, work: Callable[[], object]) -> None:
 
 
 def prepare() -> None:
-    """Steps 1-3 above, for the settings in force (``PRECISION_STORE`` and friends)."""
+    """Steps 1-4 above, for the settings in force (``PRECISION_STORE`` and friends)."""
     settings = get_settings()
     store = Store(settings.data_store_dir)
 

@@ -308,7 +308,7 @@ def audited_upload(
         loaded = load(content, name)
     except PrecisionError as exc:
         audit_event("upload_rejected", str(exc), {"files": [name]}, file_name=name)
-        where.error(f"Nothing was stored from {name}. {exc}")
+        where.error(f"Nothing was stored. {exc}")  # the error names the file
         return None
     said = describe(loaded)
     audit_event("upload", said.what, said.context, file_name=name, rows=said.rows)

@@ -45,7 +45,7 @@ def test_an_admin_loads_census_2021_tables(admin_app: tuple[str, Path], session:
     page = session.page
     page.screenshot(path=str(ARTIFACTS / "census_upload.png"), full_page=True)
     body = page.inner_text("body")
-    assert "Nothing was stored from bad-ts001.csv" in body and "is not an LSOA code" in body and "line " in body
+    assert "Nothing was stored. bad-ts001.csv" in body and "is not an LSOA code" in body and "line " in body
     assert "census 2021 TS001 (usual residents): 1,404 LSOAs" in body
     assert "census 2021 TS041 (households): 1,404 LSOAs" in body
     with override_settings(store_dir=root / "store"):

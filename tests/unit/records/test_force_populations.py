@@ -107,6 +107,12 @@ def test_a_year_uses_its_own_estimates_else_census_2011_and_says_so():
     assert_allclose(used.populations.set_index("force")["persons"].to_numpy(), [n * 1.2 for n in PERSONS.values()])
     # households and hectares stay the census's (household size and density for the peer group)
     assert used.populations["households"].tolist() == [n // 2 for n in PERSONS.values()]
+    assert used.note == ""
+    # a year whose estimates are not loaded yet uses the latest loaded before it, and says so
+    later = fp.populations_for_year("2019/20", areas, stored)
+    assert later.estimated and later.description == "ONS mid-2017 population estimates"
+    assert "mid-2019 is not loaded" in later.note
+    assert later.populations["persons"].tolist() == used.populations["persons"].tolist()
     old = fp.populations_for_year("2016/17", areas, stored)
     assert not old.estimated and old.description == "census 2011 residents"
     assert "mid-2016" in old.note and "those loaded are for mid-2017" in old.note
@@ -131,3 +137,59 @@ def test_rates_follow_the_estimates():
         axis=1,
     )
     assert_allclose(rates.iloc[:, 1].to_numpy(), rates.iloc[:, 0].to_numpy() / 2.0)
+
+
+def _district_lines(year: int, replace: dict[str, tuple[str, ...]], keep_old: bool = False) -> list[str]:
+    """The bundled district table as an ONS-like file by district: each successor in
+    ``replace`` listed instead of (or with ``keep_old`` beside) the districts it replaced."""
+    areas = national.read_force_areas()
+    persons = dict(zip(areas["lad11cd"], areas["persons"], strict=True))
+    replaced = {old for olds in replace.values() for old in olds}
+    lines = ["Code,Name,Geography,Mid-year,All ages", f"K04000001,ENGLAND AND WALES,Country,{year},1"]
+    lines += ["E12000003,YORKSHIRE AND THE HUMBER,Region,2019,1", f"S12000033,Aberdeen City,Council Area,{year},1"]
+    lines += [f"{c},x,Lower Tier,{year},{n}" for c, n in persons.items() if keep_old or c not in replaced]
+    lines += [f"{new},x,Unitary,{year},{sum(persons[o] for o in olds)}" for new, olds in replace.items()]
+    return lines
+
+
+def test_a_real_successor_counts_for_its_force_and_other_geographies_are_skipped():
+    bcp = ("E06000028", "E06000029", "E07000048")
+    text = "\n".join(_district_lines(2019, {"E06000058": bcp})) + "\n"
+    table = fp.parse_populations(text.encode(), "MYE2-2019.csv")
+    census = national.force_populations(national.read_force_areas()).set_index("force")["persons"]
+    assert table.rows.set_index("force")["persons"].to_dict() == census.to_dict()  # BCP summed into Dorset
+    assert table.skipped == 3 and "3 lines of other areas skipped" in table.summary()
+
+
+def test_a_district_beside_the_one_it_replaced_is_refused():
+    bcp = ("E06000028", "E06000029", "E07000048")
+    text = "\n".join(_district_lines(2019, {"E06000058": bcp}, keep_old=True)) + "\n"
+    with pytest.raises(InputFileError, match=r"E06000058 in mid-2019 replaced E06000028, also listed .*counted twice"):
+        fp.parse_populations(text.encode(), "both.csv")
+    # through two recodings: Somerset (2023) beside Taunton Deane (2011)
+    lines = ["mid_year,area_code,persons", "2023,E06000066,500000", "2023,E07000190,100000"]
+    with pytest.raises(InputFileError, match="line 3: E07000190 in mid-2023 was replaced by E06000066"):
+        fp.parse_populations(("\n".join(lines) + "\n").encode(), "somerset.csv")
+    assert fp.earlier_codes("E06000066") == {
+        "E07000187",
+        "E07000188",
+        "E07000189",
+        "E07000246",
+        "E07000190",
+        "E07000191",
+    }
+
+
+def test_an_empty_area_code_is_named():
+    with pytest.raises(InputFileError, match="line 2: area_code is empty"):
+        fp.parse_populations(b"mid_year,area_code,persons\n2017,,5\n", "blank.csv", force_areas())
+
+
+def test_a_damaged_stored_file_is_named(tmp_path: Path):
+    from core.errors import StoreError
+
+    path = national.populations_path(tmp_path / "store")
+    path.parent.mkdir(parents=True)
+    path.write_text("mid_year,force,persons\n2017,Alpha,lots\n", encoding="utf-8")
+    with pytest.raises(StoreError, match="populations.csv: the stored population estimates cannot be read"):
+        fp.read_stored_populations(tmp_path / "store")

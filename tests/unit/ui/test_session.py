@@ -127,7 +127,8 @@ def test_an_upload_is_audited_and_named_whether_stored_or_refused(monkeypatch: p
     )
 
     class Screen:
-        said: list[tuple[str, str]] = []
+        def __init__(self) -> None:
+            self.said: list[tuple[str, str]] = []
 
         def error(self, text: str) -> None:
             self.said.append(("error", text))
@@ -151,4 +152,4 @@ def test_an_upload_is_audited_and_named_whether_stored_or_refused(monkeypatch: p
         ("upload_rejected", "bad.csv: is empty", {"files": ["bad.csv"]}, "bad.csv", None),
         ("upload", "3 bytes", {"n": 3}, "good.csv", 3),
     ]
-    assert screen.said == [("error", "Nothing was stored from bad.csv. bad.csv: is empty"), ("success", "3 bytes")]
+    assert screen.said == [("error", "Nothing was stored. bad.csv: is empty"), ("success", "3 bytes")]
