@@ -269,6 +269,13 @@ def grid_values(grid_cells: np.ndarray, cells: np.ndarray, weights: np.ndarray |
     return np.bincount(pos[on], weights=w[on], minlength=len(grid_cells)).astype(float)
 
 
+#: Kernels never kept on disk: ``compute_chunk`` takes the statistic as a first-class function,
+#: so a kept copy is never reused by another process, and saving its index can fail
+#: ("ReferenceError: underlying object has vanished", when numba pickles the function's type
+#: after its dispatcher is gone), which stopped the launcher once.
+NOT_CACHED = frozenset({"compute_chunk"})
+
+
 def cache_kernels_on_disk() -> int:
     """Let numba keep esda's compiled Gi* kernels on disk; return how many it will keep.
 
@@ -288,7 +295,7 @@ def cache_kernels_on_disk() -> int:
     kept = 0
     for module in (esda.crand, esda.getisord, esda.significance):
         for value in list(vars(module).values()):
-            if not isinstance(value, CPUDispatcher):
+            if not isinstance(value, CPUDispatcher) or value.py_func.__name__ in NOT_CACHED:
                 continue
             try:
                 value.enable_caching()

@@ -39,7 +39,7 @@ residents = cache.national_populations(table_token, year)
 populations = residents.populations
 caption.caption(
     f"{home} among the forces of England and Wales: police recorded crime per 1,000 residents "
-    f"({residents.description}). {source}. Public figures only."
+    f"(residents: {residents.description}). {source}. Public figures only."
 )
 if residents.note:
     st.info(residents.note, icon=":material/groups:")

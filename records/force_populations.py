@@ -298,7 +298,7 @@ class PopulationsInUse:
         ``households``, ``hectares`` (households and hectares always census 2011).
     description : str
         What ``persons`` is, in a few words (``"ONS mid-2017 population estimates"`` or
-        ``"census 2011 residents"``).
+        ``"census 2011"``).
     note : str
         Why other residents than the year's own estimates are used, and what is loaded (''
         when the year's estimates are used).
@@ -338,7 +338,7 @@ def populations_for_year(year: str, areas: pd.DataFrame, stored: pd.DataFrame) -
             f"Rates for {year} use census 2011 residents: they are read against mid-{mid} population estimates, "
             f"and {have}. An admin loads ONS mid-year estimates on the Data page."
         )
-        return PopulationsInUse(census, "census 2011 residents", note)
+        return PopulationsInUse(census, "census 2011", note)
     used = earlier[-1]
     estimates = stored[stored["mid_year"] == used].set_index("force")["persons"]
     out = census.copy()

@@ -69,13 +69,16 @@ def census_part(months: tuple[str, ...], settings: Settings | None = None) -> st
     return census_store.token(settings) if areas.period_census_year(months) == 2021 else ""
 
 
-def store_sources(store: Store, settings: Settings | None = None) -> analysis.FrameSources:
-    """The analysis inputs of ``store``: :func:`read_incidents`, the LSOAs with census
-    figures (and census 2021 on them once loaded), and the harm weights (read now, once)."""
+def store_sources(
+    store: Store, settings: Settings | None = None, incidents: pd.DataFrame | None = None
+) -> analysis.FrameSources:
+    """The analysis inputs of ``store``: :func:`read_incidents` (or ``incidents``, already
+    read so), the LSOAs with census figures (and census 2021 on them once loaded), and the
+    harm weights (read now, once)."""
     settings = settings or get_settings()
     lsoas = boundaries.read_lsoas(settings)
     return analysis.FrameSources(
-        read_incidents(store),
+        read_incidents(store) if incidents is None else incidents,
         lsoas,
         read_harm_weights(settings=settings),
         store.months(),

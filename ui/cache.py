@@ -674,7 +674,7 @@ def national_funnel_chart(view: FunnelView) -> tuple[object, pd.DataFrame]:
     home = settings.home_force_national
     subtitle = [
         f"{home} against the forces of England and Wales, {view.year}; national rate {f.national_rate:,.2f} per 1,000.",
-        f"Source: {view.source}; {national_populations(view.table_token, view.year).description}. "
+        f"Source: {view.source}; residents: {national_populations(view.table_token, view.year).description}. "
         f"Made {view.made:%d %B %Y} by Precision Hotspots.",
     ]
     chart = charts.funnel_chart(f, home, view.peers, f"{view.measure}: offences per 1,000 residents", subtitle)

@@ -9,11 +9,11 @@ Before the server accepts anyone, in this process:
 2. on a first start with no month of the home force stored, the bundled sample is ingested,
    or in the demo with ``PRECISION_DEMO_DATA=history`` the SYNTHETIC demonstration history
    is made and stored (as the app's own first start does, ``ui.loading.ensure_data``);
-3. the default county analyses of the store are computed and kept if they are not yet
-   (:func:`services.analyses.precompute_store`);
-4. the store's incidents are read into the frame every session shares
+3. the store's incidents are read into the frame every session shares
    (:func:`ui.cache.commit_incidents`, a process-wide ``st.cache_resource``), so the first
-   page after a restart does not read them.
+   page after a restart does not read them;
+4. the default county analyses of the store are computed from that frame and kept if they
+   are not yet (:func:`services.analyses.precompute_store`).
 
 Then Streamlit serves ``app.py`` in the same process (``streamlit run`` with the options
 given), so the compiled kernels stay in memory for every session. Each step prints one line
@@ -27,6 +27,8 @@ import logging
 import sys
 import time
 from collections.abc import Callable, Sequence
+
+import pandas as pd
 
 from core.errors import PrecisionError
 from core.settings import REPO_DIR, get_settings
@@ -63,9 +65,7 @@ def prepare() -> None:
         summary = ingest(settings.sample_paths, store, settings)
         return f"first start: {summary.stored:,} incidents of {', '.join(summary.months)}"
 
-    def kept() -> str:
-        done = analyses.precompute_store(store, settings)
-        return f"{len(done)} computed now" if done else "kept already"
+    shared: dict[str, pd.DataFrame] = {}
 
     def shared_frame() -> str:
         # Streamlit warns once per cached loader that no server runs yet: true, and expected here
@@ -78,15 +78,21 @@ def prepare() -> None:
         try:
             from ui import cache  # Streamlit's process-wide resource cache, the one sessions read
 
-            return f"{len(cache.incidents(store.token())):,} incidents"
+            shared["incidents"] = cache.incidents(store.token())
         finally:
             for logger, level in zip(quiet, levels, strict=True):
                 logger.setLevel(level)
+        return f"{len(shared['incidents']):,} incidents"
+
+    def kept() -> str:
+        sources = analyses.store_sources(store, settings, shared.get("incidents"))  # the frame read once
+        done = analyses.precompute_store(store, settings, sources)
+        return f"{len(done)} computed now" if done else "kept already"
 
     _step("compiling the Gi* kernels", hotspots.warm_up)
     _step("the first start's data", first_start)
-    _step("the default analyses", kept)
     _step("the shared incident frame", shared_frame)
+    _step("the default analyses", kept)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

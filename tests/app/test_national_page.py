@@ -43,7 +43,7 @@ def _check_page(at: AppTest) -> None:
     assert any("London, City of has 7,375 residents" in i.value for i in at.info)
     # no mid-2017 estimates are loaded: the page says the rates use census 2011 residents, and why
     assert any("Rates for 2017/18 use census 2011 residents" in i.value for i in at.info)
-    assert "per 1,000 residents (census 2011 residents)" in at.caption[0].value
+    assert "per 1,000 residents (residents: census 2011)" in at.caption[0].value
     # the page's figures are the export's: the summary table equals the CSV
     table = read_recorded_crime(areas=read_force_areas())
     picture = national_picture(table.rows, force_populations(read_force_areas()), "West Yorkshire", "2017/18")
@@ -156,7 +156,7 @@ def test_loaded_mid_year_estimates_are_used_for_their_year_and_named(secured: Pa
     at = _signed_in("opcc")
     at.switch_page(PAGE).run()
     assert not at.exception
-    assert "per 1,000 residents (ONS mid-2017 population estimates)" in at.caption[0].value
+    assert "per 1,000 residents (residents: ONS mid-2017 population estimates)" in at.caption[0].value
     assert not any("use census 2011 residents" in i.value for i in at.info)
     # West Yorkshire's rate is its offences over its mid-2017 residents
     stored = read_stored_populations().set_index("force")["persons"]

@@ -118,3 +118,16 @@ def test_grid_values_sum_weights_and_ignore_cells_off_the_grid():
     grid = np.array([10, 20, 30], dtype=np.int64)
     out = grid_values(grid, np.array([20, 20, 99, 0, 30]), np.array([1.0, 2.0, 5.0, 1.0, 4.0]))
     assert out.tolist() == [0.0, 3.0, 4.0]
+
+
+def test_kernels_are_kept_on_disk_except_the_one_taking_a_function():
+    import esda.crand
+    from numba.core.caching import NullCache
+
+    from models.hotspots import NOT_CACHED, cache_kernels_on_disk
+
+    assert cache_kernels_on_disk() > 0
+    assert "compute_chunk" in NOT_CACHED
+    assert isinstance(esda.crand.compute_chunk._cache, NullCache)  # never saved: reused by no process
+    kept = [v for v in vars(esda.crand).values() if hasattr(v, "_cache") and not isinstance(v._cache, NullCache)]
+    assert kept  # the others are

@@ -114,7 +114,7 @@ def test_a_year_uses_its_own_estimates_else_census_2011_and_says_so():
     assert "mid-2019 is not loaded" in later.note
     assert later.populations["persons"].tolist() == used.populations["persons"].tolist()
     old = fp.populations_for_year("2016/17", areas, stored)
-    assert not old.estimated and old.description == "census 2011 residents"
+    assert not old.estimated and old.description == "census 2011"
     assert "mid-2016" in old.note and "those loaded are for mid-2017" in old.note
     assert old.populations["persons"].tolist() == list(PERSONS.values())
     none = fp.populations_for_year("2017/18", areas, fp.read_stored_populations(Path("/nonexistent")))

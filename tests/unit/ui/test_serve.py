@@ -17,7 +17,9 @@ def test_kernels_then_first_start_then_analyses(
 ):
     done: list[str] = []
     monkeypatch.setattr(serve.hotspots, "warm_up", lambda: done.append("kernels"))
-    monkeypatch.setattr(serve.analyses, "precompute_store", lambda store, settings: done.append("analyses") or [])
+    monkeypatch.setattr(
+        serve.analyses, "precompute_store", lambda store, settings, sources=None: done.append("analyses") or []
+    )
     monkeypatch.setattr(serve, "ingest", lambda paths, store, settings: done.append("ingest") or _Summary())
     with override_settings(store_dir=tmp_path / "store"):
         serve.prepare()
@@ -25,13 +27,14 @@ def test_kernels_then_first_start_then_analyses(
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("precision: compiling the Gi* kernels: ")
     assert "first start: 12 incidents of 2017-07" in lines[1]
-    assert lines[2].endswith("(kept already)")
+    assert lines[2].startswith("precision: the shared incident frame: ")
+    assert lines[3].endswith("(kept already)")
 
 
 def test_a_failing_step_is_reported_and_the_rest_still_runs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ):
-    def broken(store, settings):
+    def broken(store, settings, sources=None):
         raise StoreError("store folder: another ingest is writing to this store")
 
     monkeypatch.setattr(serve.hotspots, "warm_up", lambda: None)
@@ -64,7 +67,7 @@ def test_the_shared_incident_frame_is_read_before_the_first_session(
     read = analyses.read_incidents
     monkeypatch.setattr(analyses, "read_incidents", lambda store: reads.append(1) or read(store))
     monkeypatch.setattr(serve.hotspots, "warm_up", lambda: None)
-    monkeypatch.setattr(serve.analyses, "precompute_store", lambda store, settings: [])
+    monkeypatch.setattr(serve.analyses, "precompute_store", lambda store, settings, sources=None: [])
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "2017-07-west-yorkshire-street.csv").write_bytes(
         street_csv([street_row(), street_row(crime_type="Drugs")])
