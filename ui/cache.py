@@ -96,6 +96,12 @@ def store_commit(token: str) -> str:
     return token.split("|", 1)[0]
 
 
+def census_of(token: str) -> str:
+    """The census 2021 tables' state inside a pages' token (:func:`with_census`); the state
+    now for a bare commit id."""
+    return token.split("|", 1)[1] if "|" in token else census_store.token()
+
+
 def with_census(store_token: str) -> str:
     """The pages' data token: the store's commit id and the loaded census 2021 tables, so
     that loading a census table refreshes every figure that uses residents."""
@@ -108,6 +114,15 @@ def census2021_lsoas(census_token: str) -> pd.DataFrame | None:
     loaded (:func:`services.analyses.census2021_on_2011_areas`); ``census_token`` keys the cache."""
     del census_token
     return analyses.census2021_on_2011_areas(lsoas())
+
+
+def shares_census_year(token: str, months: Sequence[str]) -> int:
+    """The census of a period's community residents and households (flyer counts) for the
+    pages' token: 2021 when the period's latest month is from March 2021 and both census 2021
+    tables are loaded, else 2011 (as :meth:`CachedSources.lsoas_for` chooses)."""
+    if areas.period_census_year(months) == 2021 and census2021_lsoas(census_of(token)) is not None:
+        return 2021
+    return 2011
 
 
 @st.cache_data(show_spinner=False, max_entries=2)
@@ -255,8 +270,7 @@ class CachedSources:
         return lsoas()
 
     def lsoas_for(self, months: Sequence[str]) -> gpd.GeoDataFrame:
-        census_token = self.token.split("|", 1)[1] if "|" in self.token else census_store.token()
-        return analysis.lsoas_with_census(lsoas(), months, census2021_lsoas(census_token))
+        return analysis.lsoas_with_census(lsoas(), months, census2021_lsoas(census_of(self.token)))
 
     def harm_weights(self) -> dict[str, float]:
         return harm_weights()
@@ -560,7 +574,9 @@ def comms_exports(
         ),
         download.ExportFile(
             "Brief (PDF)",
-            briefs.brief_pdf(the_plan, communities, lsoas(), themes(), contact),
+            briefs.brief_pdf(
+                the_plan, communities, lsoas(), themes(), contact, shares_census_year(token, filters.months)
+            ),
             "precision_comms_brief.pdf",
             "Comms plan brief (one page per community)",
             chosen,

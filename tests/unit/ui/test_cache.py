@@ -81,11 +81,14 @@ def test_every_loader_is_cached_except_the_two_that_combine_cached_ones():
         if isinstance(node, ast.FunctionDef)
         and not any("cache_data" in ast.unparse(d) or "cache_resource" in ast.unparse(d) for d in node.decorator_list)
     ]
-    # two token helpers (the store commit in a pages' token, the token with the census loaded),
-    # three that combine cached loaders, and the shared frame by the commit of a token
+    # three token helpers (the store commit and the census state in a pages' token, the token
+    # with the census loaded), four that combine cached loaders, and the shared frame by the
+    # commit of a token
     assert uncached == [
         "store_commit",
+        "census_of",
         "with_census",
+        "shares_census_year",
         "district_census",
         "incidents",
         "hotspot_analysis",
