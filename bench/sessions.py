@@ -55,12 +55,13 @@ from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, IDLE_JS, MAP_IFRAME, RUN
 PAGES = ("Hotspot map", "Hotspot communities", "Trends")
 MAP_PAGES = {"Hotspot map", "Hotspot communities"}
 
-#: In the map's iframe: true once Leaflet has drawn the map with at least one hexagon.
+#: In the map's iframe: true once Leaflet has drawn the map with at least one hexagon (a
+#: hexagon layer, ``L.HexCells``, is on the map and its canvas has no redraw pending).
 MAP_DRAWN_JS = """() => {
   if (typeof map_div === "undefined" || !map_div._loaded) return false;
   let hexagons = 0;
-  map_div.eachLayer(l => { if (l.feature && l.feature.properties && l.feature.properties.n !== undefined) hexagons++; });
-  return hexagons > 0;
+  map_div.eachLayer(l => { if (l instanceof L.HexCells) hexagons += l.cells().length; });
+  return hexagons > 0 && !(map_div._renderer && map_div._renderer._redrawRequest);
 }"""
 
 
