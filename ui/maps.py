@@ -26,7 +26,7 @@ import pandas as pd
 import shapely
 from branca.element import Element, Figure, MacroElement
 from folium.elements import JSCSSMixin
-from folium.map import Layer
+from folium.map import FitBounds, Layer
 from jinja2 import Template
 
 from core.tiles import TileSource
@@ -228,7 +228,10 @@ def base_map(
     # the legend sits at the bottom right: the data is fitted into the map above it, so the
     # legend never covers a hexagon of the view (the map is wider than the county is tall,
     # so this costs no zoom for the whole county)
-    fmap.fit_bounds([[miny, minx], [maxy, maxx]], padding_bottom_right=(10, LEGEND_HEIGHT_PX))
+    fit = FitBounds([[miny, minx], [maxy, maxx]], padding_bottom_right=(10, LEGEND_HEIGHT_PX))
+    # the first view is set at once: animated from zoom_start, it drew every layer twice
+    fit.options["animate"] = False
+    fmap.add_child(fit)
     if tiles is not None:
         BaseTiles(tiles).add_to(fmap)
     Outlines(outlines, {"color": "#253494", "weight": 2, "fill": False}, name="District boundaries").add_to(fmap)
