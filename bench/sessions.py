@@ -63,7 +63,7 @@ MAP_PAGES = {"Hotspot map", "Hotspot communities"}
 MAP_DRAWN_JS = """() => {
   if (typeof map_div === "undefined" || !map_div._loaded) return false;
   let hexagons = 0;
-  map_div.eachLayer(l => { if (l instanceof L.HexCells) hexagons += l.cells().length; });
+  map_div.eachLayer(l => { if (l instanceof L.HexCells) hexagons += l.size(); });
   return hexagons > 0 && !(map_div._renderer && map_div._renderer._redrawRequest);
 }"""
 

@@ -19,10 +19,10 @@
  *   outline and clicks (Leaflet fires "click" on the layer with the pointer's latlng, which
  *   streamlit-folium reports as last_object_clicked).
  *
- * Hooks for tests and benchmarks: layer.cells() (every hexagon: cell id, value n, class k),
- * layer.cellAt(latlng) (the cell drawn under a point, or null), layer.outline(cell) (its
- * outline as drawn on the canvas, in [lat, lng]), layer.tooltipText(cell), and
- * `layer instanceof L.HexCells`.
+ * Hooks for tests and benchmarks: layer.size() (hexagons), layer.cells() (every hexagon: cell
+ * id, value n, class k), layer.cellAt(latlng) (the cell drawn under a point, or null),
+ * layer.outline(cell) (its outline as drawn on the canvas, in [lat, lng]),
+ * layer.tooltipText(cell), and `layer instanceof L.HexCells`.
  */
 (function (L, h3) {
   "use strict";
@@ -72,11 +72,19 @@
       this._lng = Float64Array.from(lng);
       this._resolutions = Object.keys(resolutions).map(function (kind) { return resolutions[kind]; })
         .filter(function (r, j, all) { return all.indexOf(r) === j; });
-      this._latLngBounds = L.latLngBounds([]);
-      for (var w = 0; w < lat.length; w++) this._latLngBounds.extend([lat[w], lng[w]]);
+      var south = Infinity, west = Infinity, north = -Infinity, east = -Infinity;
+      for (var w = 0; w < lat.length; w++) {
+        south = Math.min(south, lat[w]);
+        north = Math.max(north, lat[w]);
+        west = Math.min(west, lng[w]);
+        east = Math.max(east, lng[w]);
+      }
+      this._latLngBounds = lat.length ? L.latLngBounds([south, west], [north, east]) : L.latLngBounds([]);
     },
 
     // ---- hooks -------------------------------------------------------------------------
+
+    size: function () { return this._ids.length; },
 
     cells: function () {
       var data = this._data;

@@ -98,7 +98,7 @@ def test_hexagon_layer_script_is_served_locally_after_leaflet_and_h3_js():
     assert -1 not in positions and positions == sorted(positions)  # L.HexCells needs L and h3 first
     script = (REPO_DIR / maps.HEX_CELLS_JS[-1][1].removeprefix("/app/")).read_text()
     assert "L.HexCells = L.Path.extend(" in script and "http" not in script.replace("static/", "")
-    for hook in ("cells: function", "cellAt: function", "outline: function", "tooltipText: function"):
+    for hook in ("size: function", "cells: function", "cellAt: function", "outline: function", "tooltipText: function"):
         assert hook in script
     # the base layer: grey outlines; the overlay: thick outlines in each class's colour
     (_, base), (_, overlay) = _layer_calls(html)
