@@ -5,9 +5,8 @@
  * (ui.maps.hex_payload); served by Streamlit static serving at /app/static/hexcells/, after
  * Leaflet (static/leaflet) and h3-js (static/h3-js). Nothing is fetched from elsewhere.
  *
- * One layer holds every hexagon (there used to be one L.polygon per hexagon: about 6,300
- * Leaflet objects on the county map, most of the browser's time for a map page). It is a
- * path of the map's canvas renderer (folium's prefer_canvas), so Leaflet keeps doing what it
+ * One layer holds every hexagon (there used to be one L.polygon per hexagon: 5,226 Leaflet
+ * objects on the default county map). It is a path of the map's canvas renderer (folium's prefer_canvas), so Leaflet keeps doing what it
  * does for paths: zoom animation, redrawing after a move, the order of drawing against the
  * district outlines, the pointer's events. The layer:
  *
