@@ -19,8 +19,11 @@ Two kinds of client:
   the click, followed over the app's WebSocket as the browser tests do) and, on map pages,
   its hexagons are drawn in the map's iframe. The browsers run on the same machine as the
   app, so page times include their own drawing; the bench prints each tab's main-thread
-  seconds per page (Chrome DevTools ``TaskDuration``) and, from the warm-up tab alone, the
-  least time N tabs need on this machine's cores were the server free.
+  seconds per page, busy (Chrome DevTools ``TaskDuration``, waits for a core included) and
+  CPU (``ThreadTime``, the same on a loaded machine), and, from the warm-up tab's CPU
+  seconds, the least time N tabs need on this machine's cores were the server free. The
+  first page after Home (Hotspot map) also carries the tab's first-visit costs (Streamlit's
+  page code loaded and first rendered).
 - ``protocol``: N clients speaking the app's own WebSocket protocol (the protobuf messages
   its frontend sends and receives) with no browser: the server's answer time, from the
   request to the last message of the run, as users on their own machines would meet it.
@@ -55,12 +58,13 @@ from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, IDLE_JS, MAP_IFRAME, RUN
 PAGES = ("Hotspot map", "Hotspot communities", "Trends")
 MAP_PAGES = {"Hotspot map", "Hotspot communities"}
 
-#: In the map's iframe: true once Leaflet has drawn the map with at least one hexagon.
+#: In the map's iframe: true once Leaflet has drawn the map with at least one hexagon (a
+#: hexagon layer, ``L.HexCells``, is on the map and its canvas has no redraw pending).
 MAP_DRAWN_JS = """() => {
   if (typeof map_div === "undefined" || !map_div._loaded) return false;
   let hexagons = 0;
-  map_div.eachLayer(l => { if (l.feature && l.feature.properties && l.feature.properties.n !== undefined) hexagons++; });
-  return hexagons > 0;
+  map_div.eachLayer(l => { if (l instanceof L.HexCells) hexagons += l.size(); });
+  return hexagons > 0 && !(map_div._renderer && map_div._renderer._redrawRequest);
 }"""
 
 
@@ -71,6 +75,7 @@ class SessionResult:
     seconds: dict[str, float] = field(default_factory=dict)
     run_seconds: dict[str, float] = field(default_factory=dict)
     browser_seconds: dict[str, float] = field(default_factory=dict)
+    browser_cpu_seconds: dict[str, float] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
 
 
@@ -197,12 +202,15 @@ async def _wait_idle(page: object, token: int, timeout_s: float) -> None:
     await page.wait_for_function(IDLE_JS, arg=[2, token], polling=50, timeout=timeout_s * 1000)
 
 
-async def _main_thread_seconds(cdp: object) -> float:
-    """Seconds the tab's renderer main thread has been busy so far (Chrome DevTools
-    ``Performance.getMetrics`` ``TaskDuration``: scripts, style, layout, paint, the map's
-    iframe included)."""
+async def _main_thread_seconds(cdp: object) -> tuple[float, float]:
+    """Seconds the tab's renderer main thread has been busy so far, and its CPU seconds
+    (Chrome DevTools ``Performance.getMetrics`` ``TaskDuration`` and ``ThreadTime``: scripts,
+    style, layout, paint, the map's iframe included). A busy task's time also counts the
+    time it waited for a core; its CPU time does not, so it reads the same on a loaded
+    machine."""
     metrics = await cdp.send("Performance.getMetrics")  # type: ignore[attr-defined]
-    return float(next(m["value"] for m in metrics["metrics"] if m["name"] == "TaskDuration"))
+    values = {m["name"]: float(m["value"]) for m in metrics["metrics"]}
+    return values["TaskDuration"], values["ThreadTime"]
 
 
 async def run_session(browser: object, url: str, timeout_s: float) -> SessionResult:
@@ -219,7 +227,7 @@ async def run_session(browser: object, url: str, timeout_s: float) -> SessionRes
         await page.goto(url)
         await _wait_idle(page, 1, timeout_s)
         for token, name in enumerate(PAGES, start=2):
-            busy = await _main_thread_seconds(cdp)
+            busy, cpu = await _main_thread_seconds(cdp)
             start = time.perf_counter()
             await page.locator("[data-testid='stSidebarNav']").get_by_role("link", name=name).click()
             await _wait_idle(page, token, timeout_s)
@@ -229,7 +237,9 @@ async def run_session(browser: object, url: str, timeout_s: float) -> SessionRes
                 frame = await handle.content_frame()
                 await frame.wait_for_function(MAP_DRAWN_JS, polling=50, timeout=timeout_s * 1000)
             result.seconds[name] = time.perf_counter() - start
-            result.browser_seconds[name] = await _main_thread_seconds(cdp) - busy
+            busy_after, cpu_after = await _main_thread_seconds(cdp)
+            result.browser_seconds[name] = busy_after - busy
+            result.browser_cpu_seconds[name] = cpu_after - cpu
             shown = await page.locator("[data-testid='stException']").count()
             if shown:
                 result.errors.append(f"{name}: {shown} exception(s) shown")
@@ -321,39 +331,42 @@ async def run_round(url: str, n: int, timeout_s: float) -> list[SessionResult]:
 def summarise(results: list[SessionResult]) -> list[str]:
     """Lines of p50, p95 and max seconds per page: until the page is ready (run ended and, on
     map pages, the map drawn) and, in brackets, until its script run ended; with browsers,
-    the mean seconds of a tab's main thread per page view ("tab CPU s")."""
+    the mean seconds a tab's main thread was busy per page view ("tab busy s", waits for a
+    core included) and the CPU seconds it used ("tab CPU s")."""
     lines = [
-        f"{'page':<22}{'views':>6}{'p50 s':>8}{'p95 s':>8}{'max s':>8}{'tab CPU s':>11}"
+        f"{'page':<22}{'views':>6}{'p50 s':>8}{'p95 s':>8}{'max s':>8}{'tab busy s':>11}{'tab CPU s':>11}"
         "   (script run only: p50, p95, max)"
     ]
     for name in PAGES:
         times = np.array([r.seconds[name] for r in results if name in r.seconds])
         runs = np.array([r.run_seconds[name] for r in results if name in r.seconds])
         tab = np.array([r.browser_seconds[name] for r in results if name in r.browser_seconds])
+        tab_cpu = np.array([r.browser_cpu_seconds[name] for r in results if name in r.browser_cpu_seconds])
         if len(times) == 0:
             lines.append(f"{name:<22}{0:>6}{'-':>8}{'-':>8}{'-':>8}")
             continue
         p50, p95 = np.percentile(times, [50, 95])
         r50, r95 = np.percentile(runs, [50, 95])
         tab_text = f"{tab.mean():.2f}" if len(tab) else "-"
+        cpu_text = f"{tab_cpu.mean():.2f}" if len(tab_cpu) else "-"
         lines.append(
-            f"{name:<22}{len(times):>6}{p50:>8.2f}{p95:>8.2f}{times.max():>8.2f}{tab_text:>11}"
+            f"{name:<22}{len(times):>6}{p50:>8.2f}{p95:>8.2f}{times.max():>8.2f}{tab_text:>11}{cpu_text:>11}"
             f"   ({r50:.2f}, {r95:.2f}, {runs.max():.2f})"
         )
     return lines
 
 
 def browser_floor(alone: SessionResult, n: int, cpus: int) -> list[str]:
-    """What the browsers alone cost the machine: for each page, the seconds one tab's main
-    thread spent drawing it with the machine to itself (``alone``, the warm-up session),
-    times ``n`` tabs, and the least wall time that takes on ``cpus`` cores when the views
-    coincide, were the server free: a floor under the page's time when the browsers and the
-    app share this machine. (Under load a tab's busy time also counts the time it waits for a
-    core, so the concurrent sessions' own "tab CPU s" reads higher.)"""
+    """What the browsers alone cost the machine: for each page, the CPU seconds one tab's main
+    thread spent drawing it (``alone``, the warm-up session), times ``n`` tabs, and the least
+    wall time that takes on ``cpus`` cores when the views coincide, were the server free: a
+    floor under the page's time when the browsers and the app share this machine. (Under
+    load a tab's busy time also counts the time it waits for a core, so the concurrent
+    sessions' own "tab busy s" reads higher.)"""
     lines = []
     for name in PAGES:
-        if name in alone.browser_seconds:
-            one = alone.browser_seconds[name]
+        if name in alone.browser_cpu_seconds:
+            one = alone.browser_cpu_seconds[name]
             lines.append(
                 f"  {name}: {n} tabs x {one:.2f} s = {n * one:.1f} CPU s, at least {n * one / cpus:.1f} s on {cpus} cores"
             )

@@ -3,7 +3,7 @@
 Leaflet and h3-js are served from the app's own ``static/`` folder (no CDN), folium's other
 default assets (jQuery, Bootstrap, Font Awesome) are left out. Hexagons are sent as compact
 cell ids, values and classes only (:func:`hex_payload`), and the browser draws them with
-h3-js (:class:`HexCells`): no polygon coordinates. District boundaries are always drawn, so
+h3-js on the map's canvas, in one layer (:class:`HexCells`): no polygon coordinates. District boundaries are always drawn, so
 the map reads with no tiles. Nothing that came from a CSV is put into the map's HTML, and a
 click is looked up in Python. Each map has a table made from the same :class:`HexLayer`
 (:func:`hex_table`).
@@ -26,7 +26,7 @@ import pandas as pd
 import shapely
 from branca.element import Element, Figure, MacroElement
 from folium.elements import JSCSSMixin
-from folium.map import Layer
+from folium.map import FitBounds, Layer
 from jinja2 import Template
 
 from core.tiles import TileSource
@@ -124,6 +124,10 @@ def classify_counts(counts: np.ndarray, k: int = 6, scheme: str = "Quantiles") -
 
 #: URL of the locally served h3-js (``static/h3-js``): draws hexagons from their cell ids.
 H3_JS = [("h3-js", "/app/static/h3-js/h3-js.umd.js")]
+
+#: Scripts the hexagon layer loads after Leaflet, in order: h3-js, then its own
+#: (``static/hexcells/hex-cells.js``, which defines ``L.HexCells``).
+HEX_CELLS_JS = [*H3_JS, ("hex-cells", "/app/static/hexcells/hex-cells.js")]
 
 
 class _Verbatim(Element):
@@ -224,7 +228,10 @@ def base_map(
     # the legend sits at the bottom right: the data is fitted into the map above it, so the
     # legend never covers a hexagon of the view (the map is wider than the county is tall,
     # so this costs no zoom for the whole county)
-    fmap.fit_bounds([[miny, minx], [maxy, maxx]], padding_bottom_right=(10, LEGEND_HEIGHT_PX))
+    fit = FitBounds([[miny, minx], [maxy, maxx]], padding_bottom_right=(10, LEGEND_HEIGHT_PX))
+    # the first view is set at once: animated from zoom_start, it drew every layer twice
+    fit.options["animate"] = False
+    fmap.add_child(fit)
     if tiles is not None:
         BaseTiles(tiles).add_to(fmap)
     Outlines(outlines, {"color": "#253494", "weight": 2, "fill": False}, name="District boundaries").add_to(fmap)
@@ -485,12 +492,15 @@ EMPTY_LAYER = HexLayer(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0,
 
 
 class HexCells(JSCSSMixin, Layer, VerbatimMacroElement):
-    """A Leaflet layer of H3 hexagons drawn in the browser from cell ids (h3-js).
+    """A Leaflet layer of H3 hexagons drawn in the browser from cell ids (``L.HexCells``).
 
-    Each hexagon is an ``L.polygon`` (on the map's canvas) carrying a GeoJSON-like
-    ``feature`` (``cell``, ``n`` value, ``k`` class); the layer has one tooltip, written for
-    the hexagon under the pointer (its value and class; ``hexTooltip(hexagon)`` in the
-    browser), and a hover highlight; streamlit-folium reports clicks on it like any other layer.
+    The browser script (:data:`HEX_CELLS_JS`, ``static/hexcells/hex-cells.js``) draws every
+    hexagon of the layer as one path of the map's canvas renderer: each outline computed once
+    with h3-js, each class filled and outlined in one batch. The hexagon under the pointer is
+    found with h3-js; its tooltip gives its value and class (``layer.tooltipText(cell)``), it
+    is outlined while hovered, and a click on it is reported by streamlit-folium
+    (``last_object_clicked``) like a click on any layer. Tests and benchmarks read
+    ``layer.cells()``, ``layer.cellAt(latlng)`` and ``layer.outline(cell)``.
 
     Parameters
     ----------
@@ -502,35 +512,11 @@ class HexCells(JSCSSMixin, Layer, VerbatimMacroElement):
         Outline colour; None draws each hexagon's outline in its class colour.
     """
 
-    default_js = H3_JS
+    default_js = HEX_CELLS_JS
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = (function (data) {
-          var group = L.featureGroup();
-          var classes = data.colours.length;
-          var fmt = function (v) { return data.integer ? v.toLocaleString("en-GB") : v.toFixed(2); };
-          for (var i = 0; i < data.ids.length; i++) {
-            var id = data.prefix + data.ids[i] + data.suffix, k = data.k[i], n = data.n[i];
-            var style = {fillColor: data.colours[k], fillOpacity: {{ this.fill_opacity }},
-                         color: {{ this.outline_json }} || data.colours[k], weight: {{ this.weight }}};
-            var hexagon = L.polygon(h3.cellToBoundary(id), Object.assign({smoothFactor: 0}, style));
-            hexagon.feature = {type: "Feature", id: id, properties: {cell: id, n: n, k: k}};
-            hexagon.defaultStyle = style;
-            group.addLayer(hexagon);
-          }
-          // one tooltip for the layer, its text made for the hexagon under the pointer when it
-          // opens (a tooltip per hexagon cost the browser 0.1-0.2 s per map drawn)
-          group.hexTooltip = function (hexagon) {
-            var p = hexagon.feature.properties;
-            return data.valueLabel + ": <b>" + fmt(p.n) + "</b><br>Class " + (p.k + 1) + " of "
-                   + classes + ": " + data.labels[p.k];
-          };
-          group.bindTooltip(group.hexTooltip, {sticky: true});
-          group.on("mouseover", function (e) { e.layer.setStyle({weight: 2, color: "#000000"}); });
-          group.on("mouseout", function (e) { e.layer.setStyle(e.layer.defaultStyle); });
-          return group;
-        })({{ this.payload_json }});
+        var {{ this.get_name() }} = L.hexCells({{ this.payload_json }}, {{ this.options_json }});
         {% endmacro %}
         """
     )
@@ -547,9 +533,9 @@ class HexCells(JSCSSMixin, Layer, VerbatimMacroElement):
         self._name = "HexCells"
         self.layer = layer
         self.payload_json = layer.payload_json
-        self.fill_opacity = float(fill_opacity)
-        self.weight = float(weight)
-        self.outline_json = script_json(outline)
+        self.options_json = script_json(
+            {"fillOpacity": float(fill_opacity), "weight": float(weight), "outline": outline}
+        )
 
 
 def legend_html(title: str, rows: Sequence[tuple[int, str, str, int]]) -> str:

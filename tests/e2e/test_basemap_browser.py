@@ -19,7 +19,7 @@ pytestmark = pytest.mark.e2e
 #: Hexagons drawn and the notice's state, read in the map's iframe.
 STATE_JS = """() => {
   let hexes = 0;
-  map_div.eachLayer(l => { if (l.feature && l.feature.properties && l.feature.properties.cell !== undefined) hexes++; });
+  map_div.eachLayer(l => { if (l instanceof L.HexCells) hexes += l.size(); });
   const box = document.querySelector(".ph-tile-notice");
   return {hexes: hexes,
           notice: box && box.style.display !== "none" ? box.textContent : null,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 import numpy as np
@@ -12,25 +13,29 @@ from tests.e2e.conftest import ARTIFACTS, MAP_IFRAME, Session, wait_until
 
 pytestmark = pytest.mark.e2e
 
-#: The hexagons drawn in the browser from their cell ids: how many, the busiest one's cell,
-#: value and class, where its centre is on screen, and whether its outline is the one h3-js
-#: computes for its id (no coordinates were sent for it).
+#: The hexagons drawn in the browser from their cell ids (``L.HexCells`` layers, see
+#: ``static/hexcells/hex-cells.js``): how many, the busiest one's cell, value and class, where
+#: its centre is on screen, the cell the layer finds there, and whether the outline drawn on
+#: the canvas is the one h3-js computes for its id (no coordinates were sent for it).
 HEX_LAYERS_JS = """() => {
-  let n = 0, best = null;
+  let n = 0, best = null, layer = null;
   map_div.eachLayer(l => {
-    if (l.feature && l.feature.properties && l.feature.properties.cell !== undefined) {
-      n++;
-      if (!best || l.feature.properties.n > best.feature.properties.n) best = l;
+    if (l instanceof L.HexCells) {
+      for (const c of l.cells()) { n++; if (!best || c.n > best.n) { best = c; layer = l; } }
     }
   });
-  const cell = best.feature.properties.cell;
-  const centre = h3.cellToLatLng(cell);
+  const centre = h3.cellToLatLng(best.cell);
   const p = map_div.latLngToContainerPoint(L.latLng(centre[0], centre[1]));
-  const drawn = best.getLatLngs()[0].map(ll => [ll.lat, ll.lng]);
-  const same = JSON.stringify(drawn) === JSON.stringify(h3.cellToBoundary(cell));
-  return {n: n, top: best.feature.properties.n, k: best.feature.properties.k, cell: cell, from_id: same,
+  const drawn = layer.outline(best.cell), expected = h3.cellToBoundary(best.cell);
+  const same = drawn.length === expected.length && drawn.every(
+    (v, i) => Math.abs(v[0] - expected[i][0]) < 1e-9 && Math.abs(v[1] - expected[i][1]) < 1e-9);
+  return {n: n, top: best.n, k: best.k, cell: best.cell, from_id: same,
+          under: layer.cellAt(L.latLng(centre[0], centre[1])), colour: layer._data.colours[best.k],
           x: p.x, y: p.y};
 }"""
+
+#: The map container's background colour (no tiles: what a hexagon's fill is blended with).
+BACKGROUND_JS = """() => getComputedStyle(map_div.getContainer()).backgroundColor"""
 
 
 def _coloured_share(path: str) -> float:
@@ -51,10 +56,10 @@ def test_home_then_map_draws_hexagons_offline_without_console_errors(app_url: st
     session.wait_idle()
     frame = session.map_frame()
     drawn = frame.evaluate(HEX_LAYERS_JS)
-    assert drawn["n"] > 5_000 and drawn["top"] > 100 and drawn["from_id"]
+    assert drawn["n"] > 5_000 and drawn["top"] > 100 and drawn["from_id"] and drawn["under"] == drawn["cell"]
+    box = frame.locator(".leaflet-container").bounding_box()
     # classes read without colour: the tooltip of the hexagon under the pointer names its value
     # and class, as the legend does
-    box = frame.locator(".leaflet-container").bounding_box()
     page.mouse.move(box["x"] + drawn["x"], box["y"] + drawn["y"])
     tooltip = frame.locator(".leaflet-tooltip", has_text=f"Class {drawn['k'] + 1} of 6")
     tooltip.wait_for(state="visible", timeout=30_000)
@@ -75,6 +80,18 @@ def test_home_then_map_draws_hexagons_offline_without_console_errors(app_url: st
     page.locator(MAP_IFRAME).screenshot(path=map_png)
     assert _coloured_share(map_png) > 0.01  # hexagons are visible, with no tiles at all
     page.screenshot(path=str(ARTIFACTS / "hotspot_map.png"), full_page=True)
+
+    # close up, the hexagon is filled on screen in its class colour (75 % over the plain background)
+    frame.evaluate(f"() => map_div.setView(h3.cellToLatLng('{drawn['cell']}'), 15, {{animate: false}})")
+    frame.wait_for_function("() => !map_div._renderer._redrawRequest")
+    near = frame.evaluate(HEX_LAYERS_JS)
+    box = frame.locator(".leaflet-container").bounding_box()  # the page may have scrolled
+    clip = {"x": box["x"] + near["x"], "y": box["y"] + near["y"], "width": 1, "height": 1}
+    shot = np.asarray(Image.open(io.BytesIO(page.screenshot(clip=clip))).convert("RGB"))[0, 0].astype(int)
+    background = [int(v) for v in re.findall(r"\d+", frame.evaluate(BACKGROUND_JS))[:3]]
+    colour = [int(drawn["colour"][i : i + 2], 16) for i in (1, 3, 5)]
+    expected = [0.75 * c + 0.25 * b for c, b in zip(colour, background)]
+    assert max(abs(s - e) for s, e in zip(shot, expected)) <= 4, (shot, expected)
 
     assert session.errors == []
     assert session.external == []

@@ -36,11 +36,17 @@ def _districts() -> gpd.GeoDataFrame:
     )
 
 
-def _payload(html: str, name: str = "hex_cells") -> dict:
-    """The JSON a HexCells element hands to its script, read back from the rendered map."""
-    found = re.findall(r"var (" + name + r"_[0-9a-f]+) = \(function \(data\) \{.*?\}\)\((\{.*?\})\);\n", html, re.S)
+def _layer_calls(html: str) -> list[tuple[dict, dict]]:
+    """The payload and options each HexCells element hands to ``L.hexCells``, read back from
+    the rendered map."""
+    found = re.findall(r"var hex_cells_[0-9a-f]+ = L\.hexCells\((\{.*?\}), (\{[^{}]*\})\);\n", html, re.S)
     assert found, "no hexagon layer in the map"
-    return [json.loads(body) for _, body in found]
+    return [(json.loads(payload), json.loads(options)) for payload, options in found]
+
+
+def _payload(html: str) -> list[dict]:
+    """The JSON each HexCells element hands to its script."""
+    return [payload for payload, _ in _layer_calls(html)]
 
 
 def _cells() -> np.ndarray:
@@ -75,6 +81,29 @@ def test_map_uses_local_scripts_only_and_sends_cell_ids_not_polygons():
     assert html.count('"Polygon"') == len(d)  # the two district outlines, no hexagon
     assert "Incidents per hexagon" in html and "Leeds" in html
     assert 'setAttribute("title", "Test map")' in html
+
+
+def test_hexagon_layer_script_is_served_locally_after_leaflet_and_h3_js():
+    from core.settings import REPO_DIR
+
+    layer = maps.counts_to_hex_layer(pd.DataFrame({"cell": _cells(), "count": [10, 3, 1]}), 6, "Quantiles")
+    d = _districts()
+    html = (
+        maps.hex_map(layer, maps.district_outlines(d), tuple(d.total_bounds), tiles=None, title="m", overlay=layer)
+        .get_root()
+        .render()
+    )
+    urls = [maps.LEAFLET_JS[0][1], maps.H3_JS[0][1], maps.HEX_CELLS_JS[-1][1]]
+    positions = [html.find(f'src="{url}"') for url in urls]
+    assert -1 not in positions and positions == sorted(positions)  # L.HexCells needs L and h3 first
+    script = (REPO_DIR / maps.HEX_CELLS_JS[-1][1].removeprefix("/app/")).read_text()
+    assert "L.HexCells = L.Path.extend(" in script and "http" not in script.replace("static/", "")
+    for hook in ("size: function", "cells: function", "cellAt: function", "outline: function", "tooltipText: function"):
+        assert hook in script
+    # the base layer: grey outlines; the overlay: thick outlines in each class's colour
+    (_, base), (_, overlay) = _layer_calls(html)
+    assert base == {"fillOpacity": 0.75, "weight": 0.3, "outline": "#555555"}
+    assert overlay == {"fillOpacity": 0.55, "weight": 2.5, "outline": None}
 
 
 def test_payload_escapes_text_and_cannot_end_the_script():
