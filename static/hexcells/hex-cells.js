@@ -91,7 +91,12 @@
     },
 
     cellAt: function (latlng) {
-      latlng = L.latLng(latlng);
+      // a point of a map not yet sized (while Streamlit redraws the page) has no position:
+      // L.latLng would throw "Invalid LatLng object: (NaN, NaN)"; nothing is under it
+      var lat = Array.isArray(latlng) ? latlng[0] : latlng && latlng.lat;
+      var lng = Array.isArray(latlng) ? latlng[1] : latlng && latlng.lng;
+      if (!isFinite(lat) || !isFinite(lng)) return null;
+      latlng = L.latLng(lat, lng);
       for (var r = 0; r < this._resolutions.length; r++) {
         var cell = h3.latLngToCell(latlng.lat, latlng.lng, this._resolutions[r]);
         if (this._index.has(cell)) return cell;
