@@ -185,7 +185,7 @@ st.markdown(
     "Load ONS mid-year population estimates so each financial year's rates use the residents of its own year "
     "(2017/18 is read against mid-2017): a CSV with `mid_year`, `persons` and either `force` (names as the Home "
     "Office writes them) or `area_code` (district codes, summed to forces). Every line is checked; a year must "
-    "cover every force. Until a year is loaded, its rates use census 2011 residents and the page says so."
+    "cover every force. A year not loaded uses the latest loaded before it, else census 2011; the page says which."
 )
 populations_file = st.file_uploader("Mid-year population estimates (CSV)", type=["csv"], key="force_populations")
 if populations_file and st.button("Load population estimates", type="primary"):
@@ -202,7 +202,8 @@ st.markdown(
     "Upload the Nomis bulk tables as published: `census2021-ts001.zip` (usual residents) and "
     "`census2021-ts041.zip` (households), or their `…-lsoa.csv` files. Every line is checked and every 2021 LSOA "
     "of the five districts must be there; a file with a problem stores nothing. Rates per 1,000 residents on "
-    "Trends and the District profile then use census 2021 for months from March 2021."
+    "Trends and the District profile, and communities' residents and households (flyer counts), then use "
+    "census 2021 for months from March 2021."
 )
 census_files = st.file_uploader("Census 2021 tables", type=["csv", "zip"], accept_multiple_files=True, key="census")
 if census_files and st.button("Load census tables", type="primary"):
