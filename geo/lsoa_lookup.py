@@ -307,8 +307,10 @@ def on_2011_areas(incidents: pd.DataFrame, generations: Generations) -> pd.DataF
     year-on-year, communities' LSOA lists) counts each area one way.
 
     Rows whose ``lsoa_code`` is a 2021 code found only in 2021 get the 2011 code and name of
-    :meth:`Generations.to_2011`; every other row, and every other column, is unchanged. The
-    frame is returned as it is (no copy) when no row needs it.
+    :meth:`Generations.to_2011`; every other row, and every other column, is unchanged, and
+    the published codes are kept in a ``published_lsoa`` column (a period of months published
+    on 2021 areas is analysed on them: :func:`models.areas.incidents_on_2021_areas`). The frame
+    is returned as it is (no copy, no ``published_lsoa``) when no row needs it.
 
     Parameters
     ----------
@@ -329,6 +331,7 @@ def on_2011_areas(incidents: pd.DataFrame, generations: Generations) -> pd.DataF
     )
     names = dict(zip(generations.lsoas11["lsoa_code"], generations.lsoas11["lsoa_name"]))
     out = incidents.copy()
+    out["published_lsoa"] = codes
     for column, values in (("lsoa_code", moved), ("lsoa_name", np.array([names[c] for c in moved], dtype=object))):
         series = out[column]
         if isinstance(series.dtype, pd.CategoricalDtype):

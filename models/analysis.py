@@ -24,6 +24,7 @@ import pandas as pd
 from libpysal.weights import W
 
 from geo import hexes
+from geo.schemas import H3_COLUMNS
 from models import areas, counts, emerging, hotspots, pipeline, trends
 from models.counts import Filters
 from models.pipeline import HotspotAnalysis, HotspotParams
@@ -61,6 +62,59 @@ COMMUNITY_COLUMNS = (
 )
 
 
+@dataclasses.dataclass(frozen=True)
+class PeriodAreas:
+    """The areas a period is analysed on.
+
+    Attributes
+    ----------
+    generation : str
+        ``"2021"`` when every month of the period was published on the 2021 LSOAs
+        (:func:`models.areas.period_on_2021_areas`), else ``"2011"``.
+    grid : pandas.DataFrame
+        The grid (its cells and districts are the same in both generations; its
+        ``lsoa_code``, ``msoa_code`` and ``msoa_name`` are the generation's).
+    lsoas : geopandas.GeoDataFrame
+        The generation's LSOAs with ``persons`` and ``households`` of the census the
+        period's shares use.
+    """
+
+    generation: str
+    grid: pd.DataFrame
+    lsoas: gpd.GeoDataFrame
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Areas2021:
+    """What a period of months published on the 2021 LSOAs is analysed with.
+
+    Attributes
+    ----------
+    lsoas : geopandas.GeoDataFrame
+        :func:`models.areas.lsoas_2021_frame` (census 2021 figures once loaded, else census
+        2011 put on the 2021 areas).
+    lookup : pandas.DataFrame
+        The LSOA 2011-2021 lookup (``LSOA11CD``, ``LSOA21CD``).
+    month_generations : Mapping[str, str]
+        Stored month -> its recorded generation (``geo.store.Store.month_generations``).
+    from_month : str
+        ``settings.lsoa2021_from_month`` (months stored before generations were recorded).
+    """
+
+    lsoas: gpd.GeoDataFrame
+    lookup: pd.DataFrame
+    month_generations: Mapping[str, str]
+    from_month: str
+
+    def covers(self, months: Sequence[str]) -> bool:
+        """Whether a period is analysed on these areas."""
+        return areas.period_on_2021_areas(self.month_generations, months, self.from_month)
+
+    def grid(self, grid11: pd.DataFrame, resolution: int) -> pd.DataFrame:
+        """The 2011 grid with its cells' 2021 LSOAs (:func:`models.areas.grid_on_2021_areas`)."""
+        return areas.grid_on_2021_areas(grid11, hexes.lsoas_to_grid(self.lsoas, resolution), self.lookup, self.lsoas)
+
+
 class Sources(Protocol):
     """What an analysis reads, by value (each call may be served from a cache)."""
 
@@ -76,9 +130,9 @@ class Sources(Protocol):
         """LSOA polygons with census figures (EPSG:4326)."""
         ...
 
-    def lsoas_for(self, months: Sequence[str]) -> gpd.GeoDataFrame:
-        """:meth:`lsoas` with the residents and households of the census a period's shares
-        use (:func:`models.areas.period_census_year`)."""
+    def period_areas(self, months: Sequence[str], resolution: int) -> PeriodAreas:
+        """The areas a period is analysed on (:class:`PeriodAreas`): its grid's LSOAs and the
+        LSOAs with the residents and households of the census its shares use."""
         ...
 
     def harm_weights(self) -> Mapping[str, float]:
@@ -112,6 +166,8 @@ class FrameSources:
         Census 2021 ``persons`` and ``households`` on the 2011 LSOAs (index ``lsoa_code``,
         :func:`models.areas.census_on_2011_areas`), for periods whose census is 2021; None
         until both tables are loaded (census 2011 is then used).
+    areas2021 : Areas2021, optional
+        For periods published on the 2021 LSOAs; None analyses every period on 2011 areas.
     """
 
     incidents: pd.DataFrame
@@ -119,6 +175,7 @@ class FrameSources:
     weights_by_type: Mapping[str, float]
     months: Sequence[str] = ()
     census2021: pd.DataFrame | None = None
+    areas2021: Areas2021 | None = None
 
     def filtered(self, filters: Filters) -> pd.DataFrame:
         return counts.filter_incidents(self.incidents, filters)
@@ -130,8 +187,16 @@ class FrameSources:
     def lsoas(self) -> gpd.GeoDataFrame:
         return self.lsoa_frame
 
-    def lsoas_for(self, months: Sequence[str]) -> gpd.GeoDataFrame:
-        return lsoas_with_census(self.lsoa_frame, months, self.census2021)
+    def period_areas(self, months: Sequence[str], resolution: int) -> PeriodAreas:
+        if self.areas2021 is not None and self.areas2021.covers(months):
+            return PeriodAreas("2021", self._grid2021(resolution), self.areas2021.lsoas)
+        return PeriodAreas("2011", self.grid(resolution), lsoas_with_census(self.lsoa_frame, months, self.census2021))
+
+    @functools.cache  # noqa: B019
+    def _grid2021(self, resolution: int) -> pd.DataFrame:
+        if self.areas2021 is None:  # never asked so: only for a period on 2021 areas
+            return self.grid(resolution)
+        return self.areas2021.grid(self.grid(resolution), resolution)
 
     def harm_weights(self) -> Mapping[str, float]:
         return self.weights_by_type
@@ -162,11 +227,22 @@ def lsoas_with_census(
     return out
 
 
+def period_incidents(incidents: pd.DataFrame, period: PeriodAreas, resolution: int) -> pd.DataFrame:
+    """A period's incidents with the LSOA codes and names of the areas it is analysed on
+    (:meth:`Sources.period_areas`): as stored (2011) for a period on 2011 areas, else
+    :func:`models.areas.incidents_on_2021_areas`."""
+    if period.generation != "2021":
+        return incidents
+    return areas.incidents_on_2021_areas(incidents, period.grid, period.lsoas, H3_COLUMNS[resolution])
+
+
 def _analyse(sources: Sources, filters: Filters, params: HotspotParams) -> HotspotAnalysis:
+    period = sources.period_areas(filters.months, params.resolution)
+    incidents = sources.filtered(filters)
     return pipeline.analyse_hotspots(
-        sources.filtered(filters),
-        sources.grid(params.resolution),
-        sources.lsoas_for(filters.months),
+        period_incidents(incidents, period, params.resolution),
+        period.grid,
+        period.lsoas,
         sources.harm_weights(),
         params,
         sources.ring_weights(params.resolution, params.k),

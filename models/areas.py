@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 
@@ -87,6 +88,24 @@ def period_census_year(months: Sequence[str]) -> int:
     return census_year(max(months)) if months else 2011
 
 
+def _apportion(values: pd.DataFrame, pairs: pd.DataFrame, weights: pd.DataFrame) -> pd.DataFrame:
+    """Counts of one generation's areas (``values``, index code) shared out to the other's.
+
+    ``pairs`` has ``source`` and ``target`` codes; each source count goes to its targets in
+    proportion to ``weights`` (index target code, the same columns; equal shares where they
+    are all zero). Returns every target of ``weights``, 0 where no source is paired.
+    """
+    out = pd.DataFrame(0.0, index=weights.index, columns=list(values.columns))
+    for column in values.columns:
+        weight = pairs["target"].map(weights[column]).fillna(0.0).to_numpy(dtype=float)
+        total = pd.Series(weight).groupby(pairs["source"].to_numpy()).transform("sum").to_numpy()
+        partners = pairs.groupby("source")["target"].transform("size").to_numpy()
+        share = np.where(total > 0, weight / np.where(total > 0, total, 1.0), 1.0 / partners)
+        moved = pairs["source"].map(values[column]).fillna(0.0).to_numpy(dtype=float) * share
+        out[column] = pd.Series(moved).groupby(pairs["target"].to_numpy()).sum().reindex(out.index).fillna(0.0)
+    return out.rename_axis("lsoa_code")
+
+
 def census_on_2011_areas(census2021: pd.DataFrame, lookup: pd.DataFrame, census2011: pd.DataFrame) -> pd.DataFrame:
     """Census 2021 figures put on the 2011 LSOAs through the LSOA lookup.
 
@@ -110,16 +129,141 @@ def census_on_2011_areas(census2021: pd.DataFrame, lookup: pd.DataFrame, census2
         Index ``lsoa_code`` (every 2011 code of ``census2011``), ``persons`` and
         ``households`` (float; 0 where no 2021 area is paired).
     """
-    pairs = lookup[["LSOA11CD", "LSOA21CD"]].drop_duplicates()
-    old = census2011.set_index("lsoa_code")[["persons", "households"]].astype(float)
-    new = census2021.set_index("lsoa_code")[["persons", "households"]].astype(float)
-    out = pd.DataFrame(0.0, index=old.index, columns=["persons", "households"])
-    for column in ("persons", "households"):
-        weight = pairs["LSOA11CD"].map(old[column]).fillna(0.0).to_numpy()
-        total = pd.Series(weight).groupby(pairs["LSOA21CD"].to_numpy()).transform("sum").to_numpy()
-        partners = pairs.groupby("LSOA21CD")["LSOA11CD"].transform("size").to_numpy()
-        share = np.where(total > 0, weight / np.where(total > 0, total, 1.0), 1.0 / partners)
-        values = pairs["LSOA21CD"].map(new[column]).fillna(0.0).to_numpy() * share
-        summed = pd.Series(values).groupby(pairs["LSOA11CD"].to_numpy()).sum()
-        out[column] = summed.reindex(out.index).fillna(0.0)
-    return out.rename_axis("lsoa_code")
+    pairs = lookup[["LSOA21CD", "LSOA11CD"]].drop_duplicates().set_axis(["source", "target"], axis=1)
+    columns = ["persons", "households"]
+    return _apportion(
+        census2021.set_index("lsoa_code")[columns].astype(float),
+        pairs,
+        census2011.set_index("lsoa_code")[columns].astype(float),
+    )
+
+
+def census_on_2021_areas(census2011: pd.DataFrame, lookup: pd.DataFrame, hectares2021: pd.Series) -> pd.DataFrame:
+    """Census 2011 figures put on the 2021 LSOAs (for a period on 2021 areas before census
+    2021 is loaded): an unchanged area keeps its count, a merged one gets the sum of its
+    parts, and a split one is shared among its parts by their area in hectares.
+
+    Parameters
+    ----------
+    census2011 : pandas.DataFrame
+        ``lsoa_code`` (2011), ``persons``, ``households``.
+    lookup : pandas.DataFrame
+        ``LSOA11CD``, ``LSOA21CD`` pairs.
+    hectares2021 : pandas.Series
+        2021 LSOA code -> its area in hectares (the shares' weights).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``lsoa_code`` (every 2021 code of ``hectares2021``), ``persons``, ``households``.
+    """
+    pairs = lookup[["LSOA11CD", "LSOA21CD"]].drop_duplicates().set_axis(["source", "target"], axis=1)
+    weights = pd.DataFrame({"persons": hectares2021, "households": hectares2021}).astype(float)
+    return _apportion(census2011.set_index("lsoa_code")[["persons", "households"]].astype(float), pairs, weights)
+
+
+def period_on_2021_areas(month_generations: Mapping[str, str], months: Sequence[str], from_month: str) -> bool:
+    """Whether every month of a period was published on the 2021 LSOAs: such a period is
+    analysed on them (its communities' LSOAs, drop zones and ids are 2021 codes); any other
+    is analysed on the 2011 LSOAs, so that a series crossing the change counts one way."""
+    wanted = sorted(set(months))
+    return bool(wanted) and months_on_2021_areas(month_generations, wanted, from_month) == wanted
+
+
+def lsoas_2021_frame(
+    lsoas21: gpd.GeoDataFrame,
+    census2021: pd.DataFrame | None,
+    census2011: pd.DataFrame,
+    lookup: pd.DataFrame,
+    crs_projected: str,
+) -> gpd.GeoDataFrame:
+    """The 2021 LSOAs in the columns of the 2011 ones (``geo.boundaries.LSOA_COLUMNS``), to
+    analyse a period on them.
+
+    Parameters
+    ----------
+    lsoas21 : geopandas.GeoDataFrame
+        ``lsoa_code``, ``lsoa_name``, ``district_code``, ``district``, geometry (EPSG:4326).
+    census2021 : pandas.DataFrame or None
+        ``lsoa_code`` (2021), ``persons``, ``households`` once both census 2021 tables are
+        loaded; None puts census 2011 on the 2021 areas (:func:`census_on_2021_areas`).
+    census2011 : pandas.DataFrame
+        The 2011 LSOAs' ``lsoa_code``, ``persons``, ``households``.
+    lookup : pandas.DataFrame
+        ``LSOA11CD``, ``LSOA21CD`` pairs.
+    crs_projected : str
+        A metric CRS for the areas in hectares (``"EPSG:27700"``).
+
+    Notes
+    -----
+    ``msoa_name`` is the LSOA's name without its final letter (ONS names an LSOA after its
+    MSOA: ``"Leeds 111A"`` is in ``"Leeds 111"``); ``msoa_code`` is left empty (the 2021 MSOA
+    codes are not bundled).
+    """
+    out = lsoas21[["lsoa_code", "lsoa_name", "district_code", "district", "geometry"]].copy()
+    out["msoa_code"] = ""
+    out["msoa_name"] = out["lsoa_name"].astype(str).str[:-1].str.strip()
+    out["hectares"] = (out.geometry.to_crs(crs_projected).area / 10_000).round(1).to_numpy()
+    if census2021 is not None:
+        figures = census2021.set_index("lsoa_code")[["persons", "households"]].astype(float)
+    else:
+        figures = census_on_2021_areas(census2011, lookup, out.set_index("lsoa_code")["hectares"])
+    values = figures.reindex(out["lsoa_code"])
+    out["persons"] = values["persons"].to_numpy()
+    out["households"] = values["households"].to_numpy()
+    columns = ["lsoa_code", "lsoa_name", "msoa_code", "msoa_name", "district_code", "district"]
+    return gpd.GeoDataFrame(out[[*columns, "persons", "households", "hectares", "geometry"]], geometry="geometry")
+
+
+def grid_on_2021_areas(
+    grid11: pd.DataFrame, grid21: pd.DataFrame, lookup: pd.DataFrame, lsoas21: pd.DataFrame
+) -> pd.DataFrame:
+    """The 2011 grid's cells and districts (so Gi* is the same), with the LSOA and MSOA of
+    each cell from the 2021 areas (``grid21``: :func:`geo.hexes.lsoas_to_grid` of the 2021
+    LSOAs, ``lsoas21``: :func:`lsoas_2021_frame`). A cell whose centre the 2021 polygons miss
+    (their edges differ slightly) takes the first 2021 area of its 2011 LSOA."""
+    on21 = grid21.set_index("cell")[["lsoa_code"]]
+    out = grid11.copy()
+    found = on21.reindex(out["cell"])
+    first21 = lookup.sort_values("LSOA21CD").groupby("LSOA11CD")["LSOA21CD"].first()
+    missing = found["lsoa_code"].isna().to_numpy()
+    fallback = out["lsoa_code"].astype(str).map(first21).fillna(out["lsoa_code"].astype(str))
+    by_code = lsoas21.set_index("lsoa_code")[["msoa_code", "msoa_name"]]
+    out["lsoa_code"] = np.where(missing, fallback.to_numpy(), found["lsoa_code"].to_numpy())
+    out["msoa_code"] = out["lsoa_code"].map(by_code["msoa_code"]).fillna("").to_numpy()
+    out["msoa_name"] = out["lsoa_code"].map(by_code["msoa_name"]).fillna("").to_numpy()
+    return out
+
+
+def incidents_on_2021_areas(
+    incidents: pd.DataFrame, grid21: pd.DataFrame, lsoas21: pd.DataFrame, cell_column: str
+) -> pd.DataFrame:
+    """Incidents of a period analysed on the 2021 LSOAs, each with a 2021 LSOA code and name.
+
+    A row keeps the code it was published with when that is a 2021 code (the
+    ``published_lsoa`` that ``geo.lsoa_lookup.on_2011_areas`` keeps, else its ``lsoa_code``);
+    any other row (a 2011 code that ended in 2021, or none) takes the 2021 LSOA of its cell
+    in ``grid21`` (:func:`grid_on_2021_areas`), so a community's streets and anchor count
+    every row once, on one generation.
+
+    Parameters
+    ----------
+    incidents : pandas.DataFrame
+        ``lsoa_code`` (and ``published_lsoa`` where rows were moved to 2011 codes) and
+        ``cell_column``.
+    grid21 : pandas.DataFrame
+        ``cell``, ``lsoa_code`` (2021) at the resolution of ``cell_column``.
+    lsoas21 : pandas.DataFrame
+        Every 2021 LSOA's ``lsoa_code`` and ``lsoa_name``.
+    cell_column : str
+        The incidents' H3 cell column at the grid's resolution (``geo.schemas.H3_COLUMNS``).
+    """
+    published = incidents["published_lsoa"] if "published_lsoa" in incidents.columns else incidents["lsoa_code"]
+    published = published.astype(object).where(published.notna(), "").astype(str).to_numpy()
+    names = pd.Series(lsoas21["lsoa_name"].astype(str).to_numpy(), index=lsoas21["lsoa_code"].astype(str).to_numpy())
+    known = pd.Series(published).isin(names.index).to_numpy()
+    if not known.all():
+        by_cell = grid21.set_index("cell")["lsoa_code"].astype(str)
+        of_cell = pd.Series(incidents[cell_column].to_numpy()).map(by_cell).fillna("").to_numpy()
+        published = np.where(known, published, of_cell)
+    return incidents.assign(lsoa_code=published, lsoa_name=pd.Series(published).map(names).fillna("").to_numpy())

@@ -66,7 +66,7 @@ with left:
     clicked = panels.draw_map(fmap, "hotspot_map", 620, ["last_object_clicked"])
 with right:
     panels.cell_details(
-        selected,
+        cache.period_filtered(token, chosen),
         chosen.resolution,
         clicked.get("last_object_clicked") if clicked else None,
         analysis.result if analysis else None,

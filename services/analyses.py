@@ -57,8 +57,8 @@ def read_incidents(store: Store) -> pd.DataFrame:
 def census2021_on_2011_areas(lsoas: pd.DataFrame, settings: Settings | None = None) -> pd.DataFrame | None:
     """The loaded census 2021 residents and households on the 2011 LSOAs
     (:func:`models.areas.census_on_2011_areas`), or None until both TS001 and TS041 are loaded."""
-    loaded = census_store.read_stored_census(settings)
-    if loaded is None or loaded["households"].isna().any() or loaded["persons"].isna().any():
+    loaded = loaded_census2021(settings)
+    if loaded is None:
         return None
     return areas.census_on_2011_areas(loaded, lsoa_lookup.read_generations(settings).lookup, lsoas)
 
@@ -67,6 +67,26 @@ def census_part(months: tuple[str, ...], settings: Settings | None = None) -> st
     """What of the census a period's kept result depends on: the loaded census 2021 tables'
     state for a period whose shares use census 2021, else nothing."""
     return census_store.token(settings) if areas.period_census_year(months) == 2021 else ""
+
+
+def areas_2021(
+    store: Store, lsoas: pd.DataFrame, census2021: pd.DataFrame | None, settings: Settings | None = None
+) -> analysis.Areas2021:
+    """What a period of ``store`` published on the 2021 LSOAs is analysed with: those LSOAs
+    with census 2021 (``census2021``, the loaded tables with households, or None: census 2011
+    put on them), the lookup and the stored months' generations."""
+    settings = settings or get_settings()
+    generations = lsoa_lookup.read_generations(settings)
+    frame = areas.lsoas_2021_frame(generations.lsoas21, census2021, lsoas, generations.lookup, settings.crs_projected)
+    return analysis.Areas2021(frame, generations.lookup, store.month_generations(), settings.lsoa2021_from_month)
+
+
+def loaded_census2021(settings: Settings | None = None) -> pd.DataFrame | None:
+    """The census 2021 tables by 2021 LSOA once both are loaded, else None."""
+    loaded = census_store.read_stored_census(settings)
+    if loaded is None or loaded["households"].isna().any() or loaded["persons"].isna().any():
+        return None
+    return loaded
 
 
 def store_sources(
@@ -83,6 +103,7 @@ def store_sources(
         read_harm_weights(settings=settings),
         store.months(),
         census2021_on_2011_areas(lsoas, settings),
+        areas_2021(store, lsoas, loaded_census2021(settings), settings),
     )
 
 

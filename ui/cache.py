@@ -119,7 +119,7 @@ def census2021_lsoas(census_token: str) -> pd.DataFrame | None:
 def shares_census_year(token: str, months: Sequence[str]) -> int:
     """The census of a period's community residents and households (flyer counts) for the
     pages' token: 2021 when the period's latest month is from March 2021 and both census 2021
-    tables are loaded, else 2011 (as :meth:`CachedSources.lsoas_for` chooses)."""
+    tables are loaded, else 2011 (as :meth:`CachedSources.period_areas` chooses)."""
     if areas.period_census_year(months) == 2021 and census2021_lsoas(census_of(token)) is not None:
         return 2021
     return 2011
@@ -221,6 +221,21 @@ def filtered(token: str, filters: Filters) -> pd.DataFrame:
     return counts.filter_incidents(incidents(token), filters)
 
 
+def period_filtered(token: str, filters: Filters) -> pd.DataFrame:
+    """:func:`filtered` with the LSOA codes and names of the areas the period is analysed on
+    (:func:`models.analysis.period_incidents`): the shared frame itself for a period on 2011
+    areas, a copy with 2021 codes for a period published on the 2021 LSOAs."""
+    if not areas2021(token).covers(filters.months):
+        return filtered(token, filters)
+    return _filtered_on_2021(token, filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _filtered_on_2021(token: str, filters: Filters) -> pd.DataFrame:
+    period = CachedSources(token).period_areas(filters.months, filters.resolution)
+    return analysis.period_incidents(filtered(token, filters), period, filters.resolution)
+
+
 @st.cache_data(show_spinner=False, max_entries=32)
 def cell_counts(token: str, filters: Filters) -> pd.DataFrame:
     """Non-empty cells and their counts under the filters (filtering only the columns the
@@ -253,6 +268,20 @@ def ring_weights(resolution: int, k: int = 1) -> W:
     return hotspots.ring_weights(grid(resolution)["cell"].to_numpy(), k)
 
 
+@st.cache_data(show_spinner=False, max_entries=2)
+def areas2021(token: str) -> analysis.Areas2021:
+    """What a period published on the 2021 LSOAs is analysed with, for the pages' token (the
+    store commit's month generations and the census loaded; :func:`services.analyses.areas_2021`)."""
+    del token
+    return analyses.areas_2021(store(), lsoas(), analyses.loaded_census2021())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def grid2021(token: str, resolution: int) -> pd.DataFrame:
+    """The grid with its cells' 2021 LSOAs (:meth:`models.analysis.Areas2021.grid`)."""
+    return areas2021(token).grid(grid(resolution), resolution)
+
+
 @dataclasses.dataclass(frozen=True)
 class CachedSources:
     """The analysis inputs (:class:`models.analysis.Sources`) of the store commit ``token``,
@@ -269,8 +298,12 @@ class CachedSources:
     def lsoas(self) -> gpd.GeoDataFrame:
         return lsoas()
 
-    def lsoas_for(self, months: Sequence[str]) -> gpd.GeoDataFrame:
-        return analysis.lsoas_with_census(lsoas(), months, census2021_lsoas(census_of(self.token)))
+    def period_areas(self, months: Sequence[str], resolution: int) -> analysis.PeriodAreas:
+        later = areas2021(self.token)
+        if later.covers(months):
+            return analysis.PeriodAreas("2021", grid2021(self.token, resolution), later.lsoas)
+        census = census2021_lsoas(census_of(self.token))
+        return analysis.PeriodAreas("2011", grid(resolution), analysis.lsoas_with_census(lsoas(), months, census))
 
     def harm_weights(self) -> dict[str, float]:
         return harm_weights()
@@ -545,6 +578,7 @@ def comms_exports(
     each with the number of records it holds, for the audit."""
     the_plan = plan(token, filters, params, constraints, selected)
     communities = hotspot_analysis(token, filters, params).communities
+    period_lsoas = CachedSources(token).period_areas(filters.months, params.resolution).lsoas  # the drop zones' areas
     drops, sessions = len(the_plan.drops), len(the_plan.sessions)
     chosen = int(the_plan.communities["chosen"].sum())
     return [
@@ -560,7 +594,7 @@ def comms_exports(
         ),
         download.ExportFile(
             "Drop zones (GeoJSON)",
-            exports.drop_zones_geojson(the_plan, communities, lsoas()),
+            exports.drop_zones_geojson(the_plan, communities, period_lsoas),
             "precision_drop_zones.geojson",
             "Comms plan drop zones (map)",
             drops,
@@ -575,7 +609,7 @@ def comms_exports(
         download.ExportFile(
             "Brief (PDF)",
             briefs.brief_pdf(
-                the_plan, communities, lsoas(), themes(), contact, shares_census_year(token, filters.months)
+                the_plan, communities, period_lsoas, themes(), contact, shares_census_year(token, filters.months)
             ),
             "precision_comms_brief.pdf",
             "Comms plan brief (one page per community)",

@@ -54,11 +54,17 @@ def freshness_line(token: str) -> None:
 
 
 def areas_note(token: str, months: list[str], residents: bool = False, nearest: bool = False) -> str:
-    """The LSOA generation a period is shown on and, with ``residents``, the census used:
-    with ``nearest`` (a page whose rates use the census nearest each month) census 2021 for
-    months from March 2021 once it is loaded, else census 2011 for every month."""
+    """The LSOA generation a period is shown on and, with ``residents``, the census used.
+
+    A period whose every month was published on the 2021 LSOAs is shown on them
+    (:func:`on_2021_note`), except on a page of series (``nearest``: Trends and the District
+    profile, on the 2011 areas); ``nearest`` pages' rates use census 2021 for months from
+    March 2021 once it is loaded, else census 2011 for every month."""
     settings = get_settings()
-    newer = areas.months_on_2021_areas(cache.month_generations(token), months, settings.lsoa2021_from_month)
+    generations = cache.month_generations(token)
+    if not nearest and areas.period_on_2021_areas(generations, months, settings.lsoa2021_from_month):
+        return on_2021_note(months, residents)
+    newer = areas.months_on_2021_areas(generations, months, settings.lsoa2021_from_month)
     text = "Areas: LSOAs (2011)."
     if newer:
         text += (
@@ -73,6 +79,20 @@ def areas_note(token: str, months: list[str], residents: bool = False, nearest: 
         text += " Residents: census 2011 for months before March 2021"
         return text + (f", census 2021 for {filter_panel.months_in_words(later)}." if later else ".")
     return text + shares_note(months, later, loaded)
+
+
+def on_2021_note(months: list[str], residents: bool) -> str:
+    """The areas and census of a period whose every month was published on the 2021 LSOAs
+    (analysed on them: :func:`models.areas.period_on_2021_areas`)."""
+    text = "Areas: LSOAs (2021): every month of the period was published on them."
+    if not residents:
+        return text
+    if cache.census2021_lsoas(census.token()) is not None:
+        return text + " Residents and households: census 2021."
+    return text + (
+        " Residents and households: census 2011 put on the 2021 areas through the LSOA lookup (split areas by "
+        "their size); census 2021 figures are not loaded."
+    )
 
 
 def shares_note(months: list[str], later: list[str], loaded: bool) -> str:

@@ -3,6 +3,7 @@ which census its figures are on, and shows LSOAs of one generation only."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -41,20 +42,50 @@ def app_with_2021_month(sample_store_dir: Path, tmp_path: Path):
     st.cache_resource.clear()
 
 
-def test_pages_say_which_areas_and_census_and_show_2011_lsoas_only(app_with_2021_month):
+def _lsoa_codes(at: AppTest) -> set[str]:
+    """Every LSOA code on the page: in its tables, and in its texts (a community's "LSOAs (n):
+    ..." list)."""
+    codes: set[str] = set()
+    for frame in (d.value for d in at.dataframe):
+        for column in frame.columns:
+            codes |= {c for v in frame[column].astype(str) for c in re.findall(r"E0[12]\d{6}", v)}
+    for text in (m.value for m in at.markdown):
+        codes |= set(re.findall(r"E0[12]\d{6}", text))
+    return codes
+
+
+def test_pages_say_which_areas_and_census_and_show_lsoas_of_one_generation(app_with_2021_month):
     at, generations = app_with_2021_month
     at.run()
-    for page in ("pages/trends.py", "pages/communities.py", "pages/hotspot_map.py"):
+    # a series (Trends over 2016, 2017 and 2023) is on the 2011 areas
+    at.switch_page("pages/trends.py").run(timeout=300)
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert "Areas: LSOAs (2011). Published with 2021 LSOAs: 2023-07" in captions
+    assert "2011 figures are also used for 2023-07" in captions
+    assert not _lsoa_codes(at) & generations.only_2021
+    # the default period, July 2023, was published on 2021 LSOAs: it is analysed on them
+    for page in ("pages/communities.py", "pages/hotspot_map.py"):
         at.switch_page(page).run(timeout=300)
         assert not at.exception, page
         captions = " ".join(c.value for c in at.caption)
-        assert "Areas: LSOAs (2011). Published with 2021 LSOAs: 2023-07" in captions, page
-        residents = "2011 figures are also used for 2023-07" in captions
-        assert residents == (page != "pages/hotspot_map.py"), page
-        for frame in (d.value for d in at.dataframe):
-            for column in ("lsoa_code", "LSOA code", "LSOA"):
-                if column in frame.columns:
-                    assert not frame[column].astype(str).isin(generations.only_2021).any(), (page, column)
+        assert "Areas: LSOAs (2021): every month of the period was published on them." in captions, page
+        residents = "census 2011 put on the 2021 areas" in captions
+        assert residents == (page == "pages/communities.py"), page
+    # the map's hexagon details list the 2021 LSOAs of the same rows
+    from ui import cache
+
+    token, filters = at.session_state["store_token"], at.session_state["filters"]
+    shown_rows, stored_rows = cache.period_filtered(token, filters), cache.filtered(token, filters)
+    assert len(shown_rows) == len(stored_rows)
+    placed = shown_rows.loc[stored_rows["lsoa_code"].astype(str).ne("").to_numpy(), "lsoa_code"]
+    assert set(placed) <= set(generations.lsoas21["lsoa_code"]) and set(placed) & generations.only_2021
+    # communities' ids and LSOA lists, and the comms plan's drop zones, are 2021 codes
+    for page in ("pages/communities.py", "pages/comms_plan.py"):
+        shown = _lsoa_codes(at.switch_page(page).run(timeout=300))
+        assert not at.exception, page
+        assert shown and not shown & generations.only_2011, page
+        assert shown & generations.only_2021, page  # the split and merged areas' new codes
 
 
 def test_a_store_of_2011_months_says_so(app_with_sample: AppTest):
@@ -94,4 +125,4 @@ def test_with_census_2021_loaded_rates_use_the_census_nearest_each_month(app_wit
     at.switch_page("pages/communities.py").run(timeout=300)
     assert not at.exception
     captions = " ".join(c.value for c in at.caption)
-    assert "Residents and households: census 2021, the census nearest 2023-07" in captions
+    assert "Areas: LSOAs (2021)" in captions and "Residents and households: census 2021." in captions

@@ -187,3 +187,35 @@ def test_the_generation_in_force_is_told_by_codes_first_then_by_date():
     assert generation_in_force(5, 0, "2024-01", "2023-06") == "2011"  # only-2011 codes, whatever the date
     assert generation_in_force(0, 0, "2023-05", "2023-06") == "2011"  # shared codes only: the date decides
     assert generation_in_force(0, 0, "2023-06", "2023-06") == "2021"
+
+
+def test_the_2021_coded_month_is_analysed_on_2021_areas_with_the_same_hot_spots(months, generations):
+    from numpy.testing import assert_allclose
+
+    from models import analysis
+    from models.counts import Filters
+    from models.pipeline import HotspotParams
+    from services.analyses import store_sources
+
+    sources = store_sources(months["store"])
+    params = HotspotParams(inference="analytical")
+    assert sources.period_areas([NEW_MONTH], 9).generation == "2021"
+    assert sources.period_areas([OLD_MONTH], 9).generation == "2011"
+    assert sources.period_areas([OLD_MONTH, NEW_MONTH], 9).generation == "2011"  # a series: one generation
+    old = analysis.county_analysis(sources, Filters(months=(OLD_MONTH,)), params)
+    new = analysis.county_analysis(sources, Filters(months=(NEW_MONTH,)), params)
+    # the same rows in the same cells: the same Gi*, the same communities and incidents
+    assert_allclose(new.result.z, old.result.z)
+    assert new.communities["incidents"].tolist() == old.communities["incidents"].tolist()
+    assert [sorted(c) for c in new.communities["cells"]] == [sorted(c) for c in old.communities["cells"]]
+    codes21, codes11 = set(generations.lsoas21["lsoa_code"]), set(generations.lsoas11["lsoa_code"])
+    new_lsoas = {c for lsoas in new.communities["lsoas"] for c in lsoas}
+    old_lsoas = {c for lsoas in old.communities["lsoas"] for c in lsoas}
+    assert new_lsoas <= codes21 and old_lsoas <= codes11
+    assert new_lsoas & generations.only_2021 and old_lsoas & generations.only_2011
+    # census 2011 put on the 2021 areas (census 2021 not loaded) loses no resident or household
+    on21 = sources.period_areas([NEW_MONTH], 9).lsoas
+    assert len(on21) == len(codes21) and on21["district"].notna().all()
+    assert_allclose(
+        on21[["persons", "households"]].sum().to_numpy(), sources.lsoas()[["persons", "households"]].sum().to_numpy()
+    )

@@ -117,4 +117,4 @@ def test_a_period_is_analysed_with_the_census_nearest_its_latest_month(monkeypat
         assert seen[-1] == [households]
     # until census 2021 is loaded every period uses census 2011, and the frame is never changed
     sources = analysis.FrameSources(incidents, lsoas, {"Robbery": 9.0}, ("2021-03",))
-    assert sources.lsoas_for(("2021-03",)) is lsoas and lsoas["households"].tolist() == [600]
+    assert sources.period_areas(("2021-03",), 9).lsoas is lsoas and lsoas["households"].tolist() == [600]

@@ -76,3 +76,82 @@ def test_census_2021_is_put_on_the_2011_areas_through_the_lookup():
     assert_allclose(got.loc["E"].to_numpy(), [70 + 100, 25 + 40])
     assert_allclose(got.loc["F"].to_numpy(), [300, 120])
     assert_allclose(got.sum().to_numpy(), c21[["persons", "households"]].sum().to_numpy())  # nothing lost
+
+
+def test_census_2011_is_put_on_the_2021_areas_by_their_size():
+    import pandas as pd
+    from numpy.testing import assert_allclose
+
+    from models.areas import census_on_2021_areas
+
+    # A unchanged; B split into B1 (30 ha) and B2 (10 ha); C and D merged into CD
+    lookup = pd.DataFrame(
+        [("A", "A"), ("B", "B1"), ("B", "B2"), ("C", "CD"), ("D", "CD")], columns=["LSOA11CD", "LSOA21CD"]
+    )
+    c11 = pd.DataFrame({"lsoa_code": list("ABCD"), "persons": [100, 200, 300, 100], "households": [40, 80, 120, 30]})
+    hectares = pd.Series([5.0, 30.0, 10.0, 50.0], index=["A", "B1", "B2", "CD"])
+    got = census_on_2021_areas(c11, lookup, hectares)
+    assert list(got.index) == ["A", "B1", "B2", "CD"]
+    assert_allclose(got.loc["A"].to_numpy(), [100, 40])
+    assert_allclose(got.loc[["B1", "B2"], "persons"].to_numpy(), [150, 50])  # 3:1 by hectares
+    assert_allclose(got.loc["CD"].to_numpy(), [400, 150])  # merged: the sum of its parts
+    assert_allclose(got.sum().to_numpy(), [700, 270])  # nothing lost
+
+
+def test_a_period_is_on_2021_areas_only_when_every_month_was_published_on_them():
+    from models.areas import period_on_2021_areas
+
+    recorded = {"2023-05": "2011", "2023-07": "2021", "2023-08": ""}
+    assert period_on_2021_areas(recorded, ["2023-07", "2023-08"], "2023-06")
+    assert not period_on_2021_areas(recorded, ["2023-05", "2023-07"], "2023-06")  # crosses the change
+    assert not period_on_2021_areas(recorded, [], "2023-06")
+
+
+def test_the_grid_on_2021_areas_keeps_cells_and_districts_and_takes_2021_lsoas():
+    import pandas as pd
+
+    from models.areas import grid_on_2021_areas
+
+    grid11 = pd.DataFrame(
+        {
+            "cell": [1, 2, 3],
+            "lsoa_code": ["A", "B", "B"],
+            "msoa_code": ["M1", "M2", "M2"],
+            "msoa_name": ["X 001", "X 002", "X 002"],
+            "district": ["Leeds", "Leeds", "Leeds"],
+        }
+    )
+    grid21 = pd.DataFrame({"cell": [1, 2], "lsoa_code": ["A", "B2"]})  # cell 3's centre on no 2021 polygon
+    lookup = pd.DataFrame([("A", "A"), ("B", "B2"), ("B", "B1")], columns=["LSOA11CD", "LSOA21CD"])
+    lsoas21 = pd.DataFrame(
+        {"lsoa_code": ["A", "B1", "B2"], "msoa_code": ["", "", ""], "msoa_name": ["X 001", "X 002", "X 002"]}
+    )
+    got = grid_on_2021_areas(grid11, grid21, lookup, lsoas21)
+    assert got["cell"].tolist() == [1, 2, 3] and got["district"].tolist() == ["Leeds"] * 3
+    assert got["lsoa_code"].tolist() == ["A", "B2", "B1"]  # cell 3: the first 2021 part of its 2011 LSOA
+    assert got["msoa_name"].tolist() == ["X 001", "X 002", "X 002"]
+    assert grid11["lsoa_code"].tolist() == ["A", "B", "B"]  # not modified
+
+
+def test_incidents_on_2021_areas_keep_2021_codes_and_place_the_others_by_cell():
+    import pandas as pd
+
+    from models.areas import incidents_on_2021_areas
+
+    incidents = pd.DataFrame(
+        {
+            "lsoa_code": ["A", "B", "B", None],  # as stored: on 2011 codes
+            "published_lsoa": ["A", "B1", "B", None],  # as published: A kept, B1 new, B ended, none
+            "lsoa_name": ["a", "b", "b", None],
+            "h3_r9": [1, 2, 3, 3],
+        }
+    )
+    grid21 = pd.DataFrame({"cell": [1, 2, 3], "lsoa_code": ["A", "B1", "B2"]})
+    lsoas21 = pd.DataFrame({"lsoa_code": ["A", "B1", "B2"], "lsoa_name": ["a", "b1", "b2"]})
+    got = incidents_on_2021_areas(incidents, grid21, lsoas21, "h3_r9")
+    assert got["lsoa_code"].tolist() == ["A", "B1", "B2", "B2"]
+    assert got["lsoa_name"].tolist() == ["a", "b1", "b2", "b2"]
+    assert len(got) == len(incidents) and incidents["lsoa_code"].iloc[:3].tolist() == ["A", "B", "B"]  # unchanged
+    # without published codes (no row was moved) each row's own code is used
+    plain = incidents.drop(columns="published_lsoa").assign(lsoa_code=["A", "B1", "B2", "A"])
+    assert incidents_on_2021_areas(plain, grid21, lsoas21, "h3_r9")["lsoa_code"].tolist() == ["A", "B1", "B2", "A"]
