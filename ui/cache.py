@@ -155,6 +155,12 @@ def month_generations(token: str) -> dict[str, str]:
     return store().month_generations()
 
 
+def on_2021_areas(token: str, months: Sequence[str]) -> bool:
+    """Whether a period is analysed on the 2021 LSOAs (:func:`models.areas.period_on_2021_areas`)
+    for the pages' token; the 2021 areas are built only for such a period."""
+    return areas.period_on_2021_areas(month_generations(token), months, get_settings().lsoa2021_from_month)
+
+
 def incidents(token: str) -> pd.DataFrame:
     """Every stored incident for the store commit of ``token`` (a pages' token or the commit
     id itself: one frame either way, :func:`commit_incidents`)."""
@@ -225,7 +231,7 @@ def period_filtered(token: str, filters: Filters) -> pd.DataFrame:
     """:func:`filtered` with the LSOA codes and names of the areas the period is analysed on
     (:func:`models.analysis.period_incidents`): the shared frame itself for a period on 2011
     areas, a copy with 2021 codes for a period published on the 2021 LSOAs."""
-    if not areas2021(token).covers(filters.months):
+    if not on_2021_areas(token, filters.months):
         return filtered(token, filters)
     return _filtered_on_2021(token, filters)
 
@@ -299,9 +305,8 @@ class CachedSources:
         return lsoas()
 
     def period_areas(self, months: Sequence[str], resolution: int) -> analysis.PeriodAreas:
-        later = areas2021(self.token)
-        if later.covers(months):
-            return analysis.PeriodAreas("2021", grid2021(self.token, resolution), later.lsoas)
+        if on_2021_areas(self.token, months):
+            return analysis.PeriodAreas("2021", grid2021(self.token, resolution), areas2021(self.token).lsoas)
         census = census2021_lsoas(census_of(self.token))
         return analysis.PeriodAreas("2011", grid(resolution), analysis.lsoas_with_census(lsoas(), months, census))
 

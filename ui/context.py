@@ -60,11 +60,9 @@ def areas_note(token: str, months: list[str], residents: bool = False, nearest: 
     (:func:`on_2021_note`), except on a page of series (``nearest``: Trends and the District
     profile, on the 2011 areas); ``nearest`` pages' rates use census 2021 for months from
     March 2021 once it is loaded, else census 2011 for every month."""
-    settings = get_settings()
-    generations = cache.month_generations(token)
-    if not nearest and areas.period_on_2021_areas(generations, months, settings.lsoa2021_from_month):
+    if not nearest and cache.on_2021_areas(token, months):
         return on_2021_note(months, residents)
-    newer = areas.months_on_2021_areas(generations, months, settings.lsoa2021_from_month)
+    newer = areas.months_on_2021_areas(cache.month_generations(token), months, get_settings().lsoa2021_from_month)
     text = "Areas: LSOAs (2011)."
     if newer:
         text += (

@@ -82,7 +82,7 @@ def test_every_loader_is_cached_except_the_two_that_combine_cached_ones():
         and not any("cache_data" in ast.unparse(d) or "cache_resource" in ast.unparse(d) for d in node.decorator_list)
     ]
     # three token helpers (the store commit and the census state in a pages' token, the token
-    # with the census loaded), five that combine cached loaders, and the shared frame by the
+    # with the census loaded), six that combine cached loaders, and the shared frame by the
     # commit of a token
     assert uncached == [
         "store_commit",
@@ -90,6 +90,7 @@ def test_every_loader_is_cached_except_the_two_that_combine_cached_ones():
         "with_census",
         "shares_census_year",
         "district_census",
+        "on_2021_areas",
         "incidents",
         "period_filtered",
         "hotspot_analysis",
