@@ -1,13 +1,15 @@
 """Which areas and which census a period's figures are on (pure; no I/O).
 
 Months are published on the LSOAs of their generation (2011, or 2021 since data.police.uk's
-June 2023 change); the app analyses every period on the 2011 LSOAs, the areas of its grid,
-its hotspot communities and its census figures, putting 2021 codes on them through the
-LSOA lookup (:func:`geo.lsoa_lookup.on_2011_areas`). Residents and households should come
-from the census nearest the month: census 2011 before the 2021 census (21 March 2021),
-census 2021 from then on. Census shares of a period (community residents and households,
-flyer counts) use the census nearest its latest month (:func:`period_census_year`), census
-2021 being put on the 2011 areas through the lookup (:func:`census_on_2011_areas`).
+June 2023 change). A period whose every month was published on the 2021 LSOAs is analysed on
+them (:func:`period_on_2021_areas`); any other period, and every series that crosses the
+change, is analysed on the 2011 LSOAs, 2021 codes being put on them through the LSOA lookup
+(:func:`geo.lsoa_lookup.on_2011_areas`). Residents and households should come from the
+census nearest the month: census 2011 before the 2021 census (21 March 2021), census 2021
+from then on. Census shares of a period (community residents and households, flyer counts)
+use the census nearest its latest month (:func:`period_census_year`), put on the period's
+areas through the lookup where the two differ (:func:`census_on_2011_areas`,
+:func:`census_on_2021_areas`); :func:`households_source` says which in words.
 """
 
 from __future__ import annotations
@@ -168,6 +170,31 @@ def period_on_2021_areas(month_generations: Mapping[str, str], months: Sequence[
     is analysed on the 2011 LSOAs, so that a series crossing the change counts one way."""
     wanted = sorted(set(months))
     return bool(wanted) and months_on_2021_areas(month_generations, wanted, from_month) == wanted
+
+
+def households_source(on_2021_areas: bool, census_year: int) -> tuple[str, str]:
+    """The areas of a period's drop zones and where their households come from, in words.
+
+    Parameters
+    ----------
+    on_2021_areas : bool
+        Whether the period is analysed on the 2021 LSOAs (:func:`period_on_2021_areas`).
+    census_year : int
+        The census of the period's households, 2011 or 2021 (:func:`period_census_year`
+        once the census 2021 tables are loaded, else 2011).
+
+    Returns
+    -------
+    tuple of str
+        The LSOA generation (``"LSOA 2011"`` or ``"LSOA 2021"``) and the households' source,
+        e.g. ``"census 2021 put on the 2011 LSOAs"`` when the census and the areas differ.
+    """
+    areas = 2021 if on_2021_areas else 2011
+    source = f"census {census_year}"
+    if census_year != areas:
+        how = " by area size" if areas == 2021 else ""
+        source += f" put on the {areas} LSOAs{how}"
+    return f"LSOA {areas}", source
 
 
 def lsoas_2021_frame(

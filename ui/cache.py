@@ -584,11 +584,18 @@ def comms_exports(
     the_plan = plan(token, filters, params, constraints, selected)
     communities = hotspot_analysis(token, filters, params).communities
     period_lsoas = CachedSources(token).period_areas(filters.months, params.resolution).lsoas  # the drop zones' areas
+    lsoa_areas, households_from = areas.households_source(
+        on_2021_areas(token, filters.months), shares_census_year(token, filters.months)
+    )
     drops, sessions = len(the_plan.drops), len(the_plan.sessions)
     chosen = int(the_plan.communities["chosen"].sum())
     return [
         download.ExportFile(
-            "Drop zones (CSV)", exports.drops_csv(the_plan), "precision_drop_zones.csv", "Comms plan drop zones", drops
+            "Drop zones (CSV)",
+            exports.drops_csv(the_plan, lsoa_areas, households_from),
+            "precision_drop_zones.csv",
+            "Comms plan drop zones",
+            drops,
         ),
         download.ExportFile(
             "Sessions (CSV)",
@@ -599,7 +606,7 @@ def comms_exports(
         ),
         download.ExportFile(
             "Drop zones (GeoJSON)",
-            exports.drop_zones_geojson(the_plan, communities, period_lsoas),
+            exports.drop_zones_geojson(the_plan, communities, period_lsoas, lsoa_areas, households_from),
             "precision_drop_zones.geojson",
             "Comms plan drop zones (map)",
             drops,
@@ -613,9 +620,7 @@ def comms_exports(
         ),
         download.ExportFile(
             "Brief (PDF)",
-            briefs.brief_pdf(
-                the_plan, communities, period_lsoas, themes(), contact, shares_census_year(token, filters.months)
-            ),
+            briefs.brief_pdf(the_plan, communities, period_lsoas, themes(), contact, households_from, lsoa_areas),
             "precision_comms_brief.pdf",
             "Comms plan brief (one page per community)",
             chosen,

@@ -43,9 +43,14 @@ def table_csv(frame: pd.DataFrame, synthetic: bool = False) -> bytes:
     return frame_to_csv(frame, preamble=SYNTHETIC_MARKER + "\n" if synthetic else "")
 
 
-def drops_csv(plan: Plan) -> bytes:
-    """Flyer drop zones: one row per community and LSOA (UTF-8 with BOM, opens in Excel)."""
-    frame = plan.drops.rename(
+def drops_csv(plan: Plan, areas: str = "LSOA 2011", households_from: str = "census 2011") -> bytes:
+    """Flyer drop zones: one row per community and LSOA (UTF-8 with BOM, opens in Excel).
+
+    ``areas`` (the LSOAs' generation) and ``households_from`` (the census of the households,
+    :func:`models.areas.households_source`) are stated on every row, as columns "LSOA areas"
+    and "Households from", so a printer's file says what its counts are.
+    """
+    frame = plan.drops.assign(lsoa_areas=areas, households_from=households_from).rename(
         columns={
             "community_id": "Community",
             "name": "Community name",
@@ -54,6 +59,8 @@ def drops_csv(plan: Plan) -> bytes:
             "households": "Households",
             "flyers": "Flyers to print",
             "streets": "Streets",
+            "lsoa_areas": "LSOA areas",
+            "households_from": "Households from",
         }
     )
     check_public_fields(frame.to_dict(orient="records"))
@@ -77,13 +84,21 @@ def sessions_csv(plan: Plan) -> bytes:
     return frame_to_csv(frame)
 
 
-def drop_zones(plan: Plan, communities: gpd.GeoDataFrame, lsoas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def drop_zones(
+    plan: Plan,
+    communities: gpd.GeoDataFrame,
+    lsoas: gpd.GeoDataFrame,
+    areas: str = "LSOA 2011",
+    households_from: str = "census 2011",
+) -> gpd.GeoDataFrame:
     """Drop-zone polygons: each chosen community's outline cut by each LSOA it covers.
 
     One feature per row of ``plan.drops``, with its households and flyers as the plan has
     them, so the features add up to the plan. A drop zone whose shape cannot be drawn (its
     community or LSOA has no geometry here, or they do not meet) keeps its row with no
-    geometry rather than being left out of the print run.
+    geometry rather than being left out of the print run. ``lsoas`` are the period's areas
+    (``areas`` names their generation); ``households_from`` the households' census, both kept
+    on every feature as ``lsoa_areas`` and ``households_from``.
     """
     outline = communities.set_index("community_id").geometry
     lsoa_geom = lsoas.set_index("lsoa_code").geometry
@@ -102,6 +117,8 @@ def drop_zones(plan: Plan, communities: gpd.GeoDataFrame, lsoas: gpd.GeoDataFram
                 "households": int(d.households),
                 "flyers": int(d.flyers),
                 "streets": d.streets,
+                "lsoa_areas": areas,
+                "households_from": households_from,
                 "geometry": shape,
             }
         )
@@ -113,9 +130,16 @@ def drop_zones(plan: Plan, communities: gpd.GeoDataFrame, lsoas: gpd.GeoDataFram
     )
 
 
-def drop_zones_geojson(plan: Plan, communities: gpd.GeoDataFrame, lsoas: gpd.GeoDataFrame) -> bytes:
-    """GeoJSON (EPSG:4326) of the drop zones, with households, flyers and streets."""
-    zones = drop_zones(plan, communities, lsoas)
+def drop_zones_geojson(
+    plan: Plan,
+    communities: gpd.GeoDataFrame,
+    lsoas: gpd.GeoDataFrame,
+    areas: str = "LSOA 2011",
+    households_from: str = "census 2011",
+) -> bytes:
+    """GeoJSON (EPSG:4326) of the drop zones, with households, flyers, streets and where
+    the areas and households come from (:func:`drop_zones`)."""
+    zones = drop_zones(plan, communities, lsoas, areas, households_from)
     check_public_fields(zones.drop(columns="geometry").to_dict(orient="records"))
     data = json.loads(zones.to_json(drop_id=True))
     data["name"] = "Precision Hotspots flyer drop zones"

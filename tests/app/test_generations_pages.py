@@ -3,13 +3,17 @@ which census its figures are on, and shows LSOAs of one generation only."""
 
 from __future__ import annotations
 
+import io
+import json
 import re
 import shutil
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import streamlit as st
+from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
 from core.settings import override_settings
@@ -86,6 +90,34 @@ def test_pages_say_which_areas_and_census_and_show_lsoas_of_one_generation(app_w
         assert not at.exception, page
         assert shown and not shown & generations.only_2011, page
         assert shown & generations.only_2021, page  # the split and merged areas' new codes
+
+
+def test_the_comms_exports_of_a_2021_period_are_in_2021_codes_and_say_so(app_with_2021_month, monkeypatch):
+    from ui import download
+
+    at, generations = app_with_2021_month
+    made: dict[str, bytes] = {}
+    offer = download.download
+
+    def record(file, *args, **kwargs):
+        made[file.file_name] = file.content
+        return offer(file, *args, **kwargs)
+
+    monkeypatch.setattr(download, "download", record)
+    at.run()
+    at.switch_page("pages/comms_plan.py").run(timeout=300)
+    assert not at.exception
+    drops = pd.read_csv(io.BytesIO(made["precision_drop_zones.csv"]), encoding="utf-8-sig", dtype=str)
+    assert len(drops) and set(drops["LSOA"]) <= set(generations.lsoas21["lsoa_code"])
+    assert set(drops["LSOA areas"]) == {"LSOA 2021"}
+    assert set(drops["Households from"]) == {"census 2011 put on the 2021 LSOAs by area size"}
+    zones = json.loads(made["precision_drop_zones.geojson"])
+    assert sorted(f["properties"]["lsoa_code"] for f in zones["features"]) == sorted(drops["LSOA"])
+    assert all(f["geometry"] for f in zones["features"])  # every drop zone drawn on its 2021 area
+    brief = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(made["precision_comms_brief.pdf"])).pages)
+    assert "census 2011 put on the 2021 LSOAs by area size" in " ".join(brief.split())
+    assert "Drop zones (LSOA 2021: flyers)" in brief
+    assert not set(re.findall(r"E01\d{6}", brief)) & generations.only_2011
 
 
 def test_a_store_of_2011_months_says_so(app_with_sample: AppTest):

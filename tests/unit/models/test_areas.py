@@ -155,3 +155,12 @@ def test_incidents_on_2021_areas_keep_2021_codes_and_place_the_others_by_cell():
     # without published codes (no row was moved) each row's own code is used
     plain = incidents.drop(columns="published_lsoa").assign(lsoa_code=["A", "B1", "B2", "A"])
     assert incidents_on_2021_areas(plain, grid21, lsoas21, "h3_r9")["lsoa_code"].tolist() == ["A", "B1", "B2", "A"]
+
+
+def test_the_households_source_names_the_areas_and_how_the_census_reached_them():
+    from models.areas import households_source
+
+    assert households_source(False, 2011) == ("LSOA 2011", "census 2011")
+    assert households_source(False, 2021) == ("LSOA 2011", "census 2021 put on the 2011 LSOAs")
+    assert households_source(True, 2021) == ("LSOA 2021", "census 2021")
+    assert households_source(True, 2011) == ("LSOA 2021", "census 2011 put on the 2021 LSOAs by area size")

@@ -95,7 +95,7 @@ def test_exports_carry_the_plan_drop_for_drop():
         assert cid in text
         assert f"Plan total: {plan.flyers_used:,} flyers" in text
         assert f"Flyers to print: {flyers:,} " in text
-    assert "E01000001: 700, E01000002: 450" in pages[0]
+    assert "Drop zones (LSOA 2011: flyers): E01000001: 700, E01000002: 450" in pages[0]
 
 
 def test_a_drop_zone_without_a_shape_stays_in_the_geojson():
@@ -103,3 +103,24 @@ def test_a_drop_zone_without_a_shape_stays_in_the_geojson():
     zones = json.loads(exports.drop_zones_geojson(plan, make_communities(), LSOAS[LSOAS["lsoa_code"] != "E01000004"]))
     assert sum(f["properties"]["flyers"] for f in zones["features"]) == plan.flyers_used
     assert [f["geometry"] for f in zones["features"] if f["properties"]["lsoa_code"] == "E01000004"] == [None]
+
+
+def test_every_drop_zone_says_its_areas_and_where_its_households_come_from():
+    plan = plan_for_tests(flyer_budget=5_000)
+    areas, source = "LSOA 2021", "census 2011 put on the 2021 LSOAs by area size"
+    drops = pd.read_csv(io.BytesIO(exports.drops_csv(plan)), encoding="utf-8-sig")
+    assert set(drops["LSOA areas"]) == {"LSOA 2011"} and set(drops["Households from"]) == {"census 2011"}
+    drops = pd.read_csv(io.BytesIO(exports.drops_csv(plan, areas, source)), encoding="utf-8-sig")
+    assert set(drops["LSOA areas"]) == {areas} and set(drops["Households from"]) == {source}
+    zones = json.loads(exports.drop_zones_geojson(plan, make_communities(), LSOAS, areas, source))
+    assert {(f["properties"]["lsoa_areas"], f["properties"]["households_from"]) for f in zones["features"]} == {
+        (areas, source)
+    }
+    pages = [
+        p.extract_text()
+        for p in PdfReader(
+            io.BytesIO(briefs.brief_pdf(plan, make_communities(), LSOAS, THEMES, "", source, areas))
+        ).pages
+    ]
+    assert all(f"(households, {source}, plus" in text.replace("\n", " ") for text in pages)
+    assert all("Drop zones (LSOA 2021: flyers)" in text for text in pages)
