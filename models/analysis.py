@@ -32,6 +32,7 @@ from models.pipeline import HotspotAnalysis, HotspotParams
 __all__ = [
     "COMMUNITY_COLUMNS",
     "DEFAULT_PERIODS",
+    "RULES",
     "FrameSources",
     "Sources",
     "community_rows",
@@ -41,6 +42,12 @@ __all__ = [
     "district_analysis",
     "precompute",
 ]
+
+#: Version of the rules of :func:`county_analysis`: what a period's analysis holds and on
+#: which areas. Kept results of another version are never shown (``services.analyses``
+#: keys them with it), so bump it whenever the rules change what a page would show.
+#: 2: a period published wholly on 2021 LSOAs is analysed on them.
+RULES = 2
 
 #: The periods analysed as soon as data lands (:func:`precompute`): the latest month, the
 #: latest 3 and the latest 12 stored months (as the sidebar's period choices count them).

@@ -117,12 +117,11 @@ def stored_analysis(
 
 
 def _request_key(filters: Filters, params: HotspotParams, settings: Settings | None) -> str:
+    """The kept result's key: the rules' version (:data:`models.analysis.RULES`), the request
+    and, for a period on census 2021, the census tables loaded."""
     census = census_part(filters.months, settings)
-    return (
-        analysis_results.request_key(filters, params, census)
-        if census
-        else analysis_results.request_key(filters, params)
-    )
+    parts: tuple[object, ...] = (f"rules {analysis.RULES}", filters, params) + ((census,) if census else ())
+    return analysis_results.request_key(*parts)
 
 
 def stored_emerging(commit: str, resolution: int, settings: Settings | None = None) -> pd.DataFrame | None:

@@ -80,6 +80,25 @@ def test_another_store_folder_gets_its_own_results(tmp_path: Path, counted: list
     assert (tmp_path / "other" / "results" / "c9").is_dir() and not (tmp_path / "main" / "results").exists()
 
 
+def test_a_result_kept_under_other_rules_is_never_shown_and_is_computed_again(
+    tmp_path: Path, counted: list[tuple[str, ...]], monkeypatch: pytest.MonkeyPatch
+):
+    """An upgrade that changes what an analysis holds (e.g. 2021 areas for a 2021 period)
+    must not leave results kept by the old code on screen for the same store commit."""
+    months, request = ["2023-07"], Filters(months=("2023-07",))
+    rules = analysis.RULES
+    with override_settings(store_dir=tmp_path / "store", cookie_secret="x" * 40):
+        store = _Store(tmp_path / "store", "c1", months)
+        monkeypatch.setattr(analysis, "RULES", rules - 1)  # kept by the previous version
+        analyses.precompute_store(store, sources=_sources(months))  # type: ignore[arg-type]
+        assert analyses.stored_analysis("c1", request, HotspotParams()) is not None
+        monkeypatch.setattr(analysis, "RULES", rules)  # the upgrade, same store commit
+        assert analyses.stored_analysis("c1", request, HotspotParams()) is None
+        assert [f.months for f in analyses.precompute_store(store, sources=_sources(months))] == [("2023-07",)]  # type: ignore[arg-type]
+        kept = analyses.stored_analysis("c1", request, HotspotParams())
+        assert kept is not None and kept.communities["community_id"].tolist() == ["HC-2"]
+
+
 def test_a_kept_result_on_census_2021_is_not_shown_once_the_census_changes(
     tmp_path: Path, counted: list[tuple[str, ...]]
 ):
