@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 
 from core.settings import get_settings
@@ -66,7 +68,7 @@ with left:
     clicked = panels.draw_map(fmap, "hotspot_map", 620, ["last_object_clicked"])
 with right:
     panels.cell_details(
-        cache.period_filtered(token, chosen),
+        functools.partial(cache.hexagon_profile, token, chosen),
         chosen.resolution,
         clicked.get("last_object_clicked") if clicked else None,
         analysis.result if analysis else None,

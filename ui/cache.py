@@ -45,7 +45,7 @@ from models import delivery as delivery_model
 from models import meeting_pack as meeting_pack_mod
 from models import national as national_model
 from models import ocg as ocg_model
-from models.counts import Filters
+from models.counts import CellProfile, Filters
 from models.pipeline import HotspotAnalysis, HotspotParams
 from models.profile import DistrictProfile
 from models.targeting import Plan, PlanConstraints
@@ -234,6 +234,13 @@ def period_filtered(token: str, filters: Filters) -> pd.DataFrame:
     if not on_2021_areas(token, filters.months):
         return filtered(token, filters)
     return _filtered_on_2021(token, filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def hexagon_profile(token: str, filters: Filters, cell: int) -> CellProfile:
+    """What the period's incidents in one H3 cell are (:func:`models.counts.cell_profile` of
+    :func:`period_filtered`: LSOAs in the period's areas); read only for a clicked hexagon."""
+    return counts.cell_profile(period_filtered(token, filters), cell, filters.resolution)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

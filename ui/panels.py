@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import folium
 import geopandas as gpd
@@ -14,7 +14,7 @@ from streamlit_folium import st_folium
 from geo import hexes
 from models import analysis as analysis_model
 from models.communities import new_id_note
-from models.counts import cell_profile
+from models.counts import CellProfile
 from models.hotspots import BIN_LABELS, HotspotResult
 from models.ocg import counts_by_criminality
 from models.pipeline import HotspotAnalysis
@@ -45,21 +45,23 @@ def view_bounds(districts: gpd.GeoDataFrame, focus: Sequence[str]) -> tuple[floa
 
 
 def cell_details(
-    incidents: pd.DataFrame,
+    profile_of: Callable[[int], CellProfile],
     resolution: int,
     click: Mapping[str, float] | None,
     gi: HotspotResult | None = None,
 ) -> None:
     """Show what is in the hexagon under a map click (or how to get there).
 
-    With a Gi* result, the hexagon's z-score, p-values and confidence bin are shown too.
+    ``profile_of`` gives a cell's :class:`models.counts.CellProfile`; it is called only when a
+    hexagon was clicked (the page's rows are not read before). With a Gi* result, the
+    hexagon's z-score, p-values and confidence bin are shown too.
     """
     st.subheader("Hexagon details")
     if not click or "lat" not in click or "lng" not in click:
         st.info("Click a hexagon on the map to see its crime types, streets and LSOAs.")
         return
     cell = int(hexes.latlng_to_cells(np.array([click["lat"]]), np.array([click["lng"]]), resolution)[0])
-    profile = cell_profile(incidents, cell, resolution)
+    profile = profile_of(cell)
     st.caption(f"H3 cell `{hexes.cell_to_str(cell)}` (resolution {resolution})")
     if gi is not None:
         position = np.searchsorted(gi.cells, cell)

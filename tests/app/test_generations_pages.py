@@ -84,6 +84,12 @@ def test_pages_say_which_areas_and_census_and_show_lsoas_of_one_generation(app_w
     assert len(shown_rows) == len(stored_rows)
     placed = shown_rows.loc[stored_rows["lsoa_code"].astype(str).ne("").to_numpy(), "lsoa_code"]
     assert set(placed) <= set(generations.lsoas21["lsoa_code"]) and set(placed) & generations.only_2021
+    column = f"h3_r{filters.resolution}"
+    cell = int(shown_rows.loc[shown_rows["lsoa_code"].isin(generations.only_2021), column].iloc[0])
+    details = cache.hexagon_profile(token, filters, cell)  # what a click on that hexagon lists
+    assert details.total == int((stored_rows[column] == cell).sum())
+    assert set(details.lsoas["lsoa_code"]) & generations.only_2021
+    assert not set(details.lsoas["lsoa_code"]) & generations.only_2011
     # communities' ids and LSOA lists, and the comms plan's drop zones, are 2021 codes
     for page in ("pages/communities.py", "pages/comms_plan.py"):
         shown = _lsoa_codes(at.switch_page(page).run(timeout=300))

@@ -30,9 +30,10 @@ def test_the_view_is_the_chosen_districts_else_all_of_them():
 
 
 def _details(incidents, click, gi) -> None:  # run by AppTest on its own: no annotations to resolve
+    from models.counts import cell_profile
     from ui import panels
 
-    panels.cell_details(incidents, 9, click, gi)
+    panels.cell_details(lambda cell: cell_profile(incidents, cell, 9), 9, click, gi)
 
 
 def _incidents() -> pd.DataFrame:
@@ -68,6 +69,8 @@ def test_without_a_click_the_panel_says_how_to_get_details():
     at = AppTest.from_function(_details, args=(_incidents(), None, None)).run()
     assert at.info[0].value.startswith("Click a hexagon on the map")
     assert not at.metric
+    # the period's rows are not read before a click: a frame that cannot be read is not touched
+    assert not AppTest.from_function(_details, args=(None, None, None)).run().exception
 
 
 def test_a_click_shows_the_hexagons_incidents_and_its_gi_star_figures():
