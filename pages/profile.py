@@ -41,6 +41,8 @@ with st.expander("The chart's figures as a table"):
     )
 
 st.subheader("Top hotspot communities")
+if note := context.communities_note(token, months):
+    st.caption(note)
 if profile.communities.empty:
     st.info("No significant hotspot community in this district for the period.")
 else:

@@ -70,6 +70,8 @@ else:
     )
     for level, heading in (("lsoa", "LSOAs"), ("community", "Hotspot communities")):
         st.subheader(f"{heading} rising and falling most")
+        if level == "community" and (note := context.communities_note(ctx.token, later)):
+            st.caption(note)
         rising, falling = cache.period_movers(ctx.token, ctx.filters, tuple(earlier), tuple(later), level)
         left, right = st.columns(2)
         with left:

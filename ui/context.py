@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 
 import streamlit as st
 
@@ -90,6 +91,20 @@ def on_2021_note(months: list[str], residents: bool) -> str:
     return text + (
         " Residents and households: census 2011 put on the 2021 areas through the LSOA lookup (split areas by "
         "their size); census 2021 figures are not loaded."
+    )
+
+
+def communities_note(token: str, months: Sequence[str]) -> str:
+    """On a page of series (Trends, the District profile), the areas of the hotspot
+    communities it lists: those of the Hotspot communities page for ``months``, so on the
+    2021 LSOAs (their ids and residents) when every month was published on them; "" when
+    they are on the 2011 areas, as the page's areas note already says."""
+    if not cache.on_2021_areas(token, months):
+        return ""
+    return (
+        "These communities are those of the Hotspot communities page for "
+        f"{filter_panel.months_in_words(list(months))}, found on the LSOAs (2021) (every month was published on "
+        "them): ids and residents are on the 2021 areas."
     )
 
 

@@ -68,6 +68,14 @@ def test_pages_say_which_areas_and_census_and_show_lsoas_of_one_generation(app_w
     assert "Areas: LSOAs (2011). Published with 2021 LSOAs: 2023-07" in captions
     assert "2011 figures are also used for 2023-07" in captions
     assert not _lsoa_codes(at) & generations.only_2021
+    # the District profile is a series on 2011 areas, but its communities are the period's
+    at.switch_page("pages/profile.py").run(timeout=300)
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert "Areas: LSOAs (2011)." in captions
+    assert "These communities are those of the Hotspot communities page for 2023-07, found on the LSOAs (2021)" in (
+        captions
+    )
     # the default period, July 2023, was published on 2021 LSOAs: it is analysed on them
     for page in ("pages/communities.py", "pages/hotspot_map.py"):
         at.switch_page(page).run(timeout=300)
