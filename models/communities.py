@@ -227,6 +227,39 @@ def new_id_note(ids: Iterable[str]) -> str:
     )
 
 
+def kept_id_note(communities: pd.DataFrame) -> str:
+    """What an id carried from an earlier period means when the LSOA it is named after is
+    not among the community's LSOAs now (the hot spot moved, or the period is on the other
+    generation of LSOAs: an id named after a 2011 LSOA kept on the 2021 areas); "" when none.
+
+    Parameters
+    ----------
+    communities : pandas.DataFrame
+        Community table (:func:`community_table` after :func:`carry_ids`) with
+        ``community_id``, ``carried_from`` and ``lsoas`` (list of LSOA codes).
+
+    Returns
+    -------
+    str
+        One sentence naming such ids (five at most, then how many more), or "".
+    """
+    if communities.empty or not {"carried_from", "lsoas"} <= set(communities.columns):
+        return ""
+    kept = []
+    for row in communities.itertuples():
+        named = str(row.community_id).removeprefix("HC-").split("-")[0]
+        if str(row.carried_from) and named not in set(row.lsoas):
+            kept.append(str(row.community_id))
+    if not kept:
+        return ""
+    listed = ", ".join(kept[:5]) + (f" and {len(kept) - 5:,} more" if len(kept) > 5 else "")
+    return (
+        f"{listed} keep the id of the earlier period's hot spot they continue, named after the LSOA where it was "
+        "first found; that LSOA is not among their LSOAs now (the hot spot has moved, or this period is on the "
+        "other generation of LSOAs). An id names a hot spot, not an area."
+    )
+
+
 def carry_ids(current: pd.DataFrame, earlier: pd.DataFrame, min_share: float = 0.5) -> pd.DataFrame:
     """Give a later period's communities the ids of the earlier ones they mostly overlap.
 

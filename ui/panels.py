@@ -13,7 +13,7 @@ from streamlit_folium import st_folium
 
 from geo import hexes
 from models import analysis as analysis_model
-from models.communities import new_id_note
+from models.communities import kept_id_note, new_id_note
 from models.counts import CellProfile
 from models.hotspots import BIN_LABELS, HotspotResult
 from models.ocg import counts_by_criminality
@@ -133,6 +133,8 @@ def community_table(communities: gpd.GeoDataFrame) -> pd.Series:
         height=320,
     )
     community_id_note(communities["community_id"])
+    if kept := kept_id_note(communities):
+        st.caption(kept)
     rows = event.selection.rows if event and event.selection else []
     ids = communities["community_id"].tolist()
     names = dict(zip(ids, communities["name"]))  # one look-up per option, not a frame filter each

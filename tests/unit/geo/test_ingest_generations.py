@@ -219,3 +219,44 @@ def test_the_2021_coded_month_is_analysed_on_2021_areas_with_the_same_hot_spots(
     assert_allclose(
         on21[["persons", "households"]].sum().to_numpy(), sources.lsoas()[["persons", "households"]].sum().to_numpy()
     )
+
+
+def test_a_2021_period_keeps_the_ids_carried_from_a_2011_period_and_says_why(months, generations):
+    """Ids follow hot spots (H3 cells), not codes: a community of a 2021-coded month that
+    continues one of the month before (2011-coded) keeps its id, even when that id was named
+    after a 2011-only LSOA; the communities page then says why (kept_id_note)."""
+    import dataclasses
+
+    from models import analysis
+    from models.communities import kept_id_note
+    from models.counts import Filters
+    from models.pipeline import HotspotParams
+    from services.analyses import store_sources
+
+    sources = store_sources(months["store"])
+    stored = sources.incidents["month"].astype(str)
+    before = "2023-06"  # the 2011-coded rows as the month before the 2021-coded one
+    recorded = {before: "2011", NEW_MONTH: "2021"}
+    assert sources.areas2021 is not None
+    shifted = analysis.FrameSources(
+        sources.incidents.assign(month=stored.where(stored != OLD_MONTH, before)),
+        sources.lsoa_frame,
+        sources.weights_by_type,
+        (before, NEW_MONTH),
+        None,
+        dataclasses.replace(sources.areas2021, month_generations=recorded),
+    )
+    params = HotspotParams(inference="analytical")
+    earlier = analysis.county_analysis(shifted, Filters(months=(before,)), params).communities
+    later = analysis.county_analysis(shifted, Filters(months=(NEW_MONTH,)), params).communities
+    assert (later["carried_from"] != "").all()  # the same rows: every hot spot continues
+    assert later["community_id"].tolist() == earlier["community_id"].tolist()
+    named = {i.removeprefix("HC-").split("-")[0] for i in later["community_id"]}
+    assert named & generations.only_2011  # ids named after 2011-only areas are kept...
+    assert not {c for lsoas in later["lsoas"] for c in lsoas} & generations.only_2011  # ...on 2021 areas
+    note = kept_id_note(later)
+    kept = [
+        i for i, lsoas in zip(later["community_id"], later["lsoas"]) if i.removeprefix("HC-").split("-")[0] not in lsoas
+    ]
+    assert kept and note.startswith(", ".join(kept[:5]))
+    assert kept_id_note(earlier) == ""  # the 2011 period's ids name its own areas

@@ -187,3 +187,24 @@ def test_the_new_id_note_names_the_new_ids_and_is_empty_without_one():
     assert "e.g. HC-E02)" in note
     many = new_id_note([f"HC-E{i:02d}-new" for i in range(8)])
     assert "HC-E04-new and 3 more)" in many
+
+
+def test_the_kept_id_note_names_carried_ids_whose_area_is_not_theirs_now():
+    from models.communities import kept_id_note
+
+    table = pd.DataFrame(
+        {
+            "community_id": ["HC-E01000001", "HC-E01000002", "HC-E01000003-2", "HC-E01000004"],
+            "carried_from": ["HC-E01000001", "HC-E01000002", "HC-E01000003-2", ""],
+            "lsoas": [["E01000001"], ["E01033999"], ["E01034000", "E01034001"], ["E01035000"]],
+        }
+    )
+    note = kept_id_note(table)
+    assert note.startswith("HC-E01000002, HC-E01000003-2 keep the id of the earlier period's hot spot")
+    assert "HC-E01000001" not in note and "HC-E01000004" not in note  # named after its own area; not carried
+    assert kept_id_note(table.iloc[[0, 3]]) == ""
+    assert kept_id_note(table.drop(columns="carried_from")) == ""
+    many = pd.DataFrame(
+        {"community_id": [f"HC-E0100000{i}" for i in range(7)], "carried_from": ["x"] * 7, "lsoas": [[]] * 7}
+    )
+    assert "and 2 more keep" in kept_id_note(many)
