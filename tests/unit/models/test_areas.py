@@ -164,3 +164,52 @@ def test_the_households_source_names_the_areas_and_how_the_census_reached_them()
     assert households_source(False, 2021) == ("LSOA 2011", "census 2021 put on the 2011 LSOAs")
     assert households_source(True, 2021) == ("LSOA 2021", "census 2021")
     assert households_source(True, 2011) == ("LSOA 2021", "census 2011 put on the 2021 LSOAs by area size")
+
+
+def test_the_2021_areas_take_census_2021_as_loaded_else_census_2011_by_size():
+    import geopandas as gpd
+    import pandas as pd
+    from numpy.testing import assert_allclose
+    from shapely.geometry import box
+
+    from models.areas import lsoas_2021_frame
+
+    # B split into B1 and B2, B1 three times the size of B2 (boxes of 0.03 and 0.01 degrees)
+    lsoas21 = gpd.GeoDataFrame(
+        {
+            "lsoa_code": ["B1", "B2"],
+            "lsoa_name": ["Leeds 001A", "Leeds 001B"],
+            "district_code": ["E08000035"] * 2,
+            "district": ["Leeds"] * 2,
+        },
+        geometry=[box(-1.55, 53.80, -1.52, 53.81), box(-1.52, 53.80, -1.51, 53.81)],
+        crs="EPSG:4326",
+    )
+    lookup = pd.DataFrame([("B", "B1"), ("B", "B2")], columns=["LSOA11CD", "LSOA21CD"])
+    c11 = pd.DataFrame({"lsoa_code": ["B"], "persons": [400], "households": [160]})
+    by_size = lsoas_2021_frame(lsoas21, None, c11, lookup, "EPSG:27700")
+    assert by_size["msoa_name"].tolist() == ["Leeds 001", "Leeds 001"] and (by_size["msoa_code"] == "").all()
+    assert_allclose(by_size["persons"].to_numpy(), [300, 100], rtol=1e-3)  # 3:1 by hectares
+    assert_allclose(by_size["households"].sum(), 160)
+    c21 = pd.DataFrame({"lsoa_code": ["B2", "B1"], "persons": [250, 170], "households": [90, 70]})
+    loaded = lsoas_2021_frame(lsoas21, c21, c11, lookup, "EPSG:27700")
+    assert loaded[["persons", "households"]].to_numpy().tolist() == [[170, 70], [250, 90]]  # by code, as loaded
+
+
+def test_counts_are_shared_equally_without_weights_and_kept_across_complex_changes():
+    import pandas as pd
+    from numpy.testing import assert_allclose
+
+    from models.areas import census_on_2021_areas
+
+    # complex (X): P split between X1 and X2, Q into X2 and X3; Z split into two areas of no size
+    lookup = pd.DataFrame(
+        [("P", "X1"), ("P", "X2"), ("Q", "X2"), ("Q", "X3"), ("Z", "Z1"), ("Z", "Z2"), ("Z", "Z1")],
+        columns=["LSOA11CD", "LSOA21CD"],
+    )  # a pair listed twice counts once
+    c11 = pd.DataFrame({"lsoa_code": ["P", "Q", "Z"], "persons": [100, 60, 50], "households": [40, 30, 20]})
+    hectares = pd.Series([1.0, 3.0, 1.0, 0.0, 0.0], index=["X1", "X2", "X3", "Z1", "Z2"])
+    got = census_on_2021_areas(c11, lookup, hectares)
+    assert_allclose(got.loc[["X1", "X2", "X3"], "persons"].to_numpy(), [25, 75 + 45, 15])
+    assert_allclose(got.loc[["Z1", "Z2"], "households"].to_numpy(), [10, 10])  # equal shares
+    assert_allclose(got.sum().to_numpy(), [210, 90])
