@@ -172,3 +172,52 @@ def test_with_census_2021_loaded_rates_use_the_census_nearest_each_month(app_wit
     assert not at.exception
     captions = " ".join(c.value for c in at.caption)
     assert "Areas: LSOAs (2021)" in captions and "Residents and households: census 2021." in captions
+
+
+#: Every page the demo registers after Home (the Data, Users and Audit pages are for a
+#: signed-in admin).
+DEMO_PAGES = (
+    "hotspot_map",
+    "communities",
+    "comms_plan",
+    "trends",
+    "profile",
+    "ocg",
+    "accuracy",
+    "national",
+    "delivery",
+    "impact",
+    "public_summary",
+    "accessibility",
+)
+
+
+def test_every_page_and_export_runs_on_the_store_with_the_2021_coded_month(app_with_2021_month, monkeypatch):
+    """Every page of the demo runs on the store holding the mixed month (2016-07, 2017-07 on
+    2011 LSOAs, 2023-07 a third recoded to 2021) and offers each of its files, whose LSOA codes
+    are all real codes of one generation or the other."""
+    from tests.app.test_downloads import EXPECTED
+    from ui import download
+
+    at, generations = app_with_2021_month
+    made: dict[str, bytes] = {}
+    offer = download.download
+
+    def record(file, *args, **kwargs):
+        made[file.file_name] = file.content if isinstance(file.content, bytes) else b""
+        return offer(file, *args, **kwargs)
+
+    monkeypatch.setattr(download, "download", record)
+    at.run()  # Home
+    assert not at.exception
+    for page in DEMO_PAGES:
+        at.switch_page(f"pages/{page}.py").run(timeout=300)
+        assert not at.exception, page
+    offered = {n.replace("2017-07", "2023-07") for files in EXPECTED.values() for n in files.values()}
+    offered -= {"precision_audit_log.csv"}  # an admin's, in secure mode
+    assert offered <= set(made), offered - set(made)
+    known = set(generations.lsoas11["lsoa_code"]) | set(generations.lsoas21["lsoa_code"])
+    for name, content in made.items():
+        if name.endswith((".csv", ".geojson", ".html")):
+            codes = set(re.findall(r"E01\d{6}", content.decode("utf-8-sig")))
+            assert codes <= known, (name, codes - known)
