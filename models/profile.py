@@ -30,8 +30,8 @@ class DistrictProfile:
     rate_per_1000 : float
         Incidents per 1,000 residents per month.
     change : trends.Change or None
-        The latest loaded month that has its month a year earlier loaded, against that
-        month (:func:`models.trends.latest_comparable_month`).
+        The period's latest month against the same month a year earlier, or None when that
+        month is not loaded (:func:`year_on_year`).
     change_text : str
         The change in words, naming the months (or why there is none).
     mix : pandas.DataFrame
@@ -45,7 +45,12 @@ class DistrictProfile:
     census_year : int
         The census of ``residents`` and ``households``: the one nearest the period's latest
         month that is loaded (2011 unless census 2021 is loaded and the month is from March
-        2021; the communities' residents are the census their period uses, on 2011 areas).
+        2021; the communities' residents are the census their period uses, on their areas).
+    community_areas : str
+        The LSOA generation the communities' ids, LSOAs and residents are on, ``"2011"`` or
+        ``"2021"`` (a period published wholly on 2021 LSOAs:
+        :func:`models.areas.period_on_2021_areas`); the district's own figures are not by
+        area.
     """
 
     district: str
@@ -60,6 +65,7 @@ class DistrictProfile:
     monthly: pd.DataFrame
     communities: pd.DataFrame
     census_year: int = 2011
+    community_areas: str = "2011"
 
 
 def district_profile(
@@ -100,7 +106,7 @@ def district_profile(
     mix = mix.rename_axis("crime_type").reset_index().sort_values("district_share", ascending=False)
     mix["incidents"] = mix["incidents"].astype(int)
     monthly = trends.monthly_counts(mine, months, ())
-    change, change_text = year_on_year(incidents, district, loaded if loaded is not None else months)
+    change, change_text = year_on_year(incidents, district, loaded if loaded is not None else months, months)
     touching = communities[communities["districts"].astype(str).str.contains(district, regex=False)]
     columns = [c for c in ("rank", "community_id", "name", "incidents", "harm", "residents") if c in touching]
     top_communities = touching[columns].head(top).reset_index(drop=True)
@@ -120,22 +126,42 @@ def district_profile(
     )
 
 
-def year_on_year(incidents: pd.DataFrame, district: str, loaded: Sequence[str]) -> tuple[trends.Change | None, str]:
-    """All recorded crime in a district: the latest loaded month that has its month a year
-    earlier loaded, against that month; or why there is no comparison.
+def year_on_year(
+    incidents: pd.DataFrame, district: str, loaded: Sequence[str], months: Sequence[str] = ()
+) -> tuple[trends.Change | None, str]:
+    """All recorded crime in a district: the period's latest month against the same month a
+    year earlier; or why there is no comparison.
+
+    Parameters
+    ----------
+    incidents : pandas.DataFrame
+        Incidents over every loaded month (``month``, ``district``).
+    district : str
+        The district.
+    loaded : sequence of str
+        Loaded months (YYYY-MM).
+    months : sequence of str
+        The period; empty: the latest loaded month that has its month a year earlier loaded.
 
     Returns
     -------
     (trends.Change or None, str)
-        The change and a sentence that names both months.
+        The change and a sentence that names both months. When the period's latest month
+        has no month a year earlier loaded, no change, and a sentence saying so (and naming
+        the latest month that can be compared, so an older change is never read as this
+        period's).
     """
-    later = trends.latest_comparable_month(loaded)
+    comparable = trends.latest_comparable_month(loaded)
+    later = max(months) if months else comparable
     if later is None:
         return None, (
             "No year-on-year change: no loaded month has its month a year earlier loaded "
             f"(loaded: {', '.join(sorted(loaded)) or 'none'})."
         )
     earlier = trends.shift_month(later, -12)
+    if earlier not in set(loaded):
+        elsewhere = f" The latest month that can be compared is {comparable} (see Trends)." if comparable else ""
+        return None, f"No year-on-year change for {later}: {earlier} is not loaded.{elsewhere}"
     mine = incidents[incidents["district"].astype(str) == district]
     month = mine["month"].astype(str)
     change = trends.compare_counts(int((month == earlier).sum()), int((month == later).sum()))

@@ -8,7 +8,7 @@ import functools
 import streamlit as st
 
 from models.trends import comparable_periods, latest_comparable_month
-from ui import cache, charts, context, download, exports, filters, synthetic, tables
+from ui import cache, charts, context, download, exports, filters, panels, synthetic, tables
 
 ctx = context.analysis_page("Trends", residents=True, nearest=True)
 loaded = cache.store().months()
@@ -80,3 +80,5 @@ else:
         with right:
             st.caption("Falling")
             tables.show(tables.change_table(falling), key=f"falling_{level}")
+        if level == "community":
+            panels.community_id_note([*rising["community_id"], *falling["community_id"]])

@@ -175,7 +175,7 @@ def profile_pdf(
         pdf,
         latin1(
             f"Period: {', '.join(profile.months)}. Source: data.police.uk street-level crime (OGL v3.0); "
-            f"census {profile.census_year} residents."
+            f"census {profile.census_year} residents; hotspot communities on the LSOAs ({profile.community_areas})."
         ),
     )
     pdf.ln(2)

@@ -532,7 +532,9 @@ def district_profile(token: str, district: str, months: tuple[str, ...]) -> Dist
         communities,
         loaded=store().months(),
     )
-    return dataclasses.replace(built, census_year=year)
+    return dataclasses.replace(
+        built, census_year=year, community_areas="2021" if on_2021_areas(token, months) else "2011"
+    )
 
 
 @st.cache_data(show_spinner="Preparing the meeting pack…", max_entries=8)

@@ -95,7 +95,8 @@ def meeting_pack_pdf(pack: MeetingPack, districts: gpd.GeoDataFrame) -> bytes:
         pdf,
         latin1(
             f"Period: {', '.join(profile.months)}. Source: data.police.uk street-level crime (OGL v3.0); "
-            f"census {profile.census_year}; hot spots by Gi* against the whole county, FDR-corrected."
+            f"census {profile.census_year}; hot spots by Gi* against the whole county, FDR-corrected; "
+            f"communities on the LSOAs ({profile.community_areas})."
         ),
     )
     para(

@@ -68,6 +68,9 @@ def test_pages_say_which_areas_and_census_and_show_lsoas_of_one_generation(app_w
     assert "Areas: LSOAs (2011). Published with 2021 LSOAs: 2023-07" in captions
     assert "2011 figures are also used for 2023-07" in captions
     assert not _lsoa_codes(at) & generations.only_2021
+    new_ids = {i for d in at.dataframe for c in d.value.columns for i in d.value[c].astype(str) if i.endswith("-new")}
+    assert new_ids  # the movers of 2017-07 against 2016-07 include such an id here, and say what it means
+    assert all(any(i in c.value and "mark a community new" in c.value for c in at.caption) for i in new_ids)
     # the District profile is a series on 2011 areas, but its communities are the period's
     at.switch_page("pages/profile.py").run(timeout=300)
     assert not at.exception
@@ -216,6 +219,12 @@ def test_every_page_and_export_runs_on_the_store_with_the_2021_coded_month(app_w
     offered = {n.replace("2017-07", "2023-07") for files in EXPECTED.values() for n in files.values()}
     offered -= {"precision_audit_log.csv"}  # an admin's, in secure mode
     assert offered <= set(made), offered - set(made)
+    # the profile and Silver pack of 2023-07 say their communities' areas, and give no older change as its own
+    for name in ("precision_profile_bradford.pdf", "precision_meeting_pack_bradford_2023-07.pdf"):
+        text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(made[name])).pages)
+        assert "communities on the LSOAs (2021)" in text, name
+        assert "No year-on-year change for 2023-07: 2022-07 is not loaded." in text, name
+        assert "2017-07 against 2016-07" not in text, name
     known = set(generations.lsoas11["lsoa_code"]) | set(generations.lsoas21["lsoa_code"])
     for name, content in made.items():
         if name.endswith((".csv", ".geojson", ".html")):

@@ -40,3 +40,26 @@ def test_district_profile_and_its_pdf():
     assert p.communities["community_id"].tolist() == ["HC01"]
     text = PdfReader(io.BytesIO(profile_pdf(p))).pages[0].extract_text()
     assert "Leeds: serious and organised crime profile" in text and "Briggate" in text
+
+
+def test_the_change_is_the_periods_own_month_against_a_year_earlier_or_says_why_not():
+    from models.profile import year_on_year
+
+    inc = pd.DataFrame({"month": ["2016-07"] * 4 + ["2017-07"] * 6 + ["2023-07"] * 9, "district": ["Leeds"] * 19})
+    loaded = ["2016-07", "2017-07", "2023-07"]
+    change, text = year_on_year(inc, "Leeds", loaded, ["2017-07"])
+    assert (
+        change is not None and (change.before, change.after) == (4, 6) and text.startswith("2017-07 against 2016-07:")
+    )
+    # 2023-07 has no 2022-07: no older change is given as the period's
+    change, text = year_on_year(inc, "Leeds", loaded, ["2023-07"])
+    assert change is None
+    assert text == (
+        "No year-on-year change for 2023-07: 2022-07 is not loaded. "
+        "The latest month that can be compared is 2017-07 (see Trends)."
+    )
+    assert year_on_year(inc, "Leeds", loaded)[1].startswith("2017-07 against 2016-07:")  # no period: the latest
+    assert year_on_year(inc, "Leeds", ["2023-07"], ["2023-07"]) == (
+        None,
+        "No year-on-year change for 2023-07: 2022-07 is not loaded.",
+    )
