@@ -40,8 +40,9 @@ class DistrictProfile:
     monthly : pandas.DataFrame
         ``month``, ``count``.
     communities : pandas.DataFrame
-        The district's top hotspot communities: ``rank``, ``community_id``, ``name``,
-        ``incidents``, ``harm``, ``residents``.
+        The district's top hotspot communities (those touching it): ``rank``,
+        ``community_id``, ``name``, ``districts`` (every district it touches), ``incidents``,
+        ``harm``, ``residents``.
     census_year : int
         The census of ``residents`` and ``households``: the one nearest the period's latest
         month that is loaded (2011 unless census 2021 is loaded and the month is from March
@@ -108,7 +109,9 @@ def district_profile(
     monthly = trends.monthly_counts(mine, months, ())
     change, change_text = year_on_year(incidents, district, loaded if loaded is not None else months, months)
     touching = communities[communities["districts"].astype(str).str.contains(district, regex=False)]
-    columns = [c for c in ("rank", "community_id", "name", "incidents", "harm", "residents") if c in touching]
+    columns = [
+        c for c in ("rank", "community_id", "name", "districts", "incidents", "harm", "residents") if c in touching
+    ]
     top_communities = touching[columns].head(top).reset_index(drop=True)
     per_month = len(mine) / max(len(months), 1)
     return DistrictProfile(

@@ -141,8 +141,10 @@ def show(
 
 
 def trend_table(series: pd.DataFrame) -> pd.DataFrame:
-    """The Trends chart's figures: month, district, incidents, rate per 1,000 residents."""
-    return series[["month", "district", "count", "rate"]].sort_values(["month", "district"]).reset_index(drop=True)
+    """The Trends chart's figures: month, district, incidents (whole numbers; a month not
+    loaded stays empty), rate per 1,000 residents."""
+    out = series[["month", "district", "count", "rate"]].sort_values(["month", "district"]).reset_index(drop=True)
+    return out.assign(count=out["count"].round().astype("Int64"))
 
 
 def change_table(table: pd.DataFrame) -> pd.DataFrame:

@@ -37,7 +37,7 @@ def test_district_profile_and_its_pdf():
     assert mix.loc["Drugs", "district_share"] == pytest.approx(0.5)
     assert mix.loc["Drugs", "west_yorkshire_share"] == pytest.approx(15 / 20)
     assert p.change.before == 4 and p.change.after == 6
-    assert p.communities["community_id"].tolist() == ["HC01"]
+    assert p.communities["community_id"].tolist() == ["HC01"] and p.communities["districts"].tolist() == ["Leeds"]
     text = PdfReader(io.BytesIO(profile_pdf(p))).pages[0].extract_text()
     assert "Leeds: serious and organised crime profile" in text and "Briggate" in text
 

@@ -81,6 +81,9 @@ def test_trend_and_change_tables_are_sorted_and_rounded():
         ["2017-07", "Bradford", 3, 0.3],
         ["2017-07", "Leeds", 5, 0.5],
     ]
+    gaps = tables.trend_table(series.assign(count=[6381.0, float("nan"), 3.0]))  # a month not loaded: a gap
+    assert str(gaps["count"].dtype) == "Int64" and gaps["count"].isna().tolist() == [True, False, False]
+    assert gaps["count"].iloc[2] == 6381  # shown as a whole number with thousands separators, not 6381.0
     changes = tables.change_table(pd.DataFrame({"percent": [12.345, -3.06], "p_value": [0.04449, 0.5]}))
     assert changes.values.tolist() == [[12.3, 0.044], [-3.1, 0.5]]
     assert tables.change_table(pd.DataFrame({"x": [1]})).equals(pd.DataFrame({"x": [1]}))
