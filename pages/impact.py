@@ -19,6 +19,7 @@ user = session.current_user()
 full = policy.impact_in_full(user.role if user else None, session.is_demo())
 token = st.session_state["store_token"]
 context.freshness_line(token)
+st.caption(context.areas_note(token, cache.store().months()))  # comparison communities: every stored month
 delivery_token = delivery_log.token()
 params = impact.ImpactParams()
 st.caption(

@@ -71,6 +71,10 @@ def test_pages_say_which_areas_and_census_and_show_lsoas_of_one_generation(app_w
     new_ids = {i for d in at.dataframe for c in d.value.columns for i in d.value[c].astype(str) if i.endswith("-new")}
     assert new_ids  # the movers of 2017-07 against 2016-07 include such an id here, and say what it means
     assert all(any(i in c.value and "mark a community new" in c.value for c in at.caption) for i in new_ids)
+    # Impact compares campaigns over every stored month: a series, on 2011 areas
+    at.switch_page("pages/impact.py").run(timeout=300)
+    assert not at.exception
+    assert any(c.value.startswith("Areas: LSOAs (2011). Published with 2021 LSOAs: 2023-07") for c in at.caption)
     # the District profile is a series on 2011 areas, but its communities are the period's
     at.switch_page("pages/profile.py").run(timeout=300)
     assert not at.exception
