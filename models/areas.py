@@ -14,6 +14,7 @@ areas through the lookup where the two differ (:func:`census_on_2011_areas`,
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 
 import geopandas as gpd
@@ -172,7 +173,29 @@ def period_on_2021_areas(month_generations: Mapping[str, str], months: Sequence[
     return bool(wanted) and months_on_2021_areas(month_generations, wanted, from_month) == wanted
 
 
-def households_source(on_2021_areas: bool, census_year: int) -> tuple[str, str]:
+@dataclasses.dataclass(frozen=True)
+class HouseholdsSource:
+    """The areas of a period's drop zones and where their households come from, in words
+    (:func:`households_source`); every drop-zone export states both.
+
+    Attributes
+    ----------
+    areas : str
+        The LSOA generation, ``"LSOA 2011"`` or ``"LSOA 2021"``.
+    households : str
+        The households' census and how it reached those areas, e.g. ``"census 2011"`` or
+        ``"census 2011 put on the 2021 LSOAs by area size"``.
+    """
+
+    areas: str = "LSOA 2011"
+    households: str = "census 2011"
+
+
+#: Census 2011 households on the 2011 LSOAs: the drop zones of a period before the 2021 census.
+HOUSEHOLDS_2011 = HouseholdsSource()
+
+
+def households_source(on_2021_areas: bool, census_year: int) -> HouseholdsSource:
     """The areas of a period's drop zones and where their households come from, in words.
 
     Parameters
@@ -185,16 +208,16 @@ def households_source(on_2021_areas: bool, census_year: int) -> tuple[str, str]:
 
     Returns
     -------
-    tuple of str
-        The LSOA generation (``"LSOA 2011"`` or ``"LSOA 2021"``) and the households' source,
-        e.g. ``"census 2021 put on the 2011 LSOAs"`` when the census and the areas differ.
+    HouseholdsSource
+        The LSOA generation and the households' source, e.g. ``"census 2021 put on the 2011
+        LSOAs"`` when the census and the areas differ.
     """
     areas = 2021 if on_2021_areas else 2011
     source = f"census {census_year}"
     if census_year != areas:
         how = " by area size" if areas == 2021 else ""
         source += f" put on the {areas} LSOAs{how}"
-    return f"LSOA {areas}", source
+    return HouseholdsSource(f"LSOA {areas}", source)
 
 
 def lsoas_2021_frame(

@@ -15,6 +15,7 @@ import shapely
 from fpdf import FPDF
 from PIL import Image, ImageDraw
 
+from models.areas import HOUSEHOLDS_2011, HouseholdsSource
 from models.disclosure import check_public_text, public_count
 from models.profile import DistrictProfile
 from models.targeting import CRIMESTOPPERS, CRIMESTOPPERS_PROMISE, Plan
@@ -55,17 +56,16 @@ def brief_pdf(
     lsoas: gpd.GeoDataFrame,
     themes: pd.DataFrame,
     contact: str = "",
-    households_from: str = "census 2011",
-    areas: str = "LSOA 2011",
+    source: HouseholdsSource = HOUSEHOLDS_2011,
 ) -> bytes:
     """Printable brief: one A4 page per chosen community.
 
     Each page: the plan's total flyers (``plan.flyers_used``), the community's map, themes
     and their messages, streets, flyers to print (the community's and each drop zone's, as
     the plan has them), Facebook Live dates, a contact field and the Crimestoppers promise.
-    Crime counts are shown as the public may see them. ``households_from`` says where the
-    households (and so the flyers) come from and ``areas`` the generation of the drop zones'
-    LSOA codes (:func:`models.areas.households_source`), said where the flyers are.
+    Crime counts are shown as the public may see them. ``source`` says where the households (and so the flyers) come from and the generation of
+    the drop zones' LSOA codes (:func:`models.areas.households_source`), said where the
+    flyers are.
     """
     message = dict(zip(themes["theme"], themes["message"]))
     outline = communities.set_index("community_id")
@@ -102,19 +102,19 @@ def brief_pdf(
         for theme in row.themes:
             para(pdf, latin1(check_public_text(f"{theme}: {message.get(theme, '')}")), 5)
             pdf.ln(1)
-        _flyer_drop(pdf, plan, row, households_from, areas)
+        _flyer_drop(pdf, plan, row, source)
         _sessions_and_contact(pdf, plan, row.community_id, contact)
     return bytes(pdf.output())
 
 
-def _flyer_drop(pdf: FPDF, plan: Plan, row: Any, households_from: str, areas: str) -> None:
+def _flyer_drop(pdf: FPDF, plan: Plan, row: Any, source: HouseholdsSource) -> None:
     """A brief page's flyer drop: flyers to print, streets and drop zones, as the plan has them."""
     heading(pdf, "Flyer drop")
     drops = plan.drops[plan.drops["community_id"] == row.community_id]
     para(
         pdf,
         latin1(
-            f"Flyers to print: {int(row.flyers):,} (households, {households_from}, plus "
+            f"Flyers to print: {int(row.flyers):,} (households, {source.households}, plus "
             f"{plan.constraints.spare_margin:.0%} spare, in packs of {plan.constraints.pack_size})."
         ),
     )
@@ -123,7 +123,7 @@ def _flyer_drop(pdf: FPDF, plan: Plan, row: Any, households_from: str, areas: st
     para(
         pdf,
         latin1(
-            f"Drop zones ({areas}: flyers): "
+            f"Drop zones ({source.areas}: flyers): "
             + ", ".join(f"{code}: {int(n):,}" for code, n in zip(drops["lsoa_code"], drops["flyers"]))
         ),
         5,

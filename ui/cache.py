@@ -593,15 +593,13 @@ def comms_exports(
     the_plan = plan(token, filters, params, constraints, selected)
     communities = hotspot_analysis(token, filters, params).communities
     period_lsoas = CachedSources(token).period_areas(filters.months, params.resolution).lsoas  # the drop zones' areas
-    lsoa_areas, households_from = areas.households_source(
-        on_2021_areas(token, filters.months), shares_census_year(token, filters.months)
-    )
+    source = areas.households_source(on_2021_areas(token, filters.months), shares_census_year(token, filters.months))
     drops, sessions = len(the_plan.drops), len(the_plan.sessions)
     chosen = int(the_plan.communities["chosen"].sum())
     return [
         download.ExportFile(
             "Drop zones (CSV)",
-            exports.drops_csv(the_plan, lsoa_areas, households_from),
+            exports.drops_csv(the_plan, source),
             "precision_drop_zones.csv",
             "Comms plan drop zones",
             drops,
@@ -615,7 +613,7 @@ def comms_exports(
         ),
         download.ExportFile(
             "Drop zones (GeoJSON)",
-            exports.drop_zones_geojson(the_plan, communities, period_lsoas, lsoa_areas, households_from),
+            exports.drop_zones_geojson(the_plan, communities, period_lsoas, source),
             "precision_drop_zones.geojson",
             "Comms plan drop zones (map)",
             drops,
@@ -629,7 +627,7 @@ def comms_exports(
         ),
         download.ExportFile(
             "Brief (PDF)",
-            briefs.brief_pdf(the_plan, communities, period_lsoas, themes(), contact, households_from, lsoa_areas),
+            briefs.brief_pdf(the_plan, communities, period_lsoas, themes(), contact, source),
             "precision_comms_brief.pdf",
             "Comms plan brief (one page per community)",
             chosen,

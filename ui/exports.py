@@ -28,6 +28,7 @@ import shapely
 from core.csv_safe import frame_to_csv
 from core.settings import get_settings
 from core.synthetic import SYNTHETIC_MARKER
+from models.areas import HOUSEHOLDS_2011, HouseholdsSource
 from models.disclosure import check_public_fields, check_public_text
 from models.targeting import CRIMESTOPPERS_PROMISE, Plan
 from records.backup import write_backup
@@ -43,14 +44,14 @@ def table_csv(frame: pd.DataFrame, synthetic: bool = False) -> bytes:
     return frame_to_csv(frame, preamble=SYNTHETIC_MARKER + "\n" if synthetic else "")
 
 
-def drops_csv(plan: Plan, areas: str = "LSOA 2011", households_from: str = "census 2011") -> bytes:
+def drops_csv(plan: Plan, source: HouseholdsSource = HOUSEHOLDS_2011) -> bytes:
     """Flyer drop zones: one row per community and LSOA (UTF-8 with BOM, opens in Excel).
 
-    ``areas`` (the LSOAs' generation) and ``households_from`` (the census of the households,
-    :func:`models.areas.households_source`) are stated on every row, as columns "LSOA areas"
+    ``source`` (the LSOAs' generation and the households' census,
+    :func:`models.areas.households_source`) is stated on every row, as columns "LSOA areas"
     and "Households from", so a printer's file says what its counts are.
     """
-    frame = plan.drops.assign(lsoa_areas=areas, households_from=households_from).rename(
+    frame = plan.drops.assign(lsoa_areas=source.areas, households_from=source.households).rename(
         columns={
             "community_id": "Community",
             "name": "Community name",
@@ -88,17 +89,16 @@ def drop_zones(
     plan: Plan,
     communities: gpd.GeoDataFrame,
     lsoas: gpd.GeoDataFrame,
-    areas: str = "LSOA 2011",
-    households_from: str = "census 2011",
+    source: HouseholdsSource = HOUSEHOLDS_2011,
 ) -> gpd.GeoDataFrame:
     """Drop-zone polygons: each chosen community's outline cut by each LSOA it covers.
 
     One feature per row of ``plan.drops``, with its households and flyers as the plan has
     them, so the features add up to the plan. A drop zone whose shape cannot be drawn (its
     community or LSOA has no geometry here, or they do not meet) keeps its row with no
-    geometry rather than being left out of the print run. ``lsoas`` are the period's areas
-    (``areas`` names their generation); ``households_from`` the households' census, both kept
-    on every feature as ``lsoa_areas`` and ``households_from``.
+    geometry rather than being left out of the print run. ``lsoas`` are the period's areas;
+    ``source`` names their generation and the households' census, kept on every feature as
+    ``lsoa_areas`` and ``households_from``.
     """
     outline = communities.set_index("community_id").geometry
     lsoa_geom = lsoas.set_index("lsoa_code").geometry
@@ -117,8 +117,8 @@ def drop_zones(
                 "households": int(d.households),
                 "flyers": int(d.flyers),
                 "streets": d.streets,
-                "lsoa_areas": areas,
-                "households_from": households_from,
+                "lsoa_areas": source.areas,
+                "households_from": source.households,
                 "geometry": shape,
             }
         )
@@ -131,15 +131,11 @@ def drop_zones(
 
 
 def drop_zones_geojson(
-    plan: Plan,
-    communities: gpd.GeoDataFrame,
-    lsoas: gpd.GeoDataFrame,
-    areas: str = "LSOA 2011",
-    households_from: str = "census 2011",
+    plan: Plan, communities: gpd.GeoDataFrame, lsoas: gpd.GeoDataFrame, source: HouseholdsSource = HOUSEHOLDS_2011
 ) -> bytes:
     """GeoJSON (EPSG:4326) of the drop zones, with households, flyers, streets and where
     the areas and households come from (:func:`drop_zones`)."""
-    zones = drop_zones(plan, communities, lsoas, areas, households_from)
+    zones = drop_zones(plan, communities, lsoas, source)
     check_public_fields(zones.drop(columns="geometry").to_dict(orient="records"))
     data = json.loads(zones.to_json(drop_id=True))
     data["name"] = "Precision Hotspots flyer drop zones"

@@ -158,12 +158,14 @@ def test_incidents_on_2021_areas_keep_2021_codes_and_place_the_others_by_cell():
 
 
 def test_the_households_source_names_the_areas_and_how_the_census_reached_them():
-    from models.areas import households_source
+    from models.areas import HouseholdsSource, households_source
 
-    assert households_source(False, 2011) == ("LSOA 2011", "census 2011")
-    assert households_source(False, 2021) == ("LSOA 2011", "census 2021 put on the 2011 LSOAs")
-    assert households_source(True, 2021) == ("LSOA 2021", "census 2021")
-    assert households_source(True, 2011) == ("LSOA 2021", "census 2011 put on the 2021 LSOAs by area size")
+    assert households_source(False, 2011) == HouseholdsSource("LSOA 2011", "census 2011") == HouseholdsSource()
+    assert households_source(False, 2021) == HouseholdsSource("LSOA 2011", "census 2021 put on the 2011 LSOAs")
+    assert households_source(True, 2021) == HouseholdsSource("LSOA 2021", "census 2021")
+    assert households_source(True, 2011) == HouseholdsSource(
+        "LSOA 2021", "census 2011 put on the 2021 LSOAs by area size"
+    )
 
 
 def test_the_2021_areas_take_census_2021_as_loaded_else_census_2011_by_size():

@@ -10,6 +10,7 @@ from PIL import Image
 from pypdf import PdfReader
 from shapely.geometry import box
 
+from models.areas import HouseholdsSource
 from models.profile import district_profile
 from tests.unit.models.test_targeting import LSOAS, THEMES, make_communities, plan_for_tests
 from ui import briefs
@@ -36,7 +37,9 @@ def test_the_brief_has_a_page_per_chosen_community_marked_official():
         assert cid in text and text.count("OFFICIAL") == 2 and "OFFICIAL-SENSITIVE" not in text
         assert "Contact: Comms team, 01924 000000" in text and "Crimestoppers" in text
         assert "(households, census 2011, plus" in text  # the census the flyers come from
-    pages = _text(briefs.brief_pdf(plan, make_communities(), LSOAS, THEMES, households_from="census 2021"))
+    pages = _text(
+        briefs.brief_pdf(plan, make_communities(), LSOAS, THEMES, source=HouseholdsSource("LSOA 2011", "census 2021"))
+    )
     assert all("(households, census 2021, plus" in text for text in pages)
 
 

@@ -106,21 +106,20 @@ def test_a_drop_zone_without_a_shape_stays_in_the_geojson():
 
 
 def test_every_drop_zone_says_its_areas_and_where_its_households_come_from():
+    from models.areas import HouseholdsSource
+
     plan = plan_for_tests(flyer_budget=5_000)
-    areas, source = "LSOA 2021", "census 2011 put on the 2021 LSOAs by area size"
+    areas, households = "LSOA 2021", "census 2011 put on the 2021 LSOAs by area size"
+    source = HouseholdsSource(areas, households)
     drops = pd.read_csv(io.BytesIO(exports.drops_csv(plan)), encoding="utf-8-sig")
     assert set(drops["LSOA areas"]) == {"LSOA 2011"} and set(drops["Households from"]) == {"census 2011"}
-    drops = pd.read_csv(io.BytesIO(exports.drops_csv(plan, areas, source)), encoding="utf-8-sig")
-    assert set(drops["LSOA areas"]) == {areas} and set(drops["Households from"]) == {source}
-    zones = json.loads(exports.drop_zones_geojson(plan, make_communities(), LSOAS, areas, source))
+    drops = pd.read_csv(io.BytesIO(exports.drops_csv(plan, source)), encoding="utf-8-sig")
+    assert set(drops["LSOA areas"]) == {areas} and set(drops["Households from"]) == {households}
+    zones = json.loads(exports.drop_zones_geojson(plan, make_communities(), LSOAS, source))
     assert {(f["properties"]["lsoa_areas"], f["properties"]["households_from"]) for f in zones["features"]} == {
-        (areas, source)
+        (areas, households)
     }
-    pages = [
-        p.extract_text()
-        for p in PdfReader(
-            io.BytesIO(briefs.brief_pdf(plan, make_communities(), LSOAS, THEMES, "", source, areas))
-        ).pages
-    ]
-    assert all(f"(households, {source}, plus" in text.replace("\n", " ") for text in pages)
+    pdf = briefs.brief_pdf(plan, make_communities(), LSOAS, THEMES, "", source)
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages]
+    assert all(f"(households, {households}, plus" in text.replace("\n", " ") for text in pages)
     assert all("Drop zones (LSOA 2021: flyers)" in text for text in pages)
