@@ -195,6 +195,12 @@ def community_ids(anchors: pd.Series, first_cells: pd.Series) -> list[str]:
     return [str(i) for i in ids.reindex(frame.index)]
 
 
+def id_to_lsoa(community_id: str) -> str:
+    """The LSOA code a community id is named after (:func:`community_ids`): ``"HC-E01011365"``,
+    ``"HC-E01011365-2"`` and ``"HC-E01011365-new"`` give ``"E01011365"``."""
+    return str(community_id).removeprefix("HC-").split("-")[0]
+
+
 #: Ending of the id of a community whose own place-derived id an earlier community passed on
 #: (:func:`carry_ids`).
 NEW_SUFFIX = "-new"
@@ -247,8 +253,7 @@ def kept_id_note(communities: pd.DataFrame) -> str:
         return ""
     kept = []
     for row in communities.itertuples():
-        named = str(row.community_id).removeprefix("HC-").split("-")[0]
-        if str(row.carried_from) and named not in set(row.lsoas):
+        if str(row.carried_from) and id_to_lsoa(row.community_id) not in set(row.lsoas):
             kept.append(str(row.community_id))
     if not kept:
         return ""

@@ -592,8 +592,9 @@ def comms_exports(
     each with the number of records it holds, for the audit."""
     the_plan = plan(token, filters, params, constraints, selected)
     communities = hotspot_analysis(token, filters, params).communities
-    period_lsoas = CachedSources(token).period_areas(filters.months, params.resolution).lsoas  # the drop zones' areas
-    source = areas.households_source(on_2021_areas(token, filters.months), shares_census_year(token, filters.months))
+    period = CachedSources(token).period_areas(filters.months, params.resolution)  # the drop zones' areas
+    period_lsoas = period.lsoas
+    source = areas.households_source(period.generation == "2021", shares_census_year(token, filters.months))
     drops, sessions = len(the_plan.drops), len(the_plan.sessions)
     chosen = int(the_plan.communities["chosen"].sum())
     return [

@@ -208,3 +208,11 @@ def test_the_kept_id_note_names_carried_ids_whose_area_is_not_theirs_now():
         {"community_id": [f"HC-E0100000{i}" for i in range(7)], "carried_from": ["x"] * 7, "lsoas": [[]] * 7}
     )
     assert "and 2 more keep" in kept_id_note(many)
+
+
+def test_an_id_gives_back_the_lsoa_it_is_named_after():
+    from models.communities import id_to_lsoa
+
+    ids = community_ids(pd.Series(["E01011365", "E01011365", "E01034582"]), pd.Series([5, 3, 9]))
+    assert ids == ["HC-E01011365-2", "HC-E01011365", "HC-E01034582"]
+    assert [id_to_lsoa(i) for i in [*ids, "HC-E01011365-new"]] == ["E01011365", "E01011365", "E01034582", "E01011365"]
